@@ -1,0 +1,13 @@
+// `hydrascope baseline`: placeholder until its issue lands.
+#include <CLI/CLI.hpp>
+
+#include "cli_util.hpp"
+
+namespace hydrascope::cli {
+
+void add_baseline(CLI::App& app, const Context& ctx, Action& action) {
+  auto* sub = app.add_subcommand("baseline", "(not yet implemented)");
+  sub->callback([&action] { action = [] { return kExitUsage; }; });
+}
+
+}  // namespace hydrascope::cli

@@ -1,0 +1,13 @@
+// `hydrascope eval`: placeholder until its issue lands.
+#include <CLI/CLI.hpp>
+
+#include "cli_util.hpp"
+
+namespace hydrascope::cli {
+
+void add_eval(CLI::App& app, const Context& ctx, Action& action) {
+  auto* sub = app.add_subcommand("eval", "(not yet implemented)");
+  sub->callback([&action] { action = [] { return kExitUsage; }; });
+}
+
+}  // namespace hydrascope::cli

@@ -1,0 +1,13 @@
+// `hydrascope inspect`: placeholder until its issue lands.
+#include <CLI/CLI.hpp>
+
+#include "cli_util.hpp"
+
+namespace hydrascope::cli {
+
+void add_inspect(CLI::App& app, const Context& ctx, Action& action) {
+  auto* sub = app.add_subcommand("inspect", "(not yet implemented)");
+  sub->callback([&action] { action = [] { return kExitUsage; }; });
+}
+
+}  // namespace hydrascope::cli

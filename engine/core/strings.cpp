@@ -1,0 +1,105 @@
+// StringPool: one byte buffer, an offsets column and an open-addressing index.
+#include "hydrascope/strings.hpp"
+
+#include <cstring>
+
+namespace hydrascope {
+
+std::uint64_t hash_bytes(std::string_view s) noexcept {
+  // 64-bit FNV-1a over 8-byte words with a final avalanche (murmur3 fmix).
+  std::uint64_t h = 0xcbf29ce484222325ULL ^ (s.size() * 0x9E3779B97F4A7C15ULL);
+  const char* p = s.data();
+  std::size_t n = s.size();
+  while (n >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * 0x100000001b3ULL;
+    h ^= h >> 29;
+    p += 8;
+    n -= 8;
+  }
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, p, n);
+  h = (h ^ tail) * 0x100000001b3ULL;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+StringPool::StringPool() : offsets_{0} {}
+
+void StringPool::reserve(std::size_t strings, std::size_t bytes) {
+  offsets_.reserve(strings + 1);
+  bytes_.reserve(bytes);
+}
+
+std::size_t StringPool::memory_bytes() const noexcept {
+  return bytes_.capacity() + offsets_.capacity() * sizeof(std::uint64_t) + slots_.capacity() * sizeof(std::uint32_t);
+}
+
+std::uint32_t StringPool::append(std::string_view s) {
+  bytes_.insert(bytes_.end(), s.begin(), s.end());
+  offsets_.push_back(bytes_.size());
+  return size() - 1;
+}
+
+std::uint32_t StringPool::find(std::string_view s) const noexcept {
+  if (slots_.empty()) return kNotFound;
+  std::uint64_t i = hash_bytes(s) & mask_;
+  while (true) {
+    const std::uint32_t id = slots_[i];
+    if (id == kNotFound) return kNotFound;
+    if (get(id) == s) return id;
+    i = (i + 1) & mask_;
+  }
+}
+
+void StringPool::grow_index() {
+  std::size_t cap = slots_.empty() ? 1024 : slots_.size() * 2;
+  slots_.assign(cap, kNotFound);
+  mask_ = cap - 1;
+  for (std::uint32_t id = 0; id < size(); ++id) {
+    std::uint64_t i = hash_bytes(get(id)) & mask_;
+    while (slots_[i] != kNotFound) i = (i + 1) & mask_;
+    slots_[i] = id;
+  }
+}
+
+std::uint32_t StringPool::intern(std::string_view s) {
+  // Keep the load factor under 1/2.
+  if (slots_.empty() || (static_cast<std::uint64_t>(size()) + 1) * 2 > slots_.size()) grow_index();
+  std::uint64_t i = hash_bytes(s) & mask_;
+  while (true) {
+    const std::uint32_t id = slots_[i];
+    if (id == kNotFound) break;
+    if (get(id) == s) return id;
+    i = (i + 1) & mask_;
+  }
+  const std::uint32_t id = append(s);
+  slots_[i] = id;
+  return id;
+}
+
+void StringPool::rebuild_index() {
+  slots_.clear();
+  std::size_t cap = 1024;
+  while (cap < static_cast<std::size_t>(size()) * 2 + 2) cap *= 2;
+  slots_.assign(cap / 2, kNotFound);  // grow_index doubles it
+  grow_index();
+}
+
+void StringPool::drop_index() {
+  slots_.clear();
+  slots_.shrink_to_fit();
+  mask_ = 0;
+}
+
+void StringPool::shrink_to_fit() {
+  bytes_.shrink_to_fit();
+  offsets_.shrink_to_fit();
+}
+
+}  // namespace hydrascope

@@ -1,0 +1,153 @@
+// Snapshot accessors, invariants and model equality.
+#include "hydrascope/snapshot.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace hydrascope {
+
+double Attr::as_double() const noexcept {
+  double d;
+  std::memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
+double Attr::number() const noexcept {
+  if (type == AttrType::Int) return static_cast<double>(as_int());
+  if (type == AttrType::Double) return as_double();
+  return 0.0;
+}
+
+NodeId Snapshot::find_node(std::string_view id) const noexcept {
+  const std::uint32_t i = ids_.find(id);
+  return i == StringPool::kNotFound ? kInvalidNode : static_cast<NodeId>(i);
+}
+
+double Snapshot::activity_total(NodeId v) const noexcept {
+  double sum = 0.0;
+  for (float x : activity_values(v)) sum += x;
+  return sum;
+}
+
+template <class T>
+static std::size_t cap_bytes(const std::vector<T>& v) {
+  return v.capacity() * sizeof(T);
+}
+
+std::size_t Snapshot::memory_bytes() const noexcept {
+  return ids_.memory_bytes() + type_names_.memory_bytes() + edge_type_names_.memory_bytes() +
+         attr_keys_.memory_bytes() + attr_strings_.memory_bytes() + cap_bytes(kind_) + cap_bytes(type_) +
+         cap_bytes(label_) + cap_bytes(created_) + cap_bytes(attr_offsets_) + cap_bytes(attrs_) +
+         cap_bytes(has_activity_) + cap_bytes(act_offsets_) + cap_bytes(act_bucket_) + cap_bytes(act_value_) +
+         cap_bytes(src_) + cap_bytes(dst_) + cap_bytes(etype_) + cap_bytes(weight_) + cap_bytes(first_seen_) +
+         cap_bytes(last_seen_);
+}
+
+namespace {
+[[noreturn]] void broken(const std::string& what) { throw std::logic_error("Snapshot invariant broken: " + what); }
+}  // namespace
+
+void Snapshot::validate() const {
+  const std::size_t n = kind_.size();
+  if (ids_.size() != n) broken("id pool size != node count");
+  if (type_.size() != n || label_.size() != n || created_.size() != n || has_activity_.size() != n)
+    broken("node column sizes differ");
+  if (attr_offsets_.size() != n + 1 || act_offsets_.size() != n + 1) broken("offset column sizes");
+  if (attr_offsets_.front() != 0 || attr_offsets_.back() != attrs_.size()) broken("attr offsets ends");
+  if (act_offsets_.front() != 0 || act_offsets_.back() != act_bucket_.size() || act_bucket_.size() != act_value_.size())
+    broken("activity offsets ends");
+  for (NodeId v = 0; v < n; ++v) {
+    const auto id = ids_.get(v);
+    if (id.empty()) broken("empty id at node " + std::to_string(v));
+    if (find_node(id) != v) broken("id not unique or not indexed: " + std::string(id));
+    if (type_[v] >= type_names_.size()) broken("type index out of range");
+    if (kind_[v] != kind_from_type(type_names_.get(type_[v]))) broken("kind does not match type");
+    if (label_[v] != Label::Unknown && kind_[v] != NodeKind::Account) broken("label on a non-account");
+    if (attr_offsets_[v] > attr_offsets_[v + 1] || act_offsets_[v] > act_offsets_[v + 1]) broken("offsets not monotone");
+    const auto buckets = activity_buckets(v);
+    const auto values = activity_values(v);
+    if (!has_activity(v) && !buckets.empty()) broken("activity row without activity flag");
+    for (std::size_t i = 0; i < buckets.size(); ++i) {
+      if (buckets[i] >= meta_.activity.buckets) broken("activity bucket out of range");
+      if (i > 0 && buckets[i] <= buckets[i - 1]) broken("activity buckets not increasing");
+      if (!(values[i] > 0.0f) || !std::isfinite(values[i])) broken("activity value not finite positive");
+    }
+    for (const Attr& a : attrs(v)) {
+      if (a.key >= attr_keys_.size()) broken("attr key out of range");
+      if (a.type == AttrType::String && a.as_string_id() >= attr_strings_.size()) broken("attr string out of range");
+    }
+  }
+  const std::size_t m = src_.size();
+  if (dst_.size() != m || etype_.size() != m || weight_.size() != m || first_seen_.size() != m ||
+      last_seen_.size() != m)
+    broken("edge column sizes differ");
+  for (EdgeId e = 0; e < m; ++e) {
+    if (src_[e] >= n || dst_[e] >= n) broken("edge endpoint out of range");
+    if (src_[e] == dst_[e]) broken("self-loop");
+    if (etype_[e] >= edge_type_names_.size()) broken("edge type out of range");
+    if (!(weight_[e] > 0.0) || !std::isfinite(weight_[e])) broken("edge weight not finite positive");
+    if (first_seen_[e] != kNoTime && last_seen_[e] != kNoTime && first_seen_[e] > last_seen_[e])
+      broken("first_seen after last_seen");
+  }
+  // No duplicate (src, dst, type): checked by a hash pass over packed keys.
+  std::size_t cap = 16;
+  while (cap < m * 2 + 2) cap *= 2;
+  std::vector<std::uint64_t> seen(cap, ~0ULL);
+  for (EdgeId e = 0; e < m; ++e) {
+    const std::uint64_t key_hash = (static_cast<std::uint64_t>(src_[e]) * 0x9E3779B97F4A7C15ULL) ^
+                                   (static_cast<std::uint64_t>(dst_[e]) * 0xC2B2AE3D27D4EB4FULL) ^ etype_[e];
+    std::uint64_t i = (key_hash ^ (key_hash >> 31)) & (cap - 1);
+    while (seen[i] != ~0ULL) {
+      const EdgeId o = seen[i];
+      if (src_[o] == src_[e] && dst_[o] == dst_[e] && etype_[o] == etype_[e]) broken("duplicate edge not merged");
+      i = (i + 1) & (cap - 1);
+    }
+    seen[i] = e;
+  }
+}
+
+namespace {
+bool attrs_equal(const Snapshot& a, NodeId va, const Snapshot& b, NodeId vb) {
+  const auto xa = a.attrs(va);
+  const auto xb = b.attrs(vb);
+  if (xa.size() != xb.size()) return false;
+  for (std::size_t i = 0; i < xa.size(); ++i) {
+    if (a.attr_keys().get(xa[i].key) != b.attr_keys().get(xb[i].key)) return false;
+    if (xa[i].type != xb[i].type) return false;
+    if (xa[i].type == AttrType::String) {
+      if (a.attr_strings().get(xa[i].as_string_id()) != b.attr_strings().get(xb[i].as_string_id())) return false;
+    } else if (xa[i].bits != xb[i].bits) {
+      return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
+bool operator==(const Snapshot& a, const Snapshot& b) {
+  if (!(a.meta_ == b.meta_)) return false;
+  if (a.num_nodes() != b.num_nodes() || a.num_edges() != b.num_edges()) return false;
+  if (!(a.ids_ == b.ids_)) return false;
+  for (NodeId v = 0; v < a.num_nodes(); ++v) {
+    if (a.node_type(v) != b.node_type(v) || a.label(v) != b.label(v) || a.created_at(v) != b.created_at(v))
+      return false;
+    if (a.has_activity(v) != b.has_activity(v)) return false;
+    const auto ab = a.activity_buckets(v), bb = b.activity_buckets(v);
+    const auto av = a.activity_values(v), bv = b.activity_values(v);
+    if (!std::equal(ab.begin(), ab.end(), bb.begin(), bb.end()) ||
+        !std::equal(av.begin(), av.end(), bv.begin(), bv.end()))
+      return false;
+    if (!attrs_equal(a, v, b, v)) return false;
+  }
+  for (EdgeId e = 0; e < a.num_edges(); ++e) {
+    if (a.src_[e] != b.src_[e] || a.dst_[e] != b.dst_[e] || a.edge_type(e) != b.edge_type(e) ||
+        a.weight_[e] != b.weight_[e] || a.first_seen_[e] != b.first_seen_[e] || a.last_seen_[e] != b.last_seen_[e])
+      return false;
+  }
+  return true;
+}
+
+}  // namespace hydrascope

@@ -1,0 +1,361 @@
+// SnapshotBuilder: records in, immutable Snapshot out. Endpoint resolution
+// and duplicate-edge merging happen once, in finish(), in O(n + m) plus a
+// per-source sort of each node's out-edges (never quadratic in a hub).
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "hydrascope/snapshot.hpp"
+
+namespace hydrascope {
+
+struct SnapshotBuilder::Impl {
+  std::string file;
+  Snapshot s;
+  bool meta_set = false;
+  // Every id seen, as node or endpoint; key -> node (kInvalidNode until declared).
+  StringPool keys;
+  std::vector<NodeId> key_node;
+  bool keys_are_nodes = true;  // keys pool == node ids in declaration order
+  // Edges as given (endpoint keys), resolved in finish().
+  std::vector<std::uint32_t> src_key, dst_key;
+  // Places of edges that named a not-yet-declared id, for finish()'s errors.
+  std::vector<std::pair<EdgeId, RecordRef>> forward_refs;
+  // Nodes with activity added before the header: (node, length, place).
+  struct PendingActivity {
+    NodeId node;
+    std::size_t length;
+    RecordRef where;
+  };
+  std::vector<PendingActivity> pending_activity;
+  std::uint64_t merged_edges = 0;
+  NodeId first_activity_node = kInvalidNode;
+  RecordRef first_activity_where;
+
+  [[noreturn]] void fail(const RecordRef& w, const char* kind, std::string id, const char* field,
+                         std::string message) const {
+    SourceLocation loc;
+    loc.file = file;
+    loc.line = w.line;
+    loc.byte_offset = w.byte_offset;
+    loc.record_kind = kind;
+    loc.record_index = w.index;
+    loc.record_id = std::move(id);
+    loc.field = field;
+    throw InputError(std::move(loc), std::move(message));
+  }
+
+  std::uint32_t key_of(std::string_view id) {
+    const std::uint32_t k = keys.intern(id);
+    if (k == key_node.size()) key_node.push_back(kInvalidNode);
+    return k;
+  }
+
+  void check_activity_length(const RecordRef& w, NodeId v, std::size_t length) const {
+    if (length != s.meta_.activity.buckets) {
+      fail(w, "node", std::string(keys.get(static_cast<std::uint32_t>(node_key(v)))), "activity",
+           "has " + std::to_string(length) + " buckets, snapshot.activity.buckets is " +
+               std::to_string(s.meta_.activity.buckets));
+    }
+  }
+  // Node ids live in `keys` until finish(); node v's key:
+  std::vector<std::uint32_t> node_keys;
+  std::size_t node_key(NodeId v) const { return node_keys[v]; }
+};
+
+SnapshotBuilder::SnapshotBuilder(std::string file_name) : impl_(std::make_unique<Impl>()) {
+  impl_->file = std::move(file_name);
+}
+SnapshotBuilder::~SnapshotBuilder() = default;
+SnapshotBuilder::SnapshotBuilder(SnapshotBuilder&&) noexcept = default;
+SnapshotBuilder& SnapshotBuilder::operator=(SnapshotBuilder&&) noexcept = default;
+
+void SnapshotBuilder::set_file(std::string file_name) { impl_->file = std::move(file_name); }
+bool SnapshotBuilder::has_meta() const noexcept { return impl_->meta_set; }
+std::uint64_t SnapshotBuilder::nodes_added() const noexcept { return impl_->s.kind_.size(); }
+std::uint64_t SnapshotBuilder::edges_added() const noexcept { return impl_->src_key.size(); }
+std::uint64_t SnapshotBuilder::merged_edges() const noexcept { return impl_->merged_edges; }
+
+void SnapshotBuilder::set_meta(const SnapshotMeta& meta) {
+  Impl& b = *impl_;
+  b.s.meta_ = meta;
+  b.meta_set = true;
+  if (meta.activity.present()) {
+    for (const auto& p : b.pending_activity) b.check_activity_length(p.where, p.node, p.length);
+    b.pending_activity.clear();
+    b.pending_activity.shrink_to_fit();
+  }
+}
+
+void SnapshotBuilder::reserve(std::size_t nodes, std::size_t edges) {
+  Impl& b = *impl_;
+  b.s.kind_.reserve(nodes);
+  b.s.type_.reserve(nodes);
+  b.s.label_.reserve(nodes);
+  b.s.created_.reserve(nodes);
+  b.s.attr_offsets_.reserve(nodes + 1);
+  b.s.has_activity_.reserve(nodes);
+  b.s.act_offsets_.reserve(nodes + 1);
+  b.node_keys.reserve(nodes);
+  b.key_node.reserve(nodes);
+  b.keys.reserve(nodes, nodes * 12);
+  b.src_key.reserve(edges);
+  b.dst_key.reserve(edges);
+  b.s.etype_.reserve(edges);
+  b.s.weight_.reserve(edges);
+  b.s.first_seen_.reserve(edges);
+  b.s.last_seen_.reserve(edges);
+}
+
+NodeId SnapshotBuilder::add_node(const RecordRef& w, std::string_view id, std::string_view type, Label label,
+                                 Timestamp created_at, std::span<const AttrInput> attrs,
+                                 const std::vector<double>* activity) {
+  Impl& b = *impl_;
+  Snapshot& s = b.s;
+  if (id.empty()) b.fail(w, "node", "", "id", "must be a non-empty string");
+  if (!is_valid_type_name(type))
+    b.fail(w, "node", std::string(id), "type",
+           "must match [a-z][a-z0-9_]* (account, payment_method, ip, proxy, device, ...), got \"" +
+               std::string(type) + "\"");
+  const NodeKind kind = kind_from_type(type);
+  if (label != Label::Unknown && kind != NodeKind::Account)
+    b.fail(w, "node", std::string(id), "label", "only accounts carry a label, this node is a " + std::string(type));
+  if (s.kind_.size() >= kInvalidNode - 1) b.fail(w, "node", std::string(id), "id", "too many nodes (limit 2^32-2)");
+
+  const std::uint32_t key = b.key_of(id);
+  if (b.key_node[key] != kInvalidNode) {
+    b.fail(w, "node", std::string(id), "id",
+           "duplicate node id (first declared as node #" + std::to_string(b.key_node[key]) + ")");
+  }
+  const auto v = static_cast<NodeId>(s.kind_.size());
+  if (key != v) b.keys_are_nodes = false;
+  b.key_node[key] = v;
+  b.node_keys.push_back(key);
+
+  std::uint32_t type_id = s.type_names_.intern(type);
+  if (type_id > 0xFFFF) b.fail(w, "node", std::string(id), "type", "too many distinct node types (limit 65536)");
+  s.kind_.push_back(kind);
+  s.type_.push_back(static_cast<std::uint16_t>(type_id));
+  s.label_.push_back(label);
+  s.created_.push_back(created_at);
+
+  for (const AttrInput& a : attrs) {
+    Attr out;
+    out.key = s.attr_keys_.intern(a.key);
+    out.type = a.type;
+    switch (a.type) {
+      case AttrType::String: out.bits = s.attr_strings_.intern(a.text); break;
+      case AttrType::Int: out.bits = static_cast<std::uint64_t>(a.integer); break;
+      case AttrType::Double:
+        if (!std::isfinite(a.real))
+          b.fail(w, "node", std::string(id), "attrs", "attr \"" + std::string(a.key) + "\" is not a finite number");
+        std::memcpy(&out.bits, &a.real, sizeof a.real);
+        break;
+      case AttrType::Bool: out.bits = a.boolean ? 1 : 0; break;
+    }
+    s.attrs_.push_back(out);
+  }
+  s.attr_offsets_.push_back(s.attrs_.size());
+
+  s.has_activity_.push_back(activity != nullptr ? 1 : 0);
+  if (activity != nullptr) {
+    std::uint32_t bucket = 0;
+    for (double x : *activity) {
+      if (!std::isfinite(x) || x < 0.0)
+        b.fail(w, "node", std::string(id), "activity",
+               "bucket " + std::to_string(bucket) + " must be a non-negative finite number");
+      if (x > FLT_MAX)
+        b.fail(w, "node", std::string(id), "activity",
+               "bucket " + std::to_string(bucket) + " is too large (limit 3.4e38)");
+      const auto f = static_cast<float>(x);
+      if (f > 0.0f) {
+        s.act_bucket_.push_back(bucket);
+        s.act_value_.push_back(f);
+      }
+      ++bucket;
+    }
+    if (b.first_activity_node == kInvalidNode) {
+      b.first_activity_node = v;
+      b.first_activity_where = w;
+    }
+    if (b.meta_set) {
+      if (!s.meta_.activity.present())
+        b.fail(w, "node", std::string(id), "activity", "snapshot.activity is required when nodes have activity");
+      b.check_activity_length(w, v, activity->size());
+    } else {
+      b.pending_activity.push_back({v, activity->size(), w});
+    }
+  }
+  s.act_offsets_.push_back(s.act_bucket_.size());
+  return v;
+}
+
+void SnapshotBuilder::add_edge(const RecordRef& w, std::string_view src, std::string_view dst,
+                               std::string_view type, double weight, Timestamp first_seen, Timestamp last_seen) {
+  Impl& b = *impl_;
+  Snapshot& s = b.s;
+  auto edge_name = [&] { return std::string(src) + " -> " + std::string(dst); };
+  if (src.empty()) b.fail(w, "edge", edge_name(), "src", "must be a non-empty node id");
+  if (dst.empty()) b.fail(w, "edge", edge_name(), "dst", "must be a non-empty node id");
+  if (src == dst) b.fail(w, "edge", edge_name(), "dst", "self-loop (src and dst are the same node)");
+  if (type.empty()) b.fail(w, "edge", edge_name(), "type", "must be a non-empty string");
+  if (!(weight > 0.0) || !std::isfinite(weight))
+    b.fail(w, "edge", edge_name(), "weight", "must be a positive finite number");
+  if (first_seen != kNoTime && last_seen != kNoTime && first_seen > last_seen)
+    b.fail(w, "edge", edge_name(), "last_seen", "is before first_seen");
+  const std::uint32_t type_id = s.edge_type_names_.intern(type);
+  if (type_id > 0xFFFF) b.fail(w, "edge", edge_name(), "type", "too many distinct edge types (limit 65536)");
+  const std::uint32_t ks = b.key_of(src);
+  const std::uint32_t kd = b.key_of(dst);
+  if (b.key_node[ks] == kInvalidNode || b.key_node[kd] == kInvalidNode)
+    b.forward_refs.emplace_back(b.src_key.size(), w);
+  b.src_key.push_back(ks);
+  b.dst_key.push_back(kd);
+  s.etype_.push_back(static_cast<std::uint16_t>(type_id));
+  s.weight_.push_back(weight);
+  s.first_seen_.push_back(first_seen);
+  s.last_seen_.push_back(last_seen);
+}
+
+Snapshot SnapshotBuilder::finish() {
+  Impl& b = *impl_;
+  Snapshot& s = b.s;
+  const auto n = static_cast<NodeId>(s.kind_.size());
+  const EdgeId m = b.src_key.size();
+
+  // Pending header rules.
+  if (b.first_activity_node != kInvalidNode && !s.meta_.activity.present()) {
+    b.fail(b.first_activity_where, "node",
+           std::string(b.keys.get(static_cast<std::uint32_t>(b.node_key(b.first_activity_node)))), "activity",
+           "snapshot.activity is required when nodes have activity");
+  }
+  for (const auto& p : b.pending_activity) b.check_activity_length(p.where, p.node, p.length);
+
+  // Resolve endpoints; the first unknown id is reported at its edge.
+  s.src_.resize(m);
+  s.dst_.resize(m);
+  for (const auto& [e, where] : b.forward_refs) {
+    const NodeId u = b.key_node[b.src_key[e]];
+    const NodeId v = b.key_node[b.dst_key[e]];
+    if (u == kInvalidNode || v == kInvalidNode) {
+      const std::string name = std::string(b.keys.get(b.src_key[e])) + " -> " + std::string(b.keys.get(b.dst_key[e]));
+      const bool bad_src = u == kInvalidNode;
+      b.fail(where, "edge", name, bad_src ? "src" : "dst",
+             "unknown node id \"" + std::string(b.keys.get(bad_src ? b.src_key[e] : b.dst_key[e])) +
+                 "\" (no node declares it)");
+    }
+  }
+  for (EdgeId e = 0; e < m; ++e) {
+    s.src_[e] = b.key_node[b.src_key[e]];
+    s.dst_[e] = b.key_node[b.dst_key[e]];
+  }
+  std::vector<std::uint32_t>().swap(b.src_key);
+  std::vector<std::uint32_t>().swap(b.dst_key);
+  b.forward_refs.clear();
+
+  // Node id pool in declaration order.
+  if (b.keys_are_nodes && b.keys.size() == n) {
+    s.ids_ = std::move(b.keys);
+  } else {
+    StringPool ids;
+    std::size_t bytes = 0;
+    for (NodeId v = 0; v < n; ++v) bytes += b.keys.get(b.node_keys[v]).size();
+    ids.reserve(n, bytes);
+    for (NodeId v = 0; v < n; ++v) ids.append(b.keys.get(b.node_keys[v]));
+    ids.rebuild_index();
+    s.ids_ = std::move(ids);
+    b.keys = StringPool();
+  }
+  std::vector<std::uint32_t>().swap(b.node_keys);
+  std::vector<NodeId>().swap(b.key_node);
+
+  // Merge duplicate (src, dst, type) edges: bucket by src (counting sort,
+  // stable), sort each bucket by (dst, type, e), fold runs into their first edge.
+  if (m > 0) {
+    std::vector<EdgeId> start(static_cast<std::size_t>(n) + 1, 0);
+    for (EdgeId e = 0; e < m; ++e) ++start[s.src_[e] + 1];
+    for (NodeId v = 0; v < n; ++v) start[v + 1] += start[v];
+    std::vector<EdgeId> order(m);
+    {
+      std::vector<EdgeId> pos(start.begin(), start.end() - 1);
+      for (EdgeId e = 0; e < m; ++e) order[pos[s.src_[e]]++] = e;
+    }
+    std::vector<std::uint8_t> dead(m, 0);
+    EdgeId merged = 0;
+#pragma omp parallel for schedule(dynamic, 4096) reduction(+ : merged)
+    for (std::int64_t vi = 0; vi < static_cast<std::int64_t>(n); ++vi) {
+      const auto v = static_cast<NodeId>(vi);
+      EdgeId* first = order.data() + start[v];
+      EdgeId* last = order.data() + start[v + 1];
+      if (last - first < 2) continue;
+      std::sort(first, last, [&](EdgeId x, EdgeId y) {
+        if (s.dst_[x] != s.dst_[y]) return s.dst_[x] < s.dst_[y];
+        if (s.etype_[x] != s.etype_[y]) return s.etype_[x] < s.etype_[y];
+        return x < y;
+      });
+      for (EdgeId* run = first; run < last;) {
+        EdgeId* end = run + 1;
+        const EdgeId keep = *run;
+        while (end < last && s.dst_[*end] == s.dst_[keep] && s.etype_[*end] == s.etype_[keep]) {
+          const EdgeId e = *end;
+          s.weight_[keep] += s.weight_[e];
+          if (s.first_seen_[e] != kNoTime && (s.first_seen_[keep] == kNoTime || s.first_seen_[e] < s.first_seen_[keep]))
+            s.first_seen_[keep] = s.first_seen_[e];
+          s.last_seen_[keep] = std::max(s.last_seen_[keep], s.last_seen_[e]);
+          dead[e] = 1;
+          ++merged;
+          ++end;
+        }
+        run = end;
+      }
+    }
+    b.merged_edges = merged;
+    if (merged > 0) {
+      EdgeId out = 0;
+      for (EdgeId e = 0; e < m; ++e) {
+        if (dead[e]) continue;
+        s.src_[out] = s.src_[e];
+        s.dst_[out] = s.dst_[e];
+        s.etype_[out] = s.etype_[e];
+        s.weight_[out] = s.weight_[e];
+        s.first_seen_[out] = s.first_seen_[e];
+        s.last_seen_[out] = s.last_seen_[e];
+        ++out;
+      }
+      s.src_.resize(out);
+      s.dst_.resize(out);
+      s.etype_.resize(out);
+      s.weight_.resize(out);
+      s.first_seen_.resize(out);
+      s.last_seen_.resize(out);
+    }
+    for (EdgeId e = 0; e < s.src_.size(); ++e) {
+      if (!std::isfinite(s.weight_[e])) {
+        SourceLocation loc;
+        loc.file = b.file;
+        loc.record_kind = "edge";
+        loc.record_id = std::string(s.node_id(s.src_[e])) + " -> " + std::string(s.node_id(s.dst_[e]));
+        loc.field = "weight";
+        throw InputError(loc, "merged duplicate edges sum to a weight that is not finite");
+      }
+    }
+  }
+  s.src_.shrink_to_fit();
+  s.dst_.shrink_to_fit();
+  s.etype_.shrink_to_fit();
+  s.weight_.shrink_to_fit();
+  s.first_seen_.shrink_to_fit();
+  s.last_seen_.shrink_to_fit();
+  s.act_bucket_.shrink_to_fit();
+  s.act_value_.shrink_to_fit();
+  s.attrs_.shrink_to_fit();
+  s.ids_.shrink_to_fit();
+  Snapshot out = std::move(s);
+  b.s = Snapshot();
+  b.meta_set = false;
+  return out;
+}
+
+}  // namespace hydrascope

@@ -1,0 +1,75 @@
+// Reading and writing snapshots in every format of SNAPSHOT_FORMAT.md
+// (JSON document, NDJSON stream, CSV pair, each optionally .gz) and plain
+// whitespace edge lists (SNAP style). The only module that parses input.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hydrascope/common.hpp"
+#include "hydrascope/snapshot.hpp"
+
+namespace hydrascope {
+
+enum class SnapshotFormat : std::uint8_t {
+  Auto,      ///< by extension, then by content
+  Json,      ///< one JSON document (section 2)
+  Ndjson,    ///< header line + one record per line (section 3)
+  CsvPair,   ///< nodes.csv + edges.csv in one folder (section 4)
+  EdgeList,  ///< `u v [weight]` per line, `#`/`%` comments
+};
+
+struct LoadOptions {
+  SnapshotFormat format = SnapshotFormat::Auto;
+  /// Worker threads for parsing (0 = OpenMP default). Output is identical for any count.
+  int threads = 0;
+  ProgressFn progress;  ///< called with stage "load", bytes done, bytes total (0 if unknown)
+  CancelToken cancel;
+  // Edge lists only:
+  bool edge_list_directed_merge = true;  ///< u v and v u are one edge (weights combined as max)
+};
+
+struct LoadReport {
+  SnapshotFormat format = SnapshotFormat::Auto;
+  bool gzip = false;
+  std::uint64_t bytes_read = 0;        ///< uncompressed bytes parsed
+  std::uint64_t records = 0;           ///< nodes + edges read (before merging)
+  std::uint64_t merged_edges = 0;      ///< duplicate edges folded into earlier ones
+  std::uint64_t skipped_self_loops = 0;///< edge lists only (snapshots reject them)
+  double seconds = 0.0;
+};
+
+/// Loads any supported input. `path` is a file, or a folder holding
+/// nodes.csv[.gz] and edges.csv[.gz]. Throws InputError (with file, line or
+/// byte offset, record and field) on bad data, std::system_error-free:
+/// I/O failures are InputError too (field empty, message from errno).
+[[nodiscard]] Snapshot load_snapshot(const std::string& path, const LoadOptions& options = {},
+                                     LoadReport* report = nullptr);
+
+/// Format chosen for `path` under Auto (without reading it all). Throws InputError if unknown.
+[[nodiscard]] SnapshotFormat detect_format(const std::string& path);
+
+struct WriteOptions {
+  SnapshotFormat format = SnapshotFormat::Json;  ///< Json, Ndjson or CsvPair
+  bool gzip = false;
+  bool pretty = false;  ///< JSON only: one record per line, indented
+};
+
+/// Writes the snapshot; `path` is a file (Json, Ndjson) or folder (CsvPair).
+/// Atomic: written to a temporary name and renamed when complete.
+void write_snapshot(const Snapshot& snapshot, const std::string& path, const WriteOptions& options);
+
+/// Format implied by an output path's extension (.json, .ndjson/.jsonl, a
+/// folder or edges.csv for CSV; optional .gz). Throws std::invalid_argument.
+[[nodiscard]] WriteOptions write_options_for_path(const std::string& path);
+
+[[nodiscard]] std::string_view to_string(SnapshotFormat format) noexcept;
+
+/// RFC 3339 (`2026-02-20T00:00:00Z`, `...T01:02:03.25+05:30`) to microseconds UTC.
+/// Returns false on anything else (no partial parse).
+[[nodiscard]] bool parse_rfc3339(std::string_view text, Timestamp& out) noexcept;
+/// Microseconds UTC to RFC 3339 in UTC with `Z`, fraction only when non-zero.
+[[nodiscard]] std::string format_rfc3339(Timestamp t);
+
+}  // namespace hydrascope

@@ -1,0 +1,222 @@
+// The loaded snapshot: an immutable, columnar model of accounts, entities and
+// their edges (SNAPSHOT_FORMAT.md section 1). Built only by SnapshotBuilder,
+// which the loaders in io/ and the generator drive.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hydrascope/error.hpp"
+#include "hydrascope/strings.hpp"
+#include "hydrascope/types.hpp"
+
+namespace hydrascope {
+
+/// `snapshot.activity`: the bucketing of every node's `activity` vector.
+struct ActivitySpec {
+  Timestamp start = kNoTime;
+  std::int64_t bucket_seconds = 0;
+  std::uint32_t buckets = 0;
+  [[nodiscard]] bool present() const noexcept { return buckets > 0; }
+  friend bool operator==(const ActivitySpec&, const ActivitySpec&) = default;
+};
+
+/// The header of a snapshot.
+struct SnapshotMeta {
+  int version = 1;
+  std::string id;              ///< snapshot.id ("" when absent)
+  Timestamp taken_at = kNoTime;
+  ActivitySpec activity;
+  friend bool operator==(const SnapshotMeta&, const SnapshotMeta&) = default;
+};
+
+enum class AttrType : std::uint8_t { String = 0, Int, Double, Bool };
+
+/// One `attrs` entry. Keys and string values are ids in the snapshot's
+/// attr_keys() / attr_strings() pools; numbers keep whether they were written
+/// as integers so that exports reproduce them.
+struct Attr {
+  std::uint32_t key = 0;
+  AttrType type = AttrType::String;
+  std::uint64_t bits = 0;  ///< string id, int64, double bits or bool, per type
+
+  [[nodiscard]] std::int64_t as_int() const noexcept { return static_cast<std::int64_t>(bits); }
+  [[nodiscard]] double as_double() const noexcept;
+  [[nodiscard]] bool as_bool() const noexcept { return bits != 0; }
+  [[nodiscard]] std::uint32_t as_string_id() const noexcept { return static_cast<std::uint32_t>(bits); }
+  /// Numeric value of Int or Double (0 for others).
+  [[nodiscard]] double number() const noexcept;
+  friend bool operator==(const Attr&, const Attr&) = default;
+};
+
+/// An attr as a loader hands it to the builder.
+struct AttrInput {
+  std::string_view key;
+  AttrType type = AttrType::String;
+  std::string_view text;  ///< for String
+  std::int64_t integer = 0;
+  double real = 0.0;
+  bool boolean = false;
+};
+
+/// The immutable snapshot.
+///
+/// Invariants (checked by validate()):
+///  - node ids are unique, non-empty; node i's id is id_pool().get(i);
+///  - every node has a type index < type_names().size(); kinds match types;
+///  - label != Unknown only on accounts;
+///  - activity: offsets are monotone; buckets strictly increasing within a
+///    node and < meta().activity.buckets; values are finite and > 0 (zeros are
+///    not stored); has_activity(v) false implies an empty row;
+///  - edges: src != dst, both < num_nodes(); weight finite and > 0;
+///    first_seen <= last_seen when both are given; no two edges share
+///    (src, dst, type) (duplicates were merged at load).
+/// Edges keep the order of their first appearance in the input; nodes keep
+/// declaration order.
+class Snapshot {
+ public:
+  Snapshot() = default;
+  Snapshot(Snapshot&&) noexcept = default;
+  Snapshot& operator=(Snapshot&&) noexcept = default;
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+
+  [[nodiscard]] const SnapshotMeta& meta() const noexcept { return meta_; }
+  [[nodiscard]] NodeId num_nodes() const noexcept { return static_cast<NodeId>(kind_.size()); }
+  [[nodiscard]] EdgeId num_edges() const noexcept { return src_.size(); }
+
+  // --- nodes -------------------------------------------------------------
+  [[nodiscard]] std::string_view node_id(NodeId v) const noexcept { return ids_.get(v); }
+  /// Node with this id, or kInvalidNode.
+  [[nodiscard]] NodeId find_node(std::string_view id) const noexcept;
+  [[nodiscard]] NodeKind kind(NodeId v) const noexcept { return kind_[v]; }
+  [[nodiscard]] std::uint16_t type_index(NodeId v) const noexcept { return type_[v]; }
+  [[nodiscard]] std::string_view node_type(NodeId v) const noexcept { return type_names_.get(type_[v]); }
+  [[nodiscard]] Label label(NodeId v) const noexcept { return label_[v]; }
+  [[nodiscard]] Timestamp created_at(NodeId v) const noexcept { return created_[v]; }
+  [[nodiscard]] std::span<const Attr> attrs(NodeId v) const noexcept {
+    return {attrs_.data() + attr_offsets_[v], static_cast<std::size_t>(attr_offsets_[v + 1] - attr_offsets_[v])};
+  }
+  /// Whether the node carried an `activity` array (possibly all zeros).
+  [[nodiscard]] bool has_activity(NodeId v) const noexcept { return has_activity_[v] != 0; }
+  /// Non-zero activity entries of node v: bucket indices (increasing) and values.
+  [[nodiscard]] std::span<const std::uint32_t> activity_buckets(NodeId v) const noexcept {
+    return {act_bucket_.data() + act_offsets_[v], static_cast<std::size_t>(act_offsets_[v + 1] - act_offsets_[v])};
+  }
+  [[nodiscard]] std::span<const float> activity_values(NodeId v) const noexcept {
+    return {act_value_.data() + act_offsets_[v], static_cast<std::size_t>(act_offsets_[v + 1] - act_offsets_[v])};
+  }
+  /// Sum of node v's activity.
+  [[nodiscard]] double activity_total(NodeId v) const noexcept;
+
+  // --- edges -------------------------------------------------------------
+  [[nodiscard]] NodeId edge_src(EdgeId e) const noexcept { return src_[e]; }
+  [[nodiscard]] NodeId edge_dst(EdgeId e) const noexcept { return dst_[e]; }
+  [[nodiscard]] std::uint16_t edge_type_index(EdgeId e) const noexcept { return etype_[e]; }
+  [[nodiscard]] std::string_view edge_type(EdgeId e) const noexcept { return edge_type_names_.get(etype_[e]); }
+  [[nodiscard]] double edge_weight(EdgeId e) const noexcept { return weight_[e]; }
+  [[nodiscard]] Timestamp first_seen(EdgeId e) const noexcept { return first_seen_[e]; }
+  [[nodiscard]] Timestamp last_seen(EdgeId e) const noexcept { return last_seen_[e]; }
+
+  // --- pools and whole columns (for exports and fast scans) ----------------
+  [[nodiscard]] const StringPool& id_pool() const noexcept { return ids_; }
+  [[nodiscard]] const StringPool& type_names() const noexcept { return type_names_; }
+  [[nodiscard]] const StringPool& edge_type_names() const noexcept { return edge_type_names_; }
+  [[nodiscard]] const StringPool& attr_keys() const noexcept { return attr_keys_; }
+  [[nodiscard]] const StringPool& attr_strings() const noexcept { return attr_strings_; }
+  [[nodiscard]] std::span<const NodeKind> kinds() const noexcept { return kind_; }
+  [[nodiscard]] std::span<const Label> labels() const noexcept { return label_; }
+  [[nodiscard]] std::span<const NodeId> edge_srcs() const noexcept { return src_; }
+  [[nodiscard]] std::span<const NodeId> edge_dsts() const noexcept { return dst_; }
+  [[nodiscard]] std::span<const double> edge_weights() const noexcept { return weight_; }
+  [[nodiscard]] std::span<const std::uint16_t> edge_type_indices() const noexcept { return etype_; }
+
+  /// Bytes held by the model (all columns and pools).
+  [[nodiscard]] std::size_t memory_bytes() const noexcept;
+  /// Checks every invariant above; throws std::logic_error naming the first broken one.
+  void validate() const;
+  /// Same model: same meta, nodes (order, ids, types, labels, times, attrs,
+  /// activity) and edges (order, endpoints, types, weights, times).
+  friend bool operator==(const Snapshot& a, const Snapshot& b);
+
+ private:
+  friend class SnapshotBuilder;
+  SnapshotMeta meta_;
+  StringPool ids_, type_names_, edge_type_names_, attr_keys_, attr_strings_;
+  std::vector<NodeKind> kind_;
+  std::vector<std::uint16_t> type_;
+  std::vector<Label> label_;
+  std::vector<Timestamp> created_;
+  std::vector<std::uint64_t> attr_offsets_{0};
+  std::vector<Attr> attrs_;
+  std::vector<std::uint8_t> has_activity_;
+  std::vector<std::uint64_t> act_offsets_{0};
+  std::vector<std::uint32_t> act_bucket_;
+  std::vector<float> act_value_;
+  std::vector<NodeId> src_, dst_;
+  std::vector<std::uint16_t> etype_;
+  std::vector<double> weight_;
+  std::vector<Timestamp> first_seen_, last_seen_;
+};
+
+/// Where a record came from, for error messages.
+struct RecordRef {
+  std::uint64_t line = 0;                   ///< 1-based, 0 = unknown
+  std::uint64_t byte_offset = kNoPosition;  ///< 0-based, kNoPosition = unknown
+  std::uint64_t index = 0;                  ///< 0-based index among records of its kind
+};
+
+/// Builds a Snapshot record by record. Loaders validate field syntax (types,
+/// label words, timestamps, finite weights) and name the field; the builder
+/// checks what needs the whole picture: duplicate ids, self-loops, unknown
+/// endpoints (at finish, since nodes may follow edges), activity length, and
+/// merges duplicate edges. All errors are InputError with the record's place.
+///
+/// Memory: the model plus, until finish(), one 24-byte entry per edge for
+/// endpoint resolution. Not thread-safe.
+class SnapshotBuilder {
+ public:
+  explicit SnapshotBuilder(std::string file_name);
+  ~SnapshotBuilder();
+  SnapshotBuilder(SnapshotBuilder&&) noexcept;
+  SnapshotBuilder& operator=(SnapshotBuilder&&) noexcept;
+
+  /// The file name used in error messages (changeable, e.g. nodes.csv vs edges.csv).
+  void set_file(std::string file_name);
+  /// Sets the header. May come after nodes (JSON keys are unordered); activity
+  /// lengths are then checked at finish().
+  void set_meta(const SnapshotMeta& meta);
+  [[nodiscard]] bool has_meta() const noexcept;
+  void reserve(std::size_t nodes, std::size_t edges);
+
+  /// Adds a node. `activity` is the dense vector as given (nullptr = no
+  /// `activity` key). Throws InputError on a duplicate id, an empty id, a
+  /// bad type name, a label on a non-account, or a wrong activity length.
+  NodeId add_node(const RecordRef& where, std::string_view id, std::string_view type, Label label,
+                  Timestamp created_at, std::span<const AttrInput> attrs,
+                  const std::vector<double>* activity);
+  /// Adds an edge between ids that may be declared later. Throws InputError on
+  /// a self-loop or a bad weight. Duplicates (same src, dst, type) are merged
+  /// at finish(): weights summed, earliest first_seen, latest last_seen.
+  void add_edge(const RecordRef& where, std::string_view src, std::string_view dst, std::string_view type,
+                double weight, Timestamp first_seen, Timestamp last_seen);
+
+  [[nodiscard]] std::uint64_t nodes_added() const noexcept;
+  [[nodiscard]] std::uint64_t edges_added() const noexcept;
+  /// Duplicate edges folded into earlier ones by the last finish().
+  [[nodiscard]] std::uint64_t merged_edges() const noexcept;
+
+  /// Resolves endpoints, merges duplicates, checks pending rules, and returns
+  /// the model. Throws InputError naming the first offending record.
+  [[nodiscard]] Snapshot finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hydrascope

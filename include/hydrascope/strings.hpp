@@ -1,0 +1,53 @@
+// StringPool: interned strings in one contiguous buffer (no std::string per
+// node). Used for node ids, type names, attr keys and attr string values.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace hydrascope {
+
+/// Interns byte strings. Ids are dense (0..size-1) in order of first intern.
+/// Invariants: bytes_[offsets_[i] .. offsets_[i+1]) is string i; the hash
+/// index holds every id exactly once. Memory: bytes + 8 B/string + ~8 B/string
+/// of index.
+class StringPool {
+ public:
+  static constexpr std::uint32_t kNotFound = 0xFFFFFFFFu;
+
+  StringPool();
+  /// Returns the id of `s`, adding it if new.
+  std::uint32_t intern(std::string_view s);
+  /// Appends `s` without interning (may duplicate); find() will not see it
+  /// unless rebuild_index() is called.
+  std::uint32_t append(std::string_view s);
+  [[nodiscard]] std::uint32_t find(std::string_view s) const noexcept;
+  [[nodiscard]] std::string_view get(std::uint32_t id) const noexcept {
+    return {bytes_.data() + offsets_[id], static_cast<std::size_t>(offsets_[id + 1] - offsets_[id])};
+  }
+  [[nodiscard]] std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(offsets_.size() - 1); }
+  [[nodiscard]] std::size_t memory_bytes() const noexcept;
+  void reserve(std::size_t strings, std::size_t bytes);
+  /// Rebuilds the hash index over all strings (after append()).
+  void rebuild_index();
+  /// Drops the hash index (find() becomes unavailable) to save memory.
+  void drop_index();
+  void shrink_to_fit();
+
+  friend bool operator==(const StringPool& a, const StringPool& b) noexcept {
+    return a.offsets_ == b.offsets_ && a.bytes_ == b.bytes_;
+  }
+
+ private:
+  void grow_index();
+  std::vector<char> bytes_;
+  std::vector<std::uint64_t> offsets_;  // size()+1 entries
+  std::vector<std::uint32_t> slots_;    // open addressing, kNotFound = empty
+  std::uint64_t mask_ = 0;
+};
+
+/// 64-bit hash of a byte string (stable across runs and platforms).
+[[nodiscard]] std::uint64_t hash_bytes(std::string_view s) noexcept;
+
+}  // namespace hydrascope

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# hydrascope set-up: installs the Debian packages the build and tests need
+# (only those missing), then configures and builds into build/.
+# Usage: scripts/setup.sh [--peers]   (--peers also installs the benchmark peers)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PKGS=(
+  build-essential cmake pkg-config
+  libboost-graph-dev        # Boost.Graph: CSR graph, components, core numbers, Brandes
+  rapidjson-dev             # RapidJSON: SAX reader and Writer
+  libeigen3-dev             # Eigen: sparse mat-vec for PageRank, dense statistics
+  libgtest-dev libgmock-dev # GoogleTest
+  libcli11-dev              # CLI11: the command line
+  zlib1g-dev                # .gz input and output
+  libbenchmark-dev          # Google Benchmark: micro benchmarks
+)
+PEERS=(
+  python3-igraph python3-leidenalg python3-networkx libsimdjson-dev time
+)
+want=("${PKGS[@]}")
+if [[ "${1:-}" == "--peers" ]]; then want+=("${PEERS[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if (( ${#missing[@]} )); then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)"
