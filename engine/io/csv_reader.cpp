@@ -1,0 +1,1 @@
+// csv_reader: implementation lands with the io work.

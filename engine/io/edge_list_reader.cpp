@@ -1,0 +1,1 @@
+// edge_list_reader: implementation lands with the io work.

@@ -1,0 +1,1 @@
+// format: implementation lands with the io work.

@@ -1,0 +1,1 @@
+// input_stream: implementation lands with the io work.

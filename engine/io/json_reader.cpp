@@ -1,0 +1,1 @@
+// json_reader: implementation lands with the io work.

@@ -1,0 +1,1 @@
+// load: implementation lands with the io work.

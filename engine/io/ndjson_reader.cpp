@@ -1,0 +1,1 @@
+// ndjson_reader: implementation lands with the io work.

@@ -1,0 +1,1 @@
+// timestamp: implementation lands with the io work.

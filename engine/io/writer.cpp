@@ -1,0 +1,1 @@
+// writer: implementation lands with the io work.
