@@ -1,1 +1,8 @@
-// csv_reader: implementation lands with the io work.
+// csv reader: placeholder until its step lands (reports a clear error).
+#include "io_internal.hpp"
+
+namespace hydrascope::io {
+Snapshot read_csv_pair(const std::string& path, const LoadOptions&, LoadReport&) {
+  fail_file(path, "this input format is not supported yet");
+}
+}  // namespace hydrascope::io

@@ -1,1 +1,106 @@
-// format: implementation lands with the io work.
+// Format names and Auto detection: by extension (after an optional .gz),
+// then by the first bytes of the (decompressed) content.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+#include "io_internal.hpp"
+
+namespace hydrascope {
+
+std::string_view to_string(SnapshotFormat format) noexcept {
+  switch (format) {
+    case SnapshotFormat::Auto: return "auto";
+    case SnapshotFormat::Json: return "json";
+    case SnapshotFormat::Ndjson: return "ndjson";
+    case SnapshotFormat::CsvPair: return "csv";
+    case SnapshotFormat::EdgeList: return "edgelist";
+  }
+  return "unknown";
+}
+
+namespace {
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  if (s.size() < suffix.size()) return false;
+  for (std::size_t i = 0; i < suffix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != suffix[i]) return false;
+  return true;
+}
+
+bool exists(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0;
+}
+
+// Content sniffing on the first 64 KiB: '{' starts JSON. It is NDJSON when the
+// first line is one complete object and more non-blank text follows it.
+SnapshotFormat sniff(const std::string& path) {
+  io::InputStream in(path);
+  std::string head(64 * 1024, '\0');
+  std::size_t have = 0;
+  while (have < head.size()) {
+    const std::size_t got = in.read(head.data() + have, head.size() - have);
+    if (got == 0) break;
+    have += got;
+  }
+  head.resize(have);
+  std::size_t i = 0;
+  if (head.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;
+  while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) ++i;
+  if (i == head.size()) io::fail_file(path, "is empty: cannot tell its format (give the format explicitly)");
+  const char c = head[i];
+  if (c == '{') {
+    int depth = 0;
+    bool in_string = false, escape = false;
+    std::size_t j = i;
+    for (; j < head.size() && head[j] != '\n'; ++j) {
+      const char x = head[j];
+      if (in_string) {
+        if (escape) escape = false;
+        else if (x == '\\') escape = true;
+        else if (x == '"') in_string = false;
+      } else if (x == '"') {
+        in_string = true;
+      } else if (x == '{' || x == '[') {
+        ++depth;
+      } else if (x == '}' || x == ']') {
+        --depth;
+      }
+    }
+    if (depth == 0 && j < head.size()) {
+      for (std::size_t k = j; k < head.size(); ++k)
+        if (!std::isspace(static_cast<unsigned char>(head[k]))) return SnapshotFormat::Ndjson;
+    }
+    return SnapshotFormat::Json;
+  }
+  if (c == '#' || c == '%' || std::isalnum(static_cast<unsigned char>(c))) return SnapshotFormat::EdgeList;
+  io::fail_file(path, "cannot tell the format from the content (give the format explicitly)");
+}
+
+}  // namespace
+
+SnapshotFormat detect_format(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) io::fail_file(path, "cannot open: no such file or directory");
+  if (S_ISDIR(st.st_mode)) {
+    const std::string dir = path.empty() || path.back() == '/' ? path : path + "/";
+    if (exists(dir + "edges.csv") || exists(dir + "edges.csv.gz") || exists(dir + "nodes.csv") ||
+        exists(dir + "nodes.csv.gz"))
+      return SnapshotFormat::CsvPair;
+    io::fail_file(path, "is a folder without nodes.csv / edges.csv");
+  }
+  std::string_view name = path;
+  if (ends_with(name, ".gz")) name.remove_suffix(3);
+  if (ends_with(name, ".json")) return SnapshotFormat::Json;
+  if (ends_with(name, ".ndjson") || ends_with(name, ".jsonl")) return SnapshotFormat::Ndjson;
+  if (ends_with(name, ".csv")) return SnapshotFormat::CsvPair;
+  if (ends_with(name, ".edges") || ends_with(name, ".edgelist") || ends_with(name, ".el") ||
+      ends_with(name, ".tsv") || ends_with(name, ".txt"))
+    return SnapshotFormat::EdgeList;
+  return sniff(path);
+}
+
+}  // namespace hydrascope

@@ -1,1 +1,229 @@
-// input_stream: implementation lands with the io work.
+// InputStream (plain or gzip bytes, chunk by chunk) and BlockReader (whole
+// lines per block): the bottom of every reader. Memory is bounded by the
+// chunk size and the longest line, never by the file size.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "io_internal.hpp"
+
+namespace hydrascope::io {
+
+void fail_file(const std::string& file, const std::string& message) {
+  SourceLocation loc;
+  loc.file = file;
+  throw InputError(std::move(loc), message);
+}
+
+struct InputStream::Z {
+  z_stream s{};
+  bool init = false;
+  ~Z() {
+    if (init) inflateEnd(&s);
+  }
+};
+
+InputStream::InputStream(std::string path) : path_(std::move(path)) {
+  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) fail_file(path_, std::string("cannot open: ") + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      ::close(fd_);
+      fd_ = -1;
+      fail_file(path_, "is a directory, expected a file");
+    }
+    file_size_ = static_cast<std::uint64_t>(st.st_size);
+  }
+  // Sniff the gzip magic bytes.
+  zin_.resize(std::size_t{1} << 20);
+  std::size_t have = 0;
+  while (have < 2) {
+    const std::size_t got = read_raw(reinterpret_cast<char*>(zin_.data()) + have, zin_.size() - have);
+    if (got == 0) break;
+    have += got;
+  }
+  if (have >= 2 && zin_[0] == 0x1f && zin_[1] == 0x8b) {
+    gzip_ = true;
+    z_ = std::make_unique<Z>();
+    if (inflateInit2(&z_->s, 15 + 16) != Z_OK) fail_file(path_, "cannot start gzip decompression");
+    z_->init = true;
+    z_->s.next_in = zin_.data();
+    z_->s.avail_in = static_cast<uInt>(have);
+  } else {
+    // Plain file: the sniffed bytes are handed out first.
+    zin_.resize(have);
+    z_.reset();
+  }
+}
+
+InputStream::~InputStream() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::size_t InputStream::read_raw(char* dst, std::size_t n) {
+  if (eof_raw_) return 0;
+  for (;;) {
+    const ssize_t got = ::read(fd_, dst, n);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      fail_file(path_, std::string("read error: ") + std::strerror(errno));
+    }
+    if (got == 0) eof_raw_ = true;
+    bytes_in_ += static_cast<std::uint64_t>(got);
+    return static_cast<std::size_t>(got);
+  }
+}
+
+std::size_t InputStream::read(char* dst, std::size_t n) {
+  if (n == 0) return 0;
+  if (!gzip_) {
+    if (!zin_.empty()) {  // sniffed prefix
+      const std::size_t k = std::min(n, zin_.size());
+      std::memcpy(dst, zin_.data(), k);
+      zin_.erase(zin_.begin(), zin_.begin() + static_cast<std::ptrdiff_t>(k));
+      bytes_out_ += k;
+      return k;
+    }
+    const std::size_t got = read_raw(dst, n);
+    bytes_out_ += got;
+    return got;
+  }
+  z_stream& s = z_->s;
+  s.next_out = reinterpret_cast<Bytef*>(dst);
+  s.avail_out = static_cast<uInt>(std::min<std::size_t>(n, 1u << 30));
+  const uInt want = s.avail_out;
+  while (s.avail_out == want) {
+    if (s.avail_in == 0) {
+      zin_.resize(std::size_t{1} << 20);
+      const std::size_t got = read_raw(reinterpret_cast<char*>(zin_.data()), zin_.size());
+      if (got == 0) {
+        if (stream_end_) return 0;  // clean end after a complete member
+        fail_file(path_, "truncated gzip: the compressed data ends before the end of the stream (after " +
+                             std::to_string(bytes_out_) + " uncompressed bytes)");
+      }
+      s.next_in = zin_.data();
+      s.avail_in = static_cast<uInt>(got);
+    }
+    if (stream_end_) {
+      // Another gzip member follows (concatenated .gz files).
+      if (inflateReset(&s) != Z_OK) fail_file(path_, "cannot restart gzip decompression");
+      stream_end_ = false;
+    }
+    const int rc = inflate(&s, Z_NO_FLUSH);
+    if (rc == Z_STREAM_END) {
+      stream_end_ = true;
+    } else if (rc == Z_BUF_ERROR) {
+      continue;  // needs more input
+    } else if (rc != Z_OK) {
+      fail_file(path_, std::string("corrupt gzip data: ") + (s.msg != nullptr ? s.msg : "inflate failed") +
+                           " (after " + std::to_string(bytes_out_) + " uncompressed bytes)");
+    }
+    if (stream_end_ && s.avail_out != want) break;
+  }
+  const std::size_t produced = want - s.avail_out;
+  bytes_out_ += produced;
+  return produced;
+}
+
+BlockReader::BlockReader(InputStream& in, std::size_t target, std::size_t max_line)
+    : in_(in), target_(target), max_line_(max_line) {
+  buf_.resize(target_ + 1);
+}
+
+bool BlockReader::next(char*& data, std::size_t& size, std::uint64_t& first_line, std::uint64_t& offset) {
+  // Drop the bytes handed out last time; keep the partial line.
+  if (has_saved_) {
+    buf_[begin_] = saved_;
+    has_saved_ = false;
+  }
+  if (begin_ > 0) {
+    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  for (;;) {
+    // Fill up to target (or more, if a long line needs room).
+    while (!eof_ && end_ < target_) {
+      const std::size_t got = in_.read(buf_.data() + end_, buf_.size() - 1 - end_);
+      if (got == 0) {
+        eof_ = true;
+        break;
+      }
+      end_ += got;
+    }
+    if (!started_) {
+      started_ = true;
+      if (end_ >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) {
+        begin_ = 3;
+        offset_ = 3;
+        std::memmove(buf_.data(), buf_.data() + 3, end_ - 3);
+        end_ -= 3;
+        begin_ = 0;
+      }
+    }
+    if (end_ == 0) return false;
+    std::size_t cut = end_;
+    if (!eof_ && !raw_) {
+      const void* nl = nullptr;
+      // Last newline in the buffer.
+      for (std::size_t i = end_; i > 0; --i) {
+        if (buf_[i - 1] == '\n') {
+          nl = &buf_[i - 1];
+          break;
+        }
+      }
+      if (nl == nullptr) {
+        // One line fills the buffer: grow, up to the limit.
+        if (end_ >= max_line_) {
+          SourceLocation loc;
+          loc.file = in_.path();
+          loc.line = line_;
+          throw InputError(std::move(loc), "line is longer than the limit of " + std::to_string(max_line_ >> 20) +
+                                               " MiB (no newline found)");
+        }
+        buf_.resize(std::min(buf_.size() * 2, max_line_ + 1));
+        target_ = std::max(target_, std::min(buf_.size() - 1, max_line_));
+        continue;
+      }
+      cut = static_cast<std::size_t>(static_cast<const char*>(nl) - buf_.data()) + 1;
+    } else if (eof_ && !raw_ && end_ > max_line_) {
+      const char* last_nl = nullptr;
+      for (std::size_t i = end_; i > 0; --i)
+        if (buf_[i - 1] == '\n') {
+          last_nl = &buf_[i - 1];
+          break;
+        }
+      const std::size_t tail = last_nl == nullptr ? end_ : end_ - static_cast<std::size_t>(last_nl + 1 - buf_.data());
+      if (tail > max_line_) {
+        SourceLocation loc;
+        loc.file = in_.path();
+        loc.line = line_ + static_cast<std::uint64_t>(std::count(buf_.data(), buf_.data() + end_ - tail, '\n'));
+        throw InputError(std::move(loc), "line is longer than the limit of " + std::to_string(max_line_ >> 20) + " MiB");
+      }
+    }
+    data = buf_.data();
+    size = cut;
+    saved_ = buf_[cut];  // the terminator borrows the next block's first byte
+    has_saved_ = true;
+    data[size] = '\0';
+    first_line = line_;
+    offset = offset_;
+    if (!raw_) line_ += static_cast<std::uint64_t>(std::count(data, data + size, '\n'));
+    offset_ += size;
+    begin_ = cut;
+    return true;
+  }
+}
+
+void report_progress(const LoadOptions& options, const InputStream& in) {
+  if (options.cancel.cancelled()) throw Cancelled();
+  if (options.progress) options.progress("load", in.bytes_in(), in.file_size());
+}
+
+}  // namespace hydrascope::io

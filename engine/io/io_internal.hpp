@@ -1,0 +1,97 @@
+// Private plumbing of the readers: a chunked byte source over plain or gzip
+// files, a block splitter at line boundaries, and the per-format entry points.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hydrascope/error.hpp"
+#include "hydrascope/io.hpp"
+
+namespace hydrascope::io {
+
+/// Longest line (NDJSON, edge list) or CSV record accepted: 64 MiB.
+inline constexpr std::size_t kMaxLineBytes = std::size_t{64} << 20;
+/// Read granularity of InputStream consumers.
+inline constexpr std::size_t kChunkBytes = std::size_t{4} << 20;
+
+/// Throws InputError{file} with an empty field: I/O failures and whole-file problems.
+[[noreturn]] void fail_file(const std::string& file, const std::string& message);
+
+/// A byte source over a plain file or a gzip file (detected by its magic
+/// bytes 1f 8b, whatever the name). Concatenated gzip members are read in
+/// turn; a gzip stream that ends early is an InputError ("truncated gzip").
+class InputStream {
+ public:
+  /// Opens `path`; throws InputError naming the file and errno's text.
+  explicit InputStream(std::string path);
+  ~InputStream();
+  InputStream(const InputStream&) = delete;
+  InputStream& operator=(const InputStream&) = delete;
+
+  /// Reads up to `n` bytes into `dst`; 0 only at the end of the data.
+  std::size_t read(char* dst, std::size_t n);
+  [[nodiscard]] bool gzip() const noexcept { return gzip_; }
+  /// Uncompressed bytes handed out so far.
+  [[nodiscard]] std::uint64_t bytes_out() const noexcept { return bytes_out_; }
+  /// Bytes of the file consumed so far (for progress against file_size()).
+  [[nodiscard]] std::uint64_t bytes_in() const noexcept { return bytes_in_; }
+  [[nodiscard]] std::uint64_t file_size() const noexcept { return file_size_; }
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+
+ private:
+  std::size_t read_raw(char* dst, std::size_t n);
+  std::string path_;
+  int fd_ = -1;
+  bool gzip_ = false;
+  bool eof_raw_ = false;
+  bool stream_end_ = false;  // gzip: current member finished
+  std::uint64_t bytes_out_ = 0, bytes_in_ = 0, file_size_ = 0;
+  std::vector<unsigned char> zin_;  // compressed input buffer
+  struct Z;
+  std::unique_ptr<Z> z_;
+};
+
+/// Cuts an InputStream into blocks of whole lines (each block ends just after
+/// a '\n', or at the end of the data). A UTF-8 byte-order mark at the start
+/// is skipped. The block's bytes stay valid and writable until the next call.
+class BlockReader {
+ public:
+  /// `target` = preferred block size; a line longer than `max_line` is an
+  /// InputError naming its line number.
+  BlockReader(InputStream& in, std::size_t target = kChunkBytes, std::size_t max_line = kMaxLineBytes);
+  /// Next block, or false at the end. `first_line` = 1-based number of its
+  /// first line, `offset` = byte offset of its first byte in the data.
+  bool next(char*& data, std::size_t& size, std::uint64_t& first_line, std::uint64_t& offset);
+  /// When set, blocks may also end inside a line (CSV does its own framing).
+  void set_raw(bool raw) noexcept { raw_ = raw; }
+
+ private:
+  InputStream& in_;
+  std::size_t target_, max_line_;
+  std::vector<char> buf_;
+  std::size_t begin_ = 0, end_ = 0;  // pending bytes [begin_, end_) in buf_
+  bool eof_ = false, started_ = false, raw_ = false, has_saved_ = false;
+  char saved_ = 0;
+  std::uint64_t line_ = 1, offset_ = 0;
+};
+
+/// Calls options.progress / checks options.cancel between blocks.
+void report_progress(const LoadOptions& options, const InputStream& in);
+
+// Timestamps in records: RFC 3339 string or integer Unix seconds.
+/// Integer Unix seconds in years 0000..9999 to microseconds; false if out of range.
+bool unix_seconds_to_timestamp(std::int64_t seconds, Timestamp& out) noexcept;
+inline constexpr std::int64_t kMinUnixSeconds = -62167219200;  // 0000-01-01T00:00:00Z
+inline constexpr std::int64_t kMaxUnixSeconds = 253402300799;  // 9999-12-31T23:59:59Z
+
+// The readers (each returns the finished snapshot and fills `report`).
+Snapshot read_edge_list(const std::string& path, const LoadOptions& options, LoadReport& report);
+Snapshot read_ndjson(const std::string& path, const LoadOptions& options, LoadReport& report);
+Snapshot read_json(const std::string& path, const LoadOptions& options, LoadReport& report);
+Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, LoadReport& report);
+
+}  // namespace hydrascope::io
