@@ -1,13 +1,542 @@
-// Leiden / Louvain search (in progress).
+// Leiden and Louvain searches: parallel local moving in deterministic batches,
+// Leiden refinement per community, aggregation into a new CSR, outer iterations
+// until no node moves. Quality functions enter only through (mass, coef):
+// gain of putting v into c = w(v, c) - coef * mass(v) * mass(c).
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <random>
 #include <stdexcept>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "community_impl.hpp"
 
 namespace hydrascope::detail {
+namespace {
+
+constexpr CommunityId kAlone = kNoCommunity;
+
+inline int thread_id() {
+#ifdef _OPENMP
+  return omp_get_thread_num();
+#else
+  return 0;
+#endif
+}
+
+// `a` beats `b` by more than rounding noise.
+inline bool better(double a, double b) { return a > b + 1e-12 * (std::abs(a) + std::abs(b)) + 1e-300; }
+
+double elapsed(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// One level of the search: a view of the input CSR (level 0) or an owned
+// aggregate. Aggregates carry self-loop weight (internal edges of the merged
+// nodes) apart from the arcs; rows need not be sorted.
+struct LevelGraph {
+  NodeId n = 0;
+  const EdgeId* off = nullptr;
+  const NodeId* adj = nullptr;
+  const double* w = nullptr;
+  std::vector<EdgeId> off_s;
+  std::vector<NodeId> adj_s;
+  std::vector<double> w_s;
+  std::vector<double> mass;  // strength (modularity) or original node count (CPM)
+  std::vector<double> size;  // original node count
+  std::vector<double> strength;
+};
+
+struct Scratch {
+  std::vector<double> acc;  // indexed by community / node id, all zero between uses
+  std::vector<NodeId> touched;
+  std::vector<double> gains;
+  std::vector<NodeId> order;
+};
+
+// Seeded Fisher-Yates permutation of 0..n-1.
+void shuffled_identity(std::vector<NodeId>& perm, NodeId n, std::uint64_t seed) {
+  perm.resize(n);
+  std::iota(perm.begin(), perm.end(), NodeId{0});
+  std::mt19937_64 rng(seed);
+  for (NodeId i = n; i > 1; --i) {
+    const NodeId j = static_cast<NodeId>(rng() % i);
+    std::swap(perm[i - 1], perm[j]);
+  }
+}
+
+// Renumbers labels (each < bound) densely in order of first appearance; returns the count.
+NodeId densify(std::vector<CommunityId>& labels, std::size_t bound) {
+  std::vector<CommunityId> map(bound, kNoCommunity);
+  CommunityId next = 0;
+  for (CommunityId& c : labels) {
+    if (map[c] == kNoCommunity) map[c] = next++;
+    c = map[c];
+  }
+  return next;
+}
+
+class Search {
+ public:
+  Search(const AnalysisGraph& g, const CommunityOptions& o, bool refine, int threads, bool lpa)
+      : g_(g), o_(o), refine_(refine), threads_(threads), lpa_(lpa) {
+    const double m = g.total_weight();
+    if (lpa_) {
+      coef_ = 0.0;
+    } else if (o.quality == QualityFunction::Modularity) {
+      coef_ = o.resolution / (2.0 * m);
+    } else {
+      coef_ = o.resolution;
+    }
+    scratch_.resize(static_cast<std::size_t>(threads));
+  }
+
+  void run(CommunityResult& result);
+
+ private:
+  void level0(LevelGraph& L) const;
+  std::uint64_t local_move(const LevelGraph& L, std::vector<CommunityId>& comm, std::uint64_t seed, int max_sweeps);
+  void refine_partition(const LevelGraph& L, const std::vector<CommunityId>& comm, std::vector<CommunityId>& refined,
+                        std::uint64_t seed);
+  LevelGraph aggregate(const LevelGraph& L, const std::vector<CommunityId>& group, NodeId ngroups);
+  void prepare_scratch(NodeId n) {
+    for (auto& s : scratch_) {
+      if (s.acc.size() < n) s.acc.assign(n, 0.0);
+    }
+  }
+  void check_cancel() const {
+    if (o_.cancel.cancelled()) throw Cancelled{};
+  }
+
+  const AnalysisGraph& g_;
+  const CommunityOptions& o_;
+  bool refine_;
+  int threads_;
+  bool lpa_;
+  double coef_ = 0.0;
+  std::vector<Scratch> scratch_;
+  PhaseSeconds seconds_;
+  int last_sweeps_ = 0;          // sweeps of the last local_move()
+  bool last_exhausted_ = false;  // it stopped at max_sweeps with nodes still active
+};
+
+void Search::level0(LevelGraph& L) const {
+  L.n = g_.num_nodes();
+  L.off = g_.offsets().data();
+  L.adj = g_.targets().data();
+  L.w = g_.arc_weights().data();
+  L.strength.assign(g_.strengths().begin(), g_.strengths().end());
+  L.size.assign(L.n, 1.0);
+  L.mass = (o_.quality == QualityFunction::Modularity || lpa_) ? L.strength : L.size;
+}
+
+std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& comm, std::uint64_t seed,
+                                 int max_sweeps) {
+  const NodeId n = L.n;
+  std::vector<double> tot(n, 0.0);
+  std::vector<NodeId> cnt(n, 0);
+  for (NodeId v = 0; v < n; ++v) {
+    tot[comm[v]] += L.mass[v];
+    ++cnt[comm[v]];
+  }
+  std::vector<CommunityId> free_ids;
+  for (NodeId c = n; c-- > 0;) {
+    if (cnt[c] == 0) free_ids.push_back(c);
+  }
+  std::vector<NodeId> perm;
+  shuffled_identity(perm, n, seed);
+  std::vector<std::uint8_t> active(n, 1);
+  // Batches are fixed by n alone (never by the thread count): moves in a batch
+  // are decided against the state at its start, then applied in order.
+  const std::size_t batch = std::clamp<std::size_t>(n / 128, 1, 4096);
+  std::vector<NodeId> list;
+  std::vector<CommunityId> target(batch);
+  std::vector<double> w_new(batch), w_own(batch);
+  std::vector<NodeId> moved;
+  list.reserve(batch);
+  moved.reserve(batch);
+  std::uint64_t moves = 0;
+  const bool allow_alone = !lpa_;
+  const double coef = coef_;
+
+  last_sweeps_ = 0;
+  last_exhausted_ = true;
+  for (int sweep = 0; sweep < max_sweeps; ++sweep) {
+    bool any = false;
+    ++last_sweeps_;
+    for (std::size_t b0 = 0; b0 < n; b0 += batch) {
+      list.clear();
+      const std::size_t b1 = std::min<std::size_t>(n, b0 + batch);
+      for (std::size_t i = b0; i < b1; ++i) {
+        const NodeId v = perm[i];
+        if (active[v]) {
+          active[v] = 0;
+          list.push_back(v);
+        }
+      }
+      if (list.empty()) continue;
+      any = true;
+      const std::int64_t nl = static_cast<std::int64_t>(list.size());
+      // Decide (parallel, read-only on the shared state).
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_) if (nl > 64)
+      for (std::int64_t j = 0; j < nl; ++j) {
+        Scratch& s = scratch_[thread_id()];
+        const NodeId v = list[j];
+        const CommunityId own = comm[v];
+        for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
+          const CommunityId c = comm[L.adj[e]];
+          if (s.acc[c] == 0.0) s.touched.push_back(c);
+          s.acc[c] += L.w[e];
+        }
+        const double ca = coef * L.mass[v];
+        CommunityId best = own;
+        double best_w = s.acc[own];
+        double best_gain = best_w - ca * (tot[own] - L.mass[v]);
+        const double stay_w = best_w;
+        for (CommunityId c : s.touched) {
+          if (c == own) continue;
+          const double gain = s.acc[c] - ca * tot[c];
+          if (better(gain, best_gain)) {
+            best = c;
+            best_gain = gain;
+            best_w = s.acc[c];
+          }
+        }
+        if (allow_alone && cnt[own] > 1 && better(0.0, best_gain)) {
+          best = kAlone;
+          best_w = 0.0;
+        }
+        for (CommunityId c : s.touched) s.acc[c] = 0.0;
+        s.touched.clear();
+        target[j] = best;
+        w_new[j] = best_w;
+        w_own[j] = stay_w;
+      }
+      // Apply (serial, in list order), re-checking gains against the current totals.
+      moved.clear();
+      for (std::int64_t j = 0; j < nl; ++j) {
+        const NodeId v = list[j];
+        const CommunityId own = comm[v];
+        CommunityId t = target[j];
+        if (t == own) continue;
+        const double ca = coef * L.mass[v];
+        const double stay = w_own[j] - ca * (tot[own] - L.mass[v]);
+        if (t == kAlone) {
+          if (cnt[own] == 1 || !better(0.0, stay)) continue;
+          t = free_ids.back();
+          free_ids.pop_back();
+        } else {
+          if (cnt[t] == 0 || !better(w_new[j] - ca * tot[t], stay)) {
+            active[v] = 1;  // stale decision: look again next sweep
+            continue;
+          }
+        }
+        tot[own] -= L.mass[v];
+        if (--cnt[own] == 0) free_ids.push_back(own);
+        tot[t] += L.mass[v];
+        ++cnt[t];
+        comm[v] = t;
+        moved.push_back(v);
+      }
+      moves += moved.size();
+      // Wake neighbours outside the new community (idempotent flag stores).
+      const std::int64_t nm = static_cast<std::int64_t>(moved.size());
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_) if (nm > 64)
+      for (std::int64_t j = 0; j < nm; ++j) {
+        const NodeId v = moved[j];
+        const CommunityId c = comm[v];
+        for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
+          const NodeId u = L.adj[e];
+          if (comm[u] != c) std::atomic_ref<std::uint8_t>(active[u]).store(1, std::memory_order_relaxed);
+        }
+      }
+      check_cancel();
+    }
+    if (!any) {
+      last_exhausted_ = false;
+      break;
+    }
+  }
+  return moves;
+}
+
+void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId>& comm,
+                              std::vector<CommunityId>& refined, std::uint64_t seed) {
+  const NodeId n = L.n;
+  // Members of each community (counting sort, ascending node ids).
+  std::vector<NodeId> moff(static_cast<std::size_t>(n) + 1, 0);
+  for (NodeId v = 0; v < n; ++v) ++moff[comm[v] + 1];
+  for (NodeId c = 0; c < n; ++c) moff[c + 1] += moff[c];
+  std::vector<NodeId> mlist(n);
+  {
+    std::vector<NodeId> pos(moff.begin(), moff.end() - 1);
+    for (NodeId v = 0; v < n; ++v) mlist[pos[comm[v]]++] = v;
+  }
+  std::vector<double> ctot(n, 0.0);
+  for (NodeId v = 0; v < n; ++v) ctot[comm[v]] += L.mass[v];
+  refined.resize(n);
+  std::vector<double> ext(n), rtot(n), rext(n);
+  std::vector<NodeId> rcnt(n, 1);
+  const std::int64_t sn = n;
+#pragma omp parallel for schedule(static) num_threads(threads_)
+  for (std::int64_t vi = 0; vi < sn; ++vi) {
+    const NodeId v = static_cast<NodeId>(vi);
+    double x = 0.0;
+    for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
+      if (comm[L.adj[e]] == comm[v]) x += L.w[e];
+    }
+    ext[v] = x;
+    rext[v] = x;
+    rtot[v] = L.mass[v];
+    refined[v] = v;
+  }
+  const double coef = coef_;
+  const double theta = o_.randomness;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads_)
+  for (std::int64_t ci = 0; ci < sn; ++ci) {
+    const NodeId c = static_cast<NodeId>(ci);
+    const NodeId size = moff[c + 1] - moff[c];
+    if (size < 2) continue;
+    Scratch& s = scratch_[thread_id()];
+    s.order.assign(mlist.begin() + moff[c], mlist.begin() + moff[c + 1]);
+    std::mt19937_64 rng(mix64(seed, c));
+    for (NodeId i = size; i > 1; --i) std::swap(s.order[i - 1], s.order[rng() % i]);
+    const double total = ctot[c];
+    for (const NodeId v : s.order) {
+      const CommunityId own = refined[v];
+      if (rcnt[own] != 1) continue;  // no longer a singleton
+      const double ca = coef * L.mass[v];
+      if (ext[v] < ca * (total - L.mass[v])) continue;  // v not well connected to c
+      for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
+        const NodeId u = L.adj[e];
+        if (comm[u] != c) continue;
+        const CommunityId r = refined[u];
+        if (s.acc[r] == 0.0) s.touched.push_back(r);
+        s.acc[r] += L.w[e];
+      }
+      // Candidates: well-connected sub-communities with gain >= 0; staying (gain 0) included.
+      CommunityId chosen = own;
+      double best = 0.0;
+      s.gains.clear();
+      std::size_t kept = 0;
+      for (CommunityId r : s.touched) {
+        if (r == own) continue;
+        const double gain = s.acc[r] - ca * rtot[r];
+        if (gain < 0.0 || rext[r] < coef * rtot[r] * (total - rtot[r])) continue;
+        s.touched[kept++] = r;
+        s.gains.push_back(gain);
+        if (gain > best) {
+          best = gain;
+          chosen = r;
+        }
+      }
+      if (theta > 0.0 && kept > 0) {
+        // Pr(r) ~ exp(gain / theta), staying included with gain 0.
+        double sum = std::exp((0.0 - best) / theta);
+        for (std::size_t i = 0; i < kept; ++i) sum += std::exp((s.gains[i] - best) / theta);
+        double x = std::uniform_real_distribution<double>(0.0, sum)(rng);
+        x -= std::exp((0.0 - best) / theta);
+        chosen = own;
+        if (x > 0.0) {
+          for (std::size_t i = 0; i < kept; ++i) {
+            chosen = s.touched[i];
+            x -= std::exp((s.gains[i] - best) / theta);
+            if (x <= 0.0) break;
+          }
+        }
+      }
+      if (chosen != own) {
+        rcnt[own] = 0;
+        rtot[own] = 0.0;
+        refined[v] = chosen;
+        rtot[chosen] += L.mass[v];
+        ++rcnt[chosen];
+        rext[chosen] = rext[chosen] + ext[v] - 2.0 * s.acc[chosen];
+      }
+      // touched was compacted; clear acc over the whole row to be safe.
+      for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
+        const NodeId u = L.adj[e];
+        if (comm[u] == c) s.acc[refined[u]] = 0.0;
+      }
+      s.acc[chosen] = 0.0;
+      s.acc[own] = 0.0;
+      s.touched.clear();
+    }
+  }
+}
+
+LevelGraph Search::aggregate(const LevelGraph& L, const std::vector<CommunityId>& group, NodeId ng) {
+  const NodeId n = L.n;
+  LevelGraph A;
+  A.n = ng;
+  std::vector<NodeId> goff(static_cast<std::size_t>(ng) + 1, 0);
+  for (NodeId v = 0; v < n; ++v) ++goff[group[v] + 1];
+  for (NodeId r = 0; r < ng; ++r) goff[r + 1] += goff[r];
+  std::vector<NodeId> glist(n);
+  {
+    std::vector<NodeId> pos(goff.begin(), goff.end() - 1);
+    for (NodeId v = 0; v < n; ++v) glist[pos[group[v]]++] = v;
+  }
+  A.strength.assign(ng, 0.0);
+  A.size.assign(ng, 0.0);
+  for (NodeId v = 0; v < n; ++v) {
+    A.strength[group[v]] += L.strength[v];
+    A.size[group[v]] += L.size[v];
+  }
+  A.mass = (o_.quality == QualityFunction::Modularity || lpa_) ? A.strength : A.size;
+
+  struct Row {
+    int tid;
+    EdgeId start;
+    EdgeId len;
+  };
+  std::vector<Row> rows(ng);
+  std::vector<std::vector<std::pair<NodeId, double>>> buf(static_cast<std::size_t>(threads_));
+  const std::int64_t sng = ng;
+#pragma omp parallel num_threads(threads_)
+  {
+    const int tid = thread_id();
+    Scratch& s = scratch_[tid];
+    auto& out = buf[tid];
+#pragma omp for schedule(dynamic, 64)
+    for (std::int64_t ri = 0; ri < sng; ++ri) {
+      const NodeId r = static_cast<NodeId>(ri);
+      for (NodeId i = goff[r]; i < goff[r + 1]; ++i) {
+        const NodeId v = glist[i];
+        for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
+          const NodeId t = group[L.adj[e]];
+          if (t == r) continue;  // internal: kept in the strengths, not as an arc
+          if (s.acc[t] == 0.0) s.touched.push_back(t);
+          s.acc[t] += L.w[e];
+        }
+      }
+      rows[r] = Row{tid, out.size(), s.touched.size()};
+      for (NodeId t : s.touched) {
+        out.emplace_back(t, s.acc[t]);
+        s.acc[t] = 0.0;
+      }
+      s.touched.clear();
+    }
+  }
+  A.off_s.assign(static_cast<std::size_t>(ng) + 1, 0);
+  for (NodeId r = 0; r < ng; ++r) A.off_s[r + 1] = A.off_s[r] + rows[r].len;
+  A.adj_s.resize(A.off_s[ng]);
+  A.w_s.resize(A.off_s[ng]);
+#pragma omp parallel for schedule(static) num_threads(threads_)
+  for (std::int64_t ri = 0; ri < sng; ++ri) {
+    const Row& row = rows[ri];
+    const auto& src = buf[row.tid];
+    for (EdgeId k = 0; k < row.len; ++k) {
+      A.adj_s[A.off_s[ri] + k] = src[row.start + k].first;
+      A.w_s[A.off_s[ri] + k] = src[row.start + k].second;
+    }
+  }
+  A.off = A.off_s.data();
+  A.adj = A.adj_s.data();
+  A.w = A.w_s.data();
+  return A;
+}
+
+void Search::run(CommunityResult& result) {
+  const NodeId n = g_.num_nodes();
+  std::vector<CommunityId> part(n);
+  std::iota(part.begin(), part.end(), CommunityId{0});
+  if (n == 0 || !(g_.total_weight() > 0.0)) {
+    result.partition = canonicalize(std::vector<std::uint64_t>(part.begin(), part.end()));
+    result.levels = n == 0 ? 0 : 1;
+    result.iterations = 0;
+    result.converged = true;
+    return;
+  }
+  prepare_scratch(n);
+  const int max_iterations = lpa_ ? 1 : o_.max_iterations;
+  const int max_levels = lpa_ ? 1 : o_.max_levels;
+  const int max_sweeps = lpa_ ? 10 * o_.max_iterations : 1000;
+  std::vector<NodeId> map(n);
+  for (int iter = 1; iter <= max_iterations; ++iter) {
+    std::iota(map.begin(), map.end(), NodeId{0});
+    LevelGraph base;
+    level0(base);
+    LevelGraph agg;
+    const LevelGraph* L = &base;
+    std::vector<CommunityId> comm = part;
+    std::uint64_t iter_moves = 0;
+    int level = 0;
+    for (;;) {
+      ++level;
+      const std::uint64_t level_seed = mix64(o_.seed, (static_cast<std::uint64_t>(iter) << 32) | level);
+      auto t0 = std::chrono::steady_clock::now();
+      iter_moves += local_move(*L, comm, mix64(level_seed, 1), max_sweeps);
+      seconds_.local_moving += elapsed(t0);
+      if (level >= max_levels) break;
+      t0 = std::chrono::steady_clock::now();
+      std::vector<CommunityId> group;
+      NodeId nc = 0;
+      NodeId ng = 0;
+      {
+        std::vector<CommunityId> dense = comm;
+        nc = densify(dense, L->n);
+        if (refine_) {
+          refine_partition(*L, comm, group, mix64(level_seed, 2));
+          ng = densify(group, L->n);
+        } else {
+          group = dense;
+          ng = nc;
+        }
+        comm.swap(dense);
+      }
+      seconds_.refinement += elapsed(t0);
+      if (!(ng < L->n && nc < L->n)) break;
+      t0 = std::chrono::steady_clock::now();
+      LevelGraph next = aggregate(*L, group, ng);
+      std::vector<CommunityId> next_comm(ng);
+      for (NodeId v = 0; v < L->n; ++v) next_comm[group[v]] = comm[v];
+      const std::int64_t sn = n;
+#pragma omp parallel for schedule(static) num_threads(threads_)
+      for (std::int64_t i = 0; i < sn; ++i) map[i] = group[map[i]];
+      agg = std::move(next);
+      L = &agg;
+      comm.swap(next_comm);
+      seconds_.aggregation += elapsed(t0);
+      if (o_.progress) o_.progress("community", static_cast<std::uint64_t>(iter), 0);
+    }
+    for (NodeId v = 0; v < n; ++v) part[v] = comm[map[v]];
+    densify(part, n);
+    result.iterations = iter;
+    result.levels = level;
+    result.moves += iter_moves;
+    if (iter_moves == 0) {
+      result.converged = true;
+      break;
+    }
+  }
+  if (lpa_) {
+    result.converged = !last_exhausted_;
+    result.iterations = last_sweeps_;
+  }
+  result.partition = canonicalize(std::vector<std::uint64_t>(part.begin(), part.end()));
+  result.seconds.local_moving = seconds_.local_moving;
+  result.seconds.refinement = seconds_.refinement;
+  result.seconds.aggregation = seconds_.aggregation;
+}
+
+}  // namespace
 
 void run_leiden(const AnalysisGraph& g, const CommunityOptions& options, bool refine, int threads,
                 CommunityResult& result) {
-  throw std::logic_error("leiden: not implemented yet");
+  Search search(g, options, refine, threads, false);
+  search.run(result);
+}
+
+void run_label_propagation(const AnalysisGraph& g, const CommunityOptions& options, int threads,
+                           CommunityResult& result) {
+  Search search(g, options, false, threads, true);
+  search.run(result);
 }
 
 }  // namespace hydrascope::detail
