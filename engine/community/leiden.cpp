@@ -9,6 +9,8 @@
 #include <numeric>
 #include <random>
 #include <stdexcept>
+#include <cstdio>
+#include <cstdlib>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -71,8 +73,8 @@ void shuffled_identity(std::vector<NodeId>& perm, NodeId n, std::uint64_t seed) 
 }
 
 // Renumbers labels (each < bound) densely in order of first appearance; returns the count.
-NodeId densify(std::vector<CommunityId>& labels, std::size_t bound) {
-  std::vector<CommunityId> map(bound, kNoCommunity);
+NodeId densify(std::vector<CommunityId>& labels, std::size_t bound, std::vector<CommunityId>& map) {
+  map.assign(bound, kNoCommunity);
   CommunityId next = 0;
   for (CommunityId& c : labels) {
     if (map[c] == kNoCommunity) map[c] = next++;
@@ -103,7 +105,7 @@ class Search {
   std::uint64_t local_move(const LevelGraph& L, std::vector<CommunityId>& comm, std::uint64_t seed, int max_sweeps);
   void refine_partition(const LevelGraph& L, const std::vector<CommunityId>& comm, std::vector<CommunityId>& refined,
                         std::uint64_t seed);
-  LevelGraph aggregate(const LevelGraph& L, const std::vector<CommunityId>& group, NodeId ngroups);
+  void aggregate(const LevelGraph& L, const std::vector<CommunityId>& group, NodeId ngroups, LevelGraph& out);
   void prepare_scratch(NodeId n) {
     for (auto& s : scratch_) {
       if (s.acc.size() < n) s.acc.assign(n, 0.0);
@@ -120,6 +122,14 @@ class Search {
   bool lpa_;
   double coef_ = 0.0;
   std::vector<Scratch> scratch_;
+  // Buffers reused across levels and iterations (capacity kept: no page faults
+  // from fresh allocations on every level).
+  std::vector<double> tot_, ctot_, ext_, rtot_, rext_;
+  std::vector<NodeId> cnt_, perm_, moff_, mlist_, pos_, rcnt_, goff_, glist_;
+  std::vector<std::uint8_t> active_;
+  std::vector<CommunityId> dense_map_;
+  std::vector<std::vector<std::pair<NodeId, double>>> buf_;
+  LevelGraph pool_[2];
   PhaseSeconds seconds_;
   int last_sweeps_ = 0;          // sweeps of the last local_move()
   bool last_exhausted_ = false;  // it stopped at max_sweeps with nodes still active
@@ -132,14 +142,20 @@ void Search::level0(LevelGraph& L) const {
   L.w = g_.arc_weights().data();
   L.strength.assign(g_.strengths().begin(), g_.strengths().end());
   L.size.assign(L.n, 1.0);
-  L.mass = (o_.quality == QualityFunction::Modularity || lpa_) ? L.strength : L.size;
+  if (o_.quality == QualityFunction::Modularity || lpa_) {
+    L.mass.assign(L.strength.begin(), L.strength.end());
+  } else {
+    L.mass.assign(L.size.begin(), L.size.end());
+  }
 }
 
 std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& comm, std::uint64_t seed,
                                  int max_sweeps) {
   const NodeId n = L.n;
-  std::vector<double> tot(n, 0.0);
-  std::vector<NodeId> cnt(n, 0);
+  std::vector<double>& tot = tot_;
+  std::vector<NodeId>& cnt = cnt_;
+  tot.assign(n, 0.0);
+  cnt.assign(n, 0);
   for (NodeId v = 0; v < n; ++v) {
     tot[comm[v]] += L.mass[v];
     ++cnt[comm[v]];
@@ -148,9 +164,10 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
   for (NodeId c = n; c-- > 0;) {
     if (cnt[c] == 0) free_ids.push_back(c);
   }
-  std::vector<NodeId> perm;
+  std::vector<NodeId>& perm = perm_;
   shuffled_identity(perm, n, seed);
-  std::vector<std::uint8_t> active(n, 1);
+  std::vector<std::uint8_t>& active = active_;
+  active.assign(n, 1);
   // Batches are fixed by n alone (never by the thread count): moves in a batch
   // are decided against the state at its start, then applied in order.
   const std::size_t batch = std::clamp<std::size_t>(n / 128, 1, 4096);
@@ -269,19 +286,26 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
                               std::vector<CommunityId>& refined, std::uint64_t seed) {
   const NodeId n = L.n;
   // Members of each community (counting sort, ascending node ids).
-  std::vector<NodeId> moff(static_cast<std::size_t>(n) + 1, 0);
+  std::vector<NodeId>& moff = moff_;
+  std::vector<NodeId>& mlist = mlist_;
+  moff.assign(static_cast<std::size_t>(n) + 1, 0);
   for (NodeId v = 0; v < n; ++v) ++moff[comm[v] + 1];
   for (NodeId c = 0; c < n; ++c) moff[c + 1] += moff[c];
-  std::vector<NodeId> mlist(n);
-  {
-    std::vector<NodeId> pos(moff.begin(), moff.end() - 1);
-    for (NodeId v = 0; v < n; ++v) mlist[pos[comm[v]]++] = v;
-  }
-  std::vector<double> ctot(n, 0.0);
+  mlist.resize(n);
+  pos_.assign(moff.begin(), moff.end() - 1);
+  for (NodeId v = 0; v < n; ++v) mlist[pos_[comm[v]]++] = v;
+  std::vector<double>& ctot = ctot_;
+  ctot.assign(n, 0.0);
   for (NodeId v = 0; v < n; ++v) ctot[comm[v]] += L.mass[v];
   refined.resize(n);
-  std::vector<double> ext(n), rtot(n), rext(n);
-  std::vector<NodeId> rcnt(n, 1);
+  std::vector<double>& ext = ext_;
+  std::vector<double>& rtot = rtot_;
+  std::vector<double>& rext = rext_;
+  std::vector<NodeId>& rcnt = rcnt_;
+  ext.resize(n);
+  rtot.resize(n);
+  rext.resize(n);
+  rcnt.assign(n, 1);
   const std::int64_t sn = n;
 #pragma omp parallel for schedule(static) num_threads(threads_)
   for (std::int64_t vi = 0; vi < sn; ++vi) {
@@ -370,25 +394,28 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
   }
 }
 
-LevelGraph Search::aggregate(const LevelGraph& L, const std::vector<CommunityId>& group, NodeId ng) {
+void Search::aggregate(const LevelGraph& L, const std::vector<CommunityId>& group, NodeId ng, LevelGraph& A) {
   const NodeId n = L.n;
-  LevelGraph A;
   A.n = ng;
-  std::vector<NodeId> goff(static_cast<std::size_t>(ng) + 1, 0);
+  std::vector<NodeId>& goff = goff_;
+  std::vector<NodeId>& glist = glist_;
+  goff.assign(static_cast<std::size_t>(ng) + 1, 0);
   for (NodeId v = 0; v < n; ++v) ++goff[group[v] + 1];
   for (NodeId r = 0; r < ng; ++r) goff[r + 1] += goff[r];
-  std::vector<NodeId> glist(n);
-  {
-    std::vector<NodeId> pos(goff.begin(), goff.end() - 1);
-    for (NodeId v = 0; v < n; ++v) glist[pos[group[v]]++] = v;
-  }
+  glist.resize(n);
+  pos_.assign(goff.begin(), goff.end() - 1);
+  for (NodeId v = 0; v < n; ++v) glist[pos_[group[v]]++] = v;
   A.strength.assign(ng, 0.0);
   A.size.assign(ng, 0.0);
   for (NodeId v = 0; v < n; ++v) {
     A.strength[group[v]] += L.strength[v];
     A.size[group[v]] += L.size[v];
   }
-  A.mass = (o_.quality == QualityFunction::Modularity || lpa_) ? A.strength : A.size;
+  if (o_.quality == QualityFunction::Modularity || lpa_) {
+    A.mass.assign(A.strength.begin(), A.strength.end());
+  } else {
+    A.mass.assign(A.size.begin(), A.size.end());
+  }
 
   struct Row {
     int tid;
@@ -396,7 +423,9 @@ LevelGraph Search::aggregate(const LevelGraph& L, const std::vector<CommunityId>
     EdgeId len;
   };
   std::vector<Row> rows(ng);
-  std::vector<std::vector<std::pair<NodeId, double>>> buf(static_cast<std::size_t>(threads_));
+  std::vector<std::vector<std::pair<NodeId, double>>>& buf = buf_;
+  buf.resize(static_cast<std::size_t>(threads_));
+  for (auto& b : buf) b.clear();
   const std::int64_t sng = ng;
 #pragma omp parallel num_threads(threads_)
   {
@@ -439,7 +468,6 @@ LevelGraph Search::aggregate(const LevelGraph& L, const std::vector<CommunityId>
   A.off = A.off_s.data();
   A.adj = A.adj_s.data();
   A.w = A.w_s.data();
-  return A;
 }
 
 void Search::run(CommunityResult& result) {
@@ -458,55 +486,58 @@ void Search::run(CommunityResult& result) {
   const int max_levels = lpa_ ? 1 : o_.max_levels;
   const int max_sweeps = lpa_ ? 10 * o_.max_iterations : 1000;
   std::vector<NodeId> map(n);
+  LevelGraph base;
+  level0(base);
+  // Level buffers, allocated once at the finest size and reused.
+  std::vector<CommunityId> comm, dense, group, next_comm;
+  comm.reserve(n);
+  dense.reserve(n);
+  group.reserve(n);
+  next_comm.reserve(n);
   for (int iter = 1; iter <= max_iterations; ++iter) {
     std::iota(map.begin(), map.end(), NodeId{0});
-    LevelGraph base;
-    level0(base);
-    LevelGraph agg;
     const LevelGraph* L = &base;
-    std::vector<CommunityId> comm = part;
+    int next_pool = 0;
+    comm.assign(part.begin(), part.end());
     std::uint64_t iter_moves = 0;
     int level = 0;
     for (;;) {
       ++level;
       const std::uint64_t level_seed = mix64(o_.seed, (static_cast<std::uint64_t>(iter) << 32) | level);
       auto t0 = std::chrono::steady_clock::now();
-      iter_moves += local_move(*L, comm, mix64(level_seed, 1), max_sweeps);
+      const auto lm_moves = local_move(*L, comm, mix64(level_seed, 1), max_sweeps);
+      iter_moves += lm_moves;
       seconds_.local_moving += elapsed(t0);
       if (level >= max_levels) break;
       t0 = std::chrono::steady_clock::now();
-      std::vector<CommunityId> group;
-      NodeId nc = 0;
-      NodeId ng = 0;
-      {
-        std::vector<CommunityId> dense = comm;
-        nc = densify(dense, L->n);
-        if (refine_) {
-          refine_partition(*L, comm, group, mix64(level_seed, 2));
-          ng = densify(group, L->n);
-        } else {
-          group = dense;
-          ng = nc;
-        }
-        comm.swap(dense);
+      dense.assign(comm.begin(), comm.end());
+      const NodeId nc = densify(dense, L->n, dense_map_);
+      NodeId ng = nc;
+      if (refine_) {
+        refine_partition(*L, comm, group, mix64(level_seed, 2));
+        ng = densify(group, L->n, dense_map_);
+      } else {
+        group.assign(dense.begin(), dense.end());
       }
+      comm.swap(dense);
       seconds_.refinement += elapsed(t0);
       if (!(ng < L->n && nc < L->n)) break;
       t0 = std::chrono::steady_clock::now();
-      LevelGraph next = aggregate(*L, group, ng);
-      std::vector<CommunityId> next_comm(ng);
+      LevelGraph& next = pool_[next_pool];
+      next_pool ^= 1;
+      aggregate(*L, group, ng, next);
+      next_comm.resize(ng);
       for (NodeId v = 0; v < L->n; ++v) next_comm[group[v]] = comm[v];
       const std::int64_t sn = n;
 #pragma omp parallel for schedule(static) num_threads(threads_)
       for (std::int64_t i = 0; i < sn; ++i) map[i] = group[map[i]];
-      agg = std::move(next);
-      L = &agg;
+      L = &next;
       comm.swap(next_comm);
       seconds_.aggregation += elapsed(t0);
       if (o_.progress) o_.progress("community", static_cast<std::uint64_t>(iter), 0);
     }
     for (NodeId v = 0; v < n; ++v) part[v] = comm[map[v]];
-    densify(part, n);
+    densify(part, n, dense_map_);
     result.iterations = iter;
     result.levels = level;
     result.moves += iter_moves;
