@@ -133,24 +133,37 @@ std::size_t InputStream::read(char* dst, std::size_t n) {
 
 BlockReader::BlockReader(InputStream& in, std::size_t target, std::size_t max_line)
     : in_(in), target_(target), max_line_(max_line) {
-  buf_.resize(target_ + 1);
+  bufs_[0].resize(target_ + 1);
 }
 
 bool BlockReader::next(char*& data, std::size_t& size, std::uint64_t& first_line, std::uint64_t& offset) {
   // Drop the bytes handed out last time; keep the partial line.
+  if (double_ && started_) {
+    // The partial line moves to the other buffer; the last block stays intact.
+    std::vector<char>& old = bufs_[cur_];
+    std::vector<char>& fresh = bufs_[1 - cur_];
+    if (fresh.size() < old.size()) fresh.resize(old.size());
+    const std::size_t keep = end_ - begin_;
+    if (keep > 0) std::memcpy(fresh.data(), old.data() + begin_, keep);
+    if (has_saved_ && keep > 0) fresh[0] = saved_;
+    has_saved_ = false;
+    cur_ = 1 - cur_;
+    begin_ = 0;
+    end_ = keep;
+  }
   if (has_saved_) {
-    buf_[begin_] = saved_;
+    buf()[begin_] = saved_;
     has_saved_ = false;
   }
   if (begin_ > 0) {
-    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    std::memmove(buf().data(), buf().data() + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
   }
   for (;;) {
     // Fill up to target (or more, if a long line needs room).
     while (!eof_ && end_ < target_) {
-      const std::size_t got = in_.read(buf_.data() + end_, buf_.size() - 1 - end_);
+      const std::size_t got = in_.read(buf().data() + end_, buf().size() - 1 - end_);
       if (got == 0) {
         eof_ = true;
         break;
@@ -159,10 +172,10 @@ bool BlockReader::next(char*& data, std::size_t& size, std::uint64_t& first_line
     }
     if (!started_) {
       started_ = true;
-      if (end_ >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) {
+      if (end_ >= 3 && std::memcmp(buf().data(), "\xEF\xBB\xBF", 3) == 0) {
         begin_ = 3;
         offset_ = 3;
-        std::memmove(buf_.data(), buf_.data() + 3, end_ - 3);
+        std::memmove(buf().data(), buf().data() + 3, end_ - 3);
         end_ -= 3;
         begin_ = 0;
       }
@@ -173,8 +186,8 @@ bool BlockReader::next(char*& data, std::size_t& size, std::uint64_t& first_line
       const void* nl = nullptr;
       // Last newline in the buffer.
       for (std::size_t i = end_; i > 0; --i) {
-        if (buf_[i - 1] == '\n') {
-          nl = &buf_[i - 1];
+        if (buf()[i - 1] == '\n') {
+          nl = &buf()[i - 1];
           break;
         }
       }
@@ -187,29 +200,29 @@ bool BlockReader::next(char*& data, std::size_t& size, std::uint64_t& first_line
           throw InputError(std::move(loc), "line is longer than the limit of " + std::to_string(max_line_ >> 20) +
                                                " MiB (no newline found)");
         }
-        buf_.resize(std::min(buf_.size() * 2, max_line_ + 1));
-        target_ = std::max(target_, std::min(buf_.size() - 1, max_line_));
+        buf().resize(std::min(buf().size() * 2, max_line_ + 1));
+        target_ = std::max(target_, std::min(buf().size() - 1, max_line_));
         continue;
       }
-      cut = static_cast<std::size_t>(static_cast<const char*>(nl) - buf_.data()) + 1;
+      cut = static_cast<std::size_t>(static_cast<const char*>(nl) - buf().data()) + 1;
     } else if (eof_ && !raw_ && end_ > max_line_) {
       const char* last_nl = nullptr;
       for (std::size_t i = end_; i > 0; --i)
-        if (buf_[i - 1] == '\n') {
-          last_nl = &buf_[i - 1];
+        if (buf()[i - 1] == '\n') {
+          last_nl = &buf()[i - 1];
           break;
         }
-      const std::size_t tail = last_nl == nullptr ? end_ : end_ - static_cast<std::size_t>(last_nl + 1 - buf_.data());
+      const std::size_t tail = last_nl == nullptr ? end_ : end_ - static_cast<std::size_t>(last_nl + 1 - buf().data());
       if (tail > max_line_) {
         SourceLocation loc;
         loc.file = in_.path();
-        loc.line = line_ + static_cast<std::uint64_t>(std::count(buf_.data(), buf_.data() + end_ - tail, '\n'));
+        loc.line = line_ + static_cast<std::uint64_t>(std::count(buf().data(), buf().data() + end_ - tail, '\n'));
         throw InputError(std::move(loc), "line is longer than the limit of " + std::to_string(max_line_ >> 20) + " MiB");
       }
     }
-    data = buf_.data();
+    data = buf().data();
     size = cut;
-    saved_ = buf_[cut];  // the terminator borrows the next block's first byte
+    saved_ = buf()[cut];  // the terminator borrows the next block's first byte
     has_saved_ = true;
     data[size] = '\0';
     first_line = line_;

@@ -68,11 +68,17 @@ class BlockReader {
   bool next(char*& data, std::size_t& size, std::uint64_t& first_line, std::uint64_t& offset);
   /// When set, blocks may also end inside a line (CSV does its own framing).
   void set_raw(bool raw) noexcept { raw_ = raw; }
+  /// When set, the block returned by the previous call stays valid (and
+  /// unchanged) during the next call and until the one after it.
+  void set_double_buffered(bool on) noexcept { double_ = on; }
 
  private:
   InputStream& in_;
   std::size_t target_, max_line_;
-  std::vector<char> buf_;
+  std::vector<char> bufs_[2];
+  int cur_ = 0;
+  bool double_ = false;
+  std::vector<char>& buf() noexcept { return bufs_[cur_]; }
   std::size_t begin_ = 0, end_ = 0;  // pending bytes [begin_, end_) in buf_
   bool eof_ = false, started_ = false, raw_ = false, has_saved_ = false;
   char saved_ = 0;

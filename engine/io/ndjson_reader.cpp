@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -166,124 +167,209 @@ void parse_piece(Worker& w, char* begin, char* end, Batch& out) {
 
 }  // namespace
 
-Snapshot read_ndjson(const std::string& path, const LoadOptions& options, LoadReport& report) {
-  InputStream in(path);
-  BlockReader blocks(in);
-  SnapshotBuilder builder(path);
-  int threads = options.threads;
-#ifdef _OPENMP
-  if (threads <= 0) threads = omp_get_max_threads();
-#else
-  threads = 1;
-#endif
-  threads = std::max(threads, 1);
-  std::vector<Worker> workers(static_cast<std::size_t>(threads));
-  std::vector<Batch> batches(static_cast<std::size_t>(threads));
-  std::vector<char*> cuts(static_cast<std::size_t>(threads) + 1);
-  std::vector<double> activity;
-  std::uint64_t nodes = 0, edges = 0;
-  bool header_seen = false;
+namespace {
 
-  char* data = nullptr;
-  std::size_t size = 0;
-  std::uint64_t line = 0, offset = 0;
-  while (blocks.next(data, size, line, offset)) {
-    char* p = data;
-    char* const end = data + size;
-    // The header: the first non-blank line of the file.
-    while (!header_seen && p < end) {
-      char* eol = static_cast<char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-      char* const line_end = eol != nullptr ? eol : end;
-      char* const start = p;
-      p = line_end + 1;
-      if (eol != nullptr) *eol = '\0';
-      const std::uint64_t this_line = line++;
-      if (is_blank_line(start, line_end)) continue;
-      Worker& w = workers[0];
-      SourceLocation loc;
-      loc.file = path;
-      loc.line = this_line;
-      loc.record_kind = "header";
-      if (!parse_line(w, start, static_cast<std::size_t>(line_end - start))) {
-        loc.field = w.field;
-        throw InputError(std::move(loc), w.message);
+// One block of whole lines, cut into pieces, and the pieces' batches.
+struct Stage {
+  std::uint64_t line = 0;  // number of the first line of cuts[0]
+  int pieces = 0;
+  std::vector<char*> cuts;
+  std::vector<Batch> batches;
+};
+
+class NdjsonLoader {
+ public:
+  NdjsonLoader(const std::string& path, const LoadOptions& options)
+      : path_(path), options_(options), in_(path), blocks_(in_), builder_(path) {
+    threads_ = options.threads;
+#ifdef _OPENMP
+    if (threads_ <= 0) threads_ = omp_get_max_threads();
+#else
+    threads_ = 1;
+#endif
+    threads_ = std::max(threads_, 1);
+    workers_ = std::vector<Worker>(static_cast<std::size_t>(threads_));
+    blocks_.set_double_buffered(true);  // block k is fed after block k+1 is read
+  }
+
+  Snapshot run(LoadReport& report) {
+    Stage stages[2];
+    // Stage 0 is parsed by every thread; afterwards thread 0 feeds block k
+    // to the builder while the other threads parse block k+1.
+    bool have = load(stages[0], threads_);
+    if (have) parse_all(stages[0], 0, 1);
+    int cur = 0;
+    while (have) {
+      const int nxt = 1 - cur;
+      const bool have_next = load(stages[nxt], std::max(1, threads_ - 1));
+      if (threads_ == 1) {
+        feed(stages[cur]);
+        if (have_next) parse_all(stages[nxt], 0, 1);
+      } else {
+        std::exception_ptr error;
+#pragma omp parallel num_threads(threads_)
+        {
+#ifdef _OPENMP
+          const int tid = omp_get_thread_num(), n = omp_get_num_threads();
+#else
+          const int tid = 0, n = 1;
+#endif
+          try {
+            if (tid == 0) feed(stages[cur]);
+            if (have_next) {
+              if (n == 1) parse_all(stages[nxt], 0, 1);
+              else if (tid > 0) parse_all(stages[nxt], tid - 1, n - 1);
+            }
+          } catch (...) {
+#pragma omp critical(hydrascope_ndjson_error)
+            if (!error || tid == 0) error = std::current_exception();
+          }
+        }
+        if (error) std::rethrow_exception(error);
       }
-      const ParsedRecord& r = w.sax.record;
-      if (r.has(kFKind) || (!r.has(kFFormat) && (r.has(kFId) || r.has(kFSrc)))) {
-        loc.field = "format";
-        throw InputError(std::move(loc),
-                         "the first line must be the header {\"format\": \"hydrascope.snapshot\", \"version\": 1, ...}");
+      report_progress(options_, in_);
+      cur = nxt;
+      have = have_next;
+    }
+    if (!header_seen_) fail_file(path_, "has no header line (the file is empty)");
+    Snapshot s = builder_.finish();
+    report.gzip = in_.gzip();
+    report.bytes_read = in_.bytes_out();
+    report.records = nodes_ + edges_;
+    report.merged_edges = builder_.merged_edges();
+    return s;
+  }
+
+ private:
+  // Reads the next block (the header first, if not seen) and cuts it into at
+  // most `max_pieces` pieces at line boundaries. False at the end of data.
+  bool load(Stage& st, int max_pieces) {
+    char* data = nullptr;
+    std::size_t size = 0;
+    std::uint64_t line = 0, offset = 0;
+    for (;;) {
+      if (!blocks_.next(data, size, line, offset)) return false;
+      char* p = data;
+      char* const end = data + size;
+      while (!header_seen_ && p < end) {
+        char* eol = static_cast<char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+        char* const line_end = eol != nullptr ? eol : end;
+        char* const start = p;
+        p = line_end + 1;
+        if (eol != nullptr) *eol = '\0';
+        const std::uint64_t this_line = line++;
+        if (is_blank_line(start, line_end)) continue;
+        header(start, line_end, this_line);
       }
-      SnapshotMeta meta;
-      if (!check_header(r, meta, w.field, w.message)) {
-        loc.field = w.field;
-        throw InputError(std::move(loc), w.message);
+      if (p >= end) continue;
+      const std::size_t rest = static_cast<std::size_t>(end - p);
+      const int pieces = rest < (std::size_t{256} << 10) ? 1 : max_pieces;
+      st.line = line;
+      st.pieces = pieces;
+      st.cuts.assign(static_cast<std::size_t>(pieces) + 1, end);
+      st.cuts[0] = p;
+      for (int t = 1; t < pieces; ++t) {
+        char* c = std::max(p + rest * static_cast<std::size_t>(t) / static_cast<std::size_t>(pieces),
+                           st.cuts[static_cast<std::size_t>(t) - 1]);
+        char* nl = static_cast<char*>(std::memchr(c, '\n', static_cast<std::size_t>(end - c)));
+        st.cuts[static_cast<std::size_t>(t)] = nl != nullptr ? nl + 1 : end;
       }
-      builder.set_meta(meta);
-      header_seen = true;
+      if (st.batches.size() < static_cast<std::size_t>(pieces)) st.batches.resize(static_cast<std::size_t>(pieces));
+      return true;
     }
-    if (p >= end) {
-      report_progress(options, in);
-      continue;
+  }
+
+  void header(char* start, char* line_end, std::uint64_t line) {
+    Worker& w = workers_[0];
+    SourceLocation loc;
+    loc.file = path_;
+    loc.line = line;
+    loc.record_kind = "header";
+    if (!parse_line(w, start, static_cast<std::size_t>(line_end - start))) {
+      loc.field = w.field;
+      throw InputError(std::move(loc), w.message);
     }
-    // Cut [p, end) into pieces at line boundaries.
-    const std::size_t rest = static_cast<std::size_t>(end - p);
-    const int pieces = rest < (std::size_t{256} << 10) ? 1 : threads;
-    cuts[0] = p;
-    for (int t = 1; t < pieces; ++t) {
-      char* c = p + rest * static_cast<std::size_t>(t) / static_cast<std::size_t>(pieces);
-      c = std::max(c, cuts[static_cast<std::size_t>(t) - 1]);
-      char* nl = static_cast<char*>(std::memchr(c, '\n', static_cast<std::size_t>(end - c)));
-      cuts[static_cast<std::size_t>(t)] = nl != nullptr ? nl + 1 : end;
+    const ParsedRecord& r = w.sax.record;
+    if (r.has(kFKind) || (!r.has(kFFormat) && (r.has(kFId) || r.has(kFSrc)))) {
+      loc.field = "format";
+      throw InputError(std::move(loc),
+                       "the first line must be the header {\"format\": \"hydrascope.snapshot\", \"version\": 1, ...}");
     }
-    cuts[static_cast<std::size_t>(pieces)] = end;
-    if (pieces == 1) {
-      parse_piece(workers[0], cuts[0], cuts[1], batches[0]);
-    } else {
-#pragma omp parallel for num_threads(pieces) schedule(static, 1)
-      for (int t = 0; t < pieces; ++t)
-        parse_piece(workers[static_cast<std::size_t>(t)], cuts[static_cast<std::size_t>(t)],
-                    cuts[static_cast<std::size_t>(t) + 1], batches[static_cast<std::size_t>(t)]);
+    SnapshotMeta meta;
+    if (!check_header(r, meta, w.field, w.message)) {
+      loc.field = w.field;
+      throw InputError(std::move(loc), w.message);
     }
-    // Feed in file order.
-    for (int t = 0; t < pieces; ++t) {
-      const Batch& b = batches[static_cast<std::size_t>(t)];
-      const std::uint64_t nodes0 = nodes, edges0 = edges;
+    builder_.set_meta(meta);
+    header_seen_ = true;
+  }
+
+  // Parses pieces first, first+step, ... of `st` (worker slot = first).
+  void parse_all(Stage& st, int first, int step) {
+    if (step == 1 && first == 0 && st.pieces > 1) {
+#pragma omp parallel for num_threads(st.pieces) schedule(static, 1)
+      for (int t = 0; t < st.pieces; ++t)
+        parse_piece(workers_[static_cast<std::size_t>(t)], st.cuts[static_cast<std::size_t>(t)],
+                    st.cuts[static_cast<std::size_t>(t) + 1], st.batches[static_cast<std::size_t>(t)]);
+      return;
+    }
+    // Worker 0 belongs to the feeding thread while pipelined: use slots 1...
+    for (int t = first; t < st.pieces; t += step)
+      parse_piece(workers_[static_cast<std::size_t>(1 + first) % workers_.size()], st.cuts[static_cast<std::size_t>(t)],
+                  st.cuts[static_cast<std::size_t>(t) + 1], st.batches[static_cast<std::size_t>(t)]);
+  }
+
+  // Feeds the stage's batches to the builder in file order.
+  void feed(const Stage& st) {
+    std::uint64_t line = st.line;
+    for (int t = 0; t < st.pieces; ++t) {
+      const Batch& b = st.batches[static_cast<std::size_t>(t)];
+      const std::uint64_t nodes0 = nodes_, edges0 = edges_;
       for (const BatchRecord& br : b.records) {
         const CheckedRecord& c = br.rec;
         if (c.is_node) {
           const std::vector<double>* act = nullptr;
           if (c.has_activity) {
-            activity.assign(b.activity.begin() + static_cast<std::ptrdiff_t>(br.act_begin),
-                            b.activity.begin() + static_cast<std::ptrdiff_t>(br.act_begin + br.act_count));
-            act = &activity;
+            activity_.assign(b.activity.begin() + static_cast<std::ptrdiff_t>(br.act_begin),
+                             b.activity.begin() + static_cast<std::ptrdiff_t>(br.act_begin + br.act_count));
+            act = &activity_;
           }
-          builder.add_node(RecordRef{line + br.line, kNoPosition, nodes}, c.a, c.type, c.label, c.t1,
-                           std::span<const AttrInput>(b.attrs.data() + br.attr_begin, br.attr_count), act);
-          ++nodes;
+          builder_.add_node(RecordRef{line + br.line, kNoPosition, nodes_}, c.a, c.type, c.label, c.t1,
+                            std::span<const AttrInput>(b.attrs.data() + br.attr_begin, br.attr_count), act);
+          ++nodes_;
         } else {
-          builder.add_edge(RecordRef{line + br.line, kNoPosition, edges}, c.a, c.b, c.type, c.weight, c.t1, c.t2);
-          ++edges;
+          builder_.add_edge(RecordRef{line + br.line, kNoPosition, edges_}, c.a, c.b, c.type, c.weight, c.t1, c.t2);
+          ++edges_;
         }
       }
       if (b.failed) {
         SourceLocation loc = b.where;
-        loc.file = path;
+        loc.file = path_;
         loc.line += line;
         if (loc.record_index != kNoPosition) loc.record_index += loc.record_kind == "node" ? nodes0 : edges0;
         throw InputError(std::move(loc), b.message);
       }
       line += b.lines;
     }
-    report_progress(options, in);
   }
-  if (!header_seen) fail_file(path, "has no header line (the file is empty)");
-  Snapshot s = builder.finish();
-  report.gzip = in.gzip();
-  report.bytes_read = in.bytes_out();
-  report.records = nodes + edges;
-  report.merged_edges = builder.merged_edges();
-  return s;
+
+  const std::string& path_;
+  const LoadOptions& options_;
+  InputStream in_;
+  BlockReader blocks_;
+  SnapshotBuilder builder_;
+  int threads_ = 1;
+  std::vector<Worker> workers_;
+  std::vector<double> activity_;
+  std::uint64_t nodes_ = 0, edges_ = 0;
+  bool header_seen_ = false;
+};
+
+}  // namespace
+
+Snapshot read_ndjson(const std::string& path, const LoadOptions& options, LoadReport& report) {
+  NdjsonLoader loader(path, options);
+  return loader.run(report);
 }
 
 }  // namespace hydrascope::io
