@@ -469,7 +469,7 @@ bool RecordSax::StartObject() {
     case State::Items:
       item.clear();
       item_arena_reset();
-      item_offset_ = tell_ != nullptr ? tell_(stream_) - 1 : 0;
+      item_offset_ = tell_ != nullptr ? tell_(stream_) : 0;  // the iterative parser calls StartObject before taking the brace
       state_ = State::Record;
       field_ = kFUnknown;
       return true;

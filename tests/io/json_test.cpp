@@ -1,0 +1,139 @@
+// JSON document reader and the valid odd files in tests/fixtures/good:
+// key order, late header, edges before nodes, BOM, CRLF, escapes, merging,
+// and the same model from JSON, NDJSON and gzip.
+#include <gtest/gtest.h>
+
+#include "hydrascope/io.hpp"
+#include "test_util.hpp"
+
+namespace hydrascope {
+namespace {
+using testing::fixture;
+using testing::load_error;
+using testing::write_tmp;
+using testing::write_tmp_gz;
+
+Timestamp ts(const char* s) {
+  Timestamp t = 0;
+  EXPECT_TRUE(parse_rfc3339(s, t));
+  return t;
+}
+
+TEST(Json, FullExample) {
+  LoadReport r;
+  const Snapshot s = load_snapshot(fixture("good/full.json"), {}, &r);
+  EXPECT_EQ(r.format, SnapshotFormat::Json);
+  EXPECT_EQ(r.records, 7u);
+  EXPECT_EQ(s.meta().id, "prod-2026-02-20");
+  EXPECT_EQ(s.meta().taken_at, ts("2026-02-20T00:00:00Z"));
+  EXPECT_EQ(s.meta().activity.start, ts("2026-02-13T00:00:00Z"));
+  ASSERT_EQ(s.num_nodes(), 4u);
+  EXPECT_EQ(s.node_id(2), "ip:203.0.113.7");
+  EXPECT_EQ(s.kind(3), NodeKind::Proxy);
+  EXPECT_EQ(s.label(0), Label::Banned);
+  EXPECT_DOUBLE_EQ(s.activity_total(0), 15.0);
+  ASSERT_EQ(s.num_edges(), 3u);
+  EXPECT_EQ(s.edge_weight(0), 1520.0);
+  EXPECT_EQ(s.first_seen(0), ts("2026-02-14T02:00:00Z"));
+  EXPECT_EQ(s.edge_weight(2), 2.5);
+  EXPECT_EQ(s.edge_type(2), "egress_ip");
+  s.validate();
+}
+
+TEST(Json, AnyKeyOrderLateHeaderUnknownKeysAndMerge) {
+  LoadReport r;
+  const Snapshot s = load_snapshot(fixture("good/reordered.json"), {}, &r);
+  EXPECT_EQ(s.meta().id, "late");
+  EXPECT_EQ(s.meta().activity.buckets, 2u);
+  ASSERT_EQ(s.num_nodes(), 2u);
+  EXPECT_EQ(s.node_id(0), "a:1");
+  EXPECT_EQ(s.label(0), Label::Suspect);
+  ASSERT_EQ(s.num_edges(), 1u);
+  EXPECT_EQ(r.merged_edges, 1u);
+  EXPECT_EQ(s.edge_weight(0), 5.0);  // 2 + 3
+  EXPECT_EQ(s.first_seen(0), 1771459200 * kMicrosPerSecond);
+  EXPECT_EQ(s.last_seen(0), ts("2026-02-21T00:00:00Z"));
+  ASSERT_EQ(s.attrs(1).size(), 2u);
+  EXPECT_EQ(s.attrs(1)[0].type, AttrType::Bool);
+  EXPECT_EQ(s.attrs(1)[1].as_double(), -0.25);
+  s.validate();
+}
+
+TEST(Json, BomAndEscapes) {
+  const Snapshot b = load_snapshot(fixture("good/bom.json"));
+  EXPECT_EQ(b.num_nodes(), 2u);
+  EXPECT_EQ(b.num_edges(), 1u);
+  const Snapshot e = load_snapshot(fixture("good/escapes.json"));
+  EXPECT_EQ(e.node_id(0), "a:\xc3\xa9\"q\\\n");
+  EXPECT_EQ(e.node_id(1), "ip:1");
+  EXPECT_EQ(e.attr_strings().get(e.attrs(0)[0].as_string_id()), "J\xc3\xbcrgen \xf0\x9f\x98\x80");
+  EXPECT_EQ(e.num_edges(), 1u);
+}
+
+TEST(Ndjson, CrlfBomEdgesFirstMerged) {
+  const Snapshot c = load_snapshot(fixture("good/crlf.ndjson"));
+  EXPECT_EQ(c.num_nodes(), 2u);
+  EXPECT_EQ(c.num_edges(), 1u);
+  LoadReport r;
+  const Snapshot d = load_snapshot(fixture("good/bom_edges_first.ndjson"), {}, &r);
+  ASSERT_EQ(d.num_nodes(), 2u);
+  EXPECT_EQ(d.node_id(0), "b");
+  ASSERT_EQ(d.num_edges(), 1u);
+  EXPECT_EQ(d.edge_weight(0), 7.0);
+  EXPECT_EQ(r.merged_edges, 1u);
+}
+
+TEST(Json, SameModelAsNdjsonAndGzip) {
+  const std::string json = R"({"format": "hydrascope.snapshot", "version": 1,
+    "snapshot": {"id": "x", "activity": {"start": 0, "bucket_seconds": 60, "buckets": 3}},
+    "nodes": [{"id": "a", "type": "account", "activity": [0.5, 0, 7], "attrs": {"k": 1, "s": "v"}},
+              {"id": "d", "type": "device", "created_at": "2026-01-01T00:00:00.123456Z"}],
+    "edges": [{"src": "a", "dst": "d", "type": "uses_device", "weight": 0.125}]})";
+  const std::string nd = R"({"format": "hydrascope.snapshot", "version": 1, "snapshot": {"id": "x", "activity": {"start": 0, "bucket_seconds": 60, "buckets": 3}}}
+{"kind": "node", "id": "a", "type": "account", "activity": [0.5, 0, 7], "attrs": {"k": 1, "s": "v"}}
+{"kind": "node", "id": "d", "type": "device", "created_at": "2026-01-01T00:00:00.123456Z"}
+{"kind": "edge", "src": "a", "dst": "d", "type": "uses_device", "weight": 0.125}
+)";
+  const Snapshot a = load_snapshot(write_tmp("same.json", json));
+  const Snapshot b = load_snapshot(write_tmp("same.ndjson", nd));
+  const Snapshot c = load_snapshot(write_tmp_gz("same.json.gz", json));
+  EXPECT_TRUE(a == b);
+  EXPECT_TRUE(a == c);
+  EXPECT_EQ(a.created_at(1) % kMicrosPerSecond, 123456);
+}
+
+TEST(Json, ErrorCarriesByteOffsetOfRecord) {
+  const std::string doc =
+      R"({"format": "hydrascope.snapshot", "version": 1, "nodes": [{"id": "a", "type": "account"}, {"id": "b", "type": "ip", "label": "banned"}]})";
+  const std::string p = write_tmp("err_off.json", doc);
+  const std::string e = load_error(p);
+  const std::size_t off = doc.find("{\"id\": \"b\"");
+  EXPECT_EQ(e, p + ": byte " + std::to_string(off) +
+                   ": node #1 (b), field \"label\": only accounts carry a label, this node is a ip");
+}
+
+TEST(Json, StreamsLargeDocumentsAcrossChunks) {
+  // Bigger than one 4 MiB chunk, so records straddle chunk borders.
+  std::string doc = R"({"format": "hydrascope.snapshot", "version": 1, "nodes": [)";
+  const int n = 120000;
+  for (int i = 0; i < n; ++i) {
+    if (i > 0) doc += ",";
+    doc += R"({"id": "account-number-)" + std::to_string(i) + R"(", "type": "account", "attrs": {"i": )" +
+           std::to_string(i) + "}}";
+  }
+  doc += R"(], "edges": [)";
+  for (int i = 1; i < n; ++i) {
+    if (i > 1) doc += ",";
+    doc += R"({"src": "account-number-)" + std::to_string(i - 1) + R"(", "dst": "account-number-)" +
+           std::to_string(i) + R"(", "type": "knows"})";
+  }
+  doc += "]}";
+  ASSERT_GT(doc.size(), std::size_t{4} << 20);
+  const Snapshot s = load_snapshot(write_tmp("large.json", doc));
+  EXPECT_EQ(s.num_nodes(), static_cast<NodeId>(n));
+  EXPECT_EQ(s.num_edges(), static_cast<EdgeId>(n - 1));
+  EXPECT_EQ(s.attrs(n - 1)[0].as_int(), n - 1);
+}
+
+}  // namespace
+}  // namespace hydrascope
