@@ -1,8 +1,410 @@
-// csv reader: placeholder until its step lands (reports a clear error).
+// CSV pair reader (SNAPSHOT_FORMAT.md section 4): RFC 4180 records (quoted
+// fields, "" escapes, newlines inside quotes, CRLF), header row required,
+// columns found by name. nodes.csv is read first, then edges.csv.
+#include <sys/stat.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <vector>
+
 #include "io_internal.hpp"
 
 namespace hydrascope::io {
-Snapshot read_csv_pair(const std::string& path, const LoadOptions&, LoadReport&) {
-  fail_file(path, "this input format is not supported yet");
+
+namespace {
+
+// Reads RFC 4180 records from an InputStream. A record is first delimited
+// (quote-aware scan for its end), then split with "" unescaped in place, so
+// fields are views into the buffer valid until the next call.
+class CsvRecords {
+ public:
+  CsvRecords(InputStream& in, const LoadOptions& options) : in_(in), options_(options) {
+    buf_.resize(kChunkBytes + 1);
+  }
+
+  /// Next record's fields; false at the end. `line` = its first line.
+  bool next(std::vector<std::string_view>& fields, std::uint64_t& line) {
+    for (;;) {
+      // Skip blank lines (a lone CR counts as blank).
+      while (true) {
+        if (pos_ == end_ && !fill()) return false;
+        if (pos_ < end_ && buf_[pos_] == '\n') {
+          ++pos_;
+          ++line_;
+          continue;
+        }
+        if (pos_ + 1 < end_ && buf_[pos_] == '\r' && buf_[pos_ + 1] == '\n') {
+          pos_ += 2;
+          ++line_;
+          continue;
+        }
+        if (pos_ + 1 == end_ && buf_[pos_] == '\r' && !eof_) {
+          if (!fill()) return false;
+          continue;
+        }
+        break;
+      }
+      if (pos_ == end_) return false;
+      // Find the end of the record.
+      std::size_t i = pos_;
+      bool quoted = false;
+      std::uint64_t newlines = 0;
+      std::uint64_t quote_line = 0;
+      bool found = false;
+      for (; i < end_; ++i) {
+        const char c = buf_[i];
+        if (c == '"') {
+          if (!quoted) quote_line = line_ + newlines;
+          quoted = !quoted;  // "" inside quotes toggles twice
+        } else if (c == '\n') {
+          if (!quoted) {
+            found = true;
+            break;
+          }
+          ++newlines;
+        } else if (c == '\0') {
+          fail_at(line_ + newlines, "", "NUL byte in the data");
+        }
+      }
+      if (!found && !eof_) {
+        if (!fill()) {
+          // fill() found the end: loop to finish with eof_ set.
+        }
+        continue;
+      }
+      if (!found && quoted)
+        fail_at(quote_line, "", "unterminated quoted field (the quote opened on line " + std::to_string(quote_line) +
+                                    " is never closed)");
+      const std::size_t rec_end = i;  // index of '\n' or end_
+      line = line_;
+      split(pos_, rec_end, fields);
+      line_ += newlines + (found ? 1 : 0);
+      pos_ = found ? rec_end + 1 : rec_end;
+      return true;
+    }
+  }
+
+  [[noreturn]] void fail_at(std::uint64_t line, const std::string& field, const std::string& message) const {
+    SourceLocation loc;
+    loc.file = in_.path();
+    loc.line = line;
+    loc.field = field;
+    throw InputError(std::move(loc), message);
+  }
+
+ private:
+  // Moves pending bytes to the front and reads more. False when nothing was added.
+  bool fill() {
+    if (eof_) return false;
+    if (pos_ > 0) {
+      std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+      end_ -= pos_;
+      pos_ = 0;
+    }
+    if (end_ + 1 >= buf_.size()) {
+      if (end_ >= kMaxLineBytes)
+        fail_at(line_, "", "record is longer than the limit of " + std::to_string(kMaxLineBytes >> 20) + " MiB");
+      buf_.resize(std::min(buf_.size() * 2, kMaxLineBytes + 2));
+    }
+    const std::size_t got = in_.read(buf_.data() + end_, buf_.size() - 1 - end_);
+    if (got == 0) {
+      eof_ = true;
+      return false;
+    }
+    end_ += got;
+    if (!started_) {
+      started_ = true;
+      if (end_ >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+    }
+    report_progress(options_, in_);
+    return true;
+  }
+
+  // Splits [b, e) (one whole record) into fields, unescaping quoted ones in place.
+  void split(std::size_t b, std::size_t e, std::vector<std::string_view>& fields) {
+    fields.clear();
+    if (e > b && buf_[e - 1] == '\r') --e;
+    char* p = buf_.data() + b;
+    char* const end = buf_.data() + e;
+    std::uint64_t line = line_;
+    for (;;) {
+      if (p < end && *p == '"') {
+        char* out = p;
+        char* q = p + 1;
+        const char* start = out;
+        for (;;) {
+          if (q >= end) fail_at(line, "", "unterminated quoted field");
+          if (*q == '"') {
+            if (q + 1 < end && q[1] == '"') {
+              *out++ = '"';
+              q += 2;
+              continue;
+            }
+            ++q;
+            break;
+          }
+          if (*q == '\n') ++line;
+          *out++ = *q++;
+        }
+        fields.emplace_back(start, static_cast<std::size_t>(out - start));
+        if (q == end) return;
+        if (*q != ',')
+          fail_at(line, "", "unexpected character '" + std::string(1, *q) + "' after a closing quote (field " +
+                                std::to_string(fields.size()) + ")");
+        p = q + 1;
+        if (p == end) {
+          fields.emplace_back();
+          return;
+        }
+      } else {
+        char* q = p;
+        while (q < end && *q != ',') {
+          if (*q == '"')
+            fail_at(line, "", "quote inside an unquoted field (field " + std::to_string(fields.size() + 1) +
+                                  "); quote the whole field and double inner quotes");
+          ++q;
+        }
+        fields.emplace_back(p, static_cast<std::size_t>(q - p));
+        if (q == end) return;
+        p = q + 1;
+        if (p == end) {
+          fields.emplace_back();
+          return;
+        }
+      }
+    }
+  }
+
+  InputStream& in_;
+  const LoadOptions& options_;
+  std::vector<char> buf_;
+  std::size_t pos_ = 0, end_ = 0;
+  std::uint64_t line_ = 1;
+  bool eof_ = false, started_ = false;
+};
+
+bool file_exists(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
 }
+
+// `dir/name` or `dir/name.gz`, whichever exists ("" if neither).
+std::string find_part(const std::string& dir, const std::string& name) {
+  const std::string base = dir.empty() ? name : (dir.back() == '/' ? dir + name : dir + "/" + name);
+  if (file_exists(base)) return base;
+  if (file_exists(base + ".gz")) return base + ".gz";
+  return "";
+}
+
+// CSV attr typing: integers without leading zeros -> Int, other plain decimal
+// numbers -> Double, true/false -> Bool, anything else -> String.
+AttrInput typed_attr(std::string_view key, std::string_view v) {
+  AttrInput a;
+  a.key = key;
+  if (v == "true" || v == "false") {
+    a.type = AttrType::Bool;
+    a.boolean = v == "true";
+    return a;
+  }
+  const std::size_t digits_from = !v.empty() && v[0] == '-' ? 1 : 0;
+  const bool leading_zero = v.size() > digits_from + 1 && v[digits_from] == '0' && v[digits_from + 1] != '.' &&
+                            v[digits_from + 1] != 'e' && v[digits_from + 1] != 'E';
+  const bool starts_numeric = v.size() > digits_from && v[digits_from] >= '0' && v[digits_from] <= '9';
+  if (starts_numeric && !leading_zero) {
+    std::int64_t i = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), i);
+    if (ec == std::errc() && p == v.data() + v.size()) {
+      a.type = AttrType::Int;
+      a.integer = i;
+      return a;
+    }
+    double d = 0;
+    auto [p2, ec2] = std::from_chars(v.data(), v.data() + v.size(), d);
+    if (ec2 == std::errc() && p2 == v.data() + v.size() && std::isfinite(d)) {
+      a.type = AttrType::Double;
+      a.real = d;
+      return a;
+    }
+  }
+  a.type = AttrType::String;
+  a.text = v;
+  return a;
+}
+
+// A timestamp cell: RFC 3339 or integer Unix seconds; empty = absent.
+bool parse_time_cell(std::string_view v, Timestamp& out, std::string& message) {
+  if (v.empty()) {
+    out = kNoTime;
+    return true;
+  }
+  if (parse_rfc3339(v, out)) return true;
+  std::int64_t secs = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), secs);
+  if (ec == std::errc() && p == v.data() + v.size()) {
+    if (unix_seconds_to_timestamp(secs, out)) return true;
+    message = "Unix seconds " + std::string(v) + " are outside years 0000-9999";
+    return false;
+  }
+  message = "must be an RFC 3339 timestamp (like 2026-02-20T00:00:00Z) or integer Unix seconds, got \"" +
+            std::string(v.substr(0, 64)) + "\"";
+  return false;
+}
+
+struct Columns {
+  std::vector<std::string> names;
+  int find(std::string_view n) const {
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (names[i] == n) return static_cast<int>(i);
+    return -1;
+  }
+};
+
+Columns read_header(CsvRecords& rows, const std::string& file, std::vector<std::string_view>& fields,
+                    std::initializer_list<const char*> required) {
+  std::uint64_t line = 0;
+  if (!rows.next(fields, line)) fail_file(file, "is empty: a header row is required");
+  Columns c;
+  for (std::string_view f : fields) {
+    if (c.find(f) >= 0) rows.fail_at(line, std::string(f), "column appears twice in the header row");
+    c.names.emplace_back(f);
+  }
+  for (const char* r : required)
+    if (c.find(r) < 0)
+      rows.fail_at(line, r, std::string("the header row has no \"") + r + "\" column (it is required)");
+  return c;
+}
+
+}  // namespace
+
+Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, LoadReport& report) {
+  // Resolve the two files.
+  std::string dir, nodes_path, edges_path;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    dir = path;
+  } else {
+    const std::size_t slash = path.find_last_of('/');
+    dir = slash == std::string::npos ? "." : path.substr(0, slash);
+    if (dir.empty()) dir = "/";
+  }
+  nodes_path = find_part(dir, "nodes.csv");
+  edges_path = find_part(dir, "edges.csv");
+  if (!S_ISDIR(st.st_mode) && file_exists(path)) {
+    const std::string name = path.substr(path.find_last_of('/') + 1);
+    if (name.rfind("nodes.csv", 0) == 0) nodes_path = path;
+    else edges_path = path;
+  }
+  if (nodes_path.empty())
+    fail_file(dir, "has no nodes.csv or nodes.csv.gz (a CSV snapshot needs both nodes.csv and edges.csv)");
+  if (edges_path.empty())
+    fail_file(dir, "has no edges.csv or edges.csv.gz (a CSV snapshot needs both nodes.csv and edges.csv)");
+
+  SnapshotBuilder builder(nodes_path);
+  builder.set_meta(SnapshotMeta{});
+  std::vector<std::string_view> fields;
+  std::vector<AttrInput> attrs;
+  std::uint64_t records = 0, bytes = 0;
+  bool gzip = false;
+
+  auto fail = [](const std::string& file, std::uint64_t line, const char* kind, std::uint64_t index, std::string id,
+                 std::string field, std::string message) {
+    SourceLocation loc;
+    loc.file = file;
+    loc.line = line;
+    loc.record_kind = kind;
+    loc.record_index = index;
+    loc.record_id = std::move(id);
+    loc.field = std::move(field);
+    throw InputError(std::move(loc), std::move(message));
+  };
+
+  {  // nodes.csv
+    InputStream in(nodes_path);
+    CsvRecords rows(in, options);
+    const Columns cols = read_header(rows, nodes_path, fields, {"id", "type"});
+    const int c_id = cols.find("id"), c_type = cols.find("type"), c_label = cols.find("label"),
+              c_created = cols.find("created_at");
+    std::uint64_t line = 0, index = 0;
+    std::string message;
+    while (rows.next(fields, line)) {
+      if (fields.size() != cols.names.size())
+        fail(nodes_path, line, "node", index, fields.empty() ? "" : std::string(fields[0]), "",
+             "has " + std::to_string(fields.size()) + " fields, the header row has " +
+                 std::to_string(cols.names.size()));
+      const std::string_view id = fields[static_cast<std::size_t>(c_id)];
+      Label label = Label::Unknown;
+      if (c_label >= 0 && !fields[static_cast<std::size_t>(c_label)].empty()) {
+        const auto l = parse_label(fields[static_cast<std::size_t>(c_label)]);
+        if (!l)
+          fail(nodes_path, line, "node", index, std::string(id), "label",
+               "must be one of banned, suspect, trusted, unknown; got \"" +
+                   std::string(fields[static_cast<std::size_t>(c_label)].substr(0, 64)) + "\"");
+        label = *l;
+      }
+      Timestamp created = kNoTime;
+      if (c_created >= 0 && !parse_time_cell(fields[static_cast<std::size_t>(c_created)], created, message))
+        fail(nodes_path, line, "node", index, std::string(id), "created_at", message);
+      attrs.clear();
+      for (std::size_t c = 0; c < fields.size(); ++c) {
+        const auto ci = static_cast<int>(c);
+        if (ci == c_id || ci == c_type || ci == c_label || ci == c_created || fields[c].empty()) continue;
+        attrs.push_back(typed_attr(cols.names[c], fields[c]));
+      }
+      builder.add_node(RecordRef{line, kNoPosition, index}, id, fields[static_cast<std::size_t>(c_type)], label,
+                       created, attrs, nullptr);
+      ++index;
+    }
+    records += index;
+    bytes += in.bytes_out();
+    gzip = in.gzip();
+  }
+
+  builder.set_file(edges_path);
+  {  // edges.csv
+    InputStream in(edges_path);
+    CsvRecords rows(in, options);
+    const Columns cols = read_header(rows, edges_path, fields, {"src", "dst", "type"});
+    const int c_src = cols.find("src"), c_dst = cols.find("dst"), c_type = cols.find("type"),
+              c_weight = cols.find("weight"), c_first = cols.find("first_seen"), c_last = cols.find("last_seen");
+    std::uint64_t line = 0, index = 0;
+    std::string message;
+    while (rows.next(fields, line)) {
+      if (fields.size() != cols.names.size())
+        fail(edges_path, line, "edge", index, "", "",
+             "has " + std::to_string(fields.size()) + " fields, the header row has " +
+                 std::to_string(cols.names.size()));
+      const std::string_view src = fields[static_cast<std::size_t>(c_src)];
+      const std::string_view dst = fields[static_cast<std::size_t>(c_dst)];
+      auto name = [&] { return std::string(src) + " -> " + std::string(dst); };
+      double weight = 1.0;
+      if (c_weight >= 0 && !fields[static_cast<std::size_t>(c_weight)].empty()) {
+        const std::string_view w = fields[static_cast<std::size_t>(c_weight)];
+        auto [p, ec] = std::from_chars(w.data(), w.data() + w.size(), weight);
+        if (ec != std::errc() || p != w.data() + w.size() || !std::isfinite(weight) || !(weight > 0.0))
+          fail(edges_path, line, "edge", index, name(), "weight",
+               "must be a positive finite number, got \"" + std::string(w.substr(0, 64)) + "\"");
+      }
+      Timestamp first = kNoTime, last = kNoTime;
+      if (c_first >= 0 && !parse_time_cell(fields[static_cast<std::size_t>(c_first)], first, message))
+        fail(edges_path, line, "edge", index, name(), "first_seen", message);
+      if (c_last >= 0 && !parse_time_cell(fields[static_cast<std::size_t>(c_last)], last, message))
+        fail(edges_path, line, "edge", index, name(), "last_seen", message);
+      builder.add_edge(RecordRef{line, kNoPosition, index}, src, dst, fields[static_cast<std::size_t>(c_type)], weight,
+                       first, last);
+      ++index;
+    }
+    records += index;
+    bytes += in.bytes_out();
+    gzip = gzip || in.gzip();
+  }
+  Snapshot s = builder.finish();
+  report.gzip = gzip;
+  report.bytes_read = bytes;
+  report.records = records;
+  report.merged_edges = builder.merged_edges();
+  return s;
+}
+
 }  // namespace hydrascope::io
