@@ -3,6 +3,7 @@
 // the next iteration's scaled vector x / s. Deterministic for any thread count.
 #include <algorithm>
 #include <chrono>
+#include <span>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -21,6 +22,9 @@ void PageRankOptions::validate() const {
   if (max_iterations < 1)
     throw std::invalid_argument("PageRankOptions.max_iterations must be >= 1, got " + std::to_string(max_iterations));
   if (threads < 0) throw std::invalid_argument("PageRankOptions.threads must be >= 0, got " + std::to_string(threads));
+  if (ordering != PageRankOrdering::Auto && ordering != PageRankOrdering::Natural &&
+      ordering != PageRankOrdering::DegreeDescending)
+    throw std::invalid_argument("PageRankOptions.ordering is not a known ordering");
 }
 
 namespace {
@@ -28,9 +32,70 @@ namespace {
 // Nodes per reduction block: partial sums are kept per block and added in
 // block order, so the totals do not depend on how blocks map to threads.
 constexpr NodeId kBlock = 4096;
+// Auto ordering relabels by degree from this many nodes on (below it the
+// gathered vector fits in the caches and relabelling would not pay).
+constexpr NodeId kReorderMinNodes = NodeId{1} << 18;
+
+// A CSR in some node order: the natural one (views of g) or a relabelled copy.
+struct Csr {
+  std::span<const EdgeId> offsets;
+  std::span<const NodeId> targets;
+  std::span<const double> weights;
+  std::span<const double> strengths;
+  // storage when relabelled
+  std::vector<EdgeId> own_offsets;
+  std::vector<NodeId> own_targets;
+  std::vector<double> own_weights, own_strengths;
+};
+
+// Nodes by degree, highest first, ties by id (counting sort, O(n + max degree)).
+// On skewed graphs the hot entries of the gathered vector then share cache
+// lines, which is most of the per-iteration cost (see docs/performance.md).
+std::vector<NodeId> degree_order(const AnalysisGraph& g) {
+  const NodeId n = g.num_nodes();
+  EdgeId max_deg = 0;
+  for (NodeId v = 0; v < n; ++v) max_deg = std::max(max_deg, g.degree(v));
+  std::vector<NodeId> start(max_deg + 2, 0);
+  for (NodeId v = 0; v < n; ++v) ++start[max_deg - g.degree(v) + 1];
+  for (EdgeId d = 1; d < start.size(); ++d) start[d] += start[d - 1];
+  std::vector<NodeId> order(n);
+  for (NodeId v = 0; v < n; ++v) order[start[max_deg - g.degree(v)]++] = v;
+  return order;
+}
+
+// g relabelled so that new node i is old node order[i]; rows keep their old
+// neighbour order (a fixed order, so sums stay deterministic).
+void relabel(const AnalysisGraph& g, const std::vector<NodeId>& order, int threads, Csr& out) {
+  const NodeId n = g.num_nodes();
+  std::vector<NodeId> rank(n);
+  for (NodeId i = 0; i < n; ++i) rank[order[i]] = i;
+  out.own_offsets.assign(static_cast<std::size_t>(n) + 1, 0);
+  out.own_strengths.resize(n);
+  for (NodeId i = 0; i < n; ++i) {
+    out.own_offsets[i + 1] = out.own_offsets[i] + g.degree(order[i]);
+    out.own_strengths[i] = g.strength(order[i]);
+  }
+  out.own_targets.resize(g.num_arcs());
+  out.own_weights.resize(g.num_arcs());
+#pragma omp parallel for schedule(dynamic, 1024) num_threads(threads)
+  for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
+    const NodeId old = order[i];
+    const auto nb = g.neighbors(old);
+    const auto ws = g.weights(old);
+    EdgeId e = out.own_offsets[i];
+    for (std::size_t j = 0; j < nb.size(); ++j, ++e) {
+      out.own_targets[e] = rank[nb[j]];
+      out.own_weights[e] = ws[j];
+    }
+  }
+  out.offsets = out.own_offsets;
+  out.targets = out.own_targets;
+  out.weights = out.own_weights;
+  out.strengths = out.own_strengths;
+}
 
 // p == empty: uniform restart 1/n; else restart vector p (sums to 1).
-CentralityResult power_iteration(const AnalysisGraph& g, const std::vector<double>& p,
+CentralityResult power_iteration(const AnalysisGraph& g, const std::vector<double>& p_in,
                                  const PageRankOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   CentralityResult result;
@@ -41,13 +106,32 @@ CentralityResult power_iteration(const AnalysisGraph& g, const std::vector<doubl
     result.seconds = detail::seconds_since(start);
     return result;
   }
+  const bool reorder = options.ordering == PageRankOrdering::DegreeDescending ||
+                       (options.ordering == PageRankOrdering::Auto && n >= kReorderMinNodes);
+  Csr csr;
+  std::vector<NodeId> order;
+  std::vector<double> p_relabelled;
+  if (reorder) {
+    order = degree_order(g);
+    relabel(g, order, threads, csr);
+    if (!p_in.empty()) {
+      p_relabelled.resize(n);
+      for (NodeId i = 0; i < n; ++i) p_relabelled[i] = p_in[order[i]];
+    }
+  } else {
+    csr.offsets = g.offsets();
+    csr.targets = g.targets();
+    csr.weights = g.arc_weights();
+    csr.strengths = g.strengths();
+  }
+  const std::vector<double>& p = reorder ? p_relabelled : p_in;
   const bool uniform = p.empty();
   const double alpha = options.damping;
   const double inv_n = 1.0 / static_cast<double>(n);
-  const auto offsets = g.offsets();
-  const auto targets = g.targets();
-  const auto weights = g.arc_weights();
-  const auto strengths = g.strengths();
+  const auto offsets = csr.offsets;
+  const auto targets = csr.targets;
+  const auto weights = csr.weights;
+  const auto strengths = csr.strengths;
 
   std::vector<double> inv_s(n);
   for (NodeId v = 0; v < n; ++v) inv_s[v] = strengths[v] > 0.0 ? 1.0 / strengths[v] : 0.0;
@@ -101,6 +185,10 @@ CentralityResult power_iteration(const AnalysisGraph& g, const std::vector<doubl
       converged = true;
       break;
     }
+  }
+  if (reorder) {
+    for (NodeId i = 0; i < n; ++i) x_next[order[i]] = x[i];
+    x.swap(x_next);
   }
   result.values = std::move(x);
   result.iterations = it;

@@ -153,6 +153,28 @@ TEST(PageRank, IdenticalForAnyThreadCount) {
   EXPECT_EQ(personalized_pagerank(g, seeds, o1).values, personalized_pagerank(g, seeds, o2).values);
 }
 
+TEST(PageRank, DegreeOrderingGivesTheSameVectorAndIsThreadIndependent) {
+  const AnalysisGraph g = test::random_graph(20000, 80000, 8);
+  PageRankOptions nat, deg;
+  nat.ordering = PageRankOrdering::Natural;
+  deg.ordering = PageRankOrdering::DegreeDescending;
+  nat.tolerance = deg.tolerance = 1e-13;
+  const CentralityResult a = pagerank(g, nat);
+  const CentralityResult b = pagerank(g, deg);
+  EXPECT_LE(l1(a.values, b.values), 1e-12);
+  EXPECT_NEAR(sum(b.values), 1.0, 1e-12);
+  const std::vector<NodeId> seeds{7, 70, 700};
+  EXPECT_LE(l1(personalized_pagerank(g, seeds, nat).values, personalized_pagerank(g, seeds, deg).values), 1e-12);
+  deg.threads = 1;
+  const CentralityResult b1 = pagerank(g, deg);
+  deg.threads = 2;
+  EXPECT_EQ(b1.values, pagerank(g, deg).values);
+  // karate: dense reference holds in the relabelled order too
+  const AnalysisGraph k = test::karate(true);
+  const std::vector<double> ref = dense_pagerank(k, uniform(34), 0.85);
+  EXPECT_LE(l1(pagerank(k, deg).values, ref), 1e-8);
+}
+
 TEST(PageRank, MaxIterationsCutsAndReportsNotConverged) {
   PageRankOptions o;
   o.max_iterations = 2;
@@ -178,6 +200,7 @@ TEST(PageRank, OptionErrors) {
   bad([](PageRankOptions& o) { o.tolerance = INFINITY; });
   bad([](PageRankOptions& o) { o.max_iterations = 0; });
   bad([](PageRankOptions& o) { o.threads = -1; });
+  bad([](PageRankOptions& o) { o.ordering = static_cast<PageRankOrdering>(7); });
   EXPECT_NO_THROW(PageRankOptions{}.validate());
 }
 
