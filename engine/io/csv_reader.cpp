@@ -49,23 +49,40 @@ class CsvRecords {
       if (pos_ == end_) return false;
       // Find the end of the record.
       std::size_t i = pos_;
-      bool quoted = false;
+      bool quoted = false, field_start = true, just_closed = false;
       std::uint64_t newlines = 0;
       std::uint64_t quote_line = 0;
       bool found = false;
       for (; i < end_; ++i) {
         const char c = buf_[i];
-        if (c == '"') {
-          if (!quoted) quote_line = line_ + newlines;
-          quoted = !quoted;  // "" inside quotes toggles twice
-        } else if (c == '\n') {
-          if (!quoted) {
-            found = true;
-            break;
+        if (quoted) {
+          if (c == '"') {
+            quoted = false;
+            just_closed = true;
+          } else if (c == '\n') {
+            ++newlines;
+          } else if (c == '\0') {
+            fail_at(line_ + newlines, "", "NUL byte in the data");
           }
-          ++newlines;
+          continue;
+        }
+        if (c == '"') {
+          // Opens a quoted field at its start, or is the second half of "".
+          if (field_start || just_closed) {
+            if (field_start) quote_line = line_ + newlines;
+            quoted = true;
+          }
+          field_start = just_closed = false;
+        } else if (c == '\n') {
+          found = true;
+          break;
+        } else if (c == ',') {
+          field_start = true;
+          just_closed = false;
         } else if (c == '\0') {
           fail_at(line_ + newlines, "", "NUL byte in the data");
+        } else {
+          field_start = just_closed = false;
         }
       }
       if (!found && !eof_) {
@@ -85,6 +102,9 @@ class CsvRecords {
       return true;
     }
   }
+
+  /// Header names, for naming the column of syntax errors.
+  void set_columns(const std::vector<std::string>* names) noexcept { names_ = names; }
 
   [[noreturn]] void fail_at(std::uint64_t line, const std::string& field, const std::string& message) const {
     SourceLocation loc;
@@ -151,8 +171,9 @@ class CsvRecords {
         fields.emplace_back(start, static_cast<std::size_t>(out - start));
         if (q == end) return;
         if (*q != ',')
-          fail_at(line, "", "unexpected character '" + std::string(1, *q) + "' after a closing quote (field " +
-                                std::to_string(fields.size()) + ")");
+          fail_at(line, column(fields.size() - 1),
+                  "unexpected character '" + std::string(1, *q) + "' after a closing quote (field " +
+                      std::to_string(fields.size()) + ")");
         p = q + 1;
         if (p == end) {
           fields.emplace_back();
@@ -162,8 +183,9 @@ class CsvRecords {
         char* q = p;
         while (q < end && *q != ',') {
           if (*q == '"')
-            fail_at(line, "", "quote inside an unquoted field (field " + std::to_string(fields.size() + 1) +
-                                  "); quote the whole field and double inner quotes");
+            fail_at(line, column(fields.size()),
+                    "quote inside an unquoted field (field " + std::to_string(fields.size() + 1) +
+                        "); quote the whole field and double inner quotes");
           ++q;
         }
         fields.emplace_back(p, static_cast<std::size_t>(q - p));
@@ -177,8 +199,13 @@ class CsvRecords {
     }
   }
 
+  std::string column(std::size_t i) const {
+    return names_ != nullptr && i < names_->size() ? (*names_)[i] : std::string();
+  }
+
   InputStream& in_;
   const LoadOptions& options_;
+  const std::vector<std::string>* names_ = nullptr;
   std::vector<char> buf_;
   std::size_t pos_ = 0, end_ = 0;
   std::uint64_t line_ = 1;
@@ -324,6 +351,7 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
     InputStream in(nodes_path);
     CsvRecords rows(in, options);
     const Columns cols = read_header(rows, nodes_path, fields, {"id", "type"});
+    rows.set_columns(&cols.names);
     const int c_id = cols.find("id"), c_type = cols.find("type"), c_label = cols.find("label"),
               c_created = cols.find("created_at");
     std::uint64_t line = 0, index = 0;
@@ -366,6 +394,7 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
     InputStream in(edges_path);
     CsvRecords rows(in, options);
     const Columns cols = read_header(rows, edges_path, fields, {"src", "dst", "type"});
+    rows.set_columns(&cols.names);
     const int c_src = cols.find("src"), c_dst = cols.find("dst"), c_type = cols.find("type"),
               c_weight = cols.find("weight"), c_first = cols.find("first_seen"), c_last = cols.find("last_seen");
     std::uint64_t line = 0, index = 0;

@@ -139,7 +139,9 @@ Snapshot read_json(const std::string& path, const LoadOptions& options, LoadRepo
     if (sax.in_items()) {
       loc.record_kind = sax.items_are_nodes() ? "node" : "edge";
       loc.record_index = sax.item_index();
-      if (sax.items_are_nodes() && sax.item.has(kFId)) loc.record_id = std::string(sax.item.id);
+      if (!sax.in_record()) {
+        // between records: the item fields are stale
+      } else if (sax.items_are_nodes() && sax.item.has(kFId)) loc.record_id = std::string(sax.item.id);
       if (!sax.items_are_nodes() && sax.item.has(kFSrc) && sax.item.has(kFDst))
         loc.record_id = std::string(sax.item.src) + " -> " + std::string(sax.item.dst);
     }
@@ -147,7 +149,7 @@ Snapshot read_json(const std::string& path, const LoadOptions& options, LoadRepo
       loc.field = sax.error_field;
       throw InputError(std::move(loc), sax.error);
     }
-    if (sax.in_items() && sax.current_field() != kFUnknown) loc.field = field_name(sax.current_field());
+    if (sax.in_record() && sax.current_field() != kFUnknown) loc.field = field_name(sax.current_field());
     const auto code = reader.GetParseErrorCode();
     std::string message = std::string("invalid JSON: ") + rapidjson::GetParseError_En(code);
     if (code == rapidjson::kParseErrorDocumentEmpty && reader.GetErrorOffset() == 0) message = "the file is empty";

@@ -721,7 +721,9 @@ bool check_record(const ParsedRecord& r, bool is_node, CheckedRecord& out, std::
     out.weight = 1.0;
     return true;
   }
-  if (r.has(kFSrc) || r.has(kFDst)) name = std::string(r.src) + " -> " + std::string(r.dst);
+  if (r.has(kFSrc) || r.has(kFDst))
+    name = (r.has(kFSrc) ? std::string(r.src) : std::string("?")) + " -> " +
+           (r.has(kFDst) ? std::string(r.dst) : std::string("?"));
   if (!required(kFSrc, out.a)) return false;
   if (!required(kFDst, out.b)) return false;
   if (!required(kFType, out.type)) return false;

@@ -112,6 +112,11 @@ class RecordSax {
   [[nodiscard]] Field current_field() const noexcept { return field_; }
   [[nodiscard]] std::string_view current_key() const noexcept { return key_; }
   [[nodiscard]] bool in_items() const noexcept { return in_items_; }
+  /// Inside a node/edge object (not between them).
+  [[nodiscard]] bool in_record() const noexcept {
+    const State s = state_ == State::Skip ? skip_back_ : state_;
+    return s == State::Record || s == State::Attrs || s == State::Activity;
+  }
   [[nodiscard]] bool items_are_nodes() const noexcept { return items_nodes_; }
   [[nodiscard]] std::uint64_t item_index() const noexcept { return items_nodes_ ? nodes_seen_ : edges_seen_; }
   [[nodiscard]] std::uint64_t item_offset() const noexcept { return item_offset_; }
