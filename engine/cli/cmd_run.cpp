@@ -1,13 +1,341 @@
-// `hydrascope run`: placeholder until its issue lands.
+// `hydrascope run SNAPSHOT --out DIR`: the whole pipeline (load, build,
+// detect, centralities, score, export) with progress per stage on stderr, a
+// short ranked summary on stdout and the output folder written atomically
+// (into DIR.tmp-<pid>, renamed into place at the end).
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <future>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "cli_util.hpp"
+#include "hydrascope/centrality.hpp"
+#include "hydrascope/community.hpp"
+#include "hydrascope/export.hpp"
+#include "hydrascope/graph.hpp"
+#include "hydrascope/io.hpp"
+#include "hydrascope/scoring.hpp"
 
 namespace hydrascope::cli {
+namespace {
+
+struct RunArgs {
+  std::string input;
+  std::string out;
+  std::uint64_t seed = 1;
+  int threads = 0;
+  // detection
+  std::string algorithm = "leiden";
+  double resolution = 1.0;
+  std::uint32_t degree_cap = 5000;
+  // scoring
+  ScoringOptions scoring;
+  double burst_hours = 6.0;
+  bool no_detrend = false;
+  // output
+  std::vector<std::string> formats;
+  std::uint32_t max_suspects = 0;
+  int top = 10;
+};
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+RunOption opt_num(std::string key, double v) {
+  RunOption o;
+  o.key = std::move(key);
+  o.number = v;
+  o.is_number = true;
+  return o;
+}
+RunOption opt_str(std::string key, std::string v) {
+  RunOption o;
+  o.key = std::move(key);
+  o.text = std::move(v);
+  return o;
+}
+RunOption opt_bool(std::string key, bool v) {
+  RunOption o;
+  o.key = std::move(key);
+  o.is_bool = true;
+  o.boolean = v;
+  return o;
+}
+
+int run_pipeline(RunArgs args, const Context& ctx) {
+  const auto t_total = std::chrono::steady_clock::now();
+  // --- options, checked before any work ------------------------------------
+  const auto algo = parse_algorithm(args.algorithm);
+  if (!algo) throw std::invalid_argument("--algo must be leiden, louvain, lpa or components, got '" + args.algorithm + "'");
+  CommunityOptions co;
+  co.algorithm = *algo;
+  co.resolution = args.resolution;
+  co.seed = args.seed;
+  co.threads = args.threads;
+  co.validate();
+  GraphOptions go;
+  go.degree_cap = args.degree_cap;
+  go.validate();
+  if (!(args.burst_hours > 0.0)) throw std::invalid_argument("--burst-hours must be > 0");
+  args.scoring.burst_window_seconds = static_cast<std::int64_t>(args.burst_hours * 3600.0 + 0.5);
+  args.scoring.detrend = !args.no_detrend;
+  args.scoring.threads = args.threads;
+  args.scoring.validate();
+  SuspectExportOptions so;
+  for (const auto& f : args.formats) {
+    if (f == "graphml") so.graphml = true;
+    else if (f == "gexf") so.gexf = true;
+    else if (f == "dot") so.dot = true;
+    else if (f == "json") continue;
+    else throw std::invalid_argument("--export: unknown format '" + f + "' (expected graphml, gexf, dot)");
+  }
+  so.max_communities = args.max_suspects;
+  if (args.out.empty()) throw std::invalid_argument("--out must name a folder");
+  while (args.out.size() > 1 && args.out.back() == '/') args.out.pop_back();
+  if (args.top < 0) throw std::invalid_argument("--top must be >= 0");
+
+  std::vector<std::pair<std::string, double>> timings;
+  auto stage_done = [&](const std::string& name, std::chrono::steady_clock::time_point t, const std::string& what) {
+    const double s = seconds_since(t);
+    timings.emplace_back(name, s);
+    ctx.end_progress();
+    ctx.info(name + ": " + what + " (" + fmt("%.2f", s) + " s)");
+  };
+
+  // --- load (checksum computed beside it) -------------------------------------
+  auto t = std::chrono::steady_clock::now();
+  auto checksum = std::async(std::launch::async, [path = args.input] { return input_checksum(path); });
+  LoadOptions lo;
+  lo.threads = args.threads;
+  lo.progress = ctx.progress();
+  LoadReport load_report;
+  Snapshot snapshot;
+  try {
+    snapshot = load_snapshot(args.input, lo, &load_report);
+  } catch (...) {
+    try {
+      (void)checksum.get();
+    } catch (...) {
+    }
+    throw;
+  }
+  const auto [input_sum, input_bytes] = checksum.get();
+  std::uint64_t num_accounts = 0;
+  for (NodeKind k : snapshot.kinds()) num_accounts += k == NodeKind::Account;
+  stage_done("load", t,
+             std::to_string(snapshot.num_nodes()) + " nodes (" + std::to_string(num_accounts) + " accounts), " +
+                 std::to_string(snapshot.num_edges()) + " edges, " + std::string(to_string(load_report.format)));
+
+  // --- build -----------------------------------------------------------------------
+  t = std::chrono::steady_clock::now();
+  GraphBuildReport build_report;
+  const AnalysisGraph graph = build_analysis_graph(snapshot, go, &build_report);
+  const Incidence incidence = build_incidence(snapshot);
+  stage_done("build", t,
+             std::to_string(graph.num_edges()) + " analysis edges, " + std::to_string(build_report.excluded_hubs) +
+                 " hubs over the degree cap left out of detection");
+
+  // --- detect -----------------------------------------------------------------------
+  t = std::chrono::steady_clock::now();
+  co.progress = ctx.progress();
+  const CommunityResult communities = detect_communities(graph, co);
+  stage_done("detect", t,
+             std::to_string(communities.partition.num_communities) + " communities (" +
+                 std::string(to_string(co.algorithm)) + ", quality " + fmt("%.4f", communities.quality) + ")");
+
+  // --- centralities -------------------------------------------------------------------
+  t = std::chrono::steady_clock::now();
+  PageRankOptions pro;
+  pro.threads = args.threads;
+  const CentralityResult pr = pagerank(graph, pro);
+  const std::vector<NodeId> seeds = seed_nodes(snapshot);
+  const CentralityResult ppr = personalized_pagerank(graph, seeds, pro);
+  const CoreResult cores = core_numbers(graph);
+  stage_done("centrality", t,
+             "PageRank (" + std::to_string(pr.iterations) + " iterations), personalized PageRank from " +
+                 std::to_string(seeds.size()) + " seeds, k-core (degeneracy " + std::to_string(cores.degeneracy) + ")");
+
+  // --- score -------------------------------------------------------------------------------
+  t = std::chrono::steady_clock::now();
+  ScoringInputs inputs;
+  if (!seeds.empty()) inputs.ppr = ppr.values;
+  inputs.pagerank = pr.values;
+  const ScoringResult scoring = score_snapshot(snapshot, incidence, communities.partition, inputs, args.scoring);
+  stage_done("score", t,
+             std::to_string(scoring.details.size()) + " communities scored, " +
+                 std::to_string(scoring.suspect_communities) + " suspect, " +
+                 std::to_string(scoring.suspect_accounts) + " suspect accounts");
+
+  // --- export into DIR.tmp-<pid>, then rename ----------------------------------------------------
+  t = std::chrono::steady_clock::now();
+  namespace fs = std::filesystem;
+  const std::string tmp = args.out + ".tmp-" + std::to_string(::getpid());
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  if (!fs::create_directories(tmp, ec) && ec) throw std::runtime_error("cannot create " + tmp + ": " + ec.message());
+  struct Cleanup {
+    std::string dir;
+    bool armed = true;
+    ~Cleanup() {
+      if (armed) {
+        std::error_code e;
+        std::filesystem::remove_all(dir, e);
+      }
+    }
+  } cleanup{tmp};
+  AccountColumns columns;
+  columns.pagerank = pr.values;
+  if (!seeds.empty()) columns.ppr = ppr.values;
+  columns.core = cores.core;
+  const std::uint64_t rows = write_accounts_csv(tmp + "/accounts.csv", snapshot, communities.partition, scoring, columns);
+  write_communities_json(tmp + "/communities.json", snapshot, scoring);
+  const std::vector<std::string> suspect_files =
+      write_suspect_subgraphs(tmp + "/suspects", snapshot, incidence, communities.partition, scoring, so);
+  const double export_seconds = seconds_since(t);
+  timings.emplace_back("export", export_seconds);
+  timings.emplace_back("total", seconds_since(t_total));
+
+  RunReport report;
+  report.command = "run";
+  report.input_path = args.input;
+  report.input_bytes = input_bytes;
+  report.input_checksum = input_sum;
+  report.options = {opt_str("format", std::string(to_string(load_report.format))),
+                    opt_num("seed", static_cast<double>(args.seed)),
+                    opt_num("threads", args.threads),
+                    opt_str("algorithm", std::string(to_string(co.algorithm))),
+                    opt_num("resolution", args.resolution),
+                    opt_num("degree_cap", args.degree_cap),
+                    opt_num("threshold", args.scoring.threshold),
+                    opt_num("min_groups", args.scoring.min_groups),
+                    opt_num("min_accounts", args.scoring.min_accounts),
+                    opt_num("burst_hours", args.burst_hours),
+                    opt_bool("detrend", args.scoring.detrend),
+                    opt_num("max_suspects", args.max_suspects),
+                    opt_bool("graphml", so.graphml),
+                    opt_bool("gexf", so.gexf),
+                    opt_bool("dot", so.dot)};
+  report.timings = timings;
+  report.counts = {{"nodes", snapshot.num_nodes()},
+                   {"edges", snapshot.num_edges()},
+                   {"accounts", num_accounts},
+                   {"analysis_edges", graph.num_edges()},
+                   {"excluded_hubs", build_report.excluded_hubs},
+                   {"seeds", seeds.size()},
+                   {"communities", communities.partition.num_communities},
+                   {"scored_communities", scoring.details.size()},
+                   {"suspect_communities", scoring.suspect_communities},
+                   {"suspect_accounts", scoring.suspect_accounts},
+                   {"account_rows", rows}};
+  report.files = {"accounts.csv", "communities.json"};
+  for (const auto& f : suspect_files) report.files.push_back("suspects/" + f);
+  report.files.push_back("run.json");
+  report.peak_rss_bytes = peak_rss_bytes();
+  write_run_json(tmp + "/run.json", report);
+
+  // Swap the finished folder into place.
+  const std::string old = args.out + ".old-" + std::to_string(::getpid());
+  bool had_old = false;
+  if (fs::exists(args.out, ec)) {
+    fs::rename(args.out, old, ec);
+    if (ec) throw std::runtime_error("cannot move the previous " + args.out + " aside: " + ec.message());
+    had_old = true;
+  }
+  fs::rename(tmp, args.out, ec);
+  if (ec) {
+    if (had_old) fs::rename(old, args.out, ec);
+    throw std::runtime_error("cannot rename " + tmp + " to " + args.out + ": " + ec.message());
+  }
+  cleanup.armed = false;
+  if (had_old) fs::remove_all(old, ec);
+  ctx.info("export: " + args.out + " (" + std::to_string(suspect_files.size()) + " suspect subgraph files, " +
+           fmt("%.2f", export_seconds) + " s); total " + fmt("%.2f", seconds_since(t_total)) + " s, peak RSS " +
+           human_bytes(static_cast<double>(report.peak_rss_bytes)));
+
+  // --- ranked summary on stdout ---------------------------------------------------------------------
+  std::ostringstream out;
+  out << "hydrascope run: " << num_accounts << " accounts, " << communities.partition.num_communities
+      << " communities (" << scoring.details.size() << " scored), " << scoring.suspect_communities
+      << " suspect communities, " << scoring.suspect_accounts << " suspect accounts (threshold "
+      << format_number(args.scoring.threshold) << ")\n";
+  if (!scoring.ranking.empty() && args.top > 0) {
+    out << "rank  community  accounts   risk  signals\n";
+    int rank = 0;
+    for (CommunityId c : scoring.ranking) {
+      if (rank >= args.top) break;
+      ++rank;
+      const auto& cs = scoring.communities[c];
+      const auto& d = scoring.details[cs.detail];
+      std::string groups;
+      for (const auto& f : d.fired) {
+        const std::string g(to_string(group_of(f.feature)));
+        if (groups.find(g) != std::string::npos) continue;
+        if (!groups.empty()) groups += ", ";
+        groups += g;
+      }
+      char line[96];
+      std::snprintf(line, sizeof line, "%4d  %9u  %8llu  %5.3f  ", rank, c,
+                    static_cast<unsigned long long>(cs.accounts), cs.risk);
+      out << line << groups << "\n";
+      if (!d.fired.empty()) out << "      " << d.fired.front().text << "\n";
+    }
+    if (scoring.ranking.size() > static_cast<std::size_t>(args.top))
+      out << "(" << scoring.ranking.size() - static_cast<std::size_t>(args.top)
+          << " more in communities.json)\n";
+  }
+  out << "output: " << args.out << "/ (accounts.csv, communities.json, suspects/ with " << suspect_files.size()
+      << " files, run.json)\n";
+  const std::string text = out.str();
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return kExitOk;
+}
+
+}  // namespace
 
 void add_run(CLI::App& app, const Context& ctx, Action& action) {
-  auto* sub = app.add_subcommand("run", "(not yet implemented)");
-  sub->callback([&action] { action = [] { return kExitUsage; }; });
+  auto args = std::make_shared<RunArgs>();
+  auto* sub = app.add_subcommand("run", "Full pipeline: load, build, detect, score, export (accounts.csv, "
+                                        "communities.json, suspects/, run.json)");
+  sub->set_config("--config", "", "Read options from a TOML/INI file (keys = long option names)");
+  sub->add_option("snapshot", args->input, "Snapshot file (JSON, NDJSON, .gz) or CSV-pair folder")->required();
+  sub->add_option("-o,--out", args->out, "Output folder (replaced atomically when the run completes)")->required();
+  sub->add_option("--seed", args->seed, "Seed of community detection")->capture_default_str();
+  sub->add_option("-t,--threads", args->threads, "Worker threads (0 = all cores)")->capture_default_str();
+  auto* det = "Detection";
+  sub->add_option("--algo", args->algorithm, "leiden | louvain | lpa | components")->capture_default_str()->group(det);
+  sub->add_option("--resolution", args->resolution, "Modularity resolution")->capture_default_str()->group(det);
+  sub->add_option("--degree-cap", args->degree_cap, "Entities with more neighbours leave the analysis graph (0 = none)")
+      ->capture_default_str()
+      ->group(det);
+  auto* sc = "Scoring";
+  sub->add_option("--threshold", args->scoring.threshold, "Risk at or above which a community / account is suspect")
+      ->capture_default_str()
+      ->group(sc);
+  sub->add_option("--min-groups", args->scoring.min_groups, "Signal groups that must fire before a community can be flagged")
+      ->capture_default_str()
+      ->group(sc);
+  sub->add_option("--min-accounts", args->scoring.min_accounts, "Smallest community (in accounts) that gets a score")
+      ->capture_default_str()
+      ->group(sc);
+  sub->add_option("--burst-hours", args->burst_hours, "Creation-burst window in hours")->capture_default_str()->group(sc);
+  sub->add_flag("--no-detrend", args->no_detrend, "Do not remove the snapshot-wide activity shape before synchrony")
+      ->group(sc);
+  auto* ex = "Output";
+  sub->add_option("--export", args->formats, "Extra subgraph formats: graphml,gexf,dot")->delimiter(',')->group(ex);
+  sub->add_option("--max-suspects", args->max_suspects, "Write subgraphs of at most this many suspect communities (0 = all)")
+      ->capture_default_str()
+      ->group(ex);
+  sub->add_option("--top", args->top, "Suspect communities listed on stdout")->capture_default_str()->group(ex);
+  sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_pipeline(*args, ctx); }; });
 }
 
 }  // namespace hydrascope::cli

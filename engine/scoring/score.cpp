@@ -1,0 +1,357 @@
+// From features to risk: robust standardisation against the snapshot (per
+// size band), per-group strengths, the gated logistic combination, account
+// risk, explanations and the ranking. docs/scoring.md describes every step.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "scoring_impl.hpp"
+
+namespace hydrascope {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+struct Spec {
+  std::string_view name;
+  SignalGroup group;
+  int direction;       // +1: high is suspicious, -1: low is suspicious
+  double gate;         // the value must be at least (direction +1) / at most (-1) this to count
+  double scale_floor;  // minimum robust scale (so that a degenerate distribution does not make noise huge)
+};
+
+// Indexed by Feature.
+constexpr Spec kSpecs[kNumFeatures] = {
+    {"accounts_per_payment", SignalGroup::Payment, +1, 3.0, 0.5},
+    {"accounts_per_ip", SignalGroup::IpPool, +1, 3.0, 0.5},
+    {"ip_prefix_share", SignalGroup::IpPool, +1, 0.5, 0.05},
+    {"ip_asn_share", SignalGroup::IpPool, +1, 0.5, 0.05},
+    {"datacenter_share", SignalGroup::IpPool, +1, 0.3, 0.05},
+    {"proxy_share", SignalGroup::Proxy, +1, 0.5, 0.05},
+    {"volume_cv", SignalGroup::Balance, -1, 0.5, 0.05},
+    {"synchrony", SignalGroup::Synchrony, +1, 0.2, 0.02},
+    {"creation_burst", SignalGroup::Burst, +1, 0.5, 0.05},
+    {"pivot", SignalGroup::Pivot, +1, 0.3, 0.05},
+    {"seed_share", SignalGroup::Seed, +1, 0.05, 0.02},
+    {"seed_proximity", SignalGroup::Seed, +1, 5.0, 0.5},
+    {"density", SignalGroup::None, +1, 0.0, 0.0},
+    {"conductance", SignalGroup::None, -1, 0.0, 0.0},
+};
+
+std::string pct(double v) {
+  char buf[32];
+  const double p = 100.0 * v;
+  if (std::fabs(p - std::round(p)) < 0.05) std::snprintf(buf, sizeof buf, "%.0f%%", p);
+  else std::snprintf(buf, sizeof buf, "%.1f%%", p);
+  return buf;
+}
+
+std::string duration_text(std::int64_t seconds) {
+  if (seconds % 86400 == 0) return format_number(static_cast<double>(seconds / 86400)) + (seconds == 86400 ? " day" : " days");
+  if (seconds % 3600 == 0) return format_number(static_cast<double>(seconds / 3600)) + (seconds == 3600 ? " hour" : " hours");
+  if (seconds % 60 == 0) return format_number(static_cast<double>(seconds / 60)) + " minutes";
+  return format_number(static_cast<double>(seconds)) + " seconds";
+}
+
+std::string band_text(const FeatureReference& r) {
+  std::string out = "communities of ";
+  out += std::to_string(r.band_lo);
+  if (r.band_hi == 0) out += "+";
+  else out += "-" + std::to_string(r.band_hi);
+  out += " accounts";
+  return out;
+}
+
+bool is_share(Feature f) {
+  switch (f) {
+    case Feature::IpPrefixShare:
+    case Feature::IpAsnShare:
+    case Feature::DatacenterShare:
+    case Feature::ProxyShare:
+    case Feature::CreationBurst:
+    case Feature::Pivot:
+    case Feature::SeedShare: return true;
+    default: return false;
+  }
+}
+
+std::string explain(Feature f, double value, const FeatureReference& ref, const CommunityDetail& d,
+                    const detail::FeaturePass& pass, const ScoringOptions& options) {
+  auto v = [&](double x) { return is_share(f) ? pct(x) : format_number(x); };
+  const std::string community_ref = " (snapshot, " + band_text(ref) + ": median " + v(ref.median) +
+                                    (kSpecs[static_cast<int>(f)].direction > 0 ? ", p99 " : ", p1 ") + v(ref.p99) + ")";
+  switch (f) {
+    case Feature::AccountsPerPayment:
+      return format_number(value) + " accounts per payment method" +
+             (d.top_payment.empty() ? std::string() : " (top: " + d.top_payment + ")") +
+             "; snapshot p99 is " + format_number(pass.payment_accounts_p99) + " accounts per payment method";
+    case Feature::AccountsPerIp:
+      return format_number(value) + " accounts per IP; snapshot p99 is " + format_number(pass.ip_accounts_p99) +
+             " accounts per IP";
+    case Feature::IpPrefixShare:
+      return pct(value) + " of account-IP links fall in one prefix" +
+             (d.top_ip_prefix.empty() ? std::string() : " (" + d.top_ip_prefix + ")") + community_ref;
+    case Feature::IpAsnShare: return pct(value) + " of account-IP links fall in one ASN" + community_ref;
+    case Feature::DatacenterShare: return pct(value) + " of account-IP links go to datacenter IPs" + community_ref;
+    case Feature::ProxyShare:
+      return pct(value) + " of accounts route through one proxy" +
+             (d.top_proxy.empty() ? std::string() : " (" + d.top_proxy + ")") + community_ref;
+    case Feature::VolumeCv:
+      return "request volume balanced across accounts: coefficient of variation " + format_number(value) +
+             community_ref;
+    case Feature::Synchrony:
+      return "accounts active in lock-step: mean pairwise activity correlation " + format_number(value) +
+             community_ref;
+    case Feature::CreationBurst:
+      return pct(value) + " of accounts created within " + duration_text(options.burst_window_seconds) +
+             community_ref;
+    case Feature::Pivot: return pct(value) + " of accounts changed traffic level at the same moment" + community_ref;
+    case Feature::SeedShare: return pct(value) + " of accounts already labelled banned or suspect" + community_ref;
+    case Feature::SeedProximity:
+      return "close to labelled accounts: personalized PageRank " + format_number(value) +
+             "x the snapshot mean per account" + community_ref;
+    default: return std::string(kSpecs[static_cast<int>(f)].name) + " " + format_number(value) + community_ref;
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(SignalGroup group) noexcept {
+  switch (group) {
+    case SignalGroup::Payment: return "payment";
+    case SignalGroup::IpPool: return "ip_pool";
+    case SignalGroup::Proxy: return "proxy";
+    case SignalGroup::Synchrony: return "synchrony";
+    case SignalGroup::Balance: return "balance";
+    case SignalGroup::Burst: return "burst";
+    case SignalGroup::Pivot: return "pivot";
+    case SignalGroup::Seed: return "seed";
+    case SignalGroup::None: return "none";
+  }
+  return "none";
+}
+
+std::string_view to_string(Feature feature) noexcept { return kSpecs[static_cast<int>(feature)].name; }
+SignalGroup group_of(Feature feature) noexcept { return kSpecs[static_cast<int>(feature)].group; }
+
+std::string format_number(double value) {
+  if (!std::isfinite(value)) return "n/a";
+  char buf[48];
+  const double a = std::fabs(value);
+  if (std::fabs(value - std::round(value)) < 1e-9 && a < 1e15) std::snprintf(buf, sizeof buf, "%.0f", value);
+  else if (a >= 100) std::snprintf(buf, sizeof buf, "%.0f", value);
+  else if (a >= 10) std::snprintf(buf, sizeof buf, "%.1f", value);
+  else if (a >= 0.01) std::snprintf(buf, sizeof buf, "%.2f", value);
+  else std::snprintf(buf, sizeof buf, "%.3g", value);
+  return buf;
+}
+
+void ScoringOptions::validate() const {
+  if (!(threshold > 0.0 && threshold <= 1.0))
+    throw std::invalid_argument("scoring threshold must be in (0, 1], got " + std::to_string(threshold));
+  if (min_accounts < 2) throw std::invalid_argument("scoring min_accounts must be >= 2, got " + std::to_string(min_accounts));
+  if (min_groups < 1 || min_groups > kNumSignalGroups)
+    throw std::invalid_argument("scoring min_groups must be in 1..8, got " + std::to_string(min_groups));
+  if (!std::isfinite(midpoint)) throw std::invalid_argument("scoring midpoint must be finite");
+  if (!(slope > 0.0) || !std::isfinite(slope))
+    throw std::invalid_argument("scoring slope must be finite and > 0, got " + std::to_string(slope));
+  if (burst_window_seconds <= 0)
+    throw std::invalid_argument("scoring burst window must be > 0 seconds, got " + std::to_string(burst_window_seconds));
+  if (!(z_full > z_start) || !std::isfinite(z_start) || !std::isfinite(z_full))
+    throw std::invalid_argument("scoring z_full must be finite and > z_start");
+  if (band_bounds.empty() || band_bounds.front() < 1)
+    throw std::invalid_argument("scoring band_bounds must be non-empty and start at >= 1");
+  for (std::size_t i = 1; i < band_bounds.size(); ++i)
+    if (band_bounds[i] <= band_bounds[i - 1]) throw std::invalid_argument("scoring band_bounds must increase strictly");
+  if (threads < 0) throw std::invalid_argument("scoring threads must be >= 0, got " + std::to_string(threads));
+}
+
+ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidence, const Partition& partition,
+                             const ScoringInputs& inputs, const ScoringOptions& options) {
+  options.validate();
+  const auto start = std::chrono::steady_clock::now();
+  const NodeId n = snapshot.num_nodes();
+  if (partition.membership.size() != n)
+    throw std::invalid_argument("score_snapshot: partition covers " + std::to_string(partition.membership.size()) +
+                                " nodes, snapshot has " + std::to_string(n));
+  if (incidence.offsets.size() != static_cast<std::size_t>(n) + 1)
+    throw std::invalid_argument("score_snapshot: incidence does not match the snapshot");
+  if (!inputs.ppr.empty() && inputs.ppr.size() != n)
+    throw std::invalid_argument("score_snapshot: ppr has " + std::to_string(inputs.ppr.size()) + " values, snapshot has " +
+                                std::to_string(n) + " nodes");
+  for (CommunityId c : partition.membership)
+    if (c >= partition.num_communities) throw std::invalid_argument("score_snapshot: membership value out of range");
+
+  ScoringResult result;
+  result.threshold = options.threshold;
+  const CommunityId k = partition.num_communities;
+  result.communities.resize(k);
+  std::vector<std::uint64_t> offsets;
+  std::vector<NodeId> members;
+  partition.members(offsets, members);
+  for (NodeId v = 0; v < n; ++v) {
+    auto& cs = result.communities[partition.membership[v]];
+    ++cs.nodes;
+    ++cs.by_kind[static_cast<int>(snapshot.kind(v))];
+  }
+  std::uint32_t scored = 0;
+  for (auto& cs : result.communities) {
+    cs.accounts = cs.by_kind[static_cast<int>(NodeKind::Account)];
+    if (cs.accounts >= options.min_accounts) cs.detail = scored++;
+  }
+  if (options.cancel.cancelled()) throw Cancelled();
+
+  detail::FeaturePass pass =
+      detail::compute_features(snapshot, incidence, partition, offsets, members, result.communities, inputs, options);
+  if (options.cancel.cancelled()) throw Cancelled();
+  if (options.progress) options.progress("score: features", scored, scored);
+  result.payment_accounts_p99 = pass.payment_accounts_p99;
+  result.ip_accounts_p99 = pass.ip_accounts_p99;
+
+  // --- references per size band ------------------------------------------------
+  const auto& bounds = options.band_bounds;
+  const auto num_bands = static_cast<std::uint32_t>(bounds.size());
+  auto band_of = [&](std::uint64_t accounts) {
+    std::uint32_t b = 0;
+    while (b + 1 < num_bands && accounts >= bounds[b + 1]) ++b;
+    return b;
+  };
+  std::vector<std::uint64_t> band_count(num_bands, 0);
+  for (auto& d : pass.details) {
+    d.band = band_of(result.communities[d.community].accounts);
+    ++band_count[d.band];
+  }
+  result.references.resize(num_bands);
+  auto make_ref = [&](int f, auto&& include, std::uint32_t lo, std::uint32_t hi) {
+    std::vector<double> values;
+    for (const auto& d : pass.details)
+      if (include(d) && std::isfinite(d.features[f])) values.push_back(d.features[f]);
+    FeatureReference r;
+    r.band_lo = lo;
+    r.band_hi = hi;
+    r.communities = values.size();
+    if (values.empty()) {
+      r.median = kNaN;
+      r.scale = kSpecs[f].scale_floor;
+      r.p99 = kNaN;
+      return r;
+    }
+    std::sort(values.begin(), values.end());
+    r.median = detail::percentile_sorted(values, 0.5);
+    r.p99 = detail::percentile_sorted(values, kSpecs[f].direction > 0 ? 0.99 : 0.01);
+    std::vector<double> dev(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) dev[i] = std::fabs(values[i] - r.median);
+    std::sort(dev.begin(), dev.end());
+    r.scale = std::max(1.4826 * detail::percentile_sorted(dev, 0.5), kSpecs[f].scale_floor);
+    return r;
+  };
+  for (std::uint32_t b = 0; b < num_bands; ++b) {
+    const bool own = band_count[b] >= options.min_band_communities;
+    for (int f = 0; f < kNumFeatures; ++f) {
+      if (own) {
+        result.references[b][f] = make_ref(
+            f, [b](const CommunityDetail& d) { return d.band == b; }, bounds[b],
+            b + 1 < num_bands ? bounds[b + 1] - 1 : 0);
+      } else {
+        result.references[b][f] = make_ref(
+            f, [](const CommunityDetail&) { return true; }, bounds[0], 0);
+      }
+    }
+  }
+
+  // --- strengths, combination, explanations --------------------------------------
+  for (auto& d : pass.details) {
+    auto& cs = result.communities[d.community];
+    d.z.fill(kNaN);
+    d.group_strength.fill(0.0);
+    for (int f = 0; f < kNumFeatures; ++f) {
+      const double x = d.features[f];
+      const auto& ref = result.references[d.band][f];
+      if (!std::isfinite(x) || !std::isfinite(ref.median)) continue;
+      const Spec& spec = kSpecs[f];
+      const double z = spec.direction * (x - ref.median) / ref.scale;
+      d.z[f] = z;
+      if (spec.group == SignalGroup::None) continue;
+      const bool gate = spec.direction > 0 ? x >= spec.gate : x <= spec.gate;
+      if (!gate) continue;
+      const double strength = std::clamp((z - options.z_start) / (options.z_full - options.z_start), 0.0, 1.0);
+      if (strength <= 0.0) continue;
+      auto& g = d.group_strength[static_cast<int>(spec.group)];
+      g = std::max(g, strength);
+      d.fired.push_back(FiredSignal{static_cast<Feature>(f), x, strength, {}});
+    }
+    double evidence = 0.0;
+    d.fired_groups = 0;
+    for (double g : d.group_strength) {
+      evidence += g;
+      if (g >= 0.5) ++d.fired_groups;
+    }
+    double risk = 1.0 / (1.0 + std::exp(-options.slope * (evidence - options.midpoint)));
+    if (d.fired_groups < options.min_groups) {
+      const double cap = options.threshold * (0.3 + 0.6 * d.fired_groups / options.min_groups);
+      risk = std::min(risk, cap);
+    }
+    cs.risk = risk;
+    cs.suspect = risk >= options.threshold;
+    // Keep only signals of fired groups (strength >= 0.5), strongest first.
+    std::vector<FiredSignal> kept;
+    for (auto& s : d.fired)
+      if (s.strength >= 0.5) kept.push_back(std::move(s));
+    std::stable_sort(kept.begin(), kept.end(),
+                     [](const FiredSignal& a, const FiredSignal& b) { return a.strength > b.strength; });
+    for (auto& s : kept)
+      s.text = explain(s.feature, s.value, result.references[d.band][static_cast<int>(s.feature)], d, pass, options);
+    d.fired = std::move(kept);
+  }
+
+  // --- account risk --------------------------------------------------------------
+  result.account_risk.assign(n, 0.0);
+  result.account_evidence.assign(n, 0.0f);
+  result.account_suspect.assign(n, 0);
+  for (NodeId v = 0; v < n; ++v) {
+    if (snapshot.kind(v) != NodeKind::Account) continue;
+    const auto& cs = result.communities[partition.membership[v]];
+    const double ratio = pass.seed_ratio[v];
+    const double seed_part = ratio > 1.0 ? 0.3 * std::clamp(std::log10(ratio) / 3.0, 0.0, 1.0) : 0.0;
+    double risk = seed_part;
+    if (cs.detail != UINT32_MAX) {
+      const auto& d = pass.details[cs.detail];
+      double num = 0.0, den = 0.0;
+      for (int g = 0; g < kNumSignalGroups; ++g) {
+        if (d.group_strength[g] < 0.5) continue;
+        den += d.group_strength[g];
+        if (pass.evidence[v] & (1u << g)) num += d.group_strength[g];
+      }
+      const double e = den > 0.0 ? num / den : 0.0;
+      result.account_evidence[v] = static_cast<float>(e);
+      risk = std::max(risk, cs.risk * (0.4 + 0.6 * e));
+    }
+    result.account_risk[v] = risk;
+    if (risk >= options.threshold) {
+      result.account_suspect[v] = 1;
+      ++result.suspect_accounts;
+    }
+  }
+
+  // --- ranking ---------------------------------------------------------------------
+  for (CommunityId c = 0; c < k; ++c)
+    if (result.communities[c].suspect) result.ranking.push_back(c);
+  std::sort(result.ranking.begin(), result.ranking.end(), [&](CommunityId a, CommunityId b) {
+    const auto& x = result.communities[a];
+    const auto& y = result.communities[b];
+    if (x.risk != y.risk) return x.risk > y.risk;
+    if (x.accounts != y.accounts) return x.accounts > y.accounts;
+    return a < b;
+  });
+  result.suspect_communities = result.ranking.size();
+  result.details = std::move(pass.details);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace hydrascope

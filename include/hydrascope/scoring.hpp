@@ -1,0 +1,185 @@
+// Scoring: per-community features (payment and IP-pool sharing, proxy routing,
+// synchrony, load balance, creation burst, traffic pivot, seed mass), their
+// standardisation against the whole snapshot, the combined risk score of
+// every community and account, and the plain-language explanation of each.
+// docs/scoring.md is the user-facing description of everything here.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hydrascope/common.hpp"
+#include "hydrascope/graph.hpp"
+#include "hydrascope/partition.hpp"
+#include "hydrascope/snapshot.hpp"
+#include "hydrascope/types.hpp"
+
+namespace hydrascope {
+
+/// Independent signal groups. A community is flagged only when several fire
+/// together; each group contributes at most 1 to the combined evidence.
+enum class SignalGroup : std::uint8_t {
+  Payment = 0,  ///< accounts concentrated on few payment methods
+  IpPool,       ///< accounts concentrated on few IPs / one /24 / one ASN / datacenter IPs
+  Proxy,        ///< accounts routed through one proxy
+  Synchrony,    ///< activity in lock-step (after removing the snapshot-wide daily shape)
+  Balance,      ///< request volumes evenly balanced across accounts
+  Burst,        ///< accounts created in one short window
+  Pivot,        ///< a shared step change in traffic
+  Seed,         ///< banned / suspect accounts in or near the community
+  None,         ///< descriptive feature, not scored
+};
+inline constexpr int kNumSignalGroups = 8;
+
+/// Community features. Each is a number per community (NaN when undefined,
+/// e.g. synchrony without activity data). See docs/scoring.md.
+enum class Feature : std::uint8_t {
+  AccountsPerPayment = 0,  ///< accounts with a payment method / distinct payment methods they use
+  AccountsPerIp,           ///< accounts with an IP / distinct IPs they use
+  IpPrefixShare,           ///< share of account->IP links into the community's most used /24 (IPv6: /48)
+  IpAsnShare,              ///< share of account->IP links into the most used ASN (attr `asn`)
+  DatacenterShare,         ///< share of account->IP links to IPs marked datacenter/hosting
+  ProxyShare,              ///< share of accounts routed via the community's top proxy
+  VolumeCv,                ///< coefficient of variation of account volumes (low = balanced)
+  Synchrony,               ///< mean pairwise correlation of detrended activity vectors
+  CreationBurst,           ///< share of accounts created within the densest burst window
+  Pivot,                   ///< share of accounts with a step change at the community's change point
+  SeedShare,               ///< share of accounts labelled banned or suspect
+  SeedProximity,           ///< mean personalized PageRank per account / snapshot mean per account
+  Density,                 ///< internal snapshot edges / (members choose 2)
+  Conductance,             ///< cut edges / min(volume, total volume - volume)
+};
+inline constexpr int kNumFeatures = 14;
+
+[[nodiscard]] std::string_view to_string(SignalGroup group) noexcept;
+/// Stable snake_case name of a feature (used as JSON key and CSV column).
+[[nodiscard]] std::string_view to_string(Feature feature) noexcept;
+[[nodiscard]] SignalGroup group_of(Feature feature) noexcept;
+
+using FeatureVector = std::array<double, kNumFeatures>;
+
+/// Options of score_snapshot().
+struct ScoringOptions {
+  /// A community (and its evidenced accounts) is suspect when risk >= threshold. In (0, 1].
+  double threshold = 0.5;
+  /// Communities with fewer accounts get no community score (risk from seeds only). >= 2.
+  std::uint32_t min_accounts = 3;
+  /// Signal groups that must fire (strength >= 0.5) before the risk can pass
+  /// the threshold: size and sharing alone (two groups) never flag. 1..8.
+  int min_groups = 3;
+  /// Logistic combination: risk = gate * 1 / (1 + exp(-slope * (E - midpoint)))
+  /// where E = sum of group strengths (each in [0, 1]).
+  double midpoint = 2.5;
+  double slope = 3.0;
+  /// Creation-burst window in seconds. > 0.
+  std::int64_t burst_window_seconds = 6 * 3600;
+  /// Robust z-score at which a feature starts to count, and at which it counts fully.
+  double z_start = 3.0;
+  double z_full = 8.0;
+  /// Size bands (lower bounds, in accounts) for the reference distributions;
+  /// a band with fewer than min_band_communities communities uses all bands pooled.
+  std::vector<std::uint32_t> band_bounds{3, 5, 10, 20, 50, 100, 300};
+  std::uint32_t min_band_communities = 30;
+  /// Remove the snapshot-wide activity shape (e.g. day/night) before synchrony.
+  bool detrend = true;
+  /// Worker threads (0 = OpenMP default). Results do not depend on it.
+  int threads = 0;
+  ProgressFn progress;
+  CancelToken cancel;
+  /// Throws std::invalid_argument naming the bad value.
+  void validate() const;
+};
+
+/// Optional per-node centralities that scoring uses (empty = not available).
+struct ScoringInputs {
+  std::span<const double> ppr;       ///< personalized PageRank from seeds, per node
+  std::span<const double> pagerank;  ///< PageRank, per node (exported only)
+};
+
+/// The reference a feature value is compared with.
+struct FeatureReference {
+  double median = 0.0;
+  double scale = 0.0;  ///< 1.4826 * MAD, floored per feature
+  double p99 = 0.0;
+  std::uint64_t communities = 0;  ///< how many communities the reference was taken over
+  std::uint32_t band_lo = 0, band_hi = 0;  ///< account-count band (band_hi 0 = open)
+};
+
+/// A signal that fired, with the value and its snapshot reference.
+struct FiredSignal {
+  Feature feature = Feature::AccountsPerPayment;
+  double value = 0.0;
+  double strength = 0.0;  ///< in (0, 1]
+  std::string text;       ///< plain English, e.g. "31 accounts per payment method (snapshot p99: 3)"
+};
+
+/// Everything known about one scored community (>= min_accounts accounts).
+struct CommunityDetail {
+  CommunityId community = kNoCommunity;
+  std::uint32_t band = 0;
+  FeatureVector features{};
+  FeatureVector z{};  ///< robust z in the suspicious direction (NaN when undefined)
+  std::array<double, kNumSignalGroups> group_strength{};
+  int fired_groups = 0;
+  std::vector<FiredSignal> fired;  ///< strongest first
+  std::string top_payment, top_ip_prefix, top_proxy;  ///< ids / prefix behind the sharing features ("" if none)
+};
+
+/// Summary of every community.
+struct CommunityScore {
+  std::uint64_t nodes = 0;
+  std::uint64_t accounts = 0;
+  std::array<std::uint64_t, kNumNodeKinds> by_kind{};
+  double risk = 0.0;
+  bool suspect = false;
+  std::uint32_t detail = UINT32_MAX;  ///< index into ScoringResult::details, or UINT32_MAX
+};
+
+/// Result of score_snapshot().
+struct ScoringResult {
+  std::vector<CommunityScore> communities;  ///< indexed by CommunityId
+  std::vector<CommunityDetail> details;     ///< scored communities, ascending community id
+  /// Per node (accounts only meaningful; entities 0): risk in [0, 1].
+  std::vector<double> account_risk;
+  /// Per node: share of its community's fired signals the account itself shows, in [0, 1].
+  std::vector<float> account_evidence;
+  std::vector<std::uint8_t> account_suspect;
+  /// References per band and feature: bands x kNumFeatures (band index as in CommunityDetail::band).
+  std::vector<std::array<FeatureReference, kNumFeatures>> references;
+  /// Snapshot-wide entity references: p99 / max of accounts per payment method and per IP.
+  double payment_accounts_p99 = 0.0, ip_accounts_p99 = 0.0;
+  /// Ranking of suspect communities: risk desc, then size desc, then id.
+  std::vector<CommunityId> ranking;
+  std::uint64_t suspect_communities = 0, suspect_accounts = 0;
+  double threshold = 0.5;
+  double seconds = 0.0;
+};
+
+/// Scores every community of `partition` (over all snapshot nodes) and every account.
+///
+/// Features are computed per community in one pass over the incident snapshot
+/// edges of its members (O(sum of member degrees)), plus O(accounts x buckets)
+/// for the activity features; never over pairs of accounts. Each feature is
+/// turned into a robust z-score against the features of all scored communities
+/// of comparable size (median / MAD per size band), then into a strength in
+/// [0, 1]; each signal group takes its strongest feature; the groups are
+/// combined by a logistic of their sum, gated so that fewer than min_groups
+/// fired groups cannot reach the threshold.
+/// Account risk = community risk x (0.4 + 0.6 x the account's own evidence),
+/// raised by its seed proximity; accounts in communities below min_accounts get
+/// only the seed part (at most 0.3).
+/// Deterministic for any thread count. Throws std::invalid_argument on bad
+/// options or a partition / input not covering the snapshot.
+[[nodiscard]] ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidence,
+                                           const Partition& partition, const ScoringInputs& inputs = {},
+                                           const ScoringOptions& options = {});
+
+/// Formats a number for explanations: integers without decimals, else 2-3 significant digits.
+[[nodiscard]] std::string format_number(double value);
+
+}  // namespace hydrascope
