@@ -111,6 +111,10 @@ class Search {
       if (s.acc.size() < n) s.acc.assign(n, 0.0);
     }
   }
+  // Small levels run serially: a parallel region costs more than the work.
+  [[nodiscard]] static bool parallel_ok(const LevelGraph& L) {
+    return static_cast<std::uint64_t>(L.n) + L.off[L.n] >= (1u << 15);
+  }
   void check_cancel() const {
     if (o_.cancel.cancelled()) throw Cancelled{};
   }
@@ -200,7 +204,7 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
       any = true;
       const std::int64_t nl = static_cast<std::int64_t>(list.size());
       // Decide (parallel, read-only on the shared state).
-#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_) if (nl > 64)
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_) if (nl > 64 && parallel_ok(L))
       for (std::int64_t j = 0; j < nl; ++j) {
         Scratch& s = scratch_[thread_id()];
         const NodeId v = list[j];
@@ -263,7 +267,7 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
       moves += moved.size();
       // Wake neighbours outside the new community (idempotent flag stores).
       const std::int64_t nm = static_cast<std::int64_t>(moved.size());
-#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_) if (nm > 64)
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_) if (nm > 64 && parallel_ok(L))
       for (std::int64_t j = 0; j < nm; ++j) {
         const NodeId v = moved[j];
         const CommunityId c = comm[v];
@@ -307,7 +311,7 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
   rext.resize(n);
   rcnt.assign(n, 1);
   const std::int64_t sn = n;
-#pragma omp parallel for schedule(static) num_threads(threads_)
+#pragma omp parallel for schedule(static) num_threads(threads_) if (parallel_ok(L))
   for (std::int64_t vi = 0; vi < sn; ++vi) {
     const NodeId v = static_cast<NodeId>(vi);
     double x = 0.0;
@@ -321,7 +325,7 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
   }
   const double coef = coef_;
   const double theta = o_.randomness;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads_)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads_) if (parallel_ok(L))
   for (std::int64_t ci = 0; ci < sn; ++ci) {
     const NodeId c = static_cast<NodeId>(ci);
     const NodeId size = moff[c + 1] - moff[c];
@@ -427,7 +431,7 @@ void Search::aggregate(const LevelGraph& L, const std::vector<CommunityId>& grou
   buf.resize(static_cast<std::size_t>(threads_));
   for (auto& b : buf) b.clear();
   const std::int64_t sng = ng;
-#pragma omp parallel num_threads(threads_)
+#pragma omp parallel num_threads(threads_) if (parallel_ok(L))
   {
     const int tid = thread_id();
     Scratch& s = scratch_[tid];
@@ -456,7 +460,7 @@ void Search::aggregate(const LevelGraph& L, const std::vector<CommunityId>& grou
   for (NodeId r = 0; r < ng; ++r) A.off_s[r + 1] = A.off_s[r] + rows[r].len;
   A.adj_s.resize(A.off_s[ng]);
   A.w_s.resize(A.off_s[ng]);
-#pragma omp parallel for schedule(static) num_threads(threads_)
+#pragma omp parallel for schedule(static) num_threads(threads_) if (parallel_ok(L))
   for (std::int64_t ri = 0; ri < sng; ++ri) {
     const Row& row = rows[ri];
     const auto& src = buf[row.tid];
@@ -529,7 +533,7 @@ void Search::run(CommunityResult& result) {
       next_comm.resize(ng);
       for (NodeId v = 0; v < L->n; ++v) next_comm[group[v]] = comm[v];
       const std::int64_t sn = n;
-#pragma omp parallel for schedule(static) num_threads(threads_)
+#pragma omp parallel for schedule(static) num_threads(threads_) if (n >= (1u << 15))
       for (std::int64_t i = 0; i < sn; ++i) map[i] = group[map[i]];
       L = &next;
       comm.swap(next_comm);

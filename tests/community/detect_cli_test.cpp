@@ -1,0 +1,101 @@
+// `hydrascope detect` end to end: CSV and summary, determinism, error paths
+// (bad options exit 2, bad input exit 1, no output file left behind).
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+const std::string kBin = HYDRASCOPE_TEST_BINARY;
+const std::string kData = HYDRASCOPE_TEST_DATASETS;
+const std::string kTmp = HYDRASCOPE_TEST_TMP;
+
+int run(const std::string& args, std::string* out = nullptr) {
+  const std::string so = kTmp + "/detect_cli_stdout.txt";
+  const int rc = std::system((kBin + " -q " + args + " > " + so + " 2> " + kTmp + "/detect_cli_stderr.txt").c_str());
+  if (out) {
+    std::ifstream in(so);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    *out = ss.str();
+  }
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool exists(const std::string& path) { return std::ifstream(path).good(); }
+
+TEST(DetectCli, KarateCsvAndJsonSummary) {
+  const std::string csv = kTmp + "/karate_communities.csv";
+  std::string out;
+  ASSERT_EQ(run("detect " + kData + "/karate/karate.edges --out " + csv + " --json --threads 2", &out), 0);
+  const std::string text = slurp(csv);
+  EXPECT_EQ(text.rfind("node_id,community_id\n", 0), 0u);
+  int lines = 0;
+  for (char c : text) lines += c == '\n';
+  EXPECT_EQ(lines, 35);
+  EXPECT_NE(out.find("\"communities\":4"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"quality\":0.41978"), std::string::npos) << out;
+}
+
+TEST(DetectCli, SameSeedByteIdenticalAcrossThreads) {
+  const std::string a = kTmp + "/email_a.csv", b = kTmp + "/email_b.csv";
+  const std::string in = kData + "/email-eu-core/email-Eu-core.txt";
+  ASSERT_EQ(run("detect " + in + " --out " + a + " --seed 7 --threads 1"), 0);
+  ASSERT_EQ(run("detect " + in + " --out " + b + " --seed 7 --threads 2"), 0);
+  EXPECT_EQ(slurp(a), slurp(b));
+  EXPECT_FALSE(slurp(a).empty());
+}
+
+TEST(DetectCli, EveryAlgorithmAndWriteGraph) {
+  const std::string in = kData + "/football/football.edges";
+  for (const char* algo : {"leiden", "louvain", "lpa", "components"}) {
+    std::string out;
+    EXPECT_EQ(run(std::string("detect ") + in + " --algo " + algo + " --out " + kTmp + "/fb.csv", &out), 0) << algo;
+    EXPECT_NE(out.find(std::string("algorithm     ") + algo), std::string::npos) << out;
+  }
+  ASSERT_EQ(run("detect " + in + " --quality cpm --resolution 0.1 --out " + kTmp + "/fb.csv --write-graph " + kTmp +
+                "/fb.graph"),
+            0);
+  int lines = 0;
+  for (char c : slurp(kTmp + "/fb.graph")) lines += c == '\n';
+  EXPECT_EQ(lines, 613);
+}
+
+TEST(DetectCli, BadOptionsExitTwoAndWriteNothing) {
+  const std::string csv = kTmp + "/never_written.csv";
+  std::remove(csv.c_str());
+  const std::string in = kData + "/karate/karate.edges";
+  EXPECT_EQ(run("detect " + in + " --out " + csv + " --algo magic"), 2);
+  EXPECT_EQ(run("detect " + in + " --out " + csv + " --resolution -1"), 2);
+  EXPECT_EQ(run("detect " + in + " --out " + csv + " --max-iterations 0"), 2);
+  EXPECT_EQ(run("detect " + in + " --out " + csv + " --type-weight paid_with"), 2);
+  EXPECT_EQ(run("detect " + in + " --out " + csv + " --type-weight paid_with=abc"), 2);
+  EXPECT_EQ(run("detect " + in), 2);  // --out missing
+  EXPECT_FALSE(exists(csv));
+}
+
+TEST(DetectCli, BadInputExitOne) {
+  const std::string bad = kTmp + "/bad_edges.txt";
+  {
+    std::ofstream f(bad);
+    f << "0 1\n1 2 -3\n";
+  }
+  const std::string csv = kTmp + "/never_written2.csv";
+  std::remove(csv.c_str());
+  EXPECT_EQ(run("detect " + bad + " --out " + csv), 1);
+  EXPECT_EQ(run("detect " + kTmp + "/does_not_exist.txt --out " + csv), 1);
+  EXPECT_FALSE(exists(csv));
+}
+
+}  // namespace
