@@ -9,8 +9,6 @@
 #include <numeric>
 #include <random>
 #include <stdexcept>
-#include <cstdio>
-#include <cstdlib>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -168,19 +166,24 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
   for (NodeId c = n; c-- > 0;) {
     if (cnt[c] == 0) free_ids.push_back(c);
   }
-  std::vector<NodeId>& perm = perm_;
-  shuffled_identity(perm, n, seed);
+  // Rounds: every node once in a seeded random order, then each round the
+  // nodes woken since their last evaluation, reshuffled (so two nodes that
+  // would swap places in one batch do not meet in the same batch again).
+  std::vector<NodeId>& round = perm_;
+  shuffled_identity(round, n, seed);
   std::vector<std::uint8_t>& active = active_;
-  active.assign(n, 1);
-  // Batches are fixed by n alone (never by the thread count): moves in a batch
-  // are decided against the state at its start, then applied in order.
-  const std::size_t batch = std::clamp<std::size_t>(n / 128, 1, 4096);
+  active.assign(n, 0);
+  // Batches are fixed by the round's length alone (never by the thread count):
+  // moves in a batch are decided against the state at its start, then applied
+  // in order. A batch is at most 1/32 of its round, so conflicting decisions
+  // are rare, and short rounds run one node at a time (plain sequential Leiden).
+  constexpr std::size_t kMaxBatch = 4096;
   std::vector<NodeId> list;
-  std::vector<CommunityId> target(batch);
-  std::vector<double> w_new(batch), w_own(batch);
+  std::vector<CommunityId> target(kMaxBatch);
+  std::vector<double> w_new(kMaxBatch), w_own(kMaxBatch);
   std::vector<NodeId> moved;
-  list.reserve(batch);
-  moved.reserve(batch);
+  list.reserve(kMaxBatch);
+  moved.reserve(kMaxBatch);
   std::uint64_t moves = 0;
   const bool allow_alone = !lpa_;
   const double coef = coef_;
@@ -188,20 +191,28 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
   last_sweeps_ = 0;
   last_exhausted_ = true;
   for (int sweep = 0; sweep < max_sweeps; ++sweep) {
-    bool any = false;
-    ++last_sweeps_;
-    for (std::size_t b0 = 0; b0 < n; b0 += batch) {
-      list.clear();
-      const std::size_t b1 = std::min<std::size_t>(n, b0 + batch);
-      for (std::size_t i = b0; i < b1; ++i) {
-        const NodeId v = perm[i];
-        if (active[v]) {
-          active[v] = 0;
-          list.push_back(v);
-        }
+    if (sweep > 0) {
+      round.clear();
+      for (NodeId v = 0; v < n; ++v) {
+        if (active[v]) round.push_back(v);
       }
-      if (list.empty()) continue;
-      any = true;
+      if (round.empty()) {
+        last_exhausted_ = false;
+        break;
+      }
+      std::mt19937_64 rng(mix64(seed, static_cast<std::uint64_t>(sweep)));
+      for (std::size_t i = round.size(); i > 1; --i) std::swap(round[i - 1], round[rng() % i]);
+    }
+    ++last_sweeps_;
+    const std::size_t batch = std::clamp<std::size_t>(round.size() / 32, 1, kMaxBatch);
+    for (std::size_t b0 = 0; b0 < round.size(); b0 += batch) {
+      list.clear();
+      const std::size_t b1 = std::min<std::size_t>(round.size(), b0 + batch);
+      for (std::size_t i = b0; i < b1; ++i) {
+        const NodeId v = round[i];
+        active[v] = 0;
+        list.push_back(v);
+      }
       const std::int64_t nl = static_cast<std::int64_t>(list.size());
       // Decide (parallel, read-only on the shared state).
 #pragma omp parallel for schedule(dynamic, 16) num_threads(threads_) if (nl > 64 && parallel_ok(L))
@@ -277,10 +288,6 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
         }
       }
       check_cancel();
-    }
-    if (!any) {
-      last_exhausted_ = false;
-      break;
     }
   }
   return moves;
