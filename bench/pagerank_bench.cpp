@@ -223,5 +223,15 @@ int main(int argc, char** argv) {
           oc.name, t, conv.tolerance, r.iterations, r.residual, r.converged ? 1 : 0, r.seconds);
     }
   }
+  // 4. Sampled betweenness cost per source (one BFS + accumulation each), for docs/centrality.md.
+  for (int t = 1; t <= max_threads; ++t) {
+    BetweennessOptions bo;
+    bo.mode = BetweennessMode::Sampled;
+    bo.samples = 16;
+    bo.threads = t;
+    const BetweennessResult br = betweenness(g, bo);
+    std::printf("betweenness_sampled threads=%d sources=%u seconds=%.3f seconds_per_source=%.4f epsilon=%.3f delta=%.2f\n",
+                t, br.sources, br.seconds, br.seconds / br.sources, br.epsilon, br.delta);
+  }
   return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 #include <stdexcept>
 #include <vector>
@@ -83,6 +84,8 @@ TEST(Betweenness, SampledWithinStatedBoundOfExact) {
   double worst = 0.0;
   for (NodeId v = 0; v < 3000; ++v) worst = std::max(worst, std::abs(est[v] - exact[v]));
   EXPECT_LE(worst, r.epsilon);
+  std::printf("sampled betweenness: n=3000 k=%u epsilon=%.4f observed worst error=%.5f max exact=%.5f\n", r.sources,
+              r.epsilon, worst, *std::max_element(exact.begin(), exact.end()));
   // Given samples: the implied bound is reported.
   o.samples = 300;
   const BetweennessResult r300 = betweenness(g, o);
