@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <sstream>
 #include <stdexcept>
@@ -42,7 +43,72 @@ struct RunArgs {
   std::vector<std::string> formats;
   std::uint32_t max_suspects = 0;
   int top = 10;
+  std::string config;
 };
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// Applies `key = value` lines of a config file to the options of `sub` that
+// were not given on the command line. Throws std::invalid_argument naming the
+// file and line on an unknown key or a bad value.
+void apply_config(CLI::App& sub, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::invalid_argument("--config: cannot read " + path);
+  std::string line;
+  int number = 0;
+  std::string section;
+  while (std::getline(in, line)) {
+    ++number;
+    const std::string t = trim(line.substr(0, line.find('#')));
+    if (t.empty()) continue;
+    const std::string where = path + ":" + std::to_string(number) + ": ";
+    if (t.front() == '[') {
+      if (t.back() != ']') throw std::invalid_argument(where + "bad section header");
+      section = trim(std::string_view(t).substr(1, t.size() - 2));
+      if (section != "run") throw std::invalid_argument(where + "unknown section [" + section + "] (only [run])");
+      continue;
+    }
+    const auto eq = t.find('=');
+    if (eq == std::string::npos) throw std::invalid_argument(where + "expected key = value");
+    std::string key = trim(std::string_view(t).substr(0, eq));
+    std::string value = trim(std::string_view(t).substr(eq + 1));
+    for (char& c : key)
+      if (c == '_') c = '-';
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
+      value = value.substr(1, value.size() - 2);
+    if (key == "config" || key == "snapshot") throw std::invalid_argument(where + "'" + key + "' cannot be set in a config file");
+    CLI::Option* opt = nullptr;
+    try {
+      opt = sub.get_option("--" + key);
+    } catch (const CLI::Error&) {
+      throw std::invalid_argument(where + "unknown option '" + key + "'");
+    }
+    if (opt->count() > 0) continue;  // the command line wins
+    if (value.size() >= 2 && value.front() == '[' && value.back() == ']') {
+      value = value.substr(1, value.size() - 2);
+      for (char& c : value)
+        if (c == '"' || c == '\'') c = ' ';
+    }
+    try {
+      if (opt->get_type_size() == 0) {  // a flag
+        if (value == "true" || value == "1") opt->add_result(std::string("true"));
+        else if (value == "false" || value == "0") continue;
+        else throw std::invalid_argument("expected true or false");
+      } else {
+        opt->add_result(value);
+      }
+      opt->run_callback();
+    } catch (const CLI::Error& e) {
+      throw std::invalid_argument(where + key + ": " + e.what());
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(where + key + ": " + e.what());
+    }
+  }
+}
 
 std::string fmt(const char* format, double v) {
   char buf[64];
@@ -91,7 +157,9 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   args.scoring.threads = args.threads;
   args.scoring.validate();
   SuspectExportOptions so;
-  for (const auto& f : args.formats) {
+  for (const auto& raw : args.formats) {
+    const std::string f = trim(raw);
+    if (f.empty()) continue;
     if (f == "graphml") so.graphml = true;
     else if (f == "gexf") so.gexf = true;
     else if (f == "dot") so.dot = true;
@@ -305,7 +373,9 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
   auto args = std::make_shared<RunArgs>();
   auto* sub = app.add_subcommand("run", "Full pipeline: load, build, detect, score, export (accounts.csv, "
                                         "communities.json, suspects/, run.json)");
-  sub->set_config("--config", "", "Read options from a TOML/INI file (keys = long option names)");
+  sub->add_option("--config", args->config,
+                  "Read options from a file of `key = value` lines (keys = long option names without --; "
+                  "`#` comments; an optional [run] section); the command line wins");
   sub->add_option("snapshot", args->input, "Snapshot file (JSON, NDJSON, .gz) or CSV-pair folder")->required();
   sub->add_option("-o,--out", args->out, "Output folder (replaced atomically when the run completes)")->required();
   sub->add_option("--seed", args->seed, "Seed of community detection")->capture_default_str();
@@ -335,7 +405,12 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
       ->capture_default_str()
       ->group(ex);
   sub->add_option("--top", args->top, "Suspect communities listed on stdout")->capture_default_str()->group(ex);
-  sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_pipeline(*args, ctx); }; });
+  sub->callback([&action, &ctx, args, sub] {
+    action = [&ctx, args, sub] {
+      if (!args->config.empty()) apply_config(*sub, args->config);
+      return run_pipeline(*args, ctx);
+    };
+  });
 }
 
 }  // namespace hydrascope::cli

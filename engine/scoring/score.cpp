@@ -147,8 +147,13 @@ std::string format_number(double value) {
   else if (a >= 100) std::snprintf(buf, sizeof buf, "%.0f", value);
   else if (a >= 10) std::snprintf(buf, sizeof buf, "%.1f", value);
   else if (a >= 0.01) std::snprintf(buf, sizeof buf, "%.2f", value);
-  else std::snprintf(buf, sizeof buf, "%.3g", value);
-  return buf;
+  else return (std::snprintf(buf, sizeof buf, "%.3g", value), std::string(buf));
+  std::string out(buf);
+  if (out.find('.') != std::string::npos) {
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+  }
+  return out;
 }
 
 void ScoringOptions::validate() const {

@@ -1,0 +1,278 @@
+// Scoring: features against independent brute-force references, the gate
+// (size and sharing alone never flag), explanations, account risk, determinism
+// across thread counts, and every option / input error.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "hydrascope/graph.hpp"
+#include "hydrascope/scoring.hpp"
+#include "scoring/test_world.hpp"
+
+namespace hydrascope {
+namespace {
+
+const CommunityDetail* detail_of(const ScoringResult& r, std::uint64_t c) {
+  const auto& cs = r.communities.at(c);
+  return cs.detail == UINT32_MAX ? nullptr : &r.details[cs.detail];
+}
+
+double feature(const CommunityDetail& d, Feature f) { return d.features[static_cast<int>(f)]; }
+
+class ScoringWorld : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    world_ = new testing::World(testing::make_world());
+    incidence_ = new Incidence(build_incidence(world_->snapshot));
+    result_ = new ScoringResult(score_snapshot(world_->snapshot, *incidence_, world_->partition));
+  }
+  static void TearDownTestSuite() {
+    delete result_;
+    delete incidence_;
+    delete world_;
+  }
+  static testing::World* world_;
+  static Incidence* incidence_;
+  static ScoringResult* result_;
+};
+testing::World* ScoringWorld::world_ = nullptr;
+Incidence* ScoringWorld::incidence_ = nullptr;
+ScoringResult* ScoringWorld::result_ = nullptr;
+
+TEST_F(ScoringWorld, HydraIsFlaggedWithSeveralGroupsAndExplained) {
+  const auto& cs = result_->communities[world_->hydra_community];
+  EXPECT_TRUE(cs.suspect);
+  EXPECT_GE(cs.risk, 0.9);
+  const auto* d = detail_of(*result_, world_->hydra_community);
+  ASSERT_NE(d, nullptr);
+  EXPECT_GE(d->fired_groups, 5);
+  bool payment = false, proxy = false;
+  for (const auto& f : d->fired) {
+    EXPECT_FALSE(f.text.empty());
+    if (f.feature == Feature::AccountsPerPayment) {
+      payment = true;
+      EXPECT_NE(f.text.find("accounts per payment method"), std::string::npos) << f.text;
+      EXPECT_NE(f.text.find("snapshot p99 is 3"), std::string::npos) << f.text;
+    }
+    if (f.feature == Feature::ProxyShare) {
+      proxy = true;
+      EXPECT_NE(f.text.find("px:relay"), std::string::npos) << f.text;
+    }
+  }
+  EXPECT_TRUE(payment);
+  EXPECT_TRUE(proxy);
+  EXPECT_NEAR(feature(*d, Feature::AccountsPerPayment), 40.0 / 3.0, 1e-12);
+  EXPECT_NEAR(feature(*d, Feature::AccountsPerIp), 5.0, 1e-12);
+  EXPECT_DOUBLE_EQ(feature(*d, Feature::DatacenterShare), 1.0);
+  EXPECT_DOUBLE_EQ(feature(*d, Feature::ProxyShare), 1.0);
+  EXPECT_DOUBLE_EQ(feature(*d, Feature::CreationBurst), 1.0);
+  EXPECT_DOUBLE_EQ(feature(*d, Feature::IpPrefixShare), 1.0);
+  EXPECT_EQ(d->top_ip_prefix, "198.51.100.0/24");
+  // Every hydra account is suspect.
+  for (const auto& id : world_->hydra) {
+    const NodeId v = world_->snapshot.find_node(id);
+    EXPECT_TRUE(result_->account_suspect[v]) << id;
+  }
+  ASSERT_FALSE(result_->ranking.empty());
+  EXPECT_EQ(result_->ranking.front(), world_->hydra_community);
+}
+
+TEST_F(ScoringWorld, LookAlikesAreNotFlagged) {
+  // Corporate: one card and one office IP for 40 accounts (two sharing groups at most).
+  const auto& corp = result_->communities[world_->corporate_community];
+  EXPECT_FALSE(corp.suspect) << corp.risk;
+  const auto* d = detail_of(*result_, world_->corporate_community);
+  ASSERT_NE(d, nullptr);
+  EXPECT_DOUBLE_EQ(feature(*d, Feature::AccountsPerPayment), 40.0);
+  EXPECT_GE(d->group_strength[static_cast<int>(SignalGroup::Payment)], 0.5);
+  EXPECT_LT(d->fired_groups, 3);
+  // Carrier NAT: 200 strangers on one IP.
+  const auto& nat = result_->communities[world_->carrier_community];
+  EXPECT_FALSE(nat.suspect) << nat.risk;
+  EXPECT_EQ(result_->suspect_communities, 1u);
+  for (const auto& id : world_->corporate) EXPECT_FALSE(result_->account_suspect[world_->snapshot.find_node(id)]);
+  for (const auto& id : world_->carrier) EXPECT_FALSE(result_->account_suspect[world_->snapshot.find_node(id)]);
+}
+
+TEST_F(ScoringWorld, RiskIsInUnitIntervalAndEntitiesHaveNone) {
+  for (NodeId v = 0; v < world_->snapshot.num_nodes(); ++v) {
+    EXPECT_GE(result_->account_risk[v], 0.0);
+    EXPECT_LE(result_->account_risk[v], 1.0);
+    if (world_->snapshot.kind(v) != NodeKind::Account) EXPECT_EQ(result_->account_risk[v], 0.0);
+  }
+  for (const auto& cs : result_->communities) {
+    EXPECT_GE(cs.risk, 0.0);
+    EXPECT_LE(cs.risk, 1.0);
+    EXPECT_EQ(cs.suspect, cs.risk >= result_->threshold);
+  }
+}
+
+// Synchrony from the sum of standardised vectors equals the mean over all
+// pairs of Pearson correlations computed pair by pair.
+TEST_F(ScoringWorld, SynchronyMatchesPairwiseReference) {
+  ScoringOptions o;
+  o.detrend = false;
+  const ScoringResult r = score_snapshot(world_->snapshot, *incidence_, world_->partition, {}, o);
+  for (std::uint64_t c : {world_->hydra_community, world_->corporate_community}) {
+    std::vector<std::vector<double>> vecs;
+    for (NodeId v = 0; v < world_->snapshot.num_nodes(); ++v) {
+      if (world_->partition.membership[v] != c || world_->snapshot.kind(v) != NodeKind::Account) continue;
+      std::vector<double> x(168, 0.0);
+      const auto b = world_->snapshot.activity_buckets(v);
+      const auto val = world_->snapshot.activity_values(v);
+      for (std::size_t i = 0; i < b.size(); ++i) x[b[i]] = val[i];
+      vecs.push_back(x);
+    }
+    double sum = 0.0, pairs = 0.0;
+    for (std::size_t i = 0; i < vecs.size(); ++i)
+      for (std::size_t j = i + 1; j < vecs.size(); ++j) {
+        const auto& a = vecs[i];
+        const auto& bb = vecs[j];
+        const double ma = std::accumulate(a.begin(), a.end(), 0.0) / 168, mb = std::accumulate(bb.begin(), bb.end(), 0.0) / 168;
+        double sab = 0, saa = 0, sbb = 0;
+        for (int t = 0; t < 168; ++t) {
+          sab += (a[t] - ma) * (bb[t] - mb);
+          saa += (a[t] - ma) * (a[t] - ma);
+          sbb += (bb[t] - mb) * (bb[t] - mb);
+        }
+        sum += sab / std::sqrt(saa * sbb);
+        pairs += 1;
+      }
+    const auto* d = detail_of(r, c);
+    ASSERT_NE(d, nullptr);
+    EXPECT_NEAR(feature(*d, Feature::Synchrony), sum / pairs, 1e-9);
+  }
+}
+
+TEST_F(ScoringWorld, VolumeCvMatchesDefinition) {
+  const auto* d = detail_of(*result_, world_->corporate_community);
+  std::vector<double> vol;
+  for (const auto& id : world_->corporate) vol.push_back(world_->snapshot.activity_total(world_->snapshot.find_node(id)));
+  const double mean = std::accumulate(vol.begin(), vol.end(), 0.0) / vol.size();
+  double var = 0;
+  for (double v : vol) var += (v - mean) * (v - mean);
+  var /= vol.size();
+  EXPECT_NEAR(feature(*d, Feature::VolumeCv), std::sqrt(var) / mean, 1e-9);
+}
+
+TEST_F(ScoringWorld, SameResultForAnyThreadCount) {
+  for (int threads : {1, 2, 3}) {
+    ScoringOptions o;
+    o.threads = threads;
+    const ScoringResult r = score_snapshot(world_->snapshot, *incidence_, world_->partition, {}, o);
+    ASSERT_EQ(r.account_risk, result_->account_risk) << threads;
+    ASSERT_EQ(r.details.size(), result_->details.size());
+    for (std::size_t i = 0; i < r.details.size(); ++i) {
+      for (int f = 0; f < kNumFeatures; ++f) {
+        const double a = r.details[i].features[f], b = result_->details[i].features[f];
+        EXPECT_TRUE((std::isnan(a) && std::isnan(b)) || a == b);
+      }
+    }
+    EXPECT_EQ(r.ranking, result_->ranking);
+  }
+}
+
+TEST_F(ScoringWorld, OneSignalAloneNeverFlags) {
+  // Even with every other group silenced (min_groups default 3), a community
+  // that fires only payment + ip_pool cannot reach the threshold.
+  for (const auto& d : result_->details)
+    if (d.fired_groups < 3) EXPECT_LT(result_->communities[d.community].risk, result_->threshold);
+}
+
+TEST_F(ScoringWorld, SeedsRaiseNeighbours) {
+  // Label one carrier account banned and give the scorer a PPR vector peaked there.
+  std::vector<double> ppr(world_->snapshot.num_nodes(), 1e-9);
+  const NodeId v = world_->snapshot.find_node(world_->carrier.front());
+  ppr[v] = 0.5;
+  ScoringInputs in;
+  in.ppr = ppr;
+  const ScoringResult r = score_snapshot(world_->snapshot, *incidence_, world_->partition, in);
+  EXPECT_GT(r.account_risk[v], result_->account_risk[v]);
+  EXPECT_LE(r.account_risk[v], 1.0);
+}
+
+TEST(Scoring, OptionsAreValidated) {
+  ScoringOptions o;
+  o.threshold = 0.0;
+  EXPECT_THROW(o.validate(), std::invalid_argument);
+  o = {};
+  o.min_groups = 9;
+  EXPECT_THROW(o.validate(), std::invalid_argument);
+  o = {};
+  o.min_accounts = 1;
+  EXPECT_THROW(o.validate(), std::invalid_argument);
+  o = {};
+  o.burst_window_seconds = 0;
+  EXPECT_THROW(o.validate(), std::invalid_argument);
+  o = {};
+  o.z_full = o.z_start;
+  EXPECT_THROW(o.validate(), std::invalid_argument);
+  o = {};
+  o.band_bounds = {3, 3};
+  EXPECT_THROW(o.validate(), std::invalid_argument);
+  o = {};
+  o.threads = -1;
+  EXPECT_THROW(o.validate(), std::invalid_argument);
+  EXPECT_NO_THROW(ScoringOptions{}.validate());
+}
+
+TEST(Scoring, MismatchedInputsThrow) {
+  const auto w = testing::make_world();
+  const Incidence inc = build_incidence(w.snapshot);
+  Partition p = w.partition;
+  p.membership.pop_back();
+  EXPECT_THROW((void)score_snapshot(w.snapshot, inc, p), std::invalid_argument);
+  std::vector<double> ppr(3, 0.0);
+  ScoringInputs in;
+  in.ppr = ppr;
+  EXPECT_THROW((void)score_snapshot(w.snapshot, inc, w.partition, in), std::invalid_argument);
+}
+
+TEST(Scoring, EmptySnapshotGivesEmptyResult) {
+  SnapshotBuilder b("empty");
+  const Snapshot s = b.finish();
+  const Incidence inc = build_incidence(s);
+  const ScoringResult r = score_snapshot(s, inc, Partition{});
+  EXPECT_TRUE(r.communities.empty());
+  EXPECT_TRUE(r.details.empty());
+  EXPECT_EQ(r.suspect_accounts, 0u);
+}
+
+TEST(Scoring, NoActivityLeavesActivityFeaturesUndefined) {
+  // Star: 5 accounts on one card, no activity, no creation times.
+  SnapshotBuilder b("star");
+  RecordRef ref;
+  b.add_node(ref, "pm:1", "payment_method", Label::Unknown, kNoTime, {}, nullptr);
+  for (int i = 0; i < 5; ++i) {
+    b.add_node(ref, "a:" + std::to_string(i), "account", Label::Unknown, kNoTime, {}, nullptr);
+    b.add_edge(ref, "a:" + std::to_string(i), "pm:1", "paid_with", 1.0 + i, kNoTime, kNoTime);
+  }
+  const Snapshot s = b.finish();
+  const Incidence inc = build_incidence(s);
+  const Partition p = canonicalize(std::vector<std::uint64_t>(6, 0));
+  const ScoringResult r = score_snapshot(s, inc, p);
+  ASSERT_EQ(r.details.size(), 1u);
+  const auto& d = r.details[0];
+  EXPECT_TRUE(std::isnan(feature(d, Feature::Synchrony)));
+  EXPECT_TRUE(std::isnan(feature(d, Feature::Pivot)));
+  EXPECT_TRUE(std::isnan(feature(d, Feature::CreationBurst)));
+  EXPECT_DOUBLE_EQ(feature(d, Feature::AccountsPerPayment), 5.0);
+  // Volumes fall back to edge weights 1..5.
+  const double mean = 3.0, sd = std::sqrt(2.0);
+  EXPECT_NEAR(feature(d, Feature::VolumeCv), sd / mean, 1e-12);
+  EXPECT_DOUBLE_EQ(feature(d, Feature::Density), 5.0 / 15.0);
+  EXPECT_DOUBLE_EQ(feature(d, Feature::Conductance), 0.0);
+  EXPECT_FALSE(r.communities[0].suspect);
+}
+
+TEST(Scoring, FormatNumber) {
+  EXPECT_EQ(format_number(31.0), "31");
+  EXPECT_EQ(format_number(13.3333), "13.3");
+  EXPECT_EQ(format_number(0.8234), "0.82");
+  EXPECT_EQ(format_number(std::nan("")), "n/a");
+}
+
+}  // namespace
+}  // namespace hydrascope
