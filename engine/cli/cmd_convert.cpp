@@ -1,6 +1,7 @@
 // `hydrascope convert IN OUT`: loads a snapshot in any format and writes it in
 // another (JSON document, NDJSON stream, CSV pair; optionally gzip).
 #include <CLI/CLI.hpp>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <cstdio>
@@ -39,6 +40,27 @@ std::string seconds_text(double s) {
   return buf;
 }
 
+bool is_directory(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// "a/b/c" -> "a/b", "c" -> ".", "/c" -> "/" (trailing slashes ignored).
+std::string parent_of(std::string p) {
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  const std::size_t slash = p.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : p.substr(0, slash);
+}
+
+bool is_csv_file_name(const std::string& p) {
+  for (const char* f : {"edges.csv", "nodes.csv", "edges.csv.gz", "nodes.csv.gz"}) {
+    const std::string n(f);
+    if (p.size() >= n.size() && p.compare(p.size() - n.size(), n.size(), n) == 0) return true;
+  }
+  return false;
+}
+
 int run_convert(const Context& ctx, const ConvertArgs& a) {
   // Options first: a bad OUT name fails before any reading.
   WriteOptions wo;
@@ -53,6 +75,14 @@ int run_convert(const Context& ctx, const ConvertArgs& a) {
   if (a.pretty && wo.format != SnapshotFormat::Json)
     throw std::invalid_argument("--pretty applies to JSON output only");
   wo.pretty = a.pretty;
+  // Fail before a long load if the output cannot be created: the folder
+  // that will hold the file (or the CSV folder) must exist.
+  {
+    std::string p = a.output;
+    if (wo.format == SnapshotFormat::CsvPair && is_csv_file_name(p)) p = parent_of(p);
+    const std::string parent = parent_of(p);
+    if (!is_directory(parent)) throw std::runtime_error("cannot write " + a.output + ": no folder " + parent);
+  }
 
   LoadOptions lo;
   lo.format = parse_format(a.from);

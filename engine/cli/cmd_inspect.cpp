@@ -142,7 +142,7 @@ void print_text(const std::string& input, const LoadReport& rep, const SnapshotS
                                 grouped(st.labels[3]) + ", unknown " + grouped(st.labels[0])});
   head.push_back({"components", grouped(st.components.count) + "; giant " + grouped(st.components.giant_size) +
                                     " nodes (" + fixed(100.0 * st.components.giant_share, 2) + "%); " +
-                                    grouped(st.components.singletons) + " single nodes"});
+                                    grouped(st.components.singletons) + " isolated nodes"});
   // The head is label + free text: left-align both.
   std::size_t w = 0;
   for (const auto& r : head) w = std::max(w, r[0].size());

@@ -57,7 +57,7 @@ TEST(InspectCli, TextTableOnStdoutOnly) {
   EXPECT_NE(r.out.find("\nnodes       7\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\nedges       6\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("labels      banned 1, suspect 1, trusted 1, unknown 0\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("components  1; giant 7 nodes (100.00%); 0 single nodes\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("components  1; giant 7 nodes (100.00%); 0 isolated nodes\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("node type       count  isolated  mean deg  median  p99  max\n"
                        "account             3         0      1.67       2    2    2\n"
                        "ip                  1         0      3.00       3    3    3\n"),
