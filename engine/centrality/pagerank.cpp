@@ -35,6 +35,16 @@ constexpr NodeId kBlock = 4096;
 // Auto ordering relabels by degree from this many nodes on (below it the
 // gathered vector fits in the caches and relabelling would not pay).
 constexpr NodeId kReorderMinNodes = NodeId{1} << 18;
+// Prefetch distance in arcs (measured on a 3.5 M-node R-MAT graph: 64 beats 0, 16 and 32).
+constexpr EdgeId kPrefetch = 64;
+
+inline void prefetch(const double* p) {
+#if defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(p);
+#else
+  (void)p;
+#endif
+}
 
 // A CSR in some node order: the natural one (views of g) or a relabelled copy.
 struct Csr {
@@ -160,9 +170,15 @@ CentralityResult power_iteration(const AnalysisGraph& g, const std::vector<doubl
       const NodeId lo = static_cast<NodeId>(b) * kBlock;
       const NodeId hi = std::min<NodeId>(n, lo + kBlock);
       double res = 0.0, dang = 0.0;
+      const EdgeId block_end = offsets[hi];
       for (NodeId v = lo; v < hi; ++v) {
         double sum = 0.0;
-        for (EdgeId e = offsets[v]; e < offsets[v + 1]; ++e) sum += weights[e] * scaled[targets[e]];
+        for (EdgeId e = offsets[v]; e < offsets[v + 1]; ++e) {
+          // The gathers scaled[u] miss the caches on large graphs: ask for the
+          // one kPrefetch arcs ahead so that many misses are in flight at once.
+          if (e + kPrefetch < block_end) prefetch(&scaled[targets[e + kPrefetch]]);
+          sum += weights[e] * scaled[targets[e]];
+        }
         const double xv = (uniform ? uniform_base : restart * p[v]) + alpha * sum;
         res += std::abs(xv - x[v]);
         x_next[v] = xv;
