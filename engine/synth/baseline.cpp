@@ -1,0 +1,1 @@
+// baseline: lands with the synth work.

@@ -1,0 +1,1 @@
+// eval: lands with the synth work.

@@ -1,0 +1,1 @@
+// generator: lands with the synth work.

@@ -1,0 +1,1 @@
+// world: lands with the synth work.
