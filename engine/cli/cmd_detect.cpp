@@ -29,7 +29,7 @@ struct DetectArgs {
   double resolution = 1.0;
   std::uint64_t seed = 1;
   int threads = 0;
-  int max_iterations = 10;
+  int max_iterations = 2;
   double randomness = 0.01;
   bool json = false;
   // GraphOptions (defaults depend on the input: structural for edge lists).
@@ -266,7 +266,7 @@ void add_detect(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--seed", args->seed, "Random seed (default 1)");
   sub->add_option("--threads", args->threads, "Threads (0 = all cores)")->check(CLI::NonNegativeNumber);
   sub->add_option("--max-iterations", args->max_iterations,
-                  "Leiden/Louvain: outer iterations at most (stops when stable; default 10); LPA: 10x sweeps");
+                  "Leiden/Louvain: outer iterations at most (stops earlier when stable; default 2); LPA: 10x sweeps");
   sub->add_option("--randomness", args->randomness, "Leiden refinement randomness theta (0 = greedy; default 0.01)");
   sub->add_flag("--json", args->json, "Summary as one JSON object on stdout");
   sub->add_option("--write-graph", args->write_graph, "Also write the analysis graph as `u v w` lines");

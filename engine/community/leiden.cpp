@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
-#include <random>
 #include <stdexcept>
 
 #ifdef _OPENMP
@@ -52,22 +51,45 @@ struct LevelGraph {
   std::vector<double> strength;
 };
 
-struct Scratch {
+struct alignas(64) Scratch {
   std::vector<double> acc;  // indexed by community / node id, all zero between uses
   std::vector<NodeId> touched;
   std::vector<double> gains;
+  std::vector<CommunityId> cand;
   std::vector<NodeId> order;
 };
+
+// splitmix64 stream: cheap to seed (one per community in refinement), good
+// enough for shuffles and weighted choices.
+struct Rng {
+  std::uint64_t state;
+  explicit Rng(std::uint64_t seed) : state(seed) {}
+  std::uint64_t next() noexcept {
+    state += 0x9e3779b97f4a7c15ULL;
+    std::uint64_t z = state;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  /// Uniform in [0, bound) (multiply-shift; bias below 2^-32 for bound < 2^32).
+  std::uint32_t below(std::uint64_t bound) noexcept {
+    return static_cast<std::uint32_t>(((next() >> 32) * bound) >> 32);
+  }
+  /// Uniform in [0, 1).
+  double unit() noexcept { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+};
+
+template <class T>
+void shuffle(std::vector<T>& v, Rng& rng) {
+  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
+}
 
 // Seeded Fisher-Yates permutation of 0..n-1.
 void shuffled_identity(std::vector<NodeId>& perm, NodeId n, std::uint64_t seed) {
   perm.resize(n);
   std::iota(perm.begin(), perm.end(), NodeId{0});
-  std::mt19937_64 rng(seed);
-  for (NodeId i = n; i > 1; --i) {
-    const NodeId j = static_cast<NodeId>(rng() % i);
-    std::swap(perm[i - 1], perm[j]);
-  }
+  Rng rng(seed);
+  shuffle(perm, rng);
 }
 
 // Renumbers labels (each < bound) densely in order of first appearance; returns the count.
@@ -175,9 +197,9 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
   active.assign(n, 0);
   // Batches are fixed by the round's length alone (never by the thread count):
   // moves in a batch are decided against the state at its start, then applied
-  // in order. A batch is at most 1/32 of its round, so conflicting decisions
+  // in order. A batch is at most 1/8 of its round, so conflicting decisions
   // are rare, and short rounds run one node at a time (plain sequential Leiden).
-  constexpr std::size_t kMaxBatch = 4096;
+  constexpr std::size_t kMaxBatch = 16384;
   std::vector<NodeId> list;
   std::vector<CommunityId> target(kMaxBatch);
   std::vector<double> w_new(kMaxBatch), w_own(kMaxBatch);
@@ -187,6 +209,14 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
   std::uint64_t moves = 0;
   const bool allow_alone = !lpa_;
   const double coef = coef_;
+  // Wakes v's neighbours outside v's community (idempotent flag stores).
+  auto wake = [&](NodeId v) {
+    const CommunityId c = comm[v];
+    for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
+      const NodeId u = L.adj[e];
+      if (comm[u] != c) std::atomic_ref<std::uint8_t>(active[u]).store(1, std::memory_order_relaxed);
+    }
+  };
 
   last_sweeps_ = 0;
   last_exhausted_ = true;
@@ -200,54 +230,58 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
         last_exhausted_ = false;
         break;
       }
-      std::mt19937_64 rng(mix64(seed, static_cast<std::uint64_t>(sweep)));
-      for (std::size_t i = round.size(); i > 1; --i) std::swap(round[i - 1], round[rng() % i]);
+      Rng rng(mix64(seed, static_cast<std::uint64_t>(sweep)));
+      shuffle(round, rng);
     }
     ++last_sweeps_;
-    const std::size_t batch = std::clamp<std::size_t>(round.size() / 32, 1, kMaxBatch);
+    const std::size_t batch = std::clamp<std::size_t>(round.size() / 8, 1, kMaxBatch);
     for (std::size_t b0 = 0; b0 < round.size(); b0 += batch) {
-      list.clear();
       const std::size_t b1 = std::min<std::size_t>(round.size(), b0 + batch);
-      for (std::size_t i = b0; i < b1; ++i) {
-        const NodeId v = round[i];
-        active[v] = 0;
-        list.push_back(v);
-      }
+      list.assign(round.begin() + static_cast<std::ptrdiff_t>(b0), round.begin() + static_cast<std::ptrdiff_t>(b1));
       const std::int64_t nl = static_cast<std::int64_t>(list.size());
-      // Decide (parallel, read-only on the shared state).
-#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_) if (nl > 64 && parallel_ok(L))
-      for (std::int64_t j = 0; j < nl; ++j) {
-        Scratch& s = scratch_[thread_id()];
-        const NodeId v = list[j];
-        const CommunityId own = comm[v];
-        for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
-          const CommunityId c = comm[L.adj[e]];
-          if (s.acc[c] == 0.0) s.touched.push_back(c);
-          s.acc[c] += L.w[e];
-        }
-        const double ca = coef * L.mass[v];
-        CommunityId best = own;
-        double best_w = s.acc[own];
-        double best_gain = best_w - ca * (tot[own] - L.mass[v]);
-        const double stay_w = best_w;
-        for (CommunityId c : s.touched) {
-          if (c == own) continue;
-          const double gain = s.acc[c] - ca * tot[c];
-          if (better(gain, best_gain)) {
-            best = c;
-            best_gain = gain;
-            best_w = s.acc[c];
+      const std::int64_t nm = static_cast<std::int64_t>(moved.size());
+      // One parallel region per batch: first wake the neighbours of the
+      // previous batch's movers, then (after the barrier) decide this batch
+      // against the shared state, which nobody writes meanwhile.
+#pragma omp parallel num_threads(threads_) if ((nl > 64 || nm > 64) && parallel_ok(L))
+      {
+#pragma omp for schedule(dynamic, 16)
+        for (std::int64_t j = 0; j < nm; ++j) wake(moved[j]);
+#pragma omp for schedule(dynamic, 16)
+        for (std::int64_t j = 0; j < nl; ++j) {
+          Scratch& s = scratch_[thread_id()];
+          const NodeId v = list[j];
+          active[v] = 0;
+          const CommunityId own = comm[v];
+          for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
+            const CommunityId c = comm[L.adj[e]];
+            if (s.acc[c] == 0.0) s.touched.push_back(c);
+            s.acc[c] += L.w[e];
           }
+          const double ca = coef * L.mass[v];
+          CommunityId best = own;
+          double best_w = s.acc[own];
+          double best_gain = best_w - ca * (tot[own] - L.mass[v]);
+          const double stay_w = best_w;
+          for (CommunityId c : s.touched) {
+            if (c == own) continue;
+            const double gain = s.acc[c] - ca * tot[c];
+            if (better(gain, best_gain)) {
+              best = c;
+              best_gain = gain;
+              best_w = s.acc[c];
+            }
+          }
+          if (allow_alone && cnt[own] > 1 && better(0.0, best_gain)) {
+            best = kAlone;
+            best_w = 0.0;
+          }
+          for (CommunityId c : s.touched) s.acc[c] = 0.0;
+          s.touched.clear();
+          target[j] = best;
+          w_new[j] = best_w;
+          w_own[j] = stay_w;
         }
-        if (allow_alone && cnt[own] > 1 && better(0.0, best_gain)) {
-          best = kAlone;
-          best_w = 0.0;
-        }
-        for (CommunityId c : s.touched) s.acc[c] = 0.0;
-        s.touched.clear();
-        target[j] = best;
-        w_new[j] = best_w;
-        w_own[j] = stay_w;
       }
       // Apply (serial, in list order), re-checking gains against the current totals.
       moved.clear();
@@ -264,7 +298,7 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
           free_ids.pop_back();
         } else {
           if (cnt[t] == 0 || !better(w_new[j] - ca * tot[t], stay)) {
-            active[v] = 1;  // stale decision: look again next sweep
+            active[v] = 1;  // stale decision: look again next round
             continue;
           }
         }
@@ -276,19 +310,13 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
         moved.push_back(v);
       }
       moves += moved.size();
-      // Wake neighbours outside the new community (idempotent flag stores).
-      const std::int64_t nm = static_cast<std::int64_t>(moved.size());
-#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_) if (nm > 64 && parallel_ok(L))
-      for (std::int64_t j = 0; j < nm; ++j) {
-        const NodeId v = moved[j];
-        const CommunityId c = comm[v];
-        for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
-          const NodeId u = L.adj[e];
-          if (comm[u] != c) std::atomic_ref<std::uint8_t>(active[u]).store(1, std::memory_order_relaxed);
-        }
-      }
       check_cancel();
     }
+    // Wake the neighbours of the round's last movers.
+    const std::int64_t nm = static_cast<std::int64_t>(moved.size());
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_) if (nm > 64 && parallel_ok(L))
+    for (std::int64_t j = 0; j < nm; ++j) wake(moved[j]);
+    moved.clear();
   }
   return moves;
 }
@@ -339,8 +367,8 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
     if (size < 2) continue;
     Scratch& s = scratch_[thread_id()];
     s.order.assign(mlist.begin() + moff[c], mlist.begin() + moff[c + 1]);
-    std::mt19937_64 rng(mix64(seed, c));
-    for (NodeId i = size; i > 1; --i) std::swap(s.order[i - 1], s.order[rng() % i]);
+    Rng rng(mix64(seed, c));
+    shuffle(s.order, rng);
     const double total = ctot[c];
     for (const NodeId v : s.order) {
       const CommunityId own = refined[v];
@@ -358,31 +386,30 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
       CommunityId chosen = own;
       double best = 0.0;
       s.gains.clear();
-      std::size_t kept = 0;
+      s.cand.clear();
       for (CommunityId r : s.touched) {
-        if (r == own) continue;
         const double gain = s.acc[r] - ca * rtot[r];
-        if (gain < 0.0 || rext[r] < coef * rtot[r] * (total - rtot[r])) continue;
-        s.touched[kept++] = r;
+        if (r == own || gain < 0.0 || rext[r] < coef * rtot[r] * (total - rtot[r])) continue;
+        s.cand.push_back(r);
         s.gains.push_back(gain);
         if (gain > best) {
           best = gain;
           chosen = r;
         }
       }
-      if (theta > 0.0 && kept > 0) {
+      if (theta > 0.0 && !s.cand.empty()) {
         // Pr(r) ~ exp(gain / theta), staying included with gain 0.
-        double sum = std::exp((0.0 - best) / theta);
-        for (std::size_t i = 0; i < kept; ++i) sum += std::exp((s.gains[i] - best) / theta);
-        double x = std::uniform_real_distribution<double>(0.0, sum)(rng);
-        x -= std::exp((0.0 - best) / theta);
+        const double stay = std::exp((0.0 - best) / theta);
+        double sum = stay;
+        for (double& gn : s.gains) {
+          gn = std::exp((gn - best) / theta);
+          sum += gn;
+        }
+        double x = rng.unit() * sum - stay;
         chosen = own;
-        if (x > 0.0) {
-          for (std::size_t i = 0; i < kept; ++i) {
-            chosen = s.touched[i];
-            x -= std::exp((s.gains[i] - best) / theta);
-            if (x <= 0.0) break;
-          }
+        for (std::size_t i = 0; i < s.cand.size() && x > 0.0; ++i) {
+          chosen = s.cand[i];
+          x -= s.gains[i];
         }
       }
       if (chosen != own) {
@@ -393,13 +420,7 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
         ++rcnt[chosen];
         rext[chosen] = rext[chosen] + ext[v] - 2.0 * s.acc[chosen];
       }
-      // touched was compacted; clear acc over the whole row to be safe.
-      for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
-        const NodeId u = L.adj[e];
-        if (comm[u] == c) s.acc[refined[u]] = 0.0;
-      }
-      s.acc[chosen] = 0.0;
-      s.acc[own] = 0.0;
+      for (CommunityId r : s.touched) s.acc[r] = 0.0;
       s.touched.clear();
     }
   }

@@ -54,8 +54,9 @@ struct CommunityOptions {
   /// Leiden / Louvain: maximum outer iterations (each = local moving,
   /// refinement, aggregation down to a fixed point, then restart from the
   /// finest level with the found partition). Stops earlier once an iteration
-  /// changes nothing. LPA: maximum sweeps. >= 1.
-  int max_iterations = 10;
+  /// changes nothing. Default 2, as igraph and leidenalg; 10 or more runs to a
+  /// fixed point on most graphs. LPA: at most 10 * max_iterations sweeps. >= 1.
+  int max_iterations = 2;
   /// Maximum aggregation levels per iteration. >= 1.
   int max_levels = 64;
   /// Leiden refinement randomness theta (0 = greedy: always the best merge).

