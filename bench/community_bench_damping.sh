@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# How hub damping changes community detection on a generated snapshot with
+# ground truth: generates 50,000 accounts (seed 1), runs `hydrascope detect`
+# once per damping mode (everything else GraphOptions{} defaults), and
+# evaluates each partition against truth.json (bench/peers/community_damping.py).
+# usage: bench/community_bench_damping.sh   (BUILD=build-dir OUT=out/community-damping ACCOUNTS=50000)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+OUT=${OUT:-$ROOT/out/community-damping}
+ACCOUNTS=${ACCOUNTS:-50000}
+mkdir -p "$OUT"
+GEN=$OUT/gen$ACCOUNTS
+[ -e "$GEN" ] || "$BUILD/hydrascope" -q generate --accounts "$ACCOUNTS" --seed 1 --out "$GEN"
+TRUTH=${TRUTH:-$(find "$GEN" -name 'truth.json' | head -1)}
+# The snapshot: the generator's output folder or the first snapshot file in it.
+SNAP=${SNAP:-}
+if [ -z "$SNAP" ]; then
+  for f in "$GEN"/snapshot.json "$GEN"/snapshot.json.gz "$GEN"/snapshot.ndjson "$GEN"/snapshot.ndjson.gz "$GEN"/*.ndjson* "$GEN"/*.json*; do
+    case "$f" in *truth*|*eval*) continue ;; esac
+    [ -e "$f" ] && { SNAP=$f; break; }
+  done
+  [ -z "$SNAP" ] && SNAP=$GEN
+fi
+echo "snapshot $SNAP, truth $TRUTH" >&2
+ARGS=()
+for d in none log sqrt degree; do
+  "$BUILD/hydrascope" -q detect "$SNAP" --damping $d --seed 1 --out "$OUT/damping-$d.csv" --json > "$OUT/damping-$d.json"
+  ARGS+=("$d=$OUT/damping-$d.csv")
+done
+/usr/bin/python3 "$ROOT/bench/peers/community_damping.py" "$TRUTH" "${ARGS[@]}" | tee "$OUT/damping.md"
