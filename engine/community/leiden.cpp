@@ -210,11 +210,16 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
   const bool allow_alone = !lpa_;
   const double coef = coef_;
   // Wakes v's neighbours outside v's community (idempotent flag stores).
+  // The flag array is n bytes (cache resident): test it before comm[u].
   auto wake = [&](NodeId v) {
-    const CommunityId c = comm[v];
-    for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
-      const NodeId u = L.adj[e];
-      if (comm[u] != c) std::atomic_ref<std::uint8_t>(active[u]).store(1, std::memory_order_relaxed);
+    const CommunityId* cm = comm.data();
+    const NodeId* adj = L.adj;
+    std::uint8_t* act = active.data();
+    const CommunityId c = cm[v];
+    for (EdgeId e = L.off[v], end = L.off[v + 1]; e < end; ++e) {
+      const NodeId u = adj[e];
+      std::atomic_ref<std::uint8_t> flag(act[u]);
+      if (flag.load(std::memory_order_relaxed) == 0 && cm[u] != c) flag.store(1, std::memory_order_relaxed);
     }
   };
 
@@ -253,10 +258,17 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
           const NodeId v = list[j];
           active[v] = 0;
           const CommunityId own = comm[v];
-          for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
-            const CommunityId c = comm[L.adj[e]];
-            if (s.acc[c] == 0.0) s.touched.push_back(c);
-            s.acc[c] += L.w[e];
+          {
+            // Local copies: the accumulator writes cannot alias the graph arrays.
+            const CommunityId* cm = comm.data();
+            const NodeId* adj = L.adj;
+            const double* w = L.w;
+            double* acc = s.acc.data();
+            for (EdgeId e = L.off[v], end = L.off[v + 1]; e < end; ++e) {
+              const CommunityId c = cm[adj[e]];
+              if (acc[c] == 0.0) s.touched.push_back(c);
+              acc[c] += w[e];
+            }
           }
           const double ca = coef * L.mass[v];
           CommunityId best = own;
