@@ -34,6 +34,8 @@ std::vector<double> brandes_dependencies(const AnalysisGraph& g, std::span<const
   std::vector<double> total(n, 0.0);
   const std::size_t k = sources.size();
   if (n == 0 || k == 0) return total;
+  if (n > static_cast<NodeId>(INT32_MAX))
+    throw std::invalid_argument("sampled betweenness supports up to 2^31 - 1 nodes, got " + std::to_string(n));
   // Chunks are defined by position in the source list, never by thread.
   constexpr std::size_t kMaxChunks = 8;
   const std::size_t chunks = std::min(k, kMaxChunks);
@@ -43,7 +45,9 @@ std::vector<double> brandes_dependencies(const AnalysisGraph& g, std::span<const
 
 #pragma omp parallel num_threads(threads)
   {
-    std::vector<std::int64_t> dist(n, -1);
+    // 32-bit hop counts halve the traffic; BFS depth < n, and graphs of 2^31 nodes
+    // (over 16 GB for these buffers alone) are out of scope.
+    std::vector<std::int32_t> dist(n, -1);
     std::vector<double> sigma(n, 0.0), dep(n, 0.0);
     std::vector<NodeId> order;
     order.reserve(n);
@@ -60,7 +64,7 @@ std::vector<double> brandes_dependencies(const AnalysisGraph& g, std::span<const
         order.push_back(s);
         for (std::size_t head = 0; head < order.size(); ++head) {
           const NodeId v = order[head];
-          const std::int64_t dv = dist[v] + 1;
+          const std::int32_t dv = dist[v] + 1;
           for (EdgeId e = offsets[v]; e < offsets[v + 1]; ++e) {
             const NodeId w = targets[e];
             if (dist[w] < 0) {
@@ -75,7 +79,7 @@ std::vector<double> brandes_dependencies(const AnalysisGraph& g, std::span<const
         for (std::size_t j = order.size(); j-- > 1;) {
           const NodeId w = order[j];
           const double coef = (1.0 + dep[w]) / sigma[w];
-          const std::int64_t dp = dist[w] - 1;
+          const std::int32_t dp = dist[w] - 1;
           for (EdgeId e = offsets[w]; e < offsets[w + 1]; ++e) {
             const NodeId v = targets[e];
             if (dist[v] == dp) dep[v] += sigma[v] * coef;
