@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <functional>
 #include <sstream>
 #include <string>
@@ -61,12 +60,21 @@ std::string read_file(const std::string& path) {
   return out;
 }
 
-// Reads the raw (possibly compressed) bytes.
+// Reads the raw (possibly compressed) bytes: one buffer of the file's size.
 std::string read_raw(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    std::fprintf(stderr, "load_bench: cannot open %s\n", path.c_str());
+    std::exit(1);
+  }
+  std::fseek(f, 0, SEEK_END);
+  const long size = std::ftell(f);
+  std::fseek(f, 0, SEEK_SET);
+  std::string out(static_cast<std::size_t>(std::max(0L, size)), '\0');
+  const std::size_t got = std::fread(out.data(), 1, out.size(), f);
+  std::fclose(f);
+  out.resize(got);
+  return out;
 }
 
 // Inflates gzip bytes in memory; returns the uncompressed size.
