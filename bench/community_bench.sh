@@ -28,6 +28,13 @@ prepare() {  # name -> sets EDGES TRUTH
       # The 1M-account generated snapshot's analysis graph (default GraphOptions, weighted).
       local snap=${GEN1M:-$ROOT/out/gen1m}
       if [ ! -e "$snap" ]; then echo "skip gen1m: $snap missing (hydrascope generate --accounts 1000000 --seed 1 --out out/gen1m)" >&2; return 1; fi
+      if [ -d "$snap" ] && [ ! -e "$snap/nodes.csv" ] && [ ! -e "$snap/nodes.csv.gz" ]; then
+        local f
+        for f in "$snap"/snapshot.ndjson "$snap"/snapshot.ndjson.gz "$snap"/snapshot.json "$snap"/snapshot.json.gz "$snap"/*.ndjson* "$snap"/*.json*; do
+          case "$f" in *truth*|*eval*) continue ;; esac
+          [ -e "$f" ] && { snap=$f; break; }
+        done
+      fi
       EDGES=$OUT/gen1m.edges
       [ -s "$EDGES" ] || "$BUILD/hydrascope" -q detect "$snap" --algo components --out "$OUT/gen1m.components.csv" \
         --write-graph "$EDGES" > /dev/null ;;

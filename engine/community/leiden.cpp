@@ -103,6 +103,20 @@ NodeId densify(std::vector<CommunityId>& labels, std::size_t bound, std::vector<
   return next;
 }
 
+// Renumbers labels (each < bound) densely in increasing label order; returns the count.
+NodeId densify_by_value(std::vector<CommunityId>& labels, std::size_t bound, std::vector<CommunityId>& map) {
+  map.assign(bound, 0);
+  for (CommunityId c : labels) map[c] = 1;
+  CommunityId next = 0;
+  for (std::size_t c = 0; c < bound; ++c) {
+    const CommunityId used = map[c];
+    map[c] = next;
+    next += used;
+  }
+  for (CommunityId& c : labels) c = map[c];
+  return next;
+}
+
 class Search {
  public:
   Search(const AnalysisGraph& g, const CommunityOptions& o, bool refine, int threads, bool lpa)
@@ -343,14 +357,21 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
   for (NodeId v = 0; v < n; ++v) ++moff[comm[v] + 1];
   for (NodeId c = 0; c < n; ++c) moff[c + 1] += moff[c];
   mlist.resize(n);
+  refined.resize(n);
   pos_.assign(moff.begin(), moff.end() - 1);
-  for (NodeId v = 0; v < n; ++v) mlist[pos_[comm[v]]++] = v;
+  // Sub-communities are labelled by member positions p in mlist (community c
+  // owns positions moff[c]..moff[c+1]-1), so every per-sub-community array
+  // and the accumulator are contiguous per community (cache friendly).
+  for (NodeId v = 0; v < n; ++v) {
+    const NodeId p = pos_[comm[v]]++;
+    mlist[p] = v;
+    refined[v] = p;
+  }
   std::vector<double>& ctot = ctot_;
   ctot.assign(n, 0.0);
   for (NodeId v = 0; v < n; ++v) ctot[comm[v]] += L.mass[v];
-  refined.resize(n);
-  std::vector<double>& ext = ext_;
-  std::vector<double>& rtot = rtot_;
+  std::vector<double>& ext = ext_;    // by position: weight from the node to the rest of its community
+  std::vector<double>& rtot = rtot_;  // by sub-community label
   std::vector<double>& rext = rext_;
   std::vector<NodeId>& rcnt = rcnt_;
   ext.resize(n);
@@ -359,40 +380,44 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
   rcnt.assign(n, 1);
   const std::int64_t sn = n;
 #pragma omp parallel for schedule(static) num_threads(threads_) if (parallel_ok(L))
-  for (std::int64_t vi = 0; vi < sn; ++vi) {
-    const NodeId v = static_cast<NodeId>(vi);
+  for (std::int64_t pi = 0; pi < sn; ++pi) {
+    const NodeId v = mlist[pi];
+    const CommunityId c = comm[v];
     double x = 0.0;
     for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
-      if (comm[L.adj[e]] == comm[v]) x += L.w[e];
+      if (comm[L.adj[e]] == c) x += L.w[e];
     }
-    ext[v] = x;
-    rext[v] = x;
-    rtot[v] = L.mass[v];
-    refined[v] = v;
+    ext[pi] = x;
+    rext[pi] = x;
+    rtot[pi] = L.mass[v];
   }
   const double coef = coef_;
   const double theta = o_.randomness;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads_) if (parallel_ok(L))
   for (std::int64_t ci = 0; ci < sn; ++ci) {
     const NodeId c = static_cast<NodeId>(ci);
-    const NodeId size = moff[c + 1] - moff[c];
+    const NodeId base = moff[c];
+    const NodeId size = moff[c + 1] - base;
     if (size < 2) continue;
     Scratch& s = scratch_[thread_id()];
-    s.order.assign(mlist.begin() + moff[c], mlist.begin() + moff[c + 1]);
+    s.order.resize(size);
+    for (NodeId i = 0; i < size; ++i) s.order[i] = base + i;
     Rng rng(mix64(seed, c));
     shuffle(s.order, rng);
     const double total = ctot[c];
-    for (const NodeId v : s.order) {
+    double* acc = s.acc.data();  // acc[r - base]: this community's sub-communities only
+    for (const NodeId p : s.order) {
+      const NodeId v = mlist[p];
       const CommunityId own = refined[v];
       if (rcnt[own] != 1) continue;  // no longer a singleton
       const double ca = coef * L.mass[v];
-      if (ext[v] < ca * (total - L.mass[v])) continue;  // v not well connected to c
+      if (ext[p] < ca * (total - L.mass[v])) continue;  // v not well connected to c
       for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
         const NodeId u = L.adj[e];
         if (comm[u] != c) continue;
         const CommunityId r = refined[u];
-        if (s.acc[r] == 0.0) s.touched.push_back(r);
-        s.acc[r] += L.w[e];
+        if (acc[r - base] == 0.0) s.touched.push_back(r);
+        acc[r - base] += L.w[e];
       }
       // Candidates: well-connected sub-communities with gain >= 0; staying (gain 0) included.
       CommunityId chosen = own;
@@ -400,7 +425,7 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
       s.gains.clear();
       s.cand.clear();
       for (CommunityId r : s.touched) {
-        const double gain = s.acc[r] - ca * rtot[r];
+        const double gain = acc[r - base] - ca * rtot[r];
         if (r == own || gain < 0.0 || rext[r] < coef * rtot[r] * (total - rtot[r])) continue;
         s.cand.push_back(r);
         s.gains.push_back(gain);
@@ -430,9 +455,9 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
         refined[v] = chosen;
         rtot[chosen] += L.mass[v];
         ++rcnt[chosen];
-        rext[chosen] = rext[chosen] + ext[v] - 2.0 * s.acc[chosen];
+        rext[chosen] = rext[chosen] + ext[p] - 2.0 * acc[chosen - base];
       }
-      for (CommunityId r : s.touched) s.acc[r] = 0.0;
+      for (CommunityId r : s.touched) acc[r - base] = 0.0;
       s.touched.clear();
     }
   }
@@ -559,7 +584,9 @@ void Search::run(CommunityResult& result) {
       NodeId ng = nc;
       if (refine_) {
         refine_partition(*L, comm, group, mix64(level_seed, 2));
-        ng = densify(group, L->n, dense_map_);
+        // Labels are member positions grouped by community: numbering them
+        // in order keeps each community's aggregate nodes contiguous.
+        ng = densify_by_value(group, L->n, dense_map_);
       } else {
         group.assign(dense.begin(), dense.end());
       }
