@@ -84,6 +84,7 @@ class DocLoader final : public RecordSink {
   DocLoader(const std::string& path, SnapshotBuilder& builder) : path_(path), builder_(builder) {}
 
   void on_record(ParsedRecord& r, bool nodes, std::uint64_t offset) override {
+    if (!header_checked_) early_header();
     const std::uint64_t index = nodes ? nodes_ : edges_;
     if (!check_record(r, nodes, checked_, field_, message_, name_)) {
       SourceLocation loc;
@@ -107,8 +108,26 @@ class DocLoader final : public RecordSink {
     name_.clear();
   }
   std::uint64_t nodes_ = 0, edges_ = 0;
+  const ParsedRecord* header_ = nullptr;
 
  private:
+  // When `format` and `version` come before the first record (the usual
+  // order), a wrong header fails at once instead of after the whole file.
+  void early_header() {
+    header_checked_ = true;
+    const auto seen = [&](Field f) { return header_->has(f) || ((header_->wrong >> f) & 1u) != 0; };
+    if (header_ == nullptr || !seen(kFFormat) || !seen(kFVersion)) return;
+    SnapshotMeta meta;
+    if (!check_header(*header_, meta, field_, message_)) {
+      SourceLocation loc;
+      loc.file = path_;
+      loc.record_kind = "header";
+      loc.field = field_;
+      throw InputError(std::move(loc), message_);
+    }
+    if (header_->snapshot.present) builder_.set_meta(meta);
+  }
+  bool header_checked_ = false;
   const std::string& path_;
   SnapshotBuilder& builder_;
   CheckedRecord checked_;
@@ -123,6 +142,7 @@ Snapshot read_json(const std::string& path, const LoadOptions& options, LoadRepo
   DocLoader loader(path, builder);
   RecordSax sax(SaxMode::Document, &loader);
   sax.reset();
+  loader.header_ = &sax.record;
   JsonStream stream(in, options);
   sax.set_tell(&JsonStream::tell, &stream);
   rapidjson::Reader reader;

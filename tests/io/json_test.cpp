@@ -3,6 +3,8 @@
 // and the same model from JSON, NDJSON and gzip.
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "hydrascope/io.hpp"
 #include "test_util.hpp"
 
@@ -133,6 +135,66 @@ TEST(Json, StreamsLargeDocumentsAcrossChunks) {
   EXPECT_EQ(s.num_nodes(), static_cast<NodeId>(n));
   EXPECT_EQ(s.num_edges(), static_cast<EdgeId>(n - 1));
   EXPECT_EQ(s.attrs(n - 1)[0].as_int(), n - 1);
+}
+
+}  // namespace
+}  // namespace hydrascope
+
+namespace hydrascope {
+namespace {
+
+TEST(Json, WrongHeaderFailsBeforeReadingRecords) {
+  // The bad version is reported even though a later record is also bad.
+  const std::string p = testing::write_tmp(
+      "early_header.json",
+      R"({"format": "hydrascope.snapshot", "version": 7, "nodes": [{"id": "a", "type": "BAD"}]})");
+  EXPECT_EQ(testing::load_error(p), p + ": header, field \"version\": unsupported version 7 (this engine reads version 1)");
+}
+
+TEST(Load, ProgressAndCancel) {
+  std::string nd = R"({"format": "hydrascope.snapshot", "version": 1})" "\n";
+  for (int i = 0; i < 200000; ++i) nd += R"({"kind": "node", "id": "n)" + std::to_string(i) + R"(", "type": "ip"})" "\n";
+  const std::string p = testing::write_tmp("progress.ndjson", nd);
+  std::uint64_t calls = 0, last_done = 0, total = 0;
+  LoadOptions o;
+  o.progress = [&](std::string_view stage, std::uint64_t done, std::uint64_t t) {
+    EXPECT_EQ(stage, "load");
+    EXPECT_GE(done, last_done);
+    last_done = done;
+    total = t;
+    ++calls;
+  };
+  LoadReport r;
+  (void)load_snapshot(p, o, &r);
+  EXPECT_GE(calls, 2u);
+  EXPECT_EQ(total, nd.size());
+  EXPECT_EQ(last_done, nd.size());
+  EXPECT_EQ(r.bytes_read, nd.size());
+  EXPECT_EQ(r.records, 200000u);
+  std::atomic<bool> stop{true};
+  LoadOptions c;
+  c.cancel.flag = &stop;
+  for (const std::string& path : {p, testing::fixture("good/full.json"), testing::fixture("good/csv_basic"),
+                                  testing::dataset("karate/karate.edges")})
+    EXPECT_THROW((void)load_snapshot(path, c), Cancelled) << path;
+}
+
+TEST(Load, DetectFormat) {
+  EXPECT_EQ(detect_format(testing::fixture("good/full.json")), SnapshotFormat::Json);
+  EXPECT_EQ(detect_format(testing::fixture("good/crlf.ndjson")), SnapshotFormat::Ndjson);
+  EXPECT_EQ(detect_format(testing::fixture("good/csv_basic")), SnapshotFormat::CsvPair);
+  EXPECT_EQ(detect_format(testing::fixture("good/csv_basic/edges.csv")), SnapshotFormat::CsvPair);
+  EXPECT_EQ(detect_format(testing::dataset("karate/karate.edges")), SnapshotFormat::EdgeList);
+  // By content when the name says nothing.
+  EXPECT_EQ(detect_format(testing::write_tmp("noext1", "{\"format\": \"hydrascope.snapshot\", \"version\": 1}\n{\"kind\": \"node\"}\n")),
+            SnapshotFormat::Ndjson);
+  EXPECT_EQ(detect_format(testing::write_tmp("noext2", "{\n  \"format\": \"hydrascope.snapshot\"\n}\n")), SnapshotFormat::Json);
+  EXPECT_EQ(detect_format(testing::write_tmp_gz("noext3", "1 2\n")), SnapshotFormat::EdgeList);
+  EXPECT_THROW((void)detect_format(testing::write_tmp("noext4", "\x01\x02")), InputError);
+  EXPECT_THROW((void)detect_format("/nonexistent/file"), InputError);
+  LoadOptions bad;
+  bad.threads = -1;
+  EXPECT_THROW((void)load_snapshot(testing::fixture("good/full.json"), bad), std::invalid_argument);
 }
 
 }  // namespace
