@@ -4,7 +4,7 @@
 # Louvain, each in its own process under /usr/bin/time -v, on the same edge
 # files. Writes $OUT/results.txt (one line per run) and $OUT/table.md.
 #
-# usage: bench/community_bench.sh [graph ...]   graphs: enron lfr gen1m (default: all available)
+# usage: bench/community_bench.sh [graph ...]   graphs: enron lfr gen1m lb1m (default: enron lfr gen1m)
 #   BUILD=build-dir (default build)   OUT=out/community-bench   SKIP_SLOW=1 skips leidenalg/louvain on gen1m
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,6 +38,12 @@ prepare() {  # name -> sets EDGES TRUTH
       EDGES=$OUT/gen1m.edges
       [ -s "$EDGES" ] || "$BUILD/hydrascope" -q detect "$snap" --algo components --out "$OUT/gen1m.components.csv" \
         --write-graph "$EDGES" > /dev/null ;;
+    lb1m)
+      # Stand-in 1M-account snapshot written by bench/load_bench.sh (out/loadbench-1000000), when the
+      # generator's out/gen1m is not there; same conversion as gen1m.
+      EDGES=$OUT/lb1m.edges
+      [ -s "$EDGES" ] || "$BUILD/hydrascope" -q detect "$ROOT/out/loadbench-1000000/snapshot.ndjson" --algo components \
+        --out "$OUT/lb1m.components.csv" --write-graph "$EDGES" > /dev/null ;;
     *) echo "unknown graph $1" >&2; return 1 ;;
   esac
 }
@@ -62,7 +68,7 @@ for name in "${GRAPHS[@]}"; do
     done
     run $PY "$ROOT/bench/peers/community_peer.py" --edges "$EDGES" "${T[@]}" --name "$name" --method igraph_leiden --iterations $it
   done
-  if [ "$name" != gen1m ] || [ -z "${SKIP_SLOW:-}" ]; then
+  if { [ "$name" != gen1m ] && [ "$name" != lb1m ]; } || [ -z "${SKIP_SLOW:-}" ]; then
     run $PY "$ROOT/bench/peers/community_peer.py" --edges "$EDGES" "${T[@]}" --name "$name" --method leidenalg
     run $PY "$ROOT/bench/peers/community_peer.py" --edges "$EDGES" "${T[@]}" --name "$name" --method igraph_louvain
   fi

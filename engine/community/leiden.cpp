@@ -147,7 +147,7 @@ class Search {
   }
   // Small levels run serially: a parallel region costs more than the work.
   [[nodiscard]] static bool parallel_ok(const LevelGraph& L) {
-    return static_cast<std::uint64_t>(L.n) + L.off[L.n] >= (1u << 15);
+    return static_cast<std::uint64_t>(L.n) + L.off[L.n] >= (1u << 17);
   }
   void check_cancel() const {
     if (o_.cancel.cancelled()) throw Cancelled{};
@@ -262,7 +262,7 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
       // One parallel region per batch: first wake the neighbours of the
       // previous batch's movers, then (after the barrier) decide this batch
       // against the shared state, which nobody writes meanwhile.
-#pragma omp parallel num_threads(threads_) if ((nl > 64 || nm > 64) && parallel_ok(L))
+#pragma omp parallel num_threads(threads_) if ((nl >= 512 || nm >= 512) && parallel_ok(L))
       {
 #pragma omp for schedule(dynamic, 16)
         for (std::int64_t j = 0; j < nm; ++j) wake(moved[j]);
@@ -340,7 +340,7 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
     }
     // Wake the neighbours of the round's last movers.
     const std::int64_t nm = static_cast<std::int64_t>(moved.size());
-#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_) if (nm > 64 && parallel_ok(L))
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_) if (nm >= 512 && parallel_ok(L))
     for (std::int64_t j = 0; j < nm; ++j) wake(moved[j]);
     moved.clear();
   }
