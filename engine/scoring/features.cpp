@@ -328,7 +328,7 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
           last = u;
           switch (s.kind(u)) {
             case NodeKind::PaymentMethod:
-              sc.pm.push_back(u);
+              sc.pm.push_back(std::uint64_t{u} + 1);  // +1: key 0 means "none"
               has_pm = true;
               break;
             case NodeKind::Ip:
@@ -339,7 +339,7 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
               sc.asn.push_back(ips.asn[u]);
               dc_links += ips.datacenter[u];
               break;
-            case NodeKind::Proxy: sc.proxy.push_back(u); break;
+            case NodeKind::Proxy: sc.proxy.push_back(std::uint64_t{u} + 1); break;
             default: break;
           }
         }
@@ -350,7 +350,7 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
       if (with_pm > 0) {
         const auto k = distinct(sc.pm);
         d.features[static_cast<int>(Feature::AccountsPerPayment)] = static_cast<double>(with_pm) / static_cast<double>(k);
-        if (top_pm_count >= 2) d.top_payment = std::string(s.node_id(static_cast<NodeId>(top_pm)));
+        if (top_pm_count >= 2) d.top_payment = std::string(s.node_id(static_cast<NodeId>(top_pm - 1)));
       }
       std::uint64_t top_prefix = 0, top_asn = 0;
       if (with_ip > 0) {
@@ -370,7 +370,7 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
       const auto [top_proxy, top_proxy_count] = top_key(sc.proxy);
       if (na > 0) {
         d.features[static_cast<int>(Feature::ProxyShare)] = static_cast<double>(top_proxy_count) / na;
-        if (top_proxy_count > 0) d.top_proxy = std::string(s.node_id(static_cast<NodeId>(top_proxy)));
+        if (top_proxy_count > 0) d.top_proxy = std::string(s.node_id(static_cast<NodeId>(top_proxy - 1)));
       }
       // Per-account sharing evidence.
       for (NodeId a : sc.accounts) {
@@ -379,8 +379,8 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
         for (NodeId u : inc.neighbors(a)) {
           if (u == last) continue;
           last = u;
-          if (u == top_pm && top_pm_count >= 2) m |= 1u << static_cast<int>(SignalGroup::Payment);
-          if (u == top_proxy && top_proxy_count >= 2) m |= 1u << static_cast<int>(SignalGroup::Proxy);
+          if (std::uint64_t{u} + 1 == top_pm && top_pm_count >= 2) m |= 1u << static_cast<int>(SignalGroup::Payment);
+          if (std::uint64_t{u} + 1 == top_proxy && top_proxy_count >= 2) m |= 1u << static_cast<int>(SignalGroup::Proxy);
           if (s.kind(u) == NodeKind::Ip &&
               ((top_prefix != 0 && ips.prefix[u] == top_prefix) || (top_asn != 0 && ips.asn[u] == top_asn) ||
                ips.datacenter[u]))
