@@ -22,6 +22,8 @@ GEN=$ROOT/out/gen$((ACCOUNTS / 1000))k
 [[ $ACCOUNTS -eq 1000000 ]] && GEN=$ROOT/out/gen1m
 FMT=$ROOT/out/loadbench-$ACCOUNTS
 mkdir -p "$FMT"
+LOG=$FMT/results.log
+: > "$LOG"
 
 # 1. The NDJSON input.
 SRC=$(ls "$GEN"/*.ndjson 2>/dev/null | head -1 || true)
@@ -38,7 +40,7 @@ if [[ -z $SRC ]]; then
     fi
   fi
 fi
-echo "# input: $SRC ($(du -h "$SRC" | cut -f1))"
+echo "# input: $SRC ($(du -h "$SRC" | cut -f1)); machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB; $(date -u +%FT%TZ)" | tee -a "$LOG"
 
 # 2. The other formats (hydrascope convert; timed, as a writer figure).
 declare -a INPUTS=("$SRC")
@@ -50,7 +52,7 @@ convert() {  # convert OUT [flags]
     t0=$(date +%s.%N)
     "$HS" -q convert "$SRC" "$out" "$@"
     t1=$(date +%s.%N)
-    echo "case=convert from=$(basename "$SRC") to=${out#$FMT/} seconds=$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}")"
+    echo "case=convert from=$(basename "$SRC") to=${out#$FMT/} seconds=$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}")" | tee -a "$LOG"
   fi
   INPUTS+=("$out")
 }
@@ -63,7 +65,7 @@ convert "$FMT/csv_gz/edges.csv.gz"
 
 # 3. Load rates and ceilings.
 echo "# load_bench --reps $REPS --threads 1,2 --csr"
-"$LB" --reps "$REPS" --threads 1,2 --csr "${INPUTS[@]}"
+"$LB" --reps "$REPS" --threads 1,2 --csr "${INPUTS[@]}" | tee -a "$LOG"
 
 # 4. Peak RSS of a separate process per format vs the model's memory_bytes().
 echo "# peak RSS: /usr/bin/time -v hydrascope -q inspect INPUT --json --threads 2"
@@ -80,4 +82,8 @@ print("case=peak_rss input=%s format=%s gzip=%d n=%d m=%d peak_rss_bytes=%d mode
       "load_s=%.2f wall=%s" % (path, d["input"]["format"], d["input"]["gzip"], d["nodes"], d["edges"],
                                rss_kb * 1024, model, rss_kb * 1024 / model, d["input"]["load_seconds"], wall))
 PY
-done
+done | tee -a "$LOG"
+
+# 5. The summary table (docs/performance.md, "Loading").
+echo
+/usr/bin/python3 "$ROOT/bench/load_bench_table.py" "$LOG"
