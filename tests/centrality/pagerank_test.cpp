@@ -140,7 +140,7 @@ TEST(PageRank, Zoo) {
 }
 
 TEST(PageRank, IdenticalForAnyThreadCount) {
-  const AnalysisGraph g = test::random_graph(50000, 200000, 3);
+  const AnalysisGraph g = test::random_graph(50000, 200000, 3);  // above the serial cut-off (2^15 nodes)
   PageRankOptions o1, o2;
   o1.threads = 1;
   o2.threads = 2;
@@ -154,7 +154,7 @@ TEST(PageRank, IdenticalForAnyThreadCount) {
 }
 
 TEST(PageRank, DegreeOrderingGivesTheSameVectorAndIsThreadIndependent) {
-  const AnalysisGraph g = test::random_graph(20000, 80000, 8);
+  const AnalysisGraph g = test::random_graph(40000, 160000, 8);  // above the serial cut-off (2^15 nodes)
   PageRankOptions nat, deg;
   nat.ordering = PageRankOrdering::Natural;
   deg.ordering = PageRankOrdering::DegreeDescending;
