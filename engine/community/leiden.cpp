@@ -19,6 +19,7 @@ namespace hydrascope::detail {
 namespace {
 
 constexpr CommunityId kAlone = kNoCommunity;
+constexpr CommunityId kDropped = kNoCommunity;  // a node that left the search (see run())
 
 inline int thread_id() {
 #ifdef _OPENMP
@@ -57,6 +58,7 @@ struct alignas(64) Scratch {
   std::vector<double> gains;
   std::vector<CommunityId> cand;
   std::vector<NodeId> order;
+  std::vector<NodeId> woke;  // nodes this thread woke in local moving
 };
 
 // splitmix64 stream: cheap to seed (one per community in refinement), good
@@ -165,6 +167,8 @@ class Search {
   std::vector<double> tot_, ctot_, ext_, rtot_, rext_;
   std::vector<NodeId> cnt_, perm_, moff_, mlist_, pos_, rcnt_, goff_, glist_;
   std::vector<std::uint8_t> active_;
+  std::vector<NodeId> serial_woke_;
+  std::vector<CommunityId> gcount_;
   std::vector<CommunityId> dense_map_;
   std::vector<std::vector<std::pair<NodeId, double>>> buf_;
   LevelGraph pool_[2];
@@ -224,8 +228,10 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
   const bool allow_alone = !lpa_;
   const double coef = coef_;
   // Wakes v's neighbours outside v's community (idempotent flag stores).
-  // The flag array is n bytes (cache resident): test it before comm[u].
-  auto wake = [&](NodeId v) {
+  // The flag array is n bytes (cache resident): test it before comm[u]. A
+  // node whose flag this call raised is recorded in the thread's list; the
+  // union of the lists is deterministic (sorted before use).
+  auto wake = [&](NodeId v, std::vector<NodeId>& woke) {
     const CommunityId* cm = comm.data();
     const NodeId* adj = L.adj;
     std::uint8_t* act = active.data();
@@ -233,18 +239,31 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
     for (EdgeId e = L.off[v], end = L.off[v + 1]; e < end; ++e) {
       const NodeId u = adj[e];
       std::atomic_ref<std::uint8_t> flag(act[u]);
-      if (flag.load(std::memory_order_relaxed) == 0 && cm[u] != c) flag.store(1, std::memory_order_relaxed);
+      if (flag.load(std::memory_order_relaxed) == 0 && cm[u] != c &&
+          flag.exchange(1, std::memory_order_relaxed) == 0) {
+        woke.push_back(u);
+      }
     }
   };
-
+  std::vector<NodeId>& serial_woke = serial_woke_;
+  serial_woke.clear();
+  for (auto& sc : scratch_) sc.woke.clear();
   last_sweeps_ = 0;
   last_exhausted_ = true;
   for (int sweep = 0; sweep < max_sweeps; ++sweep) {
     if (sweep > 0) {
+      // Next round: the nodes woken since their last visit (O(woken), not O(n)).
       round.clear();
-      for (NodeId v = 0; v < n; ++v) {
-        if (active[v]) round.push_back(v);
+      for (auto& sc : scratch_) {
+        round.insert(round.end(), sc.woke.begin(), sc.woke.end());
+        sc.woke.clear();
       }
+      round.insert(round.end(), serial_woke.begin(), serial_woke.end());
+      serial_woke.clear();
+      std::sort(round.begin(), round.end());
+      round.erase(std::unique(round.begin(), round.end()), round.end());
+      round.erase(std::remove_if(round.begin(), round.end(), [&](NodeId v) { return active[v] == 0; }),
+                  round.end());
       if (round.empty()) {
         last_exhausted_ = false;
         break;
@@ -265,7 +284,7 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
 #pragma omp parallel num_threads(threads_) if ((nl >= 512 || nm >= 512) && parallel_ok(L))
       {
 #pragma omp for schedule(dynamic, 16)
-        for (std::int64_t j = 0; j < nm; ++j) wake(moved[j]);
+        for (std::int64_t j = 0; j < nm; ++j) wake(moved[j], scratch_[thread_id()].woke);
 #pragma omp for schedule(dynamic, 16)
         for (std::int64_t j = 0; j < nl; ++j) {
           Scratch& s = scratch_[thread_id()];
@@ -324,7 +343,10 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
           free_ids.pop_back();
         } else {
           if (cnt[t] == 0 || !better(w_new[j] - ca * tot[t], stay)) {
-            active[v] = 1;  // stale decision: look again next round
+            if (active[v] == 0) {  // stale decision: look again next round
+              active[v] = 1;
+              serial_woke.push_back(v);
+            }
             continue;
           }
         }
@@ -341,7 +363,7 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
     // Wake the neighbours of the round's last movers.
     const std::int64_t nm = static_cast<std::int64_t>(moved.size());
 #pragma omp parallel for schedule(dynamic, 16) num_threads(threads_) if (nm >= 512 && parallel_ok(L))
-    for (std::int64_t j = 0; j < nm; ++j) wake(moved[j]);
+    for (std::int64_t j = 0; j < nm; ++j) wake(moved[j], scratch_[thread_id()].woke);
     moved.clear();
   }
   return moves;
@@ -469,14 +491,19 @@ void Search::aggregate(const LevelGraph& L, const std::vector<CommunityId>& grou
   std::vector<NodeId>& goff = goff_;
   std::vector<NodeId>& glist = glist_;
   goff.assign(static_cast<std::size_t>(ng) + 1, 0);
-  for (NodeId v = 0; v < n; ++v) ++goff[group[v] + 1];
+  for (NodeId v = 0; v < n; ++v) {
+    if (group[v] != kDropped) ++goff[group[v] + 1];
+  }
   for (NodeId r = 0; r < ng; ++r) goff[r + 1] += goff[r];
   glist.resize(n);
   pos_.assign(goff.begin(), goff.end() - 1);
-  for (NodeId v = 0; v < n; ++v) glist[pos_[group[v]]++] = v;
+  for (NodeId v = 0; v < n; ++v) {
+    if (group[v] != kDropped) glist[pos_[group[v]]++] = v;
+  }
   A.strength.assign(ng, 0.0);
   A.size.assign(ng, 0.0);
   for (NodeId v = 0; v < n; ++v) {
+    if (group[v] == kDropped) continue;
     A.strength[group[v]] += L.strength[v];
     A.size[group[v]] += L.size[v];
   }
@@ -594,21 +621,41 @@ void Search::run(CommunityResult& result) {
       seconds_.refinement += elapsed(t0);
       if (!(ng < L->n && nc < L->n)) break;
       t0 = std::chrono::steady_clock::now();
+      // Single-node groups without edges (isolated nodes, finished
+      // components) can never move again: they leave the search here and
+      // stay communities of their own, so later levels do not carry them.
+      {
+        gcount_.assign(ng, 0);
+        for (NodeId v = 0; v < L->n; ++v) ++gcount_[group[v]];
+        CommunityId kept = 0;
+        for (NodeId v = 0; v < L->n; ++v) {
+          if (gcount_[group[v]] == 1 && L->off[v + 1] == L->off[v]) gcount_[group[v]] = 0;
+        }
+        for (NodeId r = 0; r < ng; ++r) gcount_[r] = gcount_[r] == 0 ? kDropped : kept++;
+        for (NodeId v = 0; v < L->n; ++v) group[v] = gcount_[group[v]];
+        ng = kept;
+      }
+      if (ng == 0) break;
       LevelGraph& next = pool_[next_pool];
       next_pool ^= 1;
       aggregate(*L, group, ng, next);
       next_comm.resize(ng);
-      for (NodeId v = 0; v < L->n; ++v) next_comm[group[v]] = comm[v];
+      for (NodeId v = 0; v < L->n; ++v) {
+        if (group[v] != kDropped) next_comm[group[v]] = comm[v];
+      }
+      densify(next_comm, L->n, dense_map_);
       const std::int64_t sn = n;
 #pragma omp parallel for schedule(static) num_threads(threads_) if (n >= (1u << 15))
-      for (std::int64_t i = 0; i < sn; ++i) map[i] = group[map[i]];
+      for (std::int64_t i = 0; i < sn; ++i) {
+        if (map[i] != kDropped) map[i] = group[map[i]];
+      }
       L = &next;
       comm.swap(next_comm);
       seconds_.aggregation += elapsed(t0);
       if (o_.progress) o_.progress("community", static_cast<std::uint64_t>(iter), 0);
     }
-    for (NodeId v = 0; v < n; ++v) part[v] = comm[map[v]];
-    densify(part, n, dense_map_);
+    for (NodeId v = 0; v < n; ++v) part[v] = map[v] == kDropped ? n + v : comm[map[v]];
+    densify(part, 2 * static_cast<std::size_t>(n), dense_map_);
     result.iterations = iter;
     result.levels = level;
     result.moves += iter_moves;
