@@ -12,19 +12,32 @@ the engine except the graph's shape and timing).
 truth.json: the 180 fraudulent users as one cluster of kind "hydra" and the
 136 benign users as kind "trusted_user" (evaluation only; never read by run).
 
-usage: bench/bitcoin_otc_to_snapshot.py [--signs|--no-signs] OUT_DIR
+With --banned-fraction F (and --seed S), a random fraction F of the
+fraudulent users is labelled `banned` in the snapshot (what analysts already
+know; seeds of personalized PageRank) and left out of truth.json, so that the
+evaluation runs on the held-out users only.
+
+usage: bench/bitcoin_otc_to_snapshot.py [--signs|--no-signs] [--banned-fraction F --seed S] OUT_DIR
 """
 import csv
 import json
 import os
+import random
 import sys
 
 
 def main(argv):
     signs = True
     args = []
-    for a in argv[1:]:
-        if a == "--signs":
+    banned_fraction = 0.0
+    seed = 1
+    it = iter(argv[1:])
+    for a in it:
+        if a == "--banned-fraction":
+            banned_fraction = float(next(it))
+        elif a == "--seed":
+            seed = int(next(it))
+        elif a == "--signs":
             signs = True
         elif a == "--no-signs":
             signs = False
@@ -53,19 +66,23 @@ def main(argv):
     with open(os.path.join(data, "otc_gt.csv"), newline="") as f:
         for row in csv.reader(f):
             labels[row[0]] = int(row[1])
+    fraud = sorted((u for u in labels if labels[u] < 0), key=int)
+    rng = random.Random(seed)
+    banned = set(rng.sample(fraud, int(round(banned_fraction * len(fraud))))) if banned_fraction > 0 else set()
     os.makedirs(out, exist_ok=True)
     users = sorted(first, key=lambda u: int(u))
     with open(os.path.join(out, "snapshot.ndjson"), "w") as f:
         f.write(json.dumps({"format": "hydrascope.snapshot", "version": 1,
                             "snapshot": {"id": "bitcoin-otc" + ("-signed" if signs else "-unsigned")}}) + "\n")
         for u in users:
-            f.write(json.dumps({"kind": "node", "id": "u:" + u, "type": "account", "created_at": first[u]}) + "\n")
+            f.write(json.dumps({"kind": "node", "id": "u:" + u, "type": "account", "created_at": first[u],
+                                **({"label": "banned"} if u in banned else {})}) + "\n")
         for src, dst, etype, w, t in edges:
             f.write(json.dumps({"kind": "edge", "src": "u:" + src, "dst": "u:" + dst, "type": etype,
                                 "weight": w, "first_seen": t, "last_seen": t}) + "\n")
     truth = {"format": "hydrascope.truth", "version": 1, "clusters": [
         {"id": "otc-fraud", "kind": "hydra",
-         "accounts": ["u:" + u for u in sorted(labels, key=int) if labels[u] < 0]},
+         "accounts": ["u:" + u for u in sorted(labels, key=int) if labels[u] < 0 and u not in banned]},
         {"id": "otc-benign", "kind": "trusted_user",
          "accounts": ["u:" + u for u in sorted(labels, key=int) if labels[u] > 0]},
     ]}

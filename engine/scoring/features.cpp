@@ -233,7 +233,8 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
     pass.ip_accounts_p99 = ip_deg.empty() ? 0.0 : percentile_sorted(ip_deg, 0.99);
   }
 
-  // Seed ratio per node: ppr / mean ppr over accounts.
+  // Seed ratio per node: degree-normalised ppr (ppr / snapshot degree, since
+  // plain PageRank mass grows with degree) over its mean across accounts.
   pass.seed_ratio.assign(n, 0.0);
   bool have_ppr = false;
   if (inputs.ppr.size() == n) {
@@ -241,14 +242,16 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
     std::uint64_t count = 0;
     for (NodeId v = 0; v < n; ++v)
       if (s.kind(v) == NodeKind::Account) {
-        sum += inputs.ppr[v];
+        pass.seed_ratio[v] = inputs.ppr[v] / static_cast<double>(std::max<EdgeId>(1, inc.degree(v)));
+        sum += pass.seed_ratio[v];
         ++count;
       }
     if (sum > 0.0 && count > 0) {
       have_ppr = true;
-      const double mean = sum / static_cast<double>(count);
-      for (NodeId v = 0; v < n; ++v)
-        if (s.kind(v) == NodeKind::Account) pass.seed_ratio[v] = inputs.ppr[v] / mean;
+      const double inv_mean = static_cast<double>(count) / sum;
+      for (NodeId v = 0; v < n; ++v) pass.seed_ratio[v] *= inv_mean;
+    } else {
+      std::fill(pass.seed_ratio.begin(), pass.seed_ratio.end(), 0.0);
     }
   }
 
