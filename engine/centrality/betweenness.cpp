@@ -125,9 +125,19 @@ struct SplitMix64 {
 
 std::vector<double> exact_bgl(const AnalysisGraph& g) {
   const BglGraph bg = to_bgl(g);
-  std::vector<double> c(g.num_nodes(), 0.0);
-  boost::brandes_betweenness_centrality(bg,
-                                        boost::make_iterator_property_map(c.begin(), boost::get(boost::vertex_index, bg)));
+  const NodeId n = g.num_nodes();
+  const auto index = boost::get(boost::vertex_index, bg);
+  std::vector<double> c(n, 0.0);
+  // The short overload counts shortest paths in an integer (degree_size_type)
+  // that overflows on lattice-like graphs (a 60 x 60 grid has ~1e34 corner to
+  // corner paths); pass our own maps with double path counts instead.
+  std::vector<std::vector<boost::graph_traits<BglGraph>::edge_descriptor>> incoming(n);
+  std::vector<double> distance(n), dependency(n), path_count(n);
+  boost::brandes_betweenness_centrality(
+      bg, boost::make_iterator_property_map(c.begin(), index), boost::dummy_property_map(),
+      boost::make_iterator_property_map(incoming.begin(), index), boost::make_iterator_property_map(distance.begin(), index),
+      boost::make_iterator_property_map(dependency.begin(), index),
+      boost::make_iterator_property_map(path_count.begin(), index), index);
   // The view is directed with both arcs: BGL counted every unordered pair twice.
   for (double& x : c) x *= 0.5;
   return c;

@@ -61,6 +61,28 @@ TEST(Betweenness, OwnKernelOverAllSourcesEqualsBgl) {
   for (NodeId v = 0; v < 400; ++v) EXPECT_NEAR(own[v] / 2, bgl.values[v], 1e-9 * (1 + bgl.values[v]));
 }
 
+TEST(Betweenness, GridWithAstronomicalPathCountsMatchesOwnKernel) {
+  // 60 x 60 grid: ~1e34 shortest corner-to-corner paths, beyond any 64-bit counter.
+  const NodeId side = 60;
+  std::vector<WeightedEdge> e;
+  for (NodeId r = 0; r < side; ++r)
+    for (NodeId c = 0; c < side; ++c) {
+      if (c + 1 < side) e.push_back({r * side + c, r * side + c + 1, 1});
+      if (r + 1 < side) e.push_back({r * side + c, (r + 1) * side + c, 1});
+    }
+  const AnalysisGraph g = AnalysisGraph::from_edges(side * side, e);
+  BetweennessOptions o;
+  o.mode = BetweennessMode::Exact;
+  const BetweennessResult r = betweenness(g, o);
+  std::vector<NodeId> all(side * side);
+  std::iota(all.begin(), all.end(), 0);
+  const std::vector<double> own = detail::brandes_dependencies(g, all, 2);
+  for (NodeId v = 0; v < side * side; ++v) ASSERT_NEAR(own[v] / 2, r.values[v], 1e-7 * (1 + r.values[v])) << v;
+  // Symmetry of the grid: the four corners are equal, the centre is the maximum region.
+  EXPECT_NEAR(r.values[0], r.values[side * side - 1], 1e-6 * (1 + r.values[0]));
+  EXPECT_GT(r.values[(side / 2) * side + side / 2], r.values[0]);
+}
+
 TEST(Betweenness, SampledWithinStatedBoundOfExact) {
   // Mid-size: 3000 nodes, 9000 edges; epsilon 0.08, delta 0.1 -> k = 860 < n sources.
   const AnalysisGraph g = test::random_graph(3000, 9000, 9, false);
