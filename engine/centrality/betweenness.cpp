@@ -129,7 +129,7 @@ std::vector<double> exact_bgl(const AnalysisGraph& g) {
   const auto index = boost::get(boost::vertex_index, bg);
   std::vector<double> c(n, 0.0);
   // The short overload counts shortest paths in an integer (degree_size_type)
-  // that overflows on lattice-like graphs (a 60 x 60 grid has ~1e34 corner to
+  // that overflows on lattice-like graphs (a 60 x 60 grid has ~2e34 corner to
   // corner paths); pass our own maps with double path counts instead.
   std::vector<std::vector<boost::graph_traits<BglGraph>::edge_descriptor>> incoming(n);
   std::vector<double> distance(n), dependency(n), path_count(n);
