@@ -62,7 +62,7 @@ TEST(Betweenness, OwnKernelOverAllSourcesEqualsBgl) {
 }
 
 TEST(Betweenness, GridWithAstronomicalPathCountsMatchesOwnKernel) {
-  // 60 x 60 grid: ~1e34 shortest corner-to-corner paths, beyond any 64-bit counter.
+  // 60 x 60 grid: ~2e34 shortest corner-to-corner paths, beyond any 64-bit counter.
   const NodeId side = 60;
   std::vector<WeightedEdge> e;
   for (NodeId r = 0; r < side; ++r)
