@@ -39,7 +39,7 @@ std::vector<double> brandes_dependencies(const AnalysisGraph& g, std::span<const
   // Chunks are defined by position in the source list, never by thread.
   constexpr std::size_t kMaxChunks = 8;
   const std::size_t chunks = std::min(k, kMaxChunks);
-  std::vector<std::vector<double>> acc(chunks);
+  std::vector<BigVector<double>> acc(chunks);
   const auto offsets = g.offsets();
   const auto targets = g.targets();
 
@@ -47,13 +47,13 @@ std::vector<double> brandes_dependencies(const AnalysisGraph& g, std::span<const
   {
     // 32-bit hop counts halve the traffic; BFS depth < n, and graphs of 2^31 nodes
     // (over 16 GB for these buffers alone) are out of scope.
-    std::vector<std::int32_t> dist(n, -1);
-    std::vector<double> sigma(n, 0.0), dep(n, 0.0);
+    BigVector<std::int32_t> dist(n, -1);
+    BigVector<double> sigma(n, 0.0), dep(n, 0.0);
     std::vector<NodeId> order;
     order.reserve(n);
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t c = 0; c < static_cast<std::int64_t>(chunks); ++c) {
-      std::vector<double> a(n, 0.0);
+      BigVector<double> a(n, 0.0);
       const std::size_t lo = static_cast<std::size_t>(c) * k / chunks;
       const std::size_t hi = static_cast<std::size_t>(c + 1) * k / chunks;
       for (std::size_t i = lo; i < hi; ++i) {

@@ -3,8 +3,15 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <cstdlib>
+#include <new>
 #include <span>
 #include <vector>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "hydrascope/graph.hpp"
 
@@ -13,6 +20,41 @@
 #endif
 
 namespace hydrascope::detail {
+
+/// Allocator for the big per-run arrays: from 4 MiB on, 2 MiB-aligned memory
+/// marked MADV_HUGEPAGE (Linux), so first touch faults once per 2 MiB instead
+/// of once per 4 KiB. On this project's VM a 4 KiB fault costs ~30 us, which
+/// made allocating PageRank's vectors on 3.5 M nodes cost more than several
+/// iterations (docs/performance.md, "PageRank"). Elsewhere: plain allocation.
+template <class T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() noexcept = default;
+  template <class U>
+  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}  // NOLINT(google-explicit-constructor)
+
+  [[nodiscard]] T* allocate(std::size_t count) {
+    const std::size_t bytes = count * sizeof(T);
+#ifdef __linux__
+    constexpr std::size_t kHuge = std::size_t{2} << 20;
+    if (bytes >= 2 * kHuge) {
+      const std::size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+      void* p = std::aligned_alloc(kHuge, rounded);
+      if (p == nullptr) throw std::bad_alloc();
+      (void)::madvise(p, rounded, MADV_HUGEPAGE);  // a hint: failure only costs speed
+      return static_cast<T*>(p);
+    }
+#endif
+    void* p = std::malloc(bytes == 0 ? 1 : bytes);
+    if (p == nullptr) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, std::size_t) noexcept { std::free(p); }
+  friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) noexcept { return true; }
+};
+
+template <class T>
+using BigVector = std::vector<T, HugePageAllocator<T>>;
 
 /// 0 -> all available threads (1 without OpenMP).
 [[nodiscard]] inline int resolve_threads(int threads) {

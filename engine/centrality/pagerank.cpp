@@ -54,31 +54,31 @@ struct Csr {
   std::span<const double> weights;
   std::span<const double> strengths;
   // storage when relabelled
-  std::vector<EdgeId> own_offsets;
-  std::vector<NodeId> own_targets;
-  std::vector<double> own_weights, own_strengths;
+  detail::BigVector<EdgeId> own_offsets;
+  detail::BigVector<NodeId> own_targets;
+  detail::BigVector<double> own_weights, own_strengths;
 };
 
 // Nodes by degree, highest first, ties by id (counting sort, O(n + max degree)).
 // On skewed graphs the hot entries of the gathered vector then share cache
 // lines, which is most of the per-iteration cost (see docs/performance.md).
-std::vector<NodeId> degree_order(const AnalysisGraph& g) {
+detail::BigVector<NodeId> degree_order(const AnalysisGraph& g) {
   const NodeId n = g.num_nodes();
   EdgeId max_deg = 0;
   for (NodeId v = 0; v < n; ++v) max_deg = std::max(max_deg, g.degree(v));
   std::vector<NodeId> start(max_deg + 2, 0);
   for (NodeId v = 0; v < n; ++v) ++start[max_deg - g.degree(v) + 1];
   for (EdgeId d = 1; d < start.size(); ++d) start[d] += start[d - 1];
-  std::vector<NodeId> order(n);
+  detail::BigVector<NodeId> order(n);
   for (NodeId v = 0; v < n; ++v) order[start[max_deg - g.degree(v)]++] = v;
   return order;
 }
 
 // g relabelled so that new node i is old node order[i]; rows keep their old
 // neighbour order (a fixed order, so sums stay deterministic).
-void relabel(const AnalysisGraph& g, const std::vector<NodeId>& order, int threads, Csr& out) {
+void relabel(const AnalysisGraph& g, const detail::BigVector<NodeId>& order, int threads, Csr& out) {
   const NodeId n = g.num_nodes();
-  std::vector<NodeId> rank(n);
+  detail::BigVector<NodeId> rank(n);
   for (NodeId i = 0; i < n; ++i) rank[order[i]] = i;
   out.own_offsets.assign(static_cast<std::size_t>(n) + 1, 0);
   out.own_strengths.resize(n);
@@ -122,7 +122,7 @@ CentralityResult power_iteration(const AnalysisGraph& g, const std::vector<doubl
   const bool reorder = options.ordering == PageRankOrdering::DegreeDescending ||
                        (options.ordering == PageRankOrdering::Auto && n >= kReorderMinNodes);
   Csr csr;
-  std::vector<NodeId> order;
+  detail::BigVector<NodeId> order;
   std::vector<double> p_relabelled;
   if (reorder) {
     order = degree_order(g);
@@ -146,11 +146,11 @@ CentralityResult power_iteration(const AnalysisGraph& g, const std::vector<doubl
   const auto weights = csr.weights;
   const auto strengths = csr.strengths;
 
-  std::vector<double> inv_s(n);
+  detail::BigVector<double> inv_s(n);
   for (NodeId v = 0; v < n; ++v) inv_s[v] = strengths[v] > 0.0 ? 1.0 / strengths[v] : 0.0;
 
   // x0: the restart vector (uniform 1/n for plain PageRank).
-  std::vector<double> x(n), x_next(n), scaled(n), scaled_next(n);
+  detail::BigVector<double> x(n), x_next(n), scaled(n), scaled_next(n);
   for (NodeId v = 0; v < n; ++v) x[v] = uniform ? inv_n : p[v];
   double dangling = 0.0;
   for (NodeId v = 0; v < n; ++v) {
@@ -205,11 +205,12 @@ CentralityResult power_iteration(const AnalysisGraph& g, const std::vector<doubl
       break;
     }
   }
+  result.values.resize(n);
   if (reorder) {
-    for (NodeId i = 0; i < n; ++i) x_next[order[i]] = x[i];
-    x.swap(x_next);
+    for (NodeId i = 0; i < n; ++i) result.values[order[i]] = x[i];
+  } else {
+    std::copy(x.begin(), x.end(), result.values.begin());
   }
-  result.values = std::move(x);
   result.iterations = it;
   result.residual = residual;
   result.converged = converged;
