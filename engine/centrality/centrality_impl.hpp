@@ -23,9 +23,9 @@ namespace hydrascope::detail {
 
 /// Allocator for the big per-run arrays: from 4 MiB on, 2 MiB-aligned memory
 /// marked MADV_HUGEPAGE (Linux), so first touch faults once per 2 MiB instead
-/// of once per 4 KiB. On this project's VM a 4 KiB fault costs ~30 us, which
-/// made allocating PageRank's vectors on 3.5 M nodes cost more than several
-/// iterations (docs/performance.md, "PageRank"). Elsewhere: plain allocation.
+/// of once per 4 KiB. On this project's VM small-page faults are slow enough
+/// that first-touching PageRank's vectors on 3.5 M nodes cost more than
+/// several iterations. Elsewhere: plain allocation.
 template <class T>
 struct HugePageAllocator {
   using value_type = T;
