@@ -168,7 +168,7 @@ class Search {
   std::vector<NodeId> cnt_, perm_, moff_, mlist_, pos_, rcnt_, goff_, glist_;
   std::vector<std::uint8_t> active_;
   std::vector<NodeId> serial_woke_;
-  std::vector<CommunityId> gcount_;
+  std::vector<CommunityId> gcount_, vdrop_;
   std::vector<CommunityId> dense_map_;
   std::vector<std::vector<std::pair<NodeId, double>>> buf_;
   LevelGraph pool_[2];
@@ -582,6 +582,7 @@ void Search::run(CommunityResult& result) {
   const int max_levels = lpa_ ? 1 : o_.max_levels;
   const int max_sweeps = lpa_ ? 10 * o_.max_iterations : 1000;
   std::vector<NodeId> map(n);
+  std::vector<CommunityId> dropped_label(n);
   LevelGraph base;
   level0(base);
   // Level buffers, allocated once at the finest size and reused.
@@ -594,6 +595,7 @@ void Search::run(CommunityResult& result) {
     std::iota(map.begin(), map.end(), NodeId{0});
     const LevelGraph* L = &base;
     int next_pool = 0;
+    CommunityId next_drop = 0;  // labels of groups that left the search, < n
     comm.assign(part.begin(), part.end());
     std::uint64_t iter_moves = 0;
     int level = 0;
@@ -627,12 +629,16 @@ void Search::run(CommunityResult& result) {
       {
         gcount_.assign(ng, 0);
         for (NodeId v = 0; v < L->n; ++v) ++gcount_[group[v]];
-        CommunityId kept = 0;
         for (NodeId v = 0; v < L->n; ++v) {
           if (gcount_[group[v]] == 1 && L->off[v + 1] == L->off[v]) gcount_[group[v]] = 0;
         }
+        CommunityId kept = 0;
+        vdrop_.resize(L->n);
         for (NodeId r = 0; r < ng; ++r) gcount_[r] = gcount_[r] == 0 ? kDropped : kept++;
-        for (NodeId v = 0; v < L->n; ++v) group[v] = gcount_[group[v]];
+        for (NodeId v = 0; v < L->n; ++v) {
+          group[v] = gcount_[group[v]];
+          if (group[v] == kDropped) vdrop_[v] = next_drop++;  // one member: one label per group
+        }
         ng = kept;
       }
       if (ng == 0) break;
@@ -647,14 +653,17 @@ void Search::run(CommunityResult& result) {
       const std::int64_t sn = n;
 #pragma omp parallel for schedule(static) num_threads(threads_) if (n >= (1u << 15))
       for (std::int64_t i = 0; i < sn; ++i) {
-        if (map[i] != kDropped) map[i] = group[map[i]];
+        if (map[i] == kDropped) continue;
+        const CommunityId g = group[map[i]];
+        if (g == kDropped) dropped_label[i] = vdrop_[map[i]];
+        map[i] = g;
       }
       L = &next;
       comm.swap(next_comm);
       seconds_.aggregation += elapsed(t0);
       if (o_.progress) o_.progress("community", static_cast<std::uint64_t>(iter), 0);
     }
-    for (NodeId v = 0; v < n; ++v) part[v] = map[v] == kDropped ? n + v : comm[map[v]];
+    for (NodeId v = 0; v < n; ++v) part[v] = map[v] == kDropped ? n + dropped_label[v] : comm[map[v]];
     densify(part, 2 * static_cast<std::size_t>(n), dense_map_);
     result.iterations = iter;
     result.levels = level;

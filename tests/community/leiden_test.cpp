@@ -201,6 +201,34 @@ TEST(Leiden, ConnectedOnSparseNoisyGraphs) {
   }
 }
 
+TEST(Leiden, FinishedComponentsStayWhole) {
+  // 30 disjoint 4-cliques beside a planted-partition graph: the cliques become
+  // isolated aggregate nodes after one level (and leave the search) while the
+  // rest is still being merged; each must stay exactly one community.
+  const AnalysisGraph base = planted(5, 40, 0.2, 0.01, 11, false);
+  std::vector<WeightedEdge> edges;
+  for (NodeId u = 0; u < base.num_nodes(); ++u)
+    for (std::size_t i = 0; i < base.neighbors(u).size(); ++i)
+      if (base.neighbors(u)[i] > u) edges.push_back({u, base.neighbors(u)[i], 1.0});
+  const NodeId first = base.num_nodes();
+  for (NodeId k = 0; k < 30; ++k)
+    for (NodeId a = 0; a < 4; ++a)
+      for (NodeId b = a + 1; b < 4; ++b) edges.push_back({first + 4 * k + a, first + 4 * k + b, 1.0});
+  const AnalysisGraph g = AnalysisGraph::from_edges(first + 120, edges);
+  for (const Algorithm a : {Algorithm::Leiden, Algorithm::Louvain}) {
+    const Partition p = detect_communities(g, opts(a, 2)).partition;
+    std::vector<CommunityId> seen;
+    for (NodeId k = 0; k < 30; ++k) {
+      const CommunityId c = p.membership[first + 4 * k];
+      for (NodeId a2 = 1; a2 < 4; ++a2) EXPECT_EQ(p.membership[first + 4 * k + a2], c) << "clique " << k;
+      seen.push_back(c);
+    }
+    std::sort(seen.begin(), seen.end());
+    EXPECT_EQ(std::unique(seen.begin(), seen.end()), seen.end()) << "two cliques share a community";
+    EXPECT_NEAR(detect_communities(g, opts(a, 1)).quality, modularity(g, p), 1e-12);
+  }
+}
+
 TEST(Leiden, CpmQualityAndDensity) {
   const AnalysisGraph g = planted(6, 20, 0.6, 0.02, 5, false);
   CommunityOptions o = CommunityOptions::leiden_cpm(0.3);
