@@ -11,8 +11,16 @@ OUT=${OUT:-$ROOT/out/community-damping}
 ACCOUNTS=${ACCOUNTS:-50000}
 mkdir -p "$OUT"
 GEN=$OUT/gen$ACCOUNTS
-[ -e "$GEN" ] || "$BUILD/hydrascope" -q generate --accounts "$ACCOUNTS" --seed 1 --out "$GEN"
-TRUTH=${TRUTH:-$(find "$GEN" -name 'truth.json' | head -1)}
+if ! "$BUILD/hydrascope" generate --help 2>/dev/null | grep -q -- "--accounts"; then
+  # No generator in this build: the loaders' stand-in snapshot (random wiring,
+  # heavy-tailed sharing, no ground truth); sizes only.
+  SNAP=$OUT/lb$ACCOUNTS.ndjson
+  [ -s "$SNAP" ] || /usr/bin/python3 "$ROOT/bench/make_snapshot.py" --accounts "$ACCOUNTS" --seed 1 --out "$SNAP"
+  TRUTH=-
+else
+  [ -e "$GEN" ] || "$BUILD/hydrascope" -q generate --accounts "$ACCOUNTS" --seed 1 --out "$GEN"
+  TRUTH=${TRUTH:-$(find "$GEN" -name 'truth.json' | head -1)}
+fi
 # The snapshot: the generator's output folder or the first snapshot file in it.
 SNAP=${SNAP:-}
 if [ -z "$SNAP" ]; then

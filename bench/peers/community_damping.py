@@ -6,14 +6,31 @@ markdown row per partition:
   cluster's accounts in one community), look-alike clusters merged into giant
   communities (the community holding most of the cluster is more than 10 times
   the cluster's size and over 500 nodes: strangers glued together).
-usage: community_damping.py truth.json NAME=partition.csv ..."""
+With `-` for truth.json (a snapshot without ground truth) it prints sizes only:
+communities, largest, communities of 500+ nodes and the nodes inside them.
+usage: community_damping.py truth.json|- NAME=partition.csv ..."""
 import csv
 import json
 import sys
 from collections import Counter
 
 
+def sizes_only(args):
+    print("| damping | communities | largest | communities >= 500 nodes | nodes in them |")
+    print("|---|---|---|---|---|")
+    for arg in args:
+        name, path = arg.split("=", 1)
+        with open(path, newline="") as f:
+            r = csv.reader(f)
+            next(r)
+            sizes = Counter(int(row[1]) for row in r)
+        big = [s for s in sizes.values() if s >= 500]
+        print(f"| {name} | {len(sizes)} | {max(sizes.values())} | {len(big)} | {sum(big)} |")
+
+
 def main():
+    if sys.argv[1] == "-":
+        return sizes_only(sys.argv[2:])
     truth = json.load(open(sys.argv[1]))
     clusters = truth.get("clusters", [])
     print("| damping | communities | largest | hydra clusters kept whole (>= 80% in one community) | "
