@@ -95,16 +95,19 @@ std::string big_ndjson(int accounts) {
 }
 
 TEST(Ndjson, SameResultForAnyThreadCount) {
-  const std::string p = write_tmp("n_big.ndjson", big_ndjson(30000));
+  // Over 8 MiB: three 4 MiB blocks, so both pipeline buffers are reused.
+  const std::string text = big_ndjson(45000);
+  ASSERT_GT(text.size(), std::size_t{9} << 20);
+  const std::string p = write_tmp("n_big.ndjson", text);
   const Snapshot one = load_snapshot(p, opts(1));
   for (int t : {2, 3, 4}) {
     const Snapshot many = load_snapshot(p, opts(t));
     EXPECT_TRUE(one == many) << t;
   }
-  EXPECT_EQ(one.num_nodes(), 60000u);
-  EXPECT_EQ(one.num_edges(), 30000u);
+  EXPECT_EQ(one.num_nodes(), 90000u);
+  EXPECT_EQ(one.num_edges(), 45000u);
   // Gzip gives the same model.
-  const std::string g = write_tmp_gz("n_big.ndjson.gz", big_ndjson(30000));
+  const std::string g = write_tmp_gz("n_big.ndjson.gz", text);
   EXPECT_TRUE(load_snapshot(g, opts(2)) == one);
 }
 
