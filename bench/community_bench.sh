@@ -5,7 +5,11 @@
 # files. Writes $OUT/results.txt (one line per run) and $OUT/table.md.
 #
 # usage: bench/community_bench.sh [graph ...]   graphs: enron lfr gen1m lb1m (default: enron lfr gen1m)
-#   BUILD=build-dir (default build)   OUT=out/community-bench   SKIP_SLOW=1 skips leidenalg/louvain on gen1m
+#   BUILD=build-dir (default build)   OUT=out/community-bench   SKIP_SLOW=1 skips leidenalg/louvain on gen1m/lb1m
+#   BIG_ITERATIONS="2 10" also runs 10 iterations on the 1M graphs (default 2 only).
+# hydrascope runs with OMP_WAIT_POLICY=passive: idle threads sleep instead of
+# spinning, which costs microseconds per barrier on a quiet machine and saves
+# whole time slices on a busy one (the peers are single-threaded).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
@@ -62,9 +66,10 @@ echo "# community benchmark $(date -u +%FT%TZ) on $(lscpu | sed -n 's/^Model nam
 for name in "${GRAPHS[@]}"; do
   prepare "$name" || continue
   T=(); [ -n "$TRUTH" ] && T=(--truth "$TRUTH")
-  for it in 2 10; do
+  ITS="2 10"; [ "$name" = lb1m ] || [ "$name" = gen1m ] && ITS=${BIG_ITERATIONS:-2}
+  for it in $ITS; do
     for th in 1 2; do
-      run "$BUILD/community_bench" --edges "$EDGES" "${T[@]}" --name "$name" --threads $th --max-iterations $it
+      run env OMP_WAIT_POLICY=passive "$BUILD/community_bench" --edges "$EDGES" "${T[@]}" --name "$name" --threads $th --max-iterations $it
     done
     run $PY "$ROOT/bench/peers/community_peer.py" --edges "$EDGES" "${T[@]}" --name "$name" --method igraph_leiden --iterations $it
   done
@@ -72,7 +77,7 @@ for name in "${GRAPHS[@]}"; do
     run $PY "$ROOT/bench/peers/community_peer.py" --edges "$EDGES" "${T[@]}" --name "$name" --method leidenalg
     run $PY "$ROOT/bench/peers/community_peer.py" --edges "$EDGES" "${T[@]}" --name "$name" --method igraph_louvain
   fi
-  run "$BUILD/community_bench" --edges "$EDGES" "${T[@]}" --name "$name" --threads 2 --algo louvain --max-iterations 2
+  run env OMP_WAIT_POLICY=passive "$BUILD/community_bench" --edges "$EDGES" "${T[@]}" --name "$name" --threads 2 --algo louvain --max-iterations 2
 done
 $PY "$ROOT/bench/peers/community_table.py" "$OUT/results.txt" > "$OUT/table.md"
 cat "$OUT/table.md"
