@@ -28,6 +28,7 @@ if [ -z "$SNAP" ]; then
     case "$f" in *truth*|*eval*) continue ;; esac
     [ -e "$f" ] && { SNAP=$f; break; }
   done
+  [ -z "$SNAP" ] && [ -d "$GEN/snapshot" ] && SNAP=$GEN/snapshot  # CSV pair folder
   [ -z "$SNAP" ] && SNAP=$GEN
 fi
 echo "snapshot $SNAP, truth $TRUTH" >&2
