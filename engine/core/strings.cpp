@@ -1,6 +1,7 @@
 // StringPool: one byte buffer, an offsets column and an open-addressing index.
 #include "hydrascope/strings.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace hydrascope {
@@ -34,10 +35,11 @@ StringPool::StringPool() : offsets_{0} {}
 void StringPool::reserve(std::size_t strings, std::size_t bytes) {
   offsets_.reserve(strings + 1);
   bytes_.reserve(bytes);
+  index_capacity(strings);
 }
 
 std::size_t StringPool::memory_bytes() const noexcept {
-  return bytes_.capacity() + offsets_.capacity() * sizeof(std::uint64_t) + slots_.capacity() * sizeof(std::uint32_t);
+  return bytes_.capacity() + offsets_.capacity() * sizeof(std::uint64_t) + slots_.capacity() * sizeof(std::uint64_t);
 }
 
 std::uint32_t StringPool::append(std::string_view s) {
@@ -46,49 +48,64 @@ std::uint32_t StringPool::append(std::string_view s) {
   return size() - 1;
 }
 
+namespace {
+constexpr std::uint64_t kEmptySlot = ~0ULL;
+inline std::uint64_t tag_of(std::uint64_t h) noexcept { return h >> 32; }
+}  // namespace
+
 std::uint32_t StringPool::find(std::string_view s) const noexcept {
   if (slots_.empty()) return kNotFound;
-  std::uint64_t i = hash_bytes(s) & mask_;
+  const std::uint64_t h = hash_bytes(s);
+  const std::uint64_t tag = tag_of(h);
+  std::uint64_t i = h & mask_;
   while (true) {
-    const std::uint32_t id = slots_[i];
-    if (id == kNotFound) return kNotFound;
-    if (get(id) == s) return id;
+    const std::uint64_t slot = slots_[i];
+    if (slot == kEmptySlot) return kNotFound;
+    if ((slot >> 32) == tag) {
+      const auto id = static_cast<std::uint32_t>(slot);
+      if (get(id) == s) return id;
+    }
     i = (i + 1) & mask_;
   }
 }
 
-void StringPool::grow_index() {
-  std::size_t cap = slots_.empty() ? 1024 : slots_.size() * 2;
-  slots_.assign(cap, kNotFound);
+void StringPool::index_capacity(std::size_t strings) {
+  std::size_t cap = 1024;
+  while (cap < strings * 2 + 2) cap *= 2;
+  if (cap <= slots_.size()) return;
+  slots_.assign(cap, kEmptySlot);
   mask_ = cap - 1;
   for (std::uint32_t id = 0; id < size(); ++id) {
-    std::uint64_t i = hash_bytes(get(id)) & mask_;
-    while (slots_[i] != kNotFound) i = (i + 1) & mask_;
-    slots_[i] = id;
+    const std::uint64_t h = hash_bytes(get(id));
+    std::uint64_t i = h & mask_;
+    while (slots_[i] != kEmptySlot) i = (i + 1) & mask_;
+    slots_[i] = (tag_of(h) << 32) | id;
   }
 }
 
 std::uint32_t StringPool::intern(std::string_view s) {
-  // Keep the load factor under 1/2.
-  if (slots_.empty() || (static_cast<std::uint64_t>(size()) + 1) * 2 > slots_.size()) grow_index();
-  std::uint64_t i = hash_bytes(s) & mask_;
+  // Keep the load factor at most 1/2.
+  if ((static_cast<std::uint64_t>(size()) + 1) * 2 > slots_.size()) index_capacity(std::max<std::size_t>(size() + 1, slots_.size()));
+  const std::uint64_t h = hash_bytes(s);
+  const std::uint64_t tag = tag_of(h);
+  std::uint64_t i = h & mask_;
   while (true) {
-    const std::uint32_t id = slots_[i];
-    if (id == kNotFound) break;
-    if (get(id) == s) return id;
+    const std::uint64_t slot = slots_[i];
+    if (slot == kEmptySlot) break;
+    if ((slot >> 32) == tag) {
+      const auto id = static_cast<std::uint32_t>(slot);
+      if (get(id) == s) return id;
+    }
     i = (i + 1) & mask_;
   }
   const std::uint32_t id = append(s);
-  slots_[i] = id;
+  slots_[i] = (tag << 32) | id;
   return id;
 }
 
 void StringPool::rebuild_index() {
   slots_.clear();
-  std::size_t cap = 1024;
-  while (cap < static_cast<std::size_t>(size()) * 2 + 2) cap *= 2;
-  slots_.assign(cap / 2, kNotFound);  // grow_index doubles it
-  grow_index();
+  index_capacity(size());
 }
 
 void StringPool::drop_index() {

@@ -55,44 +55,50 @@ AnalysisGraph AnalysisGraph::from_edges(NodeId n, std::span<const WeightedEdge> 
     ++off[e.v + 1];
   }
   for (NodeId v = 0; v < n; ++v) off[v + 1] += off[v];
+  // Two stable counting passes sort every row by target in O(n + m) with no
+  // comparisons: first file each arc s -> t under t (in edge order), then walk
+  // targets in increasing order and append each arc to its source row. Equal
+  // targets (parallel edges) keep edge order in both directions, so a pair's
+  // weights are combined in the same order, bit for bit, on both sides.
   std::vector<NodeId> tgt(off[n]);
   std::vector<double> wgt(off[n]);
   {
+    std::vector<NodeId> by_target_src(off[n]);
+    std::vector<double> by_target_w(off[n]);
     std::vector<EdgeId> pos(off.begin(), off.end() - 1);
     for (const auto& e : edges) {
       if (e.u == e.v) continue;
-      tgt[pos[e.u]] = e.v;
-      wgt[pos[e.u]++] = e.w;
-      tgt[pos[e.v]] = e.u;
-      wgt[pos[e.v]++] = e.w;
+      by_target_src[pos[e.v]] = e.u;
+      by_target_w[pos[e.v]++] = e.w;
+      by_target_src[pos[e.u]] = e.v;
+      by_target_w[pos[e.u]++] = e.w;
+    }
+    std::copy(off.begin(), off.end() - 1, pos.begin());
+    for (NodeId t = 0; t < n; ++t) {
+      for (EdgeId i = off[t]; i < off[t + 1]; ++i) {
+        const NodeId src = by_target_src[i];
+        tgt[pos[src]] = t;
+        wgt[pos[src]++] = by_target_w[i];
+      }
     }
   }
-  // Sort each row by target (stable: equal targets keep input order, so both
-  // directions of a pair sum their weights in the same order, bit for bit),
-  // then fold equal targets. Rows shrink in place; count kept sizes.
+  // Fold equal targets in place; count kept entries per row.
   std::vector<EdgeId> kept(n, 0);
-#pragma omp parallel
-  {
-    std::vector<std::pair<NodeId, double>> row;
-#pragma omp for schedule(dynamic, 1024)
-    for (std::int64_t vi = 0; vi < static_cast<std::int64_t>(n); ++vi) {
-      const auto v = static_cast<NodeId>(vi);
-      const EdgeId b = off[v], e = off[v + 1];
-      row.clear();
-      for (EdgeId i = b; i < e; ++i) row.emplace_back(tgt[i], wgt[i]);
-      std::stable_sort(row.begin(), row.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-      EdgeId out = b;
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        if (out > b && tgt[out - 1] == row[i].first) {
-          wgt[out - 1] = combine == MultiEdge::Sum ? wgt[out - 1] + row[i].second : std::max(wgt[out - 1], row[i].second);
-        } else {
-          tgt[out] = row[i].first;
-          wgt[out] = row[i].second;
-          ++out;
-        }
+#pragma omp parallel for schedule(dynamic, 4096)
+  for (std::int64_t vi = 0; vi < static_cast<std::int64_t>(n); ++vi) {
+    const auto v = static_cast<NodeId>(vi);
+    const EdgeId b = off[v], e = off[v + 1];
+    EdgeId out = b;
+    for (EdgeId i = b; i < e; ++i) {
+      if (out > b && tgt[out - 1] == tgt[i]) {
+        wgt[out - 1] = combine == MultiEdge::Sum ? wgt[out - 1] + wgt[i] : std::max(wgt[out - 1], wgt[i]);
+      } else {
+        tgt[out] = tgt[i];
+        wgt[out] = wgt[i];
+        ++out;
       }
-      kept[v] = out - b;
     }
+    kept[v] = out - b;
   }
   AnalysisGraph g;
   g.offsets_.assign(static_cast<std::size_t>(n) + 1, 0);

@@ -10,8 +10,8 @@ namespace hydrascope {
 
 /// Interns byte strings. Ids are dense (0..size-1) in order of first intern.
 /// Invariants: bytes_[offsets_[i] .. offsets_[i+1]) is string i; the hash
-/// index holds every id exactly once. Memory: bytes + 8 B/string + ~8 B/string
-/// of index.
+/// index holds every id exactly once, at a load factor of at most 1/2.
+/// Memory: bytes + 8 B/string + 16-32 B/string of index.
 class StringPool {
  public:
   static constexpr std::uint32_t kNotFound = 0xFFFFFFFFu;
@@ -40,10 +40,14 @@ class StringPool {
   }
 
  private:
-  void grow_index();
+  /// Grows the index to hold `strings` strings at load <= 1/2 (never shrinks).
+  void index_capacity(std::size_t strings);
   std::vector<char> bytes_;
   std::vector<std::uint64_t> offsets_;  // size()+1 entries
-  std::vector<std::uint32_t> slots_;    // open addressing, kNotFound = empty
+  // Open addressing; each slot packs (hash tag << 32 | id), kEmptySlot when
+  // free. The tag (high 32 bits of the hash) lets a probe skip other strings
+  // without touching their bytes.
+  std::vector<std::uint64_t> slots_;
   std::uint64_t mask_ = 0;
 };
 
