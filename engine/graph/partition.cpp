@@ -26,7 +26,21 @@ Partition canonicalize(const std::vector<std::uint64_t>& labels) {
   // Dense relabel in order of first appearance (= smallest member id).
   std::vector<std::uint32_t> dense(n);
   std::vector<std::uint64_t> size;
-  {
+  std::uint64_t max_label = 0;
+  for (std::uint64_t l : labels) max_label = std::max(max_label, l);
+  if (max_label < 4 * static_cast<std::uint64_t>(n) + 16) {
+    // Labels are (nearly) dense, as every algorithm here returns: a direct table.
+    std::vector<std::uint32_t> seen(static_cast<std::size_t>(max_label) + 1, UINT32_MAX);
+    for (std::size_t v = 0; v < n; ++v) {
+      std::uint32_t& d = seen[labels[v]];
+      if (d == UINT32_MAX) {
+        d = static_cast<std::uint32_t>(size.size());
+        size.push_back(0);
+      }
+      dense[v] = d;
+      ++size[d];
+    }
+  } else {
     std::unordered_map<std::uint64_t, std::uint32_t> seen;
     seen.reserve(n / 4 + 16);
     for (std::size_t v = 0; v < n; ++v) {
