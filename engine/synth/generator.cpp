@@ -204,7 +204,7 @@ void World::add_group(Kind kind, std::uint64_t size, Rng& rng, char tactic) {
       g.proxy = r.chance(0.3);
       if (g.proxy) dc(1 + r.below(2));
       break;
-    case Kind::Sharded: dc(2 + r.below(4)); g.cards = 1; break;
+    case Kind::Sharded: dc(2 + r.below(4)); g.cards = 1; g.devices = 1; break;
     case Kind::University:
       resi(2 + r.below(5)); g.cards = 3 + static_cast<std::uint32_t>(r.below(8)); break;
     case Kind::CarrierNat:
@@ -857,6 +857,13 @@ GeneratorOptions GeneratorOptions::for_profile(WorldProfile p, std::uint64_t acc
   o.hydra_share = 0.05;
   return o;
 }
+WorldProfile parse_profile(std::string_view name) {
+  if (name == "easy") return WorldProfile::Easy;
+  if (name == "mixed") return WorldProfile::Mixed;
+  if (name == "hard") return WorldProfile::Hard;
+  throw std::invalid_argument("profile must be easy, mixed or hard, got \"" + std::string(name) + "\"");
+}
+
 GeneratorOptions GeneratorOptions::easy(std::uint64_t a, std::uint64_t s) { return for_profile(WorldProfile::Easy, a, s); }
 GeneratorOptions GeneratorOptions::mixed(std::uint64_t a, std::uint64_t s) { return for_profile(WorldProfile::Mixed, a, s); }
 GeneratorOptions GeneratorOptions::hard(std::uint64_t a, std::uint64_t s) { return for_profile(WorldProfile::Hard, a, s); }
