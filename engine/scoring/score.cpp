@@ -89,10 +89,11 @@ std::string explain(Feature f, double value, const FeatureReference& ref, const 
     case Feature::AccountsPerPayment:
       return format_number(value) + " accounts per payment method" +
              (d.top_payment.empty() ? std::string() : " (top: " + d.top_payment + ")") +
-             "; snapshot p99 is " + format_number(pass.payment_accounts_p99) + " accounts per payment method";
+             "; snapshot p99 is " + format_number(pass.payment_accounts_p99) +
+             (pass.payment_accounts_p99 == 1.0 ? " account" : " accounts") + " per payment method";
     case Feature::AccountsPerIp:
       return format_number(value) + " accounts per IP; snapshot p99 is " + format_number(pass.ip_accounts_p99) +
-             " accounts per IP";
+             (pass.ip_accounts_p99 == 1.0 ? " account" : " accounts") + " per IP";
     case Feature::IpPrefixShare:
       return pct(value) + " of account-IP links fall in one prefix" +
              (d.top_ip_prefix.empty() ? std::string() : " (" + d.top_ip_prefix + ")") + community_ref;
