@@ -1,13 +1,47 @@
-// `hydrascope baseline`: placeholder until its issue lands.
+// `hydrascope baseline --method M SNAPSHOT --out accounts.csv`: the simple
+// signals an analyst tries first, in the accounts.csv layout of a run.
 #include <CLI/CLI.hpp>
 
+#include <memory>
+#include <string>
+
 #include "cli_util.hpp"
+#include "hydrascope/atomic_file.hpp"
+#include "hydrascope/eval.hpp"
+#include "hydrascope/io.hpp"
 
 namespace hydrascope::cli {
 
+namespace {
+
+struct BaselineArgs {
+  std::string input, out, method = "shared-card";
+  double threshold = -1.0;
+};
+
+}  // namespace
+
 void add_baseline(CLI::App& app, const Context& ctx, Action& action) {
-  auto* sub = app.add_subcommand("baseline", "(not yet implemented)");
-  sub->callback([&action] { action = [] { return kExitUsage; }; });
+  auto args = std::make_shared<BaselineArgs>();
+  auto* sub = app.add_subcommand("baseline", "Score accounts with a simple baseline (accounts.csv)");
+  sub->add_option("snapshot", args->input, "Snapshot file or CSV folder")->required();
+  sub->add_option("--method", args->method, "shared-card, ip-fanin, proxy or degree")
+      ->check(CLI::IsMember({"shared-card", "ip-fanin", "proxy", "degree"}))
+      ->capture_default_str();
+  sub->add_option("--out", args->out, "accounts.csv to write")->required();
+  sub->add_option("--threshold", args->threshold, "Flag at or above this count (default per method: 5, 20, 20, 6)");
+  sub->callback([&ctx, &action, args] {
+    action = [&ctx, args] {
+      const BaselineMethod m = parse_baseline_method(args->method);
+      LoadOptions lo;
+      lo.progress = ctx.progress();
+      const Snapshot s = load_snapshot(args->input, lo);
+      ctx.end_progress();
+      write_file_atomic(args->out, accounts_csv(run_baseline(s, m, args->threshold)));
+      ctx.info("wrote " + args->out);
+      return kExitOk;
+    };
+  });
 }
 
 }  // namespace hydrascope::cli
