@@ -571,7 +571,7 @@ void World::emit_account(std::uint64_t i, SnapshotWriter& w) {
         const auto burst = r.below(1 + g.size / 50);
         created = kTakenAt - static_cast<std::int64_t>((10 + (gu2 + 0.13 * burst) * 150) * kDay) + static_cast<std::int64_t>(r.below(6 * 3600));
       }
-      volume = std::exp(std::log(3e4) + 0.8 * (gu3 - 0.5) * 2) * std::exp(cv * r.normal() - 0.5 * cv * cv);
+      volume = opt_.hydra_volume * std::exp(2.0 * (gu3 - 0.5)) * std::exp(cv * r.normal() - 0.5 * cv * cv);
       std::array<float, kBuckets> common{}, own{};
       group_pattern(g.key, 0.8, common);
       human_pattern(r, country.tz, false, own);
@@ -855,6 +855,7 @@ GeneratorOptions GeneratorOptions::for_profile(WorldProfile p, std::uint64_t acc
   o.resold_share = 0.1 + 0.5 * h;
   o.accounts_per_card = 20.0 - 16.0 * h;
   o.hydra_share = 0.05;
+  o.hydra_volume = 30000.0 * std::pow(0.06, h);  // 30,000 (easy) .. 1,800 (hard): hidden in the heavy tail
   return o;
 }
 WorldProfile parse_profile(std::string_view name) {
@@ -885,6 +886,7 @@ void GeneratorOptions::validate() const {
   in01(resold_share, "resold_share");
   in01(false_lead_rate, "false_lead_rate");
   if (!(balance_cv >= 0.0 && balance_cv <= 5.0)) throw std::invalid_argument("balance_cv must be in [0, 5]");
+  if (!(hydra_volume >= 1.0 && hydra_volume <= 1e9)) throw std::invalid_argument("hydra_volume must be in [1, 1e9]");
   if (!(accounts_per_card >= 1.0 && accounts_per_card <= 1000.0)) throw std::invalid_argument("accounts_per_card must be in [1, 1000]");
 }
 

@@ -35,6 +35,7 @@ struct GeneratorOptions {
   double pivot_probability = 0.5;  ///< prob. a cluster pivots after the model release, [0,1]
   double resold_share = 0.35;      ///< extra share of ordinary-looking (resold) traffic, [0,1]
   double accounts_per_card = 12.0; ///< tactics (a), (d): accounts funded by one card, [1,1000]
+  double hydra_volume = 10000.0;   ///< median weekly requests of a hydra account, [1, 1e9]
   double false_lead_rate = 0.002;  ///< reserved: share of look-alike accounts labelled suspect, [0,1]
 
   [[nodiscard]] static GeneratorOptions easy(std::uint64_t accounts, std::uint64_t seed);
