@@ -177,7 +177,7 @@ struct Scratch {
   std::vector<NodeId> accounts;
   std::vector<std::uint64_t> pm, ip, prefix, asn, proxy, tmp;
   std::vector<std::int64_t> created;
-  std::vector<double> dense, sum_z, series, volumes, own_ppr;
+  std::vector<double> dense, sum_z, series, volumes, own_ppr, phase;
 };
 
 }  // namespace
@@ -268,6 +268,13 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
     for (double g : profile) profile_norm2 += g * g;
   }
   const bool detrend = options.detrend && profile_norm2 > 0.0;
+  // Buckets per day when the bucketing divides a day and covers at least two days.
+  const std::int64_t bucket_seconds = s.meta().activity.bucket_seconds;
+  std::uint32_t period = 0;
+  if (bucket_seconds > 0 && 86400 % bucket_seconds == 0 && buckets >= 2 * (86400 / bucket_seconds))
+    period = static_cast<std::uint32_t>(86400 / bucket_seconds);
+  std::vector<std::uint32_t> phase_count(std::max<std::uint32_t>(period, 1), 0);
+  for (std::uint32_t t = 0; period > 1 && t < buckets; ++t) ++phase_count[t % period];
 
   // Which communities get details.
   std::vector<CommunityId> scored;
@@ -284,6 +291,7 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
     sc.dense.resize(buckets);
     sc.sum_z.resize(buckets);
     sc.series.resize(buckets);
+    sc.phase.resize(std::max<std::uint32_t>(period, 1));
 #pragma omp for schedule(dynamic, 8)
     for (std::int64_t idx = 0; idx < total; ++idx) {
       const CommunityId c = scored[static_cast<std::size_t>(idx)];
@@ -447,6 +455,15 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
           if (detrend) {
             const double beta = dot / profile_norm2;
             for (std::uint32_t t = 0; t < buckets; ++t) sc.dense[t] -= beta * profile[t];
+            // Remove the account's own daily shape (mean per hour of day), so
+            // that a shared office schedule is not read as lock-step automation:
+            // what is left are the day-to-day deviations.
+            if (period > 1) {
+              std::fill(sc.phase.begin(), sc.phase.end(), 0.0);
+              for (std::uint32_t t = 0; t < buckets; ++t) sc.phase[t % period] += sc.dense[t];
+              for (std::uint32_t t = 0; t < buckets; ++t)
+                sc.dense[t] -= sc.phase[t % period] / static_cast<double>(phase_count[t % period]);
+            }
           }
           double mean = 0.0;
           for (double v : sc.dense) mean += v;
