@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 900
+# Serial: several CLI tests share files under build/test-tmp between the
+# processes of one test program; the suite takes about a minute anyway.
+ctest --test-dir build --output-on-failure --timeout 900

@@ -3,6 +3,7 @@
 // located message as the library on stderr; good fixtures exit 0.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -29,7 +30,9 @@ std::string slurp(const std::string& p) {
 }
 
 CliRun inspect(const std::string& input) {
-  const std::string so = testing::tmp_path("cli.stdout"), se = testing::tmp_path("cli.stderr");
+  // Per-process names: ctest runs this file's tests in parallel processes.
+  const std::string tag = std::to_string(::getpid());
+  const std::string so = testing::tmp_path("io_cli." + tag + ".stdout"), se = testing::tmp_path("io_cli." + tag + ".stderr");
   const std::string cmd = std::string(HYDRASCOPE_TEST_BINARY) + " inspect '" + input + "' > '" + so + "' 2> '" + se +
                           "' < /dev/null";
   const int rc = std::system(cmd.c_str());
