@@ -6,6 +6,8 @@
 
 #include <cstdio>
 #include <memory>
+#include <stdexcept>
+#include <string>
 
 namespace hydrascope::cli {
 
@@ -64,6 +66,45 @@ void Context::end_progress() const {
   if (quiet || !stderr_is_tty()) return;
   std::fputs("\r\033[K", stderr);
   std::fflush(stderr);
+}
+
+SnapshotFormat parse_format_name(const std::string& name) {
+  if (name == "auto") return SnapshotFormat::Auto;
+  if (name == "json") return SnapshotFormat::Json;
+  if (name == "ndjson") return SnapshotFormat::Ndjson;
+  if (name == "csv") return SnapshotFormat::CsvPair;
+  if (name == "edgelist") return SnapshotFormat::EdgeList;
+  throw std::invalid_argument("unknown format \"" + name + "\" (auto, json, ndjson, csv, edgelist)");
+}
+
+void append_csv_field(std::string& out, std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(s);
+    return;
+  }
+  out.push_back('"');
+  for (const char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      out.append(buf);
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
 }
 
 std::uint64_t peak_rss_bytes() {

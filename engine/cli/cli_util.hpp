@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "hydrascope/common.hpp"
+#include "hydrascope/io.hpp"
 
 namespace CLI {
 class App;
@@ -60,6 +61,16 @@ void add_baseline(CLI::App& app, const Context& ctx, Action& action);
 
 /// Human-readable byte count ("1.3 GB").
 [[nodiscard]] std::string human_bytes(double bytes);
+
+/// `auto|json|ndjson|csv|edgelist` -> SnapshotFormat; std::invalid_argument otherwise.
+[[nodiscard]] SnapshotFormat parse_format_name(const std::string& name);
+
+/// Appends `s` as one RFC 4180 CSV field (quoted only when needed).
+void append_csv_field(std::string& out, std::string_view s);
+
+/// Appends `s` as a JSON string literal (quotes, backslashes and control
+/// characters escaped; other bytes as they are).
+void append_json_string(std::string& out, std::string_view s);
 
 /// Peak resident set size of this process in bytes (0 if unknown).
 [[nodiscard]] std::uint64_t peak_rss_bytes();

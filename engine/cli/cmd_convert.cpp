@@ -25,15 +25,6 @@ struct ConvertArgs {
   int threads = 0;
 };
 
-SnapshotFormat parse_format(const std::string& name) {
-  if (name == "auto") return SnapshotFormat::Auto;
-  if (name == "json") return SnapshotFormat::Json;
-  if (name == "ndjson") return SnapshotFormat::Ndjson;
-  if (name == "csv") return SnapshotFormat::CsvPair;
-  if (name == "edgelist") return SnapshotFormat::EdgeList;
-  throw std::invalid_argument("unknown format \"" + name + "\"");
-}
-
 std::string seconds_text(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f", s);
@@ -67,7 +58,7 @@ int run_convert(const Context& ctx, const ConvertArgs& a) {
   if (a.to.empty()) {
     wo = write_options_for_path(a.output);
   } else {
-    wo.format = parse_format(a.to);
+    wo.format = parse_format_name(a.to);
     const std::string& o = a.output;
     wo.gzip = o.size() > 3 && o.compare(o.size() - 3, 3, ".gz") == 0;
   }
@@ -85,7 +76,7 @@ int run_convert(const Context& ctx, const ConvertArgs& a) {
   }
 
   LoadOptions lo;
-  lo.format = parse_format(a.from);
+  lo.format = parse_format_name(a.from);
   lo.threads = a.threads;
   lo.progress = ctx.progress();
   LoadReport report;

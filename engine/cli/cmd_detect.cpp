@@ -39,45 +39,6 @@ struct DetectArgs {
   std::vector<std::string> type_weights;
 };
 
-SnapshotFormat parse_format(const std::string& name) {
-  if (name == "auto") return SnapshotFormat::Auto;
-  if (name == "json") return SnapshotFormat::Json;
-  if (name == "ndjson") return SnapshotFormat::Ndjson;
-  if (name == "csv") return SnapshotFormat::CsvPair;
-  if (name == "edgelist") return SnapshotFormat::EdgeList;
-  throw std::invalid_argument("unknown format \"" + name + "\"");
-}
-
-void append_csv_field(std::string& out, std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out.append(s);
-    return;
-  }
-  out.push_back('"');
-  for (const char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-      out.append(buf);
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
-}
-
 std::string fmt(double x) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.10g", x);
@@ -158,7 +119,7 @@ int run_detect(const Context& ctx, const DetectArgs& a) {
   co.max_iterations = a.max_iterations;
   co.randomness = a.randomness;
   co.validate();
-  const SnapshotFormat format = parse_format(a.input_format);
+  const SnapshotFormat format = parse_format_name(a.input_format);
   (void)graph_options(a, GraphOptions{});  // validate graph options early too
 
   const auto start = std::chrono::steady_clock::now();

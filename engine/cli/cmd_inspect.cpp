@@ -27,14 +27,6 @@ struct InspectArgs {
   int threads = 0;
 };
 
-SnapshotFormat parse_input_format(const std::string& name) {
-  if (name == "json") return SnapshotFormat::Json;
-  if (name == "ndjson") return SnapshotFormat::Ndjson;
-  if (name == "csv") return SnapshotFormat::CsvPair;
-  if (name == "edgelist") return SnapshotFormat::EdgeList;
-  return SnapshotFormat::Auto;
-}
-
 // 1234567 -> "1,234,567".
 std::string grouped(std::uint64_t v) {
   std::string digits = std::to_string(v), out;
@@ -337,7 +329,7 @@ int run_inspect(const Context& ctx, const InspectArgs& a) {
   so.top_k = a.top;
   so.validate();
   LoadOptions lo;
-  lo.format = parse_input_format(a.from);
+  lo.format = parse_format_name(a.from);
   lo.threads = a.threads;
   lo.progress = ctx.progress();
   LoadReport report;
