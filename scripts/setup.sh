@@ -14,9 +14,14 @@ PKGS=(
   libcli11-dev              # CLI11: the command line
   zlib1g-dev                # .gz input and output
   libbenchmark-dev          # Google Benchmark: micro benchmarks
+  # Test tools: exports are read back by the programs they are for, and the
+  # HTML report is rendered in a headless browser.
+  python3-networkx python3-igraph  # read GraphML back
+  graphviz                  # dot -Tsvg renders the DOT export
+  chromium                  # headless rendering of the HTML report
 )
 PEERS=(
-  python3-igraph python3-leidenalg python3-networkx libsimdjson-dev time
+  python3-leidenalg libsimdjson-dev time
 )
 want=("${PKGS[@]}")
 if [[ "${1:-}" == "--peers" ]]; then want+=("${PEERS[@]}"); fi
