@@ -83,8 +83,6 @@ std::string hex16(std::uint64_t v) {
   return buf;
 }
 
-double clamp01(double x) { return std::min(1.0, std::max(0.0, x)); }
-
 // The whole plan plus the address spaces; everything else is derived by hashing.
 class World {
  public:
@@ -476,7 +474,7 @@ void World::emit_account(std::uint64_t i, SnapshotWriter& w) {
         human_pattern(r, country.tz, false, wts);
       }
       if (r.chance(0.45)) tier = "free"; else own_card();
-      home(1 + static_cast<int>(r.zipf(3)), personal_dc ? 0.2 : 1.0);  // slot 0 always: hydra (b) exits reuse it
+      home(1 + static_cast<int>(r.below(3)), personal_dc ? 0.2 : 1.0);  // slot 0 always: hydra (b) exits reuse it
       if (r.chance(0.8)) device = popular_device(); else { personal_device = true; device = id("dev:", kDevP, i); }
       if (g.kind == Kind::CarrierNat) {
         group_resi(r.below(g.resi_count), 2.0);
@@ -636,6 +634,22 @@ void World::emit_account(std::uint64_t i, SnapshotWriter& w) {
       break;
     }
   }
+  // People also use the API from a phone on a carrier network and from a
+  // second device: edges into the shared hubs a real snapshot is full of
+  // (carrier NAT pools, popular client fingerprints). Automation does not.
+  std::string device2;
+  if (g.kind != Kind::Hydra && g.kind != Kind::Sharded && volume >= 4) {
+    if (r.chance(0.7) && !carrier_groups_.empty()) {
+      const Group& c = groups_[carrier_groups_[r.below(carrier_groups_.size())]];
+      const auto pool = std::max<std::uint64_t>(1, c.resi_count);
+      ips.emplace_back("ip:" + synth::ip_text(carrier_ip(c.resi_base + r.below(pool))), 0.3);
+      if (r.chance(0.4)) ips.emplace_back("ip:" + synth::ip_text(carrier_ip(c.resi_base + r.below(pool))), 0.1);
+    }
+    if (r.chance(0.7)) {
+      device2 = popular_device();
+      if (device2 == device) device2.clear();
+    }
+  }
   created = std::min(created, kTakenAt - 3600);
   first_activity = std::max(kStart, created);
   if (created > kStart)  // an account made inside the window has no traffic before it
@@ -702,6 +716,7 @@ void World::emit_account(std::uint64_t i, SnapshotWriter& w) {
     edge(w, aid, ip.first, "uses_ip", std::max(1.0, total) * ip.second / std::max(1e-9, share_sum), f, l);
   }
   if (!device.empty()) { times(f, l); edge(w, aid, device, "uses_device", std::max(1.0, total), f, l); }
+  if (!device2.empty()) { times(f, l); edge(w, aid, device2, "uses_device", std::max(1.0, total * 0.3), f, l); }
   if (!proxy.empty()) { times(f, l); edge(w, aid, proxy, "via_proxy", std::max(1.0, total * 0.8), f, l); }
   for (const auto& p : extra_proxy) { times(f, l); edge(w, aid, p, "via_proxy", std::max(1.0, total * 0.2), f, l); }
 }
