@@ -53,6 +53,7 @@ void add_run(CLI::App& app, const Context& ctx, Action& action);
 void add_generate(CLI::App& app, const Context& ctx, Action& action);
 void add_eval(CLI::App& app, const Context& ctx, Action& action);
 void add_baseline(CLI::App& app, const Context& ctx, Action& action);
+void add_export(CLI::App& app, const Context& ctx, Action& action);
 
 /// Seconds since `start`.
 [[nodiscard]] inline double seconds_since(std::chrono::steady_clock::time_point start) {

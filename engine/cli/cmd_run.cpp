@@ -157,14 +157,15 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   args.scoring.threads = args.threads;
   args.scoring.validate();
   SuspectExportOptions so;
-  for (const auto& raw : args.formats) {
-    const std::string f = trim(raw);
-    if (f.empty()) continue;
-    if (f == "graphml") so.graphml = true;
-    else if (f == "gexf") so.gexf = true;
-    else if (f == "dot") so.dot = true;
-    else if (f == "json") continue;
-    else throw std::invalid_argument("--export: unknown format '" + f + "' (expected graphml, gexf, dot)");
+  try {
+    const ExportFormats ef = parse_export_formats(args.formats);  // json is always written
+    so.graphml = ef.graphml;
+    so.gexf = ef.gexf;
+    so.dot = ef.dot;
+    so.csv = ef.csv;
+    so.neo4j = ef.neo4j;
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("--export: ") + e.what());
   }
   so.max_communities = args.max_suspects;
   if (args.out.empty()) throw std::invalid_argument("--out must name a folder");
@@ -267,7 +268,7 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   const std::uint64_t rows = write_accounts_csv(tmp + "/accounts.csv", snapshot, communities.partition, scoring, columns);
   write_communities_json(tmp + "/communities.json", snapshot, scoring);
   const std::vector<std::string> suspect_files =
-      write_suspect_subgraphs(tmp + "/suspects", snapshot, incidence, communities.partition, scoring, so);
+      write_suspect_subgraphs(tmp + "/suspects", snapshot, incidence, communities.partition, scoring, so, columns);
   const double export_seconds = seconds_since(t);
   timings.emplace_back("export", export_seconds);
   timings.emplace_back("total", seconds_since(t_total));
@@ -291,7 +292,9 @@ int run_pipeline(RunArgs args, const Context& ctx) {
                     opt_num("max_suspects", args.max_suspects),
                     opt_bool("graphml", so.graphml),
                     opt_bool("gexf", so.gexf),
-                    opt_bool("dot", so.dot)};
+                    opt_bool("dot", so.dot),
+                    opt_bool("csv", so.csv),
+                    opt_bool("neo4j", so.neo4j)};
   report.timings = timings;
   report.counts = {{"nodes", snapshot.num_nodes()},
                    {"edges", snapshot.num_edges()},
@@ -400,7 +403,7 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_flag("--no-detrend", args->no_detrend, "Do not remove the snapshot-wide activity shape before synchrony")
       ->group(sc);
   auto* ex = "Output";
-  sub->add_option("--export", args->formats, "Extra subgraph formats: graphml,gexf,dot")->delimiter(',')->group(ex);
+  sub->add_option("--export", args->formats, "Extra subgraph formats: graphml,gexf,dot,csv,neo4j (json is always written)")->delimiter(',')->group(ex);
   sub->add_option("--max-suspects", args->max_suspects, "Write subgraphs of at most this many suspect communities (0 = all)")
       ->capture_default_str()
       ->group(ex);

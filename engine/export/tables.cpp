@@ -14,6 +14,7 @@
 #include "hydrascope/atomic_file.hpp"
 #include "hydrascope/error.hpp"
 #include "hydrascope/export.hpp"
+#include "export_internal.hpp"
 
 namespace hydrascope {
 
@@ -46,21 +47,6 @@ void str(JsonWriter& w, std::string_view s) { w.String(s.data(), static_cast<rap
 void num(JsonWriter& w, double v) {
   if (std::isfinite(v)) w.Double(v);
   else w.Null();
-}
-
-void append_csv_field(std::string& out, std::string_view s) {
-  const bool quote = s.find_first_of(",\"\r\n") != std::string_view::npos ||
-                     (!s.empty() && (s.front() == ' ' || s.back() == ' '));
-  if (!quote) {
-    out.append(s);
-    return;
-  }
-  out.push_back('"');
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
 }
 
 void append_fixed(std::string& out, double v, int decimals) {
@@ -102,6 +88,47 @@ std::string summary_sentence(const CommunityScore& cs, const CommunityDetail& d,
 
 }  // namespace
 
+namespace exp {
+
+std::vector<std::string> account_header(const AccountColumns& columns, std::size_t n) {
+  std::vector<std::string> h = {"community_id", "risk_score", "suspect", "community_risk", "evidence"};
+  if (columns.pagerank.size() == n) h.emplace_back("pagerank");
+  if (columns.ppr.size() == n) h.emplace_back("ppr");
+  if (columns.core.size() == n) h.emplace_back("core");
+  return h;
+}
+
+void account_cells(const Snapshot& s, const Partition& partition, const ScoringResult& scoring,
+                   const AccountColumns& columns, NodeId v, std::vector<std::string>& cells) {
+  const std::size_t n = s.num_nodes();
+  cells.clear();
+  const CommunityId c = partition.membership[v];
+  cells.push_back(std::to_string(c));
+  std::string t;
+  append_fixed(t, static_cast<double>(std::llround(scoring.account_risk[v] * 1e6)) / 1e6, 6);
+  cells.push_back(std::move(t));
+  cells.emplace_back(scoring.account_suspect[v] ? "true" : "false");
+  t.clear();
+  append_fixed(t, scoring.communities[c].risk, 6);
+  cells.push_back(std::move(t));
+  t.clear();
+  append_fixed(t, scoring.account_evidence[v], 3);
+  cells.push_back(std::move(t));
+  if (columns.pagerank.size() == n) {
+    t.clear();
+    append_general(t, columns.pagerank[v]);
+    cells.push_back(std::move(t));
+  }
+  if (columns.ppr.size() == n) {
+    t.clear();
+    append_general(t, columns.ppr[v]);
+    cells.push_back(std::move(t));
+  }
+  if (columns.core.size() == n) cells.push_back(std::to_string(columns.core[v]));
+}
+
+}  // namespace exp
+
 std::uint64_t write_accounts_csv(const std::string& path, const Snapshot& s, const Partition& partition,
                                  const ScoringResult& scoring, const AccountColumns& columns) {
   const NodeId n = s.num_nodes();
@@ -115,37 +142,17 @@ std::uint64_t write_accounts_csv(const std::string& path, const Snapshot& s, con
     if (printed[a] != printed[b]) return printed[a] > printed[b];
     return s.node_id(a) < s.node_id(b);
   });
-  const bool pr = columns.pagerank.size() == n;
-  const bool ppr = columns.ppr.size() == n;
-  const bool core = columns.core.size() == n;
   AtomicFile file(path);
-  std::string buf = "account_id,community_id,risk_score,suspect,community_risk,evidence";
-  if (pr) buf += ",pagerank";
-  if (ppr) buf += ",ppr";
-  if (core) buf += ",core";
+  std::string buf = "account_id";
+  for (const auto& h : exp::account_header(columns, n)) buf += "," + h;
   buf += '\n';
+  std::vector<std::string> cells;
   for (NodeId v : accounts) {
-    const CommunityId c = partition.membership[v];
-    append_csv_field(buf, s.node_id(v));
-    buf += ',';
-    buf += std::to_string(c);
-    buf += ',';
-    append_fixed(buf, static_cast<double>(printed[v]) / 1e6, 6);
-    buf += scoring.account_suspect[v] ? ",true," : ",false,";
-    append_fixed(buf, scoring.communities[c].risk, 6);
-    buf += ',';
-    append_fixed(buf, scoring.account_evidence[v], 3);
-    if (pr) {
+    exp::append_csv(buf, s.node_id(v));
+    exp::account_cells(s, partition, scoring, columns, v, cells);
+    for (const auto& c : cells) {
       buf += ',';
-      append_general(buf, columns.pagerank[v]);
-    }
-    if (ppr) {
-      buf += ',';
-      append_general(buf, columns.ppr[v]);
-    }
-    if (core) {
-      buf += ',';
-      buf += std::to_string(columns.core[v]);
+      buf += c;
     }
     buf += '\n';
     if (buf.size() >= (1u << 20)) {

@@ -1,13 +1,16 @@
 // Exports of a run (SNAPSHOT_FORMAT.md section 6): accounts.csv,
 // communities.json, one loadable subgraph per suspect community (JSON, plus
-// GraphML / GEXF / DOT on request) and run.json. Every file is written
+// GraphML / GEXF / DOT / CSV / Neo4j on request) and run.json; and the
+// subgraph selection and writers behind `hydrascope export`. Every file is written
 // atomically; the same input gives byte-identical files (timings live only in
 // run.json).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -39,23 +42,137 @@ std::uint64_t write_accounts_csv(const std::string& path, const Snapshot& snapsh
 /// `[id, nodes, accounts, risk]` row for every smaller one.
 void write_communities_json(const std::string& path, const Snapshot& snapshot, const ScoringResult& scoring);
 
-/// Subgraph export formats besides the snapshot JSON (always written).
+/// The formats a subgraph can be written in (`--format` / `--export` lists).
+struct ExportFormats {
+  bool json = false;     ///< <name>.json: the snapshot JSON document (loads back)
+  bool graphml = false;  ///< <name>.graphml (igraph, networkx, Gephi, Cytoscape)
+  bool gexf = false;     ///< <name>.gexf, GEXF 1.3 (Gephi)
+  bool dot = false;      ///< <name>.dot (Graphviz)
+  bool csv = false;      ///< <name>/nodes.csv + edges.csv (loads back) + accounts.txt
+  bool neo4j = false;    ///< <name>/neo4j_nodes.csv + neo4j_relationships.csv (neo4j-admin import)
+  [[nodiscard]] bool any() const noexcept { return json || graphml || gexf || dot || csv || neo4j; }
+};
+
+/// Parses format names (`json`, `graphml`, `gexf`, `dot`, `csv`, `neo4j`;
+/// case-insensitive, blanks ignored, each entry may itself be a comma list).
+/// Throws std::invalid_argument naming an unknown one.
+[[nodiscard]] ExportFormats parse_export_formats(const std::vector<std::string>& names);
+
+/// A file name stem made from any string: bytes outside [A-Za-z0-9._-] become
+/// `_`, a leading `.` becomes `_`, at most `max_bytes` bytes are kept, and when
+/// anything was changed a `-` and 16 hex digits of the string's FNV-1a hash
+/// are appended (so different strings keep different names). Never empty,
+/// never `.`/`..`, never holds a `/`: a name from it stays inside its folder.
+[[nodiscard]] std::string safe_file_stem(std::string_view text, std::size_t max_bytes = 64);
+
+/// What a run adds to an exported subgraph: each account's community, the
+/// ranking of suspect communities and, as node attributes prefixed
+/// `hydrascope_`, the account's accounts.csv columns (community_id,
+/// risk_score, suspect, community_risk, evidence, centralities) and its
+/// community's features from communities.json. Built from a run folder or
+/// from a run still in memory; both give the same values (and so the same
+/// export bytes).
+class RunData {
+ public:
+  RunData();
+  ~RunData();
+  RunData(RunData&&) noexcept;
+  RunData& operator=(RunData&&) noexcept;
+
+  /// Reads DIR/communities.json and the community column of DIR/accounts.csv.
+  /// Accounts unknown to the snapshot are an error (a run of another
+  /// snapshot). Throws InputError naming file, line and field.
+  [[nodiscard]] static RunData from_folder(const std::string& dir, const Snapshot& snapshot);
+  /// The same from a run in memory; keeps references to its arguments.
+  [[nodiscard]] static RunData from_result(const Snapshot& snapshot, const Partition& partition,
+                                           const ScoringResult& scoring, const AccountColumns& columns = {});
+
+  /// The run's community of account v; kNoCommunity for entities and unknown nodes.
+  [[nodiscard]] CommunityId community(NodeId v) const noexcept;
+  /// Suspect communities, highest risk first.
+  [[nodiscard]] const std::vector<CommunityId>& ranking() const noexcept;
+  /// Scored communities with risk >= min_risk, highest risk first (ties by id).
+  [[nodiscard]] std::vector<CommunityId> communities_at_least(double min_risk) const;
+  /// Accounts of each community (ascending NodeId), in one pass over the nodes.
+  [[nodiscard]] std::vector<std::vector<NodeId>> accounts_of(std::span<const CommunityId> communities) const;
+  /// Makes attrs() available for these nodes (a run folder: one more pass over accounts.csv).
+  void prepare(std::span<const NodeId> nodes);
+  /// The run's attributes of node v (prepared accounts only; empty otherwise).
+  [[nodiscard]] std::span<const AttrInput> attrs(NodeId v) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Bounds of a selection, so that a hub (a carrier NAT with 100,000
+/// accounts) never makes an export quadratic or unbounded.
+struct SelectionLimits {
+  /// A node with more neighbours than this contributes only its first
+  /// max_degree neighbours (by node order) when a selection expands through
+  /// it (--around hops, --context 1); 0 = no limit.
+  std::uint32_t max_degree = 1000;
+  /// Stop adding nodes past this many (0 = no limit).
+  std::uint64_t max_nodes = 200000;
+};
+
+/// A selected subgraph: nodes and every snapshot edge among them.
+struct Subgraph {
+  std::string name;               ///< file stem: community-<id> or around-<safe id>-<hops>
+  std::vector<NodeId> nodes;      ///< ascending
+  std::vector<EdgeId> edges;      ///< ascending
+  std::vector<NodeId> accounts;   ///< the accounts the subgraph is about (accounts.txt), ascending
+  std::uint64_t left_out = 0;     ///< neighbours not taken because of the limits
+};
+
+/// Selects subgraphs of one snapshot, reusing one marker array (O(n) once),
+/// so that each selection costs time in its own size only.
+class SubgraphSelector {
+ public:
+  SubgraphSelector(const Snapshot& snapshot, const Incidence& incidence, SelectionLimits limits = {});
+  /// The accounts (a community's), the non-account entities they use and,
+  /// with context 1, those entities' other accounts (at most max_degree per
+  /// entity); every edge among them.
+  [[nodiscard]] Subgraph community(CommunityId id, std::span<const NodeId> accounts, int context);
+  /// The ego network of `center`: every node within `hops` (breadth first,
+  /// at most max_degree neighbours taken from any node, max_nodes in all).
+  [[nodiscard]] Subgraph around(NodeId center, int hops);
+
+ private:
+  void add_edges(Subgraph& sub);
+  const Snapshot& s_;
+  const Incidence& inc_;
+  SelectionLimits limits_;
+  std::vector<std::uint8_t> mark_;
+};
+
+/// Writes `sub` in every chosen format into `dir` (which must exist), adding
+/// the run's attributes when `run` is given (prepared for sub.nodes here).
+/// Returns the written names relative to dir, in a fixed order.
+std::vector<std::string> write_subgraph(const std::string& dir, const Snapshot& snapshot, const Subgraph& sub,
+                                        RunData* run, const ExportFormats& formats);
+
+/// Subgraph export formats of `hydrascope run` besides the snapshot JSON (always written).
 struct SuspectExportOptions {
   bool graphml = false;
   bool gexf = false;
   bool dot = false;
+  bool csv = false;
+  bool neo4j = false;
   /// Write at most this many suspect communities (in ranking order); 0 = all.
   std::uint32_t max_communities = 0;
 };
 
-/// suspects/community-<id>.json for each suspect community: its nodes, the
-/// non-account entities its accounts touch outside it (1 hop: shared IPs,
-/// cards, proxies, hubs included), and every snapshot edge among those nodes,
-/// in the snapshot JSON format (loads back with load_snapshot). Returns the
-/// files written (relative names), in ranking order.
+/// suspects/community-<id>.* for each suspect community: the subgraph of
+/// SubgraphSelector::community with context 0 (its accounts, the entities
+/// they use, every edge among them) with the run's attributes, JSON always
+/// (loads back with load_snapshot) and the other chosen formats. Returns the
+/// files written (relative names), in ranking order. Same bytes as
+/// `hydrascope export SNAPSHOT --run DIR` of the finished run.
 std::vector<std::string> write_suspect_subgraphs(const std::string& dir, const Snapshot& snapshot,
                                                  const Incidence& incidence, const Partition& partition,
-                                                 const ScoringResult& scoring, const SuspectExportOptions& options = {});
+                                                 const ScoringResult& scoring, const SuspectExportOptions& options = {},
+                                                 const AccountColumns& columns = {});
 
 /// A value in run.json's "options".
 struct RunOption {

@@ -1,0 +1,591 @@
+// One writer per subgraph format, shared by `hydrascope run` (suspects/) and
+// `hydrascope export`. Each escapes ids and attributes for its own syntax;
+// every file is written atomically and its bytes depend only on the snapshot,
+// the selection and the run.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+
+#include "export_internal.hpp"
+#include "hydrascope/atomic_file.hpp"
+#include "hydrascope/io.hpp"
+
+namespace hydrascope {
+
+namespace {
+
+using exp::append_csv;
+using exp::append_dot;
+using exp::append_double;
+using exp::append_xml;
+
+// Buffered atomic output.
+class Out {
+ public:
+  explicit Out(const std::string& path) : file_(path) { buf_.reserve(kChunk + 4096); }
+  std::string& buf() { return buf_; }
+  void maybe_flush() {
+    if (buf_.size() >= kChunk) {
+      file_.write(buf_);
+      buf_.clear();
+    }
+  }
+  void commit() {
+    file_.write(buf_);
+    buf_.clear();
+    file_.commit();
+  }
+
+ private:
+  static constexpr std::size_t kChunk = std::size_t{1} << 20;
+  AtomicFile file_;
+  std::string buf_;
+};
+
+struct Style {
+  const char* shape;
+  const char* color;
+  int r, g, b;
+};
+
+Style style_of(NodeKind k) {
+  switch (k) {
+    case NodeKind::Account: return {"ellipse", "#4e79a7", 78, 121, 167};
+    case NodeKind::PaymentMethod: return {"box", "#f28e2b", 242, 142, 43};
+    case NodeKind::Ip: return {"diamond", "#59a14f", 89, 161, 79};
+    case NodeKind::Proxy: return {"hexagon", "#e15759", 225, 87, 89};
+    case NodeKind::Device: return {"octagon", "#76b7b2", 118, 183, 178};
+    default: return {"triangle", "#bab0ac", 186, 176, 172};
+  }
+}
+
+void append_value(std::string& out, const AttrInput& a) {
+  switch (a.type) {
+    case AttrType::String: out.append(a.text); break;
+    case AttrType::Int: out += std::to_string(a.integer); break;
+    case AttrType::Double: append_double(out, a.real); break;
+    case AttrType::Bool: out += a.boolean ? "true" : "false"; break;
+  }
+}
+
+std::string value_text(const AttrInput& a) {
+  std::string s;
+  append_value(s, a);
+  return s;
+}
+
+// A flat attribute column (GraphML key, GEXF attribute, CSV / Neo4j column).
+struct Column {
+  std::string name;  // as written (reserved names renamed)
+  AttrType type = AttrType::String;
+};
+
+// The subgraph with every node's attributes (snapshot attrs, those the run
+// also sets replaced by the run's) and, for flat formats, one column per key.
+struct View {
+  const Snapshot& s;
+  const Subgraph& sub;
+  std::vector<std::vector<AttrInput>> attrs;  // per sub.nodes index
+  std::vector<Column> columns;
+  std::unordered_map<std::string_view, std::uint32_t> column_of;  // attr key -> column
+  bool edge_times = false;
+
+  View(const Snapshot& snapshot, const Subgraph& subgraph, const RunData* run) : s(snapshot), sub(subgraph) {
+    attrs.resize(sub.nodes.size());
+    for (std::size_t i = 0; i < sub.nodes.size(); ++i) {
+      const NodeId v = sub.nodes[i];
+      const auto extra = run != nullptr ? run->attrs(v) : std::span<const AttrInput>{};
+      auto& out = attrs[i];
+      for (const Attr& a : s.attrs(v)) {
+        AttrInput in;
+        in.key = s.attr_keys().get(a.key);
+        if (std::any_of(extra.begin(), extra.end(), [&](const AttrInput& x) { return x.key == in.key; })) continue;
+        in.type = a.type;
+        switch (a.type) {
+          case AttrType::String: in.text = s.attr_strings().get(a.as_string_id()); break;
+          case AttrType::Int: in.integer = a.as_int(); break;
+          case AttrType::Double: in.real = a.as_double(); break;
+          case AttrType::Bool: in.boolean = a.as_bool(); break;
+        }
+        out.push_back(in);
+      }
+      out.insert(out.end(), extra.begin(), extra.end());
+      for (const AttrInput& a : out) {
+        auto it = column_of.find(a.key);
+        if (it == column_of.end()) {
+          const std::string_view k = a.key;
+          const bool reserved = k == "id" || k == "type" || k == "label" || k == "created_at";
+          columns.push_back({reserved ? "attr_" + std::string(k) : std::string(k), a.type});
+          column_of.emplace(k, static_cast<std::uint32_t>(columns.size() - 1));
+        } else {
+          AttrType& t = columns[it->second].type;
+          if (t == a.type) continue;
+          const bool numeric = (t == AttrType::Int || t == AttrType::Double) &&
+                               (a.type == AttrType::Int || a.type == AttrType::Double);
+          t = numeric ? AttrType::Double : AttrType::String;
+        }
+      }
+    }
+    for (EdgeId e : sub.edges)
+      if (s.first_seen(e) != kNoTime || s.last_seen(e) != kNoTime) edge_times = true;
+  }
+
+  // The value as its column's type: Int in a Double column as a double; any in a String column as text.
+  void append_cell(std::string& out, const AttrInput& a, AttrType column_type) const {
+    if (column_type == AttrType::Double && a.type == AttrType::Int) append_double(out, static_cast<double>(a.integer));
+    else append_value(out, a);
+  }
+  [[nodiscard]] const std::string& id(NodeId v, bool xml, std::string& scratch) const {
+    scratch = exp::clean_id(s.node_id(v), xml);
+    return scratch;
+  }
+};
+
+// ---------------------------------------------------------------------------
+// Snapshot JSON and CSV pair through io's SnapshotWriter (so they load back).
+
+void write_snapshot_format(const std::string& path, const View& view, SnapshotFormat format, bool flat) {
+  const Snapshot& s = view.s;
+  WriteOptions wo;
+  wo.format = format;
+  SnapshotWriter w(path, wo);
+  SnapshotMeta meta = s.meta();
+  meta.id = (meta.id.empty() ? std::string("snapshot") : meta.id) + "/" + view.sub.name;
+  w.header(meta);
+  std::vector<AttrInput> renamed;
+  for (std::size_t i = 0; i < view.sub.nodes.size(); ++i) {
+    const NodeId v = view.sub.nodes[i];
+    NodeRecord r;
+    r.id = s.node_id(v);
+    r.type = s.node_type(v);
+    r.label = s.label(v);
+    r.created_at = s.created_at(v);
+    if (flat) {
+      renamed = view.attrs[i];
+      for (auto& a : renamed) a.key = view.columns[view.column_of.at(a.key)].name;
+      r.attrs = renamed;
+    } else {
+      r.attrs = view.attrs[i];
+    }
+    r.has_activity = s.has_activity(v);
+    r.activity_buckets = s.activity_buckets(v);
+    r.activity_values = s.activity_values(v);
+    w.node(r);
+  }
+  for (EdgeId e : view.sub.edges) {
+    EdgeRecord r;
+    r.src = s.node_id(s.edge_src(e));
+    r.dst = s.node_id(s.edge_dst(e));
+    r.type = s.edge_type(e);
+    r.weight = s.edge_weight(e);
+    r.first_seen = s.first_seen(e);
+    r.last_seen = s.last_seen(e);
+    w.edge(r);
+  }
+  w.commit();
+}
+
+// accounts.txt: one account id per line, bytewise sorted. An id that holds a
+// line break or starts with `"` is written as a JSON string literal.
+void write_accounts_txt(const std::string& path, const View& view) {
+  std::vector<std::string_view> ids;
+  for (NodeId v : view.sub.accounts) ids.push_back(view.s.node_id(v));
+  std::sort(ids.begin(), ids.end());
+  Out out(path);
+  for (std::string_view id : ids) {
+    std::string& b = out.buf();
+    if (id.find_first_of("\r\n") != std::string_view::npos || (!id.empty() && id.front() == '"')) {
+      b.push_back('"');
+      for (char c : id) {
+        switch (c) {
+          case '"': b += "\\\""; break;
+          case '\\': b += "\\\\"; break;
+          case '\n': b += "\\n"; break;
+          case '\r': b += "\\r"; break;
+          default: b.push_back(c);
+        }
+      }
+      b.push_back('"');
+    } else {
+      b.append(id);
+    }
+    b.push_back('\n');
+    out.maybe_flush();
+  }
+  out.commit();
+}
+
+// ---------------------------------------------------------------------------
+// GraphML
+
+const char* graphml_type(AttrType t) {
+  switch (t) {
+    case AttrType::Int: return "long";
+    case AttrType::Double: return "double";
+    case AttrType::Bool: return "boolean";
+    default: return "string";
+  }
+}
+
+void write_graphml(const std::string& path, const View& view) {
+  const Snapshot& s = view.s;
+  Out out(path);
+  std::string& b = out.buf();
+  b += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+       "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
+       "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+       "xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns "
+       "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n"
+       "  <key id=\"type\" for=\"node\" attr.name=\"type\" attr.type=\"string\"/>\n"
+       "  <key id=\"label\" for=\"node\" attr.name=\"label\" attr.type=\"string\"/>\n"
+       "  <key id=\"created_at\" for=\"node\" attr.name=\"created_at\" attr.type=\"string\"/>\n";
+  for (std::size_t c = 0; c < view.columns.size(); ++c) {
+    b += "  <key id=\"a" + std::to_string(c) + "\" for=\"node\" attr.name=\"";
+    append_xml(b, view.columns[c].name);
+    b += "\" attr.type=\"";
+    b += graphml_type(view.columns[c].type);
+    b += "\"/>\n";
+  }
+  b += "  <key id=\"etype\" for=\"edge\" attr.name=\"type\" attr.type=\"string\"/>\n"
+       "  <key id=\"weight\" for=\"edge\" attr.name=\"weight\" attr.type=\"double\"/>\n"
+       "  <key id=\"first_seen\" for=\"edge\" attr.name=\"first_seen\" attr.type=\"string\"/>\n"
+       "  <key id=\"last_seen\" for=\"edge\" attr.name=\"last_seen\" attr.type=\"string\"/>\n"
+       "  <graph id=\"";
+  append_xml(b, view.sub.name);
+  b += "\" edgedefault=\"undirected\">\n";
+  std::string scratch;
+  for (std::size_t i = 0; i < view.sub.nodes.size(); ++i) {
+    const NodeId v = view.sub.nodes[i];
+    b += "    <node id=\"";
+    append_xml(b, view.id(v, true, scratch));
+    b += "\"><data key=\"type\">";
+    append_xml(b, s.node_type(v));
+    b += "</data>";
+    if (s.label(v) != Label::Unknown) {
+      b += "<data key=\"label\">";
+      b += to_string(s.label(v));
+      b += "</data>";
+    }
+    if (s.created_at(v) != kNoTime) b += "<data key=\"created_at\">" + format_rfc3339(s.created_at(v)) + "</data>";
+    for (const AttrInput& a : view.attrs[i]) {
+      const std::uint32_t c = view.column_of.at(a.key);
+      b += "<data key=\"a" + std::to_string(c) + "\">";
+      std::string cell;
+      view.append_cell(cell, a, view.columns[c].type);
+      append_xml(b, cell);
+      b += "</data>";
+    }
+    b += "</node>\n";
+    out.maybe_flush();
+  }
+  std::uint64_t id = 0;
+  for (EdgeId e : view.sub.edges) {
+    b += "    <edge id=\"e" + std::to_string(id++) + "\" source=\"";
+    append_xml(b, view.id(s.edge_src(e), true, scratch));
+    b += "\" target=\"";
+    append_xml(b, view.id(s.edge_dst(e), true, scratch));
+    b += "\"><data key=\"etype\">";
+    append_xml(b, s.edge_type(e));
+    b += "</data><data key=\"weight\">";
+    append_double(b, s.edge_weight(e));
+    b += "</data>";
+    if (s.first_seen(e) != kNoTime) b += "<data key=\"first_seen\">" + format_rfc3339(s.first_seen(e)) + "</data>";
+    if (s.last_seen(e) != kNoTime) b += "<data key=\"last_seen\">" + format_rfc3339(s.last_seen(e)) + "</data>";
+    b += "</edge>\n";
+    out.maybe_flush();
+  }
+  b += "  </graph>\n</graphml>\n";
+  out.commit();
+}
+
+// ---------------------------------------------------------------------------
+// GEXF 1.3: node type as a string attribute (Gephi's partition), colour per
+// type, edges' first/last seen as their dynamic interval when present.
+
+const char* gexf_type(AttrType t) {
+  switch (t) {
+    case AttrType::Int: return "long";
+    case AttrType::Double: return "double";
+    case AttrType::Bool: return "boolean";
+    default: return "string";
+  }
+}
+
+void write_gexf(const std::string& path, const View& view) {
+  const Snapshot& s = view.s;
+  Out out(path);
+  std::string& b = out.buf();
+  b += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+       "<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" "
+       "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+       "xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=\"1.3\">\n"
+       "  <meta>\n    <creator>hydrascope</creator>\n    <description>";
+  append_xml(b, view.sub.name);
+  b += "</description>\n  </meta>\n";
+  b += view.edge_times ? "  <graph defaultedgetype=\"undirected\" mode=\"dynamic\" timeformat=\"dateTime\" "
+                         "timerepresentation=\"interval\">\n"
+                       : "  <graph defaultedgetype=\"undirected\" mode=\"static\">\n";
+  b += "    <attributes class=\"node\" mode=\"static\">\n"
+       "      <attribute id=\"type\" title=\"type\" type=\"string\"/>\n"
+       "      <attribute id=\"label\" title=\"label\" type=\"string\"/>\n"
+       "      <attribute id=\"created_at\" title=\"created_at\" type=\"string\"/>\n";
+  for (std::size_t c = 0; c < view.columns.size(); ++c) {
+    b += "      <attribute id=\"a" + std::to_string(c) + "\" title=\"";
+    append_xml(b, view.columns[c].name);
+    b += "\" type=\"";
+    b += gexf_type(view.columns[c].type);
+    b += "\"/>\n";
+  }
+  b += "    </attributes>\n"
+       "    <attributes class=\"edge\" mode=\"static\">\n"
+       "      <attribute id=\"type\" title=\"type\" type=\"string\"/>\n"
+       "    </attributes>\n"
+       "    <nodes>\n";
+  std::string scratch;
+  for (std::size_t i = 0; i < view.sub.nodes.size(); ++i) {
+    const NodeId v = view.sub.nodes[i];
+    b += "      <node id=\"";
+    append_xml(b, view.id(v, true, scratch));
+    b += "\" label=\"";
+    append_xml(b, s.node_id(v));
+    b += "\">\n        <attvalues>\n          <attvalue for=\"type\" value=\"";
+    append_xml(b, s.node_type(v));
+    b += "\"/>\n";
+    if (s.label(v) != Label::Unknown) {
+      b += "          <attvalue for=\"label\" value=\"";
+      b += to_string(s.label(v));
+      b += "\"/>\n";
+    }
+    if (s.created_at(v) != kNoTime)
+      b += "          <attvalue for=\"created_at\" value=\"" + format_rfc3339(s.created_at(v)) + "\"/>\n";
+    for (const AttrInput& a : view.attrs[i]) {
+      const std::uint32_t c = view.column_of.at(a.key);
+      b += "          <attvalue for=\"a" + std::to_string(c) + "\" value=\"";
+      std::string cell;
+      view.append_cell(cell, a, view.columns[c].type);
+      append_xml(b, cell);
+      b += "\"/>\n";
+    }
+    const Style st = style_of(s.kind(v));
+    b += "        </attvalues>\n        <viz:color r=\"" + std::to_string(st.r) + "\" g=\"" + std::to_string(st.g) +
+         "\" b=\"" + std::to_string(st.b) + "\"/>\n      </node>\n";
+    out.maybe_flush();
+  }
+  b += "    </nodes>\n    <edges>\n";
+  std::uint64_t id = 0;
+  for (EdgeId e : view.sub.edges) {
+    b += "      <edge id=\"" + std::to_string(id++) + "\" source=\"";
+    append_xml(b, view.id(s.edge_src(e), true, scratch));
+    b += "\" target=\"";
+    append_xml(b, view.id(s.edge_dst(e), true, scratch));
+    b += "\" label=\"";
+    append_xml(b, s.edge_type(e));
+    b += "\" weight=\"";
+    append_double(b, s.edge_weight(e));
+    b += "\"";
+    if (s.first_seen(e) != kNoTime) b += " start=\"" + format_rfc3339(s.first_seen(e)) + "\"";
+    if (s.last_seen(e) != kNoTime) b += " end=\"" + format_rfc3339(s.last_seen(e)) + "\"";
+    b += ">\n        <attvalues>\n          <attvalue for=\"type\" value=\"";
+    append_xml(b, s.edge_type(e));
+    b += "\"/>\n        </attvalues>\n      </edge>\n";
+    out.maybe_flush();
+  }
+  b += "    </edges>\n  </graph>\n</gexf>\n";
+  out.commit();
+}
+
+// ---------------------------------------------------------------------------
+// DOT: shape and colour per node type; data as extra attributes (snapshot
+// attrs prefixed `attr_` so that none can act as a Graphviz attribute).
+
+void write_dot(const std::string& path, const View& view) {
+  const Snapshot& s = view.s;
+  Out out(path);
+  std::string& b = out.buf();
+  b += "graph ";
+  append_dot(b, view.sub.name);
+  b += " {\n  graph [overlap=false, outputorder=edgesfirst];\n"
+       "  node [style=filled, fontsize=10, fontcolor=\"#000000\"];\n  edge [color=\"#999999\"];\n";
+  std::string scratch;
+  for (std::size_t i = 0; i < view.sub.nodes.size(); ++i) {
+    const NodeId v = view.sub.nodes[i];
+    const Style st = style_of(s.kind(v));
+    b += "  ";
+    append_dot(b, view.id(v, false, scratch));
+    b += " [label=";
+    append_dot(b, view.id(v, false, scratch));
+    b += ", shape=";
+    b += st.shape;
+    b += ", fillcolor=\"";
+    b += st.color;
+    b += "\", type=";
+    append_dot(b, s.node_type(v));
+    if (s.label(v) != Label::Unknown) {
+      b += ", status=";
+      append_dot(b, to_string(s.label(v)));
+    }
+    if (s.created_at(v) != kNoTime) b += ", created_at=\"" + format_rfc3339(s.created_at(v)) + "\"";
+    for (const AttrInput& a : view.attrs[i]) {
+      b += ", ";
+      const std::string_view k = a.key;
+      append_dot(b, k.starts_with("hydrascope_") ? std::string(k) : "attr_" + std::string(k));
+      b += '=';
+      append_dot(b, value_text(a));
+    }
+    b += "];\n";
+    out.maybe_flush();
+  }
+  for (EdgeId e : view.sub.edges) {
+    b += "  ";
+    append_dot(b, view.id(s.edge_src(e), false, scratch));
+    b += " -- ";
+    append_dot(b, view.id(s.edge_dst(e), false, scratch));
+    b += " [type=";
+    append_dot(b, s.edge_type(e));
+    b += ", requests=\"";
+    append_double(b, s.edge_weight(e));
+    b += "\"";
+    if (s.first_seen(e) != kNoTime) b += ", first_seen=\"" + format_rfc3339(s.first_seen(e)) + "\"";
+    if (s.last_seen(e) != kNoTime) b += ", last_seen=\"" + format_rfc3339(s.last_seen(e)) + "\"";
+    b += "];\n";
+    out.maybe_flush();
+  }
+  b += "}\n";
+  out.commit();
+}
+
+// ---------------------------------------------------------------------------
+// Neo4j admin import (`neo4j-admin database import full --nodes=... --relationships=...`).
+
+std::string neo4j_label(std::string_view type) {
+  std::string out;
+  bool up = true;
+  for (char c : type) {
+    if (c == '_') {
+      up = true;
+      continue;
+    }
+    out.push_back(up ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c);
+    up = false;
+  }
+  return out.empty() ? std::string("Node") : out;
+}
+
+void write_neo4j(const std::string& dir, const View& view) {
+  const Snapshot& s = view.s;
+  {
+    Out out(dir + "/neo4j_nodes.csv");
+    std::string& b = out.buf();
+    b += "id:ID,:LABEL,type,label,created_at:datetime";
+    for (const Column& c : view.columns) {
+      std::string name = c.name;
+      std::replace(name.begin(), name.end(), ':', '_');
+      switch (c.type) {
+        case AttrType::Int: name += ":long"; break;
+        case AttrType::Double: name += ":double"; break;
+        case AttrType::Bool: name += ":boolean"; break;
+        default: break;
+      }
+      b += ',';
+      append_csv(b, name);
+    }
+    b += '\n';
+    std::vector<std::string> cells(view.columns.size());
+    for (std::size_t i = 0; i < view.sub.nodes.size(); ++i) {
+      const NodeId v = view.sub.nodes[i];
+      append_csv(b, s.node_id(v));
+      b += ',';
+      b += neo4j_label(s.node_type(v));
+      b += ',';
+      append_csv(b, s.node_type(v));
+      b += ',';
+      if (s.label(v) != Label::Unknown) b += to_string(s.label(v));
+      b += ',';
+      if (s.created_at(v) != kNoTime) b += format_rfc3339(s.created_at(v));
+      for (auto& c : cells) c.clear();
+      for (const AttrInput& a : view.attrs[i]) {
+        const std::uint32_t c = view.column_of.at(a.key);
+        view.append_cell(cells[c], a, view.columns[c].type);
+      }
+      for (const auto& c : cells) {
+        b += ',';
+        append_csv(b, c);
+      }
+      b += '\n';
+      out.maybe_flush();
+    }
+    out.commit();
+  }
+  Out out(dir + "/neo4j_relationships.csv");
+  std::string& b = out.buf();
+  b += ":START_ID,:END_ID,:TYPE,weight:double,first_seen:datetime,last_seen:datetime\n";
+  for (EdgeId e : view.sub.edges) {
+    append_csv(b, s.node_id(s.edge_src(e)));
+    b += ',';
+    append_csv(b, s.node_id(s.edge_dst(e)));
+    b += ',';
+    std::string type(s.edge_type(e));
+    for (char& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    append_csv(b, type);
+    b += ',';
+    append_double(b, s.edge_weight(e));
+    b += ',';
+    if (s.first_seen(e) != kNoTime) b += format_rfc3339(s.first_seen(e));
+    b += ',';
+    if (s.last_seen(e) != kNoTime) b += format_rfc3339(s.last_seen(e));
+    b += '\n';
+    out.maybe_flush();
+  }
+  out.commit();
+}
+
+void make_dir(const std::string& dir) {
+  if (::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
+    throw std::runtime_error("cannot create " + dir + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+std::vector<std::string> write_subgraph(const std::string& dir, const Snapshot& s, const Subgraph& sub, RunData* run,
+                                        const ExportFormats& f) {
+  if (sub.name.empty() || sub.name.find('/') != std::string::npos || sub.name == "." || sub.name == "..")
+    throw std::logic_error("write_subgraph: unsafe subgraph name");
+  if (run != nullptr) run->prepare(sub.nodes);
+  const View view(s, sub, run);
+  std::vector<std::string> files;
+  const std::string base = dir + "/" + sub.name;
+  if (f.json) {
+    write_snapshot_format(base + ".json", view, SnapshotFormat::Json, false);
+    files.push_back(sub.name + ".json");
+  }
+  if (f.graphml) {
+    write_graphml(base + ".graphml", view);
+    files.push_back(sub.name + ".graphml");
+  }
+  if (f.gexf) {
+    write_gexf(base + ".gexf", view);
+    files.push_back(sub.name + ".gexf");
+  }
+  if (f.dot) {
+    write_dot(base + ".dot", view);
+    files.push_back(sub.name + ".dot");
+  }
+  if (f.csv || f.neo4j) make_dir(base);
+  if (f.csv) {
+    write_snapshot_format(base, view, SnapshotFormat::CsvPair, true);
+    write_accounts_txt(base + "/accounts.txt", view);
+    for (const char* n : {"/nodes.csv", "/edges.csv", "/accounts.txt"}) files.push_back(sub.name + n);
+  }
+  if (f.neo4j) {
+    write_neo4j(base, view);
+    for (const char* n : {"/neo4j_nodes.csv", "/neo4j_relationships.csv"}) files.push_back(sub.name + n);
+  }
+  return files;
+}
+
+}  // namespace hydrascope
