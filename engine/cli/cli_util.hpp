@@ -9,6 +9,7 @@
 
 #include "hydrascope/common.hpp"
 #include "hydrascope/io.hpp"
+#include "hydrascope/report.hpp"
 
 namespace CLI {
 class App;
@@ -53,7 +54,11 @@ void add_run(CLI::App& app, const Context& ctx, Action& action);
 void add_generate(CLI::App& app, const Context& ctx, Action& action);
 void add_eval(CLI::App& app, const Context& ctx, Action& action);
 void add_baseline(CLI::App& app, const Context& ctx, Action& action);
+void add_report(CLI::App& app, const Context& ctx, Action& action);
 void add_export(CLI::App& app, const Context& ctx, Action& action);
+
+/// The report options `run --report` shares with `report` (cmd_report.cpp).
+void add_report_options(CLI::App& sub, ReportOptions& options, const std::string& group);
 
 /// Seconds since `start`.
 [[nodiscard]] inline double seconds_since(std::chrono::steady_clock::time_point start) {

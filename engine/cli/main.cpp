@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add_generate(app, ctx, action);
   add_eval(app, ctx, action);
   add_baseline(app, ctx, action);
+  add_report(app, ctx, action);
   add_export(app, ctx, action);
 
   try {

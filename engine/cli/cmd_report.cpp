@@ -1,0 +1,58 @@
+// `hydrascope report --run DIR --out report.html`: the self-contained HTML
+// report of a run folder (docs/export.md, section "Report").
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "cli_util.hpp"
+#include "hydrascope/report.hpp"
+
+namespace hydrascope::cli {
+
+void add_report_options(CLI::App& sub, ReportOptions& o, const std::string& group) {
+  sub.add_option("--report-communities", o.max_communities,
+                 "Suspect communities given a section in the report, in ranking order (0 = all)")
+      ->capture_default_str()
+      ->group(group);
+  sub.add_option("--report-seed", o.seed, "Seed of the report's graph layout")->capture_default_str()->group(group);
+}
+
+void add_report(CLI::App& app, const Context& ctx, Action& action) {
+  struct Args {
+    std::string run;
+    std::string out;
+    ReportOptions options;
+  };
+  auto args = std::make_shared<Args>();
+  auto* sub = app.add_subcommand("report", "Self-contained HTML report of a run folder (overview, ranked suspect "
+                                           "communities, signals, subgraph drawings, activity heatmaps)");
+  sub->add_option("--run", args->run, "Run folder written by `hydrascope run --out`")->required();
+  sub->add_option("-o,--out", args->out, "HTML file to write (atomically)")->required();
+  add_report_options(*sub, args->options, "Report");
+  sub->add_option("--graph-accounts", args->options.graph_accounts, "Accounts drawn per community (bigger ones are sampled)")
+      ->capture_default_str()
+      ->group("Report");
+  sub->add_option("--graph-entities", args->options.graph_entities, "Entities drawn per community (the most used ones)")
+      ->capture_default_str()
+      ->group("Report");
+  sub->add_option("--heatmap-rows", args->options.heatmap_rows, "Accounts per activity heatmap")
+      ->capture_default_str()
+      ->group("Report");
+  sub->add_option("--top-accounts", args->options.top_accounts, "Accounts listed per community")
+      ->capture_default_str()
+      ->group("Report");
+  sub->callback([&action, &ctx, args] {
+    action = [&ctx, args] {
+      const auto t = std::chrono::steady_clock::now();
+      const ReportSummary s = write_report(args->run, args->out, args->options);
+      ctx.info("report: " + args->out + " (" + std::to_string(s.sections) + " of " +
+               std::to_string(s.suspect_communities) + " suspect communities, " +
+               human_bytes(static_cast<double>(s.bytes)) + ", " + std::to_string(seconds_since(t)).substr(0, 5) + " s)");
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace hydrascope::cli
