@@ -21,6 +21,7 @@
 #include "hydrascope/export.hpp"
 #include "hydrascope/graph.hpp"
 #include "hydrascope/io.hpp"
+#include "hydrascope/report.hpp"
 #include "hydrascope/scoring.hpp"
 
 namespace hydrascope::cli {
@@ -44,6 +45,10 @@ struct RunArgs {
   std::uint32_t max_suspects = 0;
   int top = 10;
   std::string config;
+  // --report [FILE]: the HTML report (DIR/report.html when FILE is not given)
+  CLI::Option* report_option = nullptr;
+  std::string report_file;
+  ReportOptions report;
 };
 
 std::string trim(std::string_view s) {
@@ -156,6 +161,7 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   args.scoring.detrend = !args.no_detrend;
   args.scoring.threads = args.threads;
   args.scoring.validate();
+  args.report.validate();
   SuspectExportOptions so;
   try {
     const ExportFormats ef = parse_export_formats(args.formats);  // json is always written
@@ -309,9 +315,13 @@ int run_pipeline(RunArgs args, const Context& ctx) {
                    {"account_rows", rows}};
   report.files = {"accounts.csv", "communities.json"};
   for (const auto& f : suspect_files) report.files.push_back("suspects/" + f);
+  const bool want_report = args.report_option != nullptr && args.report_option->count() > 0;
+  const bool report_inside = want_report && args.report_file.empty();
+  if (report_inside) report.files.push_back("report.html");
   report.files.push_back("run.json");
   report.peak_rss_bytes = peak_rss_bytes();
   write_run_json(tmp + "/run.json", report);
+  if (report_inside) (void)write_report(tmp, tmp + "/report.html", args.report);
 
   // Swap the finished folder into place.
   const std::string old = args.out + ".old-" + std::to_string(::getpid());
@@ -328,6 +338,7 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   }
   cleanup.armed = false;
   if (had_old) fs::remove_all(old, ec);
+  if (want_report && !report_inside) (void)write_report(args.out, args.report_file, args.report);
   ctx.info("export: " + args.out + " (" + std::to_string(suspect_files.size()) + " suspect subgraph files, " +
            fmt("%.2f", export_seconds) + " s); total " + fmt("%.2f", seconds_since(t_total)) + " s, peak RSS " +
            human_bytes(static_cast<double>(report.peak_rss_bytes)));
@@ -408,6 +419,12 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
       ->capture_default_str()
       ->group(ex);
   sub->add_option("--top", args->top, "Suspect communities listed on stdout")->capture_default_str()->group(ex);
+  args->report_option =
+      sub->add_option("--report", args->report_file,
+                      "Also write the HTML report (hydrascope report) to FILE, or to DIR/report.html without FILE")
+          ->expected(0, 1)
+          ->group(ex);
+  add_report_options(*sub, args->report, ex);
   sub->callback([&action, &ctx, args, sub] {
     action = [&ctx, args, sub] {
       if (!args->config.empty()) apply_config(*sub, args->config);
