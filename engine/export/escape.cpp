@@ -119,13 +119,17 @@ void append_xml(std::string& out, std::string_view raw) {
 }
 
 void append_dot(std::string& out, std::string_view raw) {
+  // Cleaned as for XML too: Graphviz copies control characters into SVG
+  // output, which would make the drawing ill-formed.
   bool changed = false;
-  const std::string s = clean_utf8(raw, false, changed);
+  const std::string s = clean_utf8(raw, true, changed);
   out.push_back('"');
   for (char ch : s) {
     if (ch == '"' || ch == '\\') {
       out.push_back('\\');
       out.push_back(ch);
+    } else if (ch == '&') {
+      out += "&amp;";  // Graphviz decodes HTML entities in labels
     } else if (ch == '\n') {
       out += "\\n";
     } else if (ch == '\r') {

@@ -32,8 +32,9 @@ namespace hydrascope::exp {
 /// do not normalise them away).
 void append_xml(std::string& out, std::string_view s);
 
-/// Appends `s` as a double-quoted DOT string: valid UTF-8, `"` and `\` escaped
-/// with a backslash, LF and CR as `\n` / `\r`.
+/// Appends `s` as a double-quoted DOT string: cleaned as for XML (Graphviz
+/// copies text into SVG), `"` and `\` escaped with a backslash, `&` as `&amp;`
+/// (Graphviz decodes entities in labels), LF and CR as `\n` / `\r`.
 void append_dot(std::string& out, std::string_view s);
 
 /// Appends `s` as one RFC 4180 field (quoted when it holds a comma, quote, CR,
