@@ -416,9 +416,9 @@ void write_dot(const std::string& path, const View& view) {
     const NodeId v = view.sub.nodes[i];
     const Style st = style_of(s.kind(v));
     b += "  ";
-    append_dot(b, view.id(v, false, scratch));
+    append_dot(b, view.id(v, true, scratch));
     b += " [label=";
-    append_dot(b, view.id(v, false, scratch));
+    append_dot(b, view.id(v, true, scratch));
     b += ", shape=";
     b += st.shape;
     b += ", fillcolor=\"";
@@ -442,9 +442,9 @@ void write_dot(const std::string& path, const View& view) {
   }
   for (EdgeId e : view.sub.edges) {
     b += "  ";
-    append_dot(b, view.id(s.edge_src(e), false, scratch));
+    append_dot(b, view.id(s.edge_src(e), true, scratch));
     b += " -- ";
-    append_dot(b, view.id(s.edge_dst(e), false, scratch));
+    append_dot(b, view.id(s.edge_dst(e), true, scratch));
     b += " [type=";
     append_dot(b, s.edge_type(e));
     b += ", requests=\"";
