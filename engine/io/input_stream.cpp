@@ -40,8 +40,9 @@ InputStream::InputStream(std::string path) : path_(std::move(path)) {
     }
     file_size_ = static_cast<std::uint64_t>(st.st_size);
   }
-  // Sniff the gzip magic bytes.
-  zin_.resize(std::size_t{1} << 20);
+  // Sniff the gzip magic bytes (a small file is read whole, into a buffer of its size).
+  zin_.resize(file_size_ >= 2 && file_size_ < (std::uint64_t{1} << 20) ? static_cast<std::size_t>(file_size_)
+                                                                       : std::size_t{1} << 20);
   std::size_t have = 0;
   while (have < 2) {
     const std::size_t got = read_raw(reinterpret_cast<char*>(zin_.data()) + have, zin_.size() - have);
@@ -133,6 +134,9 @@ std::size_t InputStream::read(char* dst, std::size_t n) {
 
 BlockReader::BlockReader(InputStream& in, std::size_t target, std::size_t max_line)
     : in_(in), target_(target), max_line_(max_line) {
+  // A small plain file gets a buffer of its size, not 4 MiB (the fuzzers
+  // load thousands of tiny files a second; a long line still grows it).
+  if (!in_.gzip() && in_.file_size() > 0 && in_.file_size() < target_) target_ = static_cast<std::size_t>(in_.file_size()) + 1;
   bufs_[0].resize(target_ + 1);
 }
 

@@ -103,6 +103,9 @@ bool parse_rfc3339(std::string_view t, Timestamp& out) noexcept {
   if (pos != t.size()) return false;
   const std::int64_t days = days_from_civil(year, month, day);
   const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  // The offset may carry the instant outside years 0000-9999 UTC, which
+  // format_rfc3339 could not write back (fuzz finding: 9999-12-31T23:59:59-00:01).
+  if (seconds < io::kMinUnixSeconds || seconds > io::kMaxUnixSeconds) return false;
   out = seconds * kMicrosPerSecond + micros;
   return true;
 }
