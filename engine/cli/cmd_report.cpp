@@ -37,6 +37,9 @@ void add_report(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--graph-entities", args->options.graph_entities, "Entities drawn per community (the most used ones)")
       ->capture_default_str()
       ->group("Report");
+  sub->add_option("--graph-edges", args->options.graph_edges, "Edges drawn per community")
+      ->capture_default_str()
+      ->group("Report");
   sub->add_option("--heatmap-rows", args->options.heatmap_rows, "Accounts per activity heatmap")
       ->capture_default_str()
       ->group("Report");

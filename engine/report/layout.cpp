@@ -25,7 +25,7 @@ using Topology = boost::rectangle_topology<boost::minstd_rand>;
 using Point = Topology::point_type;
 using LayoutGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
 
-double round_tenth(double v) { return std::round(v * 10.0) / 10.0; }
+double round_unit(double v) { return std::round(v); }
 
 constexpr double kShorten = 0.25;
 struct ShortAttraction {
@@ -54,7 +54,7 @@ std::vector<LayoutPoint> layout_graph(std::uint32_t n, std::span<const std::pair
   const double x0 = margin, x1 = width - margin, y0 = margin, y1 = height - margin;
   if (n == 0) return out;
   if (n == 1) {
-    out[0] = {round_tenth((x0 + x1) / 2), round_tenth((y0 + y1) / 2)};
+    out[0] = {round_unit((x0 + x1) / 2), round_unit((y0 + y1) / 2)};
     return out;
   }
   LayoutGraph g(n);
@@ -98,18 +98,18 @@ std::vector<LayoutPoint> layout_graph(std::uint32_t n, std::span<const std::pair
       fx = 0.5 + 0.5 * std::cos(a);
       fy = 0.5 + 0.5 * std::sin(a);
     }
-    out[v] = {round_tenth(x0 + fx * (x1 - x0)), round_tenth(y0 + fy * (y1 - y0))};
+    out[v] = {round_unit(x0 + fx * (x1 - x0)), round_unit(y0 + fy * (y1 - y0))};
   }
   // No two nodes at one point: move a repeat along a small spiral, inside the box.
   std::set<std::pair<long long, long long>> taken;
-  auto key = [](const LayoutPoint& p) { return std::pair{std::llround(p.x * 10), std::llround(p.y * 10)}; };
+  auto key = [](const LayoutPoint& p) { return std::pair{std::llround(p.x), std::llround(p.y)}; };
   for (std::uint32_t v = 0; v < n; ++v) {
     LayoutPoint p = out[v];
     for (int step = 1; taken.count(key(p)) != 0; ++step) {
       const double a = step * 2.39996;  // golden angle
-      const double r = 0.5 * std::sqrt(static_cast<double>(step));
-      p = {round_tenth(std::clamp(out[v].x + r * std::cos(a), x0, x1)),
-           round_tenth(std::clamp(out[v].y + r * std::sin(a), y0, y1))};
+      const double r = 1.5 * std::sqrt(static_cast<double>(step));
+      p = {round_unit(std::clamp(out[v].x + r * std::cos(a), x0, x1)),
+           round_unit(std::clamp(out[v].y + r * std::sin(a), y0, y1))};
     }
     taken.insert(key(p));
     out[v] = p;

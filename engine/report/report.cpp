@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -33,6 +34,7 @@ namespace hydrascope {
 void ReportOptions::validate() const {
   if (graph_accounts < 1 || graph_accounts > 2000) throw std::invalid_argument("graph accounts must be in 1..2000");
   if (graph_entities > 2000) throw std::invalid_argument("graph entities must be at most 2000");
+  if (graph_edges < 1) throw std::invalid_argument("graph edges must be at least 1");
   if (heatmap_rows < 1 || heatmap_rows > 1000) throw std::invalid_argument("heatmap rows must be in 1..1000");
   if (heatmap_columns < 8 || heatmap_columns > 4096) throw std::invalid_argument("heatmap columns must be in 8..4096");
   if (top_accounts > 1000) throw std::invalid_argument("top accounts must be at most 1000");
@@ -471,10 +473,8 @@ void write_signal_bars(Html& h, const RunFolder& r, const Community& c) {
       top *= 1.05;
       auto pct = [&](double x) { return fixed(std::clamp(100.0 * std::fabs(x) / top, 0.0, 100.0), 1); };
       h.raw("<div class=\"track\"><div class=\"fill\" style=\"width:").raw(pct(v)).raw("%\"></div>");
-      if (std::isfinite(ref.median))
-        h.raw("<div class=\"mark med\" style=\"left:").raw(pct(ref.median)).raw("%\" title=\"median ").raw(num(ref.median)).raw("\"></div>");
-      if (std::isfinite(ref.extreme))
-        h.raw("<div class=\"mark ext\" style=\"left:").raw(pct(ref.extreme)).raw("%\" title=\"extreme ").raw(num(ref.extreme)).raw("\"></div>");
+      if (std::isfinite(ref.median)) h.raw("<div class=\"mark med\" style=\"left:").raw(pct(ref.median)).raw("%\"></div>");
+      if (std::isfinite(ref.extreme)) h.raw("<div class=\"mark ext\" style=\"left:").raw(pct(ref.extreme)).raw("%\"></div>");
       h.raw("</div>");
     } else {
       h.raw("<div class=\"track na\"></div>");
@@ -489,6 +489,8 @@ void write_signal_bars(Html& h, const RunFolder& r, const Community& c) {
 
 constexpr double kGraphW = 560, kGraphH = 420;
 
+std::string coord(double v) { return std::to_string(std::llround(v)); }
+
 void write_graph(Html& h, const Snapshot& sub, const DrawnSubgraph& d, const ReportOptions& o, std::uint32_t cid) {
   std::vector<std::uint32_t> local(sub.num_nodes(), UINT32_MAX);
   for (std::uint32_t i = 0; i < d.nodes.size(); ++i) local[d.nodes[i]] = i;
@@ -497,29 +499,49 @@ void write_graph(Html& h, const Snapshot& sub, const DrawnSubgraph& d, const Rep
   for (EdgeId e : d.edges) edges.emplace_back(local[sub.edge_src(e)], local[sub.edge_dst(e)]);
   const auto pos = layout_graph(static_cast<std::uint32_t>(d.nodes.size()), edges, kGraphW, kGraphH, 14.0,
                                 o.seed ^ (std::uint64_t{cid} * 0x9E3779B97F4A7C15ull));
+  // Every edge shapes the layout; at most graph_edges are drawn: each node's
+  // first edge, then the rest in edge order.
+  std::vector<std::uint8_t> draw(edges.size(), 0), covered(d.nodes.size(), 0);
+  std::size_t drawn = 0;
+  for (int pass = 0; pass < 2; ++pass)
+    for (std::size_t i = 0; i < edges.size() && drawn < o.graph_edges; ++i) {
+      const auto [a, b] = edges[i];
+      if (draw[i] || (pass == 0 && covered[a] && covered[b])) continue;
+      draw[i] = 1;
+      covered[a] = covered[b] = 1;
+      ++drawn;
+    }
   h.raw("<figure class=\"graph\"><svg viewBox=\"0 0 560 420\" role=\"img\" aria-label=\"subgraph of community ")
       .n(cid)
       .raw("\"><path class=\"edges\" d=\"");
-  for (const auto& [a, b] : edges)
-    h.raw("M").raw(fixed(pos[a].x, 1)).raw(" ").raw(fixed(pos[a].y, 1)).raw("L").raw(fixed(pos[b].x, 1)).raw(" ").raw(fixed(pos[b].y, 1));
+  for (std::size_t i = 0; i < edges.size(); ++i) {
+    if (!draw[i]) continue;
+    const auto [a, b] = edges[i];
+    h.raw("M").raw(coord(pos[a].x)).raw(" ").raw(coord(pos[a].y)).raw("L").raw(coord(pos[b].x)).raw(" ").raw(coord(pos[b].y));
+  }
   h.raw("\"/>\n");
-  // Entities on top of accounts; a few of the most used entities get a label.
+  // One group per node kind, accounts first (entities drawn on top).
   std::vector<std::uint64_t> uses(d.nodes.size(), 0);
   for (const auto& [a, b] : edges) {
     ++uses[a];
     ++uses[b];
   }
-  for (int pass = 0; pass < 2; ++pass)
+  for (int k = 0; k < kNumNodeKinds; ++k) {
+    const auto kind = static_cast<NodeKind>(k);
+    bool open = false;
     for (std::uint32_t i = 0; i < d.nodes.size(); ++i) {
       const NodeId v = d.nodes[i];
-      const bool account = sub.kind(v) == NodeKind::Account;
-      if (account != (pass == 0)) continue;
+      if (sub.kind(v) != kind) continue;
+      if (!open) h.raw("<g class=\"").raw(kind_class(kind)).raw("\">");
+      open = true;
       const Label label = sub.label(v);
-      h.raw("<circle cx=\"").raw(fixed(pos[i].x, 1)).raw("\" cy=\"").raw(fixed(pos[i].y, 1)).raw("\" r=\"");
-      h.raw(account ? "3.5" : "6").raw("\" class=\"").raw(kind_class(sub.kind(v)));
-      if (label == Label::Banned || label == Label::Suspect) h.raw(" seed");
-      h.raw("\"><title>").text(sub.node_id(v)).raw(" (").text(sub.node_type(v)).raw(")</title></circle>\n");
+      h.raw("<circle cx=\"").raw(coord(pos[i].x)).raw("\" cy=\"").raw(coord(pos[i].y)).raw("\" r=\"");
+      h.raw(kind == NodeKind::Account ? "3.5" : "6");
+      if (label == Label::Banned || label == Label::Suspect) h.raw("\" class=\"seed");
+      h.raw("\"><title>").text(sub.node_id(v)).raw(" (").text(sub.node_type(v)).raw(")</title></circle>");
     }
+    if (open) h.raw("</g>\n");
+  }
   std::vector<std::uint32_t> order;
   for (std::uint32_t i = 0; i < d.nodes.size(); ++i)
     if (sub.kind(d.nodes[i]) != NodeKind::Account) order.push_back(i);
@@ -541,15 +563,17 @@ void write_graph(Html& h, const Snapshot& sub, const DrawnSubgraph& d, const Rep
     if (clash) continue;
     boxes.push_back({bx, by, bx + w, by + 14});
     ++placed;
-    h.raw("<text x=\"").raw(fixed(pos[i].x + (right ? -9 : 9), 1)).raw("\" y=\"").raw(fixed(pos[i].y + 4, 1));
+    h.raw("<text x=\"").raw(coord(pos[i].x + (right ? -9 : 9))).raw("\" y=\"").raw(coord(pos[i].y + 4));
     h.raw(right ? "\" text-anchor=\"end\">" : "\">").text(text).raw("</text>\n");
   }
   h.raw("</svg><figcaption><span class=\"dot k-account\"></span>account <span class=\"dot k-payment\"></span>payment "
         "method <span class=\"dot k-ip\"></span>IP <span class=\"dot k-proxy\"></span>proxy <span class=\"dot "
         "k-device\"></span>device <span class=\"dot k-other\"></span>other <span class=\"dot k-account seed\"></span>"
         "labelled banned/suspect<br>");
-  h.n(d.accounts_shown).raw(" of ").n(d.accounts_total).raw(" accounts and ").n(d.entities_shown).raw(" of ");
-  h.n(d.entities_total).raw(" entities drawn");
+  h.n(d.accounts_shown).raw(" of ").n(d.accounts_total).raw(" accounts, ").n(d.entities_shown).raw(" of ");
+  h.n(d.entities_total).raw(" entities");
+  if (drawn < edges.size()) h.raw(" and ").n(drawn).raw(" of their ").n(edges.size()).raw(" edges");
+  h.raw(" drawn");
   if (d.accounts_shown < d.accounts_total) h.raw(" (the riskiest accounts, then a fixed sample)");
   h.raw("; hover a node for its id.</figcaption></figure>\n");
 }
@@ -689,7 +713,9 @@ void write_community(Html& h, const RunFolder& r, const Community& c, std::size_
     h.raw("</div></details>\n");
     return;
   }
-  const Snapshot sub = load_snapshot(path);
+  LoadOptions lo;
+  lo.threads = 1;  // sections are loaded in parallel already
+  const Snapshot sub = load_snapshot(path, lo);
   std::vector<double> risk(sub.num_nodes(), 0.0);
   std::vector<NodeId> accounts;
   for (NodeId v = 0; v < sub.num_nodes(); ++v) {
@@ -736,7 +762,34 @@ std::string build_report_html(const std::string& run_dir, const ReportOptions& o
   if (sections > 0) {
     h.raw("<section id=\"communities\"><h2>Suspect communities</h2>\n<p class=\"tools\"><button type=\"button\" "
           "id=\"open-all\">open all</button> <button type=\"button\" id=\"close-all\">close all</button></p>\n");
-    for (std::size_t i = 0; i < sections; ++i) write_community(h, r, r.ranked[i], i + 1, run_dir, options);
+    // Sections are independent: built in parallel, joined in ranking order
+    // (so the bytes do not depend on the thread count).
+    std::vector<std::string> parts(sections);
+    std::vector<std::exception_ptr> errors(sections);
+#pragma omp parallel for schedule(dynamic, 1)
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(sections); ++i) {
+      try {
+        Html part;
+        ReportOptions o = options;
+        if (options.full_detail != 0 && i >= static_cast<std::int64_t>(options.full_detail)) {
+          o.graph_accounts = std::max(1u, o.graph_accounts / 2);
+          o.graph_entities /= 2;
+          o.graph_edges = std::max(1u, o.graph_edges / 2);
+          o.heatmap_rows = std::max(1u, o.heatmap_rows / 2);
+          o.top_accounts /= 2;
+        }
+        write_community(part, r, r.ranked[i], static_cast<std::size_t>(i) + 1, run_dir, o);
+        parts[i] = std::move(part.out);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+    for (const auto& e : errors)
+      if (e) std::rethrow_exception(e);
+    for (auto& part : parts) {
+      h.raw(part);
+      std::string().swap(part);
+    }
     h.raw("</section>\n");
   }
   // Data for the page's script (sorting needs none; the input name is shown in the status line).

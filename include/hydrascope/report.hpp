@@ -46,7 +46,7 @@ struct LayoutPoint {
 /// Positions of n nodes joined by `edges` (index pairs < n) inside
 /// [margin, width - margin] x [margin, height - margin]: Boost.Graph's
 /// Fruchterman-Reingold force-directed layout from a random start drawn
-/// with `seed`, rescaled to fill the box; coordinates are rounded to 0.1 and
+/// with `seed`, rescaled to fill the box; coordinates are whole numbers and
 /// no two nodes share a point. Same arguments => same positions.
 /// Throws std::invalid_argument when an edge names a node >= n or the box is
 /// smaller than twice the margin.
@@ -79,13 +79,18 @@ struct ReportOptions {
   /// overview table lists every suspect community whatever this is.
   std::uint32_t max_communities = 1000;
   /// Drawing caps per community (big communities are sampled).
-  std::uint32_t graph_accounts = 60;
-  std::uint32_t graph_entities = 30;
+  std::uint32_t graph_accounts = 50;
+  std::uint32_t graph_entities = 25;
+  /// Edges drawn per community (all edges among the drawn nodes shape the layout).
+  std::uint32_t graph_edges = 300;
   /// Heatmap: at most this many accounts (rows) and columns (buckets are summed into columns).
-  std::uint32_t heatmap_rows = 40;
+  std::uint32_t heatmap_rows = 32;
   std::uint32_t heatmap_columns = 168;
   /// Accounts listed per community (riskiest first).
   std::uint32_t top_accounts = 10;
+  /// Sections ranked below this get half the drawing, heatmap and account
+  /// caps, so that 1,000 sections stay under 20 MB (0 = never).
+  std::uint32_t full_detail = 200;
   /// Seed of the layout.
   std::uint64_t seed = 1;
   /// Throws std::invalid_argument naming a bad value.
