@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -52,6 +53,7 @@ int run_export(const Context& ctx, ExportArgs a) {
   if (a.hops < 0) throw std::invalid_argument("--hops must be >= 0");
 
   // --- load ---------------------------------------------------------------------
+  const auto t_load = std::chrono::steady_clock::now();
   LoadOptions lo;
   lo.threads = a.threads;
   lo.progress = ctx.progress();
@@ -65,6 +67,8 @@ int run_export(const Context& ctx, ExportArgs a) {
   }
   std::unique_ptr<RunData> run;
   if (!a.run.empty()) run = std::make_unique<RunData>(RunData::from_folder(a.run, snapshot));
+  const double load_seconds = seconds_since(t_load);
+  const auto t_write = std::chrono::steady_clock::now();
 
   // --- the communities asked for, in the order asked, each once ------------------
   std::vector<CommunityId> chosen;
@@ -118,7 +122,9 @@ int run_export(const Context& ctx, ExportArgs a) {
   for (std::size_t i = 0; i < chosen.size(); ++i) emit(select.community(chosen[i], members[i], a.context));
   if (center != kInvalidNode) emit(select.around(center, a.hops));
   std::fwrite(report.data(), 1, report.size(), stdout);
-  ctx.info("export: " + std::to_string(files) + " files in " + a.out);
+  char times[96];
+  std::snprintf(times, sizeof times, " (load %.2f s, select and write %.2f s)", load_seconds, seconds_since(t_write));
+  ctx.info("export: " + std::to_string(files) + " files in " + a.out + times);
   return kExitOk;
 }
 

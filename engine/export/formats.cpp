@@ -223,7 +223,8 @@ void write_accounts_txt(const std::string& path, const View& view) {
 // ---------------------------------------------------------------------------
 // GraphML
 
-const char* graphml_type(AttrType t) {
+// The XML type name of an attribute column (GraphML and GEXF use the same words).
+const char* xml_type(AttrType t) {
   switch (t) {
     case AttrType::Int: return "long";
     case AttrType::Double: return "double";
@@ -248,7 +249,7 @@ void write_graphml(const std::string& path, const View& view) {
     b += "  <key id=\"a" + std::to_string(c) + "\" for=\"node\" attr.name=\"";
     append_xml(b, view.columns[c].name);
     b += "\" attr.type=\"";
-    b += graphml_type(view.columns[c].type);
+    b += xml_type(view.columns[c].type);
     b += "\"/>\n";
   }
   b += "  <key id=\"etype\" for=\"edge\" attr.name=\"type\" attr.type=\"string\"/>\n"
@@ -307,15 +308,6 @@ void write_graphml(const std::string& path, const View& view) {
 // GEXF 1.3: node type as a string attribute (Gephi's partition), colour per
 // type, edges' first/last seen as their dynamic interval when present.
 
-const char* gexf_type(AttrType t) {
-  switch (t) {
-    case AttrType::Int: return "long";
-    case AttrType::Double: return "double";
-    case AttrType::Bool: return "boolean";
-    default: return "string";
-  }
-}
-
 void write_gexf(const std::string& path, const View& view) {
   const Snapshot& s = view.s;
   Out out(path);
@@ -338,7 +330,7 @@ void write_gexf(const std::string& path, const View& view) {
     b += "      <attribute id=\"a" + std::to_string(c) + "\" title=\"";
     append_xml(b, view.columns[c].name);
     b += "\" type=\"";
-    b += gexf_type(view.columns[c].type);
+    b += xml_type(view.columns[c].type);
     b += "\"/>\n";
   }
   b += "    </attributes>\n"

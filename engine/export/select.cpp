@@ -82,7 +82,7 @@ Subgraph SubgraphSelector::community(CommunityId id, std::span<const NodeId> acc
 
 Subgraph SubgraphSelector::around(NodeId center, int hops) {
   Subgraph sub;
-  sub.name = "around-" + safe_file_stem(s_.node_id(center)) + "-" + std::to_string(hops);
+  sub.name = "around-" + safe_file_stem(s_.node_id(center)) + "-h" + std::to_string(hops);
   std::vector<NodeId> frontier{center}, next;
   mark_[center] = 1;
   sub.nodes.push_back(center);

@@ -118,7 +118,7 @@ struct SelectionLimits {
 
 /// A selected subgraph: nodes and every snapshot edge among them.
 struct Subgraph {
-  std::string name;               ///< file stem: community-<id> or around-<safe id>-<hops>
+  std::string name;               ///< file stem: community-<id> or around-<safe id>-h<hops>
   std::vector<NodeId> nodes;      ///< ascending
   std::vector<EdgeId> edges;      ///< ascending
   std::vector<NodeId> accounts;   ///< the accounts the subgraph is about (accounts.txt), ascending

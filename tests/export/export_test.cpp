@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "export/export_test_util.hpp"
 #include "hydrascope/export.hpp"
 #include "hydrascope/io.hpp"
 #include "scoring/test_world.hpp"
@@ -20,19 +21,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string tmp_dir(const std::string& name) {
-  const std::string d = std::string(HYDRASCOPE_TEST_TMP) + "/export-" + name;
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string tmp_dir(const std::string& name) { return testing::fresh_dir("export-" + name); }
+using testing::read_all;
 
 struct Scored {
   testing::World world;
