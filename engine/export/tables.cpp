@@ -61,6 +61,7 @@ void append_general(std::string& out, double v) {
 }
 
 std::string summary_sentence(const CommunityScore& cs, const CommunityDetail& d, double threshold, int min_groups) {
+  if (!d.summary.empty()) return d.summary;  // written by scoring (it knows every requirement)
   std::string groups;
   for (int g = 0; g < kNumSignalGroups; ++g)
     if (d.group_strength[g] >= 0.5) {
@@ -379,15 +380,21 @@ void write_run_json(const std::string& path, const RunReport& r) {
     w.Uint64(v);
   }
   w.EndObject();
-  key(w, "timings_seconds");
-  w.StartObject();
-  for (const auto& [k, v] : r.timings) {
-    key(w, k);
-    num(w, v);
+  // Left out when not given: `hydrascope run` keeps them in timings.json so
+  // that run.json is byte-identical between identical runs.
+  if (!r.timings.empty()) {
+    key(w, "timings_seconds");
+    w.StartObject();
+    for (const auto& [k, v] : r.timings) {
+      key(w, k);
+      num(w, v);
+    }
+    w.EndObject();
   }
-  w.EndObject();
-  key(w, "peak_rss_bytes");
-  w.Uint64(r.peak_rss_bytes);
+  if (r.peak_rss_bytes != 0) {
+    key(w, "peak_rss_bytes");
+    w.Uint64(r.peak_rss_bytes);
+  }
   key(w, "files");
   w.StartArray();
   for (const auto& f : r.files) str(w, f);

@@ -20,6 +20,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::uint64_t kV4 = 1ull << 62;
 constexpr std::uint64_t kV6 = 2ull << 62;
+// A pooled card funds at least this many core accounts (a family shares a card among 2-4).
+constexpr std::size_t kPoolCardAccounts = 5;
 
 // /24 (IPv4) or /48 (IPv6) key of an IP node id such as "ip:203.0.113.7"; 0 if not an address.
 std::uint64_t prefix_key(std::string_view id) {
@@ -174,10 +176,10 @@ std::uint64_t distinct(std::vector<std::uint64_t>& keys) {
 
 // Thread-local scratch of the pass.
 struct Scratch {
-  std::vector<NodeId> accounts;
-  std::vector<std::uint64_t> pm, ip, prefix, asn, proxy, tmp;
+  std::vector<NodeId> accounts, core, ent, owned;
+  std::vector<std::uint64_t> pm, ip, prefix, asn, proxy, tmp, shared_pm, pool_pm;
   std::vector<std::int64_t> created;
-  std::vector<double> dense, sum_z, series, volumes, own_ppr, phase;
+  std::vector<double> dense, sum_z, series, volumes, own_ppr, phase, day;
 };
 
 }  // namespace
@@ -211,12 +213,14 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
   const std::uint32_t buckets = s.meta().activity.buckets;
   const double total_volume = 2.0 * static_cast<double>(s.num_edges());
 
-  // Snapshot-wide entity references: accounts per payment method and per IP.
+  // Snapshot-wide entity references: accounts per payment method and per IP;
+  // and the number of distinct accounts of every entity (for the core).
+  std::vector<std::uint32_t> account_degree(n, 0);
   {
     std::vector<double> pm_deg, ip_deg;
     for (NodeId v = 0; v < n; ++v) {
       const NodeKind k = s.kind(v);
-      if (k != NodeKind::PaymentMethod && k != NodeKind::Ip) continue;
+      if (k == NodeKind::Account) continue;
       double accounts = 0;
       NodeId last = kInvalidNode;
       for (NodeId u : inc.neighbors(v))
@@ -224,7 +228,8 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
           accounts += 1;
           last = u;
         }
-      if (accounts == 0) continue;
+      account_degree[v] = static_cast<std::uint32_t>(accounts);
+      if (accounts == 0 || (k != NodeKind::PaymentMethod && k != NodeKind::Ip)) continue;
       (k == NodeKind::PaymentMethod ? pm_deg : ip_deg).push_back(accounts);
     }
     std::sort(pm_deg.begin(), pm_deg.end());
@@ -275,6 +280,9 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
     period = static_cast<std::uint32_t>(86400 / bucket_seconds);
   std::vector<std::uint32_t> phase_count(std::max<std::uint32_t>(period, 1), 0);
   for (std::uint32_t t = 0; period > 1 && t < buckets; ++t) ++phase_count[t % period];
+  const std::uint32_t num_days = period > 1 ? (buckets + period - 1) / period : 1;
+  std::vector<std::uint32_t> day_count(num_days, 0);
+  for (std::uint32_t t = 0; period > 1 && t < buckets; ++t) ++day_count[t / period];
 
   // Which communities get details.
   std::vector<CommunityId> scored;
@@ -282,6 +290,7 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
     if (communities[c].detail != UINT32_MAX) scored.push_back(c);
   pass.details.resize(scored.size());
   pass.evidence.assign(n, 0);
+  pass.in_core.assign(n, 0);
 
   const int threads = resolve_threads(options.threads);
   const auto total = static_cast<std::int64_t>(scored.size());
@@ -292,6 +301,7 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
     sc.sum_z.resize(buckets);
     sc.series.resize(buckets);
     sc.phase.resize(std::max<std::uint32_t>(period, 1));
+    sc.day.resize(num_days);
 #pragma omp for schedule(dynamic, 8)
     for (std::int64_t idx = 0; idx < total; ++idx) {
       const CommunityId c = scored[static_cast<std::size_t>(idx)];
@@ -322,6 +332,45 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
         const double denom = std::min(volume, total_volume - volume);
         d.features[static_cast<int>(Feature::Conductance)] = denom > 0.0 ? cut / denom : 0.0;
       }
+      // --- core: accounts tied to the community's own entities ---------------
+      // An entity is the community's own when at least 2 of its accounts are
+      // here and at least half of all its accounts are. The core is the
+      // accounts with links to 2 or more own entities; accounts that only
+      // touch hubs (popular devices, carrier NAT, VPN exits) are left out.
+      // Every feature below is computed on the core (when it has >= 3 accounts).
+      sc.ent.clear();
+      for (NodeId a : sc.accounts) {
+        NodeId last = kInvalidNode;
+        for (NodeId u : inc.neighbors(a)) {
+          if (u == last) continue;
+          last = u;
+          if (s.kind(u) != NodeKind::Account) sc.ent.push_back(u);
+        }
+      }
+      std::sort(sc.ent.begin(), sc.ent.end());
+      sc.owned.clear();
+      for (std::size_t i = 0; i < sc.ent.size();) {
+        std::size_t j = i;
+        while (j < sc.ent.size() && sc.ent[j] == sc.ent[i]) ++j;
+        const auto cnt = static_cast<std::uint32_t>(j - i);
+        if (cnt >= 2 && 2 * cnt >= account_degree[sc.ent[i]]) sc.owned.push_back(sc.ent[i]);
+        i = j;
+      }
+      sc.core.clear();
+      for (NodeId a : sc.accounts) {
+        int links = 0;
+        NodeId last = kInvalidNode;
+        for (NodeId u : inc.neighbors(a)) {
+          if (u == last) continue;
+          last = u;
+          if (s.kind(u) != NodeKind::Account && std::binary_search(sc.owned.begin(), sc.owned.end(), u)) ++links;
+        }
+        if (links >= 2) sc.core.push_back(a);
+      }
+      if (sc.core.size() >= 3) sc.accounts.swap(sc.core);
+      d.core = sc.accounts.size();
+      d.features[static_cast<int>(Feature::CoreAccounts)] = static_cast<double>(d.core);
+      for (NodeId a : sc.accounts) pass.in_core[a] = 1;
       const auto na = static_cast<double>(sc.accounts.size());
 
       // --- sharing: payment methods, IPs, proxies -------------------------
@@ -358,7 +407,28 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
         with_ip += has_ip;
       }
       const auto [top_pm, top_pm_count] = top_key(sc.pm);
+      // Shared cards (>= 2 core accounts) and the pool: shared cards besides the top one.
+      sc.shared_pm.clear();
+      sc.pool_pm.clear();
+      for (std::size_t i = 0; i < sc.pm.size();) {
+        std::size_t j = i;
+        while (j < sc.pm.size() && sc.pm[j] == sc.pm[i]) ++j;
+        if (j - i >= 2) sc.shared_pm.push_back(sc.pm[i]);
+        if (j - i >= kPoolCardAccounts && sc.pm[i] != top_pm) sc.pool_pm.push_back(sc.pm[i]);
+        i = j;
+      }
+      d.pool_cards = sc.pool_pm.size();
       if (with_pm > 0) {
+        std::uint64_t on_pool = 0;
+        for (NodeId a : sc.accounts) {
+          for (NodeId u : inc.neighbors(a))
+            if (s.kind(u) == NodeKind::PaymentMethod &&
+                std::binary_search(sc.pool_pm.begin(), sc.pool_pm.end(), std::uint64_t{u} + 1)) {
+              ++on_pool;
+              break;
+            }
+        }
+        d.features[static_cast<int>(Feature::CardPoolShare)] = static_cast<double>(on_pool) / static_cast<double>(with_pm);
         const auto k = distinct(sc.pm);
         d.features[static_cast<int>(Feature::AccountsPerPayment)] = static_cast<double>(with_pm) / static_cast<double>(k);
         if (top_pm_count >= 2) d.top_payment = std::string(s.node_id(static_cast<NodeId>(top_pm - 1)));
@@ -390,7 +460,9 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
         for (NodeId u : inc.neighbors(a)) {
           if (u == last) continue;
           last = u;
-          if (std::uint64_t{u} + 1 == top_pm && top_pm_count >= 2) m |= 1u << static_cast<int>(SignalGroup::Payment);
+          if (s.kind(u) == NodeKind::PaymentMethod &&
+              std::binary_search(sc.shared_pm.begin(), sc.shared_pm.end(), std::uint64_t{u} + 1))
+            m |= 1u << static_cast<int>(SignalGroup::Payment);
           if (std::uint64_t{u} + 1 == top_proxy && top_proxy_count >= 2) m |= 1u << static_cast<int>(SignalGroup::Proxy);
           if (s.kind(u) == NodeKind::Ip &&
               ((top_prefix != 0 && ips.prefix[u] == top_prefix) || (top_asn != 0 && ips.asn[u] == top_asn) ||
@@ -429,6 +501,17 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
             if (v > 0.0) sorted_vol.push_back(v);
           std::sort(sorted_vol.begin(), sorted_vol.end());
           const double med = percentile_sorted(sorted_vol, 0.5);
+          if (sorted_vol.size() >= 3) {
+            std::vector<double> dev;
+            dev.reserve(sorted_vol.size());
+            const double lmed = std::log(med);
+            for (double v : sorted_vol) dev.push_back(std::fabs(std::log(v) - lmed));
+            std::sort(dev.begin(), dev.end());
+            // Inflated by (1 + 1.5 / sqrt(n)): an upper bound, so that a few
+            // accounts cannot look balanced by chance.
+            d.features[static_cast<int>(Feature::VolumeSpread)] =
+                1.4826 * percentile_sorted(dev, 0.5) * (1.0 + 1.5 / std::sqrt(static_cast<double>(dev.size())));
+          }
           for (std::size_t i = 0; i < sc.accounts.size(); ++i)
             if (sc.volumes[i] >= 0.5 * med && sc.volumes[i] <= 2.0 * med)
               pass.evidence[sc.accounts[i]] |= 1u << static_cast<int>(SignalGroup::Balance);
@@ -458,11 +541,17 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
             // Remove the account's own daily shape (mean per hour of day), so
             // that a shared office schedule is not read as lock-step automation:
             // what is left are the day-to-day deviations.
+            // Then its own level per day (weekends, days off), so that what is
+            // correlated are the within-day deviations from its own routine.
             if (period > 1) {
               std::fill(sc.phase.begin(), sc.phase.end(), 0.0);
               for (std::uint32_t t = 0; t < buckets; ++t) sc.phase[t % period] += sc.dense[t];
               for (std::uint32_t t = 0; t < buckets; ++t)
                 sc.dense[t] -= sc.phase[t % period] / static_cast<double>(phase_count[t % period]);
+              std::fill(sc.day.begin(), sc.day.end(), 0.0);
+              for (std::uint32_t t = 0; t < buckets; ++t) sc.day[t / period] += sc.dense[t];
+              for (std::uint32_t t = 0; t < buckets; ++t)
+                sc.dense[t] -= sc.day[t / period] / static_cast<double>(day_count[t / period]);
             }
           }
           double mean = 0.0;
@@ -571,11 +660,13 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
 
       // --- seeds ----------------------------------------------------------------
       if (na > 0) {
+        // A banned account counts 1, a suspect one (an unconfirmed lead) 1/2.
         double seeds = 0.0;
         for (NodeId a : sc.accounts) {
           const Label l = s.label(a);
           if (l == Label::Banned || l == Label::Suspect) {
-            seeds += 1.0;
+            seeds += l == Label::Banned ? 1.0 : 0.5;
+            ++(l == Label::Banned ? d.banned : d.suspects);
             pass.evidence[a] |= 1u << static_cast<int>(SignalGroup::Seed);
           }
         }

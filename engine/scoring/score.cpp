@@ -23,11 +23,12 @@ struct Spec {
   int direction;       // +1: high is suspicious, -1: low is suspicious
   double gate;         // the value must be at least (direction +1) / at most (-1) this to count
   double scale_floor;  // minimum robust scale (so that a degenerate distribution does not make noise huge)
+  double z_start = 0.0, z_full = 0.0;  // own z range (0 = the options' z_start / z_full)
 };
 
 // Indexed by Feature.
 constexpr Spec kSpecs[kNumFeatures] = {
-    {"accounts_per_payment", SignalGroup::Payment, +1, 3.0, 0.5},
+    {"accounts_per_payment", SignalGroup::None, +1, 0.0, 0.5},
     {"accounts_per_ip", SignalGroup::IpPool, +1, 3.0, 0.5},
     {"ip_prefix_share", SignalGroup::IpPool, +1, 0.5, 0.05},
     {"ip_asn_share", SignalGroup::IpPool, +1, 0.5, 0.05},
@@ -41,6 +42,9 @@ constexpr Spec kSpecs[kNumFeatures] = {
     {"seed_proximity", SignalGroup::Seed, +1, 5.0, 0.5},
     {"density", SignalGroup::None, +1, 0.0, 0.0},
     {"conductance", SignalGroup::None, -1, 0.0, 0.0},
+    {"card_pool_share", SignalGroup::Payment, +1, 0.3, 0.05},
+    {"volume_spread", SignalGroup::Balance, -1, 0.9, 0.1, 0.25, 0.75},
+    {"core_accounts", SignalGroup::None, +1, 0.0, 0.0},
 };
 
 std::string pct(double v) {
@@ -73,6 +77,7 @@ bool is_share(Feature f) {
     case Feature::IpAsnShare:
     case Feature::DatacenterShare:
     case Feature::ProxyShare:
+    case Feature::CardPoolShare:
     case Feature::CreationBurst:
     case Feature::Pivot:
     case Feature::SeedShare: return true;
@@ -91,6 +96,14 @@ std::string explain(Feature f, double value, const FeatureReference& ref, const 
              (d.top_payment.empty() ? std::string() : " (top: " + d.top_payment + ")") +
              "; snapshot p99 is " + format_number(pass.payment_accounts_p99) +
              (pass.payment_accounts_p99 == 1.0 ? " account" : " accounts") + " per payment method";
+    case Feature::CardPoolShare:
+      return pct(value) + " of paying accounts share one of " + std::to_string(d.pool_cards) +
+             " pooled payment methods besides the top one" + community_ref + "; " +
+             format_number(d.features[static_cast<int>(Feature::AccountsPerPayment)]) +
+             " accounts per payment method, snapshot p99 is " + format_number(pass.payment_accounts_p99);
+    case Feature::VolumeSpread:
+      return "request volume balanced across accounts: typical spread of ln(volume) " + format_number(value) +
+             " (a factor of " + format_number(std::exp(value)) + ")" + community_ref;
     case Feature::AccountsPerIp:
       return format_number(value) + " accounts per IP; snapshot p99 is " + format_number(pass.ip_accounts_p99) +
              (pass.ip_accounts_p99 == 1.0 ? " account" : " accounts") + " per IP";
@@ -285,7 +298,12 @@ ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidenc
       if (spec.group == SignalGroup::None) continue;
       const bool gate = spec.direction > 0 ? x >= spec.gate : x <= spec.gate;
       if (!gate) continue;
-      const double strength = std::clamp((z - options.z_start) / (options.z_full - options.z_start), 0.0, 1.0);
+      // A community whose only labels are its own suspects is "close to a
+      // label" because it holds one: that is a lead, not evidence.
+      if (f == static_cast<int>(Feature::SeedProximity) && d.banned == 0 && d.suspects > 0) continue;
+      const double z0 = spec.z_start > 0.0 ? spec.z_start : options.z_start;
+      const double z1 = spec.z_full > 0.0 ? spec.z_full : options.z_full;
+      const double strength = std::clamp((z - z0) / (z1 - z0), 0.0, 1.0);
       if (strength <= 0.0) continue;
       auto& g = d.group_strength[static_cast<int>(spec.group)];
       g = std::max(g, strength);
@@ -297,13 +315,40 @@ ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidenc
       evidence += g;
       if (g >= 0.5) ++d.fired_groups;
     }
-    double risk = 1.0 / (1.0 + std::exp(-options.slope * (evidence - options.midpoint)));
-    if (d.fired_groups < options.min_groups) {
-      const double cap = options.threshold * (0.3 + 0.6 * d.fired_groups / options.min_groups);
-      risk = std::min(risk, cap);
-    }
+    // Requirements: enough groups, balanced load, and at least one
+    // acquisition / concealment signal (proxy, card pool, creation burst,
+    // seeds). Each unmet one costs a unit of evidence and caps the risk below
+    // the threshold, so the order of communities still follows the evidence.
+    auto fired = [&](SignalGroup g) { return d.group_strength[static_cast<int>(g)] >= 0.5; };
+    const bool acquisition = fired(SignalGroup::Proxy) || fired(SignalGroup::Payment) || fired(SignalGroup::Burst) ||
+                             fired(SignalGroup::Seed);
+    const int unmet = (d.fired_groups < options.min_groups ? options.min_groups - d.fired_groups : 0) +
+                      (fired(SignalGroup::Balance) ? 0 : 1) + (acquisition ? 0 : 1);
+    d.requirements_met = unmet == 0;
+    double risk = 1.0 / (1.0 + std::exp(-options.slope * (evidence - unmet - options.midpoint)));
+    if (!d.requirements_met) risk *= 0.9 * options.threshold;
     cs.risk = risk;
     cs.suspect = risk >= options.threshold;
+    {
+      std::string groups;
+      for (int g = 0; g < kNumSignalGroups; ++g)
+        if (d.group_strength[g] >= 0.5) groups += (groups.empty() ? "" : ", ") + std::string(to_string(static_cast<SignalGroup>(g)));
+      char num[64];
+      std::snprintf(num, sizeof num, "risk %.3f", risk);
+      const std::string fired_text = std::to_string(d.fired_groups) + " signal group" + (d.fired_groups == 1 ? "" : "s") +
+                                     " fired" + (groups.empty() ? std::string() : " (" + groups + ")");
+      if (cs.suspect) {
+        d.summary = "Flagged: " + fired_text + ", including balanced load and an acquisition signal; " + num +
+                    " >= threshold " + format_number(options.threshold) + ".";
+      } else {
+        std::string missing;
+        auto add = [&](const std::string& m) { missing += (missing.empty() ? "" : "; ") + m; };
+        if (d.fired_groups < options.min_groups) add("at least " + std::to_string(options.min_groups) + " groups needed");
+        if (!fired(SignalGroup::Balance)) add("no balanced load across accounts");
+        if (!acquisition) add("no acquisition signal (proxy, card pool, creation burst or seeds)");
+        d.summary = "Not flagged: " + fired_text + (missing.empty() ? std::string() : "; " + missing) + "; " + num + ".";
+      }
+    }
     // Keep only signals of fired groups (strength >= 0.5), strongest first.
     std::vector<FiredSignal> kept;
     for (auto& s : d.fired)
@@ -335,7 +380,7 @@ ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidenc
       }
       const double e = den > 0.0 ? num / den : 0.0;
       result.account_evidence[v] = static_cast<float>(e);
-      risk = std::max(risk, cs.risk * (0.4 + 0.6 * e));
+      risk = std::max(risk, cs.risk * (0.2 + 0.8 * e));
     }
     result.account_risk[v] = risk;
     if (risk >= options.threshold) {

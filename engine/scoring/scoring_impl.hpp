@@ -17,6 +17,7 @@ using EvidenceMask = std::uint8_t;
 struct FeaturePass {
   std::vector<CommunityDetail> details;  ///< one per scored community, ascending id
   std::vector<EvidenceMask> evidence;    ///< per node
+  std::vector<std::uint8_t> in_core;     ///< per node: 1 = account in its community's core
   std::vector<double> seed_ratio;        ///< per node: ppr / snapshot mean account ppr (0 without ppr)
   double payment_accounts_p99 = 0.0;
   double ip_accounts_p99 = 0.0;

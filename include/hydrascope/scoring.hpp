@@ -53,8 +53,11 @@ enum class Feature : std::uint8_t {
   SeedProximity,           ///< mean personalized PageRank per account / snapshot mean per account
   Density,                 ///< internal snapshot edges / (members choose 2)
   Conductance,             ///< cut edges / min(volume, total volume - volume)
+  CardPoolShare,           ///< share of paying core accounts on a shared card other than the top one (a card pool)
+  VolumeSpread,            ///< 1.4826 x MAD of ln(account volume) (low = balanced)
+  CoreAccounts,            ///< accounts in the community's core (the ones features are computed on)
 };
-inline constexpr int kNumFeatures = 14;
+inline constexpr int kNumFeatures = 17;
 
 [[nodiscard]] std::string_view to_string(SignalGroup group) noexcept;
 /// Stable snake_case name of a feature (used as JSON key and CSV column).
@@ -128,6 +131,12 @@ struct CommunityDetail {
   int fired_groups = 0;
   std::vector<FiredSignal> fired;  ///< strongest first
   std::string top_payment, top_ip_prefix, top_proxy;  ///< ids / prefix behind the sharing features ("" if none)
+  std::uint64_t core = 0;      ///< accounts in the core (see docs/scoring.md); features are computed on them
+  std::uint64_t banned = 0;    ///< core accounts labelled banned
+  std::uint64_t suspects = 0;  ///< core accounts labelled suspect
+  std::uint64_t pool_cards = 0;  ///< shared cards besides the top one
+  bool requirements_met = false; ///< balance and an acquisition signal (proxy, card pool, burst, seed) fired
+  std::string summary;  ///< first sentence of the explanation: flagged or not, and why
 };
 
 /// Summary of every community.
