@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "io_internal.hpp"
+#include "utf8.hpp"
 
 namespace hydrascope::io {
 
@@ -21,7 +22,7 @@ namespace {
 class CsvRecords {
  public:
   CsvRecords(InputStream& in, const LoadOptions& options) : in_(in), options_(options) {
-    buf_.resize(kChunkBytes + 1);
+    buf_.resize(in.buffer_size(kChunkBytes) + 1);
   }
 
   /// Next record's fields; false at the end. `line` = its first line.
@@ -97,6 +98,10 @@ class CsvRecords {
       const std::size_t rec_end = i;  // index of '\n' or end_
       line = line_;
       split(pos_, rec_end, fields);
+      for (std::size_t k = 0; k < fields.size(); ++k)  // fuzz finding: strings must be UTF-8 to be written as JSON
+        if (const std::size_t bad = invalid_utf8_at(fields[k]); bad != std::string_view::npos)
+          fail_at(line_, column(k),
+                  "invalid UTF-8 at byte " + std::to_string(bad) + " of field " + std::to_string(k + 1));
       line_ += newlines + (found ? 1 : 0);
       pos_ = found ? rec_end + 1 : rec_end;
       return true;

@@ -134,9 +134,7 @@ std::size_t InputStream::read(char* dst, std::size_t n) {
 
 BlockReader::BlockReader(InputStream& in, std::size_t target, std::size_t max_line)
     : in_(in), target_(target), max_line_(max_line) {
-  // A small plain file gets a buffer of its size, not 4 MiB (the fuzzers
-  // load thousands of tiny files a second; a long line still grows it).
-  if (!in_.gzip() && in_.file_size() > 0 && in_.file_size() < target_) target_ = static_cast<std::size_t>(in_.file_size()) + 1;
+  target_ = in_.buffer_size(target_);  // a long line still grows the buffer
   bufs_[0].resize(target_ + 1);
 }
 

@@ -24,7 +24,7 @@ constexpr unsigned kDocFlags =
 class JsonStream {
  public:
   using Ch = char;
-  JsonStream(InputStream& in, const LoadOptions& options) : in_(in), options_(options), buf_(kChunkBytes + 1) {
+  JsonStream(InputStream& in, const LoadOptions& options) : in_(in), options_(options), buf_(in.buffer_size(kChunkBytes) + 1) {
     cur_ = last_ = buf_.data();
     refill();
     if (last_ - cur_ >= 3 && std::memcmp(cur_, "\xEF\xBB\xBF", 3) == 0) cur_ += 3;  // UTF-8 BOM
@@ -53,7 +53,7 @@ class JsonStream {
     base_ += static_cast<std::uint64_t>(last_ - buf_.data());
     std::size_t got = 0;
     while (got == 0 && !eof_) {
-      got = in_.read(buf_.data(), kChunkBytes);
+      got = in_.read(buf_.data(), buf_.size() - 1);
       if (got == 0) eof_ = true;
     }
     if (got > 0) {

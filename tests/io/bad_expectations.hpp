@@ -94,6 +94,9 @@ inline const std::map<std::string, std::string>& bad_expectations() {
     {"weight_zero.ndjson", "weight_zero.ndjson:4: edge #0 (a:1 -> ip:1), field \"weight\": must be a positive finite number, got 0"},
     {"wrong_version.json", "wrong_version.json: header, field \"version\": unsupported version 3 (this engine reads version 1)"},
     {"wrong_version.ndjson", "wrong_version.ndjson:1: header, field \"version\": unsupported version 2 (this engine reads version 1)"},
+    {"csv_invalid_utf8", "csv_invalid_utf8/nodes.csv:3: field \"id\": invalid UTF-8 at byte 3 of field 1"},  // fuzz finding
+    {"invalid_utf8.edges", "invalid_utf8.edges:3: edge #1, field \"src\": invalid UTF-8 at byte 0 of the id"},  // fuzz finding
+    {"timestamp_after_9999.ndjson", "timestamp_after_9999.ndjson:2: node #0 (a:1), field \"created_at\": must be an RFC 3339 timestamp (like 2026-02-20T00:00:00Z) or integer Unix seconds, got \"9999-12-31T23:59:59-00:01\""},  // fuzz finding
   };
   return table;
 }
