@@ -359,6 +359,16 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
     rows.set_columns(&cols.names);
     const int c_id = cols.find("id"), c_type = cols.find("type"), c_label = cols.find("label"),
               c_created = cols.find("created_at");
+    {  // attr columns: every column but the four known ones
+      std::size_t attr_columns = 0;
+      for (std::size_t c = 0; c < cols.names.size(); ++c) {
+        const auto ci = static_cast<int>(c);
+        if (ci == c_id || ci == c_type || ci == c_label || ci == c_created) continue;
+        if (++attr_columns > kMaxAttrs)
+          rows.fail_at(1, cols.names[c],
+                       "the header row has more than " + std::to_string(kMaxAttrs) + " attr columns (the limit per node)");
+      }
+    }
     std::uint64_t line = 0, index = 0;
     std::string message;
     while (rows.next(fields, line)) {
@@ -367,6 +377,7 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
              "has " + std::to_string(fields.size()) + " fields, the header row has " +
                  std::to_string(cols.names.size()));
       const std::string_view id = fields[static_cast<std::size_t>(c_id)];
+      if (id.size() > kMaxIdBytes) fail(nodes_path, line, "node", index, std::string(id), "id", id_too_long(id.size()));
       Label label = Label::Unknown;
       if (c_label >= 0 && !fields[static_cast<std::size_t>(c_label)].empty()) {
         const auto l = parse_label(fields[static_cast<std::size_t>(c_label)]);
@@ -412,6 +423,8 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
       const std::string_view src = fields[static_cast<std::size_t>(c_src)];
       const std::string_view dst = fields[static_cast<std::size_t>(c_dst)];
       auto name = [&] { return std::string(src) + " -> " + std::string(dst); };
+      if (src.size() > kMaxIdBytes) fail(edges_path, line, "edge", index, name(), "src", id_too_long(src.size()));
+      if (dst.size() > kMaxIdBytes) fail(edges_path, line, "edge", index, name(), "dst", id_too_long(dst.size()));
       double weight = 1.0;
       if (c_weight >= 0 && !fields[static_cast<std::size_t>(c_weight)].empty()) {
         const std::string_view w = fields[static_cast<std::size_t>(c_weight)];

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include "io_internal.hpp"
 
@@ -101,6 +103,91 @@ SnapshotFormat detect_format(const std::string& path) {
       ends_with(name, ".tsv") || ends_with(name, ".txt"))
     return SnapshotFormat::EdgeList;
   return sniff(path);
+}
+
+namespace {
+
+// Counts '\n' and the occurrences of two needles over the whole (decompressed) file.
+struct Scan {
+  std::uint64_t lines = 0, a = 0, b = 0, bytes = 0;
+  bool ends_with_newline = true;
+};
+
+Scan scan(const std::string& path, std::string_view needle_a, std::string_view needle_b) {
+  io::InputStream in(path);
+  Scan r;
+  const std::size_t keep = std::max(needle_a.size(), needle_b.size());
+  std::vector<char> buf(io::kChunkBytes + keep);
+  std::size_t carry = 0;  // bytes kept from the previous chunk (a needle may straddle)
+  auto count = [](std::string_view hay, std::string_view needle, std::size_t from) {
+    std::uint64_t n = 0;
+    if (needle.empty()) return n;
+    for (std::size_t pos = hay.find(needle, 0); pos != std::string_view::npos; pos = hay.find(needle, pos + 1))
+      if (pos + needle.size() > from) ++n;  // not already counted in the previous chunk
+    return n;
+  };
+  for (;;) {
+    const std::size_t got = in.read(buf.data() + carry, buf.size() - carry);
+    if (got == 0) break;
+    const std::string_view hay(buf.data(), carry + got);
+    const std::string_view fresh = hay.substr(carry);
+    for (const char* p = fresh.data(); (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(
+                                            fresh.data() + fresh.size() - p)))) != nullptr;
+         ++p)
+      ++r.lines;
+    r.a += count(hay, needle_a, carry);
+    r.b += count(hay, needle_b, carry);
+    r.bytes += got;
+    r.ends_with_newline = fresh.back() == '\n';
+    carry = std::min(keep, hay.size());
+    std::memmove(buf.data(), hay.data() + hay.size() - carry, carry);
+  }
+  if (!r.ends_with_newline) ++r.lines;
+  return r;
+}
+
+}  // namespace
+
+RecordCount count_records(const std::string& path, SnapshotFormat format) {
+  RecordCount c;
+  c.format = format == SnapshotFormat::Auto ? detect_format(path) : format;
+  switch (c.format) {
+    case SnapshotFormat::CsvPair: {
+      struct stat st {};
+      std::string dir = path;
+      if (::stat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {  // a path to edges.csv / nodes.csv
+        const auto slash = dir.find_last_of('/');
+        dir = slash == std::string::npos ? "." : dir.substr(0, slash);
+      }
+      if (!dir.empty() && dir.back() != '/') dir += '/';
+      auto rows = [&](const std::string& name) -> std::uint64_t {
+        const std::string p = exists(dir + name) ? dir + name : dir + name + ".gz";
+        if (!exists(p)) return 0;
+        const Scan s = scan(p, {}, {});
+        c.bytes += s.bytes;
+        return s.lines > 0 ? s.lines - 1 : 0;  // header row (quoted newlines count as rows: an over-estimate)
+      };
+      c.nodes = rows("nodes.csv");
+      c.edges = rows("edges.csv");
+      break;
+    }
+    case SnapshotFormat::Json:
+    case SnapshotFormat::Ndjson: {
+      const Scan s = scan(path, "\"id\"", "\"src\"");
+      c.nodes = s.a;
+      c.edges = s.b;
+      c.bytes = s.bytes;
+      break;
+    }
+    default: {
+      const Scan s = scan(path, {}, {});
+      c.edges = s.lines;
+      c.nodes = s.lines;
+      c.bytes = s.bytes;
+      break;
+    }
+  }
+  return c;
 }
 
 }  // namespace hydrascope

@@ -15,6 +15,19 @@ namespace hydrascope::io {
 
 /// Longest line (NDJSON, edge list) or CSV record accepted: 64 MiB.
 inline constexpr std::size_t kMaxLineBytes = std::size_t{64} << 20;
+// Input limits (docs/reliability.md, "Limits"): past them a loader stops
+// with an InputError naming the file, line or byte, record and field, so that
+// an adversary's snapshot cannot make it use unbounded memory or stack.
+/// Longest node id, edge src or dst, in bytes.
+inline constexpr std::size_t kMaxIdBytes = 4096;
+/// Most attrs on one node (JSON/NDJSON `attrs` keys, CSV attr columns).
+inline constexpr std::size_t kMaxAttrs = 1024;
+/// Deepest JSON nesting of objects and arrays, the document's root included.
+inline constexpr std::size_t kMaxJsonDepth = 64;
+/// The message of an id over kMaxIdBytes.
+inline std::string id_too_long(std::size_t bytes) {
+  return "is " + std::to_string(bytes) + " bytes long, over the limit of " + std::to_string(kMaxIdBytes) + " bytes";
+}
 /// Read granularity of InputStream consumers.
 inline constexpr std::size_t kChunkBytes = std::size_t{4} << 20;
 

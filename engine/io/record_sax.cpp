@@ -147,11 +147,29 @@ void RecordSax::reset() {
   error_field.clear();
   field_ = kFUnknown;
   key_ = {};
+  depth_ = 0;
   in_items_ = items_nodes_ = seen_nodes_ = false;
   nodes_seen_ = edges_seen_ = item_offset_ = 0;
   root_key_ = -1;
   arena_.reset();
   item_arena_.reset();
+}
+
+void RecordSax::push_attr(const AttrInput& a) {
+  ParsedRecord& r = cur();
+  if (r.attrs.size() < kMaxAttrs) {
+    r.attrs.push_back(a);
+  } else if (r.attrs_error.empty()) {
+    r.attrs_error = "has more than " + std::to_string(kMaxAttrs) + " attrs (the limit per node)";
+  }
+}
+
+bool RecordSax::enter() {
+  if (++depth_ <= kMaxJsonDepth) return true;
+  std::string f;
+  if (state_ == State::Attrs) f = "attrs";
+  else if (in_record() && field_ != kFUnknown) f = field_name(field_);
+  return fail(std::move(f), "JSON nesting is deeper than the limit of " + std::to_string(kMaxJsonDepth) + " levels");
 }
 
 void RecordSax::wrong(Field f, const char* type_name) {
@@ -237,7 +255,7 @@ bool RecordSax::Bool(bool b) {
     a.key = attr_key_;
     a.type = AttrType::Bool;
     a.boolean = b;
-    cur().attrs.push_back(a);
+    push_attr(a);
     return true;
   }
   return Scalar("a boolean");
@@ -249,7 +267,7 @@ bool RecordSax::Integer(std::int64_t i) {
     a.key = attr_key_;
     a.type = AttrType::Int;
     a.integer = i;
-    cur().attrs.push_back(a);
+    push_attr(a);
     return true;
   }
   return Number(static_cast<double>(i), true, i);
@@ -266,7 +284,7 @@ bool RecordSax::Double(double d) {
     a.key = attr_key_;
     a.type = AttrType::Double;
     a.real = d;
-    cur().attrs.push_back(a);
+    push_attr(a);
     return true;
   }
   return Number(d, false, 0);
@@ -386,7 +404,7 @@ bool RecordSax::String(const char* str, std::size_t n, bool copy) {
       a.key = attr_key_;
       a.type = AttrType::String;
       a.text = keep(str, n, copy);
-      cur().attrs.push_back(a);
+      push_attr(a);
       return true;
     }
     case State::Root:
@@ -444,6 +462,7 @@ bool RecordSax::Key(const char* s, std::size_t n, bool copy) {
 }
 
 bool RecordSax::StartObject() {
+  if (!enter()) return false;
   switch (state_) {
     case State::Top:
       if (mode_ == SaxMode::Line) {
@@ -523,6 +542,7 @@ bool RecordSax::StartObject() {
 }
 
 bool RecordSax::EndObject(std::size_t) {
+  --depth_;
   switch (state_) {
     case State::Root: state_ = State::Done; return true;
     case State::Record:
@@ -559,6 +579,7 @@ bool RecordSax::EndObject(std::size_t) {
 }
 
 bool RecordSax::StartArray() {
+  if (!enter()) return false;
   switch (state_) {
     case State::Top: return fail("", "expected a JSON object, got an array");
     case State::Root:
@@ -610,6 +631,7 @@ bool RecordSax::StartArray() {
 }
 
 bool RecordSax::EndArray(std::size_t) {
+  --depth_;
   switch (state_) {
     case State::Items:
       state_ = State::Root;
@@ -667,6 +689,12 @@ bool check_record(const ParsedRecord& r, bool is_node, CheckedRecord& out, std::
     message = (r.wrong >> f) & 1u ? std::string("must be a string, got ") + r.wrong_type[f] : "is required";
     return false;
   };
+  auto short_id = [&](Field f, std::string_view id) {
+    if (id.size() <= kMaxIdBytes) return true;
+    field = field_name(f);
+    message = id_too_long(id.size());
+    return false;
+  };
   auto time = [&](Field f, const RawTime& t, Timestamp& dst) {
     if (check_time(t, dst, message)) return true;
     field = field_name(f);
@@ -681,6 +709,7 @@ bool check_record(const ParsedRecord& r, bool is_node, CheckedRecord& out, std::
   if (is_node) {
     if (r.has(kFId)) name = std::string(r.id);
     if (!required(kFId, out.a)) return false;
+    if (!short_id(kFId, out.a)) return false;
     out.b = {};
     if (!required(kFType, out.type)) return false;
     if (wrong_type(kFLabel, "a string")) return false;
@@ -726,6 +755,7 @@ bool check_record(const ParsedRecord& r, bool is_node, CheckedRecord& out, std::
            (r.has(kFDst) ? std::string(r.dst) : std::string("?"));
   if (!required(kFSrc, out.a)) return false;
   if (!required(kFDst, out.b)) return false;
+  if (!short_id(kFSrc, out.a) || !short_id(kFDst, out.b)) return false;
   if (!required(kFType, out.type)) return false;
   if (wrong_type(kFWeight, "a positive finite number")) return false;
   out.weight = r.has(kFWeight) ? r.weight : 1.0;

@@ -161,12 +161,15 @@ class RecordSax {
     state_ = State::Skip;
   }
   void wrong(Field f, const char* type_name);
+  void push_attr(const AttrInput& a);
+  bool enter();  // depth check of StartObject / StartArray
 
   SaxMode mode_;
   RecordSink* sink_;
   State state_ = State::Top;
   State skip_back_ = State::Top;
   std::uint64_t skip_depth_ = 0;
+  std::size_t depth_ = 0;       // current JSON nesting (root object = 1)
   Field field_ = kFUnknown;
   std::string_view key_;        // current key (record level, or attr key)
   std::string_view attr_key_;

@@ -53,6 +53,20 @@ struct LoadReport {
 /// Format chosen for `path` under Auto (without reading it all). Throws InputError if unknown.
 [[nodiscard]] SnapshotFormat detect_format(const std::string& path);
 
+/// A quick count of an input's records without parsing it, for memory
+/// estimates (`hydrascope run --estimate`): the rows of a CSV pair, the
+/// `"id"` and `"src"` keys of JSON and NDJSON (node and edge records), the
+/// lines of an edge list (nodes then unknown: at most 2 per edge, counted as 1).
+/// Approximate on purpose (a key inside a string counts); one pass at the
+/// speed of memchr / inflate; I/O errors are InputError.
+struct RecordCount {
+  SnapshotFormat format = SnapshotFormat::Auto;
+  std::uint64_t nodes = 0;
+  std::uint64_t edges = 0;
+  std::uint64_t bytes = 0;  ///< uncompressed bytes scanned
+};
+[[nodiscard]] RecordCount count_records(const std::string& path, SnapshotFormat format = SnapshotFormat::Auto);
+
 struct WriteOptions {
   SnapshotFormat format = SnapshotFormat::Json;  ///< Json, Ndjson or CsvPair
   bool gzip = false;
