@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark of `hydrascope run` (load -> written outputs) beside the
 # same pipeline scripted with python-igraph (bench/peers/igraph_pipeline.py).
-# Prints the per-stage times from run.json, wall time and peak RSS from
+# Prints the per-stage times from timings.json, wall time and peak RSS from
 # /usr/bin/time -v, then the peer's JSON line. docs/performance.md quotes it.
 #
 # usage: bench/run_bench.sh [SNAPSHOT] [THREADS] [--no-peer]
@@ -22,23 +22,24 @@ out="$root/out/run_bench"
 echo "# machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cpus, $(free -g | awk '/Mem:/{print $2}') GiB"
 echo "# input: $snap ($(du -h "$snap" | cut -f1)), threads $threads, binary $bin"
 log="$(mktemp)"
-/usr/bin/time -v "$bin" -q run "$snap" --out "$out" --threads "$threads" --seed 1 --top 5 > "$out.stdout" 2> "$log" || {
+/usr/bin/time -v "$bin" -q run "$snap" --out "$out" --force --threads "$threads" --seed 1 --top 5 > "$out.stdout" 2> "$log" || {
   cat "$log" >&2; exit 1; }
 wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log")
 rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
 rm -f "$log"
-/usr/bin/python3 - "$out/run.json" "$wall" "$rss_kb" <<'PY'
+/usr/bin/python3 - "$out/run.json" "$wall" "$rss_kb" "$out/timings.json" <<'PY'
 import json, sys
 run = json.load(open(sys.argv[1]))
-t = run["timings_seconds"]
+times = json.load(open(sys.argv[4]))  # timings.json: stage times and peak RSS (run.json holds only deterministic data)
+t = times["timings_seconds"]
 c = run["counts"]
 print("hydrascope run: %d nodes (%d accounts), %d edges; %d communities, %d suspect communities, %d suspect accounts"
       % (c["nodes"], c["accounts"], c["edges"], c["communities"], c["suspect_communities"], c["suspect_accounts"]))
 print("stage       seconds")
 for k in ["load", "build", "detect", "centrality", "score", "export", "total"]:
     print("%-10s %8.2f" % (k, t.get(k, float("nan"))))
-print("wall (time -v): %s   peak RSS: %.2f GB (time -v), %.2f GB (run.json)"
-      % (sys.argv[2], int(sys.argv[3]) * 1024 / 1e9, run["peak_rss_bytes"] / 1e9))
+print("wall (time -v): %s   peak RSS: %.2f GB (time -v), %.2f GB (timings.json)"
+      % (sys.argv[2], int(sys.argv[3]) * 1024 / 1e9, times["peak_rss_bytes"] / 1e9))
 PY
 if [[ $peer == 1 ]]; then
   echo "# peer: python-igraph pipeline (load, build, Leiden, PageRank, coreness) on the same file"

@@ -3,11 +3,16 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "hydrascope/common.hpp"
+#include "hydrascope/error.hpp"
 #include "hydrascope/io.hpp"
 #include "hydrascope/report.hpp"
 
@@ -23,17 +28,34 @@ enum ExitCode : int {
   kExitInputError = 1,   ///< bad input data (InputError) or I/O failure
   kExitUsage = 2,        ///< bad options (std::invalid_argument, CLI11 parse errors)
   kExitInternal = 3,     ///< a bug or out of memory
+  kExitResourceLimit = 4,///< a limit refused the run (--max-memory) before any work
 };
+
+/// Thrown when a run would exceed a resource limit the user set
+/// (--max-memory); main() maps it to kExitResourceLimit.
+class ResourceLimitError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// How stderr lines are written (--log-format).
+enum class LogFormat : std::uint8_t { Text, Json };
 
 /// Flags every subcommand shares (set on the root app).
 struct Context {
   bool quiet = false;    ///< no progress, no info lines
   bool verbose = false;  ///< debug lines too
+  LogFormat log_format = LogFormat::Text;  ///< --log-format text|json
   [[nodiscard]] bool stderr_is_tty() const;
   /// An info line on stderr ("hydrascope: ..."), unless quiet.
   void info(std::string_view message) const;
   void debug(std::string_view message) const;
   void warn(std::string_view message) const;
+  /// The one error line of a failed command: text ("hydrascope: error: ...")
+  /// or a JSON object with "level":"error", "exit" and "kind" (plus the
+  /// InputError's place when `where` is given).
+  void error(std::string_view kind, int exit_code, std::string_view message,
+             const SourceLocation* where = nullptr) const;
   /// A progress callback drawing "stage: done/total (rate)" on stderr when it
   /// is a terminal and not quiet; an empty function otherwise.
   [[nodiscard]] ProgressFn progress() const;
@@ -77,6 +99,38 @@ void append_csv_field(std::string& out, std::string_view s);
 /// Appends `s` as a JSON string literal (quotes, backslashes and control
 /// characters escaped; other bytes as they are).
 void append_json_string(std::string& out, std::string_view s);
+
+/// Refuses an output folder that exists and is not empty unless `force`
+/// (std::invalid_argument naming the option, i.e. the usage exit code), and
+/// a path that exists and is not a folder. `option` is "--out" for messages.
+void check_out_folder(const std::string& dir, bool force, const std::string& option = "--out");
+
+/// "4G", "512M", "1.5GB", "1000000" -> bytes (powers of 1024 for K/M/G/T);
+/// std::invalid_argument otherwise.
+[[nodiscard]] std::uint64_t parse_size(const std::string& text);
+
+/// `s` with control characters written as \n, \r, \t or \xNN, so that a
+/// message quoting hostile input stays on one line.
+[[nodiscard]] std::string one_line(std::string_view s);
+
+/// The estimated peak memory of `hydrascope run` on an input (see
+/// docs/reliability.md, "Limits"): a quick count of its records times the
+/// bytes per node and per edge measured on generated worlds.
+struct MemoryEstimate {
+  RecordCount count;
+  std::uint64_t peak_bytes = 0;
+};
+[[nodiscard]] MemoryEstimate estimate_run_memory(const std::string& input, SnapshotFormat format);
+
+/// timings.json of a run: seconds per stage and the peak resident memory
+/// (the only output of `run` that differs between identical runs).
+void write_timings_json(const std::string& path, const std::vector<std::pair<std::string, double>>& timings,
+                        std::uint64_t peak_rss);
+
+/// Moves the finished folder `tmp` to `dir`: a plain rename when `dir` does
+/// not exist, else one atomic exchange (renameat2 RENAME_EXCHANGE) and the
+/// removal of the previous contents, now under `tmp`. std::runtime_error on failure.
+void swap_folder_into_place(const std::string& tmp, const std::string& dir);
 
 /// Peak resident set size of this process in bytes (0 if unknown).
 [[nodiscard]] std::uint64_t peak_rss_bytes();

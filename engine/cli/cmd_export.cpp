@@ -37,6 +37,7 @@ struct ExportArgs {
   std::uint32_t max_degree = 1000;
   std::uint64_t max_nodes = 200000;
   int threads = 0;
+  bool force = false;
 };
 
 int run_export(const Context& ctx, ExportArgs a) {
@@ -51,6 +52,7 @@ int run_export(const Context& ctx, ExportArgs a) {
     throw std::invalid_argument("nothing selected: give --run DIR (all suspect communities, or a selection) or --around ID");
   if (a.context != 0 && a.context != 1) throw std::invalid_argument("--context must be 0 or 1");
   if (a.hops < 0) throw std::invalid_argument("--hops must be >= 0");
+  check_out_folder(a.out, a.force);
 
   // --- load ---------------------------------------------------------------------
   const auto t_load = std::chrono::steady_clock::now();
@@ -155,6 +157,7 @@ void add_export(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--max-degree", args->max_degree,
                   "Take at most this many neighbours of any node when expanding (--around, --context 1); 0 = all")
       ->capture_default_str()
+  sub->add_flag("--force", args->force, "Write into --out even when it exists and is not empty (files replaced atomically)");
       ->group(sel);
   sub->add_option("--max-nodes", args->max_nodes, "Stop a subgraph at this many nodes (0 = no limit)")
       ->capture_default_str()

@@ -27,6 +27,7 @@ struct GenerateArgs {
   std::string format = "ndjson";
   bool gzip = false;
   std::string ip_ranges;
+  bool force = false;
 };
 
 // datasets/ip-ranges beside the working folder or the source tree, if present.
@@ -46,6 +47,7 @@ int run_generate(const Context& ctx, const GenerateArgs& a) {
   o.gzip = a.gzip;
   o.ip_ranges_dir = a.ip_ranges.empty() ? default_ip_ranges() : a.ip_ranges;
   o.validate();
+  check_out_folder(a.out, a.force);
   if (o.ip_ranges_dir.empty()) ctx.warn("datasets/ip-ranges not found: using the built-in cloud and VPN blocks");
   ctx.info("generating " + std::to_string(o.accounts) + " accounts, profile " + a.profile + ", seed " +
            std::to_string(o.seed));
@@ -79,6 +81,7 @@ void add_generate(CLI::App& app, const Context& ctx, Action& action) {
       ->check(CLI::IsMember({"json", "ndjson", "csv"}))
       ->capture_default_str();
   sub->add_flag("--gzip", args->gzip, "Compress the snapshot with gzip");
+  sub->add_flag("--force", args->force, "Write into --out even when it exists and is not empty (files replaced atomically)");
   sub->add_option("--ip-ranges", args->ip_ranges,
                   "Folder with datacenter-ipv4.txt and vpn-ipv4.txt (default: datasets/ip-ranges)");
   sub->callback([&ctx, &action, args] { action = [&ctx, args] { return run_generate(ctx, *args); }; });

@@ -49,6 +49,11 @@ struct RunArgs {
   CLI::Option* report_option = nullptr;
   std::string report_file;
   ReportOptions report;
+  // limits
+  bool force = false;       // --force: replace a non-empty --out
+  std::string input_format = "auto";  // as detected; kept for a future --format
+  bool estimate = false;    // --estimate: print the memory estimate and stop
+  std::string max_memory;   // --max-memory SIZE: refuse a run estimated above it
 };
 
 std::string trim(std::string_view s) {
@@ -142,6 +147,8 @@ RunOption opt_bool(std::string key, bool v) {
   return o;
 }
 
+SnapshotFormat lo_format(const RunArgs& args) { return parse_format_name(args.input_format); }
+
 int run_pipeline(RunArgs args, const Context& ctx) {
   const auto t_total = std::chrono::steady_clock::now();
   // --- options, checked before any work ------------------------------------
@@ -177,6 +184,36 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   if (args.out.empty()) throw std::invalid_argument("--out must name a folder");
   while (args.out.size() > 1 && args.out.back() == '/') args.out.pop_back();
   if (args.top < 0) throw std::invalid_argument("--top must be >= 0");
+  const std::uint64_t max_memory = args.max_memory.empty() ? 0 : parse_size(args.max_memory);
+  if (!args.max_memory.empty() && max_memory == 0) throw std::invalid_argument("--max-memory must be > 0");
+
+  // --- memory estimate, before any work -------------------------------------------
+  if (args.estimate || max_memory > 0) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const MemoryEstimate est = estimate_run_memory(args.input, lo_format(args));
+    const std::string line = "estimated peak memory " + human_bytes(static_cast<double>(est.peak_bytes)) + " (" +
+                             std::to_string(est.count.nodes) + " nodes, " + std::to_string(est.count.edges) +
+                             " edges counted in " + human_bytes(static_cast<double>(est.count.bytes)) + " of " +
+                             std::string(to_string(est.count.format)) + ", " + fmt("%.2f", seconds_since(t0)) + " s)";
+    if (args.estimate) {
+      std::string out = "{\"estimated_peak_bytes\":" + std::to_string(est.peak_bytes) +
+                        ",\"nodes\":" + std::to_string(est.count.nodes) + ",\"edges\":" +
+                        std::to_string(est.count.edges) + ",\"bytes\":" + std::to_string(est.count.bytes) +
+                        ",\"format\":\"" + std::string(to_string(est.count.format)) + "\"";
+      if (max_memory > 0) out += ",\"max_memory_bytes\":" + std::to_string(max_memory);
+      out += "}\n";
+      ctx.info(line);
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      if (max_memory > 0 && est.peak_bytes > max_memory)
+        throw ResourceLimitError(args.input + ": " + line + " is over --max-memory " + args.max_memory);
+      return kExitOk;
+    }
+    if (est.peak_bytes > max_memory)
+      throw ResourceLimitError(args.input + ": " + line + " is over --max-memory " + args.max_memory +
+                               " (nothing was built; raise the limit or split the snapshot)");
+    ctx.info(line + ", within --max-memory " + args.max_memory);
+  }
+  check_out_folder(args.out, args.force);
 
   std::vector<std::pair<std::string, double>> timings;
   auto stage_done = [&](const std::string& name, std::chrono::steady_clock::time_point t, const std::string& what) {
@@ -190,6 +227,7 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   auto t = std::chrono::steady_clock::now();
   auto checksum = std::async(std::launch::async, [path = args.input] { return input_checksum(path); });
   LoadOptions lo;
+  lo.format = lo_format(args);
   lo.threads = args.threads;
   lo.progress = ctx.progress();
   LoadReport load_report;
@@ -301,7 +339,9 @@ int run_pipeline(RunArgs args, const Context& ctx) {
                     opt_bool("dot", so.dot),
                     opt_bool("csv", so.csv),
                     opt_bool("neo4j", so.neo4j)};
-  report.timings = timings;
+  // Times and peak memory vary from run to run: they go to timings.json, so
+  // that every other file of the folder is byte-identical for the same input,
+  // options, seed and thread count.
   report.counts = {{"nodes", snapshot.num_nodes()},
                    {"edges", snapshot.num_edges()},
                    {"accounts", num_accounts},
@@ -319,29 +359,21 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   const bool report_inside = want_report && args.report_file.empty();
   if (report_inside) report.files.push_back("report.html");
   report.files.push_back("run.json");
-  report.peak_rss_bytes = peak_rss_bytes();
+  report.files.push_back("timings.json");
   write_run_json(tmp + "/run.json", report);
+  const std::uint64_t peak_rss = peak_rss_bytes();
+  write_timings_json(tmp + "/timings.json", timings, peak_rss);
   if (report_inside) (void)write_report(tmp, tmp + "/report.html", args.report);
 
-  // Swap the finished folder into place.
-  const std::string old = args.out + ".old-" + std::to_string(::getpid());
-  bool had_old = false;
-  if (fs::exists(args.out, ec)) {
-    fs::rename(args.out, old, ec);
-    if (ec) throw std::runtime_error("cannot move the previous " + args.out + " aside: " + ec.message());
-    had_old = true;
-  }
-  fs::rename(tmp, args.out, ec);
-  if (ec) {
-    if (had_old) fs::rename(old, args.out, ec);
-    throw std::runtime_error("cannot rename " + tmp + " to " + args.out + ": " + ec.message());
-  }
+  // Swap the finished folder into place: one atomic exchange when the folder
+  // exists, so that a kill at any moment leaves either the previous result or
+  // the new one under DIR (and at most a DIR.tmp-<pid> beside it).
+  swap_folder_into_place(tmp, args.out);
   cleanup.armed = false;
-  if (had_old) fs::remove_all(old, ec);
   if (want_report && !report_inside) (void)write_report(args.out, args.report_file, args.report);
   ctx.info("export: " + args.out + " (" + std::to_string(suspect_files.size()) + " suspect subgraph files, " +
            fmt("%.2f", export_seconds) + " s); total " + fmt("%.2f", seconds_since(t_total)) + " s, peak RSS " +
-           human_bytes(static_cast<double>(report.peak_rss_bytes)));
+           human_bytes(static_cast<double>(peak_rss)));
 
   // --- ranked summary on stdout ---------------------------------------------------------------------
   std::ostringstream out;
@@ -424,7 +456,16 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
                       "Also write the HTML report (hydrascope report) to FILE, or to DIR/report.html without FILE")
           ->expected(0, 1)
           ->group(ex);
+  sub->add_flag("--force", args->force, "Replace the results in --out when it exists and is not empty")->group(ex);
   add_report_options(*sub, args->report, ex);
+  auto* lim = "Limits";
+  sub->add_flag("--estimate", args->estimate,
+                "Print the estimated peak memory of the run (JSON on stdout) and exit without running")
+      ->group(lim);
+  sub->add_option("--max-memory", args->max_memory,
+                  "Refuse, before building anything, a run whose estimated peak memory is over SIZE (e.g. 4G, 512M): "
+                  "exit code 4")
+      ->group(lim);
   sub->callback([&action, &ctx, args, sub] {
     action = [&ctx, args, sub] {
       if (!args->config.empty()) apply_config(*sub, args->config);

@@ -182,8 +182,9 @@ TEST(RunCommand, WritesOutputsDeterministically) {
   EXPECT_TRUE(fs::is_directory(dir + "/out1/suspects"));
   EXPECT_EQ(read_all(dir + "/out1/accounts.csv"), read_all(dir + "/out2/accounts.csv"));
   EXPECT_EQ(read_all(dir + "/out1/communities.json"), read_all(dir + "/out2/communities.json"));
-  // Re-running into an existing folder replaces it.
-  ASSERT_EQ(run_cli(dir + "/world.json --out " + dir + "/out1 --threads 1 --seed 3"), 0);
+  // Re-running into an existing folder is refused without --force, and replaces it with --force.
+  ASSERT_EQ(run_cli(dir + "/world.json --out " + dir + "/out1 --threads 1 --seed 3"), 2);
+  ASSERT_EQ(run_cli(dir + "/world.json --out " + dir + "/out1 --threads 1 --seed 3 --force"), 0);
   EXPECT_TRUE(fs::exists(dir + "/out1/run.json"));
   for (const auto& e : fs::directory_iterator(dir))
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
