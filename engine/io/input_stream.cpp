@@ -101,7 +101,7 @@ std::size_t InputStream::read(char* dst, std::size_t n) {
   const uInt want = s.avail_out;
   while (s.avail_out == want) {
     if (s.avail_in == 0) {
-      zin_.resize(std::size_t{1} << 20);
+      zin_.resize(buffer_size(std::size_t{1} << 20));
       const std::size_t got = read_raw(reinterpret_cast<char*>(zin_.data()), zin_.size());
       if (got == 0) {
         if (stream_end_) return 0;  // clean end after a complete member

@@ -53,10 +53,13 @@ class InputStream {
   /// Bytes of the file consumed so far (for progress against file_size()).
   [[nodiscard]] std::uint64_t bytes_in() const noexcept { return bytes_in_; }
   [[nodiscard]] std::uint64_t file_size() const noexcept { return file_size_; }
-  /// Size for a read buffer: the whole of a small plain file, else `cap`
-  /// (a tiny input does not need a 4 MiB buffer; the fuzzers load thousands a second).
+  /// Size for a read buffer: the whole of a small plain file, 16 times a
+  /// small gzip file (at least 64 KiB), else `cap` (a tiny input does not
+  /// need a 4 MiB buffer; the fuzzers load thousands a second).
   [[nodiscard]] std::size_t buffer_size(std::size_t cap) const noexcept {
-    return !gzip_ && file_size_ > 0 && file_size_ < cap ? static_cast<std::size_t>(file_size_) + 1 : cap;
+    if (file_size_ == 0 || file_size_ >= cap) return cap;
+    if (!gzip_) return static_cast<std::size_t>(file_size_) + 1;
+    return std::min(cap, std::max(static_cast<std::size_t>(file_size_) * 16, std::size_t{64} << 10));
   }
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
 
