@@ -380,7 +380,11 @@ ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidenc
       }
       const double e = den > 0.0 ? num / den : 0.0;
       result.account_evidence[v] = static_cast<float>(e);
-      risk = std::max(risk, cs.risk * (0.2 + 0.8 * e));
+      // An account keeps a fifth of the community's risk, plus the rest in
+      // proportion to its own evidence. Accounts outside the core (tied to
+      // the community only through hubs) show no evidence of their own.
+      const double own = 0.2 + 0.8 * (pass.in_core[v] ? e : 0.0);
+      risk = std::max(risk, cs.risk * own);
     }
     result.account_risk[v] = risk;
     if (risk >= options.threshold) {
