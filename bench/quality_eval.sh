@@ -10,13 +10,14 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${HYDRASCOPE:-$root/build/hydrascope}"
+worlds="${WORLDS:-$root/out/quality}"
 accounts="${1:-200000}"
 seeds="${2:-101 102 103}"
 profiles="${3:-mixed hard}"
-methods="${BASELINES:-shared-card shared-ip degree pagerank}"
+methods="${BASELINES:-shared-card ip-fanin proxy degree}"
 for profile in $profiles; do
   for seed in $seeds; do
-    w="$root/out/quality/$profile-$accounts-$seed"
+    w="$worlds/$profile-$accounts-$seed"
     [[ -f "$w/truth.json" ]] || "$bin" -q generate --accounts "$accounts" --seed "$seed" --profile "$profile" --out "$w"
     "$bin" -q run "$w/snapshot.ndjson" --out "$w/run" --force --seed 1 --threads 2 --top 0 > /dev/null
     echo "{\"profile\":\"$profile\",\"seed\":$seed,\"method\":\"hydrascope\",\"eval\":$("$bin" -q eval --truth "$w/truth.json" --accounts "$w/run/accounts.csv" --json)}"
