@@ -57,42 +57,76 @@ std::vector<LayoutPoint> layout_graph(std::uint32_t n, std::span<const std::pair
     out[0] = {round_unit((x0 + x1) / 2), round_unit((y0 + y1) / 2)};
     return out;
   }
-  LayoutGraph g(n);
+  // Several components: an undrawn extra node tied to the best connected node
+  // of each keeps them together (unconnected parts would drift to the edges).
+  std::vector<std::uint32_t> parent(n), degree(n, 0);
+  for (std::uint32_t v = 0; v < n; ++v) parent[v] = v;
+  auto find = [&](std::uint32_t v) {
+    while (parent[v] != v) v = parent[v] = parent[parent[v]];
+    return v;
+  };
+  for (const auto& [a, b] : edges) {
+    ++degree[a];
+    ++degree[b];
+    parent[find(a)] = find(b);
+  }
+  std::vector<std::uint32_t> anchor(n, UINT32_MAX);
+  std::uint32_t components = 0;
+  for (std::uint32_t v = 0; v < n; ++v) {
+    const std::uint32_t r = find(v);
+    if (anchor[r] == UINT32_MAX) ++components;
+    if (anchor[r] == UINT32_MAX || degree[v] > degree[anchor[r]]) anchor[r] = v;
+  }
+  LayoutGraph g(components > 1 ? n + 1 : n);
   for (const auto& [a, b] : edges)
     if (a != b) boost::add_edge(a, b, g);
+  if (components > 1)
+    for (std::uint32_t v = 0; v < n; ++v)
+      if (find(v) == v) boost::add_edge(anchor[v], n, g);
   boost::minstd_rand gen(static_cast<std::uint32_t>(seed % 2147483646u) + 1u);
   // A square of side proportional to sqrt(n) keeps the ideal edge length
   // (sqrt(area / n)) constant whatever the size.
   const double half = 10.0 * std::sqrt(static_cast<double>(n));
   Topology topo(gen, -half, -half, half, half);
-  std::vector<Point> pos(n);
+  std::vector<Point> pos(boost::num_vertices(g));
   auto pm = boost::make_iterator_property_map(pos.begin(), boost::get(boost::vertex_index, g));
   boost::random_graph_layout(g, pm, topo);
   // Forces of a quarter of Boost's ideal length (sqrt(area / n)) keep the
   // drawing clear of the walls, where a bounded layout otherwise piles up
   // leaves and small components; every pair repels (n is a few hundred at most).
-  std::vector<Topology::point_difference_type> disp(n);
+  std::vector<Topology::point_difference_type> disp(pos.size());
   boost::fruchterman_reingold_force_directed_layout(
       g, pm, topo, ShortAttraction{}, ShortRepulsion{}, boost::all_force_pairs(),
       boost::linear_cooling<double>(std::max(1, iterations), half / 4),
       boost::make_iterator_property_map(disp.begin(), boost::get(boost::vertex_index, g)));
 
-  // Rescale the bounding box to fill the drawing box (a non-finite result,
-  // which Boost should never give, falls back to a circle).
-  double lx = pos[0][0], hx = lx, ly = pos[0][1], hy = ly;
+  // Rescale to fill the drawing box. The bounds are the 2nd and 98th
+  // percentiles of each axis (for 50+ nodes), so that a small far-away
+  // component cannot shrink the rest into a corner; outliers sit on the edge.
+  // A non-finite result, which Boost should never give, falls back to a circle.
   bool finite = true;
-  for (const auto& p : pos) {
-    finite = finite && std::isfinite(p[0]) && std::isfinite(p[1]);
-    lx = std::min(lx, p[0]);
-    hx = std::max(hx, p[0]);
-    ly = std::min(ly, p[1]);
-    hy = std::max(hy, p[1]);
+  pos.resize(n);  // the extra node is not drawn
+  for (const auto& p : pos) finite = finite && std::isfinite(p[0]) && std::isfinite(p[1]);
+  double lx = 0, hx = 0, ly = 0, hy = 0;
+  if (finite) {
+    std::vector<double> xs(n), ys(n);
+    for (std::uint32_t v = 0; v < n; ++v) {
+      xs[v] = pos[v][0];
+      ys[v] = pos[v][1];
+    }
+    std::sort(xs.begin(), xs.end());
+    std::sort(ys.begin(), ys.end());
+    const std::size_t cut = n >= 50 ? n / 50 : 0;
+    lx = xs[cut];
+    hx = xs[n - 1 - cut];
+    ly = ys[cut];
+    hy = ys[n - 1 - cut];
   }
   for (std::uint32_t v = 0; v < n; ++v) {
     double fx, fy;
     if (finite) {
-      fx = hx > lx ? (pos[v][0] - lx) / (hx - lx) : 0.5;
-      fy = hy > ly ? (pos[v][1] - ly) / (hy - ly) : 0.5;
+      fx = hx > lx ? std::clamp((pos[v][0] - lx) / (hx - lx), 0.0, 1.0) : 0.5;
+      fy = hy > ly ? std::clamp((pos[v][1] - ly) / (hy - ly), 0.0, 1.0) : 0.5;
     } else {
       const double a = 2.0 * std::numbers::pi * v / n;
       fx = 0.5 + 0.5 * std::cos(a);
