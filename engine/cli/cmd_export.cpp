@@ -121,8 +121,25 @@ int run_export(const Context& ctx, ExportArgs a) {
       ctx.warn(sub.name + ": " + std::to_string(sub.left_out) +
                " neighbours left out by --max-degree / --max-nodes (raise them to take more)");
   };
-  for (std::size_t i = 0; i < chosen.size(); ++i) emit(select.community(chosen[i], members[i], a.context));
-  if (center != kInvalidNode) emit(select.around(center, a.hops));
+  std::vector<Subgraph> subs;
+  for (std::size_t i = 0; i < chosen.size(); ++i) subs.push_back(select.community(chosen[i], members[i], a.context));
+  if (center != kInvalidNode) subs.push_back(select.around(center, a.hops));
+  // The run's attributes for a batch of subgraphs at a time: one pass over
+  // accounts.csv per batch of up to 500,000 nodes, bounded memory.
+  for (std::size_t first = 0; first < subs.size();) {
+    std::size_t last = first;
+    std::vector<NodeId> batch;
+    while (last < subs.size() && (last == first || batch.size() + subs[last].nodes.size() <= 500000)) {
+      batch.insert(batch.end(), subs[last].nodes.begin(), subs[last].nodes.end());
+      ++last;
+    }
+    if (run) {
+      run->forget();
+      run->prepare(batch);
+    }
+    for (std::size_t i = first; i < last; ++i) emit(subs[i]);
+    first = last;
+  }
   std::fwrite(report.data(), 1, report.size(), stdout);
   char times[96];
   std::snprintf(times, sizeof times, " (load %.2f s, select and write %.2f s)", load_seconds, seconds_since(t_write));
@@ -140,6 +157,7 @@ void add_export(CLI::App& app, const Context& ctx, Action& action) {
       ->required();
   sub->add_option("--run", args->run, "Output folder of `hydrascope run` (accounts.csv, communities.json)");
   sub->add_option("-o,--out", args->out, "Folder to write into (created if missing)")->required();
+  sub->add_flag("--force", args->force, "Write into --out even when it exists and is not empty (files replaced atomically)");
   sub->add_option("--format", args->formats, "Formats: json,graphml,gexf,dot,csv,neo4j")->delimiter(',')->required();
   auto* sel = "Selection";
   sub->add_option("--community", args->communities, "A community id of the run (repeatable)")->group(sel);
@@ -157,7 +175,6 @@ void add_export(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--max-degree", args->max_degree,
                   "Take at most this many neighbours of any node when expanding (--around, --context 1); 0 = all")
       ->capture_default_str()
-  sub->add_flag("--force", args->force, "Write into --out even when it exists and is not empty (files replaced atomically)");
       ->group(sel);
   sub->add_option("--max-nodes", args->max_nodes, "Stop a subgraph at this many nodes (0 = no limit)")
       ->capture_default_str()

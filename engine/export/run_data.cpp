@@ -341,11 +341,12 @@ std::vector<std::vector<NodeId>> RunData::accounts_of(std::span<const CommunityI
 }
 
 void RunData::prepare(std::span<const NodeId> nodes) {
+  // Accumulates: nodes prepared before keep their attributes, so that a
+  // caller can prepare every subgraph's nodes in one pass over accounts.csv.
   Impl& m = *impl_;
-  m.prepared.clear();
   std::unordered_set<NodeId> want;
   for (NodeId v : nodes)
-    if (v < m.community.size() && m.community[v] != kNoCommunity) want.insert(v);
+    if (v < m.community.size() && m.community[v] != kNoCommunity && m.prepared.count(v) == 0) want.insert(v);
   if (want.empty()) return;
   if (m.scoring != nullptr) {
     std::vector<std::string> cells;
@@ -364,11 +365,13 @@ void RunData::prepare(std::span<const NodeId> nodes) {
       return;
     }
     const NodeId v = m.snapshot->find_node(f[0]);
-    if (want.count(v) == 0) return;
+    if (want.count(v) == 0 || m.prepared.count(v) != 0) return;
     std::vector<std::string> cells(f.begin() + 1, f.end());
     m.add(v, cells);
   });
 }
+
+void RunData::forget() { impl_->prepared.clear(); }
 
 std::span<const AttrInput> RunData::attrs(NodeId v) const {
   auto it = impl_->prepared.find(v);

@@ -95,8 +95,12 @@ class RunData {
   [[nodiscard]] std::vector<CommunityId> communities_at_least(double min_risk) const;
   /// Accounts of each community (ascending NodeId), in one pass over the nodes.
   [[nodiscard]] std::vector<std::vector<NodeId>> accounts_of(std::span<const CommunityId> communities) const;
-  /// Makes attrs() available for these nodes (a run folder: one more pass over accounts.csv).
+  /// Makes attrs() available for these nodes, keeping those prepared before
+  /// (a run folder: one more pass over accounts.csv when any is new; so
+  /// prepare the nodes of all subgraphs at once).
   void prepare(std::span<const NodeId> nodes);
+  /// Drops the prepared attributes (memory).
+  void forget();
   /// The run's attributes of node v (prepared accounts only; empty otherwise).
   [[nodiscard]] std::span<const AttrInput> attrs(NodeId v) const;
 
@@ -147,7 +151,8 @@ class SubgraphSelector {
 };
 
 /// Writes `sub` in every chosen format into `dir` (which must exist), adding
-/// the run's attributes when `run` is given (prepared for sub.nodes here).
+/// the run's attributes when `run` is given (prepared for sub.nodes here if
+/// they were not before).
 /// Returns the written names relative to dir, in a fixed order.
 std::vector<std::string> write_subgraph(const std::string& dir, const Snapshot& snapshot, const Subgraph& sub,
                                         RunData* run, const ExportFormats& formats);
