@@ -119,7 +119,8 @@ var t=document.getElementById("ranking");if(t)sortable(t);
 var oa=document.getElementById("open-all"),ca=document.getElementById("close-all");
 if(oa)oa.addEventListener("click",function(){setAll(true);});if(ca)ca.addEventListener("click",function(){setAll(false);});
 window.addEventListener("hashchange",openHash);openHash();mark();});
-window.addEventListener("load",function(){state="loaded";mark();});
+window.addEventListener("load",function(){state="loaded";mark();
+document.getElementById("hs-status").setAttribute("data-load-ms",String(Math.round(performance.now())));});
 })();
 )JS";
 
