@@ -190,6 +190,28 @@ void ScoringOptions::validate() const {
   if (threads < 0) throw std::invalid_argument("scoring threads must be >= 0, got " + std::to_string(threads));
 }
 
+GroupCombination combine_groups(const std::array<double, kNumSignalGroups>& strength, const ScoringOptions& options) {
+  GroupCombination c;
+  double evidence = 0.0;
+  for (double g : strength) {
+    evidence += std::clamp(g, 0.0, 1.0);
+    if (g >= 0.5) ++c.fired_groups;
+  }
+  // Requirements: enough groups, balanced load, and at least one
+  // acquisition / concealment signal (proxy, card pool, creation burst,
+  // seeds). Each unmet one costs a unit of evidence and caps the risk below
+  // the threshold, so the order of communities still follows the evidence.
+  auto fired = [&](SignalGroup g) { return strength[static_cast<int>(g)] >= 0.5; };
+  c.acquisition = fired(SignalGroup::Proxy) || fired(SignalGroup::Payment) || fired(SignalGroup::Burst) ||
+                  fired(SignalGroup::Seed);
+  const int unmet = (c.fired_groups < options.min_groups ? options.min_groups - c.fired_groups : 0) +
+                    (fired(SignalGroup::Balance) ? 0 : 1) + (c.acquisition ? 0 : 1);
+  c.requirements_met = unmet == 0;
+  c.risk = 1.0 / (1.0 + std::exp(-options.slope * (evidence - unmet - options.midpoint)));
+  if (!c.requirements_met) c.risk *= 0.9 * options.threshold;
+  return c;
+}
+
 ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidence, const Partition& partition,
                              const ScoringInputs& inputs, const ScoringOptions& options) {
   options.validate();
@@ -309,24 +331,12 @@ ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidenc
       g = std::max(g, strength);
       d.fired.push_back(FiredSignal{static_cast<Feature>(f), x, strength, {}});
     }
-    double evidence = 0.0;
-    d.fired_groups = 0;
-    for (double g : d.group_strength) {
-      evidence += g;
-      if (g >= 0.5) ++d.fired_groups;
-    }
-    // Requirements: enough groups, balanced load, and at least one
-    // acquisition / concealment signal (proxy, card pool, creation burst,
-    // seeds). Each unmet one costs a unit of evidence and caps the risk below
-    // the threshold, so the order of communities still follows the evidence.
+    const GroupCombination combo = combine_groups(d.group_strength, options);
+    d.fired_groups = combo.fired_groups;
+    d.requirements_met = combo.requirements_met;
+    const double risk = combo.risk;
     auto fired = [&](SignalGroup g) { return d.group_strength[static_cast<int>(g)] >= 0.5; };
-    const bool acquisition = fired(SignalGroup::Proxy) || fired(SignalGroup::Payment) || fired(SignalGroup::Burst) ||
-                             fired(SignalGroup::Seed);
-    const int unmet = (d.fired_groups < options.min_groups ? options.min_groups - d.fired_groups : 0) +
-                      (fired(SignalGroup::Balance) ? 0 : 1) + (acquisition ? 0 : 1);
-    d.requirements_met = unmet == 0;
-    double risk = 1.0 / (1.0 + std::exp(-options.slope * (evidence - unmet - options.midpoint)));
-    if (!d.requirements_met) risk *= 0.9 * options.threshold;
+    const bool acquisition = combo.acquisition;
     cs.risk = risk;
     cs.suspect = risk >= options.threshold;
     {

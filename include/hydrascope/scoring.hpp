@@ -188,6 +188,20 @@ struct ScoringResult {
                                            const Partition& partition, const ScoringInputs& inputs = {},
                                            const ScoringOptions& options = {});
 
+/// The combination of group strengths into a community risk (see docs/scoring.md).
+struct GroupCombination {
+  double risk = 0.0;
+  int fired_groups = 0;           ///< groups with strength >= 0.5
+  bool acquisition = false;       ///< proxy, payment (card pool), burst or seed fired
+  bool requirements_met = false;  ///< >= min_groups fired, balance fired, acquisition
+};
+/// risk = logistic(slope x (E - unmet - midpoint)), E = sum of strengths, unmet =
+/// missing groups below min_groups + (balance silent) + (no acquisition signal);
+/// multiplied by 0.9 x threshold unless every requirement is met, so a community
+/// that misses one can never reach the threshold. Non-decreasing in every strength.
+[[nodiscard]] GroupCombination combine_groups(const std::array<double, kNumSignalGroups>& strength,
+                                              const ScoringOptions& options);
+
 /// Formats a number for explanations: integers without decimals, else 2-3 significant digits.
 [[nodiscard]] std::string format_number(double value);
 

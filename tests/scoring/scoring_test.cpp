@@ -51,10 +51,10 @@ TEST_F(ScoringWorld, HydraIsFlaggedWithSeveralGroupsAndExplained) {
   bool payment = false, proxy = false;
   for (const auto& f : d->fired) {
     EXPECT_FALSE(f.text.empty());
-    if (f.feature == Feature::AccountsPerPayment) {
+    if (f.feature == Feature::CardPoolShare) {
       payment = true;
-      EXPECT_NE(f.text.find("accounts per payment method"), std::string::npos) << f.text;
-      EXPECT_NE(f.text.find("snapshot p99 is 3"), std::string::npos) << f.text;
+      EXPECT_NE(f.text.find("pooled payment methods"), std::string::npos) << f.text;
+      EXPECT_NE(f.text.find("accounts per payment method, snapshot p99 is 3"), std::string::npos) << f.text;
     }
     if (f.feature == Feature::ProxyShare) {
       proxy = true;
@@ -64,6 +64,13 @@ TEST_F(ScoringWorld, HydraIsFlaggedWithSeveralGroupsAndExplained) {
   EXPECT_TRUE(payment);
   EXPECT_TRUE(proxy);
   EXPECT_NEAR(feature(*d, Feature::AccountsPerPayment), 40.0 / 3.0, 1e-12);
+  // Cards h0 (14 accounts), h1 (13), h2 (13): the pool is the two besides the top one.
+  EXPECT_NEAR(feature(*d, Feature::CardPoolShare), 26.0 / 40.0, 1e-12);
+  EXPECT_EQ(d->pool_cards, 2u);
+  EXPECT_DOUBLE_EQ(feature(*d, Feature::CoreAccounts), 40.0);
+  EXPECT_LT(feature(*d, Feature::VolumeSpread), 0.2);
+  EXPECT_TRUE(d->requirements_met);
+  EXPECT_EQ(d->summary.rfind("Flagged: ", 0), 0u) << d->summary;
   EXPECT_NEAR(feature(*d, Feature::AccountsPerIp), 5.0, 1e-12);
   EXPECT_DOUBLE_EQ(feature(*d, Feature::DatacenterShare), 1.0);
   EXPECT_DOUBLE_EQ(feature(*d, Feature::ProxyShare), 1.0);
@@ -86,8 +93,12 @@ TEST_F(ScoringWorld, LookAlikesAreNotFlagged) {
   const auto* d = detail_of(*result_, world_->corporate_community);
   ASSERT_NE(d, nullptr);
   EXPECT_DOUBLE_EQ(feature(*d, Feature::AccountsPerPayment), 40.0);
-  EXPECT_GE(d->group_strength[static_cast<int>(SignalGroup::Payment)], 0.5);
+  // One card for everyone is a single payer, not a card pool: payment stays silent.
+  EXPECT_DOUBLE_EQ(feature(*d, Feature::CardPoolShare), 0.0);
+  EXPECT_LT(d->group_strength[static_cast<int>(SignalGroup::Payment)], 0.5);
   EXPECT_LT(d->fired_groups, 3);
+  EXPECT_FALSE(d->requirements_met);
+  EXPECT_EQ(d->summary.rfind("Not flagged: ", 0), 0u) << d->summary;
   // Carrier NAT: 200 strangers on one IP.
   const auto& nat = result_->communities[world_->carrier_community];
   EXPECT_FALSE(nat.suspect) << nat.risk;
@@ -191,6 +202,88 @@ TEST_F(ScoringWorld, SeedsRaiseNeighbours) {
   const ScoringResult r = score_snapshot(world_->snapshot, *incidence_, world_->partition, in);
   EXPECT_GT(r.account_risk[v], result_->account_risk[v]);
   EXPECT_LE(r.account_risk[v], 1.0);
+}
+
+// Explanations name every fired group, and every fired signal carries its value.
+TEST_F(ScoringWorld, ExplanationsNameTheFiredSignals) {
+  for (const auto& d : result_->details) {
+    for (int g = 0; g < kNumSignalGroups; ++g) {
+      if (d.group_strength[g] < 0.5) continue;
+      const auto name = std::string(to_string(static_cast<SignalGroup>(g)));
+      EXPECT_NE(d.summary.find(name), std::string::npos) << d.summary;
+      bool has_signal = false;
+      for (const auto& f : d.fired)
+        if (static_cast<int>(group_of(f.feature)) == g) {
+          has_signal = true;
+          EXPECT_FALSE(f.text.empty());
+          EXPECT_GE(f.strength, 0.5);
+        }
+      EXPECT_TRUE(has_signal) << name;
+    }
+    for (const auto& f : d.fired) EXPECT_GE(d.group_strength[static_cast<int>(group_of(f.feature))], 0.5);
+  }
+}
+
+// The combination never decreases when one group's strength grows, whatever
+// the others are (a 3-level grid over all 8 groups, each group stepped 0 -> 1).
+TEST(Scoring, CombinationIsMonotoneInEverySignal) {
+  const ScoringOptions o;
+  const double levels[3] = {0.0, 0.49, 1.0};
+  std::array<double, kNumSignalGroups> s{};
+  for (int code = 0; code < 6561; ++code) {  // 3^8
+    int x = code;
+    for (int g = 0; g < kNumSignalGroups; ++g, x /= 3) s[g] = levels[x % 3];
+    const double base = combine_groups(s, o).risk;
+    ASSERT_GE(base, 0.0);
+    ASSERT_LE(base, 1.0);
+    for (int g = 0; g < kNumSignalGroups; ++g) {
+      auto t = s;
+      for (double up : {0.5, 0.75, 1.0}) {
+        if (up < t[g]) continue;
+        t[g] = up;
+        ASSERT_GE(combine_groups(t, o).risk, base) << "group " << g << " code " << code;
+      }
+    }
+  }
+}
+
+// No single group, and no set of groups missing balance or an acquisition
+// signal, reaches the threshold; sharing alone (payment + ip_pool + proxy)
+// flags nothing.
+TEST(Scoring, SingleSignalOrSharingAloneNeverFlags) {
+  const ScoringOptions o;
+  for (int g = 0; g < kNumSignalGroups; ++g) {
+    std::array<double, kNumSignalGroups> s{};
+    s[g] = 1.0;
+    EXPECT_LT(combine_groups(s, o).risk, o.threshold) << g;
+  }
+  std::array<double, kNumSignalGroups> sharing{};
+  for (SignalGroup g : {SignalGroup::Payment, SignalGroup::IpPool, SignalGroup::Proxy, SignalGroup::Synchrony,
+                        SignalGroup::Burst, SignalGroup::Pivot, SignalGroup::Seed})
+    sharing[static_cast<int>(g)] = 1.0;
+  EXPECT_LT(combine_groups(sharing, o).risk, o.threshold) << "no balance";
+  std::array<double, kNumSignalGroups> service{};
+  for (SignalGroup g : {SignalGroup::IpPool, SignalGroup::Synchrony, SignalGroup::Balance, SignalGroup::Pivot})
+    service[static_cast<int>(g)] = 1.0;
+  EXPECT_LT(combine_groups(service, o).risk, o.threshold) << "no acquisition signal";
+  auto hydra = service;
+  hydra[static_cast<int>(SignalGroup::Proxy)] = 1.0;
+  const auto c = combine_groups(hydra, o);
+  EXPECT_TRUE(c.requirements_met);
+  EXPECT_GE(c.risk, 0.9);
+}
+
+// Same input, same options: byte-identical results, run after run.
+TEST_F(ScoringWorld, RepeatedRunsAreIdentical) {
+  const ScoringResult r = score_snapshot(world_->snapshot, *incidence_, world_->partition);
+  EXPECT_EQ(r.account_risk, result_->account_risk);
+  ASSERT_EQ(r.details.size(), result_->details.size());
+  for (std::size_t i = 0; i < r.details.size(); ++i) {
+    EXPECT_EQ(r.details[i].summary, result_->details[i].summary);
+    ASSERT_EQ(r.details[i].fired.size(), result_->details[i].fired.size());
+    for (std::size_t j = 0; j < r.details[i].fired.size(); ++j)
+      EXPECT_EQ(r.details[i].fired[j].text, result_->details[i].fired[j].text);
+  }
 }
 
 TEST(Scoring, OptionsAreValidated) {
