@@ -149,8 +149,10 @@ TEST(LogFormat, JsonLinesForEveryKind) {
   const CliResult ok = run(dir, "--log-format json run " + snap + " --out " + dir + "/o");
   ASSERT_EQ(ok.code, 0) << ok.err;
   const auto info = parse_lines(ok.err);
-  ASSERT_FALSE(info.empty());
-  EXPECT_STREQ(info.front()["level"].GetString(), "info");
+  std::map<std::string, int> levels;
+  for (const auto& d : info) ++levels[d["level"].GetString()];
+  EXPECT_GT(levels["info"], 4) << ok.err;      // one per stage
+  EXPECT_GT(levels["progress"], 0) << ok.err;  // stderr is not a terminal: JSON progress all the same
   const CliResult bad = run(dir, "--log-format json inspect " + kFixtures + "/bad/weight_negative.ndjson");
   EXPECT_EQ(bad.code, 1);
   const auto e = parse_lines(bad.err);
@@ -305,6 +307,8 @@ TEST(MemoryEstimate, PrintsAndStopsOrRefuses) {
 bool run_and_kill(const std::vector<std::string>& args, int ms) {
   const pid_t pid = ::fork();
   if (pid == 0) {
+    ::freopen("/dev/null", "w", stdout);
+    ::freopen("/dev/null", "w", stderr);
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(kBin.c_str()));
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -331,7 +335,7 @@ TEST(KillTest, RunLeavesThePreviousResultOrPlainlyIncompleteFiles) {
   auto reference = tree(out);
   reference.erase("timings.json");
   int killed = 0;
-  for (int ms = 50; ms <= 3000; ms += 150) {
+  for (int ms = 50; ms <= 3000; ms += 350) {
     if (run_and_kill(args, ms)) ++killed;
     // --out holds the previous complete result (or the new one, identical): never a partial file.
     auto now = tree(out);
@@ -358,7 +362,7 @@ TEST(KillTest, GenerateNeverLeavesATruncatedFileUnderAFinalName) {
     ASSERT_EQ(run(dir, std::string("-q generate --accounts 20000 --seed 4 --format ") + format + " --out " + ref).code, 0);
     const auto reference = tree(ref);
     int killed = 0;
-    for (int ms = 20; ms <= 1500; ms += 120) {
+    for (int ms = 20; ms <= 1500; ms += 250) {
       const std::string out = dir + "/g" + std::to_string(ms) + format;
       if (run_and_kill({"-q", "generate", "--accounts", "20000", "--seed", "4", "--format", format, "--out", out}, ms))
         ++killed;
