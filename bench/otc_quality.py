@@ -70,7 +70,7 @@ def main(argv):
         subprocess.run(["/usr/bin/python3", os.path.join(HERE, "bitcoin_otc_to_snapshot.py")] + conv + [d],
                        check=True, stderr=subprocess.DEVNULL)
         subprocess.run([binary, "-q", "run", os.path.join(d, "snapshot.ndjson"), "--out", os.path.join(d, "run"),
-                        "--seed", "1", "--top", "0"], check=True, stdout=subprocess.DEVNULL)
+                        "--seed", "1", "--top", "0", "--force"], check=True, stdout=subprocess.DEVNULL)
         truth = json.load(open(os.path.join(d, "truth.json")))
         label = {}
         for c in truth["clusters"]:
