@@ -1,4 +1,4 @@
-// Byte-level helpers of the report: hashing, the heatmap PNG (zlib), base64
+// Byte-level helpers of the report: the heatmap PNG (zlib), base64
 // for data: URLs, and one CSV record split.
 #include <zlib.h>
 
@@ -9,15 +9,6 @@
 #include "report_internal.hpp"
 
 namespace hydrascope::rpt {
-
-std::uint64_t fnv1a64(std::string_view bytes) noexcept {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (char c : bytes) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
 
 namespace {
 

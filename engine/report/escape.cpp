@@ -1,9 +1,11 @@
 // Escaping for the HTML report: text and attribute values, and JSON strings
-// embedded in <script>. Both first make the bytes valid UTF-8.
+// embedded in <script>. Both first make the bytes valid UTF-8 with the
+// export module's clean_utf8 (one UTF-8 decoder for every output syntax).
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "../export/export_internal.hpp"
 #include "hydrascope/report.hpp"
 
 namespace hydrascope {
@@ -11,41 +13,6 @@ namespace hydrascope {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Decodes one UTF-8 sequence at s[i]; returns its length (0 = invalid byte)
-// and the code point.
-std::size_t decode(std::string_view s, std::size_t i, std::uint32_t& cp) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  }
-  std::size_t len;
-  std::uint32_t min;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-    cp = b0 & 0x1Fu;
-    min = 0x80;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    cp = b0 & 0x0Fu;
-    min = 0x800;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    cp = b0 & 0x07u;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0u) != 0x80u) return 0;
-    cp = (cp << 6) | (b & 0x3Fu);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
 
 void append_u(std::string& out, std::uint32_t cp) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -56,27 +23,20 @@ void append_u(std::string& out, std::uint32_t cp) {
 }  // namespace
 
 void append_html(std::string& out, std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    std::uint32_t cp = 0;
-    const std::size_t len = decode(s, i, cp);
-    if (len == 0) {
-      out += kReplacement;
-      ++i;
-      continue;
-    }
-    switch (cp) {
+  bool changed = false;
+  // xml = true: controls other than tab, LF, CR and U+FFFE/U+FFFF become U+FFFD.
+  const std::string clean = exp::clean_utf8(s, true, changed);
+  for (char ch : clean) {
+    switch (ch) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&#39;"; break;
-      default:
-        if ((cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7F || cp == 0xFFFE || cp == 0xFFFF)
-          out += kReplacement;
-        else
-          out.append(s.substr(i, len));
+      case '\r':
+      case '\x7f': out += kReplacement; break;
+      default: out.push_back(ch);
     }
-    i += len;
   }
 }
 
@@ -88,28 +48,31 @@ std::string html_escape(std::string_view s) {
 }
 
 void append_script_json_string(std::string& out, std::string_view s) {
+  bool changed = false;
+  const std::string clean = exp::clean_utf8(s, false, changed);
   out.push_back('"');
-  for (std::size_t i = 0; i < s.size();) {
-    std::uint32_t cp = 0;
-    const std::size_t len = decode(s, i, cp);
-    if (len == 0) {
-      append_u(out, 0xFFFD);
-      ++i;
-      continue;
-    }
-    switch (cp) {
+  for (std::size_t i = 0; i < clean.size(); ++i) {
+    const auto c = static_cast<unsigned char>(clean[i]);
+    switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (cp < 0x20 || cp == 0x7F || cp == '<' || cp == '>' || cp == '&' || cp == 0x2028 || cp == 0x2029)
-          append_u(out, cp);
-        else
-          out.append(s.substr(i, len));
+        if (c < 0x20 || c == 0x7F || c == '<' || c == '>' || c == '&') {
+          append_u(out, c);
+        } else if (c == 0xE2 && i + 2 < clean.size() && clean[i + 1] == '\x80' &&
+                   (clean[i + 2] == '\xA8' || clean[i + 2] == '\xA9')) {
+          append_u(out, clean[i + 2] == '\xA8' ? 0x2028 : 0x2029);  // line / paragraph separator
+          i += 2;
+        } else if (c == 0xEF && clean.compare(i, 3, kReplacement) == 0) {
+          append_u(out, 0xFFFD);
+          i += 2;
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
     }
-    i += len;
   }
   out.push_back('"');
 }

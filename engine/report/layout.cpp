@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "hydrascope/report.hpp"
-#include "report_internal.hpp"
+#include "hydrascope/strings.hpp"
 
 namespace hydrascope {
 
@@ -192,7 +192,7 @@ DrawnSubgraph sample_subgraph(const Snapshot& sub, std::span<const double> risk,
     }
     std::vector<std::pair<std::uint64_t, NodeId>> order;
     order.reserve(rest.size());
-    for (NodeId v : rest) order.emplace_back((tied[v] ? 0 : std::uint64_t{1} << 63) | (rpt::fnv1a64(sub.node_id(v)) >> 1), v);
+    for (NodeId v : rest) order.emplace_back((tied[v] ? 0 : std::uint64_t{1} << 63) | (hash_bytes(sub.node_id(v)) >> 1), v);
     std::sort(order.begin(), order.end());
     for (std::size_t i = 0; accounts.size() < max_accounts; ++i) accounts.push_back(order[i].second);
   }

@@ -8,9 +8,6 @@
 
 namespace hydrascope::rpt {
 
-/// FNV-1a 64-bit of the bytes.
-[[nodiscard]] std::uint64_t fnv1a64(std::string_view bytes) noexcept;
-
 /// A palette PNG (8-bit indices, `palette` RGB triples, at most 256) of
 /// width x height pixels, row by row; deterministic bytes (zlib level 9).
 [[nodiscard]] std::string encode_png(std::uint32_t width, std::uint32_t height, const std::vector<std::uint8_t>& pixels,
