@@ -22,7 +22,9 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string chromium() {
-  if (const char* env = std::getenv("HYDRASCOPE_CHROMIUM"); env != nullptr && *env != '\0') return env;
+  // HYDRASCOPE_CHROMIUM names another browser binary (a missing path = no browser).
+  if (const char* env = std::getenv("HYDRASCOPE_CHROMIUM"); env != nullptr && *env != '\0')
+    return fs::exists(env) ? env : "";
   for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"})
     if (fs::exists(p)) return p;
   return "";
