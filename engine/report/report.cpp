@@ -253,7 +253,8 @@ void read_communities_json(const std::string& path, RunFolder& r, std::uint32_t 
 
 // accounts.csv: the risk and evidence of accounts of the communities in `wanted`.
 void read_accounts_csv(const std::string& path, RunFolder& r, const std::vector<std::uint32_t>& wanted) {
-  const std::string text = read_file(path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, "", std::string("cannot read: ") + std::strerror(errno));
   std::vector<std::uint8_t> want;
   for (std::uint32_t c : wanted) {
     if (c >= want.size()) want.resize(std::size_t{c} + 1, 0);
@@ -262,24 +263,15 @@ void read_accounts_csv(const std::string& path, RunFolder& r, const std::vector<
   std::vector<std::string> fields;
   int col_id = -1, col_comm = -1, col_risk = -1, col_ev = -1;
   std::uint64_t line = 0;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    // One record: up to a line break outside quotes.
-    bool quoted = false;
-    std::size_t end = pos;
-    std::uint64_t breaks = 0;
-    for (; end < text.size(); ++end) {
-      if (text[end] == '"') quoted = !quoted;
-      else if (text[end] == '\n') {
-        if (!quoted) break;
-        ++breaks;
-      }
+  std::string rec, more;
+  // Streamed record by record: a record goes on past a line break inside quotes.
+  while (std::getline(in, rec)) {
+    const std::uint64_t rec_line = ++line;
+    while (std::count(rec.begin(), rec.end(), '"') % 2 != 0 && std::getline(in, more)) {
+      ++line;
+      rec += '\n';
+      rec += more;
     }
-    const std::string_view rec(text.data() + pos, end - pos);
-    ++line;
-    const std::uint64_t rec_line = line;
-    line += breaks;
-    pos = end + 1;
     if (rec.empty() || rec == "\r") continue;
     if (!rpt::split_csv_line(rec, fields)) fail(path, "", "malformed CSV record (stray quote)", rec_line);
     if (col_id < 0) {

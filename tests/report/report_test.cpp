@@ -271,6 +271,19 @@ TEST(ReportBuild, BadRunFolderNamesTheFile) {
   }
   EXPECT_THROW((void)build_report_html(dir), InputError);
   EXPECT_THROW((void)build_report_html(dir + "/missing"), InputError);
+  // accounts.csv: the line of a bad row is named (a quoted id spans two lines).
+  {
+    const std::string good = testing::fresh_dir("report-bad-csv");
+    testing::make_hostile_run(good);
+    std::ofstream(good + "/accounts.csv") << "account_id,community_id,risk_score\n\"a\nb\",0,0.5\nc,zero,0.1\n";
+    try {
+      (void)build_report_html(good);
+      FAIL() << "no error";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.where().line, 4u) << e.what();
+      EXPECT_EQ(e.where().field, "community_id") << e.what();
+    }
+  }
   // A failed write leaves no file.
   EXPECT_THROW((void)write_report(dir, dir + "/r.html"), InputError);
   EXPECT_FALSE(fs::exists(dir + "/r.html"));
