@@ -469,7 +469,7 @@ void write_signal_bars(Html& h, const RunFolder& r, const Community& c) {
       if (std::isfinite(ref.extreme)) h.raw("<div class=\"mark ext\" style=\"left:").raw(pct(ref.extreme)).raw("%\"></div>");
       h.raw("</div>");
     } else {
-      h.raw("<div class=\"track na\"></div>");
+      h.raw(std::isfinite(v) ? "<div class=\"track\"></div>" : "<div class=\"track na\"></div>");  // all zero / undefined
     }
     h.raw("</td><td class=\"val\">").raw(num(v)).raw("</td><td class=\"ref\">median ").raw(num(ref.median));
     h.raw(", extreme ").raw(num(ref.extreme)).raw("</td><td class=\"z\">z ").raw(std::isfinite(z) ? fixed(z, 1) : "n/a");
