@@ -367,6 +367,42 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
         }
         if (links >= 2) sc.core.push_back(a);
       }
+      // Second step: an own entity whose community accounts are mostly (2/3)
+      // core, and at least 3 of them, is a core entity; an account linked to
+      // one joins the core (a farm account that uses a popular fingerprint
+      // has only one own entity left, its pool IP or card).
+      if (sc.core.size() >= 3 && sc.core.size() < sc.accounts.size()) {
+        std::vector<std::uint32_t> in_count(sc.owned.size(), 0), core_count(sc.owned.size(), 0);
+        auto count_links = [&](const std::vector<NodeId>& accs, std::vector<std::uint32_t>& out) {
+          for (NodeId a : accs) {
+            NodeId last = kInvalidNode;
+            for (NodeId u : inc.neighbors(a)) {
+              if (u == last) continue;
+              last = u;
+              const auto it = std::lower_bound(sc.owned.begin(), sc.owned.end(), u);
+              if (it != sc.owned.end() && *it == u) ++out[static_cast<std::size_t>(it - sc.owned.begin())];
+            }
+          }
+        };
+        count_links(sc.accounts, in_count);
+        count_links(sc.core, core_count);
+        std::vector<std::uint8_t> core_entity(sc.owned.size(), 0);
+        for (std::size_t i = 0; i < sc.owned.size(); ++i)
+          core_entity[i] = core_count[i] >= 3 && 3 * core_count[i] >= 2 * in_count[i];
+        std::sort(sc.core.begin(), sc.core.end());
+        const std::size_t first_pass = sc.core.size();
+        for (NodeId a : sc.accounts) {
+          if (std::binary_search(sc.core.begin(), sc.core.begin() + static_cast<std::ptrdiff_t>(first_pass), a)) continue;
+          for (NodeId u : inc.neighbors(a)) {
+            const auto it = std::lower_bound(sc.owned.begin(), sc.owned.end(), u);
+            if (it != sc.owned.end() && *it == u && core_entity[static_cast<std::size_t>(it - sc.owned.begin())]) {
+              sc.core.push_back(a);
+              break;
+            }
+          }
+        }
+        std::sort(sc.core.begin(), sc.core.end());
+      }
       if (sc.core.size() >= 3) sc.accounts.swap(sc.core);
       d.core = sc.accounts.size();
       d.features[static_cast<int>(Feature::CoreAccounts)] = static_cast<double>(d.core);
@@ -677,7 +713,7 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
           const double mean = sum / na;
           d.features[static_cast<int>(Feature::SeedProximity)] = mean;
           for (NodeId a : sc.accounts)
-            if (pass.seed_ratio[a] >= 0.5 * mean && pass.seed_ratio[a] >= 2.0)
+            if (pass.seed_ratio[a] >= 0.25 * mean && pass.seed_ratio[a] >= 2.0)
               pass.evidence[a] |= 1u << static_cast<int>(SignalGroup::Seed);
         }
       }
