@@ -106,6 +106,7 @@ wait || true
 printf '%-10s %12s %8s %8s %8s %s\n' target executions exec/s cov corpus oom/timeout/crash
 for t in "${TARGETS[@]}"; do
   last=$(grep -aE '^#[0-9]+: cov:' "$B/fuzz-logs/$t.log" | tail -1 || true)
-  read -r execs cov corp rate bad <<<"$(sed -E 's/^#([0-9]+): cov: ([0-9]+) ft: [0-9]+ corp: ([0-9]+) exec\/s:? ([0-9]+) oom\/timeout\/crash: ([0-9/]+).*/\1 \2 \3 \4 \5/' <<<"$last")"
+  read -r execs cov corp secs bad <<<"$(sed -E 's/^#([0-9]+): cov: ([0-9]+) ft: [0-9]+ corp: ([0-9]+) exec\/s:? [0-9]+ oom\/timeout\/crash: ([0-9/]+) time: ([0-9]+)s.*/\1 \2 \3 \5 \4/' <<<"$last")"
+  rate=$(( ${execs:-0} / (${secs:-0} > 0 ? ${secs:-1} : 1) ))  # average over the run
   printf '%-10s %12s %8s %8s %8s %s\n' "$t" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${corp:-?}" "${bad:-?}"
 done
