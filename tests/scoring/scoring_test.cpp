@@ -204,6 +204,33 @@ TEST_F(ScoringWorld, SeedsRaiseNeighbours) {
   EXPECT_LE(r.account_risk[v], 1.0);
 }
 
+// Ordinary accounts put into a farm's community, tied to it by nothing of
+// its own, stay outside the core: features are the farm's, and they keep
+// only a fifth of the community's risk.
+TEST_F(ScoringWorld, AccountsOutsideTheCoreAreNotFlagged) {
+  Partition p = world_->partition;
+  std::vector<NodeId> strays;
+  for (int i = 0; i < 5; ++i) {
+    const NodeId v = world_->snapshot.find_node("a:bg" + std::to_string(i));
+    ASSERT_NE(v, kInvalidNode);
+    p.membership[v] = static_cast<CommunityId>(world_->hydra_community);
+    strays.push_back(v);
+  }
+  const ScoringResult r = score_snapshot(world_->snapshot, *incidence_, p);
+  const auto* d = detail_of(r, world_->hydra_community);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(r.communities[world_->hydra_community].accounts, 45u);
+  EXPECT_EQ(d->core, 40u);
+  EXPECT_DOUBLE_EQ(feature(*d, Feature::ProxyShare), 1.0);  // on the core, not diluted to 40 / 45
+  EXPECT_TRUE(r.communities[world_->hydra_community].suspect);
+  for (NodeId v : strays) {
+    EXPECT_EQ(r.account_evidence[v], 0.0f);
+    EXPECT_NEAR(r.account_risk[v], 0.2 * r.communities[world_->hydra_community].risk, 1e-12);
+    EXPECT_FALSE(r.account_suspect[v]);
+  }
+  for (const auto& id : world_->hydra) EXPECT_TRUE(r.account_suspect[world_->snapshot.find_node(id)]) << id;
+}
+
 // Explanations name every fired group, and every fired signal carries its value.
 TEST_F(ScoringWorld, ExplanationsNameTheFiredSignals) {
   for (const auto& d : result_->details) {
