@@ -39,7 +39,7 @@ inline constexpr int kNumSignalGroups = 8;
 /// Community features. Each is a number per community (NaN when undefined,
 /// e.g. synchrony without activity data). See docs/scoring.md.
 enum class Feature : std::uint8_t {
-  AccountsPerPayment = 0,  ///< accounts with a payment method / distinct payment methods they use
+  AccountsPerPayment = 0,  ///< accounts with a payment method / distinct payment methods they use (descriptive)
   AccountsPerIp,           ///< accounts with an IP / distinct IPs they use
   IpPrefixShare,           ///< share of account->IP links into the community's most used /24 (IPv6: /48)
   IpAsnShare,              ///< share of account->IP links into the most used ASN (attr `asn`)
@@ -171,17 +171,20 @@ struct ScoringResult {
 
 /// Scores every community of `partition` (over all snapshot nodes) and every account.
 ///
-/// Features are computed per community in one pass over the incident snapshot
-/// edges of its members (O(sum of member degrees)), plus O(accounts x buckets)
-/// for the activity features; never over pairs of accounts. Each feature is
-/// turned into a robust z-score against the features of all scored communities
-/// of comparable size (median / MAD per size band), then into a strength in
+/// Features are computed per community, on its core (accounts linked to 2+
+/// entities that mostly belong to the community, plus those linked to a mostly
+/// core entity), in one pass over the incident snapshot edges of its members
+/// (O(sum of member degrees x log degree)), plus O(accounts x buckets) for the
+/// activity features; never over pairs of accounts. Each feature is turned
+/// into a robust z-score against the features of all scored communities of
+/// comparable size (median / MAD per size band), then into a strength in
 /// [0, 1]; each signal group takes its strongest feature; the groups are
-/// combined by a logistic of their sum, gated so that fewer than min_groups
-/// fired groups cannot reach the threshold.
-/// Account risk = community risk x (0.4 + 0.6 x the account's own evidence),
-/// raised by its seed proximity; accounts in communities below min_accounts get
-/// only the seed part (at most 0.3).
+/// combined by combine_groups(), which keeps a community below the threshold
+/// unless min_groups groups fired, balance among them, plus an acquisition
+/// signal (proxy, card pool, burst or seeds).
+/// Account risk = community risk x (0.2 + 0.8 x the account's own evidence;
+/// 0 outside the core), raised by its seed proximity; accounts in communities
+/// below min_accounts get only the seed part (at most 0.3).
 /// Deterministic for any thread count. Throws std::invalid_argument on bad
 /// options or a partition / input not covering the snapshot.
 [[nodiscard]] ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidence,
