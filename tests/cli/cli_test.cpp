@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli/cli_run.hpp"
 #include "hydrascope/io.hpp"
 #include "io_write/write_util.hpp"
 
@@ -21,26 +22,10 @@ using testing::fresh_dir;
 using testing::hostile_snapshot;
 using testing::list_dir;
 using testing::read_all;
-
-const std::string kBin = HYDRASCOPE_TEST_BINARY;
-
-struct CliRun {
-  int code = -1;
-  std::string out, err;
-};
+using testing::CliRun;
 
 // Runs `hydrascope ARGS` with stdout and stderr captured to files in `dir`.
-CliRun run(const std::string& dir, const std::string& args) {
-  const std::string so = dir + "/.stdout", se = dir + "/.stderr";
-  const int rc = std::system((kBin + " " + args + " > '" + so + "' 2> '" + se + "' < /dev/null").c_str());
-  CliRun r;
-  r.code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  r.out = read_all(so);
-  r.err = read_all(se);
-  std::filesystem::remove(so);
-  std::filesystem::remove(se);
-  return r;
-}
+CliRun run(const std::string& dir, const std::string& args) { return testing::run_hydrascope(args, dir + "/"); }
 
 // A fresh folder holding the hostile snapshot as s.ndjson.
 std::string with_snapshot(const std::string& name) {

@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "cli/cli_run.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -40,23 +42,10 @@ std::string fresh(const std::string& name) {
   return dir;
 }
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
+using CliResult = hydrascope::testing::CliRun;
 
 // `hydrascope ARGS`, stdout and stderr captured beside `dir` (never inside an --out folder).
-CliResult run(const std::string& dir, const std::string& args) {
-  const std::string so = dir + ".stdout", se = dir + ".stderr";
-  const int rc = std::system((kBin + " " + args + " > '" + so + "' 2> '" + se + "' < /dev/null").c_str());
-  CliResult r;
-  r.code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  r.out = read_all(so);
-  r.err = read_all(se);
-  fs::remove(so);
-  fs::remove(se);
-  return r;
-}
+CliResult run(const std::string& dir, const std::string& args) { return hydrascope::testing::run_hydrascope(args, dir); }
 
 // Every regular file under `dir`, relative path -> bytes.
 std::map<std::string, std::string> tree(const std::string& dir) {
