@@ -128,11 +128,11 @@ Snapshot read_edge_list(const std::string& path, const LoadOptions& options, Loa
         fail(line, "", "", "NUL byte in the line");
       const std::string name = n >= 2 ? std::string(fields[0]) + " -> " + std::string(fields[1]) : std::string(fields[0]);
       if (n < 2) fail(line, name, "dst", "expected `u v [weight]`, found one field");
-      if (fields[0].size() > kMaxIdBytes) fail(line, name, "src", id_too_long(fields[0].size()));
-      if (fields[1].size() > kMaxIdBytes) fail(line, name, "dst", id_too_long(fields[1].size()));
       for (int k = 0; k < 2; ++k)  // fuzz finding: ids must be UTF-8 to be written as JSON
         if (const std::size_t bad = invalid_utf8_at(fields[k]); bad != std::string_view::npos)
           fail(line, "", k == 0 ? "src" : "dst", "invalid UTF-8 at byte " + std::to_string(bad) + " of the id");
+      if (fields[0].size() > kMaxIdBytes) fail(line, name, "src", id_too_long(fields[0].size()));
+      if (fields[1].size() > kMaxIdBytes) fail(line, name, "dst", id_too_long(fields[1].size()));
       double weight = 1.0;
       if (n >= 3) {
         const std::string_view w = fields[2];
