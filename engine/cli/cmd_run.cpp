@@ -443,7 +443,7 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
       ->capture_default_str()
       ->group(sc);
   sub->add_option("--burst-hours", args->burst_hours, "Creation-burst window in hours")->capture_default_str()->group(sc);
-  sub->add_flag("--no-detrend", args->no_detrend, "Do not remove the snapshot-wide activity shape before synchrony")
+  sub->add_flag("--no-detrend", args->no_detrend, "Do not remove the snapshot-wide shape, hour-of-day and day-level trends before synchrony")
       ->group(sc);
   auto* ex = "Output";
   sub->add_option("--export", args->formats, "Extra subgraph formats: graphml,gexf,dot,csv,neo4j (json is always written)")->delimiter(',')->group(ex);
