@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -312,6 +313,19 @@ bool run_and_kill(const std::vector<std::string>& args, int ms) {
   return killed && WIFSIGNALED(status);
 }
 
+int elapsed_ms(std::chrono::steady_clock::time_point t0) {
+  return static_cast<int>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+}
+
+// Kill moments spread over the length of a complete run (measured just
+// before, so that the test holds on a fast and on a loaded machine): 5% to 95%.
+std::vector<int> kill_points(int full_ms) {
+  std::vector<int> out;
+  for (int i = 0; i < 8; ++i) out.push_back(std::max(5, full_ms * (5 + 90 * i / 7) / 100));
+  return out;
+}
+
 bool is_temp_name(const std::string& path) { return path.find(".tmp-") != std::string::npos; }
 
 TEST(KillTest, RunLeavesThePreviousResultOrPlainlyIncompleteFiles) {
@@ -320,11 +334,13 @@ TEST(KillTest, RunLeavesThePreviousResultOrPlainlyIncompleteFiles) {
   const std::string out = dir + "/o";
   const std::vector<std::string> args = {"-q", "run", snap, "--out", out, "--threads", "2", "--force",
                                          "--export", "graphml,csv"};
+  const auto t0 = std::chrono::steady_clock::now();
   ASSERT_EQ(run(dir, "-q run " + snap + " --out " + out + " --threads 2 --export graphml,csv").code, 0);
+  const int full_ms = elapsed_ms(t0);
   auto reference = tree(out);
   reference.erase("timings.json");
   int killed = 0;
-  for (int ms = 50; ms <= 3000; ms += 350) {
+  for (const int ms : kill_points(full_ms)) {
     if (run_and_kill(args, ms)) ++killed;
     // --out holds the previous complete result (or the new one, identical): never a partial file.
     auto now = tree(out);
@@ -348,10 +364,12 @@ TEST(KillTest, GenerateNeverLeavesATruncatedFileUnderAFinalName) {
   const std::string ref = dir + "/ref";
   for (const char* format : {"ndjson", "json", "csv"}) {
     fs::remove_all(ref);
+    const auto t0 = std::chrono::steady_clock::now();
     ASSERT_EQ(run(dir, std::string("-q generate --accounts 20000 --seed 4 --format ") + format + " --out " + ref).code, 0);
+    const int full_ms = elapsed_ms(t0);
     const auto reference = tree(ref);
     int killed = 0;
-    for (int ms = 20; ms <= 1500; ms += 250) {
+    for (const int ms : kill_points(full_ms)) {
       const std::string out = dir + "/g" + std::to_string(ms) + format;
       if (run_and_kill({"-q", "generate", "--accounts", "20000", "--seed", "4", "--format", format, "--out", out}, ms))
         ++killed;
