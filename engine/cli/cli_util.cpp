@@ -202,6 +202,14 @@ SnapshotFormat parse_format_name(const std::string& name) {
   throw std::invalid_argument("unknown format \"" + name + "\" (auto, json, ndjson, csv, edgelist)");
 }
 
+HubDamping parse_damping_name(const std::string& name, const char* option) {
+  if (name == "none") return HubDamping::None;
+  if (name == "log") return HubDamping::InvLog;
+  if (name == "sqrt") return HubDamping::InvSqrt;
+  if (name == "degree") return HubDamping::InvDegree;
+  throw std::invalid_argument(std::string(option) + ": expected none, log, sqrt or degree, got '" + name + "'");
+}
+
 void append_csv_field(std::string& out, std::string_view s) {
   if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
     out.append(s);

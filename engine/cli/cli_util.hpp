@@ -13,6 +13,7 @@
 
 #include "hydrascope/common.hpp"
 #include "hydrascope/error.hpp"
+#include "hydrascope/graph.hpp"
 #include "hydrascope/io.hpp"
 #include "hydrascope/report.hpp"
 
@@ -92,6 +93,9 @@ void add_report_options(CLI::App& sub, ReportOptions& options, const std::string
 
 /// `auto|json|ndjson|csv|edgelist` -> SnapshotFormat; std::invalid_argument otherwise.
 [[nodiscard]] SnapshotFormat parse_format_name(const std::string& name);
+
+/// `none|log|sqrt|degree` -> HubDamping; std::invalid_argument (naming `option`) otherwise.
+[[nodiscard]] HubDamping parse_damping_name(const std::string& name, const char* option = "--damping");
 
 /// Appends `s` as one RFC 4180 CSV field (quoted only when needed).
 void append_csv_field(std::string& out, std::string_view s);

@@ -53,13 +53,7 @@ GraphOptions graph_options(const DetectArgs& a, GraphOptions base) {
     else if (a.weights == "requests") base.weight_source = WeightSource::Requests;
     else throw std::invalid_argument("--weights: expected unit, log or requests, got '" + a.weights + "'");
   }
-  if (!a.damping.empty()) {
-    if (a.damping == "none") base.damping = HubDamping::None;
-    else if (a.damping == "log") base.damping = HubDamping::InvLog;
-    else if (a.damping == "sqrt") base.damping = HubDamping::InvSqrt;
-    else if (a.damping == "degree") base.damping = HubDamping::InvDegree;
-    else throw std::invalid_argument("--damping: expected none, log, sqrt or degree, got '" + a.damping + "'");
-  }
+  if (!a.damping.empty()) base.damping = parse_damping_name(a.damping);
   if (a.degree_cap >= 0) {
     if (a.degree_cap > 0xffffffffLL) throw std::invalid_argument("--degree-cap too large");
     base.degree_cap = static_cast<std::uint32_t>(a.degree_cap);

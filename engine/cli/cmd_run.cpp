@@ -36,6 +36,7 @@ struct RunArgs {
   std::string algorithm = "leiden";
   double resolution = 1.0;
   std::uint32_t degree_cap = 5000;
+  std::string damping = "log";
   // scoring
   ScoringOptions scoring;
   double burst_hours = 6.0;
@@ -162,6 +163,7 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   co.validate();
   GraphOptions go;
   go.degree_cap = args.degree_cap;
+  go.damping = parse_damping_name(args.damping);
   go.validate();
   if (!(args.burst_hours > 0.0)) throw std::invalid_argument("--burst-hours must be > 0");
   args.scoring.burst_window_seconds = static_cast<std::int64_t>(args.burst_hours * 3600.0 + 0.5);
@@ -328,6 +330,7 @@ int run_pipeline(RunArgs args, const Context& ctx) {
                     opt_str("algorithm", std::string(to_string(co.algorithm))),
                     opt_num("resolution", args.resolution),
                     opt_num("degree_cap", args.degree_cap),
+                    opt_str("damping", args.damping),
                     opt_num("threshold", args.scoring.threshold),
                     opt_num("min_groups", args.scoring.min_groups),
                     opt_num("min_accounts", args.scoring.min_accounts),
@@ -430,6 +433,9 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--algo", args->algorithm, "leiden | louvain | lpa | components")->capture_default_str()->group(det);
   sub->add_option("--resolution", args->resolution, "Modularity resolution")->capture_default_str()->group(det);
   sub->add_option("--degree-cap", args->degree_cap, "Entities with more neighbours leave the analysis graph (0 = none)")
+      ->capture_default_str()
+      ->group(det);
+  sub->add_option("--damping", args->damping, "Hub damping of shared entities' edges: none, log (1/ln(e+deg)), sqrt or degree")
       ->capture_default_str()
       ->group(det);
   auto* sc = "Scoring";
