@@ -210,18 +210,6 @@ HubDamping parse_damping_name(const std::string& name, const char* option) {
   throw std::invalid_argument(std::string(option) + ": expected none, log, sqrt or degree, got '" + name + "'");
 }
 
-void append_csv_field(std::string& out, std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out.append(s);
-    return;
-  }
-  out.push_back('"');
-  for (const char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
 
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');

@@ -16,6 +16,7 @@
 #include "hydrascope/graph.hpp"
 #include "hydrascope/io.hpp"
 #include "hydrascope/report.hpp"
+#include "hydrascope/strings.hpp"
 
 namespace CLI {
 class App;
@@ -97,8 +98,6 @@ void add_report_options(CLI::App& sub, ReportOptions& options, const std::string
 /// `none|log|sqrt|degree` -> HubDamping; std::invalid_argument (naming `option`) otherwise.
 [[nodiscard]] HubDamping parse_damping_name(const std::string& name, const char* option = "--damping");
 
-/// Appends `s` as one RFC 4180 CSV field (quoted only when needed).
-void append_csv_field(std::string& out, std::string_view s);
 
 /// Appends `s` as a JSON string literal (quotes, backslashes and control
 /// characters escaped; other bytes as they are).

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "export_internal.hpp"
+#include "hydrascope/strings.hpp"
 
 namespace hydrascope {
 namespace exp {
@@ -141,20 +142,7 @@ void append_dot(std::string& out, std::string_view raw) {
   out.push_back('"');
 }
 
-void append_csv(std::string& out, std::string_view s) {
-  const bool quote = s.find_first_of(",\"\r\n") != std::string_view::npos ||
-                     (!s.empty() && (s.front() == ' ' || s.back() == ' '));
-  if (!quote) {
-    out.append(s);
-    return;
-  }
-  out.push_back('"');
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
+void append_csv(std::string& out, std::string_view s) { append_csv_field(out, s); }
 
 void append_double(std::string& out, double v) {
   if (!std::isfinite(v)) v = 0.0;

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "hydrascope/strings.hpp"
 #include "hydrascope/atomic_file.hpp"
 #include "hydrascope/io.hpp"
 
@@ -72,23 +73,6 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-// Appends `s` as one RFC 4180 field: quoted (with doubled quotes) when it
-// holds a comma, quote, CR or LF, or would otherwise be misread (leading or
-// trailing space is kept verbatim by quoting too).
-void append_csv_field(std::string& out, std::string_view s) {
-  const bool quote = s.find_first_of(",\"\r\n") != std::string_view::npos ||
-                     (!s.empty() && (s.front() == ' ' || s.back() == ' '));
-  if (!quote) {
-    out.append(s);
-    return;
-  }
-  out.push_back('"');
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
 
 void append_int(std::string& out, std::int64_t v) {
   char buf[24];

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -53,5 +54,10 @@ class StringPool {
 
 /// 64-bit hash of a byte string (stable across runs and platforms).
 [[nodiscard]] std::uint64_t hash_bytes(std::string_view s) noexcept;
+
+/// Appends `s` as one RFC 4180 CSV field: quoted (quotes doubled) when it
+/// holds a comma, quote, CR or LF, or starts or ends with a space (kept
+/// verbatim by the quoting); as it is otherwise.
+void append_csv_field(std::string& out, std::string_view s);
 
 }  // namespace hydrascope
