@@ -167,5 +167,21 @@ TEST(ConvertCli, ErrorsLeaveNoOutput) {
   EXPECT_EQ(list_dir(dir), (std::vector<std::string>{"bad.ndjson", "s.ndjson"}));
 }
 
+// --damping changes the analysis graph of run and is recorded in run.json;
+// a bad name is a usage error that leaves no output folder.
+TEST(RunCli, DampingIsAppliedRecordedAndChecked) {
+  const std::string dir = with_snapshot("run_damping");
+  CliRun r = run(dir, "-q run " + dir + "/s.ndjson --out " + dir + "/deg --damping degree");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string run_json = read_all(dir + "/deg/run.json");
+  EXPECT_NE(run_json.find("\"damping\""), std::string::npos) << run_json;
+  EXPECT_NE(run_json.find("\"degree\""), std::string::npos) << run_json;
+  r = run(dir, "-q run " + dir + "/s.ndjson --out " + dir + "/bad --damping cubic");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--damping"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("cubic"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/bad"));
+}
+
 }  // namespace
 }  // namespace hydrascope
