@@ -410,7 +410,7 @@ int run_pipeline(RunArgs args, const Context& ctx) {
           << " more in communities.json)\n";
   }
   out << "output: " << args.out << "/ (accounts.csv, communities.json, suspects/ with " << suspect_files.size()
-      << " files, run.json)\n";
+      << " files, run.json, timings.json)\n";
   const std::string text = out.str();
   std::fwrite(text.data(), 1, text.size(), stdout);
   return kExitOk;
@@ -421,7 +421,7 @@ int run_pipeline(RunArgs args, const Context& ctx) {
 void add_run(CLI::App& app, const Context& ctx, Action& action) {
   auto args = std::make_shared<RunArgs>();
   auto* sub = app.add_subcommand("run", "Full pipeline: load, build, detect, score, export (accounts.csv, "
-                                        "communities.json, suspects/, run.json)");
+                                        "communities.json, suspects/, run.json, timings.json)");
   sub->add_option("--config", args->config,
                   "Read options from a file of `key = value` lines (keys = long option names without --; "
                   "`#` comments; an optional [run] section); the command line wins");
