@@ -102,16 +102,8 @@ struct View {
       const auto extra = run != nullptr ? run->attrs(v) : std::span<const AttrInput>{};
       auto& out = attrs[i];
       for (const Attr& a : s.attrs(v)) {
-        AttrInput in;
-        in.key = s.attr_keys().get(a.key);
+        const AttrInput in = attr_input(s, a);
         if (std::any_of(extra.begin(), extra.end(), [&](const AttrInput& x) { return x.key == in.key; })) continue;
-        in.type = a.type;
-        switch (a.type) {
-          case AttrType::String: in.text = s.attr_strings().get(a.as_string_id()); break;
-          case AttrType::Int: in.integer = a.as_int(); break;
-          case AttrType::Double: in.real = a.as_double(); break;
-          case AttrType::Bool: in.boolean = a.as_bool(); break;
-        }
         out.push_back(in);
       }
       out.insert(out.end(), extra.begin(), extra.end());
@@ -160,33 +152,15 @@ void write_snapshot_format(const std::string& path, const View& view, SnapshotFo
   std::vector<AttrInput> renamed;
   for (std::size_t i = 0; i < view.sub.nodes.size(); ++i) {
     const NodeId v = view.sub.nodes[i];
-    NodeRecord r;
-    r.id = s.node_id(v);
-    r.type = s.node_type(v);
-    r.label = s.label(v);
-    r.created_at = s.created_at(v);
     if (flat) {
       renamed = view.attrs[i];
       for (auto& a : renamed) a.key = view.columns[view.column_of.at(a.key)].name;
-      r.attrs = renamed;
+      w.node(node_record(s, v, renamed));
     } else {
-      r.attrs = view.attrs[i];
+      w.node(node_record(s, v, view.attrs[i]));
     }
-    r.has_activity = s.has_activity(v);
-    r.activity_buckets = s.activity_buckets(v);
-    r.activity_values = s.activity_values(v);
-    w.node(r);
   }
-  for (EdgeId e : view.sub.edges) {
-    EdgeRecord r;
-    r.src = s.node_id(s.edge_src(e));
-    r.dst = s.node_id(s.edge_dst(e));
-    r.type = s.edge_type(e);
-    r.weight = s.edge_weight(e);
-    r.first_seen = s.first_seen(e);
-    r.last_seen = s.last_seen(e);
-    w.edge(r);
-  }
+  for (EdgeId e : view.sub.edges) w.edge(edge_record(s, e));
   w.commit();
 }
 

@@ -779,40 +779,11 @@ void write_snapshot(const Snapshot& s, const std::string& path, const WriteOptio
   std::vector<AttrInput> attrs;
   for (NodeId v = 0; v < s.num_nodes(); ++v) {
     attrs.clear();
-    for (const Attr& a : s.attrs(v)) {
-      AttrInput in;
-      in.key = s.attr_keys().get(a.key);
-      in.type = a.type;
-      switch (a.type) {
-        case AttrType::String: in.text = s.attr_strings().get(a.as_string_id()); break;
-        case AttrType::Int: in.integer = a.as_int(); break;
-        case AttrType::Double: in.real = a.as_double(); break;
-        case AttrType::Bool: in.boolean = a.as_bool(); break;
-      }
-      attrs.push_back(in);
-    }
-    NodeRecord r;
-    r.id = s.node_id(v);
-    r.type = s.node_type(v);
-    r.label = s.label(v);
-    r.created_at = s.created_at(v);
-    r.attrs = attrs;
-    r.has_activity = s.has_activity(v);
-    r.activity_buckets = s.activity_buckets(v);
-    r.activity_values = s.activity_values(v);
-    w.node(r);
+    for (const Attr& a : s.attrs(v)) attrs.push_back(attr_input(s, a));
+    w.node(node_record(s, v, attrs));
   }
   w.nodes_complete();
-  for (EdgeId e = 0; e < s.num_edges(); ++e) {
-    EdgeRecord r;
-    r.src = s.node_id(s.edge_src(e));
-    r.dst = s.node_id(s.edge_dst(e));
-    r.type = s.edge_type(e);
-    r.weight = s.edge_weight(e);
-    r.first_seen = s.first_seen(e);
-    r.last_seen = s.last_seen(e);
-    w.edge(r);
-  }
+  for (EdgeId e = 0; e < s.num_edges(); ++e) w.edge(edge_record(s, e));
   w.commit();
 }
 

@@ -99,6 +99,47 @@ struct EdgeRecord {
   Timestamp last_seen = kNoTime;
 };
 
+/// Attr `a` of `s` as writer input (views into `s`).
+[[nodiscard]] inline AttrInput attr_input(const Snapshot& s, const Attr& a) {
+  AttrInput in;
+  in.key = s.attr_keys().get(a.key);
+  in.type = a.type;
+  switch (a.type) {
+    case AttrType::String: in.text = s.attr_strings().get(a.as_string_id()); break;
+    case AttrType::Int: in.integer = a.as_int(); break;
+    case AttrType::Double: in.real = a.as_double(); break;
+    case AttrType::Bool: in.boolean = a.as_bool(); break;
+  }
+  return in;
+}
+
+/// Node v of `s` as a record (views into `s`; `attrs` as given, since a
+/// snapshot's attrs are interned and must be converted by the caller).
+[[nodiscard]] inline NodeRecord node_record(const Snapshot& s, NodeId v, std::span<const AttrInput> attrs) {
+  NodeRecord r;
+  r.id = s.node_id(v);
+  r.type = s.node_type(v);
+  r.label = s.label(v);
+  r.created_at = s.created_at(v);
+  r.attrs = attrs;
+  r.has_activity = s.has_activity(v);
+  r.activity_buckets = s.activity_buckets(v);
+  r.activity_values = s.activity_values(v);
+  return r;
+}
+
+/// Edge e of `s` as a record (views into `s`).
+[[nodiscard]] inline EdgeRecord edge_record(const Snapshot& s, EdgeId e) {
+  EdgeRecord r;
+  r.src = s.node_id(s.edge_src(e));
+  r.dst = s.node_id(s.edge_dst(e));
+  r.type = s.edge_type(e);
+  r.weight = s.edge_weight(e);
+  r.first_seen = s.first_seen(e);
+  r.last_seen = s.last_seen(e);
+  return r;
+}
+
 /// Streaming snapshot output in any format, record by record, in bounded
 /// memory (the generator writes 10 M accounts through it). Nodes and edges
 /// may be interleaved: NDJSON keeps the order given; the JSON document and

@@ -173,9 +173,10 @@ TEST(ExportHostile, EveryFormatKeepsStringsAsData) {
     ASSERT_EQ(back.attrs(w).size(), s.attrs(v).size());
     for (std::size_t k = 0; k < s.attrs(v).size(); ++k) {
       EXPECT_EQ(back.attr_keys().get(back.attrs(w)[k].key), s.attr_keys().get(s.attrs(v)[k].key));
-      if (s.attrs(v)[k].type == AttrType::String)
+      if (s.attrs(v)[k].type == AttrType::String) {
         EXPECT_EQ(back.attr_strings().get(back.attrs(w)[k].as_string_id()),
                   s.attr_strings().get(s.attrs(v)[k].as_string_id()));
+      }
     }
     EXPECT_EQ(back.activity_total(w), s.activity_total(v));
   }

@@ -135,7 +135,9 @@ TEST(Generator, EveryFormatLoadsWithZeroErrorsAndMatchesTheReport) {
     EXPECT_EQ(s.num_nodes(), r.nodes);
     EXPECT_LE(s.num_edges(), r.edges);  // repeated edges merge at load
     // The CSV pair has no header, so only JSON and NDJSON carry the activity spec.
-    if (c.format != SnapshotFormat::CsvPair) EXPECT_TRUE(s.meta().activity.present());
+    if (c.format != SnapshotFormat::CsvPair) {
+      EXPECT_TRUE(s.meta().activity.present());
+    }
   }
 }
 
