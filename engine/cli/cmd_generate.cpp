@@ -32,7 +32,7 @@ struct GenerateArgs {
 
 // datasets/ip-ranges beside the working folder or the source tree, if present.
 std::string default_ip_ranges() {
-  for (const std::string dir : {std::string("datasets/ip-ranges"), std::string(HYDRASCOPE_SOURCE_DIR) + "/datasets/ip-ranges"})
+  for (const std::string& dir : {std::string("datasets/ip-ranges"), std::string(HYDRASCOPE_SOURCE_DIR) + "/datasets/ip-ranges"})
     if (std::filesystem::exists(dir + "/datacenter-ipv4.txt") && std::filesystem::exists(dir + "/vpn-ipv4.txt")) return dir;
   return {};
 }

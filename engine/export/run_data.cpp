@@ -38,20 +38,13 @@ struct NodeAttrs {
   std::vector<AttrInput> attrs;
 };
 
-SourceLocation at(const std::string& file, std::uint64_t line = 0, std::string field = {}) {
-  SourceLocation w;
-  w.file = file;
-  w.line = line;
-  w.field = std::move(field);
-  return w;
-}
 
 // Streams the RFC 4180 records of a file (quoted fields may hold commas,
 // quotes and line breaks) to f(line of the record's start, fields).
 void for_each_csv_record(const std::string& path,
                          const std::function<void(std::uint64_t, std::vector<std::string>&)>& f) {
   std::FILE* fp = std::fopen(path.c_str(), "rb");
-  if (fp == nullptr) throw InputError(at(path), std::string("cannot read: ") + std::strerror(errno));
+  if (fp == nullptr) throw InputError(file_location(path), std::string("cannot read: ") + std::strerror(errno));
   struct Closer {
     std::FILE* fp;
     ~Closer() { std::fclose(fp); }
@@ -89,7 +82,7 @@ void for_each_csv_record(const std::string& path,
       cr = false;
       if (c == '"') {
         if (after_quote) fields.back().push_back('"');  // "" inside a quoted field
-        else if (!fields.back().empty()) throw InputError(at(path, line), "stray quote inside an unquoted field");
+        else if (!fields.back().empty()) throw InputError(file_location(path, line), "stray quote inside an unquoted field");
         quoted = true;
         after_quote = false;
         any = true;
@@ -102,14 +95,14 @@ void for_each_csv_record(const std::string& path,
         cr = c == '\r';
         record_line = line;
       } else {
-        if (after_quote) throw InputError(at(path, line), "text after a closing quote");
+        if (after_quote) throw InputError(file_location(path, line), "text after a closing quote");
         fields.back().push_back(c);
         any = true;
       }
     }
   }
-  if (std::ferror(fp) != 0) throw InputError(at(path), std::string("read error: ") + std::strerror(errno));
-  if (quoted) throw InputError(at(path, record_line), "unterminated quoted field");
+  if (std::ferror(fp) != 0) throw InputError(file_location(path), std::string("read error: ") + std::strerror(errno));
+  if (quoted) throw InputError(file_location(path, record_line), "unterminated quoted field");
   end_record();
 }
 
@@ -192,7 +185,7 @@ RunData RunData::from_folder(const std::string& dir_in, const Snapshot& s) {
   std::string text;
   {
     std::FILE* fp = std::fopen(cpath.c_str(), "rb");
-    if (fp == nullptr) throw InputError(at(cpath), std::string("cannot read: ") + std::strerror(errno));
+    if (fp == nullptr) throw InputError(file_location(cpath), std::string("cannot read: ") + std::strerror(errno));
     char buf[1 << 16];
     std::size_t got;
     while ((got = std::fread(buf, 1, sizeof buf, fp)) > 0) text.append(buf, got);
@@ -201,24 +194,24 @@ RunData RunData::from_folder(const std::string& dir_in, const Snapshot& s) {
   rapidjson::Document doc;
   doc.Parse<kJsonParseFlags>(text.data(), text.size());
   if (doc.HasParseError()) {
-    SourceLocation w = at(cpath);
+    SourceLocation w = file_location(cpath);
     w.byte_offset = doc.GetErrorOffset();
     throw InputError(w, "not valid JSON");
   }
   if (!doc.IsObject() || !doc.HasMember("format") || !doc["format"].IsString() ||
       std::string_view(doc["format"].GetString()) != "hydrascope.communities")
-    throw InputError(at(cpath, 0, "format"), "not a hydrascope communities.json (format must be \"hydrascope.communities\")");
+    throw InputError(file_location(cpath, 0, "format"), "not a hydrascope communities.json (format must be \"hydrascope.communities\")");
   if (!doc.HasMember("ranking") || !doc["ranking"].IsArray())
-    throw InputError(at(cpath, 0, "ranking"), "missing or not an array");
+    throw InputError(file_location(cpath, 0, "ranking"), "missing or not an array");
   for (const auto& c : doc["ranking"].GetArray()) {
-    if (!c.IsUint()) throw InputError(at(cpath, 0, "ranking"), "community ids must be non-negative integers");
+    if (!c.IsUint()) throw InputError(file_location(cpath, 0, "ranking"), "community ids must be non-negative integers");
     m.ranking.push_back(c.GetUint());
   }
   if (!doc.HasMember("communities") || !doc["communities"].IsArray())
-    throw InputError(at(cpath, 0, "communities"), "missing or not an array");
+    throw InputError(file_location(cpath, 0, "communities"), "missing or not an array");
   std::uint64_t index = 0;
   for (const auto& c : doc["communities"].GetArray()) {
-    SourceLocation w = at(cpath);
+    SourceLocation w = file_location(cpath);
     w.record_kind = "community";
     w.record_index = index++;
     if (!c.IsObject() || !c.HasMember("id") || !c["id"].IsUint()) {
@@ -246,30 +239,30 @@ RunData RunData::from_folder(const std::string& dir_in, const Snapshot& s) {
     if (header) {
       header = false;
       if (f.size() < 4 || f[0] != "account_id" || f[1] != "community_id" || f[2] != "risk_score" || f[3] != "suspect")
-        throw InputError(at(apath, line), "header must start with account_id,community_id,risk_score,suspect");
+        throw InputError(file_location(apath, line), "header must start with account_id,community_id,risk_score,suspect");
       std::vector<std::string> cols(f.begin() + 1, f.end());
       m.set_columns(cols);
       return;
     }
     if (f.size() != m.column_keys.size() + 1)
-      throw InputError(at(apath, line), "expected " + std::to_string(m.column_keys.size() + 1) + " columns, got " +
+      throw InputError(file_location(apath, line), "expected " + std::to_string(m.column_keys.size() + 1) + " columns, got " +
                                             std::to_string(f.size()));
     const NodeId v = s.find_node(f[0]);
     if (v == kInvalidNode) {
-      SourceLocation w = at(apath, line, "account_id");
+      SourceLocation w = file_location(apath, line, "account_id");
       w.record_id = f[0];
       throw InputError(w, "account not in the snapshot (is this the run of another snapshot?)");
     }
     std::uint32_t c = 0;
     const auto r = std::from_chars(f[1].data(), f[1].data() + f[1].size(), c);
     if (r.ec != std::errc() || r.ptr != f[1].data() + f[1].size() || c == kNoCommunity) {
-      SourceLocation w = at(apath, line, "community_id");
+      SourceLocation w = file_location(apath, line, "community_id");
       w.record_id = f[0];
       throw InputError(w, "not a community id: \"" + f[1] + "\"");
     }
     m.community[v] = c;
   });
-  if (header) throw InputError(at(apath, 1), "empty file: header row required");
+  if (header) throw InputError(file_location(apath, 1), "empty file: header row required");
   return r;
 }
 

@@ -18,17 +18,10 @@ namespace hydrascope {
 
 namespace {
 
-SourceLocation at(const std::string& file, std::uint64_t line = 0, std::string field = {}) {
-  SourceLocation w;
-  w.file = file;
-  w.line = line;
-  w.field = std::move(field);
-  return w;
-}
 
 std::string read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(at(path), "cannot open file");
+  if (!in) throw InputError(file_location(path), "cannot open file");
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -51,23 +44,23 @@ Truth load_truth(const std::string& path) {
   rapidjson::Document d;
   d.Parse(text.data(), text.size());
   if (d.HasParseError()) {
-    SourceLocation w = at(path);
+    SourceLocation w = file_location(path);
     w.byte_offset = d.GetErrorOffset();
     throw InputError(w, std::string("invalid JSON: ") + rapidjson::GetParseError_En(d.GetParseError()));
   }
-  if (!d.IsObject()) throw InputError(at(path), "truth must be a JSON object");
+  if (!d.IsObject()) throw InputError(file_location(path), "truth must be a JSON object");
   auto m = d.FindMember("format");
   if (m == d.MemberEnd() || !m->value.IsString() || std::string(m->value.GetString()) != "hydrascope.truth")
-    throw InputError(at(path, 0, "format"), "format must be \"hydrascope.truth\"");
+    throw InputError(file_location(path, 0, "format"), "format must be \"hydrascope.truth\"");
   m = d.FindMember("version");
   if (m == d.MemberEnd() || !m->value.IsInt() || m->value.GetInt() != 1)
-    throw InputError(at(path, 0, "version"), "version must be 1");
+    throw InputError(file_location(path, 0, "version"), "version must be 1");
   Truth t;
   m = d.FindMember("clusters");
-  if (m == d.MemberEnd() || !m->value.IsArray()) throw InputError(at(path, 0, "clusters"), "clusters must be an array");
+  if (m == d.MemberEnd() || !m->value.IsArray()) throw InputError(file_location(path, 0, "clusters"), "clusters must be an array");
   std::uint64_t ci = 0;
   for (const auto& c : m->value.GetArray()) {
-    SourceLocation w = at(path);
+    SourceLocation w = file_location(path);
     w.record_kind = "cluster";
     w.record_index = ci++;
     if (!c.IsObject()) throw InputError(w, "cluster must be an object");
@@ -90,9 +83,9 @@ Truth load_truth(const std::string& path) {
   }
   m = d.FindMember("accounts");
   if (m != d.MemberEnd()) {
-    if (!m->value.IsArray()) throw InputError(at(path, 0, "accounts"), "accounts must be an array");
+    if (!m->value.IsArray()) throw InputError(file_location(path, 0, "accounts"), "accounts must be an array");
     for (const auto& a : m->value.GetArray()) {
-      if (!a.IsString()) throw InputError(at(path, 0, "accounts"), "account ids must be strings");
+      if (!a.IsString()) throw InputError(file_location(path, 0, "accounts"), "account ids must be strings");
       t.accounts.emplace_back(a.GetString(), a.GetStringLength());
     }
   }
@@ -126,43 +119,43 @@ std::vector<std::string> split_csv(const std::string& line) {
 
 std::vector<AccountRow> load_accounts_csv(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(at(path), "cannot open file");
+  if (!in) throw InputError(file_location(path), "cannot open file");
   std::string line;
   std::uint64_t ln = 0;
   std::vector<AccountRow> rows;
-  if (!std::getline(in, line)) throw InputError(at(path, 1), "empty file: header row required");
+  if (!std::getline(in, line)) throw InputError(file_location(path, 1), "empty file: header row required");
   ++ln;
   if (!line.empty() && line.back() == '\r') line.pop_back();
   const auto header = split_csv(line);
   if (header.size() < 4 || header[0] != "account_id" || header[1] != "community_id" || header[2] != "risk_score" ||
       header[3] != "suspect")
-    throw InputError(at(path, 1), "header must start with account_id,community_id,risk_score,suspect");
+    throw InputError(file_location(path, 1), "header must start with account_id,community_id,risk_score,suspect");
   while (std::getline(in, line)) {
     ++ln;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
     const auto f = split_csv(line);
-    if (f.size() < 4) throw InputError(at(path, ln), "expected at least 4 columns, got " + std::to_string(f.size()));
+    if (f.size() < 4) throw InputError(file_location(path, ln), "expected at least 4 columns, got " + std::to_string(f.size()));
     AccountRow r;
     r.account_id = f[0];
-    if (r.account_id.empty()) throw InputError(at(path, ln, "account_id"), "empty account id");
+    if (r.account_id.empty()) throw InputError(file_location(path, ln, "account_id"), "empty account id");
     try {
       std::size_t used = 0;
       r.community_id = std::stoll(f[1], &used);
       if (used != f[1].size()) throw std::invalid_argument("x");
     } catch (const std::exception&) {
-      throw InputError(at(path, ln, "community_id"), "not an integer: \"" + f[1] + "\"");
+      throw InputError(file_location(path, ln, "community_id"), "not an integer: \"" + f[1] + "\"");
     }
     try {
       std::size_t used = 0;
       r.risk_score = std::stod(f[2], &used);
       if (used != f[2].size() || !std::isfinite(r.risk_score)) throw std::invalid_argument("x");
     } catch (const std::exception&) {
-      throw InputError(at(path, ln, "risk_score"), "not a finite number: \"" + f[2] + "\"");
+      throw InputError(file_location(path, ln, "risk_score"), "not a finite number: \"" + f[2] + "\"");
     }
     if (f[3] == "true" || f[3] == "1") r.suspect = true;
     else if (f[3] == "false" || f[3] == "0") r.suspect = false;
-    else throw InputError(at(path, ln, "suspect"), "must be true or false, got \"" + f[3] + "\"");
+    else throw InputError(file_location(path, ln, "suspect"), "must be true or false, got \"" + f[3] + "\"");
     rows.push_back(std::move(r));
   }
   return rows;

@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace hydrascope {
 
@@ -22,6 +23,16 @@ struct SourceLocation {
   std::string record_id;                     ///< id of the node, or "src -> dst" of the edge
   std::string field;                         ///< offending key / column
 };
+
+/// The place `file` (line `line`, 0 = unknown; `field`, empty = none), for
+/// errors about a whole file or one line of it.
+[[nodiscard]] inline SourceLocation file_location(const std::string& file, std::uint64_t line = 0, std::string field = {}) {
+  SourceLocation w;
+  w.file = file;
+  w.line = line;
+  w.field = std::move(field);
+  return w;
+}
 
 /// Bad input data. what() reads, for example:
 ///   `snap.ndjson:17: edge #15 (a:1 -> ip:9), field "weight": must be a positive finite number, got -3`

@@ -75,7 +75,9 @@ void expect_valid(const Partition& p, NodeId n) {
   }
   for (CommunityId c = 0; c < p.num_communities; ++c) {
     EXPECT_GT(sizes[c], 0u);
-    if (c > 0) EXPECT_LE(sizes[c], sizes[c - 1]);  // canonical: sizes descending
+    if (c > 0) {
+      EXPECT_LE(sizes[c], sizes[c - 1]);  // canonical: sizes descending
+    }
   }
 }
 

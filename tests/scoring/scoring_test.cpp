@@ -111,7 +111,9 @@ TEST_F(ScoringWorld, RiskIsInUnitIntervalAndEntitiesHaveNone) {
   for (NodeId v = 0; v < world_->snapshot.num_nodes(); ++v) {
     EXPECT_GE(result_->account_risk[v], 0.0);
     EXPECT_LE(result_->account_risk[v], 1.0);
-    if (world_->snapshot.kind(v) != NodeKind::Account) EXPECT_EQ(result_->account_risk[v], 0.0);
+    if (world_->snapshot.kind(v) != NodeKind::Account) {
+      EXPECT_EQ(result_->account_risk[v], 0.0);
+    }
   }
   for (const auto& cs : result_->communities) {
     EXPECT_GE(cs.risk, 0.0);
@@ -188,8 +190,11 @@ TEST_F(ScoringWorld, SameResultForAnyThreadCount) {
 TEST_F(ScoringWorld, OneSignalAloneNeverFlags) {
   // Even with every other group silenced (min_groups default 3), a community
   // that fires only payment + ip_pool cannot reach the threshold.
-  for (const auto& d : result_->details)
-    if (d.fired_groups < 3) EXPECT_LT(result_->communities[d.community].risk, result_->threshold);
+  for (const auto& d : result_->details) {
+    if (d.fired_groups < 3) {
+      EXPECT_LT(result_->communities[d.community].risk, result_->threshold);
+    }
+  }
 }
 
 TEST_F(ScoringWorld, SeedsRaiseNeighbours) {
