@@ -82,6 +82,14 @@ Truth read_truth(const std::string& path) {
   return t;
 }
 
+// Every account of a hydra cluster in `t`.
+std::unordered_set<std::string> accounts_of_hydras(const Truth& t) {
+  std::unordered_set<std::string> hydra;
+  for (std::size_t c = 0; c < t.members.size(); ++c)
+    if (t.kinds[c] == "hydra") hydra.insert(t.members[c].begin(), t.members[c].end());
+  return hydra;
+}
+
 GenerateReport generate(const GeneratorOptions& o, const std::string& dir) { return generate_world(o, dir); }
 
 TEST(Generator, SameSeedGivesByteIdenticalFiles) {
@@ -180,9 +188,7 @@ TEST(Generator, TruthIsConsistentWithTheSnapshot) {
     EXPECT_TRUE(kinds.count(k)) << "no cluster of kind " << k;
   EXPECT_GE(kinds.size(), 6u);
   // Some hydra accounts are known banned seeds; benign accounts are never banned.
-  std::unordered_set<std::string> hydra;
-  for (std::size_t c = 0; c < t.members.size(); ++c)
-    if (t.kinds[c] == "hydra") hydra.insert(t.members[c].begin(), t.members[c].end());
+  const std::unordered_set<std::string> hydra = accounts_of_hydras(t);
   std::uint64_t banned_hydra = 0;
   for (NodeId v = 0; v < s.num_nodes(); ++v) {
     if (s.label(v) != Label::Banned) continue;
@@ -198,9 +204,7 @@ TEST(Generator, OrderAndIdsDoNotRevealMembership) {
   const GenerateReport r = generate(o, dir);
   const Snapshot s = load_snapshot(r.snapshot_path);
   const Truth t = read_truth(r.truth_path);
-  std::unordered_set<std::string> hydra;
-  for (std::size_t c = 0; c < t.members.size(); ++c)
-    if (t.kinds[c] == "hydra") hydra.insert(t.members[c].begin(), t.members[c].end());
+  const std::unordered_set<std::string> hydra = accounts_of_hydras(t);
   ASSERT_FALSE(hydra.empty());
   // Mean position of hydra accounts among all accounts is near the middle.
   double pos = 0, sum = 0, n_hydra = 0;
@@ -253,9 +257,7 @@ TEST(Generator, NoSingleFeatureSeparatesHydraOnTheHardProfile) {
   const GenerateReport r = generate(o, dir);
   const Snapshot s = load_snapshot(r.snapshot_path);
   const Truth t = read_truth(r.truth_path);
-  std::unordered_set<std::string> hydra;
-  for (std::size_t c = 0; c < t.members.size(); ++c)
-    if (t.kinds[c] == "hydra") hydra.insert(t.members[c].begin(), t.members[c].end());
+  const std::unordered_set<std::string> hydra = accounts_of_hydras(t);
 
   const NodeId n = s.num_nodes();
   std::vector<std::uint32_t> degree(n, 0);
