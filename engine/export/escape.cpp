@@ -151,37 +151,6 @@ void append_double(std::string& out, double v) {
   out.append(buf, r.ptr);
 }
 
-AttrInput typed_cell(std::string_view key, std::string_view text, bool integer) {
-  AttrInput a;
-  a.key = key;
-  if (text == "true" || text == "false") {
-    a.type = AttrType::Bool;
-    a.boolean = text == "true";
-    return a;
-  }
-  const char* b = text.data();
-  const char* e = text.data() + text.size();
-  if (!text.empty()) {
-    std::int64_t i = 0;
-    auto r = std::from_chars(b, e, i);
-    if (integer && r.ec == std::errc() && r.ptr == e) {
-      a.type = AttrType::Int;
-      a.integer = i;
-      return a;
-    }
-    double d = 0.0;
-    auto rd = std::from_chars(b, e, d);
-    if (rd.ec == std::errc() && rd.ptr == e && std::isfinite(d)) {
-      a.type = AttrType::Double;
-      a.real = d;
-      return a;
-    }
-  }
-  a.type = AttrType::String;
-  a.text = text;
-  return a;
-}
-
 }  // namespace exp
 
 std::string safe_file_stem(std::string_view text, std::size_t max_bytes) {

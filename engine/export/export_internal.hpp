@@ -50,9 +50,4 @@ void append_double(std::string& out, double v);
 void account_cells(const Snapshot& s, const Partition& partition, const ScoringResult& scoring,
                    const AccountColumns& columns, NodeId v, std::vector<std::string>& cells);
 
-/// A cell of accounts.csv as a typed attr: `true`/`false` -> Bool, an integer
-/// -> Int when `integer` (an id or count column), a finite number -> Double,
-/// anything else -> String. Types so depend on the column, never on the row.
-[[nodiscard]] AttrInput typed_cell(std::string_view key, std::string_view text, bool integer);
-
 }  // namespace hydrascope::exp

@@ -21,6 +21,7 @@
 
 #include "export_internal.hpp"
 #include "hydrascope/error.hpp"
+#include "hydrascope/io.hpp"
 
 namespace hydrascope {
 
@@ -152,7 +153,7 @@ struct RunData::Impl {
     for (std::size_t i = 0; i < k; ++i) {
       const std::string_view key = column_keys[i];
       const bool integer = key == "hydrascope_community_id" || key == "hydrascope_core";
-      na.attrs.push_back(exp::typed_cell(key, na.texts[i], integer));
+      na.attrs.push_back(typed_attr(key, na.texts[i], integer));
     }
     auto it = communities.find(community[v]);
     if (it != communities.end())

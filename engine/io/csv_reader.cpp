@@ -230,41 +230,6 @@ std::string find_part(const std::string& dir, const std::string& name) {
   return "";
 }
 
-// CSV attr typing: integers without leading zeros -> Int, other plain decimal
-// numbers -> Double, true/false -> Bool, anything else -> String.
-AttrInput typed_attr(std::string_view key, std::string_view v) {
-  AttrInput a;
-  a.key = key;
-  if (v == "true" || v == "false") {
-    a.type = AttrType::Bool;
-    a.boolean = v == "true";
-    return a;
-  }
-  const std::size_t digits_from = !v.empty() && v[0] == '-' ? 1 : 0;
-  const bool leading_zero = v.size() > digits_from + 1 && v[digits_from] == '0' && v[digits_from + 1] != '.' &&
-                            v[digits_from + 1] != 'e' && v[digits_from + 1] != 'E';
-  const bool starts_numeric = v.size() > digits_from && v[digits_from] >= '0' && v[digits_from] <= '9';
-  if (starts_numeric && !leading_zero) {
-    std::int64_t i = 0;
-    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), i);
-    if (ec == std::errc() && p == v.data() + v.size()) {
-      a.type = AttrType::Int;
-      a.integer = i;
-      return a;
-    }
-    double d = 0;
-    auto [p2, ec2] = std::from_chars(v.data(), v.data() + v.size(), d);
-    if (ec2 == std::errc() && p2 == v.data() + v.size() && std::isfinite(d)) {
-      a.type = AttrType::Double;
-      a.real = d;
-      return a;
-    }
-  }
-  a.type = AttrType::String;
-  a.text = v;
-  return a;
-}
-
 // A timestamp cell: RFC 3339 or integer Unix seconds; empty = absent.
 bool parse_time_cell(std::string_view v, Timestamp& out, std::string& message) {
   if (v.empty()) {
@@ -455,3 +420,42 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
 }
 
 }  // namespace hydrascope::io
+
+namespace hydrascope {
+
+AttrInput typed_attr(std::string_view key, std::string_view v, bool allow_int) {
+  AttrInput a;
+  a.key = key;
+  if (v == "true" || v == "false") {
+    a.type = AttrType::Bool;
+    a.boolean = v == "true";
+    return a;
+  }
+  const std::size_t digits_from = !v.empty() && v[0] == '-' ? 1 : 0;
+  const bool leading_zero = v.size() > digits_from + 1 && v[digits_from] == '0' && v[digits_from + 1] != '.' &&
+                            v[digits_from + 1] != 'e' && v[digits_from + 1] != 'E';
+  const bool starts_numeric = v.size() > digits_from && v[digits_from] >= '0' && v[digits_from] <= '9';
+  if (starts_numeric && !leading_zero) {
+    const char* b = v.data();
+    const char* e = v.data() + v.size();
+    std::int64_t i = 0;
+    auto [p, ec] = std::from_chars(b, e, i);
+    if (allow_int && ec == std::errc() && p == e) {
+      a.type = AttrType::Int;
+      a.integer = i;
+      return a;
+    }
+    double d = 0;
+    auto [p2, ec2] = std::from_chars(b, e, d);
+    if (ec2 == std::errc() && p2 == e && std::isfinite(d)) {
+      a.type = AttrType::Double;
+      a.real = d;
+      return a;
+    }
+  }
+  a.type = AttrType::String;
+  a.text = v;
+  return a;
+}
+
+}  // namespace hydrascope

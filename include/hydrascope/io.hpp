@@ -99,6 +99,13 @@ struct EdgeRecord {
   Timestamp last_seen = kNoTime;
 };
 
+/// Text of a CSV cell as a typed attr (the rule of nodes.csv attribute
+/// columns, SNAPSHOT_FORMAT.md section 4): `true`/`false` -> Bool, an integer
+/// without leading zeros -> Int (Double instead when `allow_int` is false, for
+/// columns whose type must not change from row to row), another plain decimal
+/// number -> Double when finite, anything else -> String (views into `text`).
+[[nodiscard]] AttrInput typed_attr(std::string_view key, std::string_view text, bool allow_int = true);
+
 /// Attr `a` of `s` as writer input (views into `s`).
 [[nodiscard]] inline AttrInput attr_input(const Snapshot& s, const Attr& a) {
   AttrInput in;
