@@ -3,7 +3,7 @@
 // inflate), plus the AnalysisGraph CSR build. One self-describing line per
 // case; bench/load_bench.sh runs it on the 1M-account snapshot.
 //
-//   load_bench [--reps N] [--threads 1,2] [--csr] FILE_OR_CSV_FOLDER...
+//   load_bench [--reps N] [--threads 1,2] [--csr] [--load-only] FILE_OR_CSV_FOLDER...
 #include <rapidjson/reader.h>
 #include <simdjson.h>
 #include <sys/resource.h>
@@ -177,7 +177,7 @@ std::string fmt(const char* f, double v) {
 int main(int argc, char** argv) {
   int reps = 3;
   std::vector<int> threads{1, 2};
-  bool csr = false;
+  bool csr = false, load_only = false;
   std::vector<std::string> inputs;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -189,8 +189,11 @@ int main(int argc, char** argv) {
       for (std::string t; std::getline(ss, t, ',');) threads.push_back(std::atoi(t.c_str()));
     } else if (a == "--csr") {
       csr = true;
+    } else if (a == "--load-only") {
+      load_only = true;
     } else if (a == "-h" || a == "--help") {
-      std::printf("usage: load_bench [--reps N] [--threads 1,2] [--csr] FILE_OR_CSV_FOLDER...\n");
+      std::printf("usage: load_bench [--reps N] [--threads 1,2] [--csr] [--load-only] FILE_OR_CSV_FOLDER...\n"
+                  "  --load-only  only the hydrascope load cases (no ceilings; for profiling)\n");
       return 0;
     } else {
       inputs.push_back(a);
@@ -233,7 +236,7 @@ int main(int argc, char** argv) {
            " input=" + path);
     }
 
-    if (format == SnapshotFormat::CsvPair) continue;  // no JSON ceiling for CSV
+    if (format == SnapshotFormat::CsvPair || load_only) continue;  // no JSON ceiling for CSV
     // Ceilings on the same bytes, one thread, from memory.
     std::string raw;
     const double t_io = best_of(1, [&] { raw = read_raw(path); });

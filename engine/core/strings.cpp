@@ -103,6 +103,24 @@ std::uint32_t StringPool::intern(std::string_view s) {
   return id;
 }
 
+void StringPool::reorder(std::span<const std::uint32_t> new_to_old, std::span<const std::uint32_t> old_to_new) {
+  const std::uint32_t n = size();
+  std::vector<char> bytes(bytes_.size());
+  std::vector<std::uint64_t> offsets(static_cast<std::size_t>(n) + 1);
+  std::uint64_t at = 0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const std::string_view s = get(new_to_old[i]);
+    offsets[i] = at;
+    if (!s.empty()) std::memcpy(bytes.data() + at, s.data(), s.size());
+    at += s.size();
+  }
+  offsets[n] = at;
+  bytes_ = std::move(bytes);
+  offsets_ = std::move(offsets);
+  for (std::uint64_t& slot : slots_)
+    if (slot != kEmptySlot) slot = (slot & ~0xFFFFFFFFULL) | old_to_new[static_cast<std::uint32_t>(slot)];
+}
+
 void StringPool::rebuild_index() {
   slots_.clear();
   index_capacity(size());

@@ -63,6 +63,48 @@ struct SnapshotBuilder::Impl {
   // Node ids live in `keys` until finish(); node v's key:
   std::vector<std::uint32_t> node_keys;
   std::size_t node_key(NodeId v) const { return node_keys[v]; }
+
+  // Column growth. A vector that doubles copies its contents again and again
+  // and faults in fresh pages each time (on the 1M-account world the activity
+  // columns alone are 0.7 GB). Once reserve() has given the expected node
+  // count and enough nodes are in, a full per-node column (attrs, activity)
+  // grows straight to its projected final size instead (3% margin).
+  std::size_t node_target = 0;
+  template <class T>
+  void room_per_node(std::vector<T>& v, std::size_t extra) {
+    const std::size_t need = v.size() + extra;
+    if (need <= v.capacity()) return;
+    std::size_t cap = std::max(need, v.capacity() * 2);
+    const std::size_t done = s.kind_.size() + 1;  // nodes including the one being added
+    if (node_target > done && done >= std::max<std::size_t>(4096, node_target / 256)) {
+      const double projected = static_cast<double>(need) / static_cast<double>(done) * static_cast<double>(node_target) * 1.03;
+      cap = std::max(need, static_cast<std::size_t>(projected) + extra);
+    }
+    v.reserve(cap);
+  }
+  // The edge columns together: projected like room_per_node while nodes are
+  // still coming (edges interleaved with nodes), else doubled.
+  void room_for_edge() {
+    const std::size_t need = src_key.size() + 1;
+    std::size_t cap = std::max(need, src_key.capacity() * 2);
+    const std::size_t done = s.kind_.size();
+    if (node_target > done && done >= std::max<std::size_t>(4096, node_target / 256)) {
+      const double projected = static_cast<double>(need) / static_cast<double>(done) * static_cast<double>(node_target) * 1.03;
+      cap = std::max(need, static_cast<std::size_t>(projected));
+    }
+    src_key.reserve(cap);
+    dst_key.reserve(cap);
+    s.etype_.reserve(cap);
+    s.weight_.reserve(cap);
+    s.first_seen_.reserve(cap);
+    s.last_seen_.reserve(cap);
+  }
+  // Returns unused capacity when it is more than 1/16 of the column (a
+  // projection's margin is kept: shrinking would copy the whole column).
+  template <class T>
+  static void trim(std::vector<T>& v) {
+    if (v.capacity() - v.size() > v.capacity() / 16) v.shrink_to_fit();
+  }
 };
 
 SnapshotBuilder::SnapshotBuilder(std::string file_name) : impl_(std::make_unique<Impl>()) {
@@ -100,7 +142,10 @@ void SnapshotBuilder::reserve(std::size_t nodes, std::size_t edges) {
   b.s.act_offsets_.reserve(nodes + 1);
   b.node_keys.reserve(nodes);
   b.key_node.reserve(nodes);
-  b.keys.reserve(nodes, nodes * 12);
+  // Id bytes per node as seen so far (ids are often 15-25 bytes).
+  const std::size_t id_bytes = b.node_keys.size() >= 4096 ? b.keys.byte_size() / b.keys.size() + 1 : 24;
+  b.keys.reserve(nodes, nodes * id_bytes);
+  b.node_target = std::max(b.node_target, nodes);
   b.src_key.reserve(edges);
   b.dst_key.reserve(edges);
   b.s.etype_.reserve(edges);
@@ -141,6 +186,7 @@ NodeId SnapshotBuilder::add_node(const RecordRef& w, std::string_view id, std::s
   s.label_.push_back(label);
   s.created_.push_back(created_at);
 
+  b.room_per_node(s.attrs_, attrs.size());
   for (const AttrInput& a : attrs) {
     Attr out;
     out.key = s.attr_keys_.intern(a.key);
@@ -161,6 +207,8 @@ NodeId SnapshotBuilder::add_node(const RecordRef& w, std::string_view id, std::s
 
   s.has_activity_.push_back(activity != nullptr ? 1 : 0);
   if (activity != nullptr) {
+    b.room_per_node(s.act_bucket_, activity->size());
+    b.room_per_node(s.act_value_, activity->size());
     std::uint32_t bucket = 0;
     for (double x : *activity) {
       if (!std::isfinite(x) || x < 0.0)
@@ -207,6 +255,7 @@ void SnapshotBuilder::add_edge(const RecordRef& w, std::string_view src, std::st
     b.fail(w, "edge", edge_name(), "last_seen", "is before first_seen");
   const std::uint32_t type_id = s.edge_type_names_.intern(type);
   if (type_id > 0xFFFF) b.fail(w, "edge", edge_name(), "type", "too many distinct edge types (limit 65536)");
+  if (b.src_key.size() == b.src_key.capacity()) b.room_for_edge();
   const std::uint32_t ks = b.key_of(src);
   const std::uint32_t kd = b.key_of(dst);
   if (b.key_node[ks] == kInvalidNode || b.key_node[kd] == kInvalidNode)
@@ -255,9 +304,14 @@ Snapshot SnapshotBuilder::finish() {
   std::vector<std::uint32_t>().swap(b.dst_key);
   b.forward_refs.clear();
 
-  // Node id pool in declaration order.
+  // Node id pool in declaration order. Every key is a node by now (an
+  // undeclared endpoint failed above), so the pool is only renumbered.
   if (b.keys_are_nodes && b.keys.size() == n) {
     s.ids_ = std::move(b.keys);
+  } else if (b.keys.size() == n) {
+    b.keys.reorder(b.node_keys, b.key_node);
+    s.ids_ = std::move(b.keys);
+    b.keys = StringPool();
   } else {
     StringPool ids;
     std::size_t bytes = 0;
@@ -342,15 +396,15 @@ Snapshot SnapshotBuilder::finish() {
       }
     }
   }
-  s.src_.shrink_to_fit();
-  s.dst_.shrink_to_fit();
-  s.etype_.shrink_to_fit();
-  s.weight_.shrink_to_fit();
-  s.first_seen_.shrink_to_fit();
-  s.last_seen_.shrink_to_fit();
-  s.act_bucket_.shrink_to_fit();
-  s.act_value_.shrink_to_fit();
-  s.attrs_.shrink_to_fit();
+  Impl::trim(s.src_);
+  Impl::trim(s.dst_);
+  Impl::trim(s.etype_);
+  Impl::trim(s.weight_);
+  Impl::trim(s.first_seen_);
+  Impl::trim(s.last_seen_);
+  Impl::trim(s.act_bucket_);
+  Impl::trim(s.act_value_);
+  Impl::trim(s.attrs_);
   s.ids_.shrink_to_fit();
   Snapshot out = std::move(s);
   b.s = Snapshot();

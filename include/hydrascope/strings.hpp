@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,8 +29,14 @@ class StringPool {
     return {bytes_.data() + offsets_[id], static_cast<std::size_t>(offsets_[id + 1] - offsets_[id])};
   }
   [[nodiscard]] std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(offsets_.size() - 1); }
+  /// Bytes of all strings together.
+  [[nodiscard]] std::size_t byte_size() const noexcept { return bytes_.size(); }
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
   void reserve(std::size_t strings, std::size_t bytes);
+  /// Puts the strings in a new order: string i becomes new_to_old[i]'s
+  /// string, and old_to_new is the inverse (both permutations of 0..size-1).
+  /// The index is renumbered in place, nothing is hashed again.
+  void reorder(std::span<const std::uint32_t> new_to_old, std::span<const std::uint32_t> old_to_new);
   /// Rebuilds the hash index over all strings (after append()).
   void rebuild_index();
   /// Drops the hash index (find() becomes unavailable) to save memory.
