@@ -83,10 +83,11 @@ void StringPool::index_capacity(std::size_t strings) {
   }
 }
 
-std::uint32_t StringPool::intern(std::string_view s) {
+std::uint32_t StringPool::intern(std::string_view s) { return intern(s, hash_bytes(s)); }
+
+std::uint32_t StringPool::intern(std::string_view s, std::uint64_t h) {
   // Keep the load factor at most 1/2.
   if ((static_cast<std::uint64_t>(size()) + 1) * 2 > slots_.size()) index_capacity(std::max<std::size_t>(size() + 1, slots_.size()));
-  const std::uint64_t h = hash_bytes(s);
   const std::uint64_t tag = tag_of(h);
   std::uint64_t i = h & mask_;
   while (true) {

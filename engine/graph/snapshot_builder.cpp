@@ -47,10 +47,44 @@ struct SnapshotBuilder::Impl {
     throw InputError(std::move(loc), std::move(message));
   }
 
-  std::uint32_t key_of(std::string_view id) {
-    const std::uint32_t k = keys.intern(id);
+  // Ids seen lately, by hash: an account's edges follow its node record, so
+  // most endpoints were just interned and their bytes are still in cache,
+  // while the pool's index (tens of MB) is not.
+  static constexpr std::size_t kRecent = 4096;
+  struct Recent {
+    std::uint64_t hash = 0;
+    std::uint32_t key = 0xFFFFFFFFu;
+  };
+  std::vector<Recent> recent = std::vector<Recent>(kRecent);
+  // The key of `id` (hash = hash_bytes(id)) if it is among the recent ones.
+  std::uint32_t recent_key(std::string_view id, std::uint64_t hash) const noexcept {
+    const Recent& r = recent[hash & (kRecent - 1)];
+    return r.hash == hash && r.key != 0xFFFFFFFFu && keys.get(r.key) == id ? r.key : 0xFFFFFFFFu;
+  }
+  std::uint32_t key_of(std::string_view id, std::uint64_t hash) {
+    const std::uint32_t k = recent_key(id, hash);
+    return k != 0xFFFFFFFFu ? k : intern_key(id, hash);
+  }
+  std::uint32_t intern_key(std::string_view id, std::uint64_t hash) {
+    const std::uint32_t k = keys.intern(id, hash);
     if (k == key_node.size()) key_node.push_back(kInvalidNode);
+    recent[hash & (kRecent - 1)] = Recent{hash, k};
     return k;
+  }
+  std::uint32_t key_of(std::string_view id) { return key_of(id, hash_bytes(id)); }
+  // Last type name and its id, per pool: records of one type come in runs.
+  struct LastName {
+    std::string name;
+    std::uint32_t id = 0xFFFFFFFFu;
+  };
+  LastName last_type, last_edge_type;
+  // Attr keys by (node type, position): nodes of a type list the same keys.
+  std::vector<LastName> last_attr_key = std::vector<LastName>(64);
+  static std::uint32_t intern_cached(StringPool& pool, LastName& last, std::string_view name) {
+    if (last.id != 0xFFFFFFFFu && std::string_view(last.name) == name) return last.id;
+    last.id = pool.intern(name);
+    last.name.assign(name);
+    return last.id;
   }
 
   void check_activity_length(const RecordRef& w, NodeId v, std::size_t length) const {
@@ -179,7 +213,7 @@ NodeId SnapshotBuilder::add_node(const RecordRef& w, std::string_view id, std::s
   b.key_node[key] = v;
   b.node_keys.push_back(key);
 
-  std::uint32_t type_id = s.type_names_.intern(type);
+  std::uint32_t type_id = Impl::intern_cached(s.type_names_, b.last_type, type);
   if (type_id > 0xFFFF) b.fail(w, "node", std::string(id), "type", "too many distinct node types (limit 65536)");
   s.kind_.push_back(kind);
   s.type_.push_back(static_cast<std::uint16_t>(type_id));
@@ -187,9 +221,10 @@ NodeId SnapshotBuilder::add_node(const RecordRef& w, std::string_view id, std::s
   s.created_.push_back(created_at);
 
   b.room_per_node(s.attrs_, attrs.size());
+  std::size_t position = 0;
   for (const AttrInput& a : attrs) {
     Attr out;
-    out.key = s.attr_keys_.intern(a.key);
+    out.key = Impl::intern_cached(s.attr_keys_, b.last_attr_key[(type_id * 8 + position++) & 63], a.key);
     out.type = a.type;
     switch (a.type) {
       case AttrType::String: out.bits = s.attr_strings_.intern(a.text); break;
@@ -253,11 +288,16 @@ void SnapshotBuilder::add_edge(const RecordRef& w, std::string_view src, std::st
     b.fail(w, "edge", edge_name(), "weight", "must be a positive finite number");
   if (first_seen != kNoTime && last_seen != kNoTime && first_seen > last_seen)
     b.fail(w, "edge", edge_name(), "last_seen", "is before first_seen");
-  const std::uint32_t type_id = s.edge_type_names_.intern(type);
+  const std::uint32_t type_id = Impl::intern_cached(s.edge_type_names_, b.last_edge_type, type);
   if (type_id > 0xFFFF) b.fail(w, "edge", edge_name(), "type", "too many distinct edge types (limit 65536)");
   if (b.src_key.size() == b.src_key.capacity()) b.room_for_edge();
-  const std::uint32_t ks = b.key_of(src);
-  const std::uint32_t kd = b.key_of(dst);
+  // Both endpoints' index slots are requested before either is probed.
+  const std::uint64_t hs = hash_bytes(src), hd = hash_bytes(dst);
+  std::uint32_t ks = b.recent_key(src, hs), kd = b.recent_key(dst, hd);
+  if (ks == 0xFFFFFFFFu) b.keys.prefetch(hs);
+  if (kd == 0xFFFFFFFFu) b.keys.prefetch(hd);
+  if (ks == 0xFFFFFFFFu) ks = b.intern_key(src, hs);
+  if (kd == 0xFFFFFFFFu) kd = b.intern_key(dst, hd);
   if (b.key_node[ks] == kInvalidNode || b.key_node[kd] == kInvalidNode)
     b.forward_refs.emplace_back(b.src_key.size(), w);
   b.src_key.push_back(ks);
@@ -409,6 +449,9 @@ Snapshot SnapshotBuilder::finish() {
   Snapshot out = std::move(s);
   b.s = Snapshot();
   b.meta_set = false;
+  std::fill(b.recent.begin(), b.recent.end(), Impl::Recent{});
+  b.last_type = b.last_edge_type = Impl::LastName{};
+  std::fill(b.last_attr_key.begin(), b.last_attr_key.end(), Impl::LastName{});
   return out;
 }
 

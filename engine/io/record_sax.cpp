@@ -142,7 +142,7 @@ void ParsedRecord::clear() noexcept {
 void RecordSax::reset() {
   state_ = State::Top;
   record.clear();
-  item.clear();
+  if (mode_ == SaxMode::Document) item.clear();  // lines never use it
   error.clear();
   error_field.clear();
   field_ = kFUnknown;

@@ -125,8 +125,21 @@ class RecordSax {
   // RapidJSON handler concept.
   bool Null();
   bool Bool(bool b);
-  bool Int(int i) { return Integer(i); }
-  bool Uint(unsigned u) { return Integer(u); }
+  // Activity buckets (most numbers of a snapshot) take the inline path.
+  bool Int(int i) {
+    if (state_ == State::Activity) {
+      cur().activity.push_back(static_cast<double>(i));
+      return true;
+    }
+    return Integer(i);
+  }
+  bool Uint(unsigned u) {
+    if (state_ == State::Activity) {
+      cur().activity.push_back(static_cast<double>(u));
+      return true;
+    }
+    return Integer(u);
+  }
   bool Int64(std::int64_t i) { return Integer(i); }
   bool Uint64(std::uint64_t u);
   bool Double(double d);

@@ -21,6 +21,13 @@ class StringPool {
   StringPool();
   /// Returns the id of `s`, adding it if new.
   std::uint32_t intern(std::string_view s);
+  /// intern() with `hash` = hash_bytes(s) already computed.
+  std::uint32_t intern(std::string_view s, std::uint64_t hash);
+  /// Starts loading the index slot of a string with this hash_bytes() into
+  /// the cache (a hint before intern(s, hash); the result is unaffected).
+  void prefetch(std::uint64_t hash) const noexcept {
+    if (!slots_.empty()) __builtin_prefetch(slots_.data() + (hash & mask_));
+  }
   /// Appends `s` without interning (may duplicate); find() will not see it
   /// unless rebuild_index() is called.
   std::uint32_t append(std::string_view s);
