@@ -8,6 +8,8 @@
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
+#include <utility>
+#include <memory>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -36,6 +38,31 @@ double elapsed(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// Allocator whose resize() leaves new elements uninitialised (for arrays
+// that are written in full right after): saves a memset pass over memory the
+// kernel has just zeroed.
+template <class T>
+struct NoInit : std::allocator<T> {
+  using value_type = T;
+  template <class U>
+  struct rebind {
+    using other = NoInit<U>;
+  };
+  NoInit() noexcept = default;
+  template <class U>
+  NoInit(const NoInit<U>&) noexcept {}
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    if constexpr (sizeof...(Args) == 0) {
+      ::new (static_cast<void*>(p)) U;
+    } else {
+      ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+  }
+};
+template <class T>
+using RawVec = std::vector<T, NoInit<T>>;
+
 // One level of the search: a view of the input CSR (level 0) or an owned
 // aggregate. Aggregates carry self-loop weight (internal edges of the merged
 // nodes) apart from the arcs; rows need not be sorted.
@@ -45,8 +72,8 @@ struct LevelGraph {
   const NodeId* adj = nullptr;
   const double* w = nullptr;
   std::vector<EdgeId> off_s;
-  std::vector<NodeId> adj_s;
-  std::vector<double> w_s;
+  RawVec<NodeId> adj_s;
+  RawVec<double> w_s;
   std::vector<double> mass;  // strength (modularity) or original node count (CPM)
   std::vector<double> size;  // original node count
   std::vector<double> strength;
@@ -86,12 +113,38 @@ void shuffle(std::vector<T>& v, Rng& rng) {
   for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
 }
 
-// Seeded Fisher-Yates permutation of 0..n-1.
-void shuffled_identity(std::vector<NodeId>& perm, NodeId n, std::uint64_t seed) {
-  perm.resize(n);
-  std::iota(perm.begin(), perm.end(), NodeId{0});
-  Rng rng(seed);
-  shuffle(perm, rng);
+// Rounds at least this long are visited in chunk order (see order_round()).
+constexpr std::size_t kChunkedRound = std::size_t{1} << 16;
+constexpr std::size_t kChunk = 256;
+
+// Puts a sorted round of nodes into a seeded random visiting order. Short
+// rounds get a plain Fisher-Yates shuffle. Long ones are cut into chunks of
+// kChunk consecutive entries; the chunks are visited in a random order and
+// each chunk in a random order of its own. The visit is then as random as
+// the analysis needs (which chunk comes first, and the order inside it), but
+// the node arrays (offsets, rows, masses, labels) are read a few cache lines
+// at a time instead of one random line per node, which on a graph of
+// millions of nodes is most of the cost of a round.
+void order_round(std::vector<NodeId>& round, std::vector<NodeId>& tmp, Rng& rng) {
+  const std::size_t size = round.size();
+  if (size < kChunkedRound) {
+    shuffle(round, rng);
+    return;
+  }
+  const std::size_t chunks = (size + kChunk - 1) / kChunk;
+  std::vector<NodeId> order(chunks);
+  std::iota(order.begin(), order.end(), NodeId{0});
+  shuffle(order, rng);
+  tmp.resize(size);
+  std::size_t out = 0;
+  for (const NodeId k : order) {
+    const std::size_t b = static_cast<std::size_t>(k) * kChunk;
+    const std::size_t e = std::min(size, b + kChunk);
+    const std::size_t start = out;
+    for (std::size_t i = b; i < e; ++i) tmp[out++] = round[i];
+    for (std::size_t i = out - start; i > 1; --i) std::swap(tmp[start + i - 1], tmp[start + rng.below(i)]);
+  }
+  round.swap(tmp);
 }
 
 // Renumbers labels (each < bound) densely in order of first appearance; returns the count.
@@ -165,12 +218,12 @@ class Search {
   // Buffers reused across levels and iterations (capacity kept: no page faults
   // from fresh allocations on every level).
   std::vector<double> tot_, ctot_, ext_, rtot_, rext_;
-  std::vector<NodeId> cnt_, perm_, moff_, mlist_, pos_, rcnt_, goff_, glist_;
+  std::vector<NodeId> cnt_, perm_, round_tmp_, moff_, mlist_, pos_, rcnt_, goff_, glist_;
   std::vector<std::uint8_t> active_;
   std::vector<NodeId> serial_woke_;
-  std::vector<CommunityId> gcount_, vdrop_;
+  std::vector<CommunityId> gcount_, vdrop_, refine_work_, free_ids_;
   std::vector<CommunityId> dense_map_;
-  std::vector<std::vector<std::pair<NodeId, double>>> buf_;
+  std::vector<EdgeId> bound_, rowlen_;
   LevelGraph pool_[2];
   PhaseSeconds seconds_;
   int last_sweeps_ = 0;          // sweeps of the last local_move()
@@ -202,7 +255,8 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
     tot[comm[v]] += L.mass[v];
     ++cnt[comm[v]];
   }
-  std::vector<CommunityId> free_ids;
+  std::vector<CommunityId>& free_ids = free_ids_;
+  free_ids.clear();
   for (NodeId c = n; c-- > 0;) {
     if (cnt[c] == 0) free_ids.push_back(c);
   }
@@ -210,7 +264,12 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
   // nodes woken since their last evaluation, reshuffled (so two nodes that
   // would swap places in one batch do not meet in the same batch again).
   std::vector<NodeId>& round = perm_;
-  shuffled_identity(round, n, seed);
+  round.resize(n);
+  std::iota(round.begin(), round.end(), NodeId{0});
+  {
+    Rng rng(seed);
+    order_round(round, round_tmp_, rng);
+  }
   std::vector<std::uint8_t>& active = active_;
   active.assign(n, 0);
   // Batches are fixed by the round's length alone (never by the thread count):
@@ -253,25 +312,33 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
   for (int sweep = 0; sweep < max_sweeps; ++sweep) {
     if (sweep > 0) {
       // Next round: the nodes woken since their last visit (O(woken), not O(n)).
+      // Many woken: one sequential scan of the flags beats sorting them.
       round.clear();
-      for (auto& sc : scratch_) {
-        round.insert(round.end(), sc.woke.begin(), sc.woke.end());
-        sc.woke.clear();
+      std::size_t woken = serial_woke.size();
+      for (auto& sc : scratch_) woken += sc.woke.size();
+      if (woken >= n / 16) {
+        for (NodeId v = 0; v < n; ++v) {
+          if (active[v] != 0) round.push_back(v);
+        }
+      } else {
+        for (auto& sc : scratch_) round.insert(round.end(), sc.woke.begin(), sc.woke.end());
+        round.insert(round.end(), serial_woke.begin(), serial_woke.end());
+        std::sort(round.begin(), round.end());
+        round.erase(std::unique(round.begin(), round.end()), round.end());
+        round.erase(std::remove_if(round.begin(), round.end(), [&](NodeId v) { return active[v] == 0; }),
+                    round.end());
       }
-      round.insert(round.end(), serial_woke.begin(), serial_woke.end());
+      for (auto& sc : scratch_) sc.woke.clear();
       serial_woke.clear();
-      std::sort(round.begin(), round.end());
-      round.erase(std::unique(round.begin(), round.end()), round.end());
-      round.erase(std::remove_if(round.begin(), round.end(), [&](NodeId v) { return active[v] == 0; }),
-                  round.end());
       if (round.empty()) {
         last_exhausted_ = false;
         break;
       }
       Rng rng(mix64(seed, static_cast<std::uint64_t>(sweep)));
-      shuffle(round, rng);
+      order_round(round, round_tmp_, rng);
     }
     ++last_sweeps_;
+    double sweep_gain = 0.0;
     const std::size_t batch = std::clamp<std::size_t>(round.size() / 8, 1, kMaxBatch);
     for (std::size_t b0 = 0; b0 < round.size(); b0 += batch) {
       const std::size_t b1 = std::min<std::size_t>(round.size(), b0 + batch);
@@ -341,14 +408,17 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
           if (cnt[own] == 1 || !better(0.0, stay)) continue;
           t = free_ids.back();
           free_ids.pop_back();
+          sweep_gain -= stay;
         } else {
-          if (cnt[t] == 0 || !better(w_new[j] - ca * tot[t], stay)) {
+          const double go = w_new[j] - ca * tot[t];
+          if (cnt[t] == 0 || !better(go, stay)) {
             if (active[v] == 0) {  // stale decision: look again next round
               active[v] = 1;
               serial_woke.push_back(v);
             }
             continue;
           }
+          sweep_gain += go - stay;
         }
         tot[own] -= L.mass[v];
         if (--cnt[own] == 0) free_ids.push_back(own);
@@ -401,13 +471,18 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
   rext.resize(n);
   rcnt.assign(n, 1);
   const std::int64_t sn = n;
+  // In node order (rows read sequentially); members of one-node communities
+  // never merge and need no scan.
 #pragma omp parallel for schedule(static) num_threads(threads_) if (parallel_ok(L))
-  for (std::int64_t pi = 0; pi < sn; ++pi) {
-    const NodeId v = mlist[pi];
+  for (std::int64_t vi = 0; vi < sn; ++vi) {
+    const NodeId v = static_cast<NodeId>(vi);
     const CommunityId c = comm[v];
+    const NodeId pi = refined[v];
     double x = 0.0;
-    for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
-      if (comm[L.adj[e]] == c) x += L.w[e];
+    if (moff[c + 1] - moff[c] > 1) {
+      for (EdgeId e = L.off[v], end = L.off[v + 1]; e < end; ++e) {
+        if (comm[L.adj[e]] == c) x += L.w[e];
+      }
     }
     ext[pi] = x;
     rext[pi] = x;
@@ -415,12 +490,18 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
   }
   const double coef = coef_;
   const double theta = o_.randomness;
+  // Only communities of two or more nodes have anything to refine.
+  std::vector<CommunityId>& work = refine_work_;
+  work.clear();
+  for (NodeId c = 0; c < n; ++c) {
+    if (moff[c + 1] - moff[c] > 1) work.push_back(c);
+  }
+  const std::int64_t nwork = static_cast<std::int64_t>(work.size());
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads_) if (parallel_ok(L))
-  for (std::int64_t ci = 0; ci < sn; ++ci) {
-    const NodeId c = static_cast<NodeId>(ci);
+  for (std::int64_t wi = 0; wi < nwork; ++wi) {
+    const NodeId c = work[wi];
     const NodeId base = moff[c];
     const NodeId size = moff[c + 1] - base;
-    if (size < 2) continue;
     Scratch& s = scratch_[thread_id()];
     s.order.resize(size);
     for (NodeId i = 0; i < size; ++i) s.order[i] = base + i;
@@ -513,54 +594,63 @@ void Search::aggregate(const LevelGraph& L, const std::vector<CommunityId>& grou
     A.mass.assign(A.size.begin(), A.size.end());
   }
 
-  struct Row {
-    int tid;
-    EdgeId start;
-    EdgeId len;
-  };
-  std::vector<Row> rows(ng);
-  std::vector<std::vector<std::pair<NodeId, double>>>& buf = buf_;
-  buf.resize(static_cast<std::size_t>(threads_));
-  for (auto& b : buf) b.clear();
+  // Rows are written straight into the new CSR at an upper bound of their
+  // length (the members' degree sum; one parallel pass over the arcs with
+  // per-thread dense accumulators), then compacted in node order. No
+  // per-thread buffers to grow and copy, no sort.
+  std::vector<EdgeId>& bound = bound_;
+  std::vector<EdgeId>& rowlen = rowlen_;
+  bound.assign(static_cast<std::size_t>(ng) + 1, 0);
+  rowlen.resize(ng);
+  for (NodeId v = 0; v < n; ++v) {
+    if (group[v] != kDropped) bound[group[v] + 1] += L.off[v + 1] - L.off[v];
+  }
+  for (NodeId r = 0; r < ng; ++r) bound[r + 1] += bound[r];
+  A.adj_s.resize(bound[ng]);
+  A.w_s.resize(bound[ng]);
+  NodeId* const adj_out = A.adj_s.data();
+  double* const w_out = A.w_s.data();
   const std::int64_t sng = ng;
 #pragma omp parallel num_threads(threads_) if (parallel_ok(L))
   {
-    const int tid = thread_id();
-    Scratch& s = scratch_[tid];
-    auto& out = buf[tid];
+    Scratch& s = scratch_[thread_id()];
+    double* const acc = s.acc.data();
 #pragma omp for schedule(dynamic, 64)
     for (std::int64_t ri = 0; ri < sng; ++ri) {
       const NodeId r = static_cast<NodeId>(ri);
       for (NodeId i = goff[r]; i < goff[r + 1]; ++i) {
         const NodeId v = glist[i];
-        for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
+        for (EdgeId e = L.off[v], end = L.off[v + 1]; e < end; ++e) {
           const NodeId t = group[L.adj[e]];
           if (t == r) continue;  // internal: kept in the strengths, not as an arc
-          if (s.acc[t] == 0.0) s.touched.push_back(t);
-          s.acc[t] += L.w[e];
+          if (acc[t] == 0.0) s.touched.push_back(t);
+          acc[t] += L.w[e];
         }
       }
-      rows[r] = Row{tid, out.size(), s.touched.size()};
-      for (NodeId t : s.touched) {
-        out.emplace_back(t, s.acc[t]);
-        s.acc[t] = 0.0;
+      EdgeId k = bound[r];
+      for (const NodeId t : s.touched) {
+        adj_out[k] = t;
+        w_out[k] = acc[t];
+        acc[t] = 0.0;
+        ++k;
       }
+      rowlen[r] = k - bound[r];
       s.touched.clear();
     }
   }
-  A.off_s.assign(static_cast<std::size_t>(ng) + 1, 0);
-  for (NodeId r = 0; r < ng; ++r) A.off_s[r + 1] = A.off_s[r] + rows[r].len;
+  A.off_s.resize(static_cast<std::size_t>(ng) + 1);
+  A.off_s[0] = 0;
+  for (NodeId r = 0; r < ng; ++r) {
+    const EdgeId to = A.off_s[r];
+    const EdgeId len = rowlen[r];
+    if (to != bound[r]) {  // to < bound[r]: moving rows forward never overwrites unread ones
+      std::copy(adj_out + bound[r], adj_out + bound[r] + len, adj_out + to);
+      std::copy(w_out + bound[r], w_out + bound[r] + len, w_out + to);
+    }
+    A.off_s[r + 1] = to + len;
+  }
   A.adj_s.resize(A.off_s[ng]);
   A.w_s.resize(A.off_s[ng]);
-#pragma omp parallel for schedule(static) num_threads(threads_) if (parallel_ok(L))
-  for (std::int64_t ri = 0; ri < sng; ++ri) {
-    const Row& row = rows[ri];
-    const auto& src = buf[row.tid];
-    for (EdgeId k = 0; k < row.len; ++k) {
-      A.adj_s[A.off_s[ri] + k] = src[row.start + k].first;
-      A.w_s[A.off_s[ri] + k] = src[row.start + k].second;
-    }
-  }
   A.off = A.off_s.data();
   A.adj = A.adj_s.data();
   A.w = A.w_s.data();
