@@ -82,6 +82,14 @@ struct LevelGraph {
 struct alignas(64) Scratch {
   std::vector<double> acc;  // indexed by community / node id, all zero between uses
   std::vector<NodeId> touched;
+  // Room for `need` touched ids, written through a raw pointer in the hot
+  // loops (no capacity check per arc; an id is appended unconditionally and
+  // kept only if its accumulator was zero, which avoids a branch the CPU
+  // cannot predict).
+  NodeId* touch_room(std::size_t need) {
+    if (touched.size() < need + 1) touched.resize(std::max<std::size_t>(need + 1, 2 * touched.size()));
+    return touched.data();
+  }
   std::vector<double> gains;
   std::vector<CommunityId> cand;
   std::vector<NodeId> order;
@@ -356,40 +364,51 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
         for (std::int64_t j = 0; j < nl; ++j) {
           Scratch& s = scratch_[thread_id()];
           const NodeId v = list[j];
+          if (j + 4 < nl) {  // the rows of a node a few visits ahead (the visit order is random)
+            const EdgeId ahead = L.off[list[j + 4]];
+            __builtin_prefetch(L.adj + ahead);
+            __builtin_prefetch(L.w + ahead);
+            __builtin_prefetch(L.w + ahead + 8);
+          }
           active[v] = 0;
           const CommunityId own = comm[v];
+          // Local copies: the accumulator writes cannot alias the graph arrays.
+          const EdgeId row = L.off[v], row_end = L.off[v + 1];
+          NodeId* const tch = s.touch_room(row_end - row);
+          double* const acc = s.acc.data();
+          std::size_t nt = 0;
           {
-            // Local copies: the accumulator writes cannot alias the graph arrays.
             const CommunityId* cm = comm.data();
             const NodeId* adj = L.adj;
             const double* w = L.w;
-            double* acc = s.acc.data();
-            for (EdgeId e = L.off[v], end = L.off[v + 1]; e < end; ++e) {
+            for (EdgeId e = row; e < row_end; ++e) {
               const CommunityId c = cm[adj[e]];
-              if (acc[c] == 0.0) s.touched.push_back(c);
-              acc[c] += w[e];
+              const double a = acc[c];
+              tch[nt] = c;
+              nt += a == 0.0;
+              acc[c] = a + w[e];
             }
           }
           const double ca = coef * L.mass[v];
           CommunityId best = own;
-          double best_w = s.acc[own];
+          double best_w = acc[own];
           double best_gain = best_w - ca * (tot[own] - L.mass[v]);
           const double stay_w = best_w;
-          for (CommunityId c : s.touched) {
+          for (std::size_t i = 0; i < nt; ++i) {
+            const CommunityId c = tch[i];
             if (c == own) continue;
-            const double gain = s.acc[c] - ca * tot[c];
+            const double gain = acc[c] - ca * tot[c];
             if (better(gain, best_gain)) {
               best = c;
               best_gain = gain;
-              best_w = s.acc[c];
+              best_w = acc[c];
             }
           }
           if (allow_alone && cnt[own] > 1 && better(0.0, best_gain)) {
             best = kAlone;
             best_w = 0.0;
           }
-          for (CommunityId c : s.touched) s.acc[c] = 0.0;
-          s.touched.clear();
+          for (std::size_t i = 0; i < nt; ++i) acc[tch[i]] = 0.0;
           target[j] = best;
           w_new[j] = best_w;
           w_own[j] = stay_w;
@@ -509,25 +528,40 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
     shuffle(s.order, rng);
     const double total = ctot[c];
     double* acc = s.acc.data();  // acc[r - base]: this community's sub-communities only
-    for (const NodeId p : s.order) {
+    for (NodeId oi = 0; oi < size; ++oi) {
+      const NodeId p = s.order[oi];
       const NodeId v = mlist[p];
+      if (oi + 4 < size) {  // rows of a member a few visits ahead
+        const EdgeId ahead = L.off[mlist[s.order[oi + 4]]];
+        __builtin_prefetch(L.adj + ahead);
+        __builtin_prefetch(L.w + ahead);
+      }
       const CommunityId own = refined[v];
       if (rcnt[own] != 1) continue;  // no longer a singleton
       const double ca = coef * L.mass[v];
       if (ext[p] < ca * (total - L.mass[v])) continue;  // v not well connected to c
-      for (EdgeId e = L.off[v]; e < L.off[v + 1]; ++e) {
-        const NodeId u = L.adj[e];
-        if (comm[u] != c) continue;
-        const CommunityId r = refined[u];
-        if (acc[r - base] == 0.0) s.touched.push_back(r);
-        acc[r - base] += L.w[e];
+      const EdgeId row = L.off[v], row_end = L.off[v + 1];
+      NodeId* const tch = s.touch_room(row_end - row);
+      std::size_t nt = 0;
+      for (EdgeId e = row; e < row_end; ++e) {
+        // Sub-community labels of c are the positions base..base+size-1, so
+        // the label alone tells whether u is in c. Labels of other
+        // communities may be rewritten by another thread meanwhile, but
+        // never leave their community's range (relaxed atomic reads).
+        const CommunityId r = std::atomic_ref<CommunityId>(refined[L.adj[e]]).load(std::memory_order_relaxed);
+        if (r - base >= size) continue;
+        const double a = acc[r - base];
+        tch[nt] = r;
+        nt += a == 0.0;
+        acc[r - base] = a + L.w[e];
       }
       // Candidates: well-connected sub-communities with gain >= 0; staying (gain 0) included.
       CommunityId chosen = own;
       double best = 0.0;
       s.gains.clear();
       s.cand.clear();
-      for (CommunityId r : s.touched) {
+      for (std::size_t ti = 0; ti < nt; ++ti) {
+        const CommunityId r = tch[ti];
         const double gain = acc[r - base] - ca * rtot[r];
         if (r == own || gain < 0.0 || rext[r] < coef * rtot[r] * (total - rtot[r])) continue;
         s.cand.push_back(r);
@@ -555,13 +589,12 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
       if (chosen != own) {
         rcnt[own] = 0;
         rtot[own] = 0.0;
-        refined[v] = chosen;
+        std::atomic_ref<CommunityId>(refined[v]).store(chosen, std::memory_order_relaxed);
         rtot[chosen] += L.mass[v];
         ++rcnt[chosen];
         rext[chosen] = rext[chosen] + ext[p] - 2.0 * acc[chosen - base];
       }
-      for (CommunityId r : s.touched) acc[r - base] = 0.0;
-      s.touched.clear();
+      for (std::size_t ti = 0; ti < nt; ++ti) acc[tch[ti] - base] = 0.0;
     }
   }
 }
@@ -618,24 +651,30 @@ void Search::aggregate(const LevelGraph& L, const std::vector<CommunityId>& grou
 #pragma omp for schedule(dynamic, 64)
     for (std::int64_t ri = 0; ri < sng; ++ri) {
       const NodeId r = static_cast<NodeId>(ri);
+      std::size_t nt = 0;
       for (NodeId i = goff[r]; i < goff[r + 1]; ++i) {
         const NodeId v = glist[i];
-        for (EdgeId e = L.off[v], end = L.off[v + 1]; e < end; ++e) {
+        const EdgeId row = L.off[v], row_end = L.off[v + 1];
+        NodeId* const tch = s.touch_room(nt + (row_end - row));
+        for (EdgeId e = row; e < row_end; ++e) {
           const NodeId t = group[L.adj[e]];
           if (t == r) continue;  // internal: kept in the strengths, not as an arc
-          if (acc[t] == 0.0) s.touched.push_back(t);
-          acc[t] += L.w[e];
+          const double a = acc[t];
+          tch[nt] = t;
+          nt += a == 0.0;
+          acc[t] = a + L.w[e];
         }
       }
+      const NodeId* const tch = s.touched.data();
       EdgeId k = bound[r];
-      for (const NodeId t : s.touched) {
+      for (std::size_t i = 0; i < nt; ++i) {
+        const NodeId t = tch[i];
         adj_out[k] = t;
         w_out[k] = acc[t];
         acc[t] = 0.0;
         ++k;
       }
       rowlen[r] = k - bound[r];
-      s.touched.clear();
     }
   }
   A.off_s.resize(static_cast<std::size_t>(ng) + 1);
