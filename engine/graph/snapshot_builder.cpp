@@ -436,6 +436,13 @@ Snapshot SnapshotBuilder::finish() {
       }
     }
   }
+  Impl::trim(s.kind_);
+  Impl::trim(s.type_);
+  Impl::trim(s.label_);
+  Impl::trim(s.created_);
+  Impl::trim(s.attr_offsets_);
+  Impl::trim(s.has_activity_);
+  Impl::trim(s.act_offsets_);
   Impl::trim(s.src_);
   Impl::trim(s.dst_);
   Impl::trim(s.etype_);

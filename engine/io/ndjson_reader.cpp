@@ -7,6 +7,7 @@
 #include <rapidjson/reader.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <exception>
 #include <string>
@@ -196,31 +197,32 @@ class NdjsonLoader {
   Snapshot run(LoadReport& report) {
     Stage stages[2];
     // Stage 0 is parsed by every thread; afterwards thread 0 feeds block k
-    // to the builder while the other threads parse block k+1.
-    bool have = load(stages[0], threads_);
-    if (have) parse_all(stages[0], 0, 1);
+    // to the builder while the other threads parse block k+1, and joins them
+    // when it is done (pieces are taken in turn: neither side waits for the
+    // other while pieces are left).
+    const int max_pieces = threads_ == 1 ? 1 : 4 * threads_;
+    bool have = load(stages[0], max_pieces);
+    if (have) parse_all(stages[0]);
     int cur = 0;
     while (have) {
       const int nxt = 1 - cur;
-      const bool have_next = load(stages[nxt], std::max(1, threads_ - 1));
+      const bool have_next = load(stages[nxt], max_pieces);
       if (threads_ == 1) {
         feed(stages[cur]);
-        if (have_next) parse_all(stages[nxt], 0, 1);
+        if (have_next) parse_all(stages[nxt]);
       } else {
         std::exception_ptr error;
+        std::atomic<int> next_piece{0};
 #pragma omp parallel num_threads(threads_)
         {
 #ifdef _OPENMP
-          const int tid = omp_get_thread_num(), n = omp_get_num_threads();
+          const int tid = omp_get_thread_num();
 #else
-          const int tid = 0, n = 1;
+          const int tid = 0;
 #endif
           try {
             if (tid == 0) feed(stages[cur]);
-            if (have_next) {
-              if (n == 1) parse_all(stages[nxt], 0, 1);
-              else if (tid > 0) parse_all(stages[nxt], tid - 1, n - 1);
-            }
+            if (have_next) parse_pieces(stages[nxt], next_piece, tid);
           } catch (...) {
 #pragma omp critical(hydrascope_ndjson_error)
             if (!error || tid == 0) error = std::current_exception();
@@ -306,19 +308,29 @@ class NdjsonLoader {
     header_seen_ = true;
   }
 
-  // Parses pieces first, first+step, ... of `st` (worker slot = first).
-  void parse_all(Stage& st, int first, int step) {
-    if (step == 1 && first == 0 && st.pieces > 1) {
-#pragma omp parallel for num_threads(st.pieces) schedule(static, 1)
-      for (int t = 0; t < st.pieces; ++t)
-        parse_piece(workers_[static_cast<std::size_t>(t)], st.cuts[static_cast<std::size_t>(t)],
-                    st.cuts[static_cast<std::size_t>(t) + 1], st.batches[static_cast<std::size_t>(t)]);
+  // Parses every piece of `st` with all threads.
+  void parse_all(Stage& st) {
+    if (st.pieces == 1 || threads_ == 1) {
+      for (int t = 0; t < st.pieces; ++t) parse_one(st, t, 0);
       return;
     }
-    // Worker 0 belongs to the feeding thread while pipelined: use slots 1...
-    for (int t = first; t < st.pieces; t += step)
-      parse_piece(workers_[static_cast<std::size_t>(1 + first) % workers_.size()], st.cuts[static_cast<std::size_t>(t)],
-                  st.cuts[static_cast<std::size_t>(t) + 1], st.batches[static_cast<std::size_t>(t)]);
+    std::atomic<int> next{0};
+#pragma omp parallel num_threads(std::min(threads_, st.pieces))
+    {
+#ifdef _OPENMP
+      parse_pieces(st, next, omp_get_thread_num());
+#else
+      parse_pieces(st, next, 0);
+#endif
+    }
+  }
+  // Takes pieces of `st` in turn until none is left (worker slot = tid).
+  void parse_pieces(Stage& st, std::atomic<int>& next, int tid) {
+    for (int t = next.fetch_add(1); t < st.pieces; t = next.fetch_add(1)) parse_one(st, t, tid);
+  }
+  void parse_one(Stage& st, int t, int tid) {
+    const auto i = static_cast<std::size_t>(t);
+    parse_piece(workers_[static_cast<std::size_t>(tid)], st.cuts[i], st.cuts[i + 1], st.batches[i]);
   }
 
   // Sizes the builder's columns once per record kind from the first block

@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
 
 #include "hydrascope/io.hpp"
 #include "test_util.hpp"
@@ -177,6 +181,104 @@ TEST(Load, ProgressAndCancel) {
   for (const std::string& path : {p, testing::fixture("good/full.json"), testing::fixture("good/csv_basic"),
                                   testing::dataset("karate/karate.edges")})
     EXPECT_THROW((void)load_snapshot(path, c), Cancelled) << path;
+}
+
+// A document over 1 MiB is read by two threads when asked (one parses, one
+// builds): the model and the first error must be those of one thread.
+std::string big_document(std::size_t nodes, const std::string& node_at, std::size_t at, const std::string& edge_tail,
+                         const std::string& node_at2 = "", std::size_t at2 = 0) {
+  std::string d = "{\"format\": \"hydrascope.snapshot\", \"version\": 1, \"snapshot\": {\"id\": \"big\", \"activity\": "
+                  "{\"start\": \"2026-02-13T00:00:00Z\", \"bucket_seconds\": 3600, \"buckets\": 4}},\n\"nodes\": [\n";
+  for (std::size_t i = 0; i < nodes; ++i) {
+    if (i > 0) d += ",\n";
+    if (i == at && !node_at.empty()) {
+      d += node_at;
+      continue;
+    }
+    if (i == at2 && !node_at2.empty()) {
+      d += node_at2;
+      continue;
+    }
+    const std::string id = "a:" + std::to_string(i);
+    d += "{\"id\": \"" + id + "\", \"type\": \"account\", \"created_at\": " + std::to_string(1771000000 + i) +
+         ", \"activity\": [0, " + std::to_string(i % 7) + ", 1.5, 0], \"attrs\": {\"tier\": \"" +
+         (i % 3 == 0 ? "free" : "pro") + "\", \"n\": " + std::to_string(i) + "}}";
+    d += ",\n{\"id\": \"ip:" + std::to_string(i) + "\", \"type\": \"ip\", \"attrs\": {\"datacenter\": " +
+         (i % 2 == 0 ? "true" : "false") + "}}";
+  }
+  d += "\n],\n\"edges\": [\n";
+  for (std::size_t i = 0; i < nodes; ++i) {
+    if (i > 0) d += ",\n";
+    d += "{\"src\": \"a:" + std::to_string(i) + "\", \"dst\": \"ip:" + std::to_string((i * 7) % nodes) +
+         "\", \"type\": \"uses_ip\", \"weight\": " + std::to_string(1 + i % 5) + "}";
+  }
+  d += edge_tail;
+  d += "\n]}\n";
+  return d;
+}
+
+std::string written(const Snapshot& s, const std::string& name) {
+  const std::string p = testing::tmp_path(name);
+  write_snapshot(s, p, write_options_for_path(p));
+  std::ifstream f(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+LoadOptions with_threads(int t) {
+  LoadOptions o;
+  o.threads = t;
+  return o;
+}
+
+TEST(Json, TwoThreadsBuildTheSameModel) {
+  const std::string doc = big_document(12000, "", 0, "");
+  ASSERT_GT(doc.size(), std::size_t{1} << 20);
+  const std::string path = write_tmp("big_two_threads.json", doc);
+  LoadReport r1, r2;
+  const Snapshot one = load_snapshot(path, with_threads(1), &r1);
+  const Snapshot two = load_snapshot(path, with_threads(2), &r2);
+  EXPECT_EQ(one.num_nodes(), 24000u);
+  EXPECT_EQ(one.num_edges(), 12000u);
+  EXPECT_EQ(r2.records, r1.records);
+  two.validate();
+  EXPECT_EQ(written(one, "big_one.ndjson"), written(two, "big_two.ndjson"));
+}
+
+TEST(Json, TwoThreadsReportTheFirstErrorOfOneThread) {
+  struct Case {
+    const char* name;
+    std::string doc;
+    const char* expect;  // a part of the message
+  };
+  const std::string dup = "{\"id\": \"a:5\", \"type\": \"account\"}";
+  const std::vector<Case> cases = {
+      // A record the parser rejects, late in the nodes.
+      {"late_bad_label", big_document(12000, "{\"id\": \"x\", \"type\": \"ip\", \"label\": \"nope\"}", 11000, ""), "label"},
+      // A record the builder rejects (duplicate id), then a syntax error later:
+      // the duplicate comes first in the file.
+      {"dup_then_syntax", big_document(12000, dup, 9000, ",\n{\"src\": \"a:1\", \"dst\": \"ip:2\", \"type\": }"),
+       "duplicate node id"},
+      // A record the builder rejects, then one the parser rejects: the
+      // builder's comes first in the file.
+      {"dup_then_bad_record", big_document(12000, dup, 9000, "", "{\"id\": \"y\", \"type\": \"ip\", \"label\": 3}", 9005),
+       "duplicate node id"},
+      // The builder rejects a record while the parser is far ahead.
+      {"builder_error", big_document(12000, dup, 100, ""), "duplicate node id"},
+      // Only a syntax error, near the end.
+      {"syntax_only", big_document(12000, "", 0, ",\n{\"src\": \"a:1\" \"dst\": \"ip:2\"}"), "invalid JSON"},
+      // An endpoint no node declares (found when the model is finished).
+      {"unknown_endpoint", big_document(12000, "", 0, ",\n{\"src\": \"a:1\", \"dst\": \"ip:nowhere\", \"type\": \"t\"}"),
+       "unknown node id"},
+      // A label on an ip (a builder rule) at the very last node.
+      {"builder_last_node", big_document(12000, "{\"id\": \"z\", \"type\": \"ip\", \"label\": \"banned\"}", 11999, ""),
+       "only accounts carry a label"},
+  };
+  for (const Case& c : cases) {
+    const std::string path = write_tmp(std::string("big_err_") + c.name + ".json", c.doc);
+    const std::string one = load_error(path, with_threads(1));
+    EXPECT_NE(one.find(c.expect), std::string::npos) << c.name << ": " << one;
+    for (int t : {2, 3}) EXPECT_EQ(load_error(path, with_threads(t)), one) << c.name << ", threads " << t;
+  }
 }
 
 TEST(Load, DetectFormat) {
