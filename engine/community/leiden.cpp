@@ -185,6 +185,7 @@ class Search {
   Search(const AnalysisGraph& g, const CommunityOptions& o, bool refine, int threads, bool lpa)
       : g_(g), o_(o), refine_(refine), threads_(threads), lpa_(lpa) {
     const double m = g.total_weight();
+    total_weight_ = m;
     if (lpa_) {
       coef_ = 0.0;
     } else if (o.quality == QualityFunction::Modularity) {
@@ -222,6 +223,7 @@ class Search {
   int threads_;
   bool lpa_;
   double coef_ = 0.0;
+  double total_weight_ = 0.0;
   std::vector<Scratch> scratch_;
   // Buffers reused across levels and iterations (capacity kept: no page faults
   // from fresh allocations on every level).
@@ -232,6 +234,7 @@ class Search {
   std::vector<CommunityId> gcount_, vdrop_, refine_work_, free_ids_;
   std::vector<CommunityId> dense_map_;
   std::vector<EdgeId> bound_, rowlen_;
+  std::vector<std::vector<CommunityId>> chain_group_, chain_drop_;  // per aggregation level
   LevelGraph pool_[2];
   PhaseSeconds seconds_;
   int last_sweeps_ = 0;          // sweeps of the last local_move()
@@ -285,6 +288,9 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
   // in order. A batch is at most 1/8 of its round, so conflicting decisions
   // are rare, and short rounds run one node at a time (plain sequential Leiden).
   constexpr std::size_t kMaxBatch = 16384;
+  // Quality gained by a round, relative to the total edge weight (for
+  // modularity exactly the rise in Q), below which local moving stops.
+  constexpr double kRoundTolerance = 1e-5;
   std::vector<NodeId> list;
   std::vector<CommunityId> target(kMaxBatch);
   std::vector<double> w_new(kMaxBatch), w_own(kMaxBatch);
@@ -448,6 +454,15 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
       }
       moves += moved.size();
       check_cancel();
+    }
+    // A round that gained almost nothing ends the search on this level: the
+    // rounds after it would revisit many nodes for crumbs (on aggregate
+    // levels, rounds over hubs of hundreds of arcs). The next level or
+    // iteration picks up what is left; an iteration whose first round finds
+    // no move at all still ends the search at a true fixed point.
+    if (!lpa_ && sweep > 0 && sweep_gain < kRoundTolerance * total_weight_) {
+      last_exhausted_ = false;
+      break;
     }
     // Wake the neighbours of the round's last movers.
     const std::int64_t nm = static_cast<std::int64_t>(moved.size());
@@ -644,6 +659,7 @@ void Search::aggregate(const LevelGraph& L, const std::vector<CommunityId>& grou
   NodeId* const adj_out = A.adj_s.data();
   double* const w_out = A.w_s.data();
   const std::int64_t sng = ng;
+  const NodeId n_members = goff[ng];
 #pragma omp parallel num_threads(threads_) if (parallel_ok(L))
   {
     Scratch& s = scratch_[thread_id()];
@@ -654,6 +670,11 @@ void Search::aggregate(const LevelGraph& L, const std::vector<CommunityId>& grou
       std::size_t nt = 0;
       for (NodeId i = goff[r]; i < goff[r + 1]; ++i) {
         const NodeId v = glist[i];
+        if (i + 4 < n_members) {  // rows of a member a few steps ahead (members are scattered)
+          const EdgeId ahead = L.off[glist[i + 4]];
+          __builtin_prefetch(L.adj + ahead);
+          __builtin_prefetch(L.w + ahead);
+        }
         const EdgeId row = L.off[v], row_end = L.off[v + 1];
         NodeId* const tch = s.touch_room(nt + (row_end - row));
         for (EdgeId e = row; e < row_end; ++e) {
@@ -710,8 +731,6 @@ void Search::run(CommunityResult& result) {
   const int max_iterations = lpa_ ? 1 : o_.max_iterations;
   const int max_levels = lpa_ ? 1 : o_.max_levels;
   const int max_sweeps = lpa_ ? 10 * o_.max_iterations : 1000;
-  std::vector<NodeId> map(n);
-  std::vector<CommunityId> dropped_label(n);
   LevelGraph base;
   level0(base);
   // Level buffers, allocated once at the finest size and reused.
@@ -721,8 +740,8 @@ void Search::run(CommunityResult& result) {
   group.reserve(n);
   next_comm.reserve(n);
   for (int iter = 1; iter <= max_iterations; ++iter) {
-    std::iota(map.begin(), map.end(), NodeId{0});
     const LevelGraph* L = &base;
+    std::size_t chain = 0;  // aggregations done in this iteration
     int next_pool = 0;
     CommunityId next_drop = 0;  // labels of groups that left the search, < n
     comm.assign(part.begin(), part.end());
@@ -779,20 +798,35 @@ void Search::run(CommunityResult& result) {
         if (group[v] != kDropped) next_comm[group[v]] = comm[v];
       }
       densify(next_comm, L->n, dense_map_);
-      const std::int64_t sn = n;
-#pragma omp parallel for schedule(static) num_threads(threads_) if (n >= (1u << 15))
-      for (std::int64_t i = 0; i < sn; ++i) {
-        if (map[i] == kDropped) continue;
-        const CommunityId g = group[map[i]];
-        if (g == kDropped) dropped_label[i] = vdrop_[map[i]];
-        map[i] = g;
+      // Keep this level's node -> group map (and the labels of dropped
+      // nodes); the original nodes are mapped through the chain once, at the
+      // end of the iteration, not once per level.
+      if (chain_group_.size() <= chain) {
+        chain_group_.resize(chain + 1);
+        chain_drop_.resize(chain + 1);
       }
+      chain_group_[chain].assign(group.begin(), group.begin() + L->n);
+      chain_drop_[chain].assign(vdrop_.begin(), vdrop_.begin() + L->n);
+      ++chain;
       L = &next;
       comm.swap(next_comm);
       seconds_.aggregation += elapsed(t0);
       if (o_.progress) o_.progress("community", static_cast<std::uint64_t>(iter), 0);
     }
-    for (NodeId v = 0; v < n; ++v) part[v] = map[v] == kDropped ? n + dropped_label[v] : comm[map[v]];
+    {
+      const std::int64_t sn = n;
+#pragma omp parallel for schedule(static) num_threads(threads_) if (n >= (1u << 15) && chain > 0)
+      for (std::int64_t i = 0; i < sn; ++i) {
+        CommunityId x = static_cast<CommunityId>(i);
+        bool dropped = false;
+        for (std::size_t k = 0; k < chain && !dropped; ++k) {
+          const CommunityId g = chain_group_[k][x];
+          dropped = g == kDropped;
+          x = dropped ? n + chain_drop_[k][x] : g;
+        }
+        part[i] = dropped ? x : comm[x];
+      }
+    }
     densify(part, 2 * static_cast<std::size_t>(n), dense_map_);
     result.iterations = iter;
     result.levels = level;
