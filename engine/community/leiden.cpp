@@ -3,6 +3,7 @@
 // until no node moves. Quality functions enter only through (mass, coef):
 // gain of putting v into c = w(v, c) - coef * mass(v) * mass(c).
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -642,10 +643,13 @@ void Search::aggregate(const LevelGraph& L, const std::vector<CommunityId>& grou
     A.mass.assign(A.size.begin(), A.size.end());
   }
 
-  // Rows are written straight into the new CSR at an upper bound of their
-  // length (the members' degree sum; one parallel pass over the arcs with
-  // per-thread dense accumulators), then compacted in node order. No
-  // per-thread buffers to grow and copy, no sort.
+  // The groups are cut into kParts ranges (by group count, never by thread
+  // count). A range's rows are written one after another into the new CSR,
+  // starting at the range's upper bound (the degree sum of the groups before
+  // it; one parallel pass over the arcs with per-thread dense accumulators),
+  // then the ranges are moved down into place in order. Only the memory the
+  // rows fill is touched (a row-by-row upper bound would touch all of it).
+  constexpr std::size_t kParts = 64;
   std::vector<EdgeId>& bound = bound_;
   std::vector<EdgeId>& rowlen = rowlen_;
   bound.assign(static_cast<std::size_t>(ng) + 1, 0);
@@ -658,56 +662,64 @@ void Search::aggregate(const LevelGraph& L, const std::vector<CommunityId>& grou
   A.w_s.resize(bound[ng]);
   NodeId* const adj_out = A.adj_s.data();
   double* const w_out = A.w_s.data();
-  const std::int64_t sng = ng;
   const NodeId n_members = goff[ng];
+  const std::size_t parts = std::min<std::size_t>(kParts, ng);
+  auto part_begin = [&](std::size_t p) { return static_cast<NodeId>(static_cast<std::uint64_t>(ng) * p / parts); };
+  std::array<EdgeId, kParts> part_used{};
+  const std::int64_t sparts = static_cast<std::int64_t>(parts);
 #pragma omp parallel num_threads(threads_) if (parallel_ok(L))
   {
     Scratch& s = scratch_[thread_id()];
     double* const acc = s.acc.data();
-#pragma omp for schedule(dynamic, 64)
-    for (std::int64_t ri = 0; ri < sng; ++ri) {
-      const NodeId r = static_cast<NodeId>(ri);
-      std::size_t nt = 0;
-      for (NodeId i = goff[r]; i < goff[r + 1]; ++i) {
-        const NodeId v = glist[i];
-        if (i + 4 < n_members) {  // rows of a member a few steps ahead (members are scattered)
-          const EdgeId ahead = L.off[glist[i + 4]];
-          __builtin_prefetch(L.adj + ahead);
-          __builtin_prefetch(L.w + ahead);
+#pragma omp for schedule(dynamic, 1)
+    for (std::int64_t pi = 0; pi < sparts; ++pi) {
+      const NodeId r0 = part_begin(static_cast<std::size_t>(pi));
+      const NodeId r1 = part_begin(static_cast<std::size_t>(pi) + 1);
+      EdgeId k = bound[r0];
+      for (NodeId r = r0; r < r1; ++r) {
+        std::size_t nt = 0;
+        for (NodeId i = goff[r]; i < goff[r + 1]; ++i) {
+          const NodeId v = glist[i];
+          if (i + 4 < n_members) {  // rows of a member a few steps ahead (members are scattered)
+            const EdgeId ahead = L.off[glist[i + 4]];
+            __builtin_prefetch(L.adj + ahead);
+            __builtin_prefetch(L.w + ahead);
+          }
+          const EdgeId row = L.off[v], row_end = L.off[v + 1];
+          NodeId* const tch = s.touch_room(nt + (row_end - row));
+          for (EdgeId e = row; e < row_end; ++e) {
+            const NodeId t = group[L.adj[e]];
+            if (t == r) continue;  // internal: kept in the strengths, not as an arc
+            const double a = acc[t];
+            tch[nt] = t;
+            nt += a == 0.0;
+            acc[t] = a + L.w[e];
+          }
         }
-        const EdgeId row = L.off[v], row_end = L.off[v + 1];
-        NodeId* const tch = s.touch_room(nt + (row_end - row));
-        for (EdgeId e = row; e < row_end; ++e) {
-          const NodeId t = group[L.adj[e]];
-          if (t == r) continue;  // internal: kept in the strengths, not as an arc
-          const double a = acc[t];
-          tch[nt] = t;
-          nt += a == 0.0;
-          acc[t] = a + L.w[e];
+        const NodeId* const tch = s.touched.data();
+        for (std::size_t i = 0; i < nt; ++i) {
+          const NodeId t = tch[i];
+          adj_out[k + i] = t;
+          w_out[k + i] = acc[t];
+          acc[t] = 0.0;
         }
+        k += nt;
+        rowlen[r] = nt;
       }
-      const NodeId* const tch = s.touched.data();
-      EdgeId k = bound[r];
-      for (std::size_t i = 0; i < nt; ++i) {
-        const NodeId t = tch[i];
-        adj_out[k] = t;
-        w_out[k] = acc[t];
-        acc[t] = 0.0;
-        ++k;
-      }
-      rowlen[r] = k - bound[r];
+      part_used[static_cast<std::size_t>(pi)] = k - bound[r0];
     }
   }
   A.off_s.resize(static_cast<std::size_t>(ng) + 1);
   A.off_s[0] = 0;
-  for (NodeId r = 0; r < ng; ++r) {
-    const EdgeId to = A.off_s[r];
-    const EdgeId len = rowlen[r];
-    if (to != bound[r]) {  // to < bound[r]: moving rows forward never overwrites unread ones
-      std::copy(adj_out + bound[r], adj_out + bound[r] + len, adj_out + to);
-      std::copy(w_out + bound[r], w_out + bound[r] + len, w_out + to);
+  for (NodeId r = 0; r < ng; ++r) A.off_s[r + 1] = A.off_s[r] + rowlen[r];
+  for (std::size_t p = 0; p < parts; ++p) {
+    const EdgeId from = bound[part_begin(p)];
+    const EdgeId to = A.off_s[part_begin(p)];
+    const EdgeId len = part_used[p];
+    if (to != from) {  // to < from: moving ranges down in order never overwrites unread ones
+      std::copy(adj_out + from, adj_out + from + len, adj_out + to);
+      std::copy(w_out + from, w_out + from + len, w_out + to);
     }
-    A.off_s[r + 1] = to + len;
   }
   A.adj_s.resize(A.off_s[ng]);
   A.w_s.resize(A.off_s[ng]);
