@@ -228,8 +228,8 @@ class Search {
   std::vector<Scratch> scratch_;
   // Buffers reused across levels and iterations (capacity kept: no page faults
   // from fresh allocations on every level).
-  std::vector<double> tot_, ctot_, ext_, rtot_, rext_;
-  std::vector<NodeId> cnt_, perm_, round_tmp_, moff_, mlist_, pos_, rcnt_, goff_, glist_;
+  std::vector<double> tot_, rtot_, rext_;
+  std::vector<NodeId> cnt_, perm_, round_tmp_, moff_, mlist_, pos_;
   std::vector<std::uint8_t> active_;
   std::vector<NodeId> serial_woke_;
   std::vector<CommunityId> gcount_, vdrop_, refine_work_, free_ids_;
@@ -494,14 +494,14 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
     mlist[p] = v;
     refined[v] = p;
   }
-  std::vector<double>& ctot = ctot_;
+  // Per-community totals and sub-community counts live in local moving's
+  // buffers (free between the phases): fewer fresh pages on the first level.
+  std::vector<double>& ctot = tot_;
   ctot.assign(n, 0.0);
   for (NodeId v = 0; v < n; ++v) ctot[comm[v]] += L.mass[v];
-  std::vector<double>& ext = ext_;    // by position: weight from the node to the rest of its community
   std::vector<double>& rtot = rtot_;  // by sub-community label
   std::vector<double>& rext = rext_;
-  std::vector<NodeId>& rcnt = rcnt_;
-  ext.resize(n);
+  std::vector<NodeId>& rcnt = cnt_;
   rtot.resize(n);
   rext.resize(n);
   rcnt.assign(n, 1);
@@ -519,8 +519,7 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
         if (comm[L.adj[e]] == c) x += L.w[e];
       }
     }
-    ext[pi] = x;
-    rext[pi] = x;
+    rext[pi] = x;  // weight from the node to the rest of its community
     rtot[pi] = L.mass[v];
   }
   const double coef = coef_;
@@ -555,7 +554,10 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
       const CommunityId own = refined[v];
       if (rcnt[own] != 1) continue;  // no longer a singleton
       const double ca = coef * L.mass[v];
-      if (ext[p] < ca * (total - L.mass[v])) continue;  // v not well connected to c
+      // While v is a singleton its label is its position p and rext[p] is
+      // still the weight from v to the rest of c.
+      const double ext_v = rext[own];
+      if (ext_v < ca * (total - L.mass[v])) continue;  // v not well connected to c
       const EdgeId row = L.off[v], row_end = L.off[v + 1];
       NodeId* const tch = s.touch_room(row_end - row);
       std::size_t nt = 0;
@@ -608,7 +610,7 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
         std::atomic_ref<CommunityId>(refined[v]).store(chosen, std::memory_order_relaxed);
         rtot[chosen] += L.mass[v];
         ++rcnt[chosen];
-        rext[chosen] = rext[chosen] + ext[p] - 2.0 * acc[chosen - base];
+        rext[chosen] = rext[chosen] + ext_v - 2.0 * acc[chosen - base];
       }
       for (std::size_t ti = 0; ti < nt; ++ti) acc[tch[ti] - base] = 0.0;
     }
@@ -618,8 +620,8 @@ void Search::refine_partition(const LevelGraph& L, const std::vector<CommunityId
 void Search::aggregate(const LevelGraph& L, const std::vector<CommunityId>& group, NodeId ng, LevelGraph& A) {
   const NodeId n = L.n;
   A.n = ng;
-  std::vector<NodeId>& goff = goff_;
-  std::vector<NodeId>& glist = glist_;
+  std::vector<NodeId>& goff = moff_;  // refinement's member lists are free by now
+  std::vector<NodeId>& glist = mlist_;
   goff.assign(static_cast<std::size_t>(ng) + 1, 0);
   for (NodeId v = 0; v < n; ++v) {
     if (group[v] != kDropped) ++goff[group[v] + 1];
