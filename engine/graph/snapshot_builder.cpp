@@ -21,7 +21,9 @@ struct SnapshotBuilder::Impl {
   bool keys_are_nodes = true;  // keys pool == node ids in declaration order
   // Edges as given (endpoint keys), resolved in finish().
   std::vector<std::uint32_t> src_key, dst_key;
-  // Places of edges that named a not-yet-declared id, for finish()'s errors.
+  // Places of the edges that named an id first (before any node declared
+  // it), for finish()'s errors: if an id is never declared, the first edge
+  // with an undeclared endpoint is one of these (the one that named it).
   std::vector<std::pair<EdgeId, RecordRef>> forward_refs;
   // Nodes with activity added before the header: (node, length, place).
   struct PendingActivity {
@@ -78,8 +80,10 @@ struct SnapshotBuilder::Impl {
     std::uint32_t id = 0xFFFFFFFFu;
   };
   LastName last_type, last_edge_type;
+  NodeKind last_kind = NodeKind::Other;  // kind of last_type
   // Attr keys by (node type, position): nodes of a type list the same keys.
   std::vector<LastName> last_attr_key = std::vector<LastName>(64);
+  std::vector<LastName> last_attr_text = std::vector<LastName>(64);  // string values, the same way
   static std::uint32_t intern_cached(StringPool& pool, LastName& last, std::string_view name) {
     if (last.id != 0xFFFFFFFFu && std::string_view(last.name) == name) return last.id;
     last.id = pool.intern(name);
@@ -194,11 +198,13 @@ NodeId SnapshotBuilder::add_node(const RecordRef& w, std::string_view id, std::s
   Impl& b = *impl_;
   Snapshot& s = b.s;
   if (id.empty()) b.fail(w, "node", "", "id", "must be a non-empty string");
-  if (!is_valid_type_name(type))
+  // The type of the previous node (records of one type come in runs).
+  const bool same_type = b.last_type.id != 0xFFFFFFFFu && std::string_view(b.last_type.name) == type;
+  if (!same_type && !is_valid_type_name(type))
     b.fail(w, "node", std::string(id), "type",
            "must match [a-z][a-z0-9_]* (account, payment_method, ip, proxy, device, ...), got \"" +
                std::string(type) + "\"");
-  const NodeKind kind = kind_from_type(type);
+  const NodeKind kind = same_type ? b.last_kind : kind_from_type(type);
   if (label != Label::Unknown && kind != NodeKind::Account)
     b.fail(w, "node", std::string(id), "label", "only accounts carry a label, this node is a " + std::string(type));
   if (s.kind_.size() >= kInvalidNode - 1) b.fail(w, "node", std::string(id), "id", "too many nodes (limit 2^32-2)");
@@ -214,6 +220,7 @@ NodeId SnapshotBuilder::add_node(const RecordRef& w, std::string_view id, std::s
   b.node_keys.push_back(key);
 
   std::uint32_t type_id = Impl::intern_cached(s.type_names_, b.last_type, type);
+  b.last_kind = kind;
   if (type_id > 0xFFFF) b.fail(w, "node", std::string(id), "type", "too many distinct node types (limit 65536)");
   s.kind_.push_back(kind);
   s.type_.push_back(static_cast<std::uint16_t>(type_id));
@@ -227,7 +234,9 @@ NodeId SnapshotBuilder::add_node(const RecordRef& w, std::string_view id, std::s
     out.key = Impl::intern_cached(s.attr_keys_, b.last_attr_key[(type_id * 8 + position++) & 63], a.key);
     out.type = a.type;
     switch (a.type) {
-      case AttrType::String: out.bits = s.attr_strings_.intern(a.text); break;
+      case AttrType::String:
+        out.bits = Impl::intern_cached(s.attr_strings_, b.last_attr_text[(type_id * 8 + position - 1) & 63], a.text);
+        break;
       case AttrType::Int: out.bits = static_cast<std::uint64_t>(a.integer); break;
       case AttrType::Double:
         if (!std::isfinite(a.real))
@@ -244,21 +253,36 @@ NodeId SnapshotBuilder::add_node(const RecordRef& w, std::string_view id, std::s
   if (activity != nullptr) {
     b.room_per_node(s.act_bucket_, activity->size());
     b.room_per_node(s.act_value_, activity->size());
+    bool all_good = true;
+    for (double x : *activity) all_good &= x >= 0.0 && x <= FLT_MAX;  // false for NaN too
     std::uint32_t bucket = 0;
-    for (double x : *activity) {
-      if (!std::isfinite(x) || x < 0.0)
-        b.fail(w, "node", std::string(id), "activity",
-               "bucket " + std::to_string(bucket) + " must be a non-negative finite number");
-      if (x > FLT_MAX)
-        b.fail(w, "node", std::string(id), "activity",
-               "bucket " + std::to_string(bucket) + " is too large (limit 3.4e38)");
-      const auto f = static_cast<float>(x);
-      if (f > 0.0f) {
-        s.act_bucket_.push_back(bucket);
-        s.act_value_.push_back(f);
+    if (!all_good) {
+      for (double x : *activity) {
+        if (!std::isfinite(x) || x < 0.0)
+          b.fail(w, "node", std::string(id), "activity",
+                 "bucket " + std::to_string(bucket) + " must be a non-negative finite number");
+        if (x > FLT_MAX)
+          b.fail(w, "node", std::string(id), "activity",
+                 "bucket " + std::to_string(bucket) + " is too large (limit 3.4e38)");
+        ++bucket;
       }
-      ++bucket;
     }
+    // Non-zero buckets, written in place (capacity was made above).
+    const std::size_t base = s.act_bucket_.size();
+    s.act_bucket_.resize(base + activity->size());
+    s.act_value_.resize(base + activity->size());
+    std::uint32_t* out_bucket = s.act_bucket_.data() + base;
+    float* out_value = s.act_value_.data() + base;
+    std::size_t kept = 0;
+    bucket = 0;
+    for (double x : *activity) {
+      const auto f = static_cast<float>(x);
+      out_bucket[kept] = bucket++;
+      out_value[kept] = f;
+      kept += f > 0.0f ? 1 : 0;
+    }
+    s.act_bucket_.resize(base + kept);
+    s.act_value_.resize(base + kept);
     if (b.first_activity_node == kInvalidNode) {
       b.first_activity_node = v;
       b.first_activity_where = w;
@@ -296,10 +320,10 @@ void SnapshotBuilder::add_edge(const RecordRef& w, std::string_view src, std::st
   std::uint32_t ks = b.recent_key(src, hs), kd = b.recent_key(dst, hd);
   if (ks == 0xFFFFFFFFu) b.keys.prefetch(hs);
   if (kd == 0xFFFFFFFFu) b.keys.prefetch(hd);
+  const std::size_t keys_before = b.key_node.size();
   if (ks == 0xFFFFFFFFu) ks = b.intern_key(src, hs);
   if (kd == 0xFFFFFFFFu) kd = b.intern_key(dst, hd);
-  if (b.key_node[ks] == kInvalidNode || b.key_node[kd] == kInvalidNode)
-    b.forward_refs.emplace_back(b.src_key.size(), w);
+  if (b.key_node.size() != keys_before) b.forward_refs.emplace_back(b.src_key.size(), w);
   b.src_key.push_back(ks);
   b.dst_key.push_back(kd);
   s.etype_.push_back(static_cast<std::uint16_t>(type_id));
@@ -459,6 +483,7 @@ Snapshot SnapshotBuilder::finish() {
   std::fill(b.recent.begin(), b.recent.end(), Impl::Recent{});
   b.last_type = b.last_edge_type = Impl::LastName{};
   std::fill(b.last_attr_key.begin(), b.last_attr_key.end(), Impl::LastName{});
+  std::fill(b.last_attr_text.begin(), b.last_attr_text.end(), Impl::LastName{});
   return out;
 }
 

@@ -31,14 +31,17 @@ struct BatchRecord {
   std::uint64_t line = 0;  // 0-based line within the piece
   CheckedRecord rec;
   std::uint32_t attr_begin = 0, attr_count = 0;
-  std::uint64_t act_begin = 0, act_count = 0;
+  std::uint64_t act_begin = 0;  // index into Batch::activity
 };
 
 // Records of one piece, and the piece's first error (after which it stops).
 struct Batch {
   std::vector<BatchRecord> records;
   std::vector<AttrInput> attrs;
-  std::vector<double> activity;
+  // Activity vectors, swapped in from the parser (no copy); the first
+  // `activities` are this piece's, the rest keep their capacity for reuse.
+  std::vector<std::vector<double>> activity;
+  std::size_t activities = 0;
   std::uint64_t lines = 0;  // lines in the piece
   bool failed = false;
   SourceLocation where;      // line and index relative to the piece
@@ -46,7 +49,7 @@ struct Batch {
   void clear() {
     records.clear();
     attrs.clear();
-    activity.clear();
+    activities = 0;
     lines = 0;
     failed = false;
     where = SourceLocation{};
@@ -153,9 +156,9 @@ void parse_piece(Worker& w, char* begin, char* end, Batch& out) {
       b.attr_count = static_cast<std::uint32_t>(r.attrs.size());
       out.attrs.insert(out.attrs.end(), r.attrs.begin(), r.attrs.end());
       if (b.rec.has_activity) {
-        b.act_begin = out.activity.size();
-        b.act_count = r.activity.size();
-        out.activity.insert(out.activity.end(), r.activity.begin(), r.activity.end());
+        if (out.activities == out.activity.size()) out.activity.emplace_back();
+        b.act_begin = out.activities++;
+        std::swap(out.activity[b.act_begin], w.sax.record.activity);  // r.activity is not read again
       }
       ++nodes;
     } else {
@@ -364,12 +367,7 @@ class NdjsonLoader {
       for (const BatchRecord& br : b.records) {
         const CheckedRecord& c = br.rec;
         if (c.is_node) {
-          const std::vector<double>* act = nullptr;
-          if (c.has_activity) {
-            activity_.assign(b.activity.begin() + static_cast<std::ptrdiff_t>(br.act_begin),
-                             b.activity.begin() + static_cast<std::ptrdiff_t>(br.act_begin + br.act_count));
-            act = &activity_;
-          }
+          const std::vector<double>* act = c.has_activity ? &b.activity[br.act_begin] : nullptr;
           builder_.add_node(RecordRef{line + br.line, kNoPosition, nodes_}, c.a, c.type, c.label, c.t1,
                             std::span<const AttrInput>(b.attrs.data() + br.attr_begin, br.attr_count), act);
           ++nodes_;
@@ -396,7 +394,6 @@ class NdjsonLoader {
   SnapshotBuilder builder_;
   int threads_ = 1;
   std::vector<Worker> workers_;
-  std::vector<double> activity_;
   std::uint64_t nodes_ = 0, edges_ = 0;
   bool header_seen_ = false, reserved_nodes_ = false, reserved_edges_ = false;
 };

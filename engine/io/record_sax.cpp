@@ -677,8 +677,28 @@ bool check_time(const RawTime& t, Timestamp& out, std::string& message) {
 
 }  // namespace
 
+namespace {
+
+bool check_fields(const ParsedRecord& r, bool is_node, CheckedRecord& out, std::string& field, std::string& message);
+
+}  // namespace
+
 bool check_record(const ParsedRecord& r, bool is_node, CheckedRecord& out, std::string& field, std::string& message,
                   std::string& name) {
+  if (check_fields(r, is_node, out, field, message)) return true;
+  // The record's name, only for the message (most records pass).
+  if (is_node) {
+    if (r.has(kFId)) name = std::string(r.id);
+  } else if (r.has(kFSrc) || r.has(kFDst)) {
+    name = (r.has(kFSrc) ? std::string(r.src) : std::string("?")) + " -> " +
+           (r.has(kFDst) ? std::string(r.dst) : std::string("?"));
+  }
+  return false;
+}
+
+namespace {
+
+bool check_fields(const ParsedRecord& r, bool is_node, CheckedRecord& out, std::string& field, std::string& message) {
   out.is_node = is_node;
   auto required = [&](Field f, std::string_view& dst) {
     if (r.has(f)) {
@@ -707,7 +727,6 @@ bool check_record(const ParsedRecord& r, bool is_node, CheckedRecord& out, std::
     return true;
   };
   if (is_node) {
-    if (r.has(kFId)) name = std::string(r.id);
     if (!required(kFId, out.a)) return false;
     if (!short_id(kFId, out.a)) return false;
     out.b = {};
@@ -750,9 +769,6 @@ bool check_record(const ParsedRecord& r, bool is_node, CheckedRecord& out, std::
     out.weight = 1.0;
     return true;
   }
-  if (r.has(kFSrc) || r.has(kFDst))
-    name = (r.has(kFSrc) ? std::string(r.src) : std::string("?")) + " -> " +
-           (r.has(kFDst) ? std::string(r.dst) : std::string("?"));
   if (!required(kFSrc, out.a)) return false;
   if (!required(kFDst, out.b)) return false;
   if (!short_id(kFSrc, out.a) || !short_id(kFDst, out.b)) return false;
@@ -770,6 +786,8 @@ bool check_record(const ParsedRecord& r, bool is_node, CheckedRecord& out, std::
   out.has_activity = false;
   return true;
 }
+
+}  // namespace
 
 bool check_header(const ParsedRecord& r, SnapshotMeta& meta, std::string& field, std::string& message) {
   meta = SnapshotMeta{};
