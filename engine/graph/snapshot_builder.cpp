@@ -152,6 +152,12 @@ SnapshotBuilder::~SnapshotBuilder() = default;
 SnapshotBuilder::SnapshotBuilder(SnapshotBuilder&&) noexcept = default;
 SnapshotBuilder& SnapshotBuilder::operator=(SnapshotBuilder&&) noexcept = default;
 
+void SnapshotBuilder::prefetch(std::string_view id) const noexcept {
+  const Impl& b = *impl_;
+  const std::uint64_t h = hash_bytes(id);
+  if (b.recent[h & (Impl::kRecent - 1)].hash != h) b.keys.prefetch(h);
+}
+
 void SnapshotBuilder::set_file(std::string file_name) { impl_->file = std::move(file_name); }
 bool SnapshotBuilder::has_meta() const noexcept { return impl_->meta_set; }
 std::uint64_t SnapshotBuilder::nodes_added() const noexcept { return impl_->s.kind_.size(); }

@@ -357,6 +357,8 @@ class NdjsonLoader {
     reserved_edges_ = reserved_edges_ || edges_now;
   }
 
+  // Records between an id's prefetch and its use: enough to cover a miss.
+  static constexpr std::size_t kPrefetchAhead = 12;
   // Feeds the stage's batches to the builder in file order.
   void feed(const Stage& st) {
     reserve_for(st);
@@ -364,7 +366,14 @@ class NdjsonLoader {
     for (int t = 0; t < st.pieces; ++t) {
       const Batch& b = st.batches[static_cast<std::size_t>(t)];
       const std::uint64_t nodes0 = nodes_, edges0 = edges_;
-      for (const BatchRecord& br : b.records) {
+      const std::size_t count = b.records.size();
+      for (std::size_t i = 0; i < count; ++i) {
+        if (i + kPrefetchAhead < count) {  // the index slots of a later record's ids
+          const CheckedRecord& later = b.records[i + kPrefetchAhead].rec;
+          builder_.prefetch(later.a);
+          if (!later.is_node) builder_.prefetch(later.b);
+        }
+        const BatchRecord& br = b.records[i];
         const CheckedRecord& c = br.rec;
         if (c.is_node) {
           const std::vector<double>* act = c.has_activity ? &b.activity[br.act_begin] : nullptr;

@@ -205,6 +205,11 @@ class SnapshotBuilder {
   void add_edge(const RecordRef& where, std::string_view src, std::string_view dst, std::string_view type,
                 double weight, Timestamp first_seen, Timestamp last_seen);
 
+  /// A hint that `id` will be added or named by an edge soon: starts loading
+  /// its place in the id index into the cache (no effect on the result).
+  /// Loaders call it a few records ahead.
+  void prefetch(std::string_view id) const noexcept;
+
   [[nodiscard]] std::uint64_t nodes_added() const noexcept;
   [[nodiscard]] std::uint64_t edges_added() const noexcept;
   /// Duplicate edges folded into earlier ones by the last finish().
