@@ -75,9 +75,14 @@ struct LevelGraph {
   std::vector<EdgeId> off_s;
   RawVec<NodeId> adj_s;
   RawVec<double> w_s;
-  std::vector<double> mass;  // strength (modularity) or original node count (CPM)
-  std::vector<double> size;  // original node count
-  std::vector<double> strength;
+  // Views: strength, original node count (CPM only; null otherwise) and the
+  // mass the quality function sees (strength for modularity, size for CPM).
+  // Level 0 points into the input graph; aggregates into their own storage.
+  const double* strength = nullptr;
+  const double* size = nullptr;
+  const double* mass = nullptr;
+  std::vector<double> strength_s;
+  std::vector<double> size_s;
 };
 
 struct alignas(64) Scratch {
@@ -214,6 +219,8 @@ class Search {
   [[nodiscard]] static bool parallel_ok(const LevelGraph& L) {
     return static_cast<std::uint64_t>(L.n) + L.off[L.n] >= (1u << 17);
   }
+  // CPM weighs nodes by their original node count; modularity (and LPA) by strength.
+  [[nodiscard]] bool uses_size() const { return o_.quality == QualityFunction::Cpm && !lpa_; }
   void check_cancel() const {
     if (o_.cancel.cancelled()) throw Cancelled{};
   }
@@ -229,12 +236,17 @@ class Search {
   // Buffers reused across levels and iterations (capacity kept: no page faults
   // from fresh allocations on every level).
   std::vector<double> tot_, rtot_, rext_;
-  std::vector<NodeId> cnt_, perm_, round_tmp_, moff_, mlist_, pos_;
+  std::vector<NodeId> cnt_, perm_, round_tmp_;
   std::vector<std::uint8_t> active_;
   std::vector<NodeId> serial_woke_;
   std::vector<CommunityId> gcount_, vdrop_, refine_work_, free_ids_;
+  // Refinement's and aggregation's member lists live in local moving's round
+  // buffers and free list (free between the phases): fewer fresh pages.
+  std::vector<NodeId>& moff_ = perm_;
+  std::vector<NodeId>& mlist_ = round_tmp_;
+  std::vector<NodeId>& pos_ = free_ids_;
   std::vector<CommunityId> dense_map_;
-  std::vector<EdgeId> bound_, rowlen_;
+  std::vector<EdgeId> bound_;
   std::vector<std::vector<CommunityId>> chain_group_, chain_drop_;  // per aggregation level
   LevelGraph pool_[2];
   PhaseSeconds seconds_;
@@ -247,12 +259,14 @@ void Search::level0(LevelGraph& L) const {
   L.off = g_.offsets().data();
   L.adj = g_.targets().data();
   L.w = g_.arc_weights().data();
-  L.strength.assign(g_.strengths().begin(), g_.strengths().end());
-  L.size.assign(L.n, 1.0);
-  if (o_.quality == QualityFunction::Modularity || lpa_) {
-    L.mass.assign(L.strength.begin(), L.strength.end());
+  L.strength = g_.strengths().data();
+  if (uses_size()) {
+    L.size_s.assign(L.n, 1.0);
+    L.size = L.size_s.data();
+    L.mass = L.size;
   } else {
-    L.mass.assign(L.size.begin(), L.size.end());
+    L.size = nullptr;
+    L.mass = L.strength;
   }
 }
 
@@ -632,17 +646,21 @@ void Search::aggregate(const LevelGraph& L, const std::vector<CommunityId>& grou
   for (NodeId v = 0; v < n; ++v) {
     if (group[v] != kDropped) glist[pos_[group[v]]++] = v;
   }
-  A.strength.assign(ng, 0.0);
-  A.size.assign(ng, 0.0);
+  A.strength_s.assign(ng, 0.0);
   for (NodeId v = 0; v < n; ++v) {
-    if (group[v] == kDropped) continue;
-    A.strength[group[v]] += L.strength[v];
-    A.size[group[v]] += L.size[v];
+    if (group[v] != kDropped) A.strength_s[group[v]] += L.strength[v];
   }
-  if (o_.quality == QualityFunction::Modularity || lpa_) {
-    A.mass.assign(A.strength.begin(), A.strength.end());
+  A.strength = A.strength_s.data();
+  if (uses_size()) {
+    A.size_s.assign(ng, 0.0);
+    for (NodeId v = 0; v < n; ++v) {
+      if (group[v] != kDropped) A.size_s[group[v]] += L.size[v];
+    }
+    A.size = A.size_s.data();
+    A.mass = A.size;
   } else {
-    A.mass.assign(A.size.begin(), A.size.end());
+    A.size = nullptr;
+    A.mass = A.strength;
   }
 
   // The groups are cut into kParts ranges (by group count, never by thread
@@ -653,7 +671,7 @@ void Search::aggregate(const LevelGraph& L, const std::vector<CommunityId>& grou
   // rows fill is touched (a row-by-row upper bound would touch all of it).
   constexpr std::size_t kParts = 64;
   std::vector<EdgeId>& bound = bound_;
-  std::vector<EdgeId>& rowlen = rowlen_;
+  std::vector<NodeId>& rowlen = cnt_;  // free after local moving and refinement
   bound.assign(static_cast<std::size_t>(ng) + 1, 0);
   rowlen.resize(ng);
   for (NodeId v = 0; v < n; ++v) {
@@ -819,8 +837,8 @@ void Search::run(CommunityResult& result) {
         chain_group_.resize(chain + 1);
         chain_drop_.resize(chain + 1);
       }
-      chain_group_[chain].assign(group.begin(), group.begin() + L->n);
-      chain_drop_[chain].assign(vdrop_.begin(), vdrop_.begin() + L->n);
+      chain_group_[chain].swap(group);  // group and vdrop_ are rebuilt on the next level
+      chain_drop_[chain].swap(vdrop_);
       ++chain;
       L = &next;
       comm.swap(next_comm);
