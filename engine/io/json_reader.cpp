@@ -5,6 +5,9 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <cstring>
@@ -95,6 +98,40 @@ class JsonStream {
 // Feeds checked records to the builder, and sizes its columns from the
 // records per byte seen so far (plain files: nodes from the first 64k nodes,
 // edges from the first 64k edges; a document lists nodes, then edges).
+// Where the node records of a plain document end, estimated by bisection
+// over small samples of the file between `lo` (inside the nodes) and its
+// end: a sample whose first "id" or "src" key is "src" lies in the edges.
+// Only a size hint (the usual layout: nodes, then edges); the file size when
+// unsure.
+std::uint64_t nodes_end_estimate(const std::string& path, std::uint64_t lo, std::uint64_t size) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return size;
+  constexpr std::size_t kSample = 16 << 10;
+  std::vector<char> buf(kSample);
+  // 1 = nodes, 2 = edges, 0 = cannot tell.
+  const auto classify = [&](std::uint64_t at) {
+    const ssize_t got = ::pread(fd, buf.data(), kSample, static_cast<off_t>(at));
+    if (got <= 0) return 0;
+    const std::string_view v(buf.data(), static_cast<std::size_t>(got));
+    const std::size_t id = v.find("\"id\""), src = v.find("\"src\"");
+    if (id == std::string_view::npos && src == std::string_view::npos) return 0;
+    return id < src ? 1 : 2;
+  };
+  std::uint64_t hi = size;
+  if (classify(size > kSample ? size - kSample : 0) != 2) hi = 0;  // no edges at the end: no estimate
+  while (hi != 0 && hi - lo > kSample) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    const int c = classify(mid);
+    if (c == 0) {
+      hi = 0;
+      break;
+    }
+    (c == 1 ? lo : hi) = mid;
+  }
+  ::close(fd);
+  return hi == 0 ? size : hi;
+}
+
 class Feeder {
  public:
   Feeder(SnapshotBuilder& builder, const InputStream& in) : builder_(builder), in_(in) {}
@@ -118,9 +155,10 @@ class Feeder {
  private:
   static constexpr std::uint64_t kSizeAt = 65536;
   void reserve(bool nodes, std::uint64_t offset) {
-    const std::uint64_t size = in_.file_size();
+    std::uint64_t size = in_.file_size();
     const std::uint64_t first = nodes ? first_node_ : first_edge_;
     if (in_.gzip() || size <= offset || offset <= first) return;
+    if (nodes) size = std::max(offset + 1, nodes_end_estimate(in_.path(), offset, size));
     const double per_byte = static_cast<double>(kSizeAt) / static_cast<double>(offset - first);
     const auto rest = static_cast<std::size_t>(per_byte * static_cast<double>(size - offset) * 1.03);
     if (nodes) builder_.reserve(std::min<std::size_t>(nodes_ + rest, kInvalidNode - 2), 0);
