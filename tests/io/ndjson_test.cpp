@@ -127,5 +127,34 @@ TEST(Ndjson, SameErrorForAnyThreadCount) {
   for (int t : {2, 3}) EXPECT_EQ(load_error(p2, opts(t)), e2);
 }
 
+TEST(Ndjson, FirstErrorInsideABlockForAnyThreadCount) {
+  // Errors inside one 4 MiB block, which two or more threads cut into
+  // several pieces parsed in any order: the builder's error on an early line
+  // and the parser's on a later one; then the parser's alone.
+  const std::string body = big_ndjson(30000);
+  const auto line_start = [&](int line) {  // 1-based line number -> byte offset
+    std::size_t at = 0;
+    for (int l = 1; l < line; ++l) at = body.find('\n', at) + 1;
+    return at;
+  };
+  const std::string dup = R"({"kind": "node", "id": "a:3", "type": "account"})" "\n";
+  const std::string bad = R"({"kind": "node", "id": "x", "type": "ip", "label": 7})" "\n";
+  std::string both = body;
+  both.insert(line_start(20001), bad);
+  both.insert(line_start(5001), dup);
+  const std::string p = write_tmp("n_err_block.ndjson", both);
+  const std::string e1 = load_error(p, opts(1));
+  EXPECT_NE(e1.find(":5001: node #"), std::string::npos) << e1;
+  EXPECT_NE(e1.find("duplicate node id"), std::string::npos) << e1;
+  for (int t : {2, 3, 4}) EXPECT_EQ(load_error(p, opts(t)), e1) << t;
+  std::string late = body;
+  late.insert(line_start(20001), bad);
+  const std::string p2 = write_tmp("n_err_block2.ndjson", late);
+  const std::string e2 = load_error(p2, opts(1));
+  EXPECT_NE(e2.find(":20001: node #"), std::string::npos) << e2;
+  EXPECT_NE(e2.find("field \"label\": must be a string, got a number"), std::string::npos) << e2;
+  for (int t : {2, 3, 4}) EXPECT_EQ(load_error(p2, opts(t)), e2) << t;
+}
+
 }  // namespace
 }  // namespace hydrascope
