@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Turns bench/community_bench.sh's results.txt (key=value lines) into a
 markdown table per graph: time, CPU, peak RSS, modularity, NMI, speed-up over
-igraph's Leiden with the same iteration count."""
+igraph's Leiden with the same iteration count and over leidenalg."""
 import sys
 from collections import OrderedDict
 
@@ -28,10 +28,11 @@ def main():
     for g in graphs:
         sel = [r for k, r in last.items() if k[0] == g]
         base = {r["iterations"]: float(r["time_s"]) for r in sel if r["tool"] == "igraph_leiden"}
+        la = [float(r["time_s"]) for r in sel if r["tool"] == "leidenalg"]
         any_r = sel[0]
         print(f"\n### {g} (n = {any_r['n']}, m = {any_r['m']})\n")
-        print("| tool | iterations | threads | time s | CPU s | peak RSS MB | modularity | NMI | communities | vs igraph Leiden |")
-        print("|---|---|---|---|---|---|---|---|---|---|")
+        print("| tool | iterations | threads | time s | CPU s | peak RSS MB | modularity | NMI | communities | vs igraph Leiden | vs leidenalg |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         for r in sel:
             if r["tool"] == "hydrascope":
                 name = f"hydrascope {r['algo']}"
@@ -46,10 +47,11 @@ def main():
             t = float(r["time_s"])
             it_key = r.get("max_iterations", r.get("iterations"))
             speed = f"{base[it_key] / t:.1f}x" if it_key in base and t > 0 else ""
+            speed_la = f"{la[0] / t:.1f}x" if la and t > 0 and r["tool"] == "hydrascope" else ""
             rss = int(r["max_rss_kb"]) / 1024 if r.get("max_rss_kb") else float(r["peak_rss_mb"])
             nmi = r["nmi"] if float(r["nmi"]) >= 0 else ""
             print(f"| {name} | {its} | {threads} | {t:.2f} | {float(r.get('cpu_s', 'nan')):.2f} | {rss:.0f} | "
-                  f"{float(q):.4f} | {nmi} | {r['communities']} | {speed} |")
+                  f"{float(q):.4f} | {nmi} | {r['communities']} | {speed} | {speed_la} |")
         loads = sorted({r.get("load", "") for r in sel})
         print(f"\nload average during runs: {', '.join(loads)}")
 
