@@ -284,7 +284,11 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   ScoringInputs inputs;
   if (!seeds.empty()) inputs.ppr = ppr.values;
   inputs.pagerank = pr.values;
-  const ScoringResult scoring = score_snapshot(snapshot, incidence, communities.partition, inputs, args.scoring);
+  // A community holding several of its own proxies' clienteles (a farm's
+  // relay and an aggregator's proxies) is split by proxy before scoring
+  // (docs/scoring.md).
+  const Partition partition = split_hub_communities(snapshot, incidence, communities.partition, args.scoring.min_accounts);
+  const ScoringResult scoring = score_snapshot(snapshot, incidence, partition, inputs, args.scoring);
   stage_done("score", t,
              std::to_string(scoring.details.size()) + " communities scored, " +
                  std::to_string(scoring.suspect_communities) + " suspect, " +
@@ -311,10 +315,10 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   columns.pagerank = pr.values;
   if (!seeds.empty()) columns.ppr = ppr.values;
   columns.core = cores.core;
-  const std::uint64_t rows = write_accounts_csv(tmp + "/accounts.csv", snapshot, communities.partition, scoring, columns);
+  const std::uint64_t rows = write_accounts_csv(tmp + "/accounts.csv", snapshot, partition, scoring, columns);
   write_communities_json(tmp + "/communities.json", snapshot, scoring);
   const std::vector<std::string> suspect_files =
-      write_suspect_subgraphs(tmp + "/suspects", snapshot, incidence, communities.partition, scoring, so, columns);
+      write_suspect_subgraphs(tmp + "/suspects", snapshot, incidence, partition, scoring, so, columns);
   const double export_seconds = seconds_since(t);
   timings.emplace_back("export", export_seconds);
   timings.emplace_back("total", seconds_since(t_total));
@@ -351,7 +355,7 @@ int run_pipeline(RunArgs args, const Context& ctx) {
                    {"analysis_edges", graph.num_edges()},
                    {"excluded_hubs", build_report.excluded_hubs},
                    {"seeds", seeds.size()},
-                   {"communities", communities.partition.num_communities},
+                   {"communities", partition.num_communities},
                    {"scored_communities", scoring.details.size()},
                    {"suspect_communities", scoring.suspect_communities},
                    {"suspect_accounts", scoring.suspect_accounts},
@@ -380,7 +384,7 @@ int run_pipeline(RunArgs args, const Context& ctx) {
 
   // --- ranked summary on stdout ---------------------------------------------------------------------
   std::ostringstream out;
-  out << "hydrascope run: " << num_accounts << " accounts, " << communities.partition.num_communities
+  out << "hydrascope run: " << num_accounts << " accounts, " << partition.num_communities
       << " communities (" << scoring.details.size() << " scored), " << scoring.suspect_communities
       << " suspect communities, " << scoring.suspect_accounts << " suspect accounts (threshold "
       << format_number(args.scoring.threshold) << ")\n";

@@ -176,7 +176,7 @@ std::uint64_t distinct(std::vector<std::uint64_t>& keys) {
 
 // Thread-local scratch of the pass.
 struct Scratch {
-  std::vector<NodeId> accounts, core, ent, owned;
+  std::vector<NodeId> accounts, core, ent, owned, all;
   std::vector<std::uint64_t> pm, ip, prefix, asn, proxy, tmp, shared_pm, pool_pm;
   std::vector<std::int64_t> created;
   std::vector<double> dense, sum_z, series, volumes, own_ppr, phase, day;
@@ -403,6 +403,10 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
         }
         std::sort(sc.core.begin(), sc.core.end());
       }
+      // Keep every account of the community for the behavioural evidence
+      // (balance, synchrony, pivot, burst, seeds), which an account outside
+      // the core can show on its own; the features are the core's.
+      sc.all = sc.accounts;
       if (sc.core.size() >= 3) sc.accounts.swap(sc.core);
       d.core = sc.accounts.size();
       d.features[static_cast<int>(Feature::CoreAccounts)] = static_cast<double>(d.core);
@@ -548,9 +552,16 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
             d.features[static_cast<int>(Feature::VolumeSpread)] =
                 1.4826 * percentile_sorted(dev, 0.5) * (1.0 + 1.5 / std::sqrt(static_cast<double>(dev.size())));
           }
-          for (std::size_t i = 0; i < sc.accounts.size(); ++i)
-            if (sc.volumes[i] >= 0.5 * med && sc.volumes[i] <= 2.0 * med)
-              pass.evidence[sc.accounts[i]] |= 1u << static_cast<int>(SignalGroup::Balance);
+          for (NodeId a : sc.all) {
+            double vol = 0.0;
+            if (buckets > 0) {
+              vol = s.activity_total(a);
+            } else {
+              for (EdgeId e : inc.edges(a)) vol += s.edge_weight(e);
+            }
+            if (vol >= 0.5 * med && vol <= 2.0 * med)
+              pass.evidence[a] |= 1u << static_cast<int>(SignalGroup::Balance);
+          }
         }
       }
 
@@ -615,12 +626,16 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
           const double kd = static_cast<double>(k);
           const double sync = (s2 - kd * B) / (kd * (kd - 1.0) * B);
           d.features[static_cast<int>(Feature::Synchrony)] = sync;
-          // Own correlation with the rest of the community.
-          for (NodeId a : sc.accounts) {
+          // Own correlation with the rest of the core (a core account's own
+          // vector is in sum_z and is taken out; an account outside the core
+          // is compared with all k core accounts).
+          for (NodeId a : sc.all) {
             if (!standardise(a)) continue;
+            const bool core_member = pass.in_core[a] != 0;
             double dot = 0.0;
-            for (std::uint32_t t = 0; t < buckets; ++t) dot += sc.dense[t] * (sc.sum_z[t] - sc.dense[t]);
-            const double own = dot / ((kd - 1.0) * B);
+            for (std::uint32_t t = 0; t < buckets; ++t)
+              dot += sc.dense[t] * (sc.sum_z[t] - (core_member ? sc.dense[t] : 0.0));
+            const double own = dot / ((core_member ? kd - 1.0 : kd) * B);
             if (own >= 0.5 * sync && own > 0.1) pass.evidence[a] |= 1u << static_cast<int>(SignalGroup::Synchrony);
           }
         }
@@ -648,7 +663,8 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
           for (std::uint32_t t = 0; t < best_t; ++t) pre += sc.series[t];
           const double dir = (total_series - pre) / (B - best_t) >= pre / best_t ? 1.0 : -1.0;
           std::uint64_t active = 0, stepped = 0;
-          for (NodeId a : sc.accounts) {
+          for (NodeId a : sc.all) {
+            const bool core_member = pass.in_core[a] != 0;
             const auto b = s.activity_buckets(a);
             const auto x = s.activity_values(a);
             if (b.empty()) continue;
@@ -657,12 +673,12 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
               tot += x[i];
               if (b[i] < best_t) before += x[i];
             }
-            ++active;
+            active += core_member;
             const double eps = 0.05 * tot / B + 1e-12;
             const double mb_ = before / best_t + eps;
             const double ma = (tot - before) / (B - best_t) + eps;
             if (dir * std::log(ma / mb_) >= std::log(4.0)) {
-              ++stepped;
+              stepped += core_member;
               pass.evidence[a] |= 1u << static_cast<int>(SignalGroup::Pivot);
             }
           }
@@ -689,7 +705,7 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
         d.features[static_cast<int>(Feature::CreationBurst)] =
             static_cast<double>(best) / static_cast<double>(sc.created.size());
         const std::int64_t w0 = sc.created[best_lo], w1 = w0 + window;
-        for (NodeId a : sc.accounts)
+        for (NodeId a : sc.all)
           if (s.created_at(a) != kNoTime && s.created_at(a) >= w0 && s.created_at(a) <= w1)
             pass.evidence[a] |= 1u << static_cast<int>(SignalGroup::Burst);
       }
@@ -707,12 +723,15 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
           }
         }
         d.features[static_cast<int>(Feature::SeedShare)] = seeds / na;
+        for (NodeId a : sc.all)
+          if (s.label(a) == Label::Banned || s.label(a) == Label::Suspect)
+            pass.evidence[a] |= 1u << static_cast<int>(SignalGroup::Seed);
         if (have_ppr) {
           double sum = 0.0;
           for (NodeId a : sc.accounts) sum += pass.seed_ratio[a];
           const double mean = sum / na;
           d.features[static_cast<int>(Feature::SeedProximity)] = mean;
-          for (NodeId a : sc.accounts)
+          for (NodeId a : sc.all)
             if (pass.seed_ratio[a] >= 0.25 * mean && pass.seed_ratio[a] >= 2.0)
               pass.evidence[a] |= 1u << static_cast<int>(SignalGroup::Seed);
         }

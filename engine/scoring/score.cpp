@@ -17,6 +17,19 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// Graded strengths: a gate becomes a ramp that starts at this fraction of
+// the gate (for "low is suspicious": at gate / fraction) and ends at the gate.
+constexpr double kGateRamp = 0.5;
+// An account outside the core earns its behavioural evidence only when it
+// moves in lock-step with the core, and at this weight.
+constexpr double kOutsideCoreWeight = 0.85;
+
+// Groups an account shows by what it does rather than what it shares.
+constexpr detail::EvidenceMask kBehaviourMask = static_cast<detail::EvidenceMask>(
+    (1u << static_cast<int>(SignalGroup::Synchrony)) | (1u << static_cast<int>(SignalGroup::Balance)) |
+    (1u << static_cast<int>(SignalGroup::Burst)) | (1u << static_cast<int>(SignalGroup::Pivot)) |
+    (1u << static_cast<int>(SignalGroup::Seed)));
+
 struct Spec {
   std::string_view name;
   SignalGroup group;
@@ -190,13 +203,11 @@ void ScoringOptions::validate() const {
   if (threads < 0) throw std::invalid_argument("scoring threads must be >= 0, got " + std::to_string(threads));
 }
 
-GroupCombination combine_groups(const std::array<double, kNumSignalGroups>& strength, const ScoringOptions& options) {
+GroupCombination combine_groups(const std::array<double, kNumSignalGroups>& strength, const ScoringOptions& options,
+                                const std::array<double, kNumSignalGroups>* graded) {
   GroupCombination c;
-  double evidence = 0.0;
-  for (double g : strength) {
-    evidence += std::clamp(g, 0.0, 1.0);
+  for (double g : strength)
     if (g >= 0.5) ++c.fired_groups;
-  }
   // Requirements: enough groups, balanced load, and at least one
   // acquisition / concealment signal (proxy, card pool, creation burst,
   // seeds). Each unmet one costs a unit of evidence and caps the risk below
@@ -204,11 +215,35 @@ GroupCombination combine_groups(const std::array<double, kNumSignalGroups>& stre
   auto fired = [&](SignalGroup g) { return strength[static_cast<int>(g)] >= 0.5; };
   c.acquisition = fired(SignalGroup::Proxy) || fired(SignalGroup::Payment) || fired(SignalGroup::Burst) ||
                   fired(SignalGroup::Seed);
-  const int unmet = (c.fired_groups < options.min_groups ? options.min_groups - c.fired_groups : 0) +
-                    (fired(SignalGroup::Balance) ? 0 : 1) + (c.acquisition ? 0 : 1);
-  c.requirements_met = unmet == 0;
-  c.risk = 1.0 / (1.0 + std::exp(-options.slope * (evidence - unmet - options.midpoint)));
-  if (!c.requirements_met) c.risk *= 0.9 * options.threshold;
+  c.requirements_met =
+      c.fired_groups >= options.min_groups && fired(SignalGroup::Balance) && c.acquisition;
+  // The evidence and the unmet requirements, graded: a group counts as
+  // fired to the degree min(1, 2 x strength) (fully at 0.5, as above), so a
+  // community half way to a requirement pays half a unit. When every
+  // requirement is met this is exactly the count of the rule above (0); when
+  // not, the graded strengths (if given, never below the plain ones) say how
+  // close the community came, which orders the communities below the
+  // threshold without moving any across it.
+  auto logistic = [&](const std::array<double, kNumSignalGroups>& s) {
+    auto degree = [&](SignalGroup g) { return std::min(1.0, 2.0 * s[static_cast<int>(g)]); };
+    double evidence = 0.0, fired_degree = 0.0;
+    for (int g = 0; g < kNumSignalGroups; ++g) {
+      evidence += s[g];
+      fired_degree += std::min(1.0, 2.0 * s[g]);
+    }
+    const double acquisition = std::max({degree(SignalGroup::Proxy), degree(SignalGroup::Payment),
+                                         degree(SignalGroup::Burst), degree(SignalGroup::Seed)});
+    const double unmet = std::max(0.0, options.min_groups - fired_degree) + (1.0 - degree(SignalGroup::Balance)) +
+                         (1.0 - acquisition);
+    return 1.0 / (1.0 + std::exp(-options.slope * (evidence - unmet - options.midpoint)));
+  };
+  std::array<double, kNumSignalGroups> s{}, sg{};
+  for (int g = 0; g < kNumSignalGroups; ++g) {
+    s[g] = std::clamp(strength[g], 0.0, 1.0);
+    sg[g] = graded != nullptr ? std::max(s[g], std::clamp((*graded)[g], 0.0, 1.0)) : s[g];
+  }
+  const double below = 0.9 * options.threshold * logistic(sg);
+  c.risk = c.requirements_met ? std::max(logistic(s), below) : below;
   return c;
 }
 
@@ -310,6 +345,7 @@ ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidenc
     auto& cs = result.communities[d.community];
     d.z.fill(kNaN);
     d.group_strength.fill(0.0);
+    d.graded_strength.fill(0.0);
     for (int f = 0; f < kNumFeatures; ++f) {
       const double x = d.features[f];
       const auto& ref = result.references[d.band][f];
@@ -318,20 +354,29 @@ ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidenc
       const double z = spec.direction * (x - ref.median) / ref.scale;
       d.z[f] = z;
       if (spec.group == SignalGroup::None) continue;
-      const bool gate = spec.direction > 0 ? x >= spec.gate : x <= spec.gate;
-      if (!gate) continue;
       // A community whose only labels are its own suspects is "close to a
       // label" because it holds one: that is a lead, not evidence.
       if (f == static_cast<int>(Feature::SeedProximity) && d.banned == 0 && d.suspects > 0) continue;
       const double z0 = spec.z_start > 0.0 ? spec.z_start : options.z_start;
       const double z1 = spec.z_full > 0.0 ? spec.z_full : options.z_full;
       const double strength = std::clamp((z - z0) / (z1 - z0), 0.0, 1.0);
+      // Graded: the gate becomes a ramp, from kGateRamp x gate (for "low is
+      // suspicious": gate / kGateRamp) to the gate.
+      {
+        const double r = spec.direction > 0 ? (spec.gate > 0.0 ? x / spec.gate : 1.0) : (x > 0.0 ? spec.gate / x : 1.0);
+        const double ramp = std::clamp((r - kGateRamp) / (1.0 - kGateRamp), 0.0, 1.0);
+        auto& gg = d.graded_strength[static_cast<int>(spec.group)];
+        gg = std::max(gg, strength * ramp);
+      }
+      const bool gate = spec.direction > 0 ? x >= spec.gate : x <= spec.gate;
+      if (!gate) continue;
       if (strength <= 0.0) continue;
       auto& g = d.group_strength[static_cast<int>(spec.group)];
       g = std::max(g, strength);
       d.fired.push_back(FiredSignal{static_cast<Feature>(f), x, strength, {}});
     }
-    const GroupCombination combo = combine_groups(d.group_strength, options);
+    for (int g = 0; g < kNumSignalGroups; ++g) d.graded_strength[g] = std::max(d.graded_strength[g], d.group_strength[g]);
+    const GroupCombination combo = combine_groups(d.group_strength, options, &d.graded_strength);
     d.fired_groups = combo.fired_groups;
     d.requirements_met = combo.requirements_met;
     const double risk = combo.risk;
@@ -382,18 +427,27 @@ ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidenc
     double risk = seed_part;
     if (cs.detail != UINT32_MAX) {
       const auto& d = pass.details[cs.detail];
+      // An account outside the core (tied to the community only through
+      // hubs) cannot show the sharing signals; it counts only what it does
+      // itself (a volume in the core's range, creation in the burst, the
+      // pivot, a label or seed proximity), and only when it also moves in
+      // lock-step with the core, at weight kOutsideCoreWeight: a VPN user
+      // whose volume happens to match a farm's shows no evidence.
+      constexpr unsigned kSync = 1u << static_cast<int>(SignalGroup::Synchrony);
+      detail::EvidenceMask shown =
+          pass.in_core[v] ? pass.evidence[v] : static_cast<detail::EvidenceMask>(pass.evidence[v] & kBehaviourMask);
+      if (!pass.in_core[v] && (shown & kSync) == 0) shown = 0;
       double num = 0.0, den = 0.0;
       for (int g = 0; g < kNumSignalGroups; ++g) {
         if (d.group_strength[g] < 0.5) continue;
         den += d.group_strength[g];
-        if (pass.evidence[v] & (1u << g)) num += d.group_strength[g];
+        if (shown & (1u << g)) num += d.group_strength[g];
       }
-      const double e = den > 0.0 ? num / den : 0.0;
+      const double e = (den > 0.0 ? num / den : 0.0) * (pass.in_core[v] ? 1.0 : kOutsideCoreWeight);
       result.account_evidence[v] = static_cast<float>(e);
       // An account keeps a fifth of the community's risk, plus the rest in
-      // proportion to its own evidence. Accounts outside the core (tied to
-      // the community only through hubs) show no evidence of their own.
-      const double own = 0.2 + 0.8 * (pass.in_core[v] ? e : 0.0);
+      // proportion to its own evidence.
+      const double own = 0.2 + 0.8 * e;
       risk = std::max(risk, cs.risk * own);
     }
     result.account_risk[v] = risk;

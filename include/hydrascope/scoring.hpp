@@ -128,6 +128,10 @@ struct CommunityDetail {
   FeatureVector features{};
   FeatureVector z{};  ///< robust z in the suspicious direction (NaN when undefined)
   std::array<double, kNumSignalGroups> group_strength{};
+  /// Graded strengths (>= group_strength): the same z ranges with the gates
+  /// relaxed into ramps; they order communities that do not meet the
+  /// requirements (below the threshold), never flag one.
+  std::array<double, kNumSignalGroups> graded_strength{};
   int fired_groups = 0;
   std::vector<FiredSignal> fired;  ///< strongest first
   std::string top_payment, top_ip_prefix, top_proxy;  ///< ids / prefix behind the sharing features ("" if none)
@@ -183,7 +187,8 @@ struct ScoringResult {
 /// unless min_groups groups fired, balance among them, plus an acquisition
 /// signal (proxy, card pool, burst or seeds).
 /// Account risk = community risk x (0.2 + 0.8 x the account's own evidence;
-/// 0 outside the core), raised by its seed proximity; accounts in communities
+/// outside the core only behavioural evidence, counted when the account moves
+/// in lock-step with the core, at weight 0.85), raised by its seed proximity; accounts in communities
 /// below min_accounts get only the seed part (at most 0.3).
 /// Deterministic for any thread count. Throws std::invalid_argument on bad
 /// options or a partition / input not covering the snapshot.
@@ -201,9 +206,28 @@ struct GroupCombination {
 /// risk = logistic(slope x (E - unmet - midpoint)), E = sum of strengths, unmet =
 /// missing groups below min_groups + (balance silent) + (no acquisition signal);
 /// multiplied by 0.9 x threshold unless every requirement is met, so a community
-/// that misses one can never reach the threshold. Non-decreasing in every strength.
+/// that misses one can never reach the threshold. Graded: a group counts as
+/// fired to the degree min(1, 2 x strength), so unmet is fractional below the
+/// threshold. `graded` (optional, elementwise >= strength) replaces the
+/// strengths in that below-threshold part: risk = 0.9 x threshold x
+/// logistic(graded) when a requirement is unmet, else the larger of that and
+/// logistic(strength). Non-decreasing in every strength.
 [[nodiscard]] GroupCombination combine_groups(const std::array<double, kNumSignalGroups>& strength,
-                                              const ScoringOptions& options);
+                                              const ScoringOptions& options,
+                                              const std::array<double, kNumSignalGroups>* graded = nullptr);
+
+/// Splits every community that holds the clienteles of two or more of its
+/// own proxies (each used by >= 10 of its accounts, at least half of that
+/// proxy's accounts in it) by proxy: every account goes with the biggest of
+/// those proxies it uses; each piece of >= 10 accounts that does not hold
+/// 80 % of the accounts becomes its own community (a farm's relay-proxy
+/// clientele apart from an aggregator's customers). Accounts behind none of
+/// them stay; entities follow their accounts when these all went to one
+/// piece. Communities renumbered canonically; the partition is returned
+/// unchanged when nothing is split. O(sum of member degrees x log degree).
+/// Deterministic.
+[[nodiscard]] Partition split_hub_communities(const Snapshot& snapshot, const Incidence& incidence,
+                                              const Partition& partition, std::uint32_t min_accounts = 3);
 
 /// Formats a number for explanations: integers without decimals, else 2-3 significant digits.
 [[nodiscard]] std::string format_number(double value);

@@ -401,3 +401,59 @@ TEST(Scoring, FormatNumber) {
 
 }  // namespace
 }  // namespace hydrascope
+
+namespace hydrascope {
+namespace {
+
+// A community holding two proxies' clienteles (30 accounts behind px:farm,
+// 20 behind px:agg, 5 behind neither) is split by proxy; a community behind
+// one proxy is left alone; entities follow their accounts.
+TEST(Scoring, SplitByProxySeparatesClienteles) {
+  SnapshotBuilder b("split");
+  std::vector<std::uint64_t> labels;
+  RecordRef ref;
+  auto node = [&](const std::string& id, const std::string& type, std::uint64_t c) {
+    b.add_node(ref, id, type, Label::Unknown, kNoTime, {}, nullptr);
+    labels.push_back(c);
+  };
+  node("px:farm", "proxy", 0);
+  node("px:agg", "proxy", 0);
+  node("px:solo", "proxy", 1);
+  node("pm:farm", "payment_method", 0);
+  for (int i = 0; i < 30; ++i) node("a:f" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 20; ++i) node("a:g" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 5; ++i) node("a:n" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 30; ++i) node("a:s" + std::to_string(i), "account", 1);
+  for (int i = 0; i < 30; ++i) {
+    b.add_edge(ref, "a:f" + std::to_string(i), "px:farm", "via_proxy", 1.0, kNoTime, kNoTime);
+    b.add_edge(ref, "a:f" + std::to_string(i), "pm:farm", "paid_with", 1.0, kNoTime, kNoTime);
+  }
+  // Three farm accounts also use the aggregator: they stay with the bigger proxy.
+  for (int i = 0; i < 3; ++i) b.add_edge(ref, "a:f" + std::to_string(i), "px:agg", "via_proxy", 1.0, kNoTime, kNoTime);
+  for (int i = 0; i < 20; ++i) b.add_edge(ref, "a:g" + std::to_string(i), "px:agg", "via_proxy", 1.0, kNoTime, kNoTime);
+  for (int i = 0; i < 5; ++i) b.add_edge(ref, "a:n" + std::to_string(i), "a:f0", "rates", 1.0, kNoTime, kNoTime);
+  for (int i = 0; i < 30; ++i) b.add_edge(ref, "a:s" + std::to_string(i), "px:solo", "via_proxy", 1.0, kNoTime, kNoTime);
+  const Snapshot s = b.finish();
+  const Partition p = canonicalize(labels);
+  const Incidence inc = build_incidence(s);
+  const Partition q = split_hub_communities(s, inc, p);
+  auto c = [&](const Partition& part, const char* id) { return part.membership[s.find_node(id)]; };
+  // Before: one community of 55 accounts. After: farm, aggregator and the rest apart.
+  ASSERT_EQ(c(p, "a:f0"), c(p, "a:g0"));
+  EXPECT_NE(c(q, "a:f0"), c(q, "a:g0"));
+  EXPECT_NE(c(q, "a:f0"), c(q, "a:n0"));
+  EXPECT_NE(c(q, "a:g0"), c(q, "a:n0"));
+  for (int i = 0; i < 30; ++i) EXPECT_EQ(c(q, ("a:f" + std::to_string(i)).c_str()), c(q, "a:f0"));
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(c(q, ("a:g" + std::to_string(i)).c_str()), c(q, "a:g0"));
+  EXPECT_EQ(c(q, "px:farm"), c(q, "a:f0"));   // all its accounts went with the farm
+  EXPECT_EQ(c(q, "pm:farm"), c(q, "a:f0"));
+  EXPECT_EQ(c(q, "px:agg"), c(q, "a:n0"));    // used by both pieces: stays
+  EXPECT_EQ(q.num_communities, p.num_communities + 2);
+  // The one-proxy community is untouched, and splitting is idempotent.
+  for (int i = 0; i < 30; ++i) EXPECT_EQ(c(q, ("a:s" + std::to_string(i)).c_str()), c(q, "px:solo"));
+  const Partition r = split_hub_communities(s, inc, q);
+  EXPECT_EQ(r.membership, q.membership);
+}
+
+}  // namespace
+}  // namespace hydrascope
