@@ -5,6 +5,10 @@
 #
 # usage: bench/quality_eval.sh [ACCOUNTS] [SEEDS] [PROFILES]
 #   defaults: 200000 "101 102 103" "mixed hard"
+# env: HYDRASCOPE (binary; default build/hydrascope, e.g. build-score/hydrascope),
+#      WORLDS (where worlds are generated or reused; default out/quality),
+#      BASELINES (methods; default all four; a world's baseline rows do not
+#      depend on the hydrascope build).
 # Tuning used other seeds (1-20 range at 20k-50k accounts); the reported seeds
 # start at 101 so that the table is never measured on a tuning world.
 set -euo pipefail
