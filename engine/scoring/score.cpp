@@ -2,6 +2,7 @@
 // size band), per-group strengths, the gated logistic combination, account
 // risk, explanations and the ranking. docs/scoring.md describes every step.
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -23,6 +24,9 @@ constexpr double kGateRamp = 0.5;
 // An account outside the core earns its behavioural evidence only when it
 // moves in lock-step with the core, and at this weight.
 constexpr double kOutsideCoreWeight = 0.85;
+// Highest account risk, as a share of the threshold, from an IP and one
+// other group of evidence (see score_snapshot).
+constexpr double kIpOnlyCap = 0.95;
 
 // Groups an account shows by what it does rather than what it shares.
 constexpr detail::EvidenceMask kBehaviourMask = static_cast<detail::EvidenceMask>(
@@ -447,8 +451,15 @@ ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidenc
       result.account_evidence[v] = static_cast<float>(e);
       // An account keeps a fifth of the community's risk, plus the rest in
       // proportion to its own evidence.
-      const double own = 0.2 + 0.8 * e;
-      risk = std::max(risk, cs.risk * own);
+      double part = cs.risk * (0.2 + 0.8 * e);
+      // An IP is the least personal thing two accounts share (VPN exits,
+      // NATs, cafes): an account tied to the community's evidence by an IP
+      // and at most one other group is a lead, ranked just under the flag,
+      // never flagged on that alone.
+      constexpr unsigned kIp = 1u << static_cast<int>(SignalGroup::IpPool);
+      if ((shown & kIp) != 0 && std::popcount(static_cast<unsigned>(shown & ~kIp)) < 2)
+        part = std::min(part, kIpOnlyCap * options.threshold);
+      risk = std::max(risk, part);
     }
     result.account_risk[v] = risk;
     if (risk >= options.threshold) {
