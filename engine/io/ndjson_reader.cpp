@@ -8,6 +8,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <utility>
 #include <cstring>
 #include <exception>
 #include <string>
@@ -173,6 +179,86 @@ void parse_piece(Worker& w, char* begin, char* end, Batch& out) {
 
 namespace {
 
+// Helper threads for the blocks: run(job) calls job(0) on the caller and
+// job(1..n-1) on the helpers, and returns when all are done. Waits sleep on a
+// condition variable (an OpenMP barrier spins: on a shared machine the
+// spinning thread took a core from the one doing the work).
+class Crew {
+ public:
+  explicit Crew(int n) {
+    for (int t = 1; t < n; ++t) threads_.emplace_back([this, t] { loop(t); });
+  }
+  ~Crew() {
+    {
+      std::lock_guard lock(m_);
+      stop_ = true;
+    }
+    go_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+  Crew(const Crew&) = delete;
+  Crew& operator=(const Crew&) = delete;
+
+  // The caller's exception first, else the first helper's.
+  void run(const std::function<void(int)>& job) {
+    {
+      std::lock_guard lock(m_);
+      job_ = &job;
+      ++generation_;
+      pending_ = threads_.size();
+    }
+    go_.notify_all();
+    std::exception_ptr mine;
+    try {
+      job(0);
+    } catch (...) {
+      mine = std::current_exception();
+    }
+    std::exception_ptr theirs;
+    {
+      std::unique_lock lock(m_);
+      done_.wait(lock, [&] { return pending_ == 0; });
+      theirs = std::exchange(error_, nullptr);
+      job_ = nullptr;
+    }
+    if (mine) std::rethrow_exception(mine);
+    if (theirs) std::rethrow_exception(theirs);
+  }
+
+ private:
+  void loop(int tid) {
+    std::uint64_t seen = 0;
+    for (;;) {
+      const std::function<void(int)>* job = nullptr;
+      {
+        std::unique_lock lock(m_);
+        go_.wait(lock, [&] { return stop_ || generation_ != seen; });
+        if (stop_) return;
+        seen = generation_;
+        job = job_;
+      }
+      std::exception_ptr error;
+      try {
+        (*job)(tid);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      std::lock_guard lock(m_);
+      if (error && !error_) error_ = error;
+      if (--pending_ == 0) done_.notify_all();
+    }
+  }
+
+  std::vector<std::thread> threads_;
+  std::mutex m_;
+  std::condition_variable go_, done_;
+  const std::function<void(int)>* job_ = nullptr;
+  std::uint64_t generation_ = 0;
+  std::size_t pending_ = 0;
+  bool stop_ = false;
+  std::exception_ptr error_;
+};
+
 // One block of whole lines, cut into pieces, and the pieces' batches.
 struct Stage {
   std::uint64_t line = 0;    // number of the first line of cuts[0]
@@ -194,6 +280,7 @@ class NdjsonLoader {
 #endif
     threads_ = std::max(threads_, 1);
     workers_ = std::vector<Worker>(static_cast<std::size_t>(threads_));
+    if (threads_ > 1) crew_ = std::make_unique<Crew>(threads_);
     blocks_.set_double_buffered(true);  // block k is fed after block k+1 is read
   }
 
@@ -214,24 +301,11 @@ class NdjsonLoader {
         feed(stages[cur]);
         if (have_next) parse_all(stages[nxt]);
       } else {
-        std::exception_ptr error;
         std::atomic<int> next_piece{0};
-#pragma omp parallel num_threads(threads_)
-        {
-#ifdef _OPENMP
-          const int tid = omp_get_thread_num();
-#else
-          const int tid = 0;
-#endif
-          try {
-            if (tid == 0) feed(stages[cur]);
-            if (have_next) parse_pieces(stages[nxt], next_piece, tid);
-          } catch (...) {
-#pragma omp critical(hydrascope_ndjson_error)
-            if (!error || tid == 0) error = std::current_exception();
-          }
-        }
-        if (error) std::rethrow_exception(error);
+        crew_->run([&](int tid) {
+          if (tid == 0) feed(stages[cur]);
+          if (have_next) parse_pieces(stages[nxt], next_piece, tid);
+        });
       }
       report_progress(options_, in_);
       cur = nxt;
@@ -318,14 +392,7 @@ class NdjsonLoader {
       return;
     }
     std::atomic<int> next{0};
-#pragma omp parallel num_threads(std::min(threads_, st.pieces))
-    {
-#ifdef _OPENMP
-      parse_pieces(st, next, omp_get_thread_num());
-#else
-      parse_pieces(st, next, 0);
-#endif
-    }
+    crew_->run([&](int tid) { parse_pieces(st, next, tid); });
   }
   // Takes pieces of `st` in turn until none is left (worker slot = tid).
   void parse_pieces(Stage& st, std::atomic<int>& next, int tid) {
@@ -403,6 +470,7 @@ class NdjsonLoader {
   SnapshotBuilder builder_;
   int threads_ = 1;
   std::vector<Worker> workers_;
+  std::unique_ptr<Crew> crew_;  // helper threads (2+ threads)
   std::uint64_t nodes_ = 0, edges_ = 0;
   bool header_seen_ = false, reserved_nodes_ = false, reserved_edges_ = false;
 };
