@@ -25,7 +25,7 @@ constexpr double kGateRamp = 0.5;
 // moves in lock-step with the core, and at this weight.
 constexpr double kOutsideCoreWeight = 0.85;
 // Highest account risk, as a share of the threshold, from an IP and one
-// other group of evidence (see score_snapshot).
+// other group of evidence (see account_community_risk).
 constexpr double kIpOnlyCap = 0.95;
 
 // Groups an account shows by what it does rather than what it shares.
@@ -205,6 +205,13 @@ void ScoringOptions::validate() const {
   for (std::size_t i = 1; i < band_bounds.size(); ++i)
     if (band_bounds[i] <= band_bounds[i - 1]) throw std::invalid_argument("scoring band_bounds must increase strictly");
   if (threads < 0) throw std::invalid_argument("scoring threads must be >= 0, got " + std::to_string(threads));
+}
+
+double account_community_risk(double community_risk, double evidence, unsigned shown, double threshold) {
+  double part = community_risk * (0.2 + 0.8 * evidence);
+  constexpr unsigned kIp = 1u << static_cast<int>(SignalGroup::IpPool);
+  if ((shown & kIp) != 0 && std::popcount(shown & ~kIp) < 2) part = std::min(part, kIpOnlyCap * threshold);
+  return part;
 }
 
 GroupCombination combine_groups(const std::array<double, kNumSignalGroups>& strength, const ScoringOptions& options,
@@ -450,16 +457,8 @@ ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidenc
       const double e = (den > 0.0 ? num / den : 0.0) * (pass.in_core[v] ? 1.0 : kOutsideCoreWeight);
       result.account_evidence[v] = static_cast<float>(e);
       // An account keeps a fifth of the community's risk, plus the rest in
-      // proportion to its own evidence.
-      double part = cs.risk * (0.2 + 0.8 * e);
-      // An IP is the least personal thing two accounts share (VPN exits,
-      // NATs, cafes): an account tied to the community's evidence by an IP
-      // and at most one other group is a lead, ranked just under the flag,
-      // never flagged on that alone.
-      constexpr unsigned kIp = 1u << static_cast<int>(SignalGroup::IpPool);
-      if ((shown & kIp) != 0 && std::popcount(static_cast<unsigned>(shown & ~kIp)) < 2)
-        part = std::min(part, kIpOnlyCap * options.threshold);
-      risk = std::max(risk, part);
+      // proportion to its own evidence (an IP alone does not flag it).
+      risk = std::max(risk, account_community_risk(cs.risk, e, shown, options.threshold));
     }
     result.account_risk[v] = risk;
     if (risk >= options.threshold) {

@@ -216,6 +216,16 @@ struct GroupCombination {
                                               const ScoringOptions& options,
                                               const std::array<double, kNumSignalGroups>* graded = nullptr);
 
+/// An account's share of its community's risk: community_risk x (0.2 + 0.8 x
+/// evidence), where evidence in [0, 1] is the account's share of the fired
+/// groups' strength that it shows itself. `shown` is the mask of groups the
+/// account shows (bit g = SignalGroup g). An account whose shown groups are
+/// IpPool and at most one other gets at most 0.95 x threshold: an IP (a VPN
+/// exit, a NAT, a cafe) is the least personal thing two accounts share, so it
+/// makes such an account a lead, ranked just under the flag, never a suspect.
+[[nodiscard]] double account_community_risk(double community_risk, double evidence, unsigned shown,
+                                            double threshold);
+
 /// Splits every community that holds the clienteles of two or more of its
 /// own proxies (each used by >= 10 of its accounts, at least half of that
 /// proxy's accounts in it) by proxy: every account goes with the biggest of

@@ -408,6 +408,31 @@ namespace {
 // A community holding two proxies' clienteles (30 accounts behind px:farm,
 // 20 behind px:agg, 5 behind neither) is split by proxy; a community behind
 // one proxy is left alone; entities follow their accounts.
+// An IP and one other group never flag an account (a VPN user in a farm's
+// core); an IP with two other groups, or two groups without an IP, follow the
+// plain rule community_risk x (0.2 + 0.8 x evidence).
+TEST(Scoring, AnIpAndOneOtherGroupNeverFlagAnAccount) {
+  auto bit = [](SignalGroup g) { return 1u << static_cast<int>(g); };
+  const unsigned ip = bit(SignalGroup::IpPool);
+  const double threshold = ScoringOptions{}.threshold;
+  for (const SignalGroup other : {SignalGroup::Payment, SignalGroup::Proxy, SignalGroup::Synchrony,
+                                  SignalGroup::Balance, SignalGroup::Burst, SignalGroup::Pivot, SignalGroup::Seed}) {
+    for (const double e : {0.3, 0.5, 0.8, 1.0}) {
+      const double r = account_community_risk(1.0, e, ip | bit(other), threshold);
+      EXPECT_LT(r, threshold) << static_cast<int>(other) << " e=" << e;
+      EXPECT_LE(r, 0.2 + 0.8 * e + 1e-12);
+      EXPECT_DOUBLE_EQ(account_community_risk(1.0, e, bit(other) | bit(SignalGroup::Balance), threshold),
+                       0.2 + 0.8 * e);
+    }
+    EXPECT_LT(account_community_risk(1.0, 1.0, ip, threshold), threshold);
+  }
+  EXPECT_DOUBLE_EQ(account_community_risk(0.9, 0.5, ip | bit(SignalGroup::Payment) | bit(SignalGroup::Balance), threshold),
+                   0.9 * 0.6);
+  EXPECT_GE(account_community_risk(1.0, 0.5, ip | bit(SignalGroup::Payment) | bit(SignalGroup::Balance), threshold),
+            threshold);
+  EXPECT_DOUBLE_EQ(account_community_risk(0.0, 1.0, ip, threshold), 0.0);
+}
+
 TEST(Scoring, SplitByProxySeparatesClienteles) {
   SnapshotBuilder b("split");
   std::vector<std::uint64_t> labels;
