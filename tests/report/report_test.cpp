@@ -9,7 +9,16 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+// GCC 12's <regex> trips its own -Wmaybe-uninitialized (a false positive in
+// libstdc++'s NFA state moves, GCC bug 105562); silence it for this header only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <regex>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #include <set>
 #include <string>
 
