@@ -108,28 +108,28 @@ struct SnapshotBuilder::Impl {
   // count and enough nodes are in, a full per-node column (attrs, activity)
   // grows straight to its projected final size instead (3% margin).
   std::size_t node_target = 0;
-  template <class T>
-  void room_per_node(std::vector<T>& v, std::size_t extra) {
-    const std::size_t need = v.size() + extra;
-    if (need <= v.capacity()) return;
-    std::size_t cap = std::max(need, v.capacity() * 2);
-    const std::size_t done = s.kind_.size() + 1;  // nodes including the one being added
+  // Capacity for `need` elements of a column now at `capacity`, `done` nodes
+  // in: doubled, or the projection to node_target once enough nodes are in.
+  [[nodiscard]] std::size_t grown_capacity(std::size_t need, std::size_t capacity, std::size_t done,
+                                           std::size_t extra) const {
+    std::size_t cap = std::max(need, capacity * 2);
     if (node_target > done && done >= std::max<std::size_t>(4096, node_target / 256)) {
       const double projected = static_cast<double>(need) / static_cast<double>(done) * static_cast<double>(node_target) * 1.03;
       cap = std::max(need, static_cast<std::size_t>(projected) + extra);
     }
-    v.reserve(cap);
+    return cap;
+  }
+  template <class T>
+  void room_per_node(std::vector<T>& v, std::size_t extra) {
+    const std::size_t need = v.size() + extra;
+    if (need <= v.capacity()) return;
+    // nodes done including the one being added
+    v.reserve(grown_capacity(need, v.capacity(), s.kind_.size() + 1, extra));
   }
   // The edge columns together: projected like room_per_node while nodes are
   // still coming (edges interleaved with nodes), else doubled.
   void room_for_edge() {
-    const std::size_t need = src_key.size() + 1;
-    std::size_t cap = std::max(need, src_key.capacity() * 2);
-    const std::size_t done = s.kind_.size();
-    if (node_target > done && done >= std::max<std::size_t>(4096, node_target / 256)) {
-      const double projected = static_cast<double>(need) / static_cast<double>(done) * static_cast<double>(node_target) * 1.03;
-      cap = std::max(need, static_cast<std::size_t>(projected));
-    }
+    const std::size_t cap = grown_capacity(src_key.size() + 1, src_key.capacity(), s.kind_.size(), 0);
     src_key.reserve(cap);
     dst_key.reserve(cap);
     s.etype_.reserve(cap);

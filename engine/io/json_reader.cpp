@@ -209,18 +209,10 @@ class BatchQueue {
     return b;
   }
   void push_full(DocBatch* b) {
-    {
-      std::lock_guard lock(m_);
-      full_.push_back(b);
-    }
-    cv_.notify_all();
+    change([&] { full_.push_back(b); });
   }
   void close() {
-    {
-      std::lock_guard lock(m_);
-      closed_ = true;
-    }
-    cv_.notify_all();
+    change([&] { closed_ = true; });
   }
   // Feeder side: the next full batch, or nullptr at the end.
   DocBatch* take_full() {
@@ -232,24 +224,25 @@ class BatchQueue {
     return b;
   }
   void give_back(DocBatch* b) {
-    {
-      std::lock_guard lock(m_);
-      free_.push_back(b);
-    }
-    cv_.notify_all();
+    change([&] { free_.push_back(b); });
   }
   void feeder_stopped() {
-    {
-      std::lock_guard lock(m_);
-      feeder_stopped_ = true;
-    }
-    cv_.notify_all();
+    change([&] { feeder_stopped_ = true; });
   }
   BatchQueue() {
     for (DocBatch& b : batches_) free_.push_back(&b);
   }
 
  private:
+  // Applies `update` under the lock, then wakes both sides.
+  template <class Update>
+  void change(Update update) {
+    {
+      std::lock_guard lock(m_);
+      update();
+    }
+    cv_.notify_all();
+  }
   DocBatch batches_[kDepth];
   std::mutex m_;
   std::condition_variable cv_;
