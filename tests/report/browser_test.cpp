@@ -9,12 +9,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <regex>
 #include <string>
 
 #include "export/export_test_util.hpp"
 #include "hydrascope/report.hpp"
 #include "report/hostile_run.hpp"
+#include "report/regex.hpp"
 
 namespace hydrascope {
 namespace {

@@ -9,16 +9,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-// GCC 12's <regex> trips its own -Wmaybe-uninitialized (a false positive in
-// libstdc++'s NFA state moves, GCC bug 105562); silence it for this header only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <regex>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 #include <set>
 #include <string>
 
@@ -26,6 +16,7 @@
 #include "hydrascope/error.hpp"
 #include "hydrascope/report.hpp"
 #include "report/hostile_run.hpp"
+#include "report/regex.hpp"
 
 namespace hydrascope {
 namespace {
