@@ -285,9 +285,12 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   if (!seeds.empty()) inputs.ppr = ppr.values;
   inputs.pagerank = pr.values;
   // A community holding several of its own proxies' clienteles (a farm's
-  // relay and an aggregator's proxies) is split by proxy before scoring
+  // relay and an aggregator's proxies) is split by proxy before scoring, then
+  // one whose tied accounts fall apart into groups that share nothing of
+  // their own (two farms, a farm and a company) is split by those groups
   // (docs/scoring.md).
-  const Partition partition = split_hub_communities(snapshot, incidence, communities.partition, args.scoring.min_accounts);
+  Partition partition = split_hub_communities(snapshot, incidence, communities.partition, args.scoring.min_accounts);
+  partition = split_tied_groups(snapshot, incidence, partition, args.scoring.min_accounts);
   const ScoringResult scoring = score_snapshot(snapshot, incidence, partition, inputs, args.scoring);
   stage_done("score", t,
              std::to_string(scoring.details.size()) + " communities scored, " +

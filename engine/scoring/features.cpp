@@ -176,8 +176,8 @@ std::uint64_t distinct(std::vector<std::uint64_t>& keys) {
 
 // Thread-local scratch of the pass.
 struct Scratch {
-  std::vector<NodeId> accounts, core, ent, owned, all;
-  std::vector<std::uint64_t> pm, ip, prefix, asn, proxy, tmp, shared_pm, pool_pm;
+  std::vector<NodeId> accounts, core, ent, owned, all, tight;
+  std::vector<std::uint64_t> pm, ip, prefix, asn, proxy, tmp, shared_pm, pool_pm, dev, shared_dev, pool_dev;
   std::vector<std::int64_t> created;
   std::vector<double> dense, sum_z, series, volumes, own_ppr, phase, day;
 };
@@ -367,6 +367,7 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
         }
         if (links >= 2) sc.core.push_back(a);
       }
+      sc.tight = sc.core;  // first step only: accounts tied by 2+ own entities
       // Second step: an own entity whose community accounts are mostly (2/3)
       // core, and at least 3 of them, is a core entity; an account linked to
       // one joins the core (a farm account that uses a popular fingerprint
@@ -419,6 +420,7 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
       sc.prefix.clear();
       sc.asn.clear();
       sc.proxy.clear();
+      sc.dev.clear();
       std::uint64_t with_pm = 0, with_ip = 0, ip_links = 0, dc_links = 0;
       for (NodeId a : sc.accounts) {
         bool has_pm = false, has_ip = false;
@@ -440,6 +442,11 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
               dc_links += ips.datacenter[u];
               break;
             case NodeKind::Proxy: sc.proxy.push_back(std::uint64_t{u} + 1); break;
+            case NodeKind::Device:
+              // Only the community's own devices: a popular client fingerprint
+              // used by thousands of strangers is nobody's pool.
+              if (std::binary_search(sc.owned.begin(), sc.owned.end(), u)) sc.dev.push_back(std::uint64_t{u} + 1);
+              break;
             default: break;
           }
         }
@@ -473,6 +480,34 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
         d.features[static_cast<int>(Feature::AccountsPerPayment)] = static_cast<double>(with_pm) / static_cast<double>(k);
         if (top_pm_count >= 2) d.top_payment = std::string(s.node_id(static_cast<NodeId>(top_pm - 1)));
       }
+      // Device pool: own devices (client fingerprints) that run several core
+      // accounts, besides the top one (a company's one managed fingerprint, a
+      // service's one host). A farm runs its accounts from a handful of
+      // machines; people bring their own.
+      const auto [top_dev, top_dev_count] = top_key(sc.dev);
+      (void)top_dev_count;
+      sc.shared_dev.clear();
+      sc.pool_dev.clear();
+      for (std::size_t i = 0; i < sc.dev.size();) {
+        std::size_t j = i;
+        while (j < sc.dev.size() && sc.dev[j] == sc.dev[i]) ++j;
+        if (j - i >= 2) sc.shared_dev.push_back(sc.dev[i]);
+        if (j - i >= kPoolCardAccounts && sc.dev[i] != top_dev) sc.pool_dev.push_back(sc.dev[i]);
+        i = j;
+      }
+      d.pool_devices = sc.pool_dev.size();
+      if (na > 0) {
+        std::uint64_t on_pool = 0;
+        for (NodeId a : sc.accounts) {
+          for (NodeId u : inc.neighbors(a))
+            if (s.kind(u) == NodeKind::Device &&
+                std::binary_search(sc.pool_dev.begin(), sc.pool_dev.end(), std::uint64_t{u} + 1)) {
+              ++on_pool;
+              break;
+            }
+        }
+        d.features[static_cast<int>(Feature::DevicePoolShare)] = static_cast<double>(on_pool) / na;
+      }
       std::uint64_t top_prefix = 0, top_asn = 0;
       if (with_ip > 0) {
         const auto k = distinct(sc.ip);
@@ -503,6 +538,9 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
           if (s.kind(u) == NodeKind::PaymentMethod &&
               std::binary_search(sc.shared_pm.begin(), sc.shared_pm.end(), std::uint64_t{u} + 1))
             m |= 1u << static_cast<int>(SignalGroup::Payment);
+          if (s.kind(u) == NodeKind::Device &&
+              std::binary_search(sc.shared_dev.begin(), sc.shared_dev.end(), std::uint64_t{u} + 1))
+            m |= 1u << static_cast<int>(SignalGroup::Device);
           if (std::uint64_t{u} + 1 == top_proxy && top_proxy_count >= 2) m |= 1u << static_cast<int>(SignalGroup::Proxy);
           if (s.kind(u) == NodeKind::Ip &&
               ((top_prefix != 0 && ips.prefix[u] == top_prefix) || (top_asn != 0 && ips.asn[u] == top_asn) ||
@@ -514,7 +552,12 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
 
       // --- volumes and load balance ---------------------------------------
       sc.volumes.clear();
-      for (NodeId a : sc.accounts) {
+      // Balance is measured on the tied accounts (2+ own entities) when there
+      // are 3 or more: the second step of the core also brings in people
+      // whose one link is a farm's exit IP (a residential proxy is someone's
+      // home), and their heavy-tailed volumes would hide the farm's balance.
+      const bool use_tight = sc.tight.size() >= 3 && sc.tight.size() < sc.accounts.size();
+      for (NodeId a : (use_tight ? sc.tight : sc.accounts)) {
         double vol = 0.0;
         if (buckets > 0) {
           vol = s.activity_total(a);

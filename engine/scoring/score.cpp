@@ -62,6 +62,7 @@ constexpr Spec kSpecs[kNumFeatures] = {
     {"card_pool_share", SignalGroup::Payment, +1, 0.3, 0.05},
     {"volume_spread", SignalGroup::Balance, -1, 0.9, 0.1, 0.25, 0.75},
     {"core_accounts", SignalGroup::None, +1, 0.0, 0.0},
+    {"device_pool_share", SignalGroup::Device, +1, 0.3, 0.05},
 };
 
 std::string pct(double v) {
@@ -95,6 +96,7 @@ bool is_share(Feature f) {
     case Feature::DatacenterShare:
     case Feature::ProxyShare:
     case Feature::CardPoolShare:
+    case Feature::DevicePoolShare:
     case Feature::CreationBurst:
     case Feature::Pivot:
     case Feature::SeedShare: return true;
@@ -118,6 +120,9 @@ std::string explain(Feature f, double value, const FeatureReference& ref, const 
              " pooled payment methods besides the top one" + community_ref + "; " +
              format_number(d.features[static_cast<int>(Feature::AccountsPerPayment)]) +
              " accounts per payment method, snapshot p99 is " + format_number(pass.payment_accounts_p99);
+    case Feature::DevicePoolShare:
+      return pct(value) + " of accounts run from one of " + std::to_string(d.pool_devices) +
+             " shared devices (client fingerprints) besides the top one" + community_ref;
     case Feature::VolumeSpread:
       return "request volume balanced across accounts: typical spread of ln(volume) " + format_number(value) +
              " (a factor of " + format_number(std::exp(value)) + ")" + community_ref;
@@ -162,6 +167,7 @@ std::string_view to_string(SignalGroup group) noexcept {
     case SignalGroup::Burst: return "burst";
     case SignalGroup::Pivot: return "pivot";
     case SignalGroup::Seed: return "seed";
+    case SignalGroup::Device: return "device";
     case SignalGroup::None: return "none";
   }
   return "none";
@@ -192,7 +198,7 @@ void ScoringOptions::validate() const {
     throw std::invalid_argument("scoring threshold must be in (0, 1], got " + std::to_string(threshold));
   if (min_accounts < 2) throw std::invalid_argument("scoring min_accounts must be >= 2, got " + std::to_string(min_accounts));
   if (min_groups < 1 || min_groups > kNumSignalGroups)
-    throw std::invalid_argument("scoring min_groups must be in 1..8, got " + std::to_string(min_groups));
+    throw std::invalid_argument("scoring min_groups must be in 1.." + std::to_string(kNumSignalGroups) + ", got " + std::to_string(min_groups));
   if (!std::isfinite(midpoint)) throw std::invalid_argument("scoring midpoint must be finite");
   if (!(slope > 0.0) || !std::isfinite(slope))
     throw std::invalid_argument("scoring slope must be finite and > 0, got " + std::to_string(slope));

@@ -11,7 +11,7 @@ namespace hydrascope::detail {
 
 /// Bits of per-account evidence: bit g set = the account itself shows the
 /// signal of group g (uses the top payment method, is in the burst, ...).
-using EvidenceMask = std::uint8_t;
+using EvidenceMask = std::uint16_t;
 
 /// What the feature pass hands to the scorer.
 struct FeaturePass {

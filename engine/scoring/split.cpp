@@ -24,6 +24,34 @@ constexpr double kMaxPieceShare = 0.8;         // a piece with more of the accou
 
 }  // namespace
 
+namespace {
+
+// An entity of community c follows its accounts when they all went to one piece.
+void follow_accounts(const Snapshot& s, const Incidence& inc, const Partition& partition,
+                     const std::vector<std::uint64_t>& offsets, const std::vector<NodeId>& members, CommunityId c,
+                     std::vector<std::uint64_t>& label) {
+  for (std::uint64_t i = offsets[c]; i < offsets[c + 1]; ++i) {
+    const NodeId v = members[i];
+    if (s.kind(v) == NodeKind::Account) continue;
+    std::uint64_t to = 0;
+    bool first = true, same = true;
+    for (NodeId u : inc.neighbors(v)) {
+      if (s.kind(u) != NodeKind::Account || partition.membership[u] != c) continue;
+      const std::uint64_t l = label[u];
+      if (first) {
+        to = l;
+        first = false;
+      } else if (l != to) {
+        same = false;
+        break;
+      }
+    }
+    if (!first && same && to != c) label[v] = to;
+  }
+}
+
+}  // namespace
+
 Partition split_hub_communities(const Snapshot& s, const Incidence& inc, const Partition& partition,
                                 std::uint32_t min_accounts) {
   const NodeId n = s.num_nodes();
@@ -102,25 +130,149 @@ Partition split_hub_communities(const Snapshot& s, const Incidence& inc, const P
     }
     if (!any) continue;
     changed = true;
-    // An entity of the community follows its accounts when they all went to one piece.
-    for (std::uint64_t i = offsets[c]; i < offsets[c + 1]; ++i) {
-      const NodeId v = members[i];
-      if (s.kind(v) == NodeKind::Account) continue;
-      std::uint64_t to = 0;
-      bool first = true, same = true;
-      for (NodeId u : inc.neighbors(v)) {
-        if (s.kind(u) != NodeKind::Account || partition.membership[u] != c) continue;
-        const std::uint64_t l = label[u];
-        if (first) {
-          to = l;
-          first = false;
-        } else if (l != to) {
-          same = false;
-          break;
-        }
+    follow_accounts(s, inc, partition, offsets, members, c, label);
+  }
+  if (!changed) return partition;
+  return canonicalize(label);
+}
+
+// Second split (docs/scoring.md, "Communities split by ties"): community
+// detection also glues groups that share no payment method, IP, proxy or
+// device of their own (two farms, or a farm and a company, next to each
+// other through a popular fingerprint or a VPN exit). The tie graph of a
+// community links its tied accounts (2 or more own entities) through the
+// entities that are mostly theirs; each connected piece of kMinPiece tied
+// accounts or more that does not hold most of the community becomes a
+// community of its own, with the untied accounts linked to its entities.
+Partition split_tied_groups(const Snapshot& s, const Incidence& inc, const Partition& partition,
+                            std::uint32_t min_accounts) {
+  const NodeId n = s.num_nodes();
+  if (partition.membership.size() != n || inc.offsets.size() != static_cast<std::size_t>(n) + 1) return partition;
+  std::vector<std::uint32_t> account_degree(n, 0);
+  for (NodeId v = 0; v < n; ++v) {
+    if (s.kind(v) == NodeKind::Account) continue;
+    NodeId last = kInvalidNode;
+    for (NodeId u : inc.neighbors(v))
+      if (u != last && s.kind(u) == NodeKind::Account) {
+        ++account_degree[v];
+        last = u;
       }
-      if (!first && same && to != c) label[v] = to;
+  }
+  std::vector<std::uint64_t> offsets;
+  std::vector<NodeId> members;
+  partition.members(offsets, members);
+  std::vector<std::uint64_t> label(partition.membership.begin(), partition.membership.end());
+  std::uint64_t next = partition.num_communities;
+  bool changed = false;
+  std::vector<NodeId> accounts;
+  std::vector<std::pair<NodeId, std::uint32_t>> links;  // (entity, account index), sorted
+  std::vector<std::uint32_t> parent;
+  auto find = [&](std::uint32_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (CommunityId c = 0; c < partition.num_communities; ++c) {
+    accounts.clear();
+    for (std::uint64_t i = offsets[c]; i < offsets[c + 1]; ++i)
+      if (s.kind(members[i]) == NodeKind::Account) accounts.push_back(members[i]);
+    const auto na = static_cast<std::uint32_t>(accounts.size());
+    if (na < 2 * kMinPiece || na < min_accounts) continue;
+    links.clear();
+    for (std::uint32_t i = 0; i < na; ++i) {
+      NodeId last = kInvalidNode;
+      for (NodeId u : inc.neighbors(accounts[i])) {
+        if (u == last) continue;
+        last = u;
+        if (s.kind(u) != NodeKind::Account) links.emplace_back(u, i);
+      }
     }
+    std::sort(links.begin(), links.end());
+    // Own entities (>= 2 accounts here, at least half of all theirs), and
+    // the tied accounts: linked to two or more of them.
+    std::vector<std::uint8_t> own(links.size(), 0);
+    std::vector<std::uint32_t> own_links(na, 0);
+    for (std::size_t i = 0; i < links.size();) {
+      std::size_t j = i;
+      while (j < links.size() && links[j].first == links[i].first) ++j;
+      const auto cnt = static_cast<std::uint32_t>(j - i);
+      if (cnt >= 2 && 2 * cnt >= account_degree[links[i].first])
+        for (std::size_t k = i; k < j; ++k) {
+          own[k] = 1;
+          ++own_links[links[k].second];
+        }
+      i = j;
+    }
+    // Union the tied accounts through entities whose accounts here are
+    // mostly (2/3) tied: a fingerprint shared by a farm and 80 strangers
+    // does not tie the farm to the company those strangers sit next to.
+    parent.resize(na);
+    for (std::uint32_t i = 0; i < na; ++i) parent[i] = i;
+    std::vector<std::uint8_t> tie(links.size(), 0);
+    for (std::size_t i = 0; i < links.size();) {
+      std::size_t j = i;
+      while (j < links.size() && links[j].first == links[i].first) ++j;
+      if (own[i]) {
+        std::uint32_t tied = 0, first = UINT32_MAX;
+        for (std::size_t k = i; k < j; ++k)
+          if (own_links[links[k].second] >= 2) ++tied;
+        if (tied >= 2 && 3 * tied >= 2 * (j - i))
+          for (std::size_t k = i; k < j; ++k) {
+            tie[k] = 1;
+            const std::uint32_t a = links[k].second;
+            if (own_links[a] < 2) continue;
+            if (first == UINT32_MAX) first = find(a);
+            else parent[find(a)] = first, first = find(first);
+          }
+      }
+      i = j;
+    }
+    std::vector<std::uint32_t> comp_size(na, 0);
+    for (std::uint32_t i = 0; i < na; ++i)
+      if (own_links[i] >= 2) ++comp_size[find(i)];
+    std::uint32_t pieces = 0;
+    for (std::uint32_t i = 0; i < na; ++i)
+      if (comp_size[i] >= kMinPiece) ++pieces;
+    if (pieces < 2) continue;
+    // Untied accounts go with the piece of a tying entity they use (the
+    // biggest piece if several); others stay.
+    std::vector<std::uint32_t> piece(na, UINT32_MAX);
+    for (std::uint32_t i = 0; i < na; ++i)
+      if (own_links[i] >= 2 && comp_size[find(i)] >= kMinPiece) piece[i] = find(i);
+    for (std::size_t i = 0; i < links.size();) {
+      std::size_t j = i;
+      while (j < links.size() && links[j].first == links[i].first) ++j;
+      if (tie[i]) {
+        std::uint32_t to = UINT32_MAX;
+        for (std::size_t k = i; k < j && to == UINT32_MAX; ++k)
+          if (own_links[links[k].second] >= 2) to = piece[links[k].second];
+        if (to != UINT32_MAX)
+          for (std::size_t k = i; k < j; ++k) {
+            auto& p = piece[links[k].second];
+            if (own_links[links[k].second] >= 2) continue;
+            if (p == UINT32_MAX || comp_size[to] > comp_size[p] || (comp_size[to] == comp_size[p] && to < p)) p = to;
+          }
+      }
+      i = j;
+    }
+    std::vector<std::uint32_t> piece_accounts(na, 0);
+    for (std::uint32_t i = 0; i < na; ++i)
+      if (piece[i] != UINT32_MAX) ++piece_accounts[piece[i]];
+    std::vector<std::uint64_t> piece_label(na, 0);  // 0 = stays in c
+    for (std::uint32_t i = 0; i < na; ++i) {  // ascending account order: deterministic labels
+      const std::uint32_t p = piece[i];
+      if (p == UINT32_MAX || piece_label[p] != 0) continue;
+      if (static_cast<double>(piece_accounts[p]) < kMaxPieceShare * static_cast<double>(na)) piece_label[p] = ++next;
+      else piece_label[p] = c;
+    }
+    bool any = false;
+    for (std::uint32_t i = 0; i < na; ++i) {
+      if (piece[i] == UINT32_MAX || piece_label[piece[i]] == c) continue;
+      label[accounts[i]] = piece_label[piece[i]];
+      any = true;
+    }
+    if (!any) continue;
+    changed = true;
+    follow_accounts(s, inc, partition, offsets, members, c, label);
   }
   if (!changed) return partition;
   return canonicalize(label);

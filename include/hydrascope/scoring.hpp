@@ -32,9 +32,10 @@ enum class SignalGroup : std::uint8_t {
   Burst,        ///< accounts created in one short window
   Pivot,        ///< a shared step change in traffic
   Seed,         ///< banned / suspect accounts in or near the community
+  Device,       ///< accounts run from a pool of shared client fingerprints
   None,         ///< descriptive feature, not scored
 };
-inline constexpr int kNumSignalGroups = 8;
+inline constexpr int kNumSignalGroups = 9;
 
 /// Community features. Each is a number per community (NaN when undefined,
 /// e.g. synchrony without activity data). See docs/scoring.md.
@@ -56,8 +57,9 @@ enum class Feature : std::uint8_t {
   CardPoolShare,           ///< share of paying core accounts on a shared card other than the top one (a card pool)
   VolumeSpread,            ///< 1.4826 x MAD of ln(account volume) (low = balanced)
   CoreAccounts,            ///< accounts in the community's core (the ones features are computed on)
+  DevicePoolShare,         ///< share of core accounts on one of the community's own shared devices other than the top one
 };
-inline constexpr int kNumFeatures = 17;
+inline constexpr int kNumFeatures = 18;
 
 [[nodiscard]] std::string_view to_string(SignalGroup group) noexcept;
 /// Stable snake_case name of a feature (used as JSON key and CSV column).
@@ -73,7 +75,7 @@ struct ScoringOptions {
   /// Communities with fewer accounts get no community score (risk from seeds only). >= 2.
   std::uint32_t min_accounts = 3;
   /// Signal groups that must fire (strength >= 0.5) before the risk can pass
-  /// the threshold: size and sharing alone (two groups) never flag. 1..8.
+  /// the threshold: size and sharing alone (two groups) never flag. 1..9.
   int min_groups = 3;
   /// Logistic combination: risk = gate * 1 / (1 + exp(-slope * (E - midpoint)))
   /// where E = sum of group strengths (each in [0, 1]).
@@ -139,6 +141,7 @@ struct CommunityDetail {
   std::uint64_t banned = 0;    ///< core accounts labelled banned
   std::uint64_t suspects = 0;  ///< core accounts labelled suspect
   std::uint64_t pool_cards = 0;  ///< shared cards besides the top one
+  std::uint64_t pool_devices = 0;  ///< own shared devices besides the top one
   bool requirements_met = false; ///< balance and an acquisition signal (proxy, card pool, burst, seed) fired
   std::string summary;  ///< first sentence of the explanation: flagged or not, and why
 };
@@ -238,6 +241,19 @@ struct GroupCombination {
 /// Deterministic.
 [[nodiscard]] Partition split_hub_communities(const Snapshot& snapshot, const Incidence& incidence,
                                               const Partition& partition, std::uint32_t min_accounts = 3);
+
+/// Splits every community whose tied accounts (linked to 2 or more of its
+/// own entities) fall apart into two or more groups of >= 10 that share no
+/// entity: accounts are joined through own entities whose accounts in the
+/// community are at least 2/3 tied (a popular fingerprint shared with
+/// strangers joins nothing). Each group that does not hold 80 % of the
+/// accounts becomes its own community, with the untied accounts that use one
+/// of its joining entities (two farms, or a farm and a company, that
+/// community detection put together). Entities follow their accounts as in
+/// split_hub_communities(). O(sum of member degrees x log degree).
+/// Deterministic.
+[[nodiscard]] Partition split_tied_groups(const Snapshot& snapshot, const Incidence& incidence,
+                                          const Partition& partition, std::uint32_t min_accounts = 3);
 
 /// Formats a number for explanations: integers without decimals, else 2-3 significant digits.
 [[nodiscard]] std::string format_number(double value);

@@ -104,9 +104,9 @@ TEST(Export, SuspectSubgraphsLoadBack) {
   const std::string base = "community-" + std::to_string(s.world.hydra_community);
   EXPECT_EQ(files[0], base + ".json");
   const Snapshot sub = load_snapshot(dir + "/suspects/" + files[0]);
-  // 40 accounts + 3 cards + 8 IPs + 1 proxy, 120 edges.
-  EXPECT_EQ(sub.num_nodes(), 52u);
-  EXPECT_EQ(sub.num_edges(), 120u);
+  // 40 accounts + 3 cards + 8 IPs + 1 proxy + 4 devices, 160 edges.
+  EXPECT_EQ(sub.num_nodes(), 56u);
+  EXPECT_EQ(sub.num_edges(), 160u);
   for (const auto& id : s.world.hydra) EXPECT_NE(sub.find_node(id), kInvalidNode);
   EXPECT_EQ(sub.meta().activity, s.world.snapshot.meta().activity);
   const NodeId a = sub.find_node(s.world.hydra[0]);

@@ -68,6 +68,10 @@ TEST_F(ScoringWorld, HydraIsFlaggedWithSeveralGroupsAndExplained) {
   EXPECT_NEAR(feature(*d, Feature::CardPoolShare), 26.0 / 40.0, 1e-12);
   EXPECT_EQ(d->pool_cards, 2u);
   EXPECT_DOUBLE_EQ(feature(*d, Feature::CoreAccounts), 40.0);
+  // Devices h0..h3 run 10 accounts each: the pool is the three besides the top one.
+  EXPECT_NEAR(feature(*d, Feature::DevicePoolShare), 30.0 / 40.0, 1e-12);
+  EXPECT_EQ(d->pool_devices, 3u);
+  EXPECT_GE(d->group_strength[static_cast<int>(SignalGroup::Device)], 0.5);
   EXPECT_LT(feature(*d, Feature::VolumeSpread), 0.2);
   EXPECT_TRUE(d->requirements_met);
   EXPECT_EQ(d->summary.rfind("Flagged: ", 0), 0u) << d->summary;
@@ -93,9 +97,13 @@ TEST_F(ScoringWorld, LookAlikesAreNotFlagged) {
   const auto* d = detail_of(*result_, world_->corporate_community);
   ASSERT_NE(d, nullptr);
   EXPECT_DOUBLE_EQ(feature(*d, Feature::AccountsPerPayment), 40.0);
-  // One card for everyone is a single payer, not a card pool: payment stays silent.
+  // One card for everyone is a single payer, not a card pool: payment stays
+  // silent; one managed device for everyone is not a device pool either.
   EXPECT_DOUBLE_EQ(feature(*d, Feature::CardPoolShare), 0.0);
   EXPECT_LT(d->group_strength[static_cast<int>(SignalGroup::Payment)], 0.5);
+  EXPECT_DOUBLE_EQ(feature(*d, Feature::DevicePoolShare), 0.0);
+  EXPECT_EQ(d->pool_devices, 0u);
+  EXPECT_LT(d->group_strength[static_cast<int>(SignalGroup::Device)], 0.5);
   EXPECT_LT(d->fired_groups, 3);
   EXPECT_FALSE(d->requirements_met);
   EXPECT_EQ(d->summary.rfind("Not flagged: ", 0), 0u) << d->summary;
@@ -323,8 +331,10 @@ TEST(Scoring, OptionsAreValidated) {
   o.threshold = 0.0;
   EXPECT_THROW(o.validate(), std::invalid_argument);
   o = {};
-  o.min_groups = 9;
+  o.min_groups = kNumSignalGroups + 1;
   EXPECT_THROW(o.validate(), std::invalid_argument);
+  o.min_groups = kNumSignalGroups;
+  EXPECT_NO_THROW(o.validate());
   o = {};
   o.min_accounts = 1;
   EXPECT_THROW(o.validate(), std::invalid_argument);
@@ -478,6 +488,73 @@ TEST(Scoring, SplitByProxySeparatesClienteles) {
   for (int i = 0; i < 30; ++i) EXPECT_EQ(c(q, ("a:s" + std::to_string(i)).c_str()), c(q, "px:solo"));
   const Partition r = split_hub_communities(s, inc, q);
   EXPECT_EQ(r.membership, q.membership);
+}
+
+// A community that holds a farm (15 accounts on a card pool and an IP pool),
+// a company (12 accounts on one card and one office IP) and 20 strangers, all
+// glued by one popular fingerprint, is split into farm, company and the
+// rest: the fingerprint ties nobody (its accounts here are mostly untied).
+// A community with one tied group is untouched; splitting is idempotent.
+TEST(Scoring, SplitByTiesSeparatesGroupsThatShareNothing) {
+  SnapshotBuilder b("ties");
+  std::vector<std::uint64_t> labels;
+  RecordRef ref;
+  auto node = [&](const std::string& id, const std::string& type, std::uint64_t c) {
+    b.add_node(ref, id, type, Label::Unknown, kNoTime, {}, nullptr);
+    labels.push_back(c);
+  };
+  auto edge = [&](const std::string& a, const std::string& e, const char* type) {
+    b.add_edge(ref, a, e, type, 1.0, kNoTime, kNoTime);
+  };
+  node("dev:popular", "device", 0);
+  for (int k = 0; k < 3; ++k) node("pm:farm" + std::to_string(k), "payment_method", 0);
+  for (int k = 0; k < 2; ++k) node("ip:farm" + std::to_string(k), "ip", 0);
+  node("pm:corp", "payment_method", 0);
+  node("ip:office", "ip", 0);
+  node("pm:solo", "payment_method", 1);
+  node("ip:solo", "ip", 1);
+  for (int i = 0; i < 15; ++i) node("a:f" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 12; ++i) node("a:c" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 20; ++i) node("a:x" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 30; ++i) node("a:s" + std::to_string(i), "account", 1);
+  for (int i = 0; i < 15; ++i) {
+    const std::string a = "a:f" + std::to_string(i);
+    edge(a, "pm:farm" + std::to_string(i % 3), "paid_with");
+    edge(a, "ip:farm" + std::to_string(i % 2), "uses_ip");
+    edge(a, "dev:popular", "uses_device");
+  }
+  for (int i = 0; i < 12; ++i) {
+    const std::string a = "a:c" + std::to_string(i);
+    edge(a, "pm:corp", "paid_with");
+    edge(a, "ip:office", "uses_ip");
+    edge(a, "dev:popular", "uses_device");
+  }
+  for (int i = 0; i < 20; ++i) edge("a:x" + std::to_string(i), "dev:popular", "uses_device");
+  // One stranger also uses the office IP: it goes with the company.
+  edge("a:x0", "ip:office", "uses_ip");
+  for (int i = 0; i < 30; ++i) {
+    edge("a:s" + std::to_string(i), "pm:solo", "paid_with");
+    edge("a:s" + std::to_string(i), "ip:solo", "uses_ip");
+  }
+  const Snapshot s = b.finish();
+  const Partition p = canonicalize(labels);
+  const Incidence inc = build_incidence(s);
+  const Partition q = split_tied_groups(s, inc, p);
+  auto c = [&](const Partition& part, const std::string& id) { return part.membership[s.find_node(id)]; };
+  ASSERT_EQ(c(p, "a:f0"), c(p, "a:c0"));
+  EXPECT_NE(c(q, "a:f0"), c(q, "a:c0"));
+  EXPECT_NE(c(q, "a:f0"), c(q, "a:x1"));
+  EXPECT_NE(c(q, "a:c0"), c(q, "a:x1"));
+  for (int i = 0; i < 15; ++i) EXPECT_EQ(c(q, "a:f" + std::to_string(i)), c(q, "a:f0"));
+  for (int i = 0; i < 12; ++i) EXPECT_EQ(c(q, "a:c" + std::to_string(i)), c(q, "a:c0"));
+  for (int i = 1; i < 20; ++i) EXPECT_EQ(c(q, "a:x" + std::to_string(i)), c(q, "a:x1"));
+  EXPECT_EQ(c(q, "a:x0"), c(q, "a:c0"));
+  EXPECT_EQ(c(q, "pm:farm0"), c(q, "a:f0"));  // entities follow their accounts
+  EXPECT_EQ(c(q, "ip:office"), c(q, "a:c0"));
+  EXPECT_EQ(c(q, "dev:popular"), c(q, "a:x1"));  // used by every piece: stays
+  EXPECT_EQ(q.num_communities, p.num_communities + 2);
+  for (int i = 0; i < 30; ++i) EXPECT_EQ(c(q, "a:s" + std::to_string(i)), c(q, "pm:solo"));
+  EXPECT_EQ(split_tied_groups(s, inc, q).membership, q.membership);
 }
 
 }  // namespace

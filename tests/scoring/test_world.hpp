@@ -3,8 +3,10 @@
 // partition that groups them (so scoring is tested apart from detection).
 //
 //   hydra      40 accounts -- 3 cards, 8 datacenter IPs in 198.51.100.0/24, proxy px:relay,
-//              created within 2 hours, flat lock-step activity, balanced volumes
-//   corporate  40 accounts -- 1 card, 1 office IP, created over a year, office-hours activity
+//              4 devices (10 accounts each), created within 2 hours, flat
+//              lock-step activity, balanced volumes
+//   corporate  40 accounts -- 1 card, 1 office IP, 1 managed device, created over a year,
+//              office-hours activity
 //   carrier    200 accounts -- own cards, one NAT IP, random activity
 //   families   60 x 3 accounts sharing a card and a home IP
 //   background 400 single accounts with their own card and IP
@@ -101,6 +103,7 @@ inline World make_world(std::uint64_t seed = 7, bool hostile_ids = false) {
       node("ip:198.51.100." + std::to_string(10 + k), "ip", c, kNoTime, nullptr, {dc});
     }
     node("px:relay", "proxy", c);
+    for (int k = 0; k < 4; ++k) node("dev:h" + std::to_string(k), "device", c);
     const Timestamp t0 = year / 2;
     for (int i = 0; i < 40; ++i) {
       const std::string a = pre + "h" + std::to_string(i);
@@ -111,6 +114,7 @@ inline World make_world(std::uint64_t seed = 7, bool hostile_ids = false) {
       edge(a, "pm:h" + std::to_string(i % 3), "paid_with");
       edge(a, "ip:198.51.100." + std::to_string(10 + i % 8), "uses_ip", 100);
       edge(a, "px:relay", "via_proxy", 100);
+      edge(a, "dev:h" + std::to_string(i % 4), "uses_device");
     }
   }
   // corporate
@@ -119,6 +123,7 @@ inline World make_world(std::uint64_t seed = 7, bool hostile_ids = false) {
     w.corporate_community = c;
     node("pm:corp", "payment_method", c);
     node("ip:203.0.113.1", "ip", c);
+    node("dev:corp", "device", c);
     for (int i = 0; i < 40; ++i) {
       const std::string a = pre + "corp" + std::to_string(i);
       auto act = diurnal(std::exp(1.0 + 2.0 * u01(rng)), 1.0);
@@ -126,6 +131,7 @@ inline World make_world(std::uint64_t seed = 7, bool hostile_ids = false) {
       w.corporate.push_back(a);
       edge(a, "pm:corp", "paid_with");
       edge(a, "ip:203.0.113.1", "uses_ip", 20);
+      edge(a, "dev:corp", "uses_device");
     }
   }
   // carrier NAT
