@@ -20,8 +20,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::uint64_t kV4 = 1ull << 62;
 constexpr std::uint64_t kV6 = 2ull << 62;
-// A pooled card funds at least this many core accounts (a family shares a card among 2-4).
-constexpr std::size_t kPoolCardAccounts = 5;
+// A pooled card (device) serves at least this many core accounts (a family shares a card among 2-4).
+constexpr std::size_t kPoolAccounts = 5;
 
 // /24 (IPv4) or /48 (IPv6) key of an IP node id such as "ip:203.0.113.7"; 0 if not an address.
 std::uint64_t prefix_key(std::string_view id) {
@@ -172,6 +172,32 @@ std::pair<std::uint64_t, std::uint64_t> top_key(std::vector<std::uint64_t>& keys
 std::uint64_t distinct(std::vector<std::uint64_t>& keys) {
   std::sort(keys.begin(), keys.end());
   return static_cast<std::uint64_t>(std::unique(keys.begin(), keys.end()) - keys.begin());
+}
+
+// The shared keys (card or device ids + 1, used by >= 2 accounts) and the
+// pool (used by >= kPoolAccounts accounts, besides the top key) of `keys`
+// (one per account link, sorted); returns how many of `accounts` use a
+// pooled node of `kind`.
+std::uint64_t pooled_accounts(const Snapshot& s, const Incidence& inc, const std::vector<NodeId>& accounts, NodeKind kind,
+                              const std::vector<std::uint64_t>& keys, std::uint64_t top, std::vector<std::uint64_t>& shared,
+                              std::vector<std::uint64_t>& pool) {
+  shared.clear();
+  pool.clear();
+  for (std::size_t i = 0; i < keys.size();) {
+    std::size_t j = i;
+    while (j < keys.size() && keys[j] == keys[i]) ++j;
+    if (j - i >= 2) shared.push_back(keys[i]);
+    if (j - i >= kPoolAccounts && keys[i] != top) pool.push_back(keys[i]);
+    i = j;
+  }
+  std::uint64_t on_pool = 0;
+  for (NodeId a : accounts)
+    for (NodeId u : inc.neighbors(a))
+      if (s.kind(u) == kind && std::binary_search(pool.begin(), pool.end(), std::uint64_t{u} + 1)) {
+        ++on_pool;
+        break;
+      }
+  return on_pool;
 }
 
 // Thread-local scratch of the pass.
@@ -455,27 +481,12 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
       }
       const auto [top_pm, top_pm_count] = top_key(sc.pm);
       // Shared cards (>= 2 core accounts) and the pool: shared cards besides the top one.
-      sc.shared_pm.clear();
-      sc.pool_pm.clear();
-      for (std::size_t i = 0; i < sc.pm.size();) {
-        std::size_t j = i;
-        while (j < sc.pm.size() && sc.pm[j] == sc.pm[i]) ++j;
-        if (j - i >= 2) sc.shared_pm.push_back(sc.pm[i]);
-        if (j - i >= kPoolCardAccounts && sc.pm[i] != top_pm) sc.pool_pm.push_back(sc.pm[i]);
-        i = j;
-      }
+      const std::uint64_t on_card_pool =
+          pooled_accounts(s, inc, sc.accounts, NodeKind::PaymentMethod, sc.pm, top_pm, sc.shared_pm, sc.pool_pm);
       d.pool_cards = sc.pool_pm.size();
       if (with_pm > 0) {
-        std::uint64_t on_pool = 0;
-        for (NodeId a : sc.accounts) {
-          for (NodeId u : inc.neighbors(a))
-            if (s.kind(u) == NodeKind::PaymentMethod &&
-                std::binary_search(sc.pool_pm.begin(), sc.pool_pm.end(), std::uint64_t{u} + 1)) {
-              ++on_pool;
-              break;
-            }
-        }
-        d.features[static_cast<int>(Feature::CardPoolShare)] = static_cast<double>(on_pool) / static_cast<double>(with_pm);
+        d.features[static_cast<int>(Feature::CardPoolShare)] =
+            static_cast<double>(on_card_pool) / static_cast<double>(with_pm);
         const auto k = distinct(sc.pm);
         d.features[static_cast<int>(Feature::AccountsPerPayment)] = static_cast<double>(with_pm) / static_cast<double>(k);
         if (top_pm_count >= 2) d.top_payment = std::string(s.node_id(static_cast<NodeId>(top_pm - 1)));
@@ -484,30 +495,11 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
       // accounts, besides the top one (a company's one managed fingerprint, a
       // service's one host). A farm runs its accounts from a handful of
       // machines; people bring their own.
-      const auto [top_dev, top_dev_count] = top_key(sc.dev);
-      (void)top_dev_count;
-      sc.shared_dev.clear();
-      sc.pool_dev.clear();
-      for (std::size_t i = 0; i < sc.dev.size();) {
-        std::size_t j = i;
-        while (j < sc.dev.size() && sc.dev[j] == sc.dev[i]) ++j;
-        if (j - i >= 2) sc.shared_dev.push_back(sc.dev[i]);
-        if (j - i >= kPoolCardAccounts && sc.dev[i] != top_dev) sc.pool_dev.push_back(sc.dev[i]);
-        i = j;
-      }
+      const std::uint64_t top_dev = top_key(sc.dev).first;
+      const std::uint64_t on_pool =
+          pooled_accounts(s, inc, sc.accounts, NodeKind::Device, sc.dev, top_dev, sc.shared_dev, sc.pool_dev);
       d.pool_devices = sc.pool_dev.size();
-      if (na > 0) {
-        std::uint64_t on_pool = 0;
-        for (NodeId a : sc.accounts) {
-          for (NodeId u : inc.neighbors(a))
-            if (s.kind(u) == NodeKind::Device &&
-                std::binary_search(sc.pool_dev.begin(), sc.pool_dev.end(), std::uint64_t{u} + 1)) {
-              ++on_pool;
-              break;
-            }
-        }
-        d.features[static_cast<int>(Feature::DevicePoolShare)] = static_cast<double>(on_pool) / na;
-      }
+      if (na > 0) d.features[static_cast<int>(Feature::DevicePoolShare)] = static_cast<double>(on_pool) / na;
       std::uint64_t top_prefix = 0, top_asn = 0;
       if (with_ip > 0) {
         const auto k = distinct(sc.ip);

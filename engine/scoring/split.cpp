@@ -26,6 +26,65 @@ constexpr double kMaxPieceShare = 0.8;         // a piece with more of the accou
 
 namespace {
 
+// Distinct accounts of every entity (0 for accounts).
+std::vector<std::uint32_t> entity_account_degrees(const Snapshot& s, const Incidence& inc) {
+  std::vector<std::uint32_t> degree(s.num_nodes(), 0);
+  for (NodeId v = 0; v < s.num_nodes(); ++v) {
+    if (s.kind(v) == NodeKind::Account) continue;
+    NodeId last = kInvalidNode;
+    for (NodeId u : inc.neighbors(v))
+      if (u != last && s.kind(u) == NodeKind::Account) {
+        ++degree[v];
+        last = u;
+      }
+  }
+  return degree;
+}
+
+bool fits(const Snapshot& s, const Incidence& inc, const Partition& partition) {
+  return partition.membership.size() == s.num_nodes() && inc.offsets.size() == static_cast<std::size_t>(s.num_nodes()) + 1;
+}
+
+// What both splits start from: entity degrees, the members of every
+// community, and the new labels (the old community ids; pieces numbered on).
+struct Split {
+  Split(const Snapshot& s, const Incidence& inc, const Partition& partition)
+      : account_degree(entity_account_degrees(s, inc)),
+        label(partition.membership.begin(), partition.membership.end()),
+        next(partition.num_communities) {
+    partition.members(offsets, members);
+  }
+  std::vector<std::uint32_t> account_degree;
+  std::vector<std::uint64_t> offsets;
+  std::vector<NodeId> members;
+  std::vector<std::uint64_t> label;
+  std::uint64_t next;
+};
+
+// The accounts of community c and their (entity, account index) links,
+// sorted; false when c is too small to be split (fewer than 2 x kMinPiece
+// or min_accounts accounts).
+bool community_links(const Snapshot& s, const Incidence& inc, const std::vector<std::uint64_t>& offsets,
+                     const std::vector<NodeId>& members, CommunityId c, std::uint32_t min_accounts,
+                     std::vector<NodeId>& accounts, std::vector<std::pair<NodeId, std::uint32_t>>& links) {
+  accounts.clear();
+  for (std::uint64_t i = offsets[c]; i < offsets[c + 1]; ++i)
+    if (s.kind(members[i]) == NodeKind::Account) accounts.push_back(members[i]);
+  const std::uint64_t na = accounts.size();
+  if (na < 2 * kMinPiece || na < min_accounts) return false;
+  links.clear();
+  for (std::uint32_t i = 0; i < na; ++i) {
+    NodeId last = kInvalidNode;
+    for (NodeId u : inc.neighbors(accounts[i])) {
+      if (u == last) continue;
+      last = u;
+      if (s.kind(u) != NodeKind::Account) links.emplace_back(u, i);
+    }
+  }
+  std::sort(links.begin(), links.end());
+  return true;
+}
+
 // An entity of community c follows its accounts when they all went to one piece.
 void follow_accounts(const Snapshot& s, const Incidence& inc, const Partition& partition,
                      const std::vector<std::uint64_t>& offsets, const std::vector<NodeId>& members, CommunityId c,
@@ -54,43 +113,14 @@ void follow_accounts(const Snapshot& s, const Incidence& inc, const Partition& p
 
 Partition split_hub_communities(const Snapshot& s, const Incidence& inc, const Partition& partition,
                                 std::uint32_t min_accounts) {
-  const NodeId n = s.num_nodes();
-  if (partition.membership.size() != n || inc.offsets.size() != static_cast<std::size_t>(n) + 1) return partition;
-  // Distinct accounts of every entity.
-  std::vector<std::uint32_t> account_degree(n, 0);
-  for (NodeId v = 0; v < n; ++v) {
-    if (s.kind(v) == NodeKind::Account) continue;
-    NodeId last = kInvalidNode;
-    for (NodeId u : inc.neighbors(v))
-      if (u != last && s.kind(u) == NodeKind::Account) {
-        ++account_degree[v];
-        last = u;
-      }
-  }
-  std::vector<std::uint64_t> offsets;
-  std::vector<NodeId> members;
-  partition.members(offsets, members);
-  std::vector<std::uint64_t> label(partition.membership.begin(), partition.membership.end());
-  std::uint64_t next = partition.num_communities;
+  if (!fits(s, inc, partition)) return partition;
+  Split st(s, inc, partition);
   bool changed = false;
   std::vector<NodeId> accounts, ent;
   std::vector<std::pair<NodeId, std::uint32_t>> links;  // (entity, account index)
   for (CommunityId c = 0; c < partition.num_communities; ++c) {
-    accounts.clear();
-    for (std::uint64_t i = offsets[c]; i < offsets[c + 1]; ++i)
-      if (s.kind(members[i]) == NodeKind::Account) accounts.push_back(members[i]);
+    if (!community_links(s, inc, st.offsets, st.members, c, min_accounts, accounts, links)) continue;
     const std::uint64_t na = accounts.size();
-    if (na < 2 * kMinPiece || na < min_accounts) continue;
-    links.clear();
-    for (std::uint32_t i = 0; i < na; ++i) {
-      NodeId last = kInvalidNode;
-      for (NodeId u : inc.neighbors(accounts[i])) {
-        if (u == last) continue;
-        last = u;
-        if (s.kind(u) != NodeKind::Account) links.emplace_back(u, i);
-      }
-    }
-    std::sort(links.begin(), links.end());
     // Candidate hubs: proxies with kMinPiece or more of the accounts here
     // that are the community's own (at least half of their accounts here).
     std::vector<std::pair<NodeId, std::uint64_t>> hubs;  // (proxy, accounts here), ascending proxy
@@ -98,7 +128,7 @@ Partition split_hub_communities(const Snapshot& s, const Incidence& inc, const P
       std::size_t j = i;
       while (j < links.size() && links[j].first == links[i].first) ++j;
       const auto cnt = static_cast<std::uint64_t>(j - i);
-      if (s.kind(links[i].first) == NodeKind::Proxy && cnt >= kMinPiece && 2 * cnt >= account_degree[links[i].first])
+      if (s.kind(links[i].first) == NodeKind::Proxy && cnt >= kMinPiece && 2 * cnt >= st.account_degree[links[i].first])
         hubs.emplace_back(links[i].first, cnt);
       i = j;
     }
@@ -119,21 +149,21 @@ Partition split_hub_communities(const Snapshot& s, const Incidence& inc, const P
     std::vector<std::uint64_t> piece_label(hubs.size(), 0);  // 0 = stays in c
     for (std::size_t h = 0; h < hubs.size(); ++h)
       if (piece_size[h] >= kMinPiece && static_cast<double>(piece_size[h]) < kMaxPieceShare * static_cast<double>(na))
-        piece_label[h] = ++next;
+        piece_label[h] = ++st.next;
     bool any = false;
     for (std::uint32_t i = 0; i < na; ++i) {
       const std::uint64_t p = piece[i] == UINT32_MAX ? 0 : piece_label[piece[i]];
       if (p != 0) {
-        label[accounts[i]] = p;
+        st.label[accounts[i]] = p;
         any = true;
       }
     }
     if (!any) continue;
     changed = true;
-    follow_accounts(s, inc, partition, offsets, members, c, label);
+    follow_accounts(s, inc, partition, st.offsets, st.members, c, st.label);
   }
   if (!changed) return partition;
-  return canonicalize(label);
+  return canonicalize(st.label);
 }
 
 // Second split (docs/scoring.md, "Communities split by ties"): community
@@ -146,23 +176,8 @@ Partition split_hub_communities(const Snapshot& s, const Incidence& inc, const P
 // community of its own, with the untied accounts linked to its entities.
 Partition split_tied_groups(const Snapshot& s, const Incidence& inc, const Partition& partition,
                             std::uint32_t min_accounts) {
-  const NodeId n = s.num_nodes();
-  if (partition.membership.size() != n || inc.offsets.size() != static_cast<std::size_t>(n) + 1) return partition;
-  std::vector<std::uint32_t> account_degree(n, 0);
-  for (NodeId v = 0; v < n; ++v) {
-    if (s.kind(v) == NodeKind::Account) continue;
-    NodeId last = kInvalidNode;
-    for (NodeId u : inc.neighbors(v))
-      if (u != last && s.kind(u) == NodeKind::Account) {
-        ++account_degree[v];
-        last = u;
-      }
-  }
-  std::vector<std::uint64_t> offsets;
-  std::vector<NodeId> members;
-  partition.members(offsets, members);
-  std::vector<std::uint64_t> label(partition.membership.begin(), partition.membership.end());
-  std::uint64_t next = partition.num_communities;
+  if (!fits(s, inc, partition)) return partition;
+  Split st(s, inc, partition);
   bool changed = false;
   std::vector<NodeId> accounts;
   std::vector<std::pair<NodeId, std::uint32_t>> links;  // (entity, account index), sorted
@@ -172,21 +187,8 @@ Partition split_tied_groups(const Snapshot& s, const Incidence& inc, const Parti
     return x;
   };
   for (CommunityId c = 0; c < partition.num_communities; ++c) {
-    accounts.clear();
-    for (std::uint64_t i = offsets[c]; i < offsets[c + 1]; ++i)
-      if (s.kind(members[i]) == NodeKind::Account) accounts.push_back(members[i]);
+    if (!community_links(s, inc, st.offsets, st.members, c, min_accounts, accounts, links)) continue;
     const auto na = static_cast<std::uint32_t>(accounts.size());
-    if (na < 2 * kMinPiece || na < min_accounts) continue;
-    links.clear();
-    for (std::uint32_t i = 0; i < na; ++i) {
-      NodeId last = kInvalidNode;
-      for (NodeId u : inc.neighbors(accounts[i])) {
-        if (u == last) continue;
-        last = u;
-        if (s.kind(u) != NodeKind::Account) links.emplace_back(u, i);
-      }
-    }
-    std::sort(links.begin(), links.end());
     // Own entities (>= 2 accounts here, at least half of all theirs), and
     // the tied accounts: linked to two or more of them.
     std::vector<std::uint8_t> own(links.size(), 0);
@@ -195,7 +197,7 @@ Partition split_tied_groups(const Snapshot& s, const Incidence& inc, const Parti
       std::size_t j = i;
       while (j < links.size() && links[j].first == links[i].first) ++j;
       const auto cnt = static_cast<std::uint32_t>(j - i);
-      if (cnt >= 2 && 2 * cnt >= account_degree[links[i].first])
+      if (cnt >= 2 && 2 * cnt >= st.account_degree[links[i].first])
         for (std::size_t k = i; k < j; ++k) {
           own[k] = 1;
           ++own_links[links[k].second];
@@ -261,21 +263,21 @@ Partition split_tied_groups(const Snapshot& s, const Incidence& inc, const Parti
     for (std::uint32_t i = 0; i < na; ++i) {  // ascending account order: deterministic labels
       const std::uint32_t p = piece[i];
       if (p == UINT32_MAX || piece_label[p] != 0) continue;
-      if (static_cast<double>(piece_accounts[p]) < kMaxPieceShare * static_cast<double>(na)) piece_label[p] = ++next;
+      if (static_cast<double>(piece_accounts[p]) < kMaxPieceShare * static_cast<double>(na)) piece_label[p] = ++st.next;
       else piece_label[p] = c;
     }
     bool any = false;
     for (std::uint32_t i = 0; i < na; ++i) {
       if (piece[i] == UINT32_MAX || piece_label[piece[i]] == c) continue;
-      label[accounts[i]] = piece_label[piece[i]];
+      st.label[accounts[i]] = piece_label[piece[i]];
       any = true;
     }
     if (!any) continue;
     changed = true;
-    follow_accounts(s, inc, partition, offsets, members, c, label);
+    follow_accounts(s, inc, partition, st.offsets, st.members, c, st.label);
   }
   if (!changed) return partition;
-  return canonicalize(label);
+  return canonicalize(st.label);
 }
 
 }  // namespace hydrascope
