@@ -582,8 +582,8 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
             const double lmed = std::log(med);
             for (double v : sorted_vol) dev.push_back(std::fabs(std::log(v) - lmed));
             std::sort(dev.begin(), dev.end());
-            // Inflated by (1 + 1.5 / sqrt(n)): an upper bound, so that a few
-            // accounts cannot look balanced by chance.
+            // Inflated by (1 + 2.5 / sqrt(n)): an upper bound, so that a few
+            // accounts (a company of 15) cannot look balanced by chance.
             // Two robust estimates of the sigma of ln(volume), the larger
             // wins: 1.4826 x MAD ignores a minority of outliers (ordinary
             // customers left in a farm's core), the 20-80 % range (its log
@@ -594,7 +594,7 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
                 std::max(1.4826 * percentile_sorted(dev, 0.5),
                          std::log(percentile_sorted(sorted_vol, 0.8) / percentile_sorted(sorted_vol, 0.2)) / (2.0 * 0.8416));
             d.features[static_cast<int>(Feature::VolumeSpread)] =
-                sigma * (1.0 + 1.5 / std::sqrt(static_cast<double>(dev.size())));
+                sigma * (1.0 + 2.5 / std::sqrt(static_cast<double>(dev.size())));
           }
           for (NodeId a : sc.all) {
             double vol = 0.0;

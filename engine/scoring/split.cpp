@@ -1,14 +1,15 @@
-// Splitting communities that hold several proxies' clienteles before scoring
+// Splitting communities that hold proxies' clienteles before scoring
 // (docs/scoring.md, "Communities split by proxy"). A farm that sends part of
 // its traffic through a legitimate aggregator's proxies is put by community
 // detection into one community with the aggregator's thousands of customers;
 // averaged together, the customers' heavy-tailed volumes hide the farm's
-// balance. Here every community with two or more of its own proxies (each
+// balance. Here every community with one or more of its own proxies (each
 // used by kMinPiece or more of its accounts, at least half of that proxy's
 // accounts here) is cut by proxy: every account goes with the biggest of
 // those proxies it uses, and each such piece of kMinPiece accounts or more
 // that does not hold most (kMaxPieceShare) of the community becomes a
-// community of its own. One pass over the incident edges of the members,
+// community of its own (so a community behind one proxy is left alone, and
+// one proxy's clientele is cut out of a community it makes a minority of). One pass over the incident edges of the members,
 // O(sum of member degrees x log degree); no pairs of accounts.
 #include <algorithm>
 #include <vector>
@@ -132,7 +133,7 @@ Partition split_hub_communities(const Snapshot& s, const Incidence& inc, const P
         hubs.emplace_back(links[i].first, cnt);
       i = j;
     }
-    if (hubs.size() < 2) continue;
+    if (hubs.empty()) continue;
     // Every account goes with its biggest hub (ties: the smaller node index);
     // accounts behind no hub stay.
     std::vector<std::uint32_t> piece(na, UINT32_MAX);

@@ -229,15 +229,16 @@ struct GroupCombination {
 [[nodiscard]] double account_community_risk(double community_risk, double evidence, unsigned shown,
                                             double threshold);
 
-/// Splits every community that holds the clienteles of two or more of its
+/// Splits every community that holds the clientele of one or more of its
 /// own proxies (each used by >= 10 of its accounts, at least half of that
 /// proxy's accounts in it) by proxy: every account goes with the biggest of
 /// those proxies it uses; each piece of >= 10 accounts that does not hold
 /// 80 % of the accounts becomes its own community (a farm's relay-proxy
-/// clientele apart from an aggregator's customers). Accounts behind none of
-/// them stay; entities follow their accounts when these all went to one
-/// piece. Communities renumbered canonically; the partition is returned
-/// unchanged when nothing is split. O(sum of member degrees x log degree).
+/// clientele apart from an aggregator's customers; an aggregator's customers
+/// apart from the farms they were merged with). Accounts behind none of them
+/// stay; entities follow their accounts when these all went to one piece.
+/// Communities renumbered canonically; the partition is returned unchanged
+/// when nothing is split. O(sum of member degrees x log degree).
 /// Deterministic.
 [[nodiscard]] Partition split_hub_communities(const Snapshot& snapshot, const Incidence& incidence,
                                               const Partition& partition, std::uint32_t min_accounts = 3);
