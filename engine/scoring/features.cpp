@@ -394,6 +394,47 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
         if (links >= 2) sc.core.push_back(a);
       }
       sc.tight = sc.core;  // first step only: accounts tied by 2+ own entities
+      if (sc.tight.size() >= 3) {
+        // Balance is measured on the largest group of tied accounts joined
+        // through own entities whose accounts here are mostly (2/3) tied
+        // (as in split_tied_groups()): a farm's accounts, not the VPN users
+        // who are tied by two exits the farm made its own.
+        std::vector<std::uint32_t> in_count(sc.owned.size(), 0), tight_count(sc.owned.size(), 0);
+        auto each_owned = [&](NodeId a, auto&& fn) {
+          NodeId last = kInvalidNode;
+          for (NodeId u : inc.neighbors(a)) {
+            if (u == last) continue;
+            last = u;
+            const auto it = std::lower_bound(sc.owned.begin(), sc.owned.end(), u);
+            if (it != sc.owned.end() && *it == u) fn(static_cast<std::size_t>(it - sc.owned.begin()));
+          }
+        };
+        for (NodeId a : sc.accounts) each_owned(a, [&](std::size_t e) { ++in_count[e]; });
+        for (NodeId a : sc.tight) each_owned(a, [&](std::size_t e) { ++tight_count[e]; });
+        const auto nt = static_cast<std::uint32_t>(sc.tight.size());
+        std::vector<std::uint32_t> parent(nt), rep(sc.owned.size(), UINT32_MAX), size(nt, 0);
+        for (std::uint32_t i = 0; i < nt; ++i) parent[i] = i;
+        auto find = [&](std::uint32_t x) {
+          while (parent[x] != x) x = parent[x] = parent[parent[x]];
+          return x;
+        };
+        for (std::uint32_t i = 0; i < nt; ++i)
+          each_owned(sc.tight[i], [&](std::size_t e) {
+            if (tight_count[e] < 2 || 3 * tight_count[e] < 2 * in_count[e]) return;
+            if (rep[e] == UINT32_MAX) rep[e] = i;
+            else parent[find(i)] = find(rep[e]);
+          });
+        std::uint32_t best = 0, best_size = 0;
+        for (std::uint32_t i = 0; i < nt; ++i) ++size[find(i)];
+        for (std::uint32_t i = 0; i < nt; ++i)
+          if (size[i] > best_size) best_size = size[i], best = i;
+        if (best_size >= 3 && best_size < nt) {
+          std::size_t w = 0;
+          for (std::uint32_t i = 0; i < nt; ++i)
+            if (find(i) == best) sc.tight[w++] = sc.tight[i];
+          sc.tight.resize(w);
+        }
+      }
       // Second step: an own entity whose community accounts are mostly (2/3)
       // core, and at least 3 of them, is a core entity; an account linked to
       // one joins the core (a farm account that uses a popular fingerprint
