@@ -3,6 +3,7 @@
 // across thread counts, and every option / input error.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -520,7 +521,7 @@ TEST(Scoring, SplitByTiesSeparatesGroupsThatShareNothing) {
   for (int i = 0; i < 15; ++i) {
     const std::string a = "a:f" + std::to_string(i);
     edge(a, "pm:farm" + std::to_string(i % 3), "paid_with");
-    edge(a, "ip:farm" + std::to_string(i % 2), "uses_ip");
+    edge(a, "ip:farm" + std::to_string(i % 3), "uses_ip");
     edge(a, "dev:popular", "uses_device");
   }
   for (int i = 0; i < 12; ++i) {
@@ -555,6 +556,152 @@ TEST(Scoring, SplitByTiesSeparatesGroupsThatShareNothing) {
   EXPECT_EQ(q.num_communities, p.num_communities + 2);
   for (int i = 0; i < 30; ++i) EXPECT_EQ(c(q, "a:s" + std::to_string(i)), c(q, "pm:solo"));
   EXPECT_EQ(split_tied_groups(s, inc, q).membership, q.membership);
+}
+
+// One proxy's clientele (25 accounts behind px:agg) that is a minority of its
+// community (60 more accounts on a card pool, no proxy) is cut out; a
+// community that is one proxy's clientele is not.
+TEST(Scoring, SplitByProxyCutsOutAMinorityClientele) {
+  SnapshotBuilder b("one-proxy");
+  std::vector<std::uint64_t> labels;
+  RecordRef ref;
+  auto node = [&](const std::string& id, const std::string& type, std::uint64_t c) {
+    b.add_node(ref, id, type, Label::Unknown, kNoTime, {}, nullptr);
+    labels.push_back(c);
+  };
+  auto edge = [&](const std::string& a, const std::string& e, const char* type) {
+    b.add_edge(ref, a, e, type, 1.0, kNoTime, kNoTime);
+  };
+  node("px:agg", "proxy", 0);
+  node("px:solo", "proxy", 1);
+  for (int k = 0; k < 4; ++k) node("pm:pool" + std::to_string(k), "payment_method", 0);
+  for (int i = 0; i < 25; ++i) node("a:g" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 60; ++i) node("a:f" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 30; ++i) node("a:s" + std::to_string(i), "account", 1);
+  for (int i = 0; i < 25; ++i) edge("a:g" + std::to_string(i), "px:agg", "via_proxy");
+  for (int i = 0; i < 60; ++i) edge("a:f" + std::to_string(i), "pm:pool" + std::to_string(i % 4), "paid_with");
+  for (int i = 0; i < 30; ++i) edge("a:s" + std::to_string(i), "px:solo", "via_proxy");
+  const Snapshot s = b.finish();
+  const Partition p = canonicalize(labels);
+  const Incidence inc = build_incidence(s);
+  const Partition q = split_hub_communities(s, inc, p);
+  auto c = [&](const Partition& part, const std::string& id) { return part.membership[s.find_node(id)]; };
+  ASSERT_EQ(c(p, "a:g0"), c(p, "a:f0"));
+  EXPECT_NE(c(q, "a:g0"), c(q, "a:f0"));
+  for (int i = 0; i < 25; ++i) EXPECT_EQ(c(q, "a:g" + std::to_string(i)), c(q, "a:g0"));
+  for (int i = 0; i < 60; ++i) EXPECT_EQ(c(q, "a:f" + std::to_string(i)), c(q, "a:f0"));
+  EXPECT_EQ(c(q, "px:agg"), c(q, "a:g0"));    // all its accounts went with the clientele
+  EXPECT_EQ(c(q, "pm:pool0"), c(q, "a:f0"));
+  for (int i = 0; i < 30; ++i) EXPECT_EQ(c(q, "a:s" + std::to_string(i)), c(q, "px:solo"));
+  EXPECT_EQ(q.num_communities, p.num_communities + 1);
+  EXPECT_EQ(split_hub_communities(s, inc, q).membership, q.membership);
+}
+
+// Balance needs more than a tight middle half: 40 accounts on a card pool
+// whose middle 24 carry exactly 1,000 requests each (MAD 0) but whose 8
+// lowest carry 10 and 8 highest 100,000 are not balanced (the 20-80 % range
+// sees the tails); 40 accounts within +-10 % of 1,000 are.
+TEST(Scoring, VolumeSpreadSeesTailsBehindATightMiddle) {
+  auto spread_of = [](const std::vector<double>& volumes) {
+    SnapshotBuilder b("spread");
+    SnapshotMeta meta;
+    meta.id = "spread";
+    meta.activity.start = 0;
+    meta.activity.bucket_seconds = 3600;
+    meta.activity.buckets = 24;
+    b.set_meta(meta);
+    std::vector<std::uint64_t> labels;
+    RecordRef ref;
+    for (int k = 0; k < 4; ++k) {
+      b.add_node(ref, "pm:" + std::to_string(k), "payment_method", Label::Unknown, kNoTime, {}, nullptr);
+      labels.push_back(0);
+    }
+    b.add_node(ref, "ip:198.51.100.1", "ip", Label::Unknown, kNoTime, {}, nullptr);
+    labels.push_back(0);
+    for (std::size_t i = 0; i < volumes.size(); ++i) {
+      std::vector<double> act(24, 0.0);
+      act[i % 24] = volumes[i];
+      const std::string a = "a:" + std::to_string(i);
+      b.add_node(ref, a, "account", Label::Unknown, kNoTime, {}, &act);
+      labels.push_back(0);
+      b.add_edge(ref, a, "pm:" + std::to_string(i % 4), "paid_with", 1.0, kNoTime, kNoTime);
+      b.add_edge(ref, a, "ip:198.51.100.1", "uses_ip", 1.0, kNoTime, kNoTime);
+    }
+    const Snapshot s = b.finish();
+    const Incidence inc = build_incidence(s);
+    const ScoringResult r = score_snapshot(s, inc, canonicalize(labels));
+    const auto* d = detail_of(r, r.communities.size() - 1);
+    return d == nullptr ? -1.0 : feature(*d, Feature::VolumeSpread);
+  };
+  std::vector<double> tails(8, 10.0), even;
+  tails.insert(tails.end(), 24, 1000.0);
+  tails.insert(tails.end(), 8, 100000.0);
+  for (int i = 0; i < 40; ++i) even.push_back(900.0 + 5.0 * i);
+  const double wide = spread_of(tails), tight = spread_of(even);
+  // 20-80 % range: P20 = 802, P80 = 20,800 -> sigma ln(25.9) / 1.683 = 1.93, x (1 + 2.5 / sqrt(40)).
+  EXPECT_NEAR(wide, std::log(20800.0 / 802.0) / (2.0 * 0.8416) * (1.0 + 2.5 / std::sqrt(40.0)), 1e-9);
+  EXPECT_GT(wide, 0.9);
+  EXPECT_GT(tight, 0.0);
+  EXPECT_LT(tight, 0.9);
+}
+
+// Balance is measured on the largest group of tied accounts: a farm of 40
+// (balanced, on 4 cards and 3 IPs) and 30 VPN users (heavy-tailed volumes,
+// each on two of six exits) in one community: the volume spread is the
+// farm's alone.
+TEST(Scoring, BalanceIsMeasuredOnTheLargestTiedGroup) {
+  SnapshotBuilder b("tied-group");
+  SnapshotMeta meta;
+  meta.id = "tied-group";
+  meta.activity.start = 0;
+  meta.activity.bucket_seconds = 3600;
+  meta.activity.buckets = 24;
+  b.set_meta(meta);
+  std::vector<std::uint64_t> labels;
+  RecordRef ref;
+  auto node = [&](const std::string& id, const std::string& type, const std::vector<double>* act = nullptr) {
+    b.add_node(ref, id, type, Label::Unknown, kNoTime, {}, act);
+    labels.push_back(0);
+  };
+  auto edge = [&](const std::string& a, const std::string& e, const char* type) {
+    b.add_edge(ref, a, e, type, 1.0, kNoTime, kNoTime);
+  };
+  for (int k = 0; k < 4; ++k) node("pm:farm" + std::to_string(k), "payment_method");
+  for (int k = 0; k < 3; ++k) node("ip:farm" + std::to_string(k), "ip");
+  for (int k = 0; k < 6; ++k) node("ip:vpn" + std::to_string(k), "ip");
+  std::vector<double> act(24, 0.0);
+  for (int i = 0; i < 40; ++i) {
+    act.assign(24, 0.0);
+    act[i % 24] = 1000.0 + 10.0 * i;
+    const std::string a = "a:f" + std::to_string(i);
+    node(a, "account", &act);
+    edge(a, "pm:farm" + std::to_string(i % 4), "paid_with");
+    edge(a, "ip:farm" + std::to_string(i % 3), "uses_ip");
+  }
+  for (int i = 0; i < 30; ++i) {
+    act.assign(24, 0.0);
+    act[i % 24] = std::exp(2.0 + 0.3 * i);  // 7 .. 45,000 requests
+    const std::string a = "a:v" + std::to_string(i);
+    node(a, "account", &act);
+    edge(a, "ip:vpn" + std::to_string(i % 6), "uses_ip");
+    edge(a, "ip:vpn" + std::to_string((i + 1) % 6), "uses_ip");
+  }
+  const Snapshot s = b.finish();
+  const Incidence inc = build_incidence(s);
+  const ScoringResult r = score_snapshot(s, inc, canonicalize(labels));
+  const auto* d = detail_of(r, 0);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->core, 70u);  // everyone is tied (two own entities each)
+  std::vector<double> farm;
+  for (int i = 0; i < 40; ++i) farm.push_back(std::log(1000.0 + 10.0 * i));
+  const double med = (farm[19] + farm[20]) / 2.0;
+  std::vector<double> dev;
+  for (double x : farm) dev.push_back(std::fabs(x - med));
+  std::sort(dev.begin(), dev.end());
+  const double mad_sigma = 1.4826 * (dev[19] + dev[20]) / 2.0;
+  const double range_sigma = std::log((1000.0 + 10.0 * 31.2) / (1000.0 + 10.0 * 7.8)) / (2.0 * 0.8416);
+  EXPECT_NEAR(feature(*d, Feature::VolumeSpread), std::max(mad_sigma, range_sigma) * (1.0 + 2.5 / std::sqrt(40.0)), 1e-9);
+  EXPECT_LT(feature(*d, Feature::VolumeSpread), 0.9);
 }
 
 }  // namespace
