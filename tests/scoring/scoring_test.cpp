@@ -521,7 +521,7 @@ TEST(Scoring, SplitByTiesSeparatesGroupsThatShareNothing) {
   for (int i = 0; i < 15; ++i) {
     const std::string a = "a:f" + std::to_string(i);
     edge(a, "pm:farm" + std::to_string(i % 3), "paid_with");
-    edge(a, "ip:farm" + std::to_string(i % 3), "uses_ip");
+    edge(a, "ip:farm" + std::to_string(i % 2), "uses_ip");
     edge(a, "dev:popular", "uses_device");
   }
   for (int i = 0; i < 12; ++i) {
