@@ -444,33 +444,52 @@ TEST(Scoring, AnIpAndOneOtherGroupNeverFlagAnAccount) {
   EXPECT_DOUBLE_EQ(account_community_risk(0.0, 1.0, ip, threshold), 0.0);
 }
 
-TEST(Scoring, SplitByProxySeparatesClienteles) {
-  SnapshotBuilder b("split");
-  std::vector<std::uint64_t> labels;
+// A literal snapshot and the partition its nodes were put in, for the split
+// and balance tests below.
+struct Tiny {
+  explicit Tiny(const std::string& name, std::uint32_t buckets = 0) : b(name) {
+    if (buckets == 0) return;
+    SnapshotMeta meta;
+    meta.id = name;
+    meta.activity.start = 0;
+    meta.activity.bucket_seconds = 3600;
+    meta.activity.buckets = buckets;
+    b.set_meta(meta);
+  }
+  void node(const std::string& id, const std::string& type, std::uint64_t community,
+            const std::vector<double>* activity = nullptr) {
+    b.add_node(ref, id, type, Label::Unknown, kNoTime, {}, activity);
+    labels.push_back(community);
+  }
+  void edge(const std::string& from, const std::string& to, const char* type) {
+    b.add_edge(ref, from, to, type, 1.0, kNoTime, kNoTime);
+  }
+  SnapshotBuilder b;
   RecordRef ref;
-  auto node = [&](const std::string& id, const std::string& type, std::uint64_t c) {
-    b.add_node(ref, id, type, Label::Unknown, kNoTime, {}, nullptr);
-    labels.push_back(c);
-  };
-  node("px:farm", "proxy", 0);
-  node("px:agg", "proxy", 0);
-  node("px:solo", "proxy", 1);
-  node("pm:farm", "payment_method", 0);
-  for (int i = 0; i < 30; ++i) node("a:f" + std::to_string(i), "account", 0);
-  for (int i = 0; i < 20; ++i) node("a:g" + std::to_string(i), "account", 0);
-  for (int i = 0; i < 5; ++i) node("a:n" + std::to_string(i), "account", 0);
-  for (int i = 0; i < 30; ++i) node("a:s" + std::to_string(i), "account", 1);
+  std::vector<std::uint64_t> labels;
+};
+
+TEST(Scoring, SplitByProxySeparatesClienteles) {
+  Tiny w("split");
+  w.node("px:farm", "proxy", 0);
+  w.node("px:agg", "proxy", 0);
+  w.node("px:solo", "proxy", 1);
+  w.node("pm:farm", "payment_method", 0);
+  for (int i = 0; i < 30; ++i) w.node("a:f" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 20; ++i) w.node("a:g" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 5; ++i) w.node("a:n" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 30; ++i) w.node("a:s" + std::to_string(i), "account", 1);
   for (int i = 0; i < 30; ++i) {
-    b.add_edge(ref, "a:f" + std::to_string(i), "px:farm", "via_proxy", 1.0, kNoTime, kNoTime);
-    b.add_edge(ref, "a:f" + std::to_string(i), "pm:farm", "paid_with", 1.0, kNoTime, kNoTime);
+    w.edge("a:f" + std::to_string(i), "px:farm", "via_proxy");
+    w.edge("a:f" + std::to_string(i), "pm:farm", "paid_with");
   }
   // Three farm accounts also use the aggregator: they stay with the bigger proxy.
-  for (int i = 0; i < 3; ++i) b.add_edge(ref, "a:f" + std::to_string(i), "px:agg", "via_proxy", 1.0, kNoTime, kNoTime);
-  for (int i = 0; i < 20; ++i) b.add_edge(ref, "a:g" + std::to_string(i), "px:agg", "via_proxy", 1.0, kNoTime, kNoTime);
-  for (int i = 0; i < 5; ++i) b.add_edge(ref, "a:n" + std::to_string(i), "a:f0", "rates", 1.0, kNoTime, kNoTime);
-  for (int i = 0; i < 30; ++i) b.add_edge(ref, "a:s" + std::to_string(i), "px:solo", "via_proxy", 1.0, kNoTime, kNoTime);
-  const Snapshot s = b.finish();
-  const Partition p = canonicalize(labels);
+  for (int i = 0; i < 3; ++i) w.edge("a:f" + std::to_string(i), "px:agg", "via_proxy");
+  for (int i = 0; i < 20; ++i) w.edge("a:g" + std::to_string(i), "px:agg", "via_proxy");
+  for (int i = 0; i < 5; ++i) w.edge("a:n" + std::to_string(i), "a:f0", "rates");
+  for (int i = 0; i < 30; ++i) w.edge("a:s" + std::to_string(i), "px:solo", "via_proxy");
+  const Snapshot s = w.b.finish();
+  const Partition p = canonicalize(w.labels);
   const Incidence inc = build_incidence(s);
   const Partition q = split_hub_communities(s, inc, p);
   auto c = [&](const Partition& part, const char* id) { return part.membership[s.find_node(id)]; };
@@ -497,48 +516,39 @@ TEST(Scoring, SplitByProxySeparatesClienteles) {
 // rest: the fingerprint ties nobody (its accounts here are mostly untied).
 // A community with one tied group is untouched; splitting is idempotent.
 TEST(Scoring, SplitByTiesSeparatesGroupsThatShareNothing) {
-  SnapshotBuilder b("ties");
-  std::vector<std::uint64_t> labels;
-  RecordRef ref;
-  auto node = [&](const std::string& id, const std::string& type, std::uint64_t c) {
-    b.add_node(ref, id, type, Label::Unknown, kNoTime, {}, nullptr);
-    labels.push_back(c);
-  };
-  auto edge = [&](const std::string& a, const std::string& e, const char* type) {
-    b.add_edge(ref, a, e, type, 1.0, kNoTime, kNoTime);
-  };
-  node("dev:popular", "device", 0);
-  for (int k = 0; k < 3; ++k) node("pm:farm" + std::to_string(k), "payment_method", 0);
-  for (int k = 0; k < 2; ++k) node("ip:farm" + std::to_string(k), "ip", 0);
-  node("pm:corp", "payment_method", 0);
-  node("ip:office", "ip", 0);
-  node("pm:solo", "payment_method", 1);
-  node("ip:solo", "ip", 1);
-  for (int i = 0; i < 15; ++i) node("a:f" + std::to_string(i), "account", 0);
-  for (int i = 0; i < 12; ++i) node("a:c" + std::to_string(i), "account", 0);
-  for (int i = 0; i < 20; ++i) node("a:x" + std::to_string(i), "account", 0);
-  for (int i = 0; i < 30; ++i) node("a:s" + std::to_string(i), "account", 1);
+  Tiny w("ties");
+  w.node("dev:popular", "device", 0);
+  for (int k = 0; k < 3; ++k) w.node("pm:farm" + std::to_string(k), "payment_method", 0);
+  for (int k = 0; k < 2; ++k) w.node("ip:farm" + std::to_string(k), "ip", 0);
+  w.node("pm:corp", "payment_method", 0);
+  w.node("ip:office", "ip", 0);
+  w.node("pm:solo", "payment_method", 1);
+  w.node("ip:solo", "ip", 1);
+  for (int i = 0; i < 15; ++i) w.node("a:f" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 12; ++i) w.node("a:c" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 20; ++i) w.node("a:x" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 30; ++i) w.node("a:s" + std::to_string(i), "account", 1);
   for (int i = 0; i < 15; ++i) {
     const std::string a = "a:f" + std::to_string(i);
-    edge(a, "pm:farm" + std::to_string(i % 3), "paid_with");
-    edge(a, "ip:farm" + std::to_string(i % 2), "uses_ip");
-    edge(a, "dev:popular", "uses_device");
+    w.edge(a, "pm:farm" + std::to_string(i % 3), "paid_with");
+    w.edge(a, "ip:farm" + std::to_string(i % 2), "uses_ip");
+    w.edge(a, "dev:popular", "uses_device");
   }
   for (int i = 0; i < 12; ++i) {
     const std::string a = "a:c" + std::to_string(i);
-    edge(a, "pm:corp", "paid_with");
-    edge(a, "ip:office", "uses_ip");
-    edge(a, "dev:popular", "uses_device");
+    w.edge(a, "pm:corp", "paid_with");
+    w.edge(a, "ip:office", "uses_ip");
+    w.edge(a, "dev:popular", "uses_device");
   }
-  for (int i = 0; i < 20; ++i) edge("a:x" + std::to_string(i), "dev:popular", "uses_device");
+  for (int i = 0; i < 20; ++i) w.edge("a:x" + std::to_string(i), "dev:popular", "uses_device");
   // One stranger also uses the office IP: it goes with the company.
-  edge("a:x0", "ip:office", "uses_ip");
+  w.edge("a:x0", "ip:office", "uses_ip");
   for (int i = 0; i < 30; ++i) {
-    edge("a:s" + std::to_string(i), "pm:solo", "paid_with");
-    edge("a:s" + std::to_string(i), "ip:solo", "uses_ip");
+    w.edge("a:s" + std::to_string(i), "pm:solo", "paid_with");
+    w.edge("a:s" + std::to_string(i), "ip:solo", "uses_ip");
   }
-  const Snapshot s = b.finish();
-  const Partition p = canonicalize(labels);
+  const Snapshot s = w.b.finish();
+  const Partition p = canonicalize(w.labels);
   const Incidence inc = build_incidence(s);
   const Partition q = split_tied_groups(s, inc, p);
   auto c = [&](const Partition& part, const std::string& id) { return part.membership[s.find_node(id)]; };
@@ -562,27 +572,18 @@ TEST(Scoring, SplitByTiesSeparatesGroupsThatShareNothing) {
 // community (60 more accounts on a card pool, no proxy) is cut out; a
 // community that is one proxy's clientele is not.
 TEST(Scoring, SplitByProxyCutsOutAMinorityClientele) {
-  SnapshotBuilder b("one-proxy");
-  std::vector<std::uint64_t> labels;
-  RecordRef ref;
-  auto node = [&](const std::string& id, const std::string& type, std::uint64_t c) {
-    b.add_node(ref, id, type, Label::Unknown, kNoTime, {}, nullptr);
-    labels.push_back(c);
-  };
-  auto edge = [&](const std::string& a, const std::string& e, const char* type) {
-    b.add_edge(ref, a, e, type, 1.0, kNoTime, kNoTime);
-  };
-  node("px:agg", "proxy", 0);
-  node("px:solo", "proxy", 1);
-  for (int k = 0; k < 4; ++k) node("pm:pool" + std::to_string(k), "payment_method", 0);
-  for (int i = 0; i < 25; ++i) node("a:g" + std::to_string(i), "account", 0);
-  for (int i = 0; i < 60; ++i) node("a:f" + std::to_string(i), "account", 0);
-  for (int i = 0; i < 30; ++i) node("a:s" + std::to_string(i), "account", 1);
-  for (int i = 0; i < 25; ++i) edge("a:g" + std::to_string(i), "px:agg", "via_proxy");
-  for (int i = 0; i < 60; ++i) edge("a:f" + std::to_string(i), "pm:pool" + std::to_string(i % 4), "paid_with");
-  for (int i = 0; i < 30; ++i) edge("a:s" + std::to_string(i), "px:solo", "via_proxy");
-  const Snapshot s = b.finish();
-  const Partition p = canonicalize(labels);
+  Tiny w("one-proxy");
+  w.node("px:agg", "proxy", 0);
+  w.node("px:solo", "proxy", 1);
+  for (int k = 0; k < 4; ++k) w.node("pm:pool" + std::to_string(k), "payment_method", 0);
+  for (int i = 0; i < 25; ++i) w.node("a:g" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 60; ++i) w.node("a:f" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 30; ++i) w.node("a:s" + std::to_string(i), "account", 1);
+  for (int i = 0; i < 25; ++i) w.edge("a:g" + std::to_string(i), "px:agg", "via_proxy");
+  for (int i = 0; i < 60; ++i) w.edge("a:f" + std::to_string(i), "pm:pool" + std::to_string(i % 4), "paid_with");
+  for (int i = 0; i < 30; ++i) w.edge("a:s" + std::to_string(i), "px:solo", "via_proxy");
+  const Snapshot s = w.b.finish();
+  const Partition p = canonicalize(w.labels);
   const Incidence inc = build_incidence(s);
   const Partition q = split_hub_communities(s, inc, p);
   auto c = [&](const Partition& part, const std::string& id) { return part.membership[s.find_node(id)]; };
@@ -603,34 +604,21 @@ TEST(Scoring, SplitByProxyCutsOutAMinorityClientele) {
 // sees the tails); 40 accounts within +-10 % of 1,000 are.
 TEST(Scoring, VolumeSpreadSeesTailsBehindATightMiddle) {
   auto spread_of = [](const std::vector<double>& volumes) {
-    SnapshotBuilder b("spread");
-    SnapshotMeta meta;
-    meta.id = "spread";
-    meta.activity.start = 0;
-    meta.activity.bucket_seconds = 3600;
-    meta.activity.buckets = 24;
-    b.set_meta(meta);
-    std::vector<std::uint64_t> labels;
-    RecordRef ref;
-    for (int k = 0; k < 4; ++k) {
-      b.add_node(ref, "pm:" + std::to_string(k), "payment_method", Label::Unknown, kNoTime, {}, nullptr);
-      labels.push_back(0);
-    }
-    b.add_node(ref, "ip:198.51.100.1", "ip", Label::Unknown, kNoTime, {}, nullptr);
-    labels.push_back(0);
+    Tiny w("spread", 24);
+    for (int k = 0; k < 4; ++k) w.node("pm:" + std::to_string(k), "payment_method", 0);
+    w.node("ip:198.51.100.1", "ip", 0);
     for (std::size_t i = 0; i < volumes.size(); ++i) {
       std::vector<double> act(24, 0.0);
       act[i % 24] = volumes[i];
       const std::string a = "a:" + std::to_string(i);
-      b.add_node(ref, a, "account", Label::Unknown, kNoTime, {}, &act);
-      labels.push_back(0);
-      b.add_edge(ref, a, "pm:" + std::to_string(i % 4), "paid_with", 1.0, kNoTime, kNoTime);
-      b.add_edge(ref, a, "ip:198.51.100.1", "uses_ip", 1.0, kNoTime, kNoTime);
+      w.node(a, "account", 0, &act);
+      w.edge(a, "pm:" + std::to_string(i % 4), "paid_with");
+      w.edge(a, "ip:198.51.100.1", "uses_ip");
     }
-    const Snapshot s = b.finish();
+    const Snapshot s = w.b.finish();
     const Incidence inc = build_incidence(s);
-    const ScoringResult r = score_snapshot(s, inc, canonicalize(labels));
-    const auto* d = detail_of(r, r.communities.size() - 1);
+    const ScoringResult r = score_snapshot(s, inc, canonicalize(w.labels));
+    const auto* d = detail_of(r, 0);
     return d == nullptr ? -1.0 : feature(*d, Feature::VolumeSpread);
   };
   std::vector<double> tails(8, 10.0), even;
@@ -650,45 +638,30 @@ TEST(Scoring, VolumeSpreadSeesTailsBehindATightMiddle) {
 // each on two of six exits) in one community: the volume spread is the
 // farm's alone.
 TEST(Scoring, BalanceIsMeasuredOnTheLargestTiedGroup) {
-  SnapshotBuilder b("tied-group");
-  SnapshotMeta meta;
-  meta.id = "tied-group";
-  meta.activity.start = 0;
-  meta.activity.bucket_seconds = 3600;
-  meta.activity.buckets = 24;
-  b.set_meta(meta);
-  std::vector<std::uint64_t> labels;
-  RecordRef ref;
-  auto node = [&](const std::string& id, const std::string& type, const std::vector<double>* act = nullptr) {
-    b.add_node(ref, id, type, Label::Unknown, kNoTime, {}, act);
-    labels.push_back(0);
-  };
-  auto edge = [&](const std::string& a, const std::string& e, const char* type) {
-    b.add_edge(ref, a, e, type, 1.0, kNoTime, kNoTime);
-  };
-  for (int k = 0; k < 4; ++k) node("pm:farm" + std::to_string(k), "payment_method");
-  for (int k = 0; k < 3; ++k) node("ip:farm" + std::to_string(k), "ip");
-  for (int k = 0; k < 6; ++k) node("ip:vpn" + std::to_string(k), "ip");
+  Tiny w("tied-group", 24);
+  for (int k = 0; k < 4; ++k) w.node("pm:farm" + std::to_string(k), "payment_method", 0);
+  for (int k = 0; k < 3; ++k) w.node("ip:farm" + std::to_string(k), "ip", 0);
+  for (int k = 0; k < 6; ++k) w.node("ip:vpn" + std::to_string(k), "ip", 0);
   std::vector<double> act(24, 0.0);
   for (int i = 0; i < 40; ++i) {
     act.assign(24, 0.0);
     act[i % 24] = 1000.0 + 10.0 * i;
     const std::string a = "a:f" + std::to_string(i);
-    node(a, "account", &act);
-    edge(a, "pm:farm" + std::to_string(i % 4), "paid_with");
-    edge(a, "ip:farm" + std::to_string(i % 3), "uses_ip");
+    w.node(a, "account", 0, &act);
+    w.edge(a, "pm:farm" + std::to_string(i % 4), "paid_with");
+    w.edge(a, "ip:farm" + std::to_string(i % 3), "uses_ip");
   }
   for (int i = 0; i < 30; ++i) {
     act.assign(24, 0.0);
     act[i % 24] = std::exp(2.0 + 0.3 * i);  // 7 .. 45,000 requests
     const std::string a = "a:v" + std::to_string(i);
-    node(a, "account", &act);
-    edge(a, "ip:vpn" + std::to_string(i % 6), "uses_ip");
-    edge(a, "ip:vpn" + std::to_string((i + 1) % 6), "uses_ip");
+    w.node(a, "account", 0, &act);
+    w.edge(a, "ip:vpn" + std::to_string(i % 6), "uses_ip");
+    w.edge(a, "ip:vpn" + std::to_string((i + 1) % 6), "uses_ip");
   }
-  const Snapshot s = b.finish();
+  const Snapshot s = w.b.finish();
   const Incidence inc = build_incidence(s);
-  const ScoringResult r = score_snapshot(s, inc, canonicalize(labels));
+  const ScoringResult r = score_snapshot(s, inc, canonicalize(w.labels));
   const auto* d = detail_of(r, 0);
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->core, 70u);  // everyone is tied (two own entities each)
