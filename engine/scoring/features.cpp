@@ -206,6 +206,8 @@ struct Scratch {
   std::vector<std::uint64_t> pm, ip, prefix, asn, proxy, tmp, shared_pm, pool_pm, dev, shared_dev, pool_dev;
   std::vector<std::int64_t> created;
   std::vector<double> dense, sum_z, series, volumes, own_ppr, phase, day;
+  std::vector<std::uint32_t> in_count, tied_count, parent, rep, group_size;  // own-entity links, tied groups
+  std::vector<std::uint8_t> core_entity;
 };
 
 }  // namespace
@@ -394,12 +396,9 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
         if (links >= 2) sc.core.push_back(a);
       }
       sc.tight = sc.core;  // first step only: accounts tied by 2+ own entities
-      if (sc.tight.size() >= 3) {
-        // Balance is measured on the largest group of tied accounts joined
-        // through own entities whose accounts here are mostly (2/3) tied
-        // (as in split_tied_groups()): a farm's accounts, not the VPN users
-        // who are tied by two exits the farm made its own.
-        std::vector<std::uint32_t> in_count(sc.owned.size(), 0), tight_count(sc.owned.size(), 0);
+      if (sc.core.size() >= 3) {
+        // Links of all accounts and of the tied ones to every own entity:
+        // they decide the tied groups (balance) and the core entities.
         auto each_owned = [&](NodeId a, auto&& fn) {
           NodeId last = kInvalidNode;
           for (NodeId u : inc.neighbors(a)) {
@@ -409,67 +408,61 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
             if (it != sc.owned.end() && *it == u) fn(static_cast<std::size_t>(it - sc.owned.begin()));
           }
         };
-        for (NodeId a : sc.accounts) each_owned(a, [&](std::size_t e) { ++in_count[e]; });
-        for (NodeId a : sc.tight) each_owned(a, [&](std::size_t e) { ++tight_count[e]; });
+        sc.in_count.assign(sc.owned.size(), 0);
+        sc.tied_count.assign(sc.owned.size(), 0);
+        for (NodeId a : sc.accounts) each_owned(a, [&](std::size_t e) { ++sc.in_count[e]; });
+        for (NodeId a : sc.tight) each_owned(a, [&](std::size_t e) { ++sc.tied_count[e]; });
+        // Balance is measured on the largest group of tied accounts joined
+        // through own entities whose accounts here are mostly (2/3) tied
+        // (as in split_tied_groups()): a farm's accounts, not the VPN users
+        // who are tied by two exits the farm made its own.
         const auto nt = static_cast<std::uint32_t>(sc.tight.size());
-        std::vector<std::uint32_t> parent(nt), rep(sc.owned.size(), UINT32_MAX), size(nt, 0);
-        for (std::uint32_t i = 0; i < nt; ++i) parent[i] = i;
+        sc.parent.resize(nt);
+        sc.group_size.assign(nt, 0);
+        sc.rep.assign(sc.owned.size(), UINT32_MAX);
+        for (std::uint32_t i = 0; i < nt; ++i) sc.parent[i] = i;
         auto find = [&](std::uint32_t x) {
-          while (parent[x] != x) x = parent[x] = parent[parent[x]];
+          while (sc.parent[x] != x) x = sc.parent[x] = sc.parent[sc.parent[x]];
           return x;
         };
         for (std::uint32_t i = 0; i < nt; ++i)
           each_owned(sc.tight[i], [&](std::size_t e) {
-            if (tight_count[e] < 2 || 3 * tight_count[e] < 2 * in_count[e]) return;
-            if (rep[e] == UINT32_MAX) rep[e] = i;
-            else parent[find(i)] = find(rep[e]);
+            if (sc.tied_count[e] < 2 || 3 * sc.tied_count[e] < 2 * sc.in_count[e]) return;
+            if (sc.rep[e] == UINT32_MAX) sc.rep[e] = i;
+            else sc.parent[find(i)] = find(sc.rep[e]);
           });
         std::uint32_t best = 0, best_size = 0;
-        for (std::uint32_t i = 0; i < nt; ++i) ++size[find(i)];
+        for (std::uint32_t i = 0; i < nt; ++i) ++sc.group_size[find(i)];
         for (std::uint32_t i = 0; i < nt; ++i)
-          if (size[i] > best_size) best_size = size[i], best = i;
+          if (sc.group_size[i] > best_size) best_size = sc.group_size[i], best = i;
         if (best_size >= 3 && best_size < nt) {
           std::size_t w = 0;
           for (std::uint32_t i = 0; i < nt; ++i)
             if (find(i) == best) sc.tight[w++] = sc.tight[i];
           sc.tight.resize(w);
         }
-      }
-      // Second step: an own entity whose community accounts are mostly (2/3)
-      // core, and at least 3 of them, is a core entity; an account linked to
-      // one joins the core (a farm account that uses a popular fingerprint
-      // has only one own entity left, its pool IP or card).
-      if (sc.core.size() >= 3 && sc.core.size() < sc.accounts.size()) {
-        std::vector<std::uint32_t> in_count(sc.owned.size(), 0), core_count(sc.owned.size(), 0);
-        auto count_links = [&](const std::vector<NodeId>& accs, std::vector<std::uint32_t>& out) {
-          for (NodeId a : accs) {
-            NodeId last = kInvalidNode;
+        // Second step: an own entity whose community accounts are mostly (2/3)
+        // core, and at least 3 of them, is a core entity; an account linked to
+        // one joins the core (a farm account that uses a popular fingerprint
+        // has only one own entity left, its pool IP or card).
+        if (sc.core.size() < sc.accounts.size()) {
+          sc.core_entity.assign(sc.owned.size(), 0);
+          for (std::size_t i = 0; i < sc.owned.size(); ++i)
+            sc.core_entity[i] = sc.tied_count[i] >= 3 && 3 * sc.tied_count[i] >= 2 * sc.in_count[i];
+          std::sort(sc.core.begin(), sc.core.end());
+          const std::size_t first_pass = sc.core.size();
+          for (NodeId a : sc.accounts) {
+            if (std::binary_search(sc.core.begin(), sc.core.begin() + static_cast<std::ptrdiff_t>(first_pass), a)) continue;
             for (NodeId u : inc.neighbors(a)) {
-              if (u == last) continue;
-              last = u;
               const auto it = std::lower_bound(sc.owned.begin(), sc.owned.end(), u);
-              if (it != sc.owned.end() && *it == u) ++out[static_cast<std::size_t>(it - sc.owned.begin())];
+              if (it != sc.owned.end() && *it == u && sc.core_entity[static_cast<std::size_t>(it - sc.owned.begin())]) {
+                sc.core.push_back(a);
+                break;
+              }
             }
           }
-        };
-        count_links(sc.accounts, in_count);
-        count_links(sc.core, core_count);
-        std::vector<std::uint8_t> core_entity(sc.owned.size(), 0);
-        for (std::size_t i = 0; i < sc.owned.size(); ++i)
-          core_entity[i] = core_count[i] >= 3 && 3 * core_count[i] >= 2 * in_count[i];
-        std::sort(sc.core.begin(), sc.core.end());
-        const std::size_t first_pass = sc.core.size();
-        for (NodeId a : sc.accounts) {
-          if (std::binary_search(sc.core.begin(), sc.core.begin() + static_cast<std::ptrdiff_t>(first_pass), a)) continue;
-          for (NodeId u : inc.neighbors(a)) {
-            const auto it = std::lower_bound(sc.owned.begin(), sc.owned.end(), u);
-            if (it != sc.owned.end() && *it == u && core_entity[static_cast<std::size_t>(it - sc.owned.begin())]) {
-              sc.core.push_back(a);
-              break;
-            }
-          }
+          std::sort(sc.core.begin(), sc.core.end());
         }
-        std::sort(sc.core.begin(), sc.core.end());
       }
       // Keep every account of the community for the behavioural evidence
       // (balance, synchrony, pivot, burst, seeds), which an account outside

@@ -110,6 +110,21 @@ void follow_accounts(const Snapshot& s, const Incidence& inc, const Partition& p
   }
 }
 
+// Moves the accounts of community c whose piece has a new label (not 0) to
+// it, then the entities that follow them; false when no account moved.
+bool move_pieces(Split& st, const Snapshot& s, const Incidence& inc, const Partition& partition, CommunityId c,
+                 const std::vector<NodeId>& accounts, const std::vector<std::uint32_t>& piece,
+                 const std::vector<std::uint64_t>& piece_label) {
+  bool any = false;
+  for (std::size_t i = 0; i < accounts.size(); ++i) {
+    if (piece[i] == UINT32_MAX || piece_label[piece[i]] == 0) continue;
+    st.label[accounts[i]] = piece_label[piece[i]];
+    any = true;
+  }
+  if (any) follow_accounts(s, inc, partition, st.offsets, st.members, c, st.label);
+  return any;
+}
+
 }  // namespace
 
 Partition split_hub_communities(const Snapshot& s, const Incidence& inc, const Partition& partition,
@@ -151,17 +166,7 @@ Partition split_hub_communities(const Snapshot& s, const Incidence& inc, const P
     for (std::size_t h = 0; h < hubs.size(); ++h)
       if (piece_size[h] >= kMinPiece && static_cast<double>(piece_size[h]) < kMaxPieceShare * static_cast<double>(na))
         piece_label[h] = ++st.next;
-    bool any = false;
-    for (std::uint32_t i = 0; i < na; ++i) {
-      const std::uint64_t p = piece[i] == UINT32_MAX ? 0 : piece_label[piece[i]];
-      if (p != 0) {
-        st.label[accounts[i]] = p;
-        any = true;
-      }
-    }
-    if (!any) continue;
-    changed = true;
-    follow_accounts(s, inc, partition, st.offsets, st.members, c, st.label);
+    if (move_pieces(st, s, inc, partition, c, accounts, piece, piece_label)) changed = true;
   }
   if (!changed) return partition;
   return canonicalize(st.label);
@@ -261,21 +266,14 @@ Partition split_tied_groups(const Snapshot& s, const Incidence& inc, const Parti
     for (std::uint32_t i = 0; i < na; ++i)
       if (piece[i] != UINT32_MAX) ++piece_accounts[piece[i]];
     std::vector<std::uint64_t> piece_label(na, 0);  // 0 = stays in c
+    std::vector<std::uint8_t> labelled(na, 0);
     for (std::uint32_t i = 0; i < na; ++i) {  // ascending account order: deterministic labels
       const std::uint32_t p = piece[i];
-      if (p == UINT32_MAX || piece_label[p] != 0) continue;
+      if (p == UINT32_MAX || labelled[p]) continue;
+      labelled[p] = 1;
       if (static_cast<double>(piece_accounts[p]) < kMaxPieceShare * static_cast<double>(na)) piece_label[p] = ++st.next;
-      else piece_label[p] = c;
     }
-    bool any = false;
-    for (std::uint32_t i = 0; i < na; ++i) {
-      if (piece[i] == UINT32_MAX || piece_label[piece[i]] == c) continue;
-      st.label[accounts[i]] = piece_label[piece[i]];
-      any = true;
-    }
-    if (!any) continue;
-    changed = true;
-    follow_accounts(s, inc, partition, st.offsets, st.members, c, st.label);
+    if (move_pieces(st, s, inc, partition, c, accounts, piece, piece_label)) changed = true;
   }
   if (!changed) return partition;
   return canonicalize(st.label);
