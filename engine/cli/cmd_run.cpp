@@ -284,11 +284,11 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   ScoringInputs inputs;
   if (!seeds.empty()) inputs.ppr = ppr.values;
   inputs.pagerank = pr.values;
-  // A community holding several of its own proxies' clienteles (a farm's
-  // relay and an aggregator's proxies) is split by proxy before scoring, then
-  // one whose tied accounts fall apart into groups that share nothing of
-  // their own (two farms, a farm and a company) is split by those groups
-  // (docs/scoring.md).
+  // Before scoring, a community is split by proxy where it holds several of
+  // its own proxies' clienteles or one proxy's clientele as a minority (a
+  // farm's relay, an aggregator's customers), then by tied groups where its
+  // tied accounts fall apart into groups that share nothing of their own
+  // (two farms, a farm and a company) (docs/scoring.md).
   Partition partition = split_hub_communities(snapshot, incidence, communities.partition, args.scoring.min_accounts);
   partition = split_tied_groups(snapshot, incidence, partition, args.scoring.min_accounts);
   const ScoringResult scoring = score_snapshot(snapshot, incidence, partition, inputs, args.scoring);
