@@ -288,9 +288,12 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   // its own proxies' clienteles or one proxy's clientele as a minority (a
   // farm's relay, an aggregator's customers), then by tied groups where its
   // tied accounts fall apart into groups that share nothing of their own
-  // (two farms, a farm and a company) (docs/scoring.md).
+  // (two farms, a farm and a company), then by separated groups that the
+  // community's own graph shows apart but for a few links (a small farm
+  // inside an aggregator's clientele) (docs/scoring.md).
   Partition partition = split_hub_communities(snapshot, incidence, communities.partition, args.scoring.min_accounts);
   partition = split_tied_groups(snapshot, incidence, partition, args.scoring.min_accounts);
+  partition = split_separated_groups(snapshot, incidence, partition, args.scoring.min_accounts);
   const ScoringResult scoring = score_snapshot(snapshot, incidence, partition, inputs, args.scoring);
   stage_done("score", t,
              std::to_string(scoring.details.size()) + " communities scored, " +

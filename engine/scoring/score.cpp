@@ -224,6 +224,84 @@ double account_community_risk(double community_risk, double evidence, unsigned s
   return part;
 }
 
+// Pool members (docs/scoring.md, "Accounts flagged with their pool"): a
+// farm account that runs on a popular fingerprint and far from the labels
+// shows fewer of its community's signals than its pool mates, but it shares
+// the farm's own IPs, devices and cards with them. An account of a suspect
+// community takes the mean risk of the other accounts of such an entity
+// (one of its community's own: at least half of its accounts there; used by
+// kPoolMates others or more) when at least kPoolFlaggedShare of them are
+// flagged. Entity counts are gathered once per entity (O(edges)); every
+// account reads its own entities' counts, so a hub costs its degree once.
+void raise_pool_members(const Snapshot& s, const Incidence& inc, const Partition& partition, ScoringResult& result) {
+  constexpr std::uint32_t kPoolMates = 4;
+  constexpr double kPoolFlaggedShare = 0.5;
+  const NodeId n = s.num_nodes();
+  const double threshold = result.threshold;
+  struct Pool {
+    CommunityId home = 0;  // the community that holds at least half of its accounts
+    std::uint32_t accounts = 0, flagged = 0;
+    double risk = 0.0;
+  };
+  std::vector<Pool> pool(n);
+  for (NodeId u = 0; u < n; ++u) {
+    const NodeKind kind = s.kind(u);
+    if (kind != NodeKind::Ip && kind != NodeKind::Device && kind != NodeKind::PaymentMethod) continue;
+    // Majority vote (Boyer-Moore) for the home community, then a count.
+    CommunityId candidate = 0;
+    std::uint32_t votes = 0, accounts = 0;
+    NodeId last = kInvalidNode;
+    for (NodeId a : inc.neighbors(u)) {
+      if (a == last || s.kind(a) != NodeKind::Account) continue;
+      last = a;
+      ++accounts;
+      if (votes == 0) candidate = partition.membership[a], votes = 1;
+      else votes += partition.membership[a] == candidate ? 1 : -1;
+    }
+    if (accounts < kPoolMates + 1 || !result.communities[candidate].suspect) continue;
+    Pool p;
+    p.home = candidate;
+    std::uint32_t here = 0;
+    last = kInvalidNode;
+    for (NodeId a : inc.neighbors(u)) {
+      if (a == last || s.kind(a) != NodeKind::Account) continue;
+      last = a;
+      ++p.accounts;
+      if (partition.membership[a] == candidate) ++here;
+      if (result.account_risk[a] >= threshold) ++p.flagged;
+      p.risk += result.account_risk[a];
+    }
+    if (2 * here >= p.accounts) pool[u] = p;
+  }
+  std::vector<double> raised(n, 0.0);
+  for (NodeId v = 0; v < n; ++v) {
+    if (s.kind(v) != NodeKind::Account || result.account_risk[v] >= threshold) continue;
+    const CommunityId c = partition.membership[v];
+    // One pool of its own community, when the account shows some of the
+    // evidence itself (a VPN user on an exit a farm also uses shows none);
+    // or two pools of suspect communities, wherever the account was put.
+    const bool own_evidence = result.communities[c].suspect && result.account_evidence[v] > 0.0f;
+    unsigned pools = 0;
+    double best = 0.0, best_here = 0.0;
+    NodeId last = kInvalidNode;
+    for (NodeId u : inc.neighbors(v)) {
+      if (u == last) continue;
+      last = u;
+      const Pool& p = pool[u];
+      if (p.accounts == 0) continue;
+      const double others = p.accounts - 1.0;
+      if (p.flagged < kPoolFlaggedShare * others) continue;  // v itself is not flagged
+      const double mean = (p.risk - result.account_risk[v]) / others;
+      ++pools;
+      best = std::max(best, mean);
+      if (p.home == c) best_here = std::max(best_here, mean);
+    }
+    if (pools >= 2) raised[v] = best;
+    else if (own_evidence) raised[v] = best_here;
+  }
+  for (NodeId v = 0; v < n; ++v) result.account_risk[v] = std::max(result.account_risk[v], raised[v]);
+}
+
 GroupCombination combine_groups(const std::array<double, kNumSignalGroups>& strength, const ScoringOptions& options,
                                 const std::array<double, kNumSignalGroups>* graded) {
   GroupCombination c;
@@ -471,11 +549,13 @@ ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidenc
       risk = std::max(risk, account_community_risk(cs.risk, e, shown, options.threshold));
     }
     result.account_risk[v] = risk;
-    if (risk >= options.threshold) {
+  }
+  raise_pool_members(snapshot, incidence, partition, result);
+  for (NodeId v = 0; v < n; ++v)
+    if (snapshot.kind(v) == NodeKind::Account && result.account_risk[v] >= options.threshold) {
       result.account_suspect[v] = 1;
       ++result.suspect_accounts;
     }
-  }
 
   // --- ranking ---------------------------------------------------------------------
   for (CommunityId c = 0; c < k; ++c)

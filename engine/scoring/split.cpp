@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "hydrascope/community.hpp"
 #include "scoring_impl.hpp"
 
 namespace hydrascope {
@@ -22,6 +23,8 @@ namespace {
 
 constexpr std::uint64_t kMinPiece = 10;       // accounts in a piece split off
 constexpr double kMaxPieceShare = 0.8;         // a piece with more of the accounts is the community itself
+constexpr double kMaxConductance = 0.1;        // a separated group: at most this share of its links leave it
+constexpr double kMinOwnLinks = 1.5;           // and its accounts are knit by this many own links each (a star is no group)
 
 }  // namespace
 
@@ -272,6 +275,119 @@ Partition split_tied_groups(const Snapshot& s, const Incidence& inc, const Parti
       if (p == UINT32_MAX || labelled[p]) continue;
       labelled[p] = 1;
       if (static_cast<double>(piece_accounts[p]) < kMaxPieceShare * static_cast<double>(na)) piece_label[p] = ++st.next;
+    }
+    if (move_pieces(st, s, inc, partition, c, accounts, piece, piece_label)) changed = true;
+  }
+  if (!changed) return partition;
+  return canonicalize(st.label);
+}
+
+// Third split (docs/scoring.md, "Communities split by separation"): a
+// small farm next to an aggregator's thousands of customers is tied to
+// them by the few accounts it sends through the aggregator's proxy and
+// egress IPs, so neither split above sees two groups; over the whole
+// snapshot, modularity's resolution limit keeps it inside the big
+// community. Inside the community, on the graph of its accounts and their
+// own entities, it stands out: Leiden (modularity, resolution 1, seed 1,
+// one thread) finds it, and its conductance (links leaving it over its
+// links) is small. Each group of kMinPiece accounts or more that does not
+// hold most of the community and keeps all but kMaxConductance of its
+// links inside becomes a community of its own; groups that are only parts
+// of one well-knit whole (a farm cut by modularity into halves that share
+// its cards and IPs) have a high conductance and stay.
+Partition split_separated_groups(const Snapshot& s, const Incidence& inc, const Partition& partition,
+                                 std::uint32_t min_accounts) {
+  if (!fits(s, inc, partition)) return partition;
+  Split st(s, inc, partition);
+  bool changed = false;
+  std::vector<NodeId> accounts;
+  std::vector<std::pair<NodeId, std::uint32_t>> links;  // (entity, account index), sorted
+  std::vector<WeightedEdge> edges;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> cross;  // (group, other group) per leaving link
+  CommunityOptions leiden = CommunityOptions::leiden_modularity(1.0);
+  leiden.threads = 1;
+  leiden.seed = 1;
+  for (CommunityId c = 0; c < partition.num_communities; ++c) {
+    if (!community_links(s, inc, st.offsets, st.members, c, min_accounts, accounts, links)) continue;
+    const auto na = static_cast<std::uint32_t>(accounts.size());
+    // Local graph: accounts 0..na-1, then the own entities (>= 2 accounts
+    // here, at least half of all theirs), one unit edge per link.
+    edges.clear();
+    NodeId local = na;
+    for (std::size_t i = 0; i < links.size();) {
+      std::size_t j = i;
+      while (j < links.size() && links[j].first == links[i].first) ++j;
+      const auto cnt = static_cast<std::uint32_t>(j - i);
+      if (cnt >= 2 && 2 * cnt >= st.account_degree[links[i].first]) {
+        for (std::size_t k = i; k < j; ++k) edges.push_back(WeightedEdge{links[k].second, local, 1.0});
+        ++local;
+      }
+      i = j;
+    }
+    if (edges.size() < 2 * kMinPiece) continue;
+    const AnalysisGraph g = AnalysisGraph::from_edges(local, edges);
+    const auto groups = detect_communities(g, leiden).partition;
+    const auto k = static_cast<std::size_t>(groups.num_communities);
+    std::vector<std::uint64_t> group_accounts(k, 0), volume(k, 0), inside(k, 0);
+    for (const auto& e : edges) {
+      const auto gu = groups.membership[e.u], gv = groups.membership[e.v];
+      ++volume[gu];
+      ++volume[gv];
+      if (gu == gv) inside[gu] += 2;
+    }
+    for (std::uint32_t i = 0; i < na; ++i) ++group_accounts[groups.membership[i]];
+    const std::uint64_t total = 2 * edges.size();
+    // Separated groups: enough accounts, not most of the community, few
+    // links leaving, and knit (a star of one IP and its users is no group).
+    std::vector<std::uint32_t> join(k, UINT32_MAX);  // group -> the separated group it goes with
+    bool any = false;
+    for (std::size_t p = 0; p < k; ++p) {
+      const std::uint64_t cut = volume[p] - inside[p];
+      const double smaller = static_cast<double>(std::min(volume[p], total - volume[p]));
+      if (group_accounts[p] < kMinPiece || static_cast<double>(group_accounts[p]) >= kMaxPieceShare * na ||
+          static_cast<double>(cut) > kMaxConductance * smaller ||
+          static_cast<double>(inside[p]) < 2.0 * kMinOwnLinks * static_cast<double>(group_accounts[p]))
+        continue;
+      join[p] = static_cast<std::uint32_t>(p);
+      any = true;
+    }
+    if (!any) continue;
+    // Satellites: a smaller group whose leaving links go mostly to one
+    // separated group goes with it (a farm IP whose accounts run on popular
+    // fingerprints hangs on the farm by a few device links only).
+    cross.clear();
+    for (const auto& e : edges) {
+      const auto gu = static_cast<std::uint32_t>(groups.membership[e.u]), gv = static_cast<std::uint32_t>(groups.membership[e.v]);
+      if (gu == gv) continue;
+      cross.emplace_back(gu, gv);
+      cross.emplace_back(gv, gu);
+    }
+    std::sort(cross.begin(), cross.end());
+    for (std::size_t i = 0; i < cross.size();) {
+      const std::uint32_t q = cross[i].first;
+      std::size_t j = i;
+      std::uint32_t best = UINT32_MAX;
+      std::uint64_t best_links = 0;
+      while (j < cross.size() && cross[j].first == q) {
+        std::size_t l = j;
+        while (l < cross.size() && cross[l].first == q && cross[l].second == cross[j].second) ++l;
+        const std::uint32_t to = cross[j].second;
+        if (join[to] == to && join[q] != q && l - j > best_links) best = to, best_links = l - j;
+        j = l;
+      }
+      if (best != UINT32_MAX && 2 * best_links >= j - i && group_accounts[q] <= group_accounts[best]) join[q] = best;
+      i = j;
+    }
+    std::vector<std::uint32_t> piece(na, UINT32_MAX);
+    std::vector<std::uint64_t> piece_label(k, 0);  // 0 = stays in c
+    std::vector<std::uint64_t> piece_size(k, 0);
+    for (std::uint32_t i = 0; i < na; ++i)
+      if (join[groups.membership[i]] != UINT32_MAX) ++piece_size[join[groups.membership[i]]];
+    for (std::uint32_t i = 0; i < na; ++i) {  // ascending account order: deterministic labels
+      const std::uint32_t p = join[groups.membership[i]];
+      if (p == UINT32_MAX || static_cast<double>(piece_size[p]) >= kMaxPieceShare * na) continue;
+      piece[i] = p;
+      if (piece_label[p] == 0) piece_label[p] = ++st.next;
     }
     if (move_pieces(st, s, inc, partition, c, accounts, piece, piece_label)) changed = true;
   }

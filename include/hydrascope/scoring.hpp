@@ -256,6 +256,29 @@ struct GroupCombination {
 [[nodiscard]] Partition split_tied_groups(const Snapshot& snapshot, const Incidence& incidence,
                                           const Partition& partition, std::uint32_t min_accounts = 3);
 
+/// Splits off every group of >= 10 accounts that is well separated inside
+/// its community: on the community's graph of accounts and own entities,
+/// Leiden (modularity, resolution 1, seed 1, one thread) finds groups, and
+/// a group that does not hold 80 % of the accounts and keeps at least 90 %
+/// of its links inside (conductance <= 0.1) becomes its own community (a
+/// small farm that community detection left inside an aggregator's
+/// clientele, tied to it by a few camouflage links). Entities follow their
+/// accounts as in split_hub_communities(). Deterministic.
+[[nodiscard]] Partition split_separated_groups(const Snapshot& snapshot, const Incidence& incidence,
+                                               const Partition& partition, std::uint32_t min_accounts = 3);
+
+/// Raises the risk of pool members (docs/scoring.md, "Accounts flagged with
+/// their pool"), the last step of score_snapshot(): an account of a suspect
+/// community that is not flagged but shows some of its evidence itself
+/// (account_evidence > 0) takes the mean risk of the other accounts of one of
+/// its IPs, devices or payment methods when that entity belongs to its
+/// community (at least half of the entity's accounts are there), has 4 or
+/// more other accounts, and at least half of them are flagged (risk >=
+/// result.threshold). Reads only the risks it was given (one pass, order
+/// free); O(edges). Does not update account_suspect.
+void raise_pool_members(const Snapshot& snapshot, const Incidence& incidence, const Partition& partition,
+                        ScoringResult& result);
+
 /// Formats a number for explanations: integers without decimals, else 2-3 significant digits.
 [[nodiscard]] std::string format_number(double value);
 

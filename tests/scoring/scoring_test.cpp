@@ -677,5 +677,134 @@ TEST(Scoring, BalanceIsMeasuredOnTheLargestTiedGroup) {
   EXPECT_LT(feature(*d, Feature::VolumeSpread), 0.9);
 }
 
+// A farm of 24 accounts (4 cards, 3 IPs, 2 devices of its own) inside an
+// aggregator's clientele of 110 (one proxy, each customer on one of 3 egress
+// IPs); 4 farm accounts also go through the aggregator's proxy and an egress
+// IP, which ties the farm to the customers for the two splits above. A star
+// of 6 accounts on one more farm IP, two of them on a farm device, hangs on
+// the farm. The farm and its star are cut out; the customers stay; a
+// community that is one farm is untouched; splitting is idempotent.
+TEST(Scoring, SplitBySeparationCutsASmallFarmOutOfAnAggregator) {
+  Tiny w("separated");
+  w.node("px:agg", "proxy", 0);
+  for (int k = 0; k < 3; ++k) w.node("ip:egress" + std::to_string(k), "ip", 0);
+  for (int k = 0; k < 4; ++k) w.node("pm:farm" + std::to_string(k), "payment_method", 0);
+  for (int k = 0; k < 3; ++k) w.node("ip:farm" + std::to_string(k), "ip", 0);
+  for (int k = 0; k < 2; ++k) w.node("dev:farm" + std::to_string(k), "device", 0);
+  w.node("ip:star", "ip", 0);
+  for (int k = 0; k < 3; ++k) w.node("pm:solo" + std::to_string(k), "payment_method", 1);
+  for (int i = 0; i < 110; ++i) w.node("a:g" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 24; ++i) w.node("a:f" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 6; ++i) w.node("a:h" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 30; ++i) w.node("a:s" + std::to_string(i), "account", 1);
+  for (int i = 0; i < 110; ++i) {
+    w.edge("a:g" + std::to_string(i), "px:agg", "via_proxy");
+    w.edge("a:g" + std::to_string(i), "ip:egress" + std::to_string(i % 3), "uses_ip");
+  }
+  for (int i = 0; i < 24; ++i) {
+    const std::string a = "a:f" + std::to_string(i);
+    w.edge(a, "pm:farm" + std::to_string(i % 4), "paid_with");
+    w.edge(a, "ip:farm" + std::to_string(i % 3), "uses_ip");
+    w.edge(a, "dev:farm" + std::to_string(i % 2), "uses_device");
+  }
+  for (int i = 0; i < 4; ++i) {
+    w.edge("a:f" + std::to_string(i), "px:agg", "via_proxy");
+    w.edge("a:f" + std::to_string(i), "ip:egress" + std::to_string(i % 3), "uses_ip");
+  }
+  for (int i = 0; i < 6; ++i) w.edge("a:h" + std::to_string(i), "ip:star", "uses_ip");
+  for (int i = 0; i < 2; ++i) w.edge("a:h" + std::to_string(i), "dev:farm" + std::to_string(i), "uses_device");
+  for (int i = 0; i < 30; ++i) {  // one well-knit farm alone in its community
+    w.edge("a:s" + std::to_string(i), "pm:solo" + std::to_string(i % 3), "paid_with");
+    w.edge("a:s" + std::to_string(i), "pm:solo" + std::to_string((i + 1) % 3), "paid_with");
+  }
+  const Snapshot s = w.b.finish();
+  const Partition p = canonicalize(w.labels);
+  const Incidence inc = build_incidence(s);
+  // The first two splits leave it whole: the proxy holds 114 of 140 accounts (over 80 %),
+  // and the tied accounts form one group.
+  const Partition first = split_tied_groups(s, inc, split_hub_communities(s, inc, p));
+  EXPECT_EQ(first.membership, p.membership);
+  const Partition q = split_separated_groups(s, inc, p);
+  auto c = [&](const Partition& part, const std::string& id) { return part.membership[s.find_node(id)]; };
+  ASSERT_EQ(c(p, "a:f0"), c(p, "a:g0"));
+  EXPECT_NE(c(q, "a:f0"), c(q, "a:g0"));
+  for (int i = 0; i < 24; ++i) EXPECT_EQ(c(q, "a:f" + std::to_string(i)), c(q, "a:f0"));
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(c(q, "a:h" + std::to_string(i)), c(q, "a:f0"));  // the star goes along
+  for (int i = 0; i < 110; ++i) EXPECT_EQ(c(q, "a:g" + std::to_string(i)), c(q, "a:g0"));
+  EXPECT_EQ(c(q, "pm:farm0"), c(q, "a:f0"));  // entities follow their accounts
+  EXPECT_EQ(c(q, "ip:star"), c(q, "a:f0"));
+  EXPECT_EQ(c(q, "px:agg"), c(q, "a:g0"));  // used by both: stays
+  EXPECT_EQ(c(q, "ip:egress0"), c(q, "a:g0"));
+  EXPECT_EQ(q.num_communities, p.num_communities + 1);
+  for (int i = 0; i < 30; ++i) EXPECT_EQ(c(q, "a:s" + std::to_string(i)), c(q, "pm:solo0"));
+  EXPECT_EQ(split_separated_groups(s, inc, q).membership, q.membership);
+}
+
+// Pool members: in a suspect community, an unflagged account that shows
+// some evidence takes the mean risk of the other accounts of its own IP
+// when at least half of them (and 4 or more) are flagged; not when it shows
+// no evidence, not through an entity whose accounts are mostly elsewhere,
+// not through a pool whose accounts are mostly unflagged. An account that
+// community detection put elsewhere (a community that is not suspect) takes
+// it only from two such pools.
+TEST(Scoring, PoolMembersTakeTheirPoolsRisk) {
+  Tiny w("pool");
+  for (const char* ip : {"ip:pool", "ip:weak", "ip:shared", "ip:card-mates"}) w.node(ip, "ip", 0);
+  w.node("pm:pool", "payment_method", 0);
+  w.node("ip:other", "ip", 1);
+  for (int i = 0; i < 8; ++i) w.node("a:p" + std::to_string(i), "account", 0);   // on ip:pool
+  for (int i = 0; i < 6; ++i) w.node("a:w" + std::to_string(i), "account", 0);   // on ip:weak
+  for (int i = 0; i < 8; ++i) w.node("a:o" + std::to_string(i), "account", 1);   // on ip:other / ip:shared
+  w.node("a:away", "account", 1);  // on ip:pool and pm:pool, put in community 1
+  w.node("a:once", "account", 1);  // on ip:pool only, put in community 1
+  for (int i = 0; i < 8; ++i) w.edge("a:p" + std::to_string(i), "ip:pool", "uses_ip");
+  for (int i = 0; i < 5; ++i) w.edge("a:p" + std::to_string(i), "pm:pool", "paid_with");
+  for (int i = 0; i < 6; ++i) w.edge("a:w" + std::to_string(i), "ip:weak", "uses_ip");
+  for (int i = 0; i < 8; ++i) w.edge("a:o" + std::to_string(i), "ip:other", "uses_ip");
+  for (int i = 0; i < 8; ++i) w.edge("a:o" + std::to_string(i), "ip:shared", "uses_ip");
+  w.edge("a:w5", "ip:shared", "uses_ip");
+  w.edge("a:away", "ip:pool", "uses_ip");
+  w.edge("a:away", "pm:pool", "paid_with");
+  w.edge("a:once", "ip:pool", "uses_ip");
+  const Snapshot s = w.b.finish();
+  const Partition p = canonicalize(w.labels);
+  const Incidence inc = build_incidence(s);
+  auto id = [&](const std::string& x) { return s.find_node(x); };
+  ScoringResult r;
+  r.threshold = 0.5;
+  r.communities.resize(p.num_communities);
+  r.communities[p.membership[id("a:p0")]].suspect = true;
+  r.account_risk.assign(s.num_nodes(), 0.0);
+  r.account_evidence.assign(s.num_nodes(), 0.0f);
+  auto set = [&](const std::string& a, double risk, float evidence) {
+    r.account_risk[id(a)] = risk;
+    r.account_evidence[id(a)] = evidence;
+  };
+  // ip:pool: 5 of 10 accounts flagged at 0.9; a:p5, a:p6 unflagged with evidence, a:p7 without.
+  for (int i = 0; i < 5; ++i) set("a:p" + std::to_string(i), 0.9, 1.0f);
+  set("a:p5", 0.4, 0.33f);
+  set("a:p6", 0.3, 0.33f);
+  set("a:p7", 0.1, 0.0f);
+  // ip:weak: 2 of 6 flagged.
+  for (int i = 0; i < 6; ++i) set("a:w" + std::to_string(i), i < 2 ? 0.9 : 0.4, 0.33f);
+  // Community 1 is not suspect, though its accounts are flagged.
+  for (int i = 0; i < 8; ++i) set("a:o" + std::to_string(i), 0.9, 1.0f);
+  set("a:away", 0.05, 1.0f);
+  set("a:once", 0.05, 1.0f);
+  const std::vector<double> before = r.account_risk;
+  raise_pool_members(s, inc, p, r);
+  const double pool_sum = 5 * 0.9 + 0.4 + 0.3 + 0.1 + 0.05 + 0.05;  // the 10 accounts of ip:pool
+  EXPECT_DOUBLE_EQ(r.account_risk[id("a:p5")], (pool_sum - 0.4) / 9.0);
+  EXPECT_DOUBLE_EQ(r.account_risk[id("a:p6")], (pool_sum - 0.3) / 9.0);
+  EXPECT_GE(r.account_risk[id("a:p5")], r.threshold);
+  EXPECT_DOUBLE_EQ(r.account_risk[id("a:p7")], 0.1);  // shows no evidence itself
+  for (int i = 0; i < 6; ++i)                         // a pool mostly unflagged; ip:shared is community 1's
+    EXPECT_DOUBLE_EQ(r.account_risk[id("a:w" + std::to_string(i))], before[id("a:w" + std::to_string(i))]);
+  // Two pools (pm:pool: its 5 others flagged at 0.9; ip:pool) raise an account put elsewhere; one does not.
+  EXPECT_DOUBLE_EQ(r.account_risk[id("a:away")], 0.9);
+  EXPECT_DOUBLE_EQ(r.account_risk[id("a:once")], 0.05);
+  for (int i = 0; i < 5; ++i) EXPECT_DOUBLE_EQ(r.account_risk[id("a:p" + std::to_string(i))], 0.9);  // never lowered
+}
+
 }  // namespace
 }  // namespace hydrascope
