@@ -277,10 +277,12 @@ void raise_pool_members(const Snapshot& s, const Incidence& inc, const Partition
   for (NodeId v = 0; v < n; ++v) {
     if (s.kind(v) != NodeKind::Account || result.account_risk[v] >= threshold) continue;
     const CommunityId c = partition.membership[v];
-    // One pool of its own community, when the account shows some of the
-    // evidence itself (a VPN user on an exit a farm also uses shows none);
+    // One pool of its own community, when the account shows a fired group
+    // other than ip_pool itself (a VPN user on an exit a farm also uses
+    // shows none, or only the IP);
     // or two pools of suspect communities, wherever the account was put.
-    const bool own_evidence = result.communities[c].suspect && result.account_evidence[v] > 0.0f;
+    constexpr unsigned kIp = 1u << static_cast<int>(SignalGroup::IpPool);
+    const bool own_evidence = result.communities[c].suspect && (result.account_groups[v] & ~kIp) != 0;
     unsigned pools = 0;
     double best = 0.0, best_here = 0.0;
     NodeId last = kInvalidNode;
@@ -517,6 +519,7 @@ ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidenc
   // --- account risk --------------------------------------------------------------
   result.account_risk.assign(n, 0.0);
   result.account_evidence.assign(n, 0.0f);
+  result.account_groups.assign(n, 0);
   result.account_suspect.assign(n, 0);
   for (NodeId v = 0; v < n; ++v) {
     if (snapshot.kind(v) != NodeKind::Account) continue;
@@ -540,7 +543,10 @@ ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidenc
       for (int g = 0; g < kNumSignalGroups; ++g) {
         if (d.group_strength[g] < 0.5) continue;
         den += d.group_strength[g];
-        if (shown & (1u << g)) num += d.group_strength[g];
+        if (shown & (1u << g)) {
+          num += d.group_strength[g];
+          result.account_groups[v] = static_cast<std::uint16_t>(result.account_groups[v] | (1u << g));
+        }
       }
       const double e = (den > 0.0 ? num / den : 0.0) * (pass.in_core[v] ? 1.0 : kOutsideCoreWeight);
       result.account_evidence[v] = static_cast<float>(e);

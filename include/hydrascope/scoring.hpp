@@ -164,6 +164,8 @@ struct ScoringResult {
   std::vector<double> account_risk;
   /// Per node: share of its community's fired signals the account itself shows, in [0, 1].
   std::vector<float> account_evidence;
+  /// Per node: the fired groups the account itself shows (bit g = SignalGroup g).
+  std::vector<std::uint16_t> account_groups;
   std::vector<std::uint8_t> account_suspect;
   /// References per band and feature: bands x kNumFeatures (band index as in CommunityDetail::band).
   std::vector<std::array<FeatureReference, kNumFeatures>> references;
@@ -269,8 +271,8 @@ struct GroupCombination {
 
 /// Raises the risk of pool members (docs/scoring.md, "Accounts flagged with
 /// their pool"), the last step of score_snapshot(): an account of a suspect
-/// community that is not flagged but shows some of its evidence itself
-/// (account_evidence > 0) takes the mean risk of the other accounts of one of
+/// community that is not flagged but shows a fired group other than ip_pool
+/// itself (account_groups) takes the mean risk of the other accounts of one of
 /// its IPs, devices or payment methods when that entity belongs to its
 /// community (at least half of the entity's accounts are there), has 4 or
 /// more other accounts, and at least half of them are flagged (risk >=

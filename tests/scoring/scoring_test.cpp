@@ -741,9 +741,9 @@ TEST(Scoring, SplitBySeparationCutsASmallFarmOutOfAnAggregator) {
 }
 
 // Pool members: in a suspect community, an unflagged account that shows
-// some evidence takes the mean risk of the other accounts of its own IP
-// when at least half of them (and 4 or more) are flagged; not when it shows
-// no evidence, not through an entity whose accounts are mostly elsewhere,
+// a fired group other than ip_pool takes the mean risk of the other accounts
+// of its own IP when at least half of them (and 4 or more) are flagged; not
+// when it shows no evidence or only the IP, not through an entity whose accounts are mostly elsewhere,
 // not through a pool whose accounts are mostly unflagged. An account that
 // community detection put elsewhere (a community that is not suspect) takes
 // it only from two such pools.
@@ -752,12 +752,12 @@ TEST(Scoring, PoolMembersTakeTheirPoolsRisk) {
   for (const char* ip : {"ip:pool", "ip:weak", "ip:shared", "ip:card-mates"}) w.node(ip, "ip", 0);
   w.node("pm:pool", "payment_method", 0);
   w.node("ip:other", "ip", 1);
-  for (int i = 0; i < 8; ++i) w.node("a:p" + std::to_string(i), "account", 0);   // on ip:pool
+  for (int i = 0; i < 9; ++i) w.node("a:p" + std::to_string(i), "account", 0);   // on ip:pool
   for (int i = 0; i < 6; ++i) w.node("a:w" + std::to_string(i), "account", 0);   // on ip:weak
   for (int i = 0; i < 8; ++i) w.node("a:o" + std::to_string(i), "account", 1);   // on ip:other / ip:shared
   w.node("a:away", "account", 1);  // on ip:pool and pm:pool, put in community 1
   w.node("a:once", "account", 1);  // on ip:pool only, put in community 1
-  for (int i = 0; i < 8; ++i) w.edge("a:p" + std::to_string(i), "ip:pool", "uses_ip");
+  for (int i = 0; i < 9; ++i) w.edge("a:p" + std::to_string(i), "ip:pool", "uses_ip");
   for (int i = 0; i < 5; ++i) w.edge("a:p" + std::to_string(i), "pm:pool", "paid_with");
   for (int i = 0; i < 6; ++i) w.edge("a:w" + std::to_string(i), "ip:weak", "uses_ip");
   for (int i = 0; i < 8; ++i) w.edge("a:o" + std::to_string(i), "ip:other", "uses_ip");
@@ -775,29 +775,35 @@ TEST(Scoring, PoolMembersTakeTheirPoolsRisk) {
   r.communities.resize(p.num_communities);
   r.communities[p.membership[id("a:p0")]].suspect = true;
   r.account_risk.assign(s.num_nodes(), 0.0);
-  r.account_evidence.assign(s.num_nodes(), 0.0f);
-  auto set = [&](const std::string& a, double risk, float evidence) {
+  r.account_evidence.assign(s.num_nodes(), 0);
+  r.account_groups.assign(s.num_nodes(), 0);
+  // evidence 1: shows balance; 2: shows ip_pool only; 0: shows nothing.
+  auto set = [&](const std::string& a, double risk, int evidence) {
     r.account_risk[id(a)] = risk;
-    r.account_evidence[id(a)] = evidence;
+    r.account_evidence[id(a)] = evidence == 0 ? 0.0f : 0.33f;
+    r.account_groups[id(a)] = evidence == 0 ? 0 : 1u << static_cast<int>(evidence == 1 ? SignalGroup::Balance : SignalGroup::IpPool);
   };
-  // ip:pool: 5 of 10 accounts flagged at 0.9; a:p5, a:p6 unflagged with evidence, a:p7 without.
-  for (int i = 0; i < 5; ++i) set("a:p" + std::to_string(i), 0.9, 1.0f);
-  set("a:p5", 0.4, 0.33f);
-  set("a:p6", 0.3, 0.33f);
-  set("a:p7", 0.1, 0.0f);
+  // ip:pool: 5 of 11 accounts flagged at 0.9; a:p5, a:p6 unflagged with
+  // evidence (balance), a:p7 without, a:p8 with the IP only.
+  for (int i = 0; i < 5; ++i) set("a:p" + std::to_string(i), 0.9, 1);
+  set("a:p5", 0.4, 1);
+  set("a:p6", 0.3, 1);
+  set("a:p8", 0.45, 2);  // shows only the IP
+  set("a:p7", 0.1, 0);
   // ip:weak: 2 of 6 flagged.
-  for (int i = 0; i < 6; ++i) set("a:w" + std::to_string(i), i < 2 ? 0.9 : 0.4, 0.33f);
+  for (int i = 0; i < 6; ++i) set("a:w" + std::to_string(i), i < 2 ? 0.9 : 0.4, 1);
   // Community 1 is not suspect, though its accounts are flagged.
-  for (int i = 0; i < 8; ++i) set("a:o" + std::to_string(i), 0.9, 1.0f);
-  set("a:away", 0.05, 1.0f);
-  set("a:once", 0.05, 1.0f);
+  for (int i = 0; i < 8; ++i) set("a:o" + std::to_string(i), 0.9, 1);
+  set("a:away", 0.05, 1);
+  set("a:once", 0.05, 1);
   const std::vector<double> before = r.account_risk;
   raise_pool_members(s, inc, p, r);
-  const double pool_sum = 5 * 0.9 + 0.4 + 0.3 + 0.1 + 0.05 + 0.05;  // the 10 accounts of ip:pool
-  EXPECT_DOUBLE_EQ(r.account_risk[id("a:p5")], (pool_sum - 0.4) / 9.0);
-  EXPECT_DOUBLE_EQ(r.account_risk[id("a:p6")], (pool_sum - 0.3) / 9.0);
+  const double pool_sum = 5 * 0.9 + 0.4 + 0.3 + 0.1 + 0.45 + 0.05 + 0.05;  // the 11 accounts of ip:pool
+  EXPECT_DOUBLE_EQ(r.account_risk[id("a:p5")], (pool_sum - 0.4) / 10.0);
+  EXPECT_DOUBLE_EQ(r.account_risk[id("a:p6")], (pool_sum - 0.3) / 10.0);
   EXPECT_GE(r.account_risk[id("a:p5")], r.threshold);
-  EXPECT_DOUBLE_EQ(r.account_risk[id("a:p7")], 0.1);  // shows no evidence itself
+  EXPECT_DOUBLE_EQ(r.account_risk[id("a:p7")], 0.1);   // shows no evidence itself
+  EXPECT_DOUBLE_EQ(r.account_risk[id("a:p8")], 0.45);  // an IP is not enough
   for (int i = 0; i < 6; ++i)                         // a pool mostly unflagged; ip:shared is community 1's
     EXPECT_DOUBLE_EQ(r.account_risk[id("a:w" + std::to_string(i))], before[id("a:w" + std::to_string(i))]);
   // Two pools (pm:pool: its 5 others flagged at 0.9; ip:pool) raise an account put elsewhere; one does not.
