@@ -395,4 +395,80 @@ Partition split_separated_groups(const Snapshot& s, const Incidence& inc, const 
   return canonicalize(st.label);
 }
 
+// Last step (docs/scoring.md, "Accounts re-homed to their pool"): a farm's
+// pool IP or device can end up with its accounts in two communities, when
+// the accounts that run on popular fingerprints are put next to a VPN exit
+// community instead of the farm. An account that nothing anchors where it
+// is (no card, IP or device of its own, the mark of a person, and no IP,
+// device, card or proxy of 2 to kMaxPool accounts whose largest share of
+// accounts is in its community) moves to the community that holds
+// most of the accounts of its pool (an IP, device or card of at most
+// kMaxPool accounts, kPoolHome or more of them in that community; the
+// largest such if several). Hubs (carrier NAT, popular fingerprints, big
+// VPN exits) neither anchor nor move anyone. One pass over the incident
+// edges of entities of at most kMaxPool accounts and of every account.
+Partition rehome_pool_accounts(const Snapshot& s, const Incidence& inc, const Partition& partition) {
+  constexpr std::uint32_t kMaxPool = 100;
+  constexpr std::uint32_t kPoolHome = 5;
+  if (!fits(s, inc, partition)) return partition;
+  const NodeId n = s.num_nodes();
+  // Home of every small entity: the community with most of its accounts.
+  std::vector<CommunityId> home(n, 0);
+  std::vector<std::uint32_t> home_count(n, 0);
+  std::vector<std::uint8_t> personal(n, 0);  // an IP, device or card of one account
+  std::vector<CommunityId> seen;
+  for (NodeId u = 0; u < n; ++u) {
+    const NodeKind kind = s.kind(u);
+    if (kind == NodeKind::Account || kind == NodeKind::Other) continue;
+    seen.clear();
+    NodeId last = kInvalidNode;
+    for (NodeId a : inc.neighbors(u)) {
+      if (a == last || s.kind(a) != NodeKind::Account) continue;
+      last = a;
+      seen.push_back(partition.membership[a]);
+      if (seen.size() > kMaxPool) break;
+    }
+    if (seen.size() == 1) personal[u] = 1;
+    if (seen.size() < 2 || seen.size() > kMaxPool) continue;
+    std::sort(seen.begin(), seen.end());
+    for (std::size_t i = 0; i < seen.size();) {
+      std::size_t j = i;
+      while (j < seen.size() && seen[j] == seen[i]) ++j;
+      if (j - i > home_count[u]) home[u] = seen[i], home_count[u] = static_cast<std::uint32_t>(j - i);
+      i = j;
+    }
+  }
+  std::vector<std::uint64_t> label(partition.membership.begin(), partition.membership.end());
+  bool changed = false;
+  for (NodeId v = 0; v < n; ++v) {
+    if (s.kind(v) != NodeKind::Account) continue;
+    const CommunityId c = partition.membership[v];
+    bool anchored = false;
+    NodeId pool = kInvalidNode;
+    NodeId last = kInvalidNode;
+    for (NodeId u : inc.neighbors(v)) {
+      if (u == last) continue;
+      last = u;
+      if (personal[u] && s.kind(u) != NodeKind::Proxy) {
+        anchored = true;  // a person's own card, home IP or device
+        break;
+      }
+      if (home_count[u] == 0) continue;
+      if (home[u] == c) {
+        anchored = true;
+        break;
+      }
+      const NodeKind kind = s.kind(u);
+      if ((kind == NodeKind::Ip || kind == NodeKind::Device || kind == NodeKind::PaymentMethod) &&
+          home_count[u] >= kPoolHome && (pool == kInvalidNode || home_count[u] > home_count[pool]))
+        pool = u;
+    }
+    if (anchored || pool == kInvalidNode) continue;
+    label[v] = home[pool];
+    changed = true;
+  }
+  if (!changed) return partition;
+  return canonicalize(label);
+}
+
 }  // namespace hydrascope

@@ -281,6 +281,17 @@ struct GroupCombination {
 void raise_pool_members(const Snapshot& snapshot, const Incidence& incidence, const Partition& partition,
                         ScoringResult& result);
 
+/// Moves every account that nothing anchors in its community (no IP,
+/// device or card of its own alone, and no IP, device, card or proxy of 2
+/// to 100 accounts whose largest share of accounts is there) to the community holding most of the accounts of its
+/// pool: an IP, device or payment method of at most 100 accounts with 5 or
+/// more of them in that community (the largest such). A farm's pool IP
+/// whose popular-fingerprint accounts were put next to a VPN exit community
+/// is made whole; hubs of more than 100 accounts neither anchor nor move
+/// anyone. Entities stay where they are. Deterministic, one pass.
+[[nodiscard]] Partition rehome_pool_accounts(const Snapshot& snapshot, const Incidence& incidence,
+                                             const Partition& partition);
+
 /// Formats a number for explanations: integers without decimals, else 2-3 significant digits.
 [[nodiscard]] std::string format_number(double value);
 

@@ -812,5 +812,52 @@ TEST(Scoring, PoolMembersTakeTheirPoolsRisk) {
   for (int i = 0; i < 5; ++i) EXPECT_DOUBLE_EQ(r.account_risk[id("a:p" + std::to_string(i))], 0.9);  // never lowered
 }
 
+// Re-homing: a farm pool IP of 16 accounts, 9 in the farm's community
+// (anchored there by a farm device) and 7 put in a neighbouring community
+// of 110 accounts on one popular fingerprint (a hub: anchors nobody). The 5
+// accounts with nothing else move to the farm; a person with a card of
+// their own and an account that shares an IP with a neighbour stay.
+TEST(Scoring, RehomeMovesUnanchoredAccountsToTheirPool) {
+  Tiny w("rehome");
+  w.node("ip:farm", "ip", 0);
+  w.node("dev:farm", "device", 0);
+  w.node("dev:popular", "device", 1);
+  w.node("pm:person", "payment_method", 1);
+  w.node("ip:neighbours", "ip", 1);
+  for (int i = 0; i < 9; ++i) w.node("a:f" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 5; ++i) w.node("a:m" + std::to_string(i), "account", 1);
+  w.node("a:person", "account", 1);
+  w.node("a:neighbour", "account", 1);
+  for (int i = 0; i < 110; ++i) w.node("a:x" + std::to_string(i), "account", 1);
+  for (int i = 0; i < 9; ++i) {
+    w.edge("a:f" + std::to_string(i), "ip:farm", "uses_ip");
+    w.edge("a:f" + std::to_string(i), "dev:farm", "uses_device");
+  }
+  for (int i = 0; i < 5; ++i) {
+    w.edge("a:m" + std::to_string(i), "ip:farm", "uses_ip");
+    w.edge("a:m" + std::to_string(i), "dev:popular", "uses_device");
+  }
+  w.edge("a:person", "ip:farm", "uses_ip");
+  w.edge("a:person", "pm:person", "paid_with");
+  w.edge("a:neighbour", "ip:farm", "uses_ip");
+  w.edge("a:neighbour", "ip:neighbours", "uses_ip");
+  w.edge("a:x0", "ip:neighbours", "uses_ip");
+  for (int i = 0; i < 110; ++i) w.edge("a:x" + std::to_string(i), "dev:popular", "uses_device");
+  const Snapshot s = w.b.finish();
+  const Partition p = canonicalize(w.labels);
+  const Incidence inc = build_incidence(s);
+  const Partition q = rehome_pool_accounts(s, inc, p);
+  auto c = [&](const Partition& part, const std::string& id) { return part.membership[s.find_node(id)]; };
+  ASSERT_NE(c(p, "a:m0"), c(p, "a:f0"));
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(c(q, "a:m" + std::to_string(i)), c(q, "a:f0"));
+  EXPECT_EQ(c(q, "a:person"), c(q, "a:x0"));     // a card of its own
+  EXPECT_EQ(c(q, "a:neighbour"), c(q, "a:x0"));  // an IP shared with a neighbour
+  for (int i = 0; i < 110; ++i) EXPECT_EQ(c(q, "a:x" + std::to_string(i)), c(q, "a:x0"));  // the hub moves nobody
+  EXPECT_EQ(c(q, "ip:farm"), c(q, "a:f0"));      // entities stay
+  EXPECT_EQ(c(q, "dev:popular"), c(q, "a:x0"));
+  EXPECT_EQ(q.num_communities, p.num_communities);
+  EXPECT_EQ(rehome_pool_accounts(s, inc, q).membership, q.membership);
+}
+
 }  // namespace
 }  // namespace hydrascope
