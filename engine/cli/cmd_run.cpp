@@ -290,12 +290,14 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   // tied accounts fall apart into groups that share nothing of their own
   // (two farms, a farm and a company), then by separated groups that the
   // community's own graph shows apart but for a few links (a small farm
-  // inside an aggregator's clientele); last, accounts that nothing anchors
-  // where they are join the community of their pool (docs/scoring.md).
+  // inside an aggregator's clientele); then accounts that nothing anchors
+  // where they are join the community of their pool; last, two parts of one
+  // farm that share ten or more of its pools are joined (docs/scoring.md).
   Partition partition = split_hub_communities(snapshot, incidence, communities.partition, args.scoring.min_accounts);
   partition = split_tied_groups(snapshot, incidence, partition, args.scoring.min_accounts);
   partition = split_separated_groups(snapshot, incidence, partition, args.scoring.min_accounts);
   partition = rehome_pool_accounts(snapshot, incidence, partition);
+  partition = merge_pool_communities(snapshot, incidence, partition);
   const ScoringResult scoring = score_snapshot(snapshot, incidence, partition, inputs, args.scoring);
   stage_done("score", t,
              std::to_string(scoring.details.size()) + " communities scored, " +

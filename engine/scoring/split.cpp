@@ -24,6 +24,7 @@ namespace {
 constexpr std::uint64_t kMinPiece = 10;       // accounts in a piece split off
 constexpr double kMaxPieceShare = 0.8;         // a piece with more of the accounts is the community itself
 constexpr double kMaxConductance = 0.1;        // a separated group: at most this share of its links leave it
+constexpr std::uint32_t kMaxPool = 100;       // entities of more accounts are hubs: they re-home and merge nothing
 constexpr double kMinOwnLinks = 1.5;           // and its accounts are knit by this many own links each (a star is no group)
 
 }  // namespace
@@ -395,7 +396,7 @@ Partition split_separated_groups(const Snapshot& s, const Incidence& inc, const 
   return canonicalize(st.label);
 }
 
-// Last step (docs/scoring.md, "Accounts re-homed to their pool"): a farm's
+// Fourth step (docs/scoring.md, "Accounts re-homed to their pool"): a farm's
 // pool IP or device can end up with its accounts in two communities, when
 // the accounts that run on popular fingerprints are put next to a VPN exit
 // community instead of the farm. An account that nothing anchors where it
@@ -408,7 +409,6 @@ Partition split_separated_groups(const Snapshot& s, const Incidence& inc, const 
 // VPN exits) neither anchor nor move anyone. One pass over the incident
 // edges of entities of at most kMaxPool accounts and of every account.
 Partition rehome_pool_accounts(const Snapshot& s, const Incidence& inc, const Partition& partition) {
-  constexpr std::uint32_t kMaxPool = 100;
   constexpr std::uint32_t kPoolHome = 5;
   if (!fits(s, inc, partition)) return partition;
   const NodeId n = s.num_nodes();
@@ -468,6 +468,98 @@ Partition rehome_pool_accounts(const Snapshot& s, const Incidence& inc, const Pa
     changed = true;
   }
   if (!changed) return partition;
+  return canonicalize(label);
+}
+
+// Last step (docs/scoring.md, "Communities merged by shared pools"): a
+// large farm can come out of community detection and the splits in two
+// parts, cut along its pool: the accounts on its own devices in one, those
+// on popular fingerprints in the other, most of its residential IPs with
+// accounts on both sides. The part that owns little has a core of a few accounts and
+// scores nothing. Two communities are merged when kMinSharedPools or more
+// IPs, devices or cards of at most kMaxPool accounts have 2 or more
+// accounts in each (the two communities with most of the entity's
+// accounts), and those entities carry, on each side, at least half as
+// many accounts as the smaller community has. Two companies, a carrier's NAT pools (hubs of more
+// than kMaxPool accounts) or a family and its neighbours share no such
+// set. One pass over the links of the entities of at most kMaxPool
+// accounts, then union-find over community pairs.
+Partition merge_pool_communities(const Snapshot& s, const Incidence& inc, const Partition& partition) {
+  constexpr std::uint32_t kMinSharedPools = 10;
+  if (!fits(s, inc, partition)) return partition;
+  const NodeId n = s.num_nodes();
+  std::vector<std::uint64_t> accounts_in(partition.num_communities, 0);
+  for (NodeId v = 0; v < n; ++v)
+    if (s.kind(v) == NodeKind::Account) ++accounts_in[partition.membership[v]];
+  struct Shared {
+    CommunityId a, b;
+    std::uint32_t on_a, on_b;
+  };
+  std::vector<Shared> shared;
+  std::vector<CommunityId> seen;
+  for (NodeId u = 0; u < n; ++u) {
+    const NodeKind kind = s.kind(u);
+    if (kind != NodeKind::Ip && kind != NodeKind::Device && kind != NodeKind::PaymentMethod) continue;
+    seen.clear();
+    NodeId last = kInvalidNode;
+    for (NodeId a : inc.neighbors(u)) {
+      if (a == last || s.kind(a) != NodeKind::Account) continue;
+      last = a;
+      seen.push_back(partition.membership[a]);
+      if (seen.size() > kMaxPool) break;
+    }
+    if (seen.size() < 4 || seen.size() > kMaxPool) continue;
+    std::sort(seen.begin(), seen.end());
+    // The two communities with most of its accounts (ties: smaller id).
+    CommunityId c1 = 0, c2 = 0;
+    std::uint32_t n1 = 0, n2 = 0;
+    for (std::size_t i = 0; i < seen.size();) {
+      std::size_t j = i;
+      while (j < seen.size() && seen[j] == seen[i]) ++j;
+      const auto cnt = static_cast<std::uint32_t>(j - i);
+      if (cnt > n1) c2 = c1, n2 = n1, c1 = seen[i], n1 = cnt;
+      else if (cnt > n2) c2 = seen[i], n2 = cnt;
+      i = j;
+    }
+    if (n2 < 2) continue;
+    if (c1 < c2) shared.push_back({c1, c2, n1, n2});
+    else shared.push_back({c2, c1, n2, n1});
+  }
+  std::sort(shared.begin(), shared.end(), [](const Shared& x, const Shared& y) {
+    return x.a != y.a ? x.a < y.a : x.b < y.b;
+  });
+  std::vector<CommunityId> parent(partition.num_communities);
+  for (CommunityId c = 0; c < partition.num_communities; ++c) parent[c] = c;
+  auto find = [&](CommunityId x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  bool changed = false;
+  for (std::size_t i = 0; i < shared.size();) {
+    std::size_t j = i;
+    std::uint64_t on_a = 0, on_b = 0;
+    while (j < shared.size() && shared[j].a == shared[i].a && shared[j].b == shared[i].b) {
+      on_a += shared[j].on_a;
+      on_b += shared[j].on_b;
+      ++j;
+    }
+    const CommunityId a = shared[i].a, b = shared[i].b;
+    // Both sides on the shared pools with at least half the smaller
+    // community's worth of accounts: a farm whose cards have two strays
+    // each in an aggregator's community is no farm cut in two.
+    const std::uint64_t small = std::min(accounts_in[a], accounts_in[b]);
+    if (j - i >= kMinSharedPools && 2 * std::min(on_a, on_b) >= small) {
+      const CommunityId ra = find(a), rb = find(b);
+      if (ra != rb) {
+        parent[std::max(ra, rb)] = std::min(ra, rb);
+        changed = true;
+      }
+    }
+    i = j;
+  }
+  if (!changed) return partition;
+  std::vector<std::uint64_t> label(n);
+  for (NodeId v = 0; v < n; ++v) label[v] = find(partition.membership[v]);
   return canonicalize(label);
 }
 

@@ -292,6 +292,16 @@ void raise_pool_members(const Snapshot& snapshot, const Incidence& incidence, co
 [[nodiscard]] Partition rehome_pool_accounts(const Snapshot& snapshot, const Incidence& incidence,
                                              const Partition& partition);
 
+/// Merges two communities that share 10 or more IPs, devices or payment
+/// methods of at most 100 accounts (each with 2 or more accounts in both,
+/// the two communities holding most of its accounts) when those entities
+/// carry, on each side, at least half as many accounts as the smaller
+/// community has: a large farm that community detection cut in two along
+/// its pool. Deterministic,
+/// one pass.
+[[nodiscard]] Partition merge_pool_communities(const Snapshot& snapshot, const Incidence& incidence,
+                                               const Partition& partition);
+
 /// Formats a number for explanations: integers without decimals, else 2-3 significant digits.
 [[nodiscard]] std::string format_number(double value);
 

@@ -859,5 +859,40 @@ TEST(Scoring, RehomeMovesUnanchoredAccountsToTheirPool) {
   EXPECT_EQ(rehome_pool_accounts(s, inc, q).membership, q.membership);
 }
 
+// Merging: a farm cut in two (30 + 20 accounts) whose 10 IPs each have 3
+// accounts on one side and 2 on the other is made one community; two
+// communities of 50 and 60 that share 10 such IPs on only 20 of the
+// smaller side's accounts are not; nor is a pair sharing 9.
+TEST(Scoring, MergeJoinsAFarmCutAlongItsPool) {
+  Tiny w("merge");
+  for (int k = 0; k < 10; ++k) w.node("ip:farm" + std::to_string(k), "ip", 0);
+  for (int k = 0; k < 10; ++k) w.node("ip:mixed" + std::to_string(k), "ip", 2);
+  for (int k = 0; k < 9; ++k) w.node("ip:nine" + std::to_string(k), "ip", 4);
+  for (int i = 0; i < 30; ++i) w.node("a:a" + std::to_string(i), "account", 0);
+  for (int i = 0; i < 20; ++i) w.node("a:b" + std::to_string(i), "account", 1);
+  for (int i = 0; i < 50; ++i) w.node("a:c" + std::to_string(i), "account", 2);
+  for (int i = 0; i < 60; ++i) w.node("a:d" + std::to_string(i), "account", 3);
+  for (int i = 0; i < 18; ++i) w.node("a:e" + std::to_string(i), "account", 4);
+  for (int i = 0; i < 18; ++i) w.node("a:f" + std::to_string(i), "account", 5);
+  for (int i = 0; i < 30; ++i) w.edge("a:a" + std::to_string(i), "ip:farm" + std::to_string(i / 3), "uses_ip");
+  for (int i = 0; i < 20; ++i) w.edge("a:b" + std::to_string(i), "ip:farm" + std::to_string(i / 2), "uses_ip");
+  for (int i = 0; i < 20; ++i) w.edge("a:c" + std::to_string(i), "ip:mixed" + std::to_string(i / 2), "uses_ip");
+  for (int i = 0; i < 20; ++i) w.edge("a:d" + std::to_string(i), "ip:mixed" + std::to_string(i / 2), "uses_ip");
+  for (int i = 0; i < 18; ++i) w.edge("a:e" + std::to_string(i), "ip:nine" + std::to_string(i / 2), "uses_ip");
+  for (int i = 0; i < 18; ++i) w.edge("a:f" + std::to_string(i), "ip:nine" + std::to_string(i / 2), "uses_ip");
+  const Snapshot s = w.b.finish();
+  const Partition p = canonicalize(w.labels);
+  const Incidence inc = build_incidence(s);
+  const Partition q = merge_pool_communities(s, inc, p);
+  auto c = [&](const Partition& part, const std::string& id) { return part.membership[s.find_node(id)]; };
+  ASSERT_NE(c(p, "a:a0"), c(p, "a:b0"));
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(c(q, "a:b" + std::to_string(i)), c(q, "a:a0"));
+  EXPECT_EQ(c(q, "ip:farm0"), c(q, "a:a0"));
+  EXPECT_NE(c(q, "a:c0"), c(q, "a:d0"));  // 20 of the smaller side's 50 accounts
+  EXPECT_NE(c(q, "a:e0"), c(q, "a:f0"));  // 9 shared IPs
+  EXPECT_EQ(q.num_communities, p.num_communities - 1);
+  EXPECT_EQ(merge_pool_communities(s, inc, q).membership, q.membership);
+}
+
 }  // namespace
 }  // namespace hydrascope
