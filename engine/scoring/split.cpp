@@ -114,6 +114,21 @@ void follow_accounts(const Snapshot& s, const Incidence& inc, const Partition& p
   }
 }
 
+// The communities of the distinct accounts of entity u, sorted, in `seen`;
+// stops past kMaxPool accounts (a hub: seen.size() > kMaxPool).
+void pool_communities(const Snapshot& s, const Incidence& inc, const Partition& partition, NodeId u,
+                      std::vector<CommunityId>& seen) {
+  seen.clear();
+  NodeId last = kInvalidNode;
+  for (NodeId a : inc.neighbors(u)) {
+    if (a == last || s.kind(a) != NodeKind::Account) continue;
+    last = a;
+    seen.push_back(partition.membership[a]);
+    if (seen.size() > kMaxPool) return;
+  }
+  std::sort(seen.begin(), seen.end());
+}
+
 // Moves the accounts of community c whose piece has a new label (not 0) to
 // it, then the entities that follow them; false when no account moved.
 bool move_pieces(Split& st, const Snapshot& s, const Incidence& inc, const Partition& partition, CommunityId c,
@@ -420,17 +435,9 @@ Partition rehome_pool_accounts(const Snapshot& s, const Incidence& inc, const Pa
   for (NodeId u = 0; u < n; ++u) {
     const NodeKind kind = s.kind(u);
     if (kind == NodeKind::Account || kind == NodeKind::Other) continue;
-    seen.clear();
-    NodeId last = kInvalidNode;
-    for (NodeId a : inc.neighbors(u)) {
-      if (a == last || s.kind(a) != NodeKind::Account) continue;
-      last = a;
-      seen.push_back(partition.membership[a]);
-      if (seen.size() > kMaxPool) break;
-    }
+    pool_communities(s, inc, partition, u, seen);
     if (seen.size() == 1) personal[u] = 1;
     if (seen.size() < 2 || seen.size() > kMaxPool) continue;
-    std::sort(seen.begin(), seen.end());
     for (std::size_t i = 0; i < seen.size();) {
       std::size_t j = i;
       while (j < seen.size() && seen[j] == seen[i]) ++j;
@@ -500,16 +507,8 @@ Partition merge_pool_communities(const Snapshot& s, const Incidence& inc, const 
   for (NodeId u = 0; u < n; ++u) {
     const NodeKind kind = s.kind(u);
     if (kind != NodeKind::Ip && kind != NodeKind::Device && kind != NodeKind::PaymentMethod) continue;
-    seen.clear();
-    NodeId last = kInvalidNode;
-    for (NodeId a : inc.neighbors(u)) {
-      if (a == last || s.kind(a) != NodeKind::Account) continue;
-      last = a;
-      seen.push_back(partition.membership[a]);
-      if (seen.size() > kMaxPool) break;
-    }
+    pool_communities(s, inc, partition, u, seen);
     if (seen.size() < 4 || seen.size() > kMaxPool) continue;
-    std::sort(seen.begin(), seen.end());
     // The two communities with most of its accounts (ties: smaller id).
     CommunityId c1 = 0, c2 = 0;
     std::uint32_t n1 = 0, n2 = 0;
