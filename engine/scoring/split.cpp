@@ -59,6 +59,11 @@ struct Split {
         next(partition.num_communities) {
     partition.members(offsets, members);
   }
+  // An entity with `here` accounts in a community is one of its own: two or
+  // more of them, and at least half of all its accounts.
+  [[nodiscard]] bool own(NodeId entity, std::uint32_t here) const {
+    return here >= 2 && 2 * here >= account_degree[entity];
+  }
   std::vector<std::uint32_t> account_degree;
   std::vector<std::uint64_t> offsets;
   std::vector<NodeId> members;
@@ -222,7 +227,7 @@ Partition split_tied_groups(const Snapshot& s, const Incidence& inc, const Parti
       std::size_t j = i;
       while (j < links.size() && links[j].first == links[i].first) ++j;
       const auto cnt = static_cast<std::uint32_t>(j - i);
-      if (cnt >= 2 && 2 * cnt >= st.account_degree[links[i].first])
+      if (st.own(links[i].first, cnt))
         for (std::size_t k = i; k < j; ++k) {
           own[k] = 1;
           ++own_links[links[k].second];
@@ -334,7 +339,7 @@ Partition split_separated_groups(const Snapshot& s, const Incidence& inc, const 
       std::size_t j = i;
       while (j < links.size() && links[j].first == links[i].first) ++j;
       const auto cnt = static_cast<std::uint32_t>(j - i);
-      if (cnt >= 2 && 2 * cnt >= st.account_degree[links[i].first]) {
+      if (st.own(links[i].first, cnt)) {
         for (std::size_t k = i; k < j; ++k) edges.push_back(WeightedEdge{links[k].second, local, 1.0});
         ++local;
       }
