@@ -177,19 +177,23 @@ std::uint64_t distinct(std::vector<std::uint64_t>& keys) {
 // The shared keys (card or device ids + 1, used by >= 2 accounts) and the
 // pool (used by >= kPoolAccounts accounts, besides the top key) of `keys`
 // (one per account link, sorted); returns how many of `accounts` use a
-// pooled node of `kind`.
+// pooled node of `kind`. With `top_joins`, the top key joins a non-empty
+// pool (several pooled nodes: the top one is one of them, not the one
+// managed node of a company).
 std::uint64_t pooled_accounts(const Snapshot& s, const Incidence& inc, const std::vector<NodeId>& accounts, NodeKind kind,
                               const std::vector<std::uint64_t>& keys, std::uint64_t top, std::vector<std::uint64_t>& shared,
-                              std::vector<std::uint64_t>& pool) {
+                              std::vector<std::uint64_t>& pool, bool top_joins = false) {
   shared.clear();
   pool.clear();
+  bool top_pooled = false;
   for (std::size_t i = 0; i < keys.size();) {
     std::size_t j = i;
     while (j < keys.size() && keys[j] == keys[i]) ++j;
     if (j - i >= 2) shared.push_back(keys[i]);
-    if (j - i >= kPoolAccounts && keys[i] != top) pool.push_back(keys[i]);
+    if (j - i >= kPoolAccounts) (keys[i] != top ? pool.push_back(keys[i]) : void(top_pooled = true));
     i = j;
   }
+  if (top_joins && top_pooled && !pool.empty()) pool.insert(std::lower_bound(pool.begin(), pool.end(), top), top);
   std::uint64_t on_pool = 0;
   for (NodeId a : accounts)
     for (NodeId u : inc.neighbors(a))
@@ -526,12 +530,14 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
         if (top_pm_count >= 2) d.top_payment = std::string(s.node_id(static_cast<NodeId>(top_pm - 1)));
       }
       // Device pool: own devices (client fingerprints) that run several core
-      // accounts, besides the top one (a company's one managed fingerprint, a
-      // service's one host). A farm runs its accounts from a handful of
-      // machines; people bring their own.
+      // accounts, when there are two or more of them (one alone is a
+      // company's managed fingerprint, a service's host). A farm runs its
+      // accounts from a handful of machines; people bring their own. The top
+      // device counts with the others: a farm of 45 on two machines has a
+      // pool of 45, not of the 12 on the second one.
       const std::uint64_t top_dev = top_key(sc.dev).first;
       const std::uint64_t on_pool =
-          pooled_accounts(s, inc, sc.accounts, NodeKind::Device, sc.dev, top_dev, sc.shared_dev, sc.pool_dev);
+          pooled_accounts(s, inc, sc.accounts, NodeKind::Device, sc.dev, top_dev, sc.shared_dev, sc.pool_dev, true);
       d.pool_devices = sc.pool_dev.size();
       if (na > 0) d.features[static_cast<int>(Feature::DevicePoolShare)] = static_cast<double>(on_pool) / na;
       std::uint64_t top_prefix = 0, top_asn = 0;

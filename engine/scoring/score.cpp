@@ -123,10 +123,8 @@ std::string explain(Feature f, double value, const FeatureReference& ref, const 
              format_number(d.features[static_cast<int>(Feature::AccountsPerPayment)]) +
              " accounts per payment method, snapshot p99 is " + format_number(pass.payment_accounts_p99);
     case Feature::DevicePoolShare:
-      return pct(value) + " of accounts run from " +
-             (d.pool_devices == 1 ? std::string("a shared device (client fingerprint)")
-                                  : "one of " + std::to_string(d.pool_devices) + " shared devices (client fingerprints)") +
-             " besides the top one" + community_ref;
+      return pct(value) + " of accounts run from one of " + std::to_string(d.pool_devices) +
+             " shared devices (client fingerprints)" + community_ref;
     case Feature::VolumeSpread:
       return "request volume balanced across accounts: typical spread of ln(volume) " + format_number(value) +
              " (a factor of " + format_number(std::exp(value)) + ")" + community_ref;

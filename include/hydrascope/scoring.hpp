@@ -141,7 +141,7 @@ struct CommunityDetail {
   std::uint64_t banned = 0;    ///< core accounts labelled banned
   std::uint64_t suspects = 0;  ///< core accounts labelled suspect
   std::uint64_t pool_cards = 0;  ///< shared cards besides the top one
-  std::uint64_t pool_devices = 0;  ///< own shared devices besides the top one
+  std::uint64_t pool_devices = 0;  ///< own devices used by 5+ core accounts when there are two or more (0 otherwise)
   bool requirements_met = false; ///< balance and an acquisition signal (proxy, card pool, burst, seed) fired
   std::string summary;  ///< first sentence of the explanation: flagged or not, and why
 };
