@@ -234,6 +234,71 @@ double percentile_sorted(const std::vector<double>& sorted, double q) {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
 }
 
+ActivityStandardiser::ActivityStandardiser(const Snapshot& s, bool detrend_option) {
+  buckets = s.meta().activity.buckets;
+  // Snapshot-wide activity shape g (sum over accounts), for detrending.
+  profile.assign(buckets, 0.0);
+  if (buckets > 0) {
+    for (NodeId v = 0; v < s.num_nodes(); ++v) {
+      if (s.kind(v) != NodeKind::Account) continue;
+      const auto b = s.activity_buckets(v);
+      const auto x = s.activity_values(v);
+      for (std::size_t i = 0; i < b.size(); ++i) profile[b[i]] += x[i];
+    }
+    for (double g : profile) profile_norm2 += g * g;
+  }
+  detrend = detrend_option && profile_norm2 > 0.0;
+  // Buckets per day when the bucketing divides a day and covers at least two days.
+  const std::int64_t bucket_seconds = s.meta().activity.bucket_seconds;
+  if (bucket_seconds > 0 && 86400 % bucket_seconds == 0 && buckets >= 2 * (86400 / bucket_seconds))
+    period = static_cast<std::uint32_t>(86400 / bucket_seconds);
+  phase_count.assign(std::max<std::uint32_t>(period, 1), 0);
+  for (std::uint32_t t = 0; period > 1 && t < buckets; ++t) ++phase_count[t % period];
+  day_count.assign(period > 1 ? (buckets + period - 1) / period : 1, 0);
+  for (std::uint32_t t = 0; period > 1 && t < buckets; ++t) ++day_count[t / period];
+}
+
+bool ActivityStandardiser::operator()(const Snapshot& s, NodeId a, std::vector<double>& dense,
+                                      std::vector<double>& phase, std::vector<double>& day) const {
+  std::fill(dense.begin(), dense.end(), 0.0);
+  const auto b = s.activity_buckets(a);
+  const auto x = s.activity_values(a);
+  double dot = 0.0;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    dense[b[i]] = x[i];
+    dot += x[i] * profile[b[i]];
+  }
+  if (b.empty()) return false;
+  if (detrend) {
+    const double beta = dot / profile_norm2;
+    for (std::uint32_t t = 0; t < buckets; ++t) dense[t] -= beta * profile[t];
+    // Remove the account's own daily shape (mean per hour of day), so
+    // that a shared office schedule is not read as lock-step automation:
+    // what is left are the day-to-day deviations.
+    // Then its own level per day (weekends, days off), so that what is
+    // correlated are the within-day deviations from its own routine.
+    if (period > 1) {
+      std::fill(phase.begin(), phase.end(), 0.0);
+      for (std::uint32_t t = 0; t < buckets; ++t) phase[t % period] += dense[t];
+      for (std::uint32_t t = 0; t < buckets; ++t) dense[t] -= phase[t % period] / static_cast<double>(phase_count[t % period]);
+      std::fill(day.begin(), day.end(), 0.0);
+      for (std::uint32_t t = 0; t < buckets; ++t) day[t / period] += dense[t];
+      for (std::uint32_t t = 0; t < buckets; ++t) dense[t] -= day[t / period] / static_cast<double>(day_count[t / period]);
+    }
+  }
+  const double B = static_cast<double>(buckets);
+  double mean = 0.0;
+  for (double v : dense) mean += v;
+  mean /= B;
+  double var = 0.0;
+  for (double v : dense) var += (v - mean) * (v - mean);
+  var /= B;
+  if (!(var > 1e-18)) return false;
+  const double inv = 1.0 / std::sqrt(var);
+  for (double& v : dense) v = (v - mean) * inv;
+  return true;
+}
+
 FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Partition& partition,
                              const std::vector<std::uint64_t>& offsets, const std::vector<NodeId>& members,
                              const std::vector<CommunityScore>& communities, const ScoringInputs& inputs,
@@ -292,35 +357,16 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
     }
   }
 
-  // Snapshot-wide activity shape g (sum over accounts), for detrending.
-  std::vector<double> profile(buckets, 0.0);
-  double profile_norm2 = 0.0;
-  if (buckets > 0) {
-    for (NodeId v = 0; v < n; ++v) {
-      if (s.kind(v) != NodeKind::Account) continue;
-      const auto b = s.activity_buckets(v);
-      const auto x = s.activity_values(v);
-      for (std::size_t i = 0; i < b.size(); ++i) profile[b[i]] += x[i];
-    }
-    for (double g : profile) profile_norm2 += g * g;
-  }
-  const bool detrend = options.detrend && profile_norm2 > 0.0;
-  // Buckets per day when the bucketing divides a day and covers at least two days.
-  const std::int64_t bucket_seconds = s.meta().activity.bucket_seconds;
-  std::uint32_t period = 0;
-  if (bucket_seconds > 0 && 86400 % bucket_seconds == 0 && buckets >= 2 * (86400 / bucket_seconds))
-    period = static_cast<std::uint32_t>(86400 / bucket_seconds);
-  std::vector<std::uint32_t> phase_count(std::max<std::uint32_t>(period, 1), 0);
-  for (std::uint32_t t = 0; period > 1 && t < buckets; ++t) ++phase_count[t % period];
-  const std::uint32_t num_days = period > 1 ? (buckets + period - 1) / period : 1;
-  std::vector<std::uint32_t> day_count(num_days, 0);
-  for (std::uint32_t t = 0; period > 1 && t < buckets; ++t) ++day_count[t / period];
+  pass.standardise = ActivityStandardiser(s, options.detrend);
+  const std::uint32_t period = pass.standardise.period;
+  const auto num_days = static_cast<std::uint32_t>(pass.standardise.day_count.size());
 
   // Which communities get details.
   std::vector<CommunityId> scored;
   for (CommunityId c = 0; c < communities.size(); ++c)
     if (communities[c].detail != UINT32_MAX) scored.push_back(c);
   pass.details.resize(scored.size());
+  pass.core_mean.assign(scored.size() * static_cast<std::size_t>(buckets), 0.0f);
   pass.evidence.assign(n, 0);
   pass.in_core.assign(n, 0);
 
@@ -656,46 +702,7 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
         std::fill(sc.series.begin(), sc.series.end(), 0.0);
         std::uint64_t k = 0;
         // Standardised (detrended) vector of account a into sc.dense; false if constant.
-        auto standardise = [&](NodeId a) {
-          std::fill(sc.dense.begin(), sc.dense.end(), 0.0);
-          const auto b = s.activity_buckets(a);
-          const auto x = s.activity_values(a);
-          double dot = 0.0;
-          for (std::size_t i = 0; i < b.size(); ++i) {
-            sc.dense[b[i]] = x[i];
-            dot += x[i] * profile[b[i]];
-          }
-          if (b.empty()) return false;
-          if (detrend) {
-            const double beta = dot / profile_norm2;
-            for (std::uint32_t t = 0; t < buckets; ++t) sc.dense[t] -= beta * profile[t];
-            // Remove the account's own daily shape (mean per hour of day), so
-            // that a shared office schedule is not read as lock-step automation:
-            // what is left are the day-to-day deviations.
-            // Then its own level per day (weekends, days off), so that what is
-            // correlated are the within-day deviations from its own routine.
-            if (period > 1) {
-              std::fill(sc.phase.begin(), sc.phase.end(), 0.0);
-              for (std::uint32_t t = 0; t < buckets; ++t) sc.phase[t % period] += sc.dense[t];
-              for (std::uint32_t t = 0; t < buckets; ++t)
-                sc.dense[t] -= sc.phase[t % period] / static_cast<double>(phase_count[t % period]);
-              std::fill(sc.day.begin(), sc.day.end(), 0.0);
-              for (std::uint32_t t = 0; t < buckets; ++t) sc.day[t / period] += sc.dense[t];
-              for (std::uint32_t t = 0; t < buckets; ++t)
-                sc.dense[t] -= sc.day[t / period] / static_cast<double>(day_count[t / period]);
-            }
-          }
-          double mean = 0.0;
-          for (double v : sc.dense) mean += v;
-          mean /= B;
-          double var = 0.0;
-          for (double v : sc.dense) var += (v - mean) * (v - mean);
-          var /= B;
-          if (!(var > 1e-18)) return false;
-          const double inv = 1.0 / std::sqrt(var);
-          for (double& v : sc.dense) v = (v - mean) * inv;
-          return true;
-        };
+        auto standardise = [&](NodeId a) { return pass.standardise(s, a, sc.dense, sc.phase, sc.day); };
         for (NodeId a : sc.accounts) {
           const auto b = s.activity_buckets(a);
           const auto x = s.activity_values(a);
@@ -710,6 +717,8 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
           const double kd = static_cast<double>(k);
           const double sync = (s2 - kd * B) / (kd * (kd - 1.0) * B);
           d.features[static_cast<int>(Feature::Synchrony)] = sync;
+          float* mean_out = pass.core_mean.data() + static_cast<std::size_t>(idx) * buckets;
+          for (std::uint32_t t = 0; t < buckets; ++t) mean_out[t] = static_cast<float>(sc.sum_z[t] / kd);
           // Own correlation with the rest of the core (a core account's own
           // vector is in sum_z and is taken out; an account outside the core
           // is compared with all k core accounts).

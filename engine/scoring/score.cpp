@@ -231,8 +231,10 @@ double account_community_risk(double community_risk, double evidence, unsigned s
 // kPoolMates others or more) when at least kPoolFlaggedShare of them are
 // flagged. Entity counts are gathered once per entity (O(edges)); every
 // account reads its own entities' counts, so a hub costs its degree once.
-void raise_pool_members(const Snapshot& s, const Incidence& inc, const Partition& partition, ScoringResult& result) {
+void raise_pool_members(const Snapshot& s, const Incidence& inc, const Partition& partition, ScoringResult& result,
+                        const InStep& in_step) {
   constexpr std::uint32_t kPoolMates = 4;
+  constexpr std::uint32_t kMaxShared = 100;  // entities of more accounts are hubs, not ties
   constexpr double kPoolFlaggedShare = 0.5;
   const NodeId n = s.num_nodes();
   const double threshold = result.threshold;
@@ -242,6 +244,7 @@ void raise_pool_members(const Snapshot& s, const Incidence& inc, const Partition
     double risk = 0.0;
   };
   std::vector<Pool> pool(n);
+  std::vector<std::uint32_t> users(n, 0);
   for (NodeId u = 0; u < n; ++u) {
     const NodeKind kind = s.kind(u);
     if (kind != NodeKind::Ip && kind != NodeKind::Device && kind != NodeKind::PaymentMethod) continue;
@@ -256,6 +259,7 @@ void raise_pool_members(const Snapshot& s, const Incidence& inc, const Partition
       if (votes == 0) candidate = partition.membership[a], votes = 1;
       else votes += partition.membership[a] == candidate ? 1 : -1;
     }
+    users[u] = accounts;
     if (accounts < kPoolMates + 1 || !result.communities[candidate].suspect) continue;
     Pool p;
     p.home = candidate;
@@ -281,23 +285,34 @@ void raise_pool_members(const Snapshot& s, const Incidence& inc, const Partition
     // or two pools of suspect communities, wherever the account was put.
     constexpr unsigned kIp = 1u << static_cast<int>(SignalGroup::IpPool);
     const bool own_evidence = result.communities[c].suspect && (result.account_groups[v] & ~kIp) != 0;
-    unsigned pools = 0;
+    unsigned pools = 0, other_shared = 0;
     double best = 0.0, best_here = 0.0;
+    CommunityId best_home = 0;
     NodeId last = kInvalidNode;
     for (NodeId u : inc.neighbors(v)) {
       if (u == last) continue;
       last = u;
       const Pool& p = pool[u];
-      if (p.accounts == 0) continue;
+      if (p.accounts == 0) {
+        if (users[u] >= 2 && users[u] <= kMaxShared) ++other_shared;
+        continue;
+      }
       const double others = p.accounts - 1.0;
-      if (p.flagged < kPoolFlaggedShare * others) continue;  // v itself is not flagged
+      if (p.flagged < kPoolFlaggedShare * others) {  // v itself is not flagged
+        ++other_shared;
+        continue;
+      }
       const double mean = (p.risk - result.account_risk[v]) / others;
       ++pools;
-      best = std::max(best, mean);
+      if (mean > best) best = mean, best_home = p.home;
       if (p.home == c) best_here = std::max(best_here, mean);
     }
-    if (pools >= 2) raised[v] = best;
-    else if (own_evidence) raised[v] = best_here;
+    if (pools >= 2) {
+      raised[v] = best;
+    } else if (pools == 1) {
+      if (own_evidence && best_here > 0.0) raised[v] = best_here;
+      else if (other_shared == 0 && in_step && in_step(v, best_home)) raised[v] = best;
+    }
   }
   for (NodeId v = 0; v < n; ++v) result.account_risk[v] = std::max(result.account_risk[v], raised[v]);
 }
@@ -554,7 +569,27 @@ ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidenc
     }
     result.account_risk[v] = risk;
   }
-  raise_pool_members(snapshot, incidence, partition, result);
+  {
+    // In lock-step with a community: the account's standardised activity
+    // correlates with the mean of the community's core at least half as much
+    // as the core's accounts correlate with each other (and above 0.1), the
+    // test an account outside a core passes to show synchrony.
+    const std::uint32_t buckets = pass.standardise.buckets;
+    std::vector<double> dense(buckets), phase(std::max<std::uint32_t>(pass.standardise.period, 1)),
+        day(pass.standardise.day_count.size());
+    auto in_step = [&](NodeId v, CommunityId c) {
+      const auto& cs = result.communities[c];
+      if (buckets < 4 || cs.detail == UINT32_MAX) return false;
+      const double sync = pass.details[cs.detail].features[static_cast<int>(Feature::Synchrony)];
+      if (!std::isfinite(sync) || !pass.standardise(snapshot, v, dense, phase, day)) return false;
+      const float* mean = pass.core_mean.data() + static_cast<std::size_t>(cs.detail) * buckets;
+      double dot = 0.0;
+      for (std::uint32_t t = 0; t < buckets; ++t) dot += dense[t] * mean[t];
+      const double own = dot / static_cast<double>(buckets);
+      return own >= 0.5 * sync && own > 0.1;
+    };
+    raise_pool_members(snapshot, incidence, partition, result, in_step);
+  }
   for (NodeId v = 0; v < n; ++v)
     if (snapshot.kind(v) == NodeKind::Account && result.account_risk[v] >= options.threshold) {
       result.account_suspect[v] = 1;

@@ -13,6 +13,24 @@ namespace hydrascope::detail {
 /// signal of group g (uses the top payment method, is in the burst, ...).
 using EvidenceMask = std::uint16_t;
 
+/// An account's activity vector, detrended (the snapshot's overall shape,
+/// then the account's own mean per hour of day and per day taken out) and
+/// standardised to mean 0, variance 1: what synchrony correlates.
+struct ActivityStandardiser {
+  std::uint32_t buckets = 0, period = 0;  ///< period: buckets per day (0: no daily detrending)
+  bool detrend = false;
+  std::vector<double> profile;  ///< snapshot-wide activity per bucket
+  double profile_norm2 = 0.0;
+  std::vector<std::uint32_t> phase_count, day_count;
+  ActivityStandardiser() = default;
+  ActivityStandardiser(const Snapshot& s, bool detrend_option);
+  /// Writes the vector of `account` into dense (size buckets), using phase
+  /// (size max(period, 1)) and day (size day_count.size()) as scratch;
+  /// false when it is constant (no activity or no variation).
+  bool operator()(const Snapshot& s, NodeId account, std::vector<double>& dense, std::vector<double>& phase,
+                  std::vector<double>& day) const;
+};
+
 /// What the feature pass hands to the scorer.
 struct FeaturePass {
   std::vector<CommunityDetail> details;  ///< one per scored community, ascending id
@@ -21,6 +39,10 @@ struct FeaturePass {
   std::vector<double> seed_ratio;        ///< per node: ppr / snapshot mean account ppr (0 without ppr)
   double payment_accounts_p99 = 0.0;
   double ip_accounts_p99 = 0.0;
+  ActivityStandardiser standardise;
+  /// Per detail: the mean standardised vector of its core (buckets values,
+  /// all 0 when fewer than two core accounts have activity).
+  std::vector<float> core_mean;
 };
 
 [[nodiscard]] FeaturePass compute_features(const Snapshot& snapshot, const Incidence& incidence,

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -278,8 +279,14 @@ struct GroupCombination {
 /// more other accounts, and at least half of them are flagged (risk >=
 /// result.threshold). Reads only the risks it was given (one pass, order
 /// free); O(edges). Does not update account_suspect.
+/// With `in_step` (is account v in lock-step with community c? score_snapshot()
+/// passes the synchrony test), an account on exactly one such entity, of a
+/// suspect community wherever the account sits, is raised too when the
+/// account has no other IP, device or card of 2 to 100 accounts and is in
+/// lock-step with the entity's community.
+using InStep = std::function<bool(NodeId account, CommunityId community)>;
 void raise_pool_members(const Snapshot& snapshot, const Incidence& incidence, const Partition& partition,
-                        ScoringResult& result);
+                        ScoringResult& result, const InStep& in_step = {});
 
 /// Moves every account that nothing anchors in its community (no IP,
 /// device or card of its own alone, and no IP, device, card or proxy of 2

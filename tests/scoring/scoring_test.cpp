@@ -758,6 +758,7 @@ TEST(Scoring, PoolMembersTakeTheirPoolsRisk) {
   for (int i = 0; i < 8; ++i) w.node("a:o" + std::to_string(i), "account", 1);   // on ip:other / ip:shared
   w.node("a:away", "account", 1);  // on ip:pool and pm:pool, put in community 1
   w.node("a:once", "account", 1);  // on ip:pool only, put in community 1
+  w.node("a:tied", "account", 1);  // on pm:pool and on community 1's ip:other
   for (int i = 0; i < 9; ++i) w.edge("a:p" + std::to_string(i), "ip:pool", "uses_ip");
   for (int i = 0; i < 5; ++i) w.edge("a:p" + std::to_string(i), "pm:pool", "paid_with");
   for (int i = 0; i < 6; ++i) w.edge("a:w" + std::to_string(i), "ip:weak", "uses_ip");
@@ -767,6 +768,8 @@ TEST(Scoring, PoolMembersTakeTheirPoolsRisk) {
   w.edge("a:away", "ip:pool", "uses_ip");
   w.edge("a:away", "pm:pool", "paid_with");
   w.edge("a:once", "ip:pool", "uses_ip");
+  w.edge("a:tied", "pm:pool", "paid_with");
+  w.edge("a:tied", "ip:other", "uses_ip");
   const Snapshot s = w.b.finish();
   const Partition p = canonicalize(w.labels);
   const Incidence inc = build_incidence(s);
@@ -797,7 +800,9 @@ TEST(Scoring, PoolMembersTakeTheirPoolsRisk) {
   for (int i = 0; i < 8; ++i) set("a:o" + std::to_string(i), 0.9, 1);
   set("a:away", 0.05, 1);
   set("a:once", 0.05, 1);
+  set("a:tied", 0.05, 1);
   const std::vector<double> before = r.account_risk;
+  const ScoringResult given = r;
   raise_pool_members(s, inc, p, r);
   const double pool_sum = 5 * 0.9 + 0.4 + 0.3 + 0.1 + 0.45 + 0.05 + 0.05;  // the 11 accounts of ip:pool
   EXPECT_DOUBLE_EQ(r.account_risk[id("a:p5")], (pool_sum - 0.4) / 10.0);
@@ -807,10 +812,39 @@ TEST(Scoring, PoolMembersTakeTheirPoolsRisk) {
   EXPECT_DOUBLE_EQ(r.account_risk[id("a:p8")], 0.45);  // an IP is not enough
   for (int i = 0; i < 6; ++i)                         // a pool mostly unflagged; ip:shared is community 1's
     EXPECT_DOUBLE_EQ(r.account_risk[id("a:w" + std::to_string(i))], before[id("a:w" + std::to_string(i))]);
-  // Two pools (pm:pool: its 5 others flagged at 0.9; ip:pool) raise an account put elsewhere; one does not.
-  EXPECT_DOUBLE_EQ(r.account_risk[id("a:away")], 0.9);
+  // Two pools (pm:pool: 5 of its 6 others flagged at 0.9; ip:pool) raise an
+  // account put elsewhere to the better mean; one does not (without in_step).
+  EXPECT_DOUBLE_EQ(r.account_risk[id("a:away")], (5 * 0.9 + 0.05) / 6.0);
   EXPECT_DOUBLE_EQ(r.account_risk[id("a:once")], 0.05);
+  EXPECT_DOUBLE_EQ(r.account_risk[id("a:tied")], 0.05);
   for (int i = 0; i < 5; ++i) EXPECT_DOUBLE_EQ(r.account_risk[id("a:p" + std::to_string(i))], 0.9);  // never lowered
+
+  // One pool and nothing else shared: raised when in lock-step with the
+  // pool's community (asked with that community), not otherwise; an account
+  // that also shares community 1's ip:other is not raised either way. Lock-step
+  // is evidence for a:p7 (none) and a:p8 (the IP only) too; a:p5 and a:p6
+  // are raised by their own evidence without being asked.
+  const CommunityId farm = p.membership[id("a:p0")];
+  std::vector<NodeId> asked;
+  ScoringResult in_step = given;
+  raise_pool_members(s, inc, p, in_step, [&](NodeId v, CommunityId c) {
+    asked.push_back(v);
+    return c == farm;
+  });
+  EXPECT_DOUBLE_EQ(in_step.account_risk[id("a:once")], (pool_sum - 0.05) / 10.0);
+  EXPECT_GE(in_step.account_risk[id("a:once")], in_step.threshold);
+  EXPECT_DOUBLE_EQ(in_step.account_risk[id("a:tied")], 0.05);
+  EXPECT_DOUBLE_EQ(in_step.account_risk[id("a:p7")], (pool_sum - 0.1) / 10.0);
+  EXPECT_DOUBLE_EQ(in_step.account_risk[id("a:p8")], (pool_sum - 0.45) / 10.0);
+  EXPECT_DOUBLE_EQ(in_step.account_risk[id("a:p5")], r.account_risk[id("a:p5")]);
+  std::sort(asked.begin(), asked.end());
+  std::vector<NodeId> expected{id("a:p7"), id("a:p8"), id("a:once")};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(asked, expected);
+  ScoringResult out_of_step = given;
+  raise_pool_members(s, inc, p, out_of_step, [](NodeId, CommunityId) { return false; });
+  EXPECT_DOUBLE_EQ(out_of_step.account_risk[id("a:once")], 0.05);
+  EXPECT_EQ(out_of_step.account_risk, r.account_risk);
 }
 
 // Re-homing: a farm pool IP of 16 accounts, 9 in the farm's community
