@@ -229,8 +229,13 @@ double account_community_risk(double community_risk, double evidence, unsigned s
 // community takes the mean risk of the other accounts of such an entity
 // (one of its community's own: at least half of its accounts there; used by
 // kPoolMates others or more) when at least kPoolFlaggedShare of them are
-// flagged. Entity counts are gathered once per entity (O(edges)); every
-// account reads its own entities' counts, so a hub costs its degree once.
+// flagged. An account put in another community needs two such pools, or
+// one and nothing else shared (no other IP, device or card of 2 to
+// kMaxShared accounts, and no pool of a suspect community that is mostly
+// unflagged, whatever its size) and lock-step with the pool's community
+// (in_step). Entity counts are gathered once per entity (O(edges)); every
+// account reads its own entities' counts, so a hub costs its degree once;
+// in_step is asked only for the few accounts that pass everything else.
 void raise_pool_members(const Snapshot& s, const Incidence& inc, const Partition& partition, ScoringResult& result,
                         const InStep& in_step) {
   constexpr std::uint32_t kPoolMates = 4;
@@ -281,8 +286,9 @@ void raise_pool_members(const Snapshot& s, const Incidence& inc, const Partition
     const CommunityId c = partition.membership[v];
     // One pool of its own community, when the account shows a fired group
     // other than ip_pool itself (a VPN user on an exit a farm also uses
-    // shows none, or only the IP);
-    // or two pools of suspect communities, wherever the account was put.
+    // shows none, or only the IP); or two pools of suspect communities,
+    // wherever the account was put; or one, nothing else shared, and
+    // lock-step with the pool's community (a farm's fragment elsewhere).
     constexpr unsigned kIp = 1u << static_cast<int>(SignalGroup::IpPool);
     const bool own_evidence = result.communities[c].suspect && (result.account_groups[v] & ~kIp) != 0;
     unsigned pools = 0, other_shared = 0;
