@@ -847,6 +847,31 @@ TEST(Scoring, PoolMembersTakeTheirPoolsRisk) {
   EXPECT_EQ(out_of_step.account_risk, r.account_risk);
 }
 
+// The lock-step test of score_snapshot(): two accounts alone in communities
+// of their own, each on the hydra's device dev:h0 and a card of their own;
+// the one whose activity moves with the hydra is flagged with its pool, the
+// one with a person's day is not.
+TEST(Scoring, PoolFragmentInLockStepIsFlagged) {
+  const testing::World w = testing::make_world(7, false, true);
+  const Incidence inc = build_incidence(w.snapshot);
+  const ScoringResult r = score_snapshot(w.snapshot, inc, w.partition);
+  const NodeId frag = w.snapshot.find_node("a:frag"), person = w.snapshot.find_node("a:person");
+  ASSERT_TRUE(r.communities[w.hydra_community].suspect);
+  for (NodeId v : {frag, person}) {
+    EXPECT_NE(w.partition.membership[v], w.hydra_community);
+    EXPECT_FALSE(r.communities[w.partition.membership[v]].suspect);
+  }
+  EXPECT_TRUE(r.account_suspect[frag]) << r.account_risk[frag];
+  EXPECT_GE(r.account_risk[frag], 0.9);
+  EXPECT_FALSE(r.account_suspect[person]) << r.account_risk[person];
+  EXPECT_LT(r.account_risk[person], 0.1);
+  // Without the lock-step test (raise_pool_members alone) neither is raised.
+  ScoringResult again = r;
+  again.account_risk[frag] = 0.0;
+  raise_pool_members(w.snapshot, inc, w.partition, again);
+  EXPECT_DOUBLE_EQ(again.account_risk[frag], 0.0);
+}
+
 // Re-homing: a farm pool IP of 16 accounts, 9 in the farm's community
 // (anchored there by a farm device) and 7 put in a neighbouring community
 // of 110 accounts on one popular fingerprint (a hub: anchors nobody). The 5

@@ -10,6 +10,10 @@
 //   carrier    200 accounts -- own cards, one NAT IP, random activity
 //   families   60 x 3 accounts sharing a card and a home IP
 //   background 400 single accounts with their own card and IP
+//   fragments  (only with fragments = true) two accounts alone in their own
+//              community, each with a card of its own and on the hydra's
+//              device dev:h0: a:frag moves in lock-step with the hydra,
+//              a:person keeps a person's day
 #pragma once
 
 #include <cmath>
@@ -29,7 +33,7 @@ struct World {
   std::uint64_t hydra_community = 0, corporate_community = 0, carrier_community = 0;
 };
 
-inline World make_world(std::uint64_t seed = 7, bool hostile_ids = false) {
+inline World make_world(std::uint64_t seed = 7, bool hostile_ids = false, bool fragments = false) {
   World w;
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> u01(0.0, 1.0);
@@ -115,6 +119,17 @@ inline World make_world(std::uint64_t seed = 7, bool hostile_ids = false) {
       edge(a, "ip:198.51.100." + std::to_string(10 + i % 8), "uses_ip", 100);
       edge(a, "px:relay", "via_proxy", 100);
       edge(a, "dev:h" + std::to_string(i % 4), "uses_device");
+    }
+    for (int f = 0; fragments && f < 2; ++f) {
+      const auto own = next_community++;
+      const std::string a = f == 0 ? "a:frag" : "a:person";
+      std::vector<double> act(168);
+      for (int t = 0; t < 168; ++t) act[t] = std::floor(shape[t] * (1.0 + 0.1 * (u01(rng) - 0.5)));
+      if (f == 1) act = diurnal(60.0, 1.5);
+      node(a, "account", own, static_cast<Timestamp>(u01(rng) * year), &act);
+      node("pm:" + a.substr(2), "payment_method", own);
+      edge(a, "pm:" + a.substr(2), "paid_with");
+      edge(a, "dev:h0", "uses_device");
     }
   }
   // corporate
