@@ -190,7 +190,10 @@ std::uint64_t pooled_accounts(const Snapshot& s, const Incidence& inc, const std
     std::size_t j = i;
     while (j < keys.size() && keys[j] == keys[i]) ++j;
     if (j - i >= 2) shared.push_back(keys[i]);
-    if (j - i >= kPoolAccounts) (keys[i] != top ? pool.push_back(keys[i]) : void(top_pooled = true));
+    if (j - i >= kPoolAccounts) {
+      if (keys[i] != top) pool.push_back(keys[i]);
+      else top_pooled = true;
+    }
     i = j;
   }
   if (top_joins && top_pooled && !pool.empty()) pool.insert(std::lower_bound(pool.begin(), pool.end(), top), top);
@@ -729,7 +732,7 @@ FeaturePass compute_features(const Snapshot& s, const Incidence& inc, const Part
             for (std::uint32_t t = 0; t < buckets; ++t)
               dot += sc.dense[t] * (sc.sum_z[t] - (core_member ? sc.dense[t] : 0.0));
             const double own = dot / ((core_member ? kd - 1.0 : kd) * B);
-            if (own >= 0.5 * sync && own > 0.1) pass.evidence[a] |= 1u << static_cast<int>(SignalGroup::Synchrony);
+            if (in_lock_step(own, sync)) pass.evidence[a] |= 1u << static_cast<int>(SignalGroup::Synchrony);
           }
         }
         // Pivot: the change point of the community's summed series, then the

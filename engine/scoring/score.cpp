@@ -592,7 +592,7 @@ ScoringResult score_snapshot(const Snapshot& snapshot, const Incidence& incidenc
       double dot = 0.0;
       for (std::uint32_t t = 0; t < buckets; ++t) dot += dense[t] * mean[t];
       const double own = dot / static_cast<double>(buckets);
-      return own >= 0.5 * sync && own > 0.1;
+      return detail::in_lock_step(own, sync);
     };
     raise_pool_members(snapshot, incidence, partition, result, in_step);
   }

@@ -31,6 +31,12 @@ struct ActivityStandardiser {
                   std::vector<double>& day) const;
 };
 
+/// Whether an account whose mean correlation with a core is `own` moves in
+/// lock-step with it: at least half the core's own synchrony, and above 0.1.
+[[nodiscard]] inline bool in_lock_step(double own, double core_synchrony) {
+  return own >= 0.5 * core_synchrony && own > 0.1;
+}
+
 /// What the feature pass hands to the scorer.
 struct FeaturePass {
   std::vector<CommunityDetail> details;  ///< one per scored community, ascending id
