@@ -21,8 +21,11 @@
 #include "hydrascope/export.hpp"
 #include "hydrascope/graph.hpp"
 #include "hydrascope/io.hpp"
+#include "hydrascope/model.hpp"
+#include "hydrascope/pipeline.hpp"
 #include "hydrascope/report.hpp"
 #include "hydrascope/scoring.hpp"
+#include "hydrascope/strings.hpp"
 
 namespace hydrascope::cli {
 namespace {
@@ -37,10 +40,12 @@ struct RunArgs {
   double resolution = 1.0;
   std::uint32_t degree_cap = 5000;
   std::string damping = "log";
-  // scoring
+  // refinement, features, scoring
+  std::vector<std::string> refine_off;  // --refine-off split_by_proxy,...
   ScoringOptions scoring;
-  double burst_hours = 6.0;
   bool no_detrend = false;
+  bool no_calibrate = false;
+  std::string model;  // --model FILE (default: the built-in model)
   // output
   std::vector<std::string> formats;
   std::uint32_t max_suspects = 0;
@@ -150,26 +155,40 @@ RunOption opt_bool(std::string key, bool v) {
 
 SnapshotFormat lo_format(const RunArgs& args) { return parse_format_name(args.input_format); }
 
-int run_pipeline(RunArgs args, const Context& ctx) {
+// A checksum of the model's file bytes, for run.json.
+std::string model_bytes_checksum(const Model& model) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash_bytes(model.to_buffer())));
+  return std::string("hash64:") + buf;
+}
+
+int run_command(RunArgs args, const Context& ctx) {
   const auto t_total = std::chrono::steady_clock::now();
   // --- options, checked before any work ------------------------------------
   const auto algo = parse_algorithm(args.algorithm);
   if (!algo) throw std::invalid_argument("--algo must be leiden, louvain, lpa or components, got '" + args.algorithm + "'");
-  CommunityOptions co;
-  co.algorithm = *algo;
-  co.resolution = args.resolution;
-  co.seed = args.seed;
-  co.threads = args.threads;
-  co.validate();
-  GraphOptions go;
-  go.degree_cap = args.degree_cap;
-  go.damping = parse_damping_name(args.damping);
-  go.validate();
-  if (!(args.burst_hours > 0.0)) throw std::invalid_argument("--burst-hours must be > 0");
-  args.scoring.burst_window_seconds = static_cast<std::int64_t>(args.burst_hours * 3600.0 + 0.5);
-  args.scoring.detrend = !args.no_detrend;
-  args.scoring.threads = args.threads;
-  args.scoring.validate();
+  PipelineOptions po;
+  po.community.algorithm = *algo;
+  po.community.resolution = args.resolution;
+  po.community.seed = args.seed;
+  po.graph.degree_cap = args.degree_cap;
+  po.graph.damping = parse_damping_name(args.damping);
+  po.threads = args.threads;
+  for (const auto& step : args.refine_off) {
+    if (step == "split_by_proxy") po.refine.split_by_proxy = false;
+    else if (step == "split_tied") po.refine.split_tied = false;
+    else if (step == "split_separated") po.refine.split_separated = false;
+    else if (step == "rehome") po.refine.rehome = false;
+    else if (step == "merge") po.refine.merge = false;
+    else if (step == "all") po.refine = RefineOptions::none();
+    else
+      throw std::invalid_argument("--refine-off: unknown step '" + step +
+                                  "' (split_by_proxy, split_tied, split_separated, rehome, merge or all)");
+  }
+  po.features.detrend = !args.no_detrend;
+  po.scoring = args.scoring;
+  po.scoring.calibrate = !args.no_calibrate;
+  po.validate();
   args.report.validate();
   SuspectExportOptions so;
   try {
@@ -217,6 +236,11 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   }
   check_out_folder(args.out, args.force);
 
+  // --- the model, before the snapshot (a bad model file fails fast) ------------------
+  const Model model = args.model.empty() ? default_model() : Model::load_file(args.model);
+  po.model = &model;
+  const std::string model_checksum = model_bytes_checksum(model);
+
   std::vector<std::pair<std::string, double>> timings;
   auto stage_done = [&](const std::string& name, std::chrono::steady_clock::time_point t, const std::string& what) {
     const double s = seconds_since(t);
@@ -249,60 +273,19 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   stage_done("load", t,
              std::to_string(snapshot.num_nodes()) + " nodes (" + std::to_string(num_accounts) + " accounts), " +
                  std::to_string(snapshot.num_edges()) + " edges, " + std::string(to_string(load_report.format)));
+  if (!snapshot.meta().activity.present() && num_accounts > 0)
+    ctx.warn("the snapshot has no activity: synchrony, balance and pivot features are missing (docs/features.md)");
 
-  // --- build -----------------------------------------------------------------------
-  t = std::chrono::steady_clock::now();
-  GraphBuildReport build_report;
-  const AnalysisGraph graph = build_analysis_graph(snapshot, go, &build_report);
-  const Incidence incidence = build_incidence(snapshot);
-  stage_done("build", t,
-             std::to_string(graph.num_edges()) + " analysis edges, " + std::to_string(build_report.excluded_hubs) +
-                 " hubs over the degree cap left out of detection");
-
-  // --- detect -----------------------------------------------------------------------
-  t = std::chrono::steady_clock::now();
-  co.progress = ctx.progress();
-  const CommunityResult communities = detect_communities(graph, co);
-  stage_done("detect", t,
-             std::to_string(communities.partition.num_communities) + " communities (" +
-                 std::string(to_string(co.algorithm)) + ", quality " + fmt("%.4f", communities.quality) + ")");
-
-  // --- centralities -------------------------------------------------------------------
-  t = std::chrono::steady_clock::now();
-  PageRankOptions pro;
-  pro.threads = args.threads;
-  const CentralityResult pr = pagerank(graph, pro);
-  const std::vector<NodeId> seeds = seed_nodes(snapshot);
-  const CentralityResult ppr = personalized_pagerank(graph, seeds, pro);
-  const CoreResult cores = core_numbers(graph);
-  stage_done("centrality", t,
-             "PageRank (" + std::to_string(pr.iterations) + " iterations), personalized PageRank from " +
-                 std::to_string(seeds.size()) + " seeds, k-core (degeneracy " + std::to_string(cores.degeneracy) + ")");
-
-  // --- score -------------------------------------------------------------------------------
-  t = std::chrono::steady_clock::now();
-  ScoringInputs inputs;
-  if (!seeds.empty()) inputs.ppr = ppr.values;
-  inputs.pagerank = pr.values;
-  // Before scoring, a community is split by proxy where it holds several of
-  // its own proxies' clienteles or one proxy's clientele as a minority (a
-  // farm's relay, an aggregator's customers), then by tied groups where its
-  // tied accounts fall apart into groups that share nothing of their own
-  // (two farms, a farm and a company), then by separated groups that the
-  // community's own graph shows apart but for a few links (a small farm
-  // inside an aggregator's clientele); then accounts that nothing anchors
-  // where they are join the community of their pool; last, two parts of one
-  // farm that share ten or more of its pools are joined (docs/scoring.md).
-  Partition partition = split_hub_communities(snapshot, incidence, communities.partition, args.scoring.min_accounts);
-  partition = split_tied_groups(snapshot, incidence, partition, args.scoring.min_accounts);
-  partition = split_separated_groups(snapshot, incidence, partition, args.scoring.min_accounts);
-  partition = rehome_pool_accounts(snapshot, incidence, partition);
-  partition = merge_pool_communities(snapshot, incidence, partition);
-  const ScoringResult scoring = score_snapshot(snapshot, incidence, partition, inputs, args.scoring);
-  stage_done("score", t,
-             std::to_string(scoring.details.size()) + " communities scored, " +
-                 std::to_string(scoring.suspect_communities) + " suspect, " +
-                 std::to_string(scoring.suspect_accounts) + " suspect accounts");
+  // --- build, detect, centralities, refine, features, score ---------------------------------------
+  po.progress = ctx.progress();
+  po.on_stage = [&](const StageReport& r) {
+    timings.emplace_back(r.name, r.seconds);
+    ctx.end_progress();
+    ctx.info(r.name + ": " + r.summary + " (" + fmt("%.2f", r.seconds) + " s)");
+  };
+  const PipelineResult result = hydrascope::run_pipeline(snapshot, po);
+  const ScoringResult& scoring = *result.scoring;
+  const Partition& partition = result.partition();
 
   // --- export into DIR.tmp-<pid>, then rename ----------------------------------------------------
   t = std::chrono::steady_clock::now();
@@ -322,13 +305,13 @@ int run_pipeline(RunArgs args, const Context& ctx) {
     }
   } cleanup{tmp};
   AccountColumns columns;
-  columns.pagerank = pr.values;
-  if (!seeds.empty()) columns.ppr = ppr.values;
-  columns.core = cores.core;
+  columns.pagerank = result.pagerank.values;
+  if (!result.seeds.empty()) columns.ppr = result.ppr.values;
+  columns.core = result.cores.core;
   const std::uint64_t rows = write_accounts_csv(tmp + "/accounts.csv", snapshot, partition, scoring, columns);
   write_communities_json(tmp + "/communities.json", snapshot, scoring);
   const std::vector<std::string> suspect_files =
-      write_suspect_subgraphs(tmp + "/suspects", snapshot, incidence, partition, scoring, so, columns);
+      write_suspect_subgraphs(tmp + "/suspects", snapshot, result.incidence, partition, scoring, so, columns);
   const double export_seconds = seconds_since(t);
   timings.emplace_back("export", export_seconds);
   timings.emplace_back("total", seconds_since(t_total));
@@ -338,33 +321,50 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   report.input_path = args.input;
   report.input_bytes = input_bytes;
   report.input_checksum = input_sum;
+  std::string refine_steps;
+  for (const auto& [on, name] : {std::pair{po.refine.split_by_proxy, "split_by_proxy"}, std::pair{po.refine.split_tied, "split_tied"},
+                                 std::pair{po.refine.split_separated, "split_separated"}, std::pair{po.refine.rehome, "rehome"},
+                                 std::pair{po.refine.merge, "merge"}})
+    if (on) refine_steps += (refine_steps.empty() ? "" : ",") + std::string(name);
   report.options = {opt_str("format", std::string(to_string(load_report.format))),
                     opt_num("seed", static_cast<double>(args.seed)),
                     opt_num("threads", args.threads),
-                    opt_str("algorithm", std::string(to_string(co.algorithm))),
+                    opt_str("algorithm", std::string(to_string(po.community.algorithm))),
                     opt_num("resolution", args.resolution),
                     opt_num("degree_cap", args.degree_cap),
                     opt_str("damping", args.damping),
-                    opt_num("threshold", args.scoring.threshold),
-                    opt_num("min_groups", args.scoring.min_groups),
-                    opt_num("min_accounts", args.scoring.min_accounts),
-                    opt_num("burst_hours", args.burst_hours),
-                    opt_bool("detrend", args.scoring.detrend),
+                    opt_str("refine", refine_steps),
+                    opt_bool("detrend", po.features.detrend),
+                    opt_num("threshold", po.scoring.threshold),
+                    opt_num("min_accounts", po.scoring.min_accounts),
+                    opt_num("min_flagged", po.scoring.min_flagged),
+                    opt_bool("calibrate", po.scoring.calibrate),
+                    opt_str("model", args.model.empty() ? std::string("built-in") : args.model),
                     opt_num("max_suspects", args.max_suspects),
                     opt_bool("graphml", so.graphml),
                     opt_bool("gexf", so.gexf),
                     opt_bool("dot", so.dot),
                     opt_bool("csv", so.csv),
                     opt_bool("neo4j", so.neo4j)};
+  report.model.name = model.info().name;
+  report.model.source = args.model.empty() ? "built-in" : args.model;
+  report.model.checksum = model_checksum;
+  report.model.calibrated = scoring.calibration.applied;
+  report.model.slope = scoring.calibration.slope;
+  report.model.intercept = scoring.calibration.intercept;
+  report.model.banned = scoring.calibration.positives;
+  report.model.trusted = scoring.calibration.negatives;
+  report.model.note = scoring.calibration.note;
   // Times and peak memory vary from run to run: they go to timings.json, so
   // that every other file of the folder is byte-identical for the same input,
   // options, seed and thread count.
   report.counts = {{"nodes", snapshot.num_nodes()},
                    {"edges", snapshot.num_edges()},
                    {"accounts", num_accounts},
-                   {"analysis_edges", graph.num_edges()},
-                   {"excluded_hubs", build_report.excluded_hubs},
-                   {"seeds", seeds.size()},
+                   {"analysis_edges", result.graph.num_edges()},
+                   {"excluded_hubs", result.build.excluded_hubs},
+                   {"seeds", result.seeds.size()},
+                   {"detected_communities", result.detected.partition.num_communities},
                    {"communities", partition.num_communities},
                    {"scored_communities", scoring.details.size()},
                    {"suspect_communities", scoring.suspect_communities},
@@ -394,34 +394,27 @@ int run_pipeline(RunArgs args, const Context& ctx) {
 
   // --- ranked summary on stdout ---------------------------------------------------------------------
   std::ostringstream out;
-  out << "hydrascope run: " << num_accounts << " accounts, " << partition.num_communities
-      << " communities (" << scoring.details.size() << " scored), " << scoring.suspect_communities
-      << " suspect communities, " << scoring.suspect_accounts << " suspect accounts (threshold "
-      << format_number(args.scoring.threshold) << ")\n";
+  out << "hydrascope run: " << num_accounts << " accounts, " << partition.num_communities << " communities, "
+      << scoring.suspect_communities << " suspect communities, " << scoring.suspect_accounts
+      << " suspect accounts (threshold " << format_number(po.scoring.threshold) << ")\n";
   if (!scoring.ranking.empty() && args.top > 0) {
-    out << "rank  community  accounts   risk  signals\n";
+    out << "rank  community  accounts  flagged   risk  evidence\n";
     int rank = 0;
     for (CommunityId c : scoring.ranking) {
       if (rank >= args.top) break;
       ++rank;
       const auto& cs = scoring.communities[c];
       const auto& d = scoring.details[cs.detail];
-      std::string groups;
-      for (const auto& f : d.fired) {
-        const std::string g(to_string(group_of(f.feature)));
-        if (groups.find(g) != std::string::npos) continue;
-        if (!groups.empty()) groups += ", ";
-        groups += g;
-      }
-      char line[96];
-      std::snprintf(line, sizeof line, "%4d  %9u  %8llu  %5.3f  ", rank, c,
-                    static_cast<unsigned long long>(cs.accounts), cs.risk);
-      out << line << groups << "\n";
-      if (!d.fired.empty()) out << "      " << d.fired.front().text << "\n";
+      std::string fams;
+      for (const auto& r : d.reasons) fams += (fams.empty() ? "" : ", ") + std::string(to_string(r.family));
+      char line[128];
+      std::snprintf(line, sizeof line, "%4d  %9u  %8llu  %7llu  %5.3f  ", rank, c,
+                    static_cast<unsigned long long>(cs.accounts), static_cast<unsigned long long>(cs.flagged), cs.risk);
+      out << line << one_line(fams) << "\n";
+      if (!d.reasons.empty()) out << "      " << one_line(d.reasons.front().text) << "\n";
     }
     if (scoring.ranking.size() > static_cast<std::size_t>(args.top))
-      out << "(" << scoring.ranking.size() - static_cast<std::size_t>(args.top)
-          << " more in communities.json)\n";
+      out << "(" << scoring.ranking.size() - static_cast<std::size_t>(args.top) << " more in communities.json)\n";
   }
   out << "output: " << args.out << "/ (accounts.csv, communities.json, suspects/ with " << suspect_files.size()
       << " files, run.json, timings.json)\n";
@@ -453,18 +446,30 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
       ->capture_default_str()
       ->group(det);
   auto* sc = "Scoring";
-  sub->add_option("--threshold", args->scoring.threshold, "Risk at or above which a community / account is suspect")
+  sub->add_option("--model", args->model,
+                  "Model file (hydrascope train --out); default: the built-in model (docs/scoring.md)")
+      ->group(sc);
+  sub->add_option("--threshold", args->scoring.threshold, "Risk at or above which an account is suspect")
       ->capture_default_str()
       ->group(sc);
-  sub->add_option("--min-groups", args->scoring.min_groups, "Signal groups that must fire before a community can be flagged")
+  sub->add_option("--min-flagged", args->scoring.min_flagged,
+                  "Suspect accounts a community needs to be a suspect community")
       ->capture_default_str()
       ->group(sc);
-  sub->add_option("--min-accounts", args->scoring.min_accounts, "Smallest community (in accounts) that gets a score")
+  sub->add_option("--min-accounts", args->scoring.min_accounts,
+                  "Smallest community (in accounts) listed with its features in communities.json")
       ->capture_default_str()
       ->group(sc);
-  sub->add_option("--burst-hours", args->burst_hours, "Creation-burst window in hours")->capture_default_str()->group(sc);
-  sub->add_flag("--no-detrend", args->no_detrend, "Do not remove the snapshot-wide shape, hour-of-day and day-level trends before synchrony")
+  sub->add_flag("--no-calibrate", args->no_calibrate,
+                "Do not calibrate the model on the snapshot's banned and trusted labels")
       ->group(sc);
+  sub->add_flag("--no-detrend", args->no_detrend,
+                "Do not remove the snapshot-wide shape and each account's daily routine before synchrony")
+      ->group(sc);
+  sub->add_option("--refine-off", args->refine_off,
+                  "Refinement steps to skip: split_by_proxy,split_tied,split_separated,rehome,merge or all")
+      ->delimiter(',')
+      ->group(det);
   auto* ex = "Output";
   sub->add_option("--export", args->formats, "Extra subgraph formats: graphml,gexf,dot,csv,neo4j (json is always written)")->delimiter(',')->group(ex);
   sub->add_option("--max-suspects", args->max_suspects, "Write subgraphs of at most this many suspect communities (0 = all)")
@@ -489,7 +494,7 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
   sub->callback([&action, &ctx, args, sub] {
     action = [&ctx, args, sub] {
       if (!args->config.empty()) apply_config(*sub, args->config);
-      return run_pipeline(*args, ctx);
+      return run_command(*args, ctx);
     };
   });
 }

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   add_baseline(app, ctx, action);
   add_report(app, ctx, action);
   add_export(app, ctx, action);
+  add_features(app, ctx, action);
 
   try {
     app.parse(argc, argv);

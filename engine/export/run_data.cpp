@@ -282,18 +282,19 @@ RunData RunData::from_result(const Snapshot& s, const Partition& p, const Scorin
   m.set_columns(exp::account_header(columns, s.num_nodes()));
   // Round risk and features through the text communities.json holds.
   std::vector<double> values;
+  const auto& names = scoring.community_feature_names;
   for (const auto& d : scoring.details) {
     values.assign(1, scoring.communities[d.community].risk);
-    values.insert(values.end(), d.features.begin(), d.features.end());
+    const std::size_t nf = std::min(d.features.size(), names.size());
+    for (std::size_t f = 0; f < nf; ++f) values.push_back(d.features[f]);
     const std::string text = json_numbers(values);
     rapidjson::Document doc;
     doc.Parse<kJsonParseFlags>(text.data(), text.size());
     CommunityInfo info;
     info.risk = doc[0].GetDouble();
-    for (int f = 0; f < kNumFeatures; ++f)
+    for (std::size_t f = 0; f < nf; ++f)
       if (doc[static_cast<rapidjson::SizeType>(f + 1)].IsNumber())
-        info.features.emplace_back(m.intern("hydrascope_" + std::string(to_string(static_cast<Feature>(f)))),
-                                   doc[static_cast<rapidjson::SizeType>(f + 1)].GetDouble());
+        info.features.emplace_back(m.intern("hydrascope_" + names[f]), doc[static_cast<rapidjson::SizeType>(f + 1)].GetDouble());
     m.communities[d.community] = std::move(info);
   }
   return r;

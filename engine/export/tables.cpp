@@ -60,39 +60,12 @@ void append_general(std::string& out, double v) {
   out.append(buf, static_cast<std::size_t>(len));
 }
 
-std::string summary_sentence(const CommunityScore& cs, const CommunityDetail& d, double threshold, int min_groups) {
-  if (!d.summary.empty()) return d.summary;  // written by scoring (it knows every requirement)
-  std::string groups;
-  for (int g = 0; g < kNumSignalGroups; ++g)
-    if (d.group_strength[g] >= 0.5) {
-      if (!groups.empty()) groups += ", ";
-      groups += to_string(static_cast<SignalGroup>(g));
-    }
-  char risk[32];
-  std::snprintf(risk, sizeof risk, "%.3f", cs.risk);
-  char thr[32];
-  std::snprintf(thr, sizeof thr, "%.3g", threshold);
-  std::string out;
-  if (cs.suspect) {
-    out = "Flagged: " + std::to_string(d.fired_groups) + " independent signal groups fired (" + groups + "); risk " +
-          risk + " >= threshold " + thr + ".";
-  } else if (d.fired_groups < min_groups) {
-    out = "Not flagged: " + std::to_string(d.fired_groups) + " signal group" + (d.fired_groups == 1 ? "" : "s") +
-          " fired" + (groups.empty() ? std::string() : " (" + groups + ")") + ", at least " +
-          std::to_string(min_groups) + " needed; risk " + risk + ".";
-  } else {
-    out = "Not flagged: " + std::to_string(d.fired_groups) + " signal groups fired (" + groups + ") but risk " + risk +
-          " < threshold " + thr + ".";
-  }
-  return out;
-}
-
 }  // namespace
 
 namespace exp {
 
 std::vector<std::string> account_header(const AccountColumns& columns, std::size_t n) {
-  std::vector<std::string> h = {"community_id", "risk_score", "suspect", "community_risk", "evidence"};
+  std::vector<std::string> h = {"community_id", "risk_score", "suspect", "community_risk", "top_family"};
   if (columns.pagerank.size() == n) h.emplace_back("pagerank");
   if (columns.ppr.size() == n) h.emplace_back("ppr");
   if (columns.core.size() == n) h.emplace_back("core");
@@ -112,9 +85,8 @@ void account_cells(const Snapshot& s, const Partition& partition, const ScoringR
   t.clear();
   append_fixed(t, scoring.communities[c].risk, 6);
   cells.push_back(std::move(t));
-  t.clear();
-  append_fixed(t, scoring.account_evidence[v], 3);
-  cells.push_back(std::move(t));
+  const std::uint8_t fam = scoring.account_family.size() == n ? scoring.account_family[v] : 255;
+  cells.emplace_back(fam < kNumFeatureFamilies ? std::string(to_string(static_cast<FeatureFamily>(fam))) : std::string());
   if (columns.pagerank.size() == n) {
     t.clear();
     append_general(t, columns.pagerank[v]);
@@ -175,9 +147,26 @@ void write_communities_json(const std::string& path, const Snapshot& s, const Sc
   key(w, "format");
   str(w, "hydrascope.communities");
   key(w, "version");
-  w.Int(1);
+  w.Int(2);
   key(w, "threshold");
   w.Double(scoring.threshold);
+  key(w, "model");
+  str(w, scoring.model);
+  key(w, "calibration");
+  w.StartObject();
+  key(w, "applied");
+  w.Bool(scoring.calibration.applied);
+  key(w, "banned");
+  w.Uint64(scoring.calibration.positives);
+  key(w, "trusted");
+  w.Uint64(scoring.calibration.negatives);
+  key(w, "slope");
+  num(w, scoring.calibration.slope);
+  key(w, "intercept");
+  num(w, scoring.calibration.intercept);
+  key(w, "note");
+  str(w, scoring.calibration.note);
+  w.EndObject();
   key(w, "counts");
   w.StartObject();
   key(w, "communities");
@@ -189,34 +178,40 @@ void write_communities_json(const std::string& path, const Snapshot& s, const Sc
   key(w, "suspect_accounts");
   w.Uint64(scoring.suspect_accounts);
   w.EndObject();
+  // Per size band, the median / p90 / p99 of every community-level feature
+  // over the snapshot's communities of that size: what each value and
+  // reason is compared with.
+  const std::size_t nfeat = scoring.community_feature_names.size();
   key(w, "snapshot_references");
   w.StartObject();
-  key(w, "accounts_per_payment_method_p99");
-  num(w, scoring.payment_accounts_p99);
-  key(w, "accounts_per_ip_p99");
-  num(w, scoring.ip_accounts_p99);
   key(w, "bands");
   w.StartArray();
-  for (const auto& band : scoring.references) {
+  for (std::size_t b = 0; b < scoring.band_bounds.size(); ++b) {
     w.StartObject();
     key(w, "accounts_min");
-    w.Uint(band[0].band_lo);
+    w.Uint(scoring.band_bounds[b]);
     key(w, "accounts_max");
-    if (band[0].band_hi == 0) w.Null();
-    else w.Uint(band[0].band_hi);
-    key(w, "communities");
-    w.Uint64(band[0].communities);
+    if (b + 1 < scoring.band_bounds.size()) w.Uint(scoring.band_bounds[b + 1] - 1);
+    else w.Null();
     key(w, "features");
     w.StartObject();
-    for (int f = 0; f < kNumFeatures; ++f) {
-      key(w, to_string(static_cast<Feature>(f)));
+    for (std::size_t f = 0; f < nfeat; ++f) {
+      const BandReference& r = scoring.references[b * nfeat + f];
+      if (r.communities == 0) continue;
+      key(w, scoring.community_feature_names[f]);
       w.StartObject();
       key(w, "median");
-      num(w, band[f].median);
-      key(w, "scale");
-      num(w, band[f].scale);
-      key(w, "extreme");
-      num(w, band[f].p99);
+      num(w, r.median);
+      key(w, "p90");
+      num(w, r.p90);
+      key(w, "p99");
+      num(w, r.p99);
+      key(w, "communities");
+      w.Uint(r.communities);
+      if (r.pooled) {
+        key(w, "pooled");
+        w.Bool(true);
+      }
       w.EndObject();
     }
     w.EndObject();
@@ -231,7 +226,7 @@ void write_communities_json(const std::string& path, const Snapshot& s, const Sc
 
   key(w, "communities");
   w.StartArray();
-  const int min_groups = 3;
+  static const char* kSlotTypes[kNumEntitySlots] = {"payment_method", "ip", "proxy", "device", "other"};
   for (const auto& d : scoring.details) {
     const auto& cs = scoring.communities[d.community];
     w.StartObject();
@@ -251,63 +246,75 @@ void write_communities_json(const std::string& path, const Snapshot& s, const Sc
     w.EndObject();
     key(w, "risk");
     w.Double(cs.risk);
+    key(w, "flagged");
+    w.Uint64(cs.flagged);
     key(w, "suspect");
     w.Bool(cs.suspect);
-    key(w, "fired_groups");
-    w.Int(d.fired_groups);
+    key(w, "band");
+    w.Uint(d.band);
+    key(w, "labels");
+    w.StartObject();
+    key(w, "banned");
+    w.Uint64(d.banned);
+    key(w, "suspect");
+    w.Uint64(d.suspects);
+    key(w, "trusted");
+    w.Uint64(d.trusted);
+    w.EndObject();
     key(w, "explanation");
     w.StartArray();
-    str(w, summary_sentence(cs, d, scoring.threshold, min_groups));
-    for (const auto& f : d.fired) str(w, f.text);
+    str(w, d.summary);
+    for (const auto& r : d.reasons) str(w, r.text);
     w.EndArray();
-    key(w, "signals");
+    key(w, "reasons");
     w.StartArray();
-    for (const auto& f : d.fired) {
+    for (const auto& r : d.reasons) {
       w.StartObject();
+      key(w, "family");
+      str(w, to_string(r.family));
       key(w, "feature");
-      str(w, to_string(f.feature));
-      key(w, "group");
-      str(w, to_string(group_of(f.feature)));
+      str(w, r.feature);
       key(w, "value");
-      num(w, f.value);
-      key(w, "strength");
-      num(w, f.strength);
+      num(w, r.value);
+      key(w, "contribution");
+      num(w, r.contribution);
       w.EndObject();
     }
     w.EndArray();
-    key(w, "groups");
-    w.StartObject();
-    for (int g = 0; g < kNumSignalGroups; ++g) {
-      key(w, to_string(static_cast<SignalGroup>(g)));
-      num(w, d.group_strength[g]);
+    if (d.explained > 0) {
+      key(w, "families");
+      w.StartObject();
+      for (int f = 0; f < kNumFeatureFamilies; ++f) {
+        key(w, to_string(static_cast<FeatureFamily>(f)));
+        num(w, d.family_contribution[static_cast<std::size_t>(f)]);
+      }
+      w.EndObject();
+      key(w, "explained_accounts");
+      w.Uint64(d.explained);
     }
-    w.EndObject();
     key(w, "features");
     w.StartObject();
-    for (int f = 0; f < kNumFeatures; ++f) {
-      key(w, to_string(static_cast<Feature>(f)));
+    for (std::size_t f = 0; f < d.features.size() && f < nfeat; ++f) {
+      key(w, scoring.community_feature_names[f]);
       num(w, d.features[f]);
     }
     w.EndObject();
-    key(w, "z");
+    key(w, "top_entities");
     w.StartObject();
-    for (int f = 0; f < kNumFeatures; ++f) {
-      key(w, to_string(static_cast<Feature>(f)));
-      num(w, d.z[f]);
+    for (int sl = 0; sl < kNumEntitySlots; ++sl) {
+      const NodeId u = d.top_entity[static_cast<std::size_t>(sl)];
+      if (u == kInvalidNode || d.top_count[static_cast<std::size_t>(sl)] < 2) continue;
+      key(w, kSlotTypes[sl]);
+      w.StartObject();
+      key(w, "id");
+      str(w, s.node_id(u));
+      key(w, "type");
+      str(w, s.node_type(u));
+      key(w, "accounts");
+      w.Uint(d.top_count[static_cast<std::size_t>(sl)]);
+      w.EndObject();
     }
     w.EndObject();
-    if (!d.top_payment.empty()) {
-      key(w, "top_payment_method");
-      str(w, d.top_payment);
-    }
-    if (!d.top_ip_prefix.empty()) {
-      key(w, "top_ip_prefix");
-      str(w, d.top_ip_prefix);
-    }
-    if (!d.top_proxy.empty()) {
-      key(w, "top_proxy");
-      str(w, d.top_proxy);
-    }
     w.EndObject();
   }
   w.EndArray();
@@ -373,6 +380,32 @@ void write_run_json(const std::string& path, const RunReport& r) {
     else str(w, o.text);
   }
   w.EndObject();
+  if (!r.model.name.empty()) {
+    key(w, "model");
+    w.StartObject();
+    key(w, "name");
+    str(w, r.model.name);
+    key(w, "source");
+    str(w, r.model.source);
+    key(w, "checksum");
+    str(w, r.model.checksum);
+    key(w, "calibrated");
+    w.Bool(r.model.calibrated);
+    key(w, "calibration");
+    w.StartObject();
+    key(w, "banned");
+    w.Uint64(r.model.banned);
+    key(w, "trusted");
+    w.Uint64(r.model.trusted);
+    key(w, "slope");
+    num(w, r.model.slope);
+    key(w, "intercept");
+    num(w, r.model.intercept);
+    key(w, "note");
+    str(w, r.model.note);
+    w.EndObject();
+    w.EndObject();
+  }
   key(w, "counts");
   w.StartObject();
   for (const auto& [k, v] : r.counts) {

@@ -106,31 +106,31 @@ std::string scalar_text(const JVal& v) {
 }
 
 struct Reference {
-  double median = kNaN, scale = kNaN, extreme = kNaN;
+  double median = kNaN, p90 = kNaN, p99 = kNaN;
 };
 struct Band {
   std::uint64_t lo = 0, hi = 0;  // hi 0 = open
-  std::uint64_t communities = 0;
-  std::array<Reference, kNumFeatures> ref{};
+  std::unordered_map<std::string, Reference> ref;  // per community feature
 };
-struct Signal {
-  std::string feature, group;
-  double value = kNaN, strength = kNaN;
+struct ReasonRow {
+  std::string family, feature;
+  double value = kNaN, contribution = kNaN;
 };
 struct Community {
   std::uint32_t id = 0;
-  std::uint64_t nodes = 0, accounts = 0;
+  std::uint64_t nodes = 0, accounts = 0, flagged = 0;
+  std::uint32_t band = 0;
   std::vector<std::pair<std::string, std::uint64_t>> by_type;
   double risk = 0.0;
-  int fired_groups = 0;
   std::vector<std::string> explanation;
-  std::vector<Signal> signals;
-  std::vector<std::pair<std::string, double>> groups;
-  std::array<double, kNumFeatures> features{}, z{};
-  std::string top_payment, top_ip_prefix, top_proxy;
+  std::vector<ReasonRow> reasons;
+  std::vector<std::pair<std::string, double>> families;  // mean contribution per family
+  std::unordered_map<std::string, double> features;
+  std::vector<std::array<std::string, 3>> top_entities;  // type, id, accounts
 };
 struct AccountRow {
-  double risk = 0.0, evidence = 0.0;
+  double risk = 0.0;
+  std::string family;
 };
 
 struct RunFolder {
@@ -140,18 +140,12 @@ struct RunFolder {
   // communities.json
   double threshold = kNaN;
   std::uint64_t communities = 0, scored = 0, suspect_communities = 0, suspect_accounts = 0;
-  double payment_p99 = kNaN, ip_p99 = kNaN;
+  std::string model, calibration;
   std::vector<Band> bands;
   std::vector<Community> ranked;  // suspect communities in ranking order
   // accounts.csv, accounts of ranked communities with a section
   std::unordered_map<std::string, AccountRow> accounts;
 };
-
-int feature_index(std::string_view name) {
-  for (int f = 0; f < kNumFeatures; ++f)
-    if (to_string(static_cast<Feature>(f)) == name) return f;
-  return -1;
-}
 
 void read_run_json(const std::string& path, RunFolder& r) {
   const auto d = parse_json(path);
@@ -180,23 +174,20 @@ void read_communities_json(const std::string& path, RunFolder& r, std::uint32_t 
     r.suspect_communities = static_cast<std::uint64_t>(num_or(member(*c, "suspect_communities"), 0));
     r.suspect_accounts = static_cast<std::uint64_t>(num_or(member(*c, "suspect_accounts"), 0));
   }
+  r.model = str_or(member(d, "model"));
+  if (const JVal* cal = member(d, "calibration")) r.calibration = str_or(member(*cal, "note"));
   if (const JVal* refs = member(d, "snapshot_references")) {
-    r.payment_p99 = num_or(member(*refs, "accounts_per_payment_method_p99"), kNaN);
-    r.ip_p99 = num_or(member(*refs, "accounts_per_ip_p99"), kNaN);
     if (const JVal* bands = member(*refs, "bands"); bands != nullptr && bands->IsArray()) {
       for (const JVal& b : bands->GetArray()) {
         Band band;
         band.lo = static_cast<std::uint64_t>(num_or(member(b, "accounts_min"), 0));
         band.hi = static_cast<std::uint64_t>(num_or(member(b, "accounts_max"), 0));
-        band.communities = static_cast<std::uint64_t>(num_or(member(b, "communities"), 0));
         if (const JVal* fs = member(b, "features"); fs != nullptr && fs->IsObject())
-          for (auto it = fs->MemberBegin(); it != fs->MemberEnd(); ++it) {
-            const int f = feature_index(std::string_view(it->name.GetString(), it->name.GetStringLength()));
-            if (f < 0) continue;
-            band.ref[f] = {num_or(member(it->value, "median"), kNaN), num_or(member(it->value, "scale"), kNaN),
-                           num_or(member(it->value, "extreme"), kNaN)};
-          }
-        r.bands.push_back(band);
+          for (auto it = fs->MemberBegin(); it != fs->MemberEnd(); ++it)
+            band.ref[std::string(it->name.GetString(), it->name.GetStringLength())] = {
+                num_or(member(it->value, "median"), kNaN), num_or(member(it->value, "p90"), kNaN),
+                num_or(member(it->value, "p99"), kNaN)};
+        r.bands.push_back(std::move(band));
       }
     }
   }
@@ -222,30 +213,27 @@ void read_communities_json(const std::string& path, RunFolder& r, std::uint32_t 
     com.nodes = static_cast<std::uint64_t>(num_or(member(c, "size"), 0));
     com.accounts = static_cast<std::uint64_t>(num_or(member(c, "accounts"), 0));
     com.risk = num_or(member(c, "risk"), 0);
-    com.fired_groups = static_cast<int>(num_or(member(c, "fired_groups"), 0));
+    com.flagged = static_cast<std::uint64_t>(num_or(member(c, "flagged"), 0));
+    com.band = static_cast<std::uint32_t>(num_or(member(c, "band"), 0));
     if (const JVal* bt = member(c, "by_type"); bt != nullptr && bt->IsObject())
       for (auto m = bt->MemberBegin(); m != bt->MemberEnd(); ++m)
         com.by_type.emplace_back(m->name.GetString(), static_cast<std::uint64_t>(num_or(&m->value, 0)));
     if (const JVal* ex = member(c, "explanation"); ex != nullptr && ex->IsArray())
       for (const JVal& s : ex->GetArray()) com.explanation.push_back(str_or(&s));
-    if (const JVal* sg = member(c, "signals"); sg != nullptr && sg->IsArray())
-      for (const JVal& s : sg->GetArray())
-        com.signals.push_back({str_or(member(s, "feature")), str_or(member(s, "group")), num_or(member(s, "value"), kNaN),
-                               num_or(member(s, "strength"), kNaN)});
-    if (const JVal* gs = member(c, "groups"); gs != nullptr && gs->IsObject())
-      for (auto m = gs->MemberBegin(); m != gs->MemberEnd(); ++m)
-        com.groups.emplace_back(m->name.GetString(), num_or(&m->value, kNaN));
-    com.features.fill(kNaN);
-    com.z.fill(kNaN);
-    for (auto [key, arr] : {std::pair{"features", &com.features}, std::pair{"z", &com.z}})
-      if (const JVal* fs = member(c, key); fs != nullptr && fs->IsObject())
-        for (auto m = fs->MemberBegin(); m != fs->MemberEnd(); ++m) {
-          const int f = feature_index(std::string_view(m->name.GetString(), m->name.GetStringLength()));
-          if (f >= 0) (*arr)[f] = num_or(&m->value, kNaN);
-        }
-    com.top_payment = str_or(member(c, "top_payment_method"));
-    com.top_ip_prefix = str_or(member(c, "top_ip_prefix"));
-    com.top_proxy = str_or(member(c, "top_proxy"));
+    if (const JVal* rs = member(c, "reasons"); rs != nullptr && rs->IsArray())
+      for (const JVal& s : rs->GetArray())
+        com.reasons.push_back({str_or(member(s, "family")), str_or(member(s, "feature")), num_or(member(s, "value"), kNaN),
+                               num_or(member(s, "contribution"), kNaN)});
+    if (const JVal* fs = member(c, "families"); fs != nullptr && fs->IsObject())
+      for (auto m = fs->MemberBegin(); m != fs->MemberEnd(); ++m)
+        com.families.emplace_back(m->name.GetString(), num_or(&m->value, kNaN));
+    if (const JVal* fs = member(c, "features"); fs != nullptr && fs->IsObject())
+      for (auto m = fs->MemberBegin(); m != fs->MemberEnd(); ++m)
+        com.features[std::string(m->name.GetString(), m->name.GetStringLength())] = num_or(&m->value, kNaN);
+    if (const JVal* te = member(c, "top_entities"); te != nullptr && te->IsObject())
+      for (auto m = te->MemberBegin(); m != te->MemberEnd(); ++m)
+        com.top_entities.push_back({str_or(member(m->value, "type")), str_or(member(m->value, "id")),
+                                    scalar_text(*(member(m->value, "accounts") ? member(m->value, "accounts") : &m->value))});
     r.ranked.push_back(std::move(com));
   }
   (void)max_sections;
@@ -261,7 +249,7 @@ void read_accounts_csv(const std::string& path, RunFolder& r, const std::vector<
     want[c] = 1;
   }
   std::vector<std::string> fields;
-  int col_id = -1, col_comm = -1, col_risk = -1, col_ev = -1;
+  int col_id = -1, col_comm = -1, col_risk = -1, col_fam = -1;
   std::uint64_t line = 0;
   std::string rec, more;
   // Streamed record by record: a record goes on past a line break inside quotes.
@@ -279,13 +267,13 @@ void read_accounts_csv(const std::string& path, RunFolder& r, const std::vector<
         if (fields[i] == "account_id") col_id = static_cast<int>(i);
         else if (fields[i] == "community_id") col_comm = static_cast<int>(i);
         else if (fields[i] == "risk_score") col_risk = static_cast<int>(i);
-        else if (fields[i] == "evidence") col_ev = static_cast<int>(i);
+        else if (fields[i] == "top_family") col_fam = static_cast<int>(i);
       }
       if (col_id < 0 || col_comm < 0 || col_risk < 0)
         fail(path, "", "header must name account_id, community_id and risk_score", rec_line);
       continue;
     }
-    const auto need = static_cast<std::size_t>(std::max({col_id, col_comm, col_risk, col_ev}));
+    const auto need = static_cast<std::size_t>(std::max({col_id, col_comm, col_risk, col_fam}));
     if (fields.size() <= need) fail(path, "", "expected at least " + std::to_string(need + 1) + " fields", rec_line);
     char* stop = nullptr;
     const unsigned long long c = std::strtoull(fields[col_comm].c_str(), &stop, 10);
@@ -294,7 +282,7 @@ void read_accounts_csv(const std::string& path, RunFolder& r, const std::vector<
     AccountRow row;
     row.risk = std::strtod(fields[col_risk].c_str(), &stop);
     if (*stop != '\0' || !std::isfinite(row.risk)) fail(path, "risk_score", "not a number", rec_line);
-    if (col_ev >= 0) row.evidence = std::strtod(fields[col_ev].c_str(), nullptr);
+    if (col_fam >= 0) row.family = fields[col_fam];
     r.accounts[fields[col_id]] = row;
   }
 }
@@ -345,21 +333,17 @@ const char* kind_class(NodeKind k) {
   }
 }
 
-std::string fired_group_list(const Community& c) {
-  std::string groups;
-  for (const auto& s : c.signals) {
-    if (groups.find(s.group) != std::string::npos) continue;
-    if (!groups.empty()) groups += ", ";
-    groups += s.group;
+std::string reason_families(const Community& c) {
+  std::string out;
+  for (const auto& r : c.reasons) {
+    if (!out.empty()) out += ", ";
+    out += r.family;
   }
-  return groups;
+  return out;
 }
 
-const Band* band_of(const RunFolder& r, std::uint64_t accounts) {
-  const Band* best = nullptr;
-  for (const auto& b : r.bands)
-    if (accounts >= b.lo && (b.hi == 0 || accounts <= b.hi)) best = &b;
-  return best;
+const Band* band_of(const RunFolder& r, const Community& c) {
+  return c.band < r.bands.size() ? &r.bands[c.band] : nullptr;
 }
 
 void write_head(Html& h, const RunFolder& r) {
@@ -400,6 +384,7 @@ void write_overview(Html& h, const RunFolder& r, std::size_t sections) {
   card("suspect communities", std::to_string(r.suspect_communities));
   card("suspect accounts", std::to_string(r.suspect_accounts));
   card("risk threshold", num(r.threshold));
+  h.raw("</div>\n<p class=\"meta\">Model <code>").text(r.model).raw("</code>; ").text(r.calibration).raw(".</p>\n<div>");
   h.raw("</div>\n<details class=\"opts\"><summary>Run options and counts</summary><table class=\"kv\"><tbody>");
   for (const auto* list : {&r.options, &r.counts})
     for (const auto& [k, v] : *list) h.raw("<tr><th>").text(k).raw("</th><td>").text(v).raw("</td></tr>");
@@ -414,69 +399,87 @@ void write_overview(Html& h, const RunFolder& r, std::size_t sections) {
     h.raw("<p class=\"note\">Click a column to sort; click a community to open its details.</p>\n"
           "<div class=\"tablewrap\"><table id=\"ranking\" class=\"sortable\"><thead><tr>"
           "<th data-k=\"rank\">rank</th><th data-k=\"id\">community</th><th data-k=\"accounts\">accounts</th>"
-          "<th data-k=\"nodes\">nodes</th><th data-k=\"risk\">risk</th><th data-k=\"groups\">groups fired</th>"
-          "<th data-k=\"signals\" data-s=\"1\">signals</th></tr></thead>\n<tbody>\n");
+          "<th data-k=\"nodes\">nodes</th><th data-k=\"risk\">risk</th><th data-k=\"flagged\">flagged accounts</th>"
+          "<th data-k=\"signals\" data-s=\"1\">evidence</th></tr></thead>\n<tbody>\n");
     for (std::size_t i = 0; i < r.ranked.size(); ++i) {
       const auto& c = r.ranked[i];
-      const std::string groups = fired_group_list(c);
+      const std::string groups = reason_families(c);
       h.raw("<tr data-rank=\"").n(i + 1).raw("\" data-id=\"").n(c.id).raw("\" data-accounts=\"").n(c.accounts);
-      h.raw("\" data-nodes=\"").n(c.nodes).raw("\" data-risk=\"").raw(fixed(c.risk, 6)).raw("\" data-groups=\"");
-      h.n(static_cast<std::uint64_t>(std::max(0, c.fired_groups))).raw("\" data-signals=\"").text(groups).raw("\">");
+      h.raw("\" data-nodes=\"").n(c.nodes).raw("\" data-risk=\"").raw(fixed(c.risk, 6)).raw("\" data-flagged=\"");
+      h.n(c.flagged).raw("\" data-signals=\"").text(groups).raw("\">");
       h.raw("<td>").n(i + 1).raw("</td><td>");
       if (i < sections) h.raw("<a href=\"#c-").n(c.id).raw("\">").n(c.id).raw("</a>");
       else h.n(c.id);
       h.raw("</td><td>").n(c.accounts).raw("</td><td>").n(c.nodes).raw("</td><td><span class=\"risk\" style=\"--r:");
       h.raw(fixed(c.risk, 3)).raw("\">").raw(fixed(c.risk, 3)).raw("</span></td><td>");
-      h.n(static_cast<std::uint64_t>(std::max(0, c.fired_groups))).raw("</td><td>").text(groups).raw("</td></tr>\n");
+      h.n(c.flagged).raw("</td><td>").text(groups).raw("</td></tr>\n");
     }
     h.raw("</tbody></table></div>\n");
   }
   h.raw("</section>\n");
 }
 
-// One horizontal bar per scored feature: the community's value against the
-// median and the extreme (p99, or p1 where low is suspicious) of communities
-// of its size band.
+// The model's evidence: one bar per feature family, its mean contribution
+// (log-odds) over the community's explained accounts; then the community's
+// key feature values against the median and p99 of communities of its size.
 void write_signal_bars(Html& h, const RunFolder& r, const Community& c) {
-  const Band* band = band_of(r, c.accounts);
-  h.raw("<div class=\"bars\"><h4>Signals against the snapshot");
+  h.raw("<div class=\"bars\"><h4>Evidence by feature family <span class=\"sub\">(mean contribution to the "
+        "log-odds of its flagged accounts)</span></h4>\n<table class=\"bartable\"><tbody>\n");
+  double top = 0.0;
+  for (const auto& [name, v] : c.families)
+    if (std::isfinite(v)) top = std::max(top, std::fabs(v));
+  for (const auto& [name, v] : c.families) {
+    if (!std::isfinite(v) || std::fabs(v) < 0.01) continue;
+    bool reason = false;
+    for (const auto& rr : c.reasons) reason = reason || rr.family == name;
+    h.raw("<tr class=\"").raw(reason ? "fired" : v > 0 ? "high" : "plain").raw("\"><th>").text(name).raw("</th><td class=\"bar\">");
+    h.raw("<div class=\"track\"><div class=\"fill\" style=\"width:").raw(fixed(top > 0 ? 100.0 * std::fabs(v) / top : 0.0, 1));
+    h.raw("%\"></div></div></td><td class=\"val\">").raw(v >= 0 ? "+" : "").raw(fixed(v, 2)).raw("</td></tr>\n");
+  }
+  h.raw("</tbody></table>\n");
+  const Band* band = band_of(r, c);
+  h.raw("<h4>Key features against the snapshot");
   if (band != nullptr) {
     h.raw(" <span class=\"sub\">(communities of ").n(band->lo);
     if (band->hi != 0) h.raw("&ndash;").n(band->hi);
     else h.raw("+");
-    h.raw(" accounts: ").n(band->communities).raw(")</span>");
+    h.raw(" accounts)</span>");
   }
   h.raw("</h4>\n<table class=\"bartable\"><tbody>\n");
-  for (int f = 0; f < kNumFeatures; ++f) {
-    const auto feature = static_cast<Feature>(f);
-    if (group_of(feature) == SignalGroup::None) continue;
-    const double v = c.features[f];
-    const Reference ref = band != nullptr ? band->ref[f] : Reference{};
-    const std::string_view name = to_string(feature);
-    bool fired = false;
-    for (const auto& s : c.signals) fired = fired || s.feature == name;
-    const double z = c.z[f];
-    const char* cls = fired ? "fired" : (std::isfinite(z) && z >= 3.0 ? "high" : "plain");
-    h.raw("<tr class=\"").raw(cls).raw("\"><th>").text(name).raw("</th><td class=\"bar\">");
-    double top = 0.0;
-    for (double x : {v, ref.median, ref.extreme})
-      if (std::isfinite(x)) top = std::max(top, std::fabs(x));
-    if (std::isfinite(v) && top > 0.0) {
-      top *= 1.05;
-      auto pct = [&](double x) { return fixed(std::clamp(100.0 * std::fabs(x) / top, 0.0, 100.0), 1); };
+  std::vector<std::string> shown;
+  for (const auto& rr : c.reasons)
+    if (rr.feature.rfind("c_", 0) == 0) shown.push_back(rr.feature);
+  for (const char* f : {"c_payment_top_share", "c_ip_top_share", "c_proxy_top_share", "c_device_top_share",
+                        "c_entity_top_share", "c_core_share", "c_exclusive", "c_sync", "c_spread", "c_burst_6h", "c_pivot"})
+    if (std::find(shown.begin(), shown.end(), f) == shown.end()) shown.emplace_back(f);
+  for (const auto& name : shown) {
+    const auto it = c.features.find(name);
+    const double v = it == c.features.end() ? kNaN : it->second;
+    if (!std::isfinite(v)) continue;
+    Reference ref;
+    if (band != nullptr)
+      if (const auto rit = band->ref.find(name); rit != band->ref.end()) ref = rit->second;
+    bool reason = false;
+    for (const auto& rr : c.reasons) reason = reason || rr.feature == name;
+    h.raw("<tr class=\"").raw(reason ? "fired" : "plain").raw("\"><th>").text(name).raw("</th><td class=\"bar\">");
+    double mx = 0.0;
+    for (double x : {v, ref.median, ref.p99})
+      if (std::isfinite(x)) mx = std::max(mx, std::fabs(x));
+    if (mx > 0.0) {
+      mx *= 1.05;
+      auto pct = [&](double x) { return fixed(std::clamp(100.0 * std::fabs(x) / mx, 0.0, 100.0), 1); };
       h.raw("<div class=\"track\"><div class=\"fill\" style=\"width:").raw(pct(v)).raw("%\"></div>");
       if (std::isfinite(ref.median)) h.raw("<div class=\"mark med\" style=\"left:").raw(pct(ref.median)).raw("%\"></div>");
-      if (std::isfinite(ref.extreme)) h.raw("<div class=\"mark ext\" style=\"left:").raw(pct(ref.extreme)).raw("%\"></div>");
+      if (std::isfinite(ref.p99)) h.raw("<div class=\"mark ext\" style=\"left:").raw(pct(ref.p99)).raw("%\"></div>");
       h.raw("</div>");
     } else {
-      h.raw(std::isfinite(v) ? "<div class=\"track\"></div>" : "<div class=\"track na\"></div>");  // all zero / undefined
+      h.raw("<div class=\"track\"></div>");
     }
     h.raw("</td><td class=\"val\">").raw(num(v)).raw("</td><td class=\"ref\">median ").raw(num(ref.median));
-    h.raw(", extreme ").raw(num(ref.extreme)).raw("</td><td class=\"z\">z ").raw(std::isfinite(z) ? fixed(z, 1) : "n/a");
-    h.raw("</td></tr>\n");
+    h.raw(", p99 ").raw(num(ref.p99)).raw("</td></tr>\n");
   }
   h.raw("</tbody></table>\n<p class=\"legend\"><span class=\"sw fill\"></span> this community <span class=\"sw med\"></span> "
-        "median <span class=\"sw ext\"></span> extreme (p99, or p1 where low is suspicious); red: the signal fired</p></div>\n");
+        "median <span class=\"sw ext\"></span> p99 of communities of its size; red: a reason it was flagged</p></div>\n");
 }
 
 constexpr double kGraphW = 560, kGraphH = 420;
@@ -647,14 +650,15 @@ void write_heatmap(Html& h, const Snapshot& sub, const std::vector<NodeId>& rows
 void write_top_accounts(Html& h, const Snapshot& sub, const std::vector<NodeId>& ranked_accounts, const RunFolder& r,
                         std::uint32_t k) {
   h.raw("<h4>Top accounts</h4><div class=\"tablewrap\"><table class=\"accounts\"><thead><tr><th>account</th><th>label</th>"
-        "<th>risk</th><th>evidence</th><th>created</th><th>requests</th><th>attributes</th></tr></thead><tbody>\n");
+        "<th>risk</th><th>top family</th><th>created</th><th>requests</th><th>attributes</th></tr></thead><tbody>\n");
   for (std::size_t i = 0; i < ranked_accounts.size() && i < k; ++i) {
     const NodeId v = ranked_accounts[i];
     const auto it = r.accounts.find(std::string(sub.node_id(v)));
     h.raw("<tr><td class=\"id\">").text(sub.node_id(v)).raw("</td><td class=\"lbl l-").raw(to_string(sub.label(v))).raw("\">");
     h.raw(to_string(sub.label(v))).raw("</td><td>");
     h.raw(it == r.accounts.end() ? "n/a" : fixed(it->second.risk, 3)).raw("</td><td>");
-    h.raw(it == r.accounts.end() ? "n/a" : fixed(it->second.evidence, 2)).raw("</td><td>");
+    if (it != r.accounts.end()) h.text(it->second.family);
+    h.raw("</td><td>");
     if (sub.created_at(v) != kNoTime) h.text(format_rfc3339(sub.created_at(v)));
     h.raw("</td><td>").raw(num(sub.activity_total(v))).raw("</td><td class=\"attrs\">");
     bool first = true;
@@ -681,7 +685,7 @@ void write_community(Html& h, const RunFolder& r, const Community& c, std::size_
   h.raw("<details class=\"community\" id=\"c-").n(c.id).raw("\"").raw(rank <= 3 ? " open" : "").raw("><summary><b>#");
   h.n(rank).raw(" community ").n(c.id).raw("</b> &middot; risk <span class=\"risk\" style=\"--r:").raw(fixed(c.risk, 3));
   h.raw("\">").raw(fixed(c.risk, 3)).raw("</span> &middot; ").n(c.accounts).raw(" accounts, ").n(c.nodes).raw(" nodes &middot; ");
-  h.text(fired_group_list(c)).raw("</summary>\n<div class=\"cbody\">\n<div class=\"explain\">");
+  h.text(reason_families(c)).raw("</summary>\n<div class=\"cbody\">\n<div class=\"explain\">");
   if (!c.explanation.empty()) {
     h.raw("<p class=\"verdict\">").text(c.explanation.front()).raw("</p><ul>");
     for (std::size_t i = 1; i < c.explanation.size(); ++i) h.raw("<li>").text(c.explanation[i]).raw("</li>");
@@ -693,9 +697,8 @@ void write_community(Html& h, const RunFolder& r, const Community& c, std::size_
     h.n(c.by_type[i].second).raw(" ").text(c.by_type[i].first);
   }
   h.raw(".");
-  for (const auto& [what, id] : {std::pair{"Top payment method", &c.top_payment}, std::pair{"top IP prefix", &c.top_ip_prefix},
-                                 std::pair{"top proxy", &c.top_proxy}})
-    if (!id->empty()) h.raw(" ").raw(what).raw(": <code>").text(*id).raw("</code>.");
+  for (const auto& [type, id, accounts] : c.top_entities)
+    h.raw(" Most used ").text(type).raw(": <code>").text(id).raw("</code> (").text(accounts).raw(" accounts).");
   h.raw("</p></div>\n<div class=\"row\">\n");
   write_signal_bars(h, r, c);
 

@@ -200,6 +200,16 @@ struct RunReport {
   std::vector<std::pair<std::string, std::uint64_t>> counts;
   std::uint64_t peak_rss_bytes = 0;
   std::vector<std::string> files;  ///< files of the output folder, relative
+  /// The scoring model (empty name: no "model" section): its name, where it
+  /// came from ("built-in" or the file given), the checksum of its bytes,
+  /// and its calibration to the snapshot's labels.
+  struct ModelSection {
+    std::string name, source, checksum;
+    bool calibrated = false;
+    double slope = 1.0, intercept = 0.0;
+    std::uint64_t banned = 0, trusted = 0;
+    std::string note;
+  } model;
 };
 
 void write_run_json(const std::string& path, const RunReport& report);

@@ -1,33 +1,20 @@
-// Splitting communities that hold proxies' clienteles before scoring
-// (docs/scoring.md, "Communities split by proxy"). A farm that sends part of
-// its traffic through a legitimate aggregator's proxies is put by community
-// detection into one community with the aggregator's thousands of customers;
-// averaged together, the customers' heavy-tailed volumes hide the farm's
-// balance. Here every community with one or more of its own proxies (each
-// used by kMinPiece or more of its accounts, at least half of that proxy's
-// accounts here) is cut by proxy: every account goes with the biggest of
-// those proxies it uses, and each such piece of kMinPiece accounts or more
-// that does not hold most (kMaxPieceShare) of the community becomes a
-// community of its own (so a community behind one proxy is left alone, and
-// one proxy's clientele is cut out of a community it makes a minority of). One pass over the incident edges of the members,
-// O(sum of member degrees x log degree); no pairs of accounts.
+// Community refinement, the stage between detection and features: cuts
+// communities where they glue unrelated groups (a proxy's clientele, groups
+// tied by nothing of their own, a group separated but for a few links),
+// re-homes accounts that nothing anchors to their pool's community, and
+// joins a farm cut in two along its pool. Every threshold is a named field of
+// RefineOptions; docs/architecture.md and docs/quality.md (ablation) say
+// which steps run by default and why. Each step is one pass over the incident
+// edges of the members, O(sum of member degrees x log degree); no pairs of
+// accounts.
 #include <algorithm>
 #include <vector>
 
 #include "hydrascope/community.hpp"
-#include "scoring_impl.hpp"
+#include "hydrascope/refine.hpp"
 
 namespace hydrascope {
 
-namespace {
-
-constexpr std::uint64_t kMinPiece = 10;       // accounts in a piece split off
-constexpr double kMaxPieceShare = 0.8;         // a piece with more of the accounts is the community itself
-constexpr double kMaxConductance = 0.1;        // a separated group: at most this share of its links leave it
-constexpr std::uint32_t kMaxPool = 100;       // entities of more accounts are hubs: they re-home and merge nothing
-constexpr double kMinOwnLinks = 1.5;           // and its accounts are knit by this many own links each (a star is no group)
-
-}  // namespace
 
 namespace {
 
@@ -72,16 +59,16 @@ struct Split {
 };
 
 // The accounts of community c and their (entity, account index) links,
-// sorted; false when c is too small to be split (fewer than 2 x kMinPiece
+// sorted; false when c is too small to be split (fewer than 2 x o.min_piece
 // or min_accounts accounts).
 bool community_links(const Snapshot& s, const Incidence& inc, const std::vector<std::uint64_t>& offsets,
                      const std::vector<NodeId>& members, CommunityId c, std::uint32_t min_accounts,
-                     std::vector<NodeId>& accounts, std::vector<std::pair<NodeId, std::uint32_t>>& links) {
+                     std::vector<NodeId>& accounts, std::vector<std::pair<NodeId, std::uint32_t>>& links, const RefineOptions& o) {
   accounts.clear();
   for (std::uint64_t i = offsets[c]; i < offsets[c + 1]; ++i)
     if (s.kind(members[i]) == NodeKind::Account) accounts.push_back(members[i]);
   const std::uint64_t na = accounts.size();
-  if (na < 2 * kMinPiece || na < min_accounts) return false;
+  if (na < 2 * o.min_piece || na < min_accounts) return false;
   links.clear();
   for (std::uint32_t i = 0; i < na; ++i) {
     NodeId last = kInvalidNode;
@@ -120,16 +107,16 @@ void follow_accounts(const Snapshot& s, const Incidence& inc, const Partition& p
 }
 
 // The communities of the distinct accounts of entity u, sorted, in `seen`;
-// stops past kMaxPool accounts (a hub: seen.size() > kMaxPool).
+// stops past o.max_pool accounts (a hub: seen.size() > o.max_pool).
 void pool_communities(const Snapshot& s, const Incidence& inc, const Partition& partition, NodeId u,
-                      std::vector<CommunityId>& seen) {
+                      std::vector<CommunityId>& seen, const RefineOptions& o) {
   seen.clear();
   NodeId last = kInvalidNode;
   for (NodeId a : inc.neighbors(u)) {
     if (a == last || s.kind(a) != NodeKind::Account) continue;
     last = a;
     seen.push_back(partition.membership[a]);
-    if (seen.size() > kMaxPool) return;
+    if (seen.size() > o.max_pool) return;
   }
   std::sort(seen.begin(), seen.end());
 }
@@ -152,23 +139,24 @@ bool move_pieces(Split& st, const Snapshot& s, const Incidence& inc, const Parti
 }  // namespace
 
 Partition split_hub_communities(const Snapshot& s, const Incidence& inc, const Partition& partition,
-                                std::uint32_t min_accounts) {
+                  const RefineOptions& o) {
+  const std::uint32_t min_accounts = o.min_accounts;
   if (!fits(s, inc, partition)) return partition;
   Split st(s, inc, partition);
   bool changed = false;
   std::vector<NodeId> accounts, ent;
   std::vector<std::pair<NodeId, std::uint32_t>> links;  // (entity, account index)
   for (CommunityId c = 0; c < partition.num_communities; ++c) {
-    if (!community_links(s, inc, st.offsets, st.members, c, min_accounts, accounts, links)) continue;
+    if (!community_links(s, inc, st.offsets, st.members, c, min_accounts, accounts, links, o)) continue;
     const std::uint64_t na = accounts.size();
-    // Candidate hubs: proxies with kMinPiece or more of the accounts here
+    // Candidate hubs: proxies with o.min_piece or more of the accounts here
     // that are the community's own (at least half of their accounts here).
     std::vector<std::pair<NodeId, std::uint64_t>> hubs;  // (proxy, accounts here), ascending proxy
     for (std::size_t i = 0; i < links.size();) {
       std::size_t j = i;
       while (j < links.size() && links[j].first == links[i].first) ++j;
       const auto cnt = static_cast<std::uint64_t>(j - i);
-      if (s.kind(links[i].first) == NodeKind::Proxy && cnt >= kMinPiece && 2 * cnt >= st.account_degree[links[i].first])
+      if (s.kind(links[i].first) == NodeKind::Proxy && cnt >= o.min_piece && 2 * cnt >= st.account_degree[links[i].first])
         hubs.emplace_back(links[i].first, cnt);
       i = j;
     }
@@ -188,7 +176,7 @@ Partition split_hub_communities(const Snapshot& s, const Incidence& inc, const P
       if (piece[i] != UINT32_MAX) ++piece_size[piece[i]];
     std::vector<std::uint64_t> piece_label(hubs.size(), 0);  // 0 = stays in c
     for (std::size_t h = 0; h < hubs.size(); ++h)
-      if (piece_size[h] >= kMinPiece && static_cast<double>(piece_size[h]) < kMaxPieceShare * static_cast<double>(na))
+      if (piece_size[h] >= o.min_piece && static_cast<double>(piece_size[h]) < o.max_piece_share * static_cast<double>(na))
         piece_label[h] = ++st.next;
     if (move_pieces(st, s, inc, partition, c, accounts, piece, piece_label)) changed = true;
   }
@@ -201,11 +189,12 @@ Partition split_hub_communities(const Snapshot& s, const Incidence& inc, const P
 // device of their own (two farms, or a farm and a company, next to each
 // other through a popular fingerprint or a VPN exit). The tie graph of a
 // community links its tied accounts (2 or more own entities) through the
-// entities that are mostly theirs; each connected piece of kMinPiece tied
+// entities that are mostly theirs; each connected piece of o.min_piece tied
 // accounts or more that does not hold most of the community becomes a
 // community of its own, with the untied accounts linked to its entities.
 Partition split_tied_groups(const Snapshot& s, const Incidence& inc, const Partition& partition,
-                            std::uint32_t min_accounts) {
+                  const RefineOptions& o) {
+  const std::uint32_t min_accounts = o.min_accounts;
   if (!fits(s, inc, partition)) return partition;
   Split st(s, inc, partition);
   bool changed = false;
@@ -217,7 +206,7 @@ Partition split_tied_groups(const Snapshot& s, const Incidence& inc, const Parti
     return x;
   };
   for (CommunityId c = 0; c < partition.num_communities; ++c) {
-    if (!community_links(s, inc, st.offsets, st.members, c, min_accounts, accounts, links)) continue;
+    if (!community_links(s, inc, st.offsets, st.members, c, min_accounts, accounts, links, o)) continue;
     const auto na = static_cast<std::uint32_t>(accounts.size());
     // Own entities (>= 2 accounts here, at least half of all theirs), and
     // the tied accounts: linked to two or more of them.
@@ -263,13 +252,13 @@ Partition split_tied_groups(const Snapshot& s, const Incidence& inc, const Parti
       if (own_links[i] >= 2) ++comp_size[find(i)];
     std::uint32_t pieces = 0;
     for (std::uint32_t i = 0; i < na; ++i)
-      if (comp_size[i] >= kMinPiece) ++pieces;
+      if (comp_size[i] >= o.min_piece) ++pieces;
     if (pieces < 2) continue;
     // Untied accounts go with the piece of a tying entity they use (the
     // biggest piece if several); others stay.
     std::vector<std::uint32_t> piece(na, UINT32_MAX);
     for (std::uint32_t i = 0; i < na; ++i)
-      if (own_links[i] >= 2 && comp_size[find(i)] >= kMinPiece) piece[i] = find(i);
+      if (own_links[i] >= 2 && comp_size[find(i)] >= o.min_piece) piece[i] = find(i);
     for (std::size_t i = 0; i < links.size();) {
       std::size_t j = i;
       while (j < links.size() && links[j].first == links[i].first) ++j;
@@ -295,7 +284,7 @@ Partition split_tied_groups(const Snapshot& s, const Incidence& inc, const Parti
       const std::uint32_t p = piece[i];
       if (p == UINT32_MAX || labelled[p]) continue;
       labelled[p] = 1;
-      if (static_cast<double>(piece_accounts[p]) < kMaxPieceShare * static_cast<double>(na)) piece_label[p] = ++st.next;
+      if (static_cast<double>(piece_accounts[p]) < o.max_piece_share * static_cast<double>(na)) piece_label[p] = ++st.next;
     }
     if (move_pieces(st, s, inc, partition, c, accounts, piece, piece_label)) changed = true;
   }
@@ -311,13 +300,14 @@ Partition split_tied_groups(const Snapshot& s, const Incidence& inc, const Parti
 // community. Inside the community, on the graph of its accounts and their
 // own entities, it stands out: Leiden (modularity, resolution 1, seed 1,
 // one thread) finds it, and its conductance (links leaving it over its
-// links) is small. Each group of kMinPiece accounts or more that does not
-// hold most of the community and keeps all but kMaxConductance of its
+// links) is small. Each group of o.min_piece accounts or more that does not
+// hold most of the community and keeps all but o.max_conductance of its
 // links inside becomes a community of its own; groups that are only parts
 // of one well-knit whole (a farm cut by modularity into halves that share
 // its cards and IPs) have a high conductance and stay.
 Partition split_separated_groups(const Snapshot& s, const Incidence& inc, const Partition& partition,
-                                 std::uint32_t min_accounts) {
+                  const RefineOptions& o) {
+  const std::uint32_t min_accounts = o.min_accounts;
   if (!fits(s, inc, partition)) return partition;
   Split st(s, inc, partition);
   bool changed = false;
@@ -329,7 +319,7 @@ Partition split_separated_groups(const Snapshot& s, const Incidence& inc, const 
   leiden.threads = 1;
   leiden.seed = 1;
   for (CommunityId c = 0; c < partition.num_communities; ++c) {
-    if (!community_links(s, inc, st.offsets, st.members, c, min_accounts, accounts, links)) continue;
+    if (!community_links(s, inc, st.offsets, st.members, c, min_accounts, accounts, links, o)) continue;
     const auto na = static_cast<std::uint32_t>(accounts.size());
     // Local graph: accounts 0..na-1, then the own entities (>= 2 accounts
     // here, at least half of all theirs), one unit edge per link.
@@ -345,7 +335,7 @@ Partition split_separated_groups(const Snapshot& s, const Incidence& inc, const 
       }
       i = j;
     }
-    if (edges.size() < 2 * kMinPiece) continue;
+    if (edges.size() < 2 * o.min_piece) continue;
     const AnalysisGraph g = AnalysisGraph::from_edges(local, edges);
     const auto groups = detect_communities(g, leiden).partition;
     const auto k = static_cast<std::size_t>(groups.num_communities);
@@ -365,9 +355,9 @@ Partition split_separated_groups(const Snapshot& s, const Incidence& inc, const 
     for (std::size_t p = 0; p < k; ++p) {
       const std::uint64_t cut = volume[p] - inside[p];
       const double smaller = static_cast<double>(std::min(volume[p], total - volume[p]));
-      if (group_accounts[p] < kMinPiece || static_cast<double>(group_accounts[p]) >= kMaxPieceShare * na ||
-          static_cast<double>(cut) > kMaxConductance * smaller ||
-          static_cast<double>(inside[p]) < 2.0 * kMinOwnLinks * static_cast<double>(group_accounts[p]))
+      if (group_accounts[p] < o.min_piece || static_cast<double>(group_accounts[p]) >= o.max_piece_share * na ||
+          static_cast<double>(cut) > o.max_conductance * smaller ||
+          static_cast<double>(inside[p]) < 2.0 * o.min_own_links * static_cast<double>(group_accounts[p]))
         continue;
       join[p] = static_cast<std::uint32_t>(p);
       any = true;
@@ -406,7 +396,7 @@ Partition split_separated_groups(const Snapshot& s, const Incidence& inc, const 
       if (join[groups.membership[i]] != UINT32_MAX) ++piece_size[join[groups.membership[i]]];
     for (std::uint32_t i = 0; i < na; ++i) {  // ascending account order: deterministic labels
       const std::uint32_t p = join[groups.membership[i]];
-      if (p == UINT32_MAX || static_cast<double>(piece_size[p]) >= kMaxPieceShare * na) continue;
+      if (p == UINT32_MAX || static_cast<double>(piece_size[p]) >= o.max_piece_share * na) continue;
       piece[i] = p;
       if (piece_label[p] == 0) piece_label[p] = ++st.next;
     }
@@ -421,15 +411,15 @@ Partition split_separated_groups(const Snapshot& s, const Incidence& inc, const 
 // the accounts that run on popular fingerprints are put next to a VPN exit
 // community instead of the farm. An account that nothing anchors where it
 // is (no card, IP or device of its own, the mark of a person, and no IP,
-// device, card or proxy of 2 to kMaxPool accounts whose largest share of
+// device, card or proxy of 2 to o.max_pool accounts whose largest share of
 // accounts is in its community) moves to the community that holds
 // most of the accounts of its pool (an IP, device or card of at most
-// kMaxPool accounts, kPoolHome or more of them in that community; the
+// o.max_pool accounts, o.pool_home or more of them in that community; the
 // largest such if several). Hubs (carrier NAT, popular fingerprints, big
 // VPN exits) neither anchor nor move anyone. One pass over the incident
-// edges of entities of at most kMaxPool accounts and of every account.
-Partition rehome_pool_accounts(const Snapshot& s, const Incidence& inc, const Partition& partition) {
-  constexpr std::uint32_t kPoolHome = 5;
+// edges of entities of at most o.max_pool accounts and of every account.
+Partition rehome_pool_accounts(const Snapshot& s, const Incidence& inc, const Partition& partition,
+                  const RefineOptions& o) {
   if (!fits(s, inc, partition)) return partition;
   const NodeId n = s.num_nodes();
   // Home of every small entity: the community with most of its accounts.
@@ -440,9 +430,9 @@ Partition rehome_pool_accounts(const Snapshot& s, const Incidence& inc, const Pa
   for (NodeId u = 0; u < n; ++u) {
     const NodeKind kind = s.kind(u);
     if (kind == NodeKind::Account || kind == NodeKind::Other) continue;
-    pool_communities(s, inc, partition, u, seen);
+    pool_communities(s, inc, partition, u, seen, o);
     if (seen.size() == 1) personal[u] = 1;
-    if (seen.size() < 2 || seen.size() > kMaxPool) continue;
+    if (seen.size() < 2 || seen.size() > o.max_pool) continue;
     for (std::size_t i = 0; i < seen.size();) {
       std::size_t j = i;
       while (j < seen.size() && seen[j] == seen[i]) ++j;
@@ -472,7 +462,7 @@ Partition rehome_pool_accounts(const Snapshot& s, const Incidence& inc, const Pa
       }
       const NodeKind kind = s.kind(u);
       if ((kind == NodeKind::Ip || kind == NodeKind::Device || kind == NodeKind::PaymentMethod) &&
-          home_count[u] >= kPoolHome && (pool == kInvalidNode || home_count[u] > home_count[pool]))
+          home_count[u] >= o.pool_home && (pool == kInvalidNode || home_count[u] > home_count[pool]))
         pool = u;
     }
     if (anchored || pool == kInvalidNode) continue;
@@ -488,16 +478,16 @@ Partition rehome_pool_accounts(const Snapshot& s, const Incidence& inc, const Pa
 // parts, cut along its pool: the accounts on its own devices in one, those
 // on popular fingerprints in the other, most of its residential IPs with
 // accounts on both sides. The part that owns little has a core of a few accounts and
-// scores nothing. Two communities are merged when kMinSharedPools or more
-// IPs, devices or cards of at most kMaxPool accounts have 2 or more
+// scores nothing. Two communities are merged when o.min_shared_pools or more
+// IPs, devices or cards of at most o.max_pool accounts have 2 or more
 // accounts in each (the two communities with most of the entity's
 // accounts), and those entities carry, on each side, at least half as
 // many accounts as the smaller community has. Two companies, a carrier's NAT pools (hubs of more
-// than kMaxPool accounts) or a family and its neighbours share no such
-// set. One pass over the links of the entities of at most kMaxPool
+// than o.max_pool accounts) or a family and its neighbours share no such
+// set. One pass over the links of the entities of at most o.max_pool
 // accounts, then union-find over community pairs.
-Partition merge_pool_communities(const Snapshot& s, const Incidence& inc, const Partition& partition) {
-  constexpr std::uint32_t kMinSharedPools = 10;
+Partition merge_pool_communities(const Snapshot& s, const Incidence& inc, const Partition& partition,
+                  const RefineOptions& o) {
   if (!fits(s, inc, partition)) return partition;
   const NodeId n = s.num_nodes();
   std::vector<std::uint64_t> accounts_in(partition.num_communities, 0);
@@ -512,8 +502,8 @@ Partition merge_pool_communities(const Snapshot& s, const Incidence& inc, const 
   for (NodeId u = 0; u < n; ++u) {
     const NodeKind kind = s.kind(u);
     if (kind != NodeKind::Ip && kind != NodeKind::Device && kind != NodeKind::PaymentMethod) continue;
-    pool_communities(s, inc, partition, u, seen);
-    if (seen.size() < 4 || seen.size() > kMaxPool) continue;
+    pool_communities(s, inc, partition, u, seen, o);
+    if (seen.size() < 4 || seen.size() > o.max_pool) continue;
     // The two communities with most of its accounts (ties: smaller id).
     CommunityId c1 = 0, c2 = 0;
     std::uint32_t n1 = 0, n2 = 0;
@@ -552,7 +542,7 @@ Partition merge_pool_communities(const Snapshot& s, const Incidence& inc, const 
     // community's worth of accounts: a farm whose cards have two strays
     // each in an aggregator's community is no farm cut in two.
     const std::uint64_t small = std::min(accounts_in[a], accounts_in[b]);
-    if (j - i >= kMinSharedPools && 2 * std::min(on_a, on_b) >= small) {
+    if (j - i >= o.min_shared_pools && 2 * std::min(on_a, on_b) >= small) {
       const CommunityId ra = find(a), rb = find(b);
       if (ra != rb) {
         parent[std::max(ra, rb)] = std::min(ra, rb);

@@ -1,0 +1,124 @@
+// run_pipeline(): the stages after loading, in order, each timed and
+// reported through PipelineOptions::on_stage.
+#include "hydrascope/pipeline.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+
+namespace hydrascope {
+
+namespace {
+
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+}  // namespace
+
+void PipelineOptions::validate() const {
+  graph.validate();
+  community.validate();
+  pagerank.validate();
+  refine.validate();
+  features.validate();
+  scoring.validate();
+  if (threads < 0) throw std::invalid_argument("threads must be >= 0");
+}
+
+PipelineResult run_pipeline(const Snapshot& snapshot, const PipelineOptions& options) {
+  options.validate();
+  PipelineResult r;
+  auto t = std::chrono::steady_clock::now();
+  auto done = [&](const char* name, std::string summary) {
+    StageReport rep;
+    rep.name = name;
+    rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+    rep.summary = std::move(summary);
+    r.stages.push_back(rep);
+    if (options.on_stage) options.on_stage(rep);
+    t = std::chrono::steady_clock::now();
+  };
+  auto check_cancel = [&] {
+    if (options.cancel.cancelled()) throw Cancelled();
+  };
+
+  // --- build ---------------------------------------------------------------------
+  r.graph = build_analysis_graph(snapshot, options.graph, &r.build);
+  r.incidence = build_incidence(snapshot);
+  done("build", std::to_string(r.graph.num_edges()) + " analysis edges, " + std::to_string(r.build.excluded_hubs) +
+                    " hubs over the degree cap left out of detection");
+  check_cancel();
+
+  // --- detect ----------------------------------------------------------------------
+  CommunityOptions co = options.community;
+  co.threads = options.threads;
+  co.progress = options.progress;
+  co.cancel = options.cancel;
+  r.detected = detect_communities(r.graph, co);
+  done("detect", std::to_string(r.detected.partition.num_communities) + " communities (" +
+                     std::string(to_string(co.algorithm)) + ", quality " + fixed(r.detected.quality, 4) + ")");
+  check_cancel();
+
+  // --- centralities --------------------------------------------------------------------
+  PageRankOptions pro = options.pagerank;
+  pro.threads = options.threads;
+  r.pagerank = pagerank(r.graph, pro);
+  r.seeds = seed_nodes(snapshot);
+  r.ppr = personalized_pagerank(r.graph, r.seeds, pro);
+  r.cores = core_numbers(r.graph);
+  done("centrality", "PageRank (" + std::to_string(r.pagerank.iterations) + " iterations), personalized PageRank from " +
+                         std::to_string(r.seeds.size()) + " seeds, k-core (degeneracy " +
+                         std::to_string(r.cores.degeneracy) + ")");
+  check_cancel();
+
+  // --- refine ----------------------------------------------------------------------------
+  r.refined = refine_partition(snapshot, r.incidence, r.detected.partition, options.refine);
+  {
+    std::string what;
+    for (const auto& st : r.refined.steps) {
+      if (st.nodes_moved == 0) continue;
+      if (!what.empty()) what += ", ";
+      what += st.name + " " + std::to_string(st.nodes_moved);
+    }
+    done("refine", std::to_string(r.refined.partition.num_communities) + " communities" +
+                       (what.empty() ? std::string(", nothing moved") : " (nodes moved: " + what + ")"));
+  }
+  check_cancel();
+
+  // --- features ----------------------------------------------------------------------------
+  FeatureOptions fo = options.features;
+  fo.threads = options.threads;
+  fo.progress = options.progress;
+  fo.cancel = options.cancel;
+  FeatureInputs inputs;
+  inputs.pagerank = r.pagerank.values;
+  inputs.core = r.cores.core;
+  if (!r.seeds.empty()) {
+    inputs.ppr = r.ppr.values;
+    inputs.ppr_own_restart = (1.0 - pro.damping) / static_cast<double>(r.seeds.size());
+  }
+  r.features = compute_features(snapshot, r.incidence, r.refined.partition, inputs, fo);
+  done("features", std::to_string(r.features.accounts().size()) + " accounts x " +
+                       std::to_string(feature_schema().size()) + " features");
+  check_cancel();
+
+  // --- score ----------------------------------------------------------------------------------
+  if (options.model != nullptr) {
+    ScoringOptions so = options.scoring;
+    so.threads = options.threads;
+    so.progress = options.progress;
+    so.cancel = options.cancel;
+    r.scoring = score_snapshot(snapshot, r.refined.partition, r.features, *options.model, so);
+    done("score", std::to_string(r.scoring->details.size()) + " communities scored, " +
+                      std::to_string(r.scoring->suspect_communities) + " suspect, " +
+                      std::to_string(r.scoring->suspect_accounts) + " suspect accounts" +
+                      (r.scoring->calibration.applied ? ", calibrated on the snapshot's labels" : ""));
+  }
+  return r;
+}
+
+}  // namespace hydrascope
