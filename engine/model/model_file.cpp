@@ -36,6 +36,8 @@ constexpr int kMaxNesting = 64;
 constexpr std::size_t kMaxModelBytes = std::size_t{1} << 30;
 // Deepest tree accepted (training allows 30; XGBoost's TreeSHAP recurses per level).
 constexpr int kMaxTreeDepth = 64;
+constexpr const char* kProbeConfig =
+    R"({"type":1,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false,"missing":NaN,"cache_id":0})";
 
 using rapidjson::SizeType;
 using rapidjson::Value;
@@ -422,7 +424,7 @@ std::int64_t int_at(const Value& arr, std::size_t i, std::int64_t lo, std::int64
   if (!v.IsInt64() || v.GetInt64() < lo || v.GetInt64() > hi) {
     At at(path, i);
     fail(path, std::string("must be an integer in [") + std::to_string(lo) + ", " + std::to_string(hi) + "], got " +
-                   (v.IsNumber() ? std::to_string(v.GetDouble()) : type_name(v)));
+                   (v.IsInt64() ? std::to_string(v.GetInt64()) : v.IsNumber() ? format_double(v.GetDouble()) : type_name(v)));
   }
   return v.GetInt64();
 }
@@ -621,7 +623,14 @@ int check_booster(const Value& booster, const std::vector<std::string>& features
     }
     expect_param(mp, "num_class", 0, "a binary model", path);
     if (mp.HasMember("num_target")) expect_param(mp, "num_target", 1, "a binary model", path);
-    string_member(mp, "base_score", path);
+    // XGBoost reads an unparsable base_score as its default without a word.
+    const std::string_view base = string_member(mp, "base_score", path);
+    float b = 0.0f;
+    const auto r = std::from_chars(base.data(), base.data() + base.size(), b);
+    if (base.empty() || r.ec != std::errc() || r.ptr != base.data() + base.size() || !(b > 0.0f && b < 1.0f)) {
+      At at2(path, "base_score");
+      fail(path, "must be a probability in (0, 1) written as a decimal string, got " + quoted(base));
+    }
   }
   {
     const Value& objective = object_member(learner, "objective", path);
@@ -875,6 +884,20 @@ std::unique_ptr<Model::Impl> decode_model(std::string_view bytes, const std::str
     throw InputError(where(source, handler.booster_begin, "booster"),
                      "XGBoost read " + std::to_string(nf) + " features and " + std::to_string(rounds) +
                          " trees with other names than the envelope's (string escapes?)");
+  // XGBoost configures a loaded learner lazily, on its first prediction, and
+  // only then checks some parameters: predict one all-missing row now so that
+  // such a model fails here, as an input error, not later.
+  {
+    const std::vector<float> row(env.features.size(), std::numeric_limits<float>::quiet_NaN());
+    const std::string values = dense_interface(row.data(), 1, row.size());
+    const bst_ulong* shape = nullptr;
+    bst_ulong dim = 0;
+    const float* result = nullptr;
+    if (XGBoosterSetParam(handle, "nthread", "1") != 0 ||
+        XGBoosterPredictFromDense(handle, values.c_str(), kProbeConfig, nullptr, &shape, &dim, &result) != 0)
+      throw InputError(where(source, handler.booster_begin, "booster"), "XGBoost cannot use it: " + xgboost_error());
+    impl->threads = 1;
+  }
   impl->features = std::move(env.features);
   impl->info = std::move(env.info);
   impl->rounds = rounds;
