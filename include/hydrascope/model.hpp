@@ -126,7 +126,8 @@ class Model {
   /// Progress: progress("train", round, rounds) after each round; the cancel
   /// token is checked before each round (throws hydrascope::Cancelled).
   /// Memory: XGBoost copies x once into its own sparse matrix (8 bytes per
-  /// present value) plus a 1-4 byte bin index per present value.
+  /// present value) plus a 1-4 byte bin index per present value; gradients
+  /// and XGBoost's prediction cache add about 40 bytes per row.
   /// Time: O(rounds * (nnz + nodes * features * max_bin)).
   /// Throws std::invalid_argument for bad options, a bad x (validate(), no rows,
   /// no columns, an infinite value), labels not all 0 or 1, weights not finite

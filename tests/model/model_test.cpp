@@ -679,7 +679,7 @@ TEST_F(XorModel, BadShapesAreInvalidArguments) {
   }
 }
 
-TEST(FeatureMatrix, HelpersCheckBounds) {
+TEST(ModelFeatureMatrix, HelpersCheckBounds) {
   FeatureMatrix m = FeatureMatrix::filled({"a", "b", "c"}, 2, 1.5f);
   EXPECT_EQ(m.cols(), 3u);
   EXPECT_EQ(m.values.size(), 6u);
