@@ -14,6 +14,8 @@ PKGS=(
   libcli11-dev              # CLI11: the command line
   zlib1g-dev                # .gz input and output
   libbenchmark-dev          # Google Benchmark: micro benchmarks
+  libxgboost-dev            # XGBoost C API: learned scoring (gradient-boosted trees that route
+                            # missing values down a learned branch, exact per-feature contributions)
   # Test tools: exports are read back by the programs they are for, and the
   # HTML report is rendered in a headless browser.
   python3-networkx python3-igraph  # read GraphML back

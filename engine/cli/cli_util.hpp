@@ -81,6 +81,7 @@ void add_baseline(CLI::App& app, const Context& ctx, Action& action);
 void add_report(CLI::App& app, const Context& ctx, Action& action);
 void add_export(CLI::App& app, const Context& ctx, Action& action);
 void add_features(CLI::App& app, const Context& ctx, Action& action);
+void add_train(CLI::App& app, const Context& ctx, Action& action);
 
 /// The report options `run --report` shares with `report` (cmd_report.cpp).
 void add_report_options(CLI::App& sub, ReportOptions& options, const std::string& group);

@@ -33,6 +33,17 @@ void write_json(const EvalResult& r) {
   num("auroc", r.auroc); num("average_precision", r.average_precision); num("r_precision", r.r_precision);
   cnt("tp", r.tp); cnt("fp", r.fp); cnt("fn", r.fn);
   num("precision", r.precision); num("recall", r.recall); num("f1", r.f1); num("ari", r.ari);
+  cnt("farms", r.hydra.size()); cnt("farms_flagged", r.farms_flagged); num("ece", r.ece);
+  w.Key("calibration");
+  w.StartArray();
+  for (std::size_t b = 0; b < r.calibration.size(); ++b) {
+    w.StartObject();
+    num("lo", static_cast<double>(b) / 10.0); num("hi", static_cast<double>(b + 1) / 10.0);
+    cnt("accounts", r.calibration[b].accounts); num("mean_risk", r.calibration[b].mean_risk);
+    num("hydra_share", r.calibration[b].positive_share);
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("hydra");
   w.StartArray();
   for (const auto& c : r.hydra) {
@@ -66,7 +77,16 @@ void write_table(const EvalResult& r) {
   std::printf("suspect           precision %.4f   recall %.4f   F1 %.4f   (tp %llu, fp %llu, fn %llu)\n", r.precision,
               r.recall, r.f1, static_cast<unsigned long long>(r.tp), static_cast<unsigned long long>(r.fp),
               static_cast<unsigned long long>(r.fn));
-  std::printf("community_id      adjusted Rand index vs hydra clusters %.4f\n\n", r.ari);
+  std::printf("community_id      adjusted Rand index vs hydra clusters %.4f\n", r.ari);
+  std::printf("farms             %llu of %llu hydra clusters flagged (at least half of their accounts)\n",
+              static_cast<unsigned long long>(r.farms_flagged), static_cast<unsigned long long>(r.hydra.size()));
+  std::printf("calibration       expected calibration error %.4f (risk bins: accounts, mean risk, hydra share)\n", r.ece);
+  for (std::size_t b = 0; b < r.calibration.size(); ++b)
+    if (r.calibration[b].accounts > 0)
+      std::printf("                  [%.1f, %.1f%c %8llu  %.3f  %.3f\n", b / 10.0, (b + 1) / 10.0, b == 9 ? ']' : ')',
+                  static_cast<unsigned long long>(r.calibration[b].accounts), r.calibration[b].mean_risk,
+                  r.calibration[b].positive_share);
+  std::printf("\n");
   std::printf("%-16s %8s %8s %8s %12s\n", "hydra cluster", "size", "flagged", "recall", "in 1 comm.");
   for (const auto& c : r.hydra)
     std::printf("%-16s %8llu %8llu %8.3f %12.3f\n", c.id.c_str(), static_cast<unsigned long long>(c.size),

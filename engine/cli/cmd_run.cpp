@@ -346,7 +346,7 @@ int run_command(RunArgs args, const Context& ctx) {
                     opt_bool("dot", so.dot),
                     opt_bool("csv", so.csv),
                     opt_bool("neo4j", so.neo4j)};
-  report.model.name = model.info().name;
+  report.model.name = scoring.model;
   report.model.source = args.model.empty() ? "built-in" : args.model;
   report.model.checksum = model_checksum;
   report.model.calibrated = scoring.calibration.applied;

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   add_report(app, ctx, action);
   add_export(app, ctx, action);
   add_features(app, ctx, action);
+  add_train(app, ctx, action);
 
   try {
     app.parse(argc, argv);

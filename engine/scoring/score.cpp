@@ -106,7 +106,11 @@ ScoringResult score_snapshot(const Snapshot& s, const Partition& partition, cons
 
   ScoringResult result;
   result.threshold = options.threshold;
-  result.model = model.info().name;
+  {
+    const auto& extra = model.info().extra;
+    const auto it = extra.find("name");
+    result.model = it != extra.end() ? it->second : std::string("unnamed");
+  }
   result.account_risk.assign(n, 0.0);
   result.account_suspect.assign(n, 0);
   result.account_family.assign(n, 255);

@@ -284,6 +284,20 @@ EvalResult evaluate(const Truth& truth, const std::vector<AccountRow>& rows, con
   res.recall = res.positives > 0 ? static_cast<double>(res.tp) / static_cast<double>(res.positives) : 0.0;
   res.f1 = res.precision + res.recall > 0 ? 2 * res.precision * res.recall / (res.precision + res.recall) : 0.0;
   res.ari = n > 0 ? adjusted_rand_index(truth_label, pred) : 0.0;
+  res.calibration.assign(10, EvalResult::CalibrationBin{});
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = std::isfinite(score[i]) ? std::clamp(score[i], 0.0, 1.0) : 0.0;
+    auto& b = res.calibration[std::min<std::size_t>(9, static_cast<std::size_t>(x * 10.0))];
+    ++b.accounts;
+    b.mean_risk += x;
+    b.positive_share += positive[i] ? 1.0 : 0.0;
+  }
+  for (auto& b : res.calibration) {
+    if (b.accounts == 0) continue;
+    b.mean_risk /= static_cast<double>(b.accounts);
+    b.positive_share /= static_cast<double>(b.accounts);
+    res.ece += static_cast<double>(b.accounts) / static_cast<double>(n) * std::fabs(b.mean_risk - b.positive_share);
+  }
   auto cluster_score = [&](const TruthCluster& c, ClusterScore& s) {
     std::map<std::int64_t, std::uint64_t> comm;
     for (const auto& a : c.accounts) {
@@ -305,6 +319,7 @@ EvalResult evaluate(const Truth& truth, const std::vector<AccountRow>& rows, con
       const auto best = cluster_score(c, s);
       s.recall = s.size ? static_cast<double>(s.flagged) / static_cast<double>(s.size) : 0.0;
       s.largest_community_share = s.present ? static_cast<double>(best) / static_cast<double>(s.present) : 0.0;
+      if (s.size > 0 && 2 * s.flagged >= s.size) ++res.farms_flagged;
       res.hydra.push_back(s);
     } else {
       ClusterScore& s = res.lookalikes[c.kind];

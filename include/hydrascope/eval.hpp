@@ -72,6 +72,17 @@ struct EvalResult {
   std::uint64_t tp = 0, fp = 0, fn = 0;
   double precision = 0.0, recall = 0.0, f1 = 0.0;
   double ari = 0.0;  ///< community_id vs hydra clusters (benign accounts each alone)
+  /// Hydra clusters with at least half of their accounts flagged.
+  std::uint64_t farms_flagged = 0;
+  /// Calibration (reliability) of risk_score: 10 bins of width 0.1 (the last
+  /// closed); per bin the accounts, their mean risk and the share that are
+  /// hydra. ece = sum over bins of accounts/scored x |mean risk - share|.
+  struct CalibrationBin {
+    std::uint64_t accounts = 0;
+    double mean_risk = 0.0, positive_share = 0.0;
+  };
+  std::vector<CalibrationBin> calibration;
+  double ece = 0.0;
   std::vector<ClusterScore> hydra;                 ///< per hydra cluster
   std::map<std::string, ClusterScore> lookalikes;  ///< per look-alike kind (all its clusters together)
 };

@@ -146,6 +146,8 @@ class FeatureTable {
   [[nodiscard]] float community_value(CommunityId c, int f) const noexcept;
   /// Accounts in community c.
   [[nodiscard]] std::uint32_t community_accounts(CommunityId c) const noexcept;
+  /// Accounts in the community of row r.
+  [[nodiscard]] std::uint32_t row_community_accounts(std::uint64_t r) const noexcept { return comm_accounts_[row_comm_[r]]; }
   /// Size band of community c (index into band_bounds) and the reference of
   /// community feature f in that band (communities of >= 2 accounts).
   [[nodiscard]] std::uint32_t band_of(CommunityId c) const noexcept;

@@ -1,0 +1,220 @@
+// `hydrascope train`: a model from labelled snapshots. Targets come from
+// generated truth (--truth, one file per snapshot) or from the snapshots' own
+// banned / trusted labels (--labels); `--recipe default` generates the worlds
+// of the documented default recipe itself (docs/scoring.md, "The default
+// model"), so that the shipped model is one deterministic command.
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "cli_util.hpp"
+#include "hydrascope/eval.hpp"
+#include "hydrascope/io.hpp"
+#include "hydrascope/model.hpp"
+#include "hydrascope/pipeline.hpp"
+#include "hydrascope/synth.hpp"
+#include "hydrascope/training.hpp"
+
+namespace hydrascope::cli {
+namespace {
+
+struct TrainArgs {
+  std::vector<std::string> snapshots, truths;
+  bool labels = false;
+  std::string recipe;
+  std::string out;
+  std::string name;
+  std::string work;
+  bool keep_worlds = false;
+  BoosterOptions booster;
+  TrainingRowsOptions rows;
+  std::vector<std::string> drop;
+  std::uint64_t seed = 1;
+  int threads = 0;
+};
+
+// One world of a recipe: generated with `generate --world W --profile P --accounts N --seed S`.
+struct RecipeWorld {
+  std::string profile;
+  std::uint64_t accounts = 0;
+  std::uint64_t seed = 0;
+};
+
+// The default recipe (docs/scoring.md, "The default model"): worlds of the
+// random profile only, so that no fixed profile is ever seen in training;
+// seeds 1001 and up are reserved for training (evaluations use others).
+std::vector<RecipeWorld> recipe_worlds(const std::string& name) {
+  std::vector<RecipeWorld> worlds;
+  if (name == "default") {
+    std::uint64_t seed = 1001;
+    for (int i = 0; i < 12; ++i) worlds.push_back({"random", 20000, seed++});
+    for (int i = 0; i < 8; ++i) worlds.push_back({"random", 60000, seed++});
+    for (int i = 0; i < 4; ++i) worlds.push_back({"random", 150000, seed++});
+  } else if (name == "quick") {  // for tests and trying the command: seconds, not minutes
+    worlds = {{"random", 3000, 1001}, {"random", 3000, 1002}, {"random", 4000, 1003}};
+  } else {
+    throw std::invalid_argument("--recipe must be default or quick, got '" + name + "'");
+  }
+  return worlds;
+}
+
+std::string recipe_text(const std::string& name, const std::vector<RecipeWorld>& worlds) {
+  std::string out = "recipe " + name + ": world a, ";
+  std::uint64_t total = 0;
+  for (const auto& w : worlds) total += w.accounts;
+  out += std::to_string(worlds.size()) + " worlds (" + std::to_string(total) + " accounts): ";
+  for (std::size_t i = 0; i < worlds.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += worlds[i].profile + "/" + std::to_string(worlds[i].accounts) + "/seed " + std::to_string(worlds[i].seed);
+  }
+  return out;
+}
+
+int run_train(TrainArgs args, const Context& ctx) {
+  const auto t_total = std::chrono::steady_clock::now();
+  if (args.out.empty()) throw std::invalid_argument("--out must name the model file to write");
+  args.booster.seed = args.seed;
+  args.booster.threads = args.threads;
+  args.booster.validate();
+  args.rows.seed = args.seed;
+  for (const auto& f : args.drop) args.rows.drop_families.push_back(parse_feature_family(f));
+  args.rows.validate();
+  const bool use_recipe = !args.recipe.empty();
+  if (use_recipe && !args.snapshots.empty()) throw std::invalid_argument("give snapshots or --recipe, not both");
+  if (!use_recipe && args.snapshots.empty()) throw std::invalid_argument("give one or more snapshots, or --recipe default");
+  if (!use_recipe && !args.labels && args.truths.size() != args.snapshots.size())
+    throw std::invalid_argument("give one --truth per snapshot (same order), or --labels to train on the snapshots' own labels");
+  if (args.labels && !args.truths.empty()) throw std::invalid_argument("--labels and --truth exclude each other");
+
+  PipelineOptions po;
+  po.threads = args.threads;
+  po.community.seed = args.seed;
+  po.validate();
+  TrainingSet set;
+  auto add_snapshot = [&](const std::string& path, const std::string& truth_path, const std::string& label) {
+    const auto t0 = std::chrono::steady_clock::now();
+    LoadOptions lo;
+    lo.threads = args.threads;
+    const Snapshot snapshot = load_snapshot(path, lo);
+    const PipelineResult r = run_pipeline(snapshot, po);
+    std::vector<float> target;
+    if (truth_path.empty()) {
+      target = label_targets(snapshot, r.features);
+    } else {
+      const Truth truth = load_truth(truth_path);
+      std::unordered_set<std::string> hydra;
+      for (const auto& c : truth.clusters)
+        if (c.kind == "hydra") hydra.insert(c.accounts.begin(), c.accounts.end());
+      target = truth_targets(snapshot, r.features, hydra);
+    }
+    append_training_rows(set, snapshot, r.features, target, args.rows, label);
+    ctx.info("train: " + set.sources.back() + " (" + std::to_string(seconds_since(t0)).substr(0, 5) + " s)");
+  };
+
+  std::string trained_on;
+  if (use_recipe) {
+    const auto worlds = recipe_worlds(args.recipe);
+    trained_on = recipe_text(args.recipe, worlds);
+    namespace fs = std::filesystem;
+    const std::string work = args.work.empty() ? args.out + ".worlds-" + std::to_string(::getpid()) : args.work;
+    std::error_code ec;
+    fs::create_directories(work, ec);
+    if (ec) throw std::runtime_error("cannot create " + work + ": " + ec.message());
+    struct Cleanup {
+      std::string dir;
+      bool armed;
+      ~Cleanup() {
+        std::error_code e;
+        if (armed) std::filesystem::remove_all(dir, e);
+      }
+    } cleanup{work, !args.keep_worlds && args.work.empty()};
+    for (const auto& w : worlds) {
+      const std::string dir = work + "/" + w.profile + "-" + std::to_string(w.accounts) + "-" + std::to_string(w.seed);
+      if (!fs::exists(dir + "/truth.json")) {
+        GeneratorOptions g = GeneratorOptions::for_profile(parse_profile(w.profile), w.accounts, w.seed);
+        g.ip_ranges_dir = std::string(HYDRASCOPE_DATASETS_DIR) + "/ip-ranges";
+        (void)generate_world(g, dir);
+      }
+      add_snapshot(dir + "/snapshot.ndjson", dir + "/truth.json", w.profile + "/" + std::to_string(w.accounts) + "/seed " + std::to_string(w.seed));
+      if (!args.keep_worlds && args.work.empty()) fs::remove_all(dir, ec);
+    }
+  } else {
+    for (std::size_t i = 0; i < args.snapshots.size(); ++i)
+      add_snapshot(args.snapshots[i], args.labels ? std::string() : args.truths[i], args.snapshots[i]);
+    trained_on = std::to_string(args.snapshots.size()) + " snapshot(s): ";
+    for (std::size_t i = 0; i < args.snapshots.size(); ++i) trained_on += (i ? ", " : "") + args.snapshots[i];
+  }
+  if (set.positives == 0 || set.negatives == 0)
+    throw std::invalid_argument("the training rows need both classes: " + std::to_string(set.positives) +
+                                " positive and " + std::to_string(set.negatives) + " negative rows");
+
+  ModelInfo info;
+  info.recipe = "hydrascope features (" + std::to_string(set.x.names.size()) + " columns" +
+                (args.rows.drop_families.empty() ? std::string() : ", families dropped: " + [&] {
+                  std::string d;
+                  for (auto f : args.rows.drop_families) d += (d.empty() ? "" : ",") + std::string(to_string(f));
+                  return d;
+                }()) +
+                "); targets: " + (args.labels ? "the snapshots' banned (1) and trusted (0) labels" : "generated truth (hydra = 1)") +
+                "; negatives alone in their community sampled at " + std::to_string(args.rows.negative_sample).substr(0, 5);
+  info.trained_on = trained_on;
+  info.extra["name"] = args.name.empty() ? (use_recipe ? "hydrascope-" + args.recipe : "custom") : args.name;
+  ctx.info("train: " + std::to_string(set.x.rows) + " rows (" + std::to_string(set.positives) + " positive) x " +
+           std::to_string(set.x.names.size()) + " features; boosting " + std::to_string(args.booster.rounds) + " rounds");
+  TrainReport report;
+  const Model model = Model::train(set.x, set.label, set.weight, args.booster, info, &report, ctx.progress());
+  ctx.end_progress();
+  model.save_file(args.out);
+  const std::string bytes = model.to_buffer();
+  char line[256];
+  std::snprintf(line, sizeof line, "train: %s written (%s, %d trees, train logloss %.4f, error %.4f); training %.1f s, total %.1f s",
+                args.out.c_str(), human_bytes(static_cast<double>(std::filesystem::file_size(args.out))).c_str(),
+                report.rounds, report.train_logloss, report.train_error, report.seconds, seconds_since(t_total));
+  ctx.info(line);
+  std::string out = "hydrascope train: " + std::to_string(set.x.rows) + " rows, " + std::to_string(set.positives) +
+                    " positive, " + std::to_string(set.x.names.size()) + " features -> " + args.out + "\n";
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_train(CLI::App& app, const Context& ctx, Action& action) {
+  auto args = std::make_shared<TrainArgs>();
+  auto* sub = app.add_subcommand("train", "Train a scoring model on labelled snapshots (or the default recipe of generated worlds)");
+  sub->add_option("snapshots", args->snapshots, "Snapshots to learn from");
+  sub->add_option("--truth", args->truths, "truth.json per snapshot, in the same order (hydra clusters = 1)");
+  sub->add_flag("--labels", args->labels, "Learn from the snapshots' own labels: banned = 1, trusted = 0 (others skipped)");
+  sub->add_option("--recipe", args->recipe, "Generate and learn from the worlds of a recipe: default (the shipped model) or quick");
+  sub->add_option("-o,--out", args->out, "Model file to write (.json or .json.gz)")->required();
+  sub->add_option("--name", args->name, "Name recorded in the model (default: hydrascope-<recipe> or custom)");
+  sub->add_option("--work", args->work, "Folder for the recipe's generated worlds (kept; default: a temporary folder beside --out)");
+  sub->add_flag("--keep-worlds", args->keep_worlds, "Keep the generated worlds");
+  sub->add_option("--seed", args->seed, "Seed of detection, sampling and boosting")->capture_default_str();
+  sub->add_option("-t,--threads", args->threads, "Worker threads (0 = all cores); the model does not depend on it")
+      ->capture_default_str();
+  auto* b = "Boosting";
+  sub->add_option("--rounds", args->booster.rounds, "Trees")->capture_default_str()->group(b);
+  sub->add_option("--depth", args->booster.max_depth, "Tree depth")->capture_default_str()->group(b);
+  sub->add_option("--eta", args->booster.eta, "Learning rate")->capture_default_str()->group(b);
+  sub->add_option("--subsample", args->booster.subsample, "Share of rows per tree")->capture_default_str()->group(b);
+  sub->add_option("--colsample", args->booster.colsample_bytree, "Share of features per tree")->capture_default_str()->group(b);
+  sub->add_option("--min-child-weight", args->booster.min_child_weight, "Least hessian sum per leaf")->capture_default_str()->group(b);
+  auto* r = "Rows";
+  sub->add_option("--negative-sample", args->rows.negative_sample,
+                  "Keep this share of negatives alone in their community (weighted back)")
+      ->capture_default_str()
+      ->group(r);
+  sub->add_option("--drop-family", args->drop, "Feature families to leave out (ablation), e.g. synchrony,seed")
+      ->delimiter(',')
+      ->group(r);
+  sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_train(*args, ctx); }; });
+}
+
+}  // namespace hydrascope::cli

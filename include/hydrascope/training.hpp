@@ -1,0 +1,61 @@
+// Training rows for the learned model: the feature rows of a snapshot's
+// accounts with a 0/1 target each (from generated truth, or from the
+// operator's own banned / trusted labels), negatives that sit alone in their
+// community optionally sampled with matching weights, and whole feature
+// families left out for ablations. `hydrascope train` gathers these over
+// many snapshots and hands them to Model::train.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "hydrascope/features.hpp"
+#include "hydrascope/model.hpp"
+#include "hydrascope/snapshot.hpp"
+
+namespace hydrascope {
+
+struct TrainingRowsOptions {
+  /// Negatives in communities of fewer than `sample_below` accounts are kept
+  /// with this probability and weighted 1 / probability (deterministic: a
+  /// hash of the account id and seed decides). (0, 1].
+  double negative_sample = 1.0;
+  std::uint32_t sample_below = 2;
+  std::uint64_t seed = 1;
+  /// Feature families left out of the matrix (ablation).
+  std::vector<FeatureFamily> drop_families;
+  /// Throws std::invalid_argument naming the bad value.
+  void validate() const;
+};
+
+/// The rows gathered so far.
+struct TrainingSet {
+  FeatureMatrix x;           ///< columns: the schema minus dropped families
+  std::vector<float> label;  ///< 0 / 1
+  std::vector<float> weight;
+  std::uint64_t positives = 0, negatives = 0, sampled_out = 0;
+  std::vector<std::string> sources;  ///< one line per snapshot added
+};
+
+/// Column names of a training matrix: the schema without `drop`.
+[[nodiscard]] std::vector<std::string> training_columns(std::span<const FeatureFamily> drop);
+
+/// Appends the rows of every account whose target (indexed like
+/// features.accounts()) is 0 or 1; NaN targets are skipped. `source` names
+/// the snapshot in TrainingSet::sources. Throws std::invalid_argument when
+/// target has the wrong length or a value other than 0, 1 or NaN.
+void append_training_rows(TrainingSet& set, const Snapshot& snapshot, const FeatureTable& features,
+                          std::span<const float> target, const TrainingRowsOptions& options,
+                          const std::string& source);
+
+/// Targets from generated truth: 1 for accounts in `hydra_accounts`, else 0.
+[[nodiscard]] std::vector<float> truth_targets(const Snapshot& snapshot, const FeatureTable& features,
+                                               const std::unordered_set<std::string>& hydra_accounts);
+
+/// Targets from the snapshot's own labels: banned 1, trusted 0, others NaN.
+[[nodiscard]] std::vector<float> label_targets(const Snapshot& snapshot, const FeatureTable& features);
+
+}  // namespace hydrascope
