@@ -966,8 +966,10 @@ void World::emit_account(std::uint64_t i, SnapshotWriter& w) {
   // People also use the API from a phone on a carrier network and from a
   // second device: edges into the shared hubs a real snapshot is full of
   // (carrier NAT pools, popular client fingerprints). Automation does not.
+  // Random profile: a farm account mimics a person's with prob. `camouflage`.
   std::string device2;
-  if (g.kind != Kind::Hydra && g.kind != Kind::Sharded && volume >= 4) {
+  const bool mimic = random_ && g.kind == Kind::Hydra && r.chance(farms_[g.param].knobs.camouflage);
+  if (((g.kind != Kind::Hydra && g.kind != Kind::Sharded) || mimic) && volume >= 4) {
     if (r.chance(0.7) && !carrier_groups_.empty()) {
       const Group& c = groups_[carrier_groups_[r.below(carrier_groups_.size())]];
       const auto pool = std::max<std::uint64_t>(1, c.resi_count);
