@@ -73,8 +73,8 @@ void add_generate(CLI::App& app, const Context& ctx, Action& action) {
   auto* sub = app.add_subcommand("generate", "Write a synthetic account world with known truth (snapshot + truth.json)");
   sub->add_option("--accounts", args->accounts, "Number of accounts N (>= 1000)")->required();
   sub->add_option("--seed", args->seed, "Random seed (same arguments => byte-identical files)")->required();
-  sub->add_option("--profile", args->profile, "easy, mixed or hard")
-      ->check(CLI::IsMember({"easy", "mixed", "hard"}))
+  sub->add_option("--profile", args->profile, "easy, mixed, hard, or random (every knob drawn per world and per cluster)")
+      ->check(CLI::IsMember({"easy", "mixed", "hard", "random"}))
       ->capture_default_str();
   sub->add_option("--out", args->out, "Output folder (created if missing)")->required();
   sub->add_option("--format", args->format, "json, ndjson or csv")

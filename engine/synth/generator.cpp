@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "hydrascope/atomic_file.hpp"
 #include "hydrascope/error.hpp"
 #include "hydrascope/synth.hpp"
+#include "random_profile.hpp"
 #include "synth_internal.hpp"
 
 namespace hydrascope {
@@ -23,6 +25,10 @@ using synth::hash2;
 using synth::mix64;
 using synth::Permutation;
 using synth::Rng;
+using synth::FarmKnobs;
+using synth::WorldDraws;
+using synth::kGenericCatalog;
+using synth::kGenericTypes;
 
 constexpr std::uint32_t kBuckets = 168;
 constexpr std::int64_t kTakenAt = 1771545600;  // 2026-02-20T00:00:00Z
@@ -30,15 +36,18 @@ constexpr std::int64_t kStart = kTakenAt - 7 * 86400;
 constexpr std::uint32_t kReleaseBucket = 80;  // model release: Thursday 08:00 UTC
 constexpr std::int64_t kDay = 86400;
 
+// ProxyCustomer (random profile only): genuine customers of a farm's reseller proxy.
 enum class Kind : std::uint8_t {
-  Individual, Family, Corporate, Sharded, University, CarrierNat, VpnExit, Aggregator, PowerUser, Hydra
+  Individual, Family, Corporate, Sharded, University, CarrierNat, VpnExit, Aggregator, PowerUser, Hydra, ProxyCustomer
 };
-constexpr std::array<const char*, 10> kKindNames = {"individual", "family",     "corporate",  "sharded_service",
+constexpr std::array<const char*, 11> kKindNames = {"individual", "family",     "corporate",  "sharded_service",
                                                     "university", "carrier_nat", "vpn_exit",  "legit_aggregator",
-                                                    "power_user", "hydra"};
+                                                    "power_user", "hydra",       "proxy_customer"};
 
 // Id classes: every entity id is the hex of a bijective hash of (class, a, b).
-enum Cls : std::uint64_t { kAcc = 1, kCardP, kCardG, kDevP, kDevG, kDevPop, kProxyG };
+// Generic entities (random profile): personal (account, type), group pools
+// (group, type << 20 | slot), public hubs (type, hub).
+enum Cls : std::uint64_t { kAcc = 1, kCardP, kCardG, kDevP, kDevG, kDevPop, kProxyG, kGenP, kGenG, kGenHub };
 
 struct Group {
   Kind kind = Kind::Individual;
@@ -52,6 +61,10 @@ struct Group {
   std::uint32_t cards = 0, devices = 0;
   bool proxy = false;
   bool carrier = false;  // resi IPs come from the carrier space
+  // Random profile only.
+  std::uint32_t proxies = 0;  // hydra: proxies of the farm (0 = one when `proxy`)
+  std::uint32_t param = 0;    // hydra: index into farms_
+  std::uint32_t host = 0;     // proxy_customer: the hydra group whose proxies it uses
 };
 
 struct Country { const char* code; double tz; };
@@ -86,9 +99,16 @@ std::string hex16(std::uint64_t v) {
 // The whole plan plus the address spaces; everything else is derived by hashing.
 class World {
  public:
-  World(const GeneratorOptions& o) : opt_(o), key_(mix64(o.seed ^ 0x68796472615f7379ULL)) {
+  World(const GeneratorOptions& o)
+      : opt_(o), key_(mix64(o.seed ^ 0x68796472615f7379ULL)), random_(o.profile == WorldProfile::Random) {
     load_spaces();
-    plan();
+    if (random_) {
+      Rng wr(hash2(key_, 0x776f726c64ULL));
+      world_ = synth::draw_world(wr);
+      plan_random();
+    } else {
+      plan();
+    }
   }
 
   void write(const std::string& snapshot_path, const std::string& truth_path, GenerateReport& rep,
@@ -110,6 +130,9 @@ class World {
 
   // --- plan ------------------------------------------------------------------
   void plan();
+  void plan_random();
+  std::uint64_t fill(Kind kind, double share, Rng& rng, const std::function<std::uint64_t()>& size_fn);
+  void finish_plan(Rng& rng, std::uint64_t used);
   void add_group(Kind kind, std::uint64_t size, Rng& rng, char tactic = 0);
   const Group& group_of(std::uint64_t logical) const {
     auto it = std::upper_bound(starts_.begin(), starts_.end(), logical);
@@ -120,6 +143,15 @@ class World {
   void emit_account(std::uint64_t logical, SnapshotWriter& w);
   void emit_group_entities(const Group& g, SnapshotWriter& w);
   void emit_globals(SnapshotWriter& w);
+  // Random profile: generic entities, invitations, and the world's data availability.
+  struct Link { std::string node; const char* node_type; const char* edge; bool personal; };
+  std::uint32_t generic_pool(const Group& g, int t) const;
+  void generic_links(std::uint64_t i, const Group& g, std::uint64_t rank, std::vector<Link>& links) const;
+  std::uint64_t inviter_of(std::uint64_t i, const Group& g) const;  // ~0 = none
+  std::string generic_id(int t, std::uint64_t cls, std::uint64_t a, std::uint64_t b) const {
+    return id(kGenericCatalog[static_cast<std::size_t>(t)].prefix, cls, a, b);
+  }
+  void put_node(SnapshotWriter& w, NodeRecord& rec);
   void ip_node(SnapshotWriter& w, std::uint32_t ip, const char* network, bool datacenter, std::uint64_t asn,
                const char* country);
   void edge(SnapshotWriter& w, const std::string& a, const std::string& b, const char* type, double weight,
@@ -127,6 +159,22 @@ class World {
 
   const GeneratorOptions& opt_;
   std::uint64_t key_;
+  bool random_ = false;
+  WorldDraws world_;             // random profile: world-level draws
+  // Random profile: a farm's draws, and its members' tactics. Tactics are
+  // stratified: round(mix x size) members each, laid out in the order of
+  // kLayout over a seeded shuffle of the members, so that every planned card,
+  // pool IP, proxy and device has a user.
+  static constexpr const char* kLayout = "adbcef";
+  struct Farm {
+    FarmKnobs knobs;
+    std::array<std::uint64_t, synth::kTactics + 1> bounds{};  // shuffled positions [bounds[t], bounds[t+1]) play kLayout[t]
+  };
+  std::vector<Farm> farms_;  // Group::param
+  std::uint64_t farm_position(const Group& g, std::uint64_t k) const {
+    return Permutation(g.size, g.key ^ 0x746163746963ULL)(k);
+  }
+  double trusted_p_ = 0;         // random profile: prob. an eligible benign account is trusted
   AddressSpace resi_, carrier_, dc_, vpn_;
   Permutation resi_perm_{1, 0}, carrier_perm_{1, 0}, dc_perm_{1, 0}, vpn_perm_{1, 0};
   std::vector<Group> groups_;
@@ -199,10 +247,12 @@ void World::add_group(Kind kind, std::uint64_t size, Rng& rng, char tactic) {
     case Kind::Family: resi(1); g.cards = 1; break;
     case Kind::Corporate:
       resi(1 + r.below(4)); g.cards = 1 + static_cast<std::uint32_t>(r.below(3)); g.devices = 1;
-      g.proxy = r.chance(0.3);
+      g.proxy = r.chance(random_ ? world_.corporate_gateway : 0.3);
       if (g.proxy) dc(1 + r.below(2));
       break;
-    case Kind::Sharded: dc(2 + r.below(4)); g.cards = 1; g.devices = 1; break;
+    case Kind::Sharded:
+      if (random_) dc(1 + r.below(5)); else dc(2 + r.below(4));
+      g.cards = 1; g.devices = 1; break;
     case Kind::University:
       resi(2 + r.below(5)); g.cards = 3 + static_cast<std::uint32_t>(r.below(8)); break;
     case Kind::CarrierNat:
@@ -212,6 +262,55 @@ void World::add_group(Kind kind, std::uint64_t size, Rng& rng, char tactic) {
     case Kind::Aggregator: g.proxy = true; dc(std::max<std::uint64_t>(8, size / 150)); break;
     case Kind::PowerUser: g.cards = 1; g.devices = 1; break;
     case Kind::Hydra: {
+      if (random_) {  // every farm its own knobs (random_profile.hpp)
+        Rng fr(hash2(g.key, 0x6661726dULL));
+        Farm farm;
+        FarmKnobs& f = farm.knobs;
+        f = synth::draw_farm(fr, world_, size);
+        g.tactic = synth::main_tactic(f);
+        g.param = static_cast<std::uint32_t>(farms_.size());
+        // Members per tactic: round(mix x size), largest remainders first.
+        std::array<std::uint64_t, synth::kTactics> count{};
+        std::array<double, synth::kTactics> rest{};
+        std::uint64_t given = 0;
+        for (int t = 0; t < synth::kTactics; ++t) {
+          const double want = f.mix[t] * static_cast<double>(size);
+          count[t] = static_cast<std::uint64_t>(want);
+          rest[t] = want - static_cast<double>(count[t]);
+          given += count[t];
+        }
+        while (given < size) {
+          const auto t = static_cast<std::size_t>(std::max_element(rest.begin(), rest.end()) - rest.begin());
+          ++count[t];
+          rest[t] = -1;
+          ++given;
+        }
+        for (int l = 0; l < synth::kTactics; ++l) farm.bounds[l + 1] = farm.bounds[l] + count[kLayout[l] - 'a'];
+        const std::uint64_t n_ad = count[0] + count[3], n_bc = count[1] + count[2], n_ab = count[0] + count[1];
+        const auto pool_share = [&](std::uint64_t part) {  // the egress pool split between cloud (a, d) and home-like (b, c) IPs
+          const double v = std::round(static_cast<double>(f.egress_pool) * static_cast<double>(part) / static_cast<double>(n_ad + n_bc));
+          return std::clamp<std::uint64_t>(static_cast<std::uint64_t>(v), 1, part);
+        };
+        if (n_ad > 0) {
+          g.cards = static_cast<std::uint32_t>(
+              std::clamp<std::uint64_t>(static_cast<std::uint64_t>(std::ceil(static_cast<double>(n_ad) / f.accounts_per_card)), 1, n_ad));
+          dc(pool_share(n_ad));
+        }
+        if (n_bc > 0) resi(pool_share(n_bc));
+        // What the plan could use is what is recorded: no proxy without proxied members, no pool larger than its users.
+        f.proxies = static_cast<int>(std::min<std::uint64_t>(static_cast<std::uint64_t>(f.proxies), n_ab));
+        if (f.proxies == 0) f.cover_share = 0;
+        f.devices = std::min<std::uint64_t>(f.devices, size);
+        for (int t = 0; t < kGenericTypes; ++t)
+          if (f.generic_pool[t] > 0)
+            f.generic_pool[t] = static_cast<std::uint32_t>(std::clamp<std::uint64_t>(
+                static_cast<std::uint64_t>(std::ceil(f.generic_share[t] * static_cast<double>(size))), 1, f.generic_pool[t]));
+        g.devices = static_cast<std::uint32_t>(f.devices);
+        g.proxies = static_cast<std::uint32_t>(f.proxies);
+        g.proxy = f.proxies > 0;
+        farms_.push_back(farm);
+        break;
+      }
       const double h = opt_.camouflage;  // harder worlds: fewer shared devices
       g.devices = static_cast<std::uint32_t>(std::max<double>(1.0, std::ceil(size / (40.0 - 30.0 * h) )));
       const auto per_card = std::max(1.0, opt_.accounts_per_card * (0.7 + 0.6 * r.uniform()));
@@ -224,9 +323,29 @@ void World::add_group(Kind kind, std::uint64_t size, Rng& rng, char tactic) {
       }
       break;
     }
-    case Kind::Individual: break;
+    case Kind::Individual:
+    case Kind::ProxyCustomer: break;
+  }
+  if (random_ && !g.carrier) {  // a group cut short by its kind's budget: no more cards or IPs than members
+    g.cards = static_cast<std::uint32_t>(std::min<std::uint64_t>(g.cards, size));
+    g.resi_count = std::min(g.resi_count, size);
+    if (!g.proxy) g.dc_count = std::min(g.dc_count, size);  // a proxy's egress IPs are linked from the proxy
   }
   groups_.push_back(g);
+}
+
+// Adds groups of `kind` until `share` of N is used; returns the accounts used.
+std::uint64_t World::fill(Kind kind, double share, Rng& rng, const std::function<std::uint64_t()>& size_fn) {
+  const std::uint64_t budget = static_cast<std::uint64_t>(share * static_cast<double>(opt_.accounts));
+  std::uint64_t got = 0;
+  while (got < budget) {
+    std::uint64_t s = std::max<std::uint64_t>(1, size_fn());
+    s = std::min(s, budget - got);
+    if (s < 2 && kind != Kind::PowerUser) break;
+    add_group(kind, s, rng);
+    got += s;
+  }
+  return got;
 }
 
 void World::plan() {
@@ -234,16 +353,8 @@ void World::plan() {
   const std::uint64_t n = opt_.accounts;
   const double nd = static_cast<double>(n);
   std::uint64_t used = 0;
-  auto fill = [&](Kind kind, double share, auto size_fn) {
-    std::uint64_t budget = static_cast<std::uint64_t>(share * nd), got = 0;
-    while (got < budget) {
-      std::uint64_t s = std::max<std::uint64_t>(1, size_fn());
-      s = std::min(s, budget - got);
-      if (s < 2 && kind != Kind::PowerUser) break;
-      add_group(kind, s, rng);
-      got += s;
-    }
-    used += got;
+  auto fill = [&](Kind kind, double share, const std::function<std::uint64_t()>& size_fn) {
+    used += World::fill(kind, share, rng, size_fn);
   };
   // Hydra clusters first so that their sizes follow the plan exactly.
   {
@@ -278,6 +389,87 @@ void World::plan() {
   fill(Kind::Aggregator, 0.03, [&] { return static_cast<std::uint64_t>(0.03 * nd / static_cast<double>(agg_count)) + 1; });
   for (std::size_t i = before_agg; i < groups_.size(); ++i) aggregator_groups_.push_back(static_cast<std::uint32_t>(i));
   fill(Kind::PowerUser, 0.01, [&] { return 1 + rng.below(3); });
+  finish_plan(rng, used);
+}
+
+// The random profile's plan: shares, sizes and forms from world_, every farm
+// its own knobs (add_group), and the genuine customers of farms' reseller proxies.
+void World::plan_random() {
+  Rng rng(hash2(key_, 0x706c616e72ULL));
+  const std::uint64_t n = opt_.accounts;
+  const double nd = static_cast<double>(n);
+  const WorldDraws& wd = world_;
+  std::uint64_t used = 0;
+  auto fill = [&](Kind kind, double share, const std::function<std::uint64_t()>& size_fn) {
+    used += World::fill(kind, share, rng, size_fn);
+  };
+  {  // farms: log-uniform sizes in [20, cap]
+    const std::uint64_t budget = static_cast<std::uint64_t>(wd.hydra_share * nd);
+    const double cap = std::min(wd.max_cluster, std::max(40.0, 0.05 * nd));
+    std::uint64_t got = 0;
+    while (budget - got >= 20) {
+      std::uint64_t s = static_cast<std::uint64_t>(20.0 * std::exp(rng.uniform() * std::log(cap / 20.0)));
+      s = std::min(s, budget - got);
+      if (s < 20) break;
+      add_group(Kind::Hydra, s, rng);
+      if (groups_.back().proxy) hydra_proxy_groups_.push_back(static_cast<std::uint32_t>(groups_.size() - 1));
+      got += s;
+    }
+    used += got;
+  }
+  {  // a reseller's genuine customers: cover/(1-cover) per proxied farm account, at most 25% of N overall
+    std::vector<std::pair<std::uint32_t, double>> want;
+    double total = 0;
+    for (std::uint32_t gi = 0; gi < groups_.size(); ++gi) {
+      const Group& g = groups_[gi];
+      if (g.kind != Kind::Hydra || !g.proxy) continue;
+      const FarmKnobs& f = farms_[g.param].knobs;
+      if (f.cover_share <= 0) continue;
+      const auto& bd = farms_[g.param].bounds;  // layout a d b c e f
+      const double proxied = static_cast<double>((bd[1] - bd[0]) + (bd[3] - bd[2]));
+      const double c = proxied * f.cover_share / (1.0 - f.cover_share);
+      if (c >= 1.0) { want.emplace_back(gi, c); total += c; }
+    }
+    const double scale = total > 0.25 * nd ? 0.25 * nd / total : 1.0;
+    for (const auto& [gi, c] : want) {
+      const auto s = static_cast<std::uint64_t>(c * scale);
+      if (s < 1) continue;
+      add_group(Kind::ProxyCustomer, s, rng);
+      groups_.back().host = gi;
+      used += s;
+    }
+  }
+  fill(Kind::Family, wd.family, [&] { return 2 + rng.below(3); });
+  fill(Kind::Corporate, wd.corporate, [&] {
+    return std::min<std::uint64_t>(300, 3 + static_cast<std::uint64_t>(rng.lognormal(std::log(wd.corporate_median), 1.0))); });
+  fill(Kind::Sharded, wd.sharded, [&] {
+    return static_cast<std::uint64_t>(8.0 * std::exp(rng.uniform() * std::log(wd.sharded_max / 8.0))); });
+  fill(Kind::University, wd.university, [&] {
+    return static_cast<std::uint64_t>(std::min(std::max(60.0, 0.01 * nd), 200.0 + rng.uniform() * 2800.0)); });
+  const std::size_t before_carrier = groups_.size();
+  fill(Kind::CarrierNat, wd.carrier_nat, [&] {
+    return static_cast<std::uint64_t>(std::min(std::max(100.0, 0.02 * nd), 300.0 + rng.uniform() * 2700.0)); });
+  for (std::size_t i = before_carrier; i < groups_.size(); ++i) carrier_groups_.push_back(static_cast<std::uint32_t>(i));
+  fill(Kind::VpnExit, wd.vpn_exit, [&] { return 200 + rng.below(800); });
+  const std::size_t before_agg = groups_.size();
+  const auto aggs = static_cast<double>(wd.aggregators);
+  fill(Kind::Aggregator, wd.aggregator, [&] { return static_cast<std::uint64_t>(wd.aggregator * nd / aggs) + 1; });
+  for (std::size_t i = before_agg; i < groups_.size(); ++i) aggregator_groups_.push_back(static_cast<std::uint32_t>(i));
+  fill(Kind::PowerUser, wd.power_user, [&] { return 1 + rng.below(static_cast<std::uint64_t>(wd.power_user_max)); });
+  // Trusted labels go to verified organisations' accounts: enough of them for trusted_rate of the benign accounts.
+  std::uint64_t eligible = 0, hydra = 0;
+  for (const auto& g : groups_) {
+    if (g.kind == Kind::Corporate || g.kind == Kind::University || g.kind == Kind::Sharded || g.kind == Kind::Aggregator)
+      eligible += g.size;
+    if (g.kind == Kind::Hydra) hydra += g.size;
+  }
+  trusted_p_ = eligible > 0 ? std::min(1.0, wd.trusted_rate * static_cast<double>(n - hydra) / static_cast<double>(eligible)) : 0.0;
+  finish_plan(rng, used);
+}
+
+// Individuals last, logical ranges, IP slot offsets (shared by both planners).
+void World::finish_plan(Rng& rng, std::uint64_t used) {
+  const std::uint64_t n = opt_.accounts;
   if (used >= n) throw std::invalid_argument("accounts: too few for the planned groups");
   individual_size_ = n - used;
   vpn_exits_ = std::max<std::uint64_t>(20, n / 400);
@@ -381,10 +573,29 @@ void World::ip_node(SnapshotWriter& w, std::uint32_t ip, const char* network, bo
   rec.id = nid;
   rec.type = "ip";
   rec.attrs = attrs;
+  put_node(w, rec);
+}
+
+// Every node goes through here: the random profile drops what its world does
+// not carry (whole entity kinds, created_at, activity).
+void World::put_node(SnapshotWriter& w, NodeRecord& rec) {
+  if (random_) {
+    const std::string_view t = rec.type;
+    if ((t == "payment_method" && !world_.payment) || (t == "ip" && !world_.ips) || (t == "proxy" && !world_.proxies) ||
+        (t == "device" && !world_.devices))
+      return;
+    if (!world_.created_at) rec.created_at = kNoTime;
+    if (!world_.activity) {
+      rec.has_activity = false;
+      rec.activity_buckets = {};
+      rec.activity_values = {};
+    }
+  }
   w.node(rec);
   ++nodes_;
 }
 
+// Every edge goes through here (same filter for edges, times and weights).
 void World::edge(SnapshotWriter& w, const std::string& a, const std::string& b, const char* type, double weight,
                  std::int64_t first, std::int64_t last) {
   EdgeRecord e;
@@ -394,6 +605,14 @@ void World::edge(SnapshotWriter& w, const std::string& a, const std::string& b, 
   e.weight = std::max(1.0, std::round(weight));
   e.first_seen = us(first);
   e.last_seen = us(std::max(first, last));
+  if (random_) {
+    const std::string_view t = type;
+    if ((t == "paid_with" && !world_.payment) || (t == "uses_ip" && !world_.ips) || (t == "via_proxy" && !world_.proxies) ||
+        (t == "uses_device" && !world_.devices) || (t == "egress_ip" && !(world_.ips && world_.proxies)))
+      return;
+    if (!world_.timestamps) e.first_seen = e.last_seen = kNoTime;
+    if (!world_.weights) e.weight = 1;
+  }
   w.edge(e);
   ++edges_;
 }
@@ -408,10 +627,11 @@ void World::emit_account(std::uint64_t i, SnapshotWriter& w) {
   Rng gr(g.key);  // group-level draws (identical for all members)
   const double gu1 = gr.uniform(), gu2 = gr.uniform(), gu3 = gr.uniform();
   const auto& country = kCountries[(g.kind == Kind::Individual || g.kind == Kind::VpnExit || g.kind == Kind::Aggregator ||
-                                    (g.kind == Kind::Hydra && g.tactic == 'b'))
+                                    (g.kind == Kind::Hydra && g.tactic == 'b') || g.kind == Kind::ProxyCustomer)
                                        ? r.zipf(kCountries.size())
                                        : static_cast<std::size_t>(gu1 * 1e6) % kCountries.size()];
   const std::string aid = account_id(i);
+  char tactic = g.tactic;  // the random profile: per account, from the farm's mixture (Farm::bounds)
   const char* tier = "paid";
   Label label = Label::Unknown;
   std::int64_t created = 0;
@@ -437,7 +657,7 @@ void World::emit_account(std::uint64_t i, SnapshotWriter& w) {
   auto own_card = [&] { personal_card = true; card = id("pm:", kCardP, i); };
   auto group_card = [&](std::uint64_t c) { card = id("pm:", kCardG, gi, c); };
   auto home = [&](int count, double share) {
-    personal_resi = count;
+    personal_resi = std::max(personal_resi, count);
     for (int c = 0; c < count; ++c) ips.emplace_back("ip:" + synth::ip_text(resi_ip(3 * i + c)), share / count);
   };
   auto group_resi = [&](std::uint64_t c, double share) {
@@ -448,12 +668,16 @@ void World::emit_account(std::uint64_t i, SnapshotWriter& w) {
     ips.emplace_back("ip:" + synth::ip_text(dc_ip(g.dc_base + c % std::max<std::uint64_t>(1, g.dc_count))), share);
   };
   auto vpn_exit = [&](double share) { ips.emplace_back("ip:" + synth::ip_text(vpn_ip(r.zipf(vpn_exits_))), share); };
+  // Random profile: member k < count takes slot k of a group pool, so that every
+  // planned card and IP has a user (`drawn` is drawn either way).
+  auto slot = [&](std::uint64_t drawn, std::uint64_t count) { return random_ && k < count ? k : drawn; };
 
   switch (g.kind) {
     case Kind::Individual:
     case Kind::Aggregator:
     case Kind::VpnExit:
-    case Kind::CarrierNat: {
+    case Kind::CarrierNat:
+    case Kind::ProxyCustomer: {
       created = individual_created();
       const double u = r.uniform();
       if (g.kind == Kind::Individual && u < 0.15) {  // dormant
@@ -486,6 +710,13 @@ void World::emit_account(std::uint64_t i, SnapshotWriter& w) {
         proxy = proxy_of_group;
         group_dc(r.below(g.dc_count), 1.5);
         if (r.chance(0.5)) group_dc(r.below(g.dc_count), 1.0);
+      } else if (g.kind == Kind::ProxyCustomer) {  // a reseller's genuine customer: its proxy, mostly its egress IPs
+        const Group& h = groups_[g.host];
+        proxy = id("px:", kProxyG, g.host, r.below(std::max<std::uint32_t>(1, h.proxies)));
+        if (r.chance(0.8)) {
+          if (h.dc_count > 0) ips.emplace_back("ip:" + synth::ip_text(dc_ip(h.dc_base + r.below(h.dc_count))), 1.5);
+          else if (h.resi_count > 0) ips.emplace_back("ip:" + synth::ip_text(resi_ip(h.resi_base + r.below(h.resi_count))), 1.5);
+        }
       } else if (!hydra_proxy_groups_.empty() && r.chance(0.003)) {  // a benign customer of a hydra's proxy
         proxy = id("px:", kProxyG, hydra_proxy_groups_[r.below(hydra_proxy_groups_.size())]);
       }
@@ -510,23 +741,24 @@ void World::emit_account(std::uint64_t i, SnapshotWriter& w) {
       volume = r.lognormal(std::log(1500.0), 1.5);
       human_pattern(r, country.tz, true, wts);
       tier = "enterprise";
-      group_card(r.below(g.cards));
-      group_resi(r.below(g.resi_count), 1.0);
+      group_card(slot(r.below(g.cards), g.cards));
+      group_resi(slot(r.below(g.resi_count), g.resi_count), 1.0);
       if (r.chance(0.3)) home(1, 0.2);
       device = id("dev:", kDevG, gi, 0);
-      if (g.proxy) { proxy = proxy_of_group; group_dc(r.below(g.dc_count), 0.5); }
+      if (g.proxy) { proxy = proxy_of_group; group_dc(slot(r.below(g.dc_count), g.dc_count), 0.5); }
       if (r.chance(0.002)) label = Label::Suspect;
       break;
     }
     case Kind::Sharded: {
       created = kTakenAt - static_cast<std::int64_t>((30 + gu2 * 600) * kDay) + static_cast<std::int64_t>(r.below(3 * 86400));
-      volume = std::exp(std::log(2e5) + 1.0 * (gu3 - 0.5) * 3) * std::max(0.5, 1.0 + 0.05 * r.normal());
+      const double spread = random_ ? world_.sharded_spread : 0.05;
+      volume = std::exp(std::log(2e5) + 1.0 * (gu3 - 0.5) * 3) * std::max(0.5, 1.0 + spread * r.normal());
       std::array<float, kBuckets> base{};
       group_pattern(g.key, 0.2, base);
-      for (std::uint32_t h = 0; h < kBuckets; ++h) wts[h] = base[h] * static_cast<float>(std::max(0.2, 1.0 + 0.05 * r.normal()));
+      for (std::uint32_t h = 0; h < kBuckets; ++h) wts[h] = base[h] * static_cast<float>(std::max(0.2, 1.0 + spread * r.normal()));
       tier = "enterprise";
       group_card(0);
-      group_dc(r.below(g.dc_count), 1.0);
+      group_dc(slot(r.below(g.dc_count), g.dc_count), 1.0);
       if (r.chance(0.5)) group_dc(r.below(g.dc_count), 1.0);
       device = id("dev:", kDevG, gi, 0);
       if (r.chance(0.01)) label = Label::Suspect;
@@ -542,8 +774,8 @@ void World::emit_account(std::uint64_t i, SnapshotWriter& w) {
       const auto deadline = static_cast<std::uint32_t>(gu2 * (kBuckets - 12));  // common assignment deadline
       for (std::uint32_t h = deadline; h < deadline + 10; ++h) wts[h] *= 25.0f;
       tier = "free";
-      if (r.chance(0.4)) { group_card(r.below(g.cards)); tier = "education"; }
-      group_resi(r.below(g.resi_count), 1.5);
+      if (r.chance(0.4) || (random_ && k < g.cards)) { group_card(slot(r.below(g.cards), g.cards)); tier = "education"; }
+      group_resi(slot(r.below(g.resi_count), g.resi_count), 1.5);
       if (r.chance(0.5)) home(1, 0.5);
       device = popular_device();
       if (r.chance(0.002)) label = Label::Suspect;
@@ -560,6 +792,103 @@ void World::emit_account(std::uint64_t i, SnapshotWriter& w) {
       if (r.chance(0.5)) { personal_dc = true; }
       break;
     case Kind::Hydra: {
+      if (random_) {  // the farm's own knobs; the account's tactic from the farm's mixture
+        const Farm& fm = farms_[g.param];
+        const FarmKnobs& f = fm.knobs;
+        const std::uint64_t pos = farm_position(g, k);
+        const auto li = static_cast<std::size_t>(std::upper_bound(fm.bounds.begin() + 1, fm.bounds.end(), pos) - fm.bounds.begin() - 1);
+        tactic = kLayout[li];
+        const std::uint64_t n_a = fm.bounds[1], n_ad = fm.bounds[2];
+        // Rank among the members on cards and cloud IPs (a, d), on home-like IPs (b, c), behind the proxies (a, b).
+        const std::uint64_t rank_bc = pos >= n_ad ? pos - n_ad : 0, rank_ab = tactic == 'a' ? pos : n_a + rank_bc;
+        const double sync = std::min(0.98, f.synchrony * (tactic == 'c' ? 1.25 : 1.0));
+        const double cv = f.balance_cv;
+        if (r.chance(f.aged_fraction)) {
+          created = individual_created();
+        } else {  // one of the farm's bursts, each spread over burst_spread_hours
+          const auto burst = r.below(static_cast<std::uint64_t>(f.bursts));
+          const double start_days = f.burst_age_days + f.burst_spread_hours / 24.0 + static_cast<double>(burst) * f.burst_gap_days;
+          created = kTakenAt - static_cast<std::int64_t>(start_days * kDay) +
+                    static_cast<std::int64_t>(r.uniform() * f.burst_spread_hours * 3600.0);
+        }
+        volume = f.hydra_volume * std::exp(cv * r.normal() - 0.5 * cv * cv);
+        std::array<float, kBuckets> common{}, own{};
+        group_pattern(g.key, f.burstiness, common);
+        human_pattern(r, country.tz, false, own);
+        double cs = 0, os = 0;
+        for (std::uint32_t h = 0; h < kBuckets; ++h) { cs += common[h]; os += own[h]; }
+        const auto rot = static_cast<std::uint64_t>(f.rotation), my_rot = rot > 0 ? k % rot : 0;
+        for (std::uint32_t h = 0; h < kBuckets; ++h) {
+          double v = sync * common[h] / cs + (1 - sync) * own[h] / os;
+          if (f.pivots && h >= kReleaseBucket) v *= 3.0;
+          if (rot > 0 && (h / 24 + my_rot) % rot == 0) v *= 0.1;  // rotation of subsets across days
+          wts[h] = static_cast<float>(v);
+        }
+        volume *= 1.0 + f.resold_share * r.uniform();
+        switch (f.device_mode) {
+          case synth::DeviceMode::Pool:  // the first `devices` positions own the pool's devices; others may hide behind popular ones
+            device = pos >= g.devices && r.chance(f.camouflage * 0.7) ? popular_device() : id("dev:", kDevG, gi, pos % g.devices);
+            break;
+          case synth::DeviceMode::AntiDetect: personal_device = true; device = id("dev:", kDevP, i); break;
+          case synth::DeviceMode::Popular: device = popular_device(); break;
+        }
+        auto farm_proxy = [&] { if (g.proxies > 0) proxy = id("px:", kProxyG, gi, rank_ab % g.proxies); };
+        switch (tactic) {
+          case 'a':
+            group_card(pos % g.cards);
+            farm_proxy();
+            group_dc(pos, 1.0);
+            if (r.chance(0.5)) group_dc(r.below(g.dc_count), 1.0);
+            break;
+          case 'b':
+            own_card();
+            farm_proxy();
+            group_resi(rank_bc, 1.0);
+            if (individual_size_ > 0 && r.chance(0.7)) {  // residential exits that are real people's home IPs
+              const std::uint64_t j = individual_start_ + hash2(g.key, r.below(std::max<std::uint64_t>(4, g.size / 3))) % individual_size_;
+              ips.emplace_back("ip:" + synth::ip_text(resi_ip(3 * j)), 1.0);
+            }
+            break;
+          case 'c':
+            if (r.chance(0.5)) tier = "free"; else { tier = "prepaid"; own_card(); }
+            group_resi(rank_bc, 1.0);
+            break;
+          case 'd':
+            group_card(pos % g.cards);
+            group_dc(pos, 1.0);
+            break;
+          case 'e':  // free-tier ghost: a fresh home-looking IP and fingerprint, nothing shared
+            tier = "free";
+            home(1, 1.0);
+            personal_device = true;
+            device = id("dev:", kDevP, i);
+            break;
+          default:  // 'f', mule: own card, own home IPs
+            own_card();
+            if (r.chance(0.3)) tier = "prepaid";
+            home(1 + static_cast<int>(r.below(2)), 1.0);
+            break;
+        }
+        if (r.chance(f.camouflage)) {  // edges into carrier NAT, VPN exits and aggregators
+          const auto what = r.below(3);
+          if (what == 0 && !carrier_groups_.empty()) {
+            const Group& c = groups_[carrier_groups_[r.below(carrier_groups_.size())]];
+            ips.emplace_back("ip:" + synth::ip_text(carrier_ip(c.resi_base + r.below(c.resi_count))), 1.0);
+          } else if (what == 1 || aggregator_groups_.empty()) {
+            vpn_exit(0.8);
+          } else {
+            const auto ag = aggregator_groups_[r.below(aggregator_groups_.size())];
+            const Group& a = groups_[ag];
+            extra_proxy.push_back(id("px:", kProxyG, ag));
+            ips.emplace_back("ip:" + synth::ip_text(dc_ip(a.dc_base + r.below(a.dc_count))), 0.8);
+          }
+          if (r.chance(f.camouflage * 0.5)) home(1, 0.3);
+        }
+        // Banned seeds: exactly floor(seed_fraction x size + u) members, in a shuffled order (not the invite roots).
+        const auto seeds = static_cast<std::uint64_t>(std::floor(f.seed_fraction * static_cast<double>(g.size) + gu3));
+        if (Permutation(g.size, g.key ^ 0x7365656473ULL)(k) < seeds) label = Label::Banned;
+        break;
+      }
       const double sync = std::min(1.0, opt_.synchrony * (g.tactic == 'c' ? 1.25 : 1.0));
       const double cv = opt_.balance_cv * (g.tactic == 'c' ? 0.5 : 1.0);
       // Accounts made in bursts, or bought aged.
@@ -637,8 +966,10 @@ void World::emit_account(std::uint64_t i, SnapshotWriter& w) {
   // People also use the API from a phone on a carrier network and from a
   // second device: edges into the shared hubs a real snapshot is full of
   // (carrier NAT pools, popular client fingerprints). Automation does not.
+  // Random profile: a farm account mimics a person's with prob. `camouflage`.
   std::string device2;
-  if (g.kind != Kind::Hydra && g.kind != Kind::Sharded && volume >= 4) {
+  const bool mimic = random_ && g.kind == Kind::Hydra && r.chance(farms_[g.param].knobs.camouflage);
+  if (((g.kind != Kind::Hydra && g.kind != Kind::Sharded) || mimic) && volume >= 4) {
     if (r.chance(0.7) && !carrier_groups_.empty()) {
       const Group& c = groups_[carrier_groups_[r.below(carrier_groups_.size())]];
       const auto pool = std::max<std::uint64_t>(1, c.resi_count);
@@ -649,6 +980,21 @@ void World::emit_account(std::uint64_t i, SnapshotWriter& w) {
       device2 = popular_device();
       if (device2 == device) device2.clear();
     }
+  }
+  // Random profile: the world's labels, generic entities and invitations.
+  std::vector<Link> links;
+  std::uint64_t inviter = ~std::uint64_t{0};
+  if (random_) {
+    if (g.kind != Kind::Hydra) {
+      Rng lr(hash2(key_ ^ 0x6c6162656cULL, i));
+      const bool eligible =
+          g.kind == Kind::Corporate || g.kind == Kind::University || g.kind == Kind::Sharded || g.kind == Kind::Aggregator;
+      label = Label::Unknown;
+      if (eligible && lr.chance(trusted_p_)) label = Label::Trusted;
+      else if (lr.chance(world_.suspect_rate)) label = Label::Suspect;
+    }
+    generic_links(i, g, g.kind == Kind::Hydra ? farm_position(g, k) : k, links);
+    if (world_.invites) inviter = inviter_of(i, g);
   }
   created = std::min(created, kTakenAt - 3600);
   first_activity = std::max(kStart, created);
@@ -673,20 +1019,19 @@ void World::emit_account(std::uint64_t i, SnapshotWriter& w) {
   rec.has_activity = true;
   rec.activity_buckets = bk;
   rec.activity_values = vals;
-  w.node(rec);
-  ++nodes_;
+  put_node(w, rec);
 
   // Personal entities are declared with their account.
   if (personal_card) {
     std::array<AttrInput, 2> a;
     a[0].key = "kind"; a[0].text = std::string_view(tier) == "prepaid" ? "prepaid" : "card";
-    a[1].key = "country"; a[1].text = (g.kind == Kind::Hydra && g.tactic == 'b') ? kCountries[r.below(kCountries.size())].code : country.code;
+    a[1].key = "country"; a[1].text = (g.kind == Kind::Hydra && tactic == 'b') ? kCountries[r.below(kCountries.size())].code : country.code;
     NodeRecord c; c.id = card; c.type = "payment_method"; c.attrs = a;
-    w.node(c); ++nodes_;
+    put_node(w, c);
   }
   if (personal_device) {
     NodeRecord d; d.id = device; d.type = "device";
-    w.node(d); ++nodes_;
+    put_node(w, d);
   }
   for (int c = 0; c < personal_resi; ++c) {
     const std::uint32_t ip = resi_ip(3 * i + c);
@@ -719,6 +1064,11 @@ void World::emit_account(std::uint64_t i, SnapshotWriter& w) {
   if (!device2.empty()) { times(f, l); edge(w, aid, device2, "uses_device", std::max(1.0, total * 0.3), f, l); }
   if (!proxy.empty()) { times(f, l); edge(w, aid, proxy, "via_proxy", std::max(1.0, total * 0.8), f, l); }
   for (const auto& p : extra_proxy) { times(f, l); edge(w, aid, p, "via_proxy", std::max(1.0, total * 0.2), f, l); }
+  for (const auto& link : links) {
+    if (link.personal) { NodeRecord x; x.id = link.node; x.type = link.node_type; put_node(w, x); }
+    edge(w, aid, link.node, link.edge, 1, first_activity, kTakenAt - 1);
+  }
+  if (inviter != ~std::uint64_t{0}) edge(w, account_id(inviter), aid, "invited", 1, first_activity, first_activity);
 }
 
 void World::emit_group_entities(const Group& g, SnapshotWriter& w) {
@@ -731,47 +1081,153 @@ void World::emit_group_entities(const Group& g, SnapshotWriter& w) {
     a[1].key = "country"; a[1].text = country.code;
     const std::string cid = id("pm:", kCardG, gi, c);
     NodeRecord rec; rec.id = cid; rec.type = "payment_method"; rec.attrs = a;
-    w.node(rec); ++nodes_;
+    put_node(w, rec);
   }
   for (std::uint32_t d = 0; d < g.devices; ++d) {
     const std::string did = id("dev:", kDevG, gi, d);
     NodeRecord rec; rec.id = did; rec.type = "device";
-    w.node(rec); ++nodes_;
+    put_node(w, rec);
   }
   const char* network = g.carrier ? "mobile" : (g.kind == Kind::Corporate ? "business" : (g.kind == Kind::University ? "education" : "residential"));
+  // A random-profile farm's proxies egress through its residential pool too.
+  const bool resi_egress = random_ && g.kind == Kind::Hydra && g.proxy;
+  const std::uint64_t proxies = g.proxy ? std::max<std::uint32_t>(1, g.proxies) : 0;  // IP c egresses proxy c % proxies
   for (std::uint64_t c = 0; c < g.resi_count; ++c) {
     const std::uint32_t ip = g.carrier ? carrier_ip(g.resi_base + c) : resi_ip(g.resi_base + c);
     ip_node(w, ip, network, false, resi_asn(ip), country.code);
+    if (resi_egress) {
+      const double weight = 3e4 * static_cast<double>(g.size) / static_cast<double>(g.resi_count) * (0.5 + r.uniform());
+      edge(w, id("px:", kProxyG, gi, c % proxies), "ip:" + synth::ip_text(ip), "egress_ip", weight, kStart, kTakenAt - 1);
+    }
   }
-  const std::string pid = id("px:", kProxyG, gi);
   for (std::uint64_t c = 0; c < g.dc_count; ++c) {
     const std::uint64_t slot = g.dc_base + c;
     const std::uint32_t ip = dc_ip(slot);
     ip_node(w, ip, "hosting", true, dc_asn(dc_.block_of(dc_perm_(slot))), kCountries[mix64(slot) % kCountries.size()].code);
     if (g.proxy) {
       const double weight = 3e4 * static_cast<double>(g.size) / static_cast<double>(g.dc_count) * (0.5 + r.uniform());
-      edge(w, pid, "ip:" + synth::ip_text(ip), "egress_ip", weight, kStart, kTakenAt - 1);
+      edge(w, id("px:", kProxyG, gi, c % proxies), "ip:" + synth::ip_text(ip), "egress_ip", weight, kStart, kTakenAt - 1);
     }
   }
-  if (g.proxy) {
+  for (std::uint64_t p = 0; p < proxies; ++p) {
     std::array<AttrInput, 1> a;
     a[0].key = "role";
     a[0].text = g.kind == Kind::Corporate ? "gateway" : (g.kind == Kind::Aggregator ? "aggregator" : "relay");
+    const std::string pid = id("px:", kProxyG, gi, p);
     NodeRecord rec; rec.id = pid; rec.type = "proxy"; rec.attrs = a;
-    w.node(rec); ++nodes_;
+    put_node(w, rec);
   }
+  if (random_)
+    for (int t = 0; t < kGenericTypes; ++t)
+      for (std::uint32_t c = 0, n = generic_pool(g, t); c < n; ++c) {
+        const std::string nid = generic_id(t, kGenG, gi, (static_cast<std::uint64_t>(t) << 20) | c);
+        NodeRecord rec; rec.id = nid; rec.type = kGenericCatalog[static_cast<std::size_t>(t)].name;
+        put_node(w, rec);
+      }
 }
 
 void World::emit_globals(SnapshotWriter& w) {
   for (std::uint64_t d = 0; d < popular_devices_; ++d) {
     const std::string did = id("dev:", kDevPop, d);
     NodeRecord rec; rec.id = did; rec.type = "device";
-    w.node(rec); ++nodes_;
+    put_node(w, rec);
   }
   for (std::uint64_t v = 0; v < vpn_exits_; ++v) {
     const std::uint32_t ip = vpn_ip(v);
     ip_node(w, ip, "vpn", true, dc_asn(vpn_.block_of(vpn_perm_(v)) + 777), kCountries[mix64(v + 99) % kCountries.size()].code);
   }
+  if (random_)  // public hubs of the generic types (gmail-like domains, placeholder numbers, mail-forwarding addresses)
+    for (int t = 0; t < kGenericTypes; ++t) {
+      if (!world_.generic[static_cast<std::size_t>(t)]) continue;
+      for (std::uint32_t h = 0; h < kGenericCatalog[static_cast<std::size_t>(t)].hubs; ++h) {
+        const std::string nid = generic_id(t, kGenHub, static_cast<std::uint64_t>(t), h);
+        NodeRecord rec; rec.id = nid; rec.type = kGenericCatalog[static_cast<std::size_t>(t)].name;
+        put_node(w, rec);
+      }
+    }
+}
+
+// Random profile: pool size of generic type t owned by group g (0 = none).
+std::uint32_t World::generic_pool(const Group& g, int t) const {
+  if (!world_.generic[static_cast<std::size_t>(t)]) return 0;
+  switch (g.kind) {
+    case Kind::Hydra: return farms_[g.param].knobs.generic_pool[static_cast<std::size_t>(t)];
+    case Kind::Family: return t == 2 || t == 4 ? 0 : 1;                 // home address, landline, family domain
+    case Kind::Corporate: return t == 4 ? 0 : t == 3 ? 1 + static_cast<std::uint32_t>(g.key % 3) : 1;  // offices
+    case Kind::University: return t == 0 || t == 4 ? 0 : 1;            // .edu domain, the university, campus
+    case Kind::Sharded:
+    case Kind::PowerUser: return 1;                                     // one owner behind every account
+    default: return 0;
+  }
+}
+
+// Random profile: the account's links into generic entities of the world's
+// types: its group's pool, a public hub, or its own entity. Members of rank
+// below the pool size take slot `rank`, so that every pool entity has a user.
+void World::generic_links(std::uint64_t i, const Group& g, std::uint64_t rank, std::vector<Link>& links) const {
+  Rng q(hash2(key_ ^ 0x67656e65726963ULL, i));
+  const std::uint64_t gi = static_cast<std::uint64_t>(&g - groups_.data());
+  for (int t = 0; t < kGenericTypes; ++t) {
+    const auto ts = static_cast<std::size_t>(t);
+    if (!world_.generic[ts]) continue;
+    const auto& type = kGenericCatalog[ts];
+    const std::uint32_t pool = generic_pool(g, t);
+    // Prob. of using the group's pool, by kind and type (phone, email_domain, org, billing_address, payout_account).
+    double p_pool = 0;
+    switch (g.kind) {
+      case Kind::Hydra: p_pool = farms_[g.param].knobs.generic_share[ts]; break;
+      case Kind::Family: p_pool = std::array<double, 5>{0.3, 0.1, 0, 0.9, 0}[ts]; break;
+      case Kind::Corporate: p_pool = std::array<double, 5>{0.3, 0.95, 0.9, 0.8, 0}[ts]; break;
+      case Kind::University: p_pool = std::array<double, 5>{0, 0.85, 0.5, 0.3, 0}[ts]; break;
+      case Kind::Sharded:
+      case Kind::PowerUser: p_pool = 1.0; break;
+      default: break;
+    }
+    if (pool > 0 && (rank < pool || q.chance(p_pool))) {
+      const std::uint64_t slot = rank < pool ? rank : q.below(pool);
+      links.push_back({generic_id(t, kGenG, gi, (static_cast<std::uint64_t>(t) << 20) | slot), type.name, type.edge, false});
+      continue;
+    }
+    // Like an individual: a public hub, an own entity, or nothing.
+    const double p_hub = std::array<double, 5>{0.02, world_.public_email, 0, 0.03, 0.02}[ts];
+    const double p_own = std::array<double, 5>{0.8, 0.8, 0.4, 0.7, 0.1}[ts];
+    if (type.hubs > 0 && q.chance(p_hub))
+      links.push_back({generic_id(t, kGenHub, static_cast<std::uint64_t>(t), q.zipf(type.hubs)), type.name, type.edge, false});
+    else if (q.chance(p_own))
+      links.push_back({generic_id(t, kGenP, i, static_cast<std::uint64_t>(t)), type.name, type.edge, true});
+  }
+}
+
+// Random profile: who invited account i (~0 = nobody). Friends among
+// individuals, family and staff invitations, a farm's star / chain / tree.
+std::uint64_t World::inviter_of(std::uint64_t i, const Group& g) const {
+  constexpr std::uint64_t kNone = ~std::uint64_t{0};
+  Rng q(hash2(key_ ^ 0x696e76697465ULL, i));
+  const std::uint64_t k = i - g.start;
+  std::uint64_t j = kNone;
+  switch (g.kind) {
+    case Kind::Family: if (k > 0 && q.chance(0.7)) j = g.start; break;
+    case Kind::Corporate: if (k > 0 && q.chance(0.8)) j = g.start + k % (1 + g.size / 50); break;  // a few admins
+    case Kind::University: if (k > 0 && q.chance(0.25)) j = i - 1; break;                         // classmates
+    case Kind::Sharded:
+    case Kind::PowerUser: if (k > 0 && q.chance(0.9)) j = g.start; break;
+    case Kind::Hydra: {
+      const FarmKnobs& f = farms_[g.param].knobs;
+      if (!q.chance(f.invite_share)) break;
+      const auto fan = static_cast<std::uint64_t>(f.invite_fanout);
+      switch (f.invite_mode) {
+        case synth::InviteMode::Star: if (k >= fan) j = g.start + q.below(fan); break;
+        case synth::InviteMode::Chain: if (k > 0) j = i - 1; break;
+        case synth::InviteMode::Tree: if (k > 0) j = g.start + (k - 1) / fan; break;
+        case synth::InviteMode::None: break;
+      }
+      break;
+    }
+    default:  // individuals and the people behind carrier NAT, VPN exits, aggregators, resellers
+      if (individual_size_ > 1 && q.chance(world_.invite_rate)) j = individual_start_ + q.below(individual_size_);
+      break;
+  }
+  return j == i ? kNone : j;
 }
 
 void append_json_str(std::string& out, std::string_view s) {
@@ -792,6 +1248,8 @@ void World::write(const std::string& snapshot_path, const std::string& truth_pat
   meta.activity.start = us(kStart);
   meta.activity.bucket_seconds = 3600;
   meta.activity.buckets = kBuckets;
+  if (random_ && !world_.activity) meta.activity = {};  // no activity anywhere: no snapshot.activity either
+  if (random_ && !world_.activity && !world_.created_at && !world_.timestamps) meta.taken_at = kNoTime;  // no time at all
   w.header(meta);
   const std::uint64_t n = opt_.accounts;
   const Permutation order(n, key_ ^ 0x6f72646572ULL);
@@ -808,7 +1266,16 @@ void World::write(const std::string& snapshot_path, const std::string& truth_pat
   std::string& b = scratch_;
   b.assign("{\"format\":\"hydrascope.truth\",\"version\":1,\"generator\":{\"profile\":\"");
   b.append(to_string(opt_.profile));
-  b.append("\",\"seed\":" + std::to_string(opt_.seed) + ",\"accounts\":" + std::to_string(n) + "},\n\"clusters\":[");
+  b.append("\",\"seed\":" + std::to_string(opt_.seed) + ",\"accounts\":" + std::to_string(n) + "},\n");
+  std::vector<std::uint64_t> customers(random_ ? groups_.size() : 0, 0);  // genuine customers per farm (random profile)
+  if (random_) {
+    b.append("\"world\":{");
+    synth::append_world_json(b, world_);
+    b.append("},\n");
+    for (const auto& g : groups_)
+      if (g.kind == Kind::ProxyCustomer) customers[g.host] += g.size;
+  }
+  b.append("\"clusters\":[");
   bool first = true;
   for (const auto& g : groups_) {
     if (g.kind == Kind::Individual) continue;
@@ -821,6 +1288,21 @@ void World::write(const std::string& snapshot_path, const std::string& truth_pat
     b.append(kKindNames[static_cast<std::size_t>(g.kind)]);
     b.append("\"");
     if (g.tactic != 0) { b.append(",\"tactic\":\""); b.push_back(g.tactic); b.append("\""); }
+    if (random_ && g.kind == Kind::Hydra) {  // the farm's knobs, and what the plan made of them
+      b.append(",\"params\":{");
+      const Farm& fm = farms_[g.param];
+      synth::append_farm_json(b, fm.knobs);
+      b.append(",\"tactic_counts\":{");
+      for (int t = 0; t < synth::kTactics; ++t) {
+        const auto l = static_cast<std::size_t>(std::string_view(kLayout).find(static_cast<char>('a' + t)));
+        b.append(std::string(t > 0 ? "," : "") + "\"" + static_cast<char>('a' + t) + "\":" + std::to_string(fm.bounds[l + 1] - fm.bounds[l]));
+      }
+      b.push_back('}');
+      b.append(",\"cards\":" + std::to_string(g.cards) + ",\"egress_dc\":" + std::to_string(g.dc_count) +
+               ",\"egress_residential\":" + std::to_string(g.resi_count) + ",\"cover_customers\":" +
+               std::to_string(customers[static_cast<std::size_t>(&g - groups_.data())]) + "}");
+    }
+    if (g.kind == Kind::ProxyCustomer) b.append(",\"host\":\"hydra-" + std::to_string(groups_[g.host].ordinal) + "\"");
     b.append(",\"accounts\":[");
     for (std::uint64_t k = 0; k < g.size; ++k) {
       if (k > 0) b.push_back(',');
@@ -851,6 +1333,7 @@ std::string_view to_string(WorldProfile p) noexcept {
     case WorldProfile::Easy: return "easy";
     case WorldProfile::Mixed: return "mixed";
     case WorldProfile::Hard: return "hard";
+    case WorldProfile::Random: return "random";
   }
   return "mixed";
 }
@@ -860,7 +1343,8 @@ GeneratorOptions GeneratorOptions::for_profile(WorldProfile p, std::uint64_t acc
   o.accounts = accounts;
   o.seed = seed;
   o.profile = p;
-  const double h = p == WorldProfile::Easy ? 0.0 : (p == WorldProfile::Mixed ? 0.5 : 1.0);
+  // Random draws its knobs per world and farm; the fields keep mixed's values and are not used.
+  const double h = p == WorldProfile::Easy ? 0.0 : (p == WorldProfile::Hard ? 1.0 : 0.5);
   o.camouflage = 0.05 + 0.6 * h;
   o.balance_cv = 0.1 + 0.6 * h;
   o.synchrony = 0.9 - 0.55 * h;
@@ -877,7 +1361,8 @@ WorldProfile parse_profile(std::string_view name) {
   if (name == "easy") return WorldProfile::Easy;
   if (name == "mixed") return WorldProfile::Mixed;
   if (name == "hard") return WorldProfile::Hard;
-  throw std::invalid_argument("profile must be easy, mixed or hard, got \"" + std::string(name) + "\"");
+  if (name == "random") return WorldProfile::Random;
+  throw std::invalid_argument("profile must be easy, mixed, hard or random, got \"" + std::string(name) + "\"");
 }
 
 GeneratorOptions GeneratorOptions::easy(std::uint64_t a, std::uint64_t s) { return for_profile(WorldProfile::Easy, a, s); }

@@ -11,7 +11,11 @@
 
 namespace hydrascope {
 
-enum class WorldProfile : std::uint8_t { Easy, Mixed, Hard };
+/// Easy, Mixed, Hard: fixed knobs (below). Random: every world draws its data
+/// availability, look-alike shares and forms, and every farm its own knobs and
+/// tactic mix, from the seed (docs/generator.md, "The random profile"); the
+/// hydra knob fields below are then not used.
+enum class WorldProfile : std::uint8_t { Easy, Mixed, Hard, Random };
 
 /// Every knob of the world. Profiles set the hydra-side knobs; the benign
 /// world is the same in all three. Ranges are checked by validate().
@@ -65,7 +69,7 @@ GenerateReport generate_world(const GeneratorOptions& options, const std::string
                               const ProgressFn& progress = {});
 
 [[nodiscard]] std::string_view to_string(WorldProfile p) noexcept;
-/// "easy", "mixed", "hard"; throws std::invalid_argument otherwise.
+/// "easy", "mixed", "hard", "random"; throws std::invalid_argument otherwise.
 [[nodiscard]] WorldProfile parse_profile(std::string_view name);
 
 }  // namespace hydrascope

@@ -352,5 +352,21 @@ TEST(Generator, CliWritesSnapshotAndTruth) {
   EXPECT_NE(std::system(bad.c_str()), 0);
 }
 
+TEST(Generator, CliWritesTheRandomProfile) {
+  const std::string dir = tmp_dir("cli_random");
+  const std::string cmd = std::string(HYDRASCOPE_TEST_BINARY) +
+                          " -q generate --accounts 2000 --seed 3 --profile random --out " + dir;
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  Snapshot s;
+  ASSERT_NO_THROW(s = load_snapshot(dir + "/snapshot.ndjson"));
+  EXPECT_EQ(s.meta().id, "synth-random-3-2000");
+  const std::string truth = slurp(dir + "/truth.json");
+  rapidjson::Document d;
+  d.Parse(truth.c_str(), truth.size());
+  ASSERT_FALSE(d.HasParseError());
+  EXPECT_TRUE(d.HasMember("world") && d["world"].IsObject());
+  EXPECT_EQ(read_truth(dir + "/truth.json").all.size(), 2000u);
+}
+
 }  // namespace
 }  // namespace hydrascope
