@@ -119,9 +119,12 @@ class Model {
   /// sums per-thread partial gradient histograms in an order that depends on
   /// the thread count, which changes last bits on large weighted data; so
   /// train() computes the logistic gradients itself and rounds them each round
-  /// to a grid (2^-24 of the round's largest |gradient|, and the same for the
-  /// hessians) on which every histogram sum is exact in double, whatever its
-  /// order. seed: XGBoost's 31-bit seed is derived from all 64 bits.
+  /// to a grid (a power-of-two step of 2^-24 to 2^-23 of the round's largest
+  /// |gradient|, coarser past 2^28 rows; the same for the hessians) on which
+  /// every histogram sum is exact in double, whatever its order (docs/model.md).
+  /// seed: XGBoost's 31-bit seed is derived from all 64 bits.
+  /// The Model returned is the one its own file bytes load to: no training
+  /// state stays behind, and the file checks of load_file() have run on it.
   ///
   /// Progress: progress("train", round, rounds) after each round; the cancel
   /// token is checked before each round (throws hydrascope::Cancelled).
@@ -132,7 +135,8 @@ class Model {
   /// Time: O(rounds * (nnz + nodes * features * max_bin)).
   /// Throws std::invalid_argument for bad options, a bad x (validate(), no rows,
   /// no columns, an infinite value), labels not all 0 or 1, weights not finite
-  /// and >= 0 or all 0, or labels / weights whose length is not x.rows.
+  /// and >= 0 or all 0, or labels / weights whose length is not x.rows;
+  /// std::runtime_error("XGBoost ...: <its message>") if XGBoost fails (memory).
   [[nodiscard]] static Model train(const FeatureMatrix& x, std::span<const float> labels,
                                    std::span<const float> weights, const BoosterOptions& options,
                                    const ModelInfo& info = {}, TrainReport* report = nullptr,
