@@ -7,7 +7,7 @@
 //               [--model FILE] [--save FILE] [--seed S]
 //
 // Defaults: 1,000,000 x 150, a 300-round depth-6 model, threads 1 and 2,
-// training on 2 threads, contributions for 20,000 rows. --model loads a
+// training on 2 threads, contributions for 5,000 rows. --model loads a
 // model instead of training one; --save writes the trained one.
 // Each case prints one self-describing line (bench/README.md): wall seconds,
 // CPU seconds (robust on a shared machine), rows per second, and the peak
@@ -87,14 +87,15 @@ std::vector<int> int_list(const char* s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::uint64_t rows = arg(argc, argv, "--rows") ? std::strtoull(arg(argc, argv, "--rows"), nullptr, 10) : 1000000;
+  const std::uint64_t rows =
+      arg(argc, argv, "--rows") ? std::strtoull(arg(argc, argv, "--rows"), nullptr, 10) : 1000000;
   const int features = arg(argc, argv, "--features") ? std::atoi(arg(argc, argv, "--features")) : 150;
   const int rounds = arg(argc, argv, "--rounds") ? std::atoi(arg(argc, argv, "--rounds")) : 300;
   const int depth = arg(argc, argv, "--depth") ? std::atoi(arg(argc, argv, "--depth")) : 6;
   const std::vector<int> threads = int_list(arg(argc, argv, "--threads") ? arg(argc, argv, "--threads") : "1,2");
   const int train_threads = arg(argc, argv, "--train-threads") ? std::atoi(arg(argc, argv, "--train-threads")) : 2;
   const std::uint64_t contrib_rows =
-      arg(argc, argv, "--contrib-rows") ? std::strtoull(arg(argc, argv, "--contrib-rows"), nullptr, 10) : 20000;
+      arg(argc, argv, "--contrib-rows") ? std::strtoull(arg(argc, argv, "--contrib-rows"), nullptr, 10) : 5000;
   const std::uint64_t seed = arg(argc, argv, "--seed") ? std::strtoull(arg(argc, argv, "--seed"), nullptr, 10) : 1;
   const char* model_path = arg(argc, argv, "--model");
   const char* save_path = arg(argc, argv, "--save");

@@ -20,8 +20,8 @@ FeatureMatrix FeatureMatrix::filled(std::vector<std::string> names, std::uint64_
 
 namespace {
 [[noreturn]] void out_of_range(std::uint64_t r, std::uint64_t rows) {
-  throw std::out_of_range("FeatureMatrix: row " + std::to_string(r) + " out of range (rows = " +
-                          std::to_string(rows) + ")");
+  throw std::out_of_range("FeatureMatrix: row " + std::to_string(r) + " out of range (rows = " + std::to_string(rows) +
+                          ")");
 }
 }  // namespace
 

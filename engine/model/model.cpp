@@ -101,8 +101,8 @@ void check_inputs(const FeatureMatrix& x, std::span<const float> labels, std::sp
   double sum = 0.0;
   for (std::size_t i = 0; i < weights.size(); ++i) {
     if (!(weights[i] >= 0.0f) || !std::isfinite(weights[i]))
-      throw std::invalid_argument("Model::train: weight of row " + std::to_string(i) + " must be finite and >= 0, got " +
-                                  detail::format_double(weights[i]));
+      throw std::invalid_argument("Model::train: weight of row " + std::to_string(i) +
+                                  " must be finite and >= 0, got " + detail::format_double(weights[i]));
     sum += weights[i];
   }
   if (!weights.empty() && !(sum > 0.0)) throw std::invalid_argument("Model::train: every weight is 0");
@@ -154,7 +154,8 @@ void gather(const FeatureMatrix& x, const ColumnMap& map, const std::uint64_t* r
 }
 
 void check_threads(int threads, const char* who) {
-  if (threads < 0) throw std::invalid_argument(std::string(who) + ": threads must be >= 0, got " + std::to_string(threads));
+  if (threads < 0)
+    throw std::invalid_argument(std::string(who) + ": threads must be >= 0, got " + std::to_string(threads));
 }
 
 constexpr const char* kPredictMargin =
@@ -220,7 +221,9 @@ Model Model::train(const FeatureMatrix& x, std::span<const float> labels, std::s
     bst_ulong len = 0;
     const float* margin = nullptr;
     check(XGBoosterPredict(bh, dm, 1, 0, 1, &len, &margin), "margins");
-    if (len != n) throw std::runtime_error("XGBoost margins: got " + std::to_string(len) + " values for " + std::to_string(n) + " rows");
+    if (len != n)
+      throw std::runtime_error("XGBoost margins: got " + std::to_string(len) + " values for " + std::to_string(n) +
+                               " rows");
     double gmax = 0.0, hmax = 0.0;
 #pragma omp parallel for num_threads(threads) schedule(static) reduction(max : gmax, hmax)
     for (std::int64_t i = 0; i < nn; ++i) {
@@ -361,7 +364,9 @@ std::vector<double> Model::predict_margin(const FeatureMatrix& x, int threads) c
           "predict");
     bst_ulong total = 1;
     for (bst_ulong d = 0; d < dim; ++d) total *= shape[d];
-    if (total != count) throw std::runtime_error("XGBoost predict: " + std::to_string(total) + " values for " + std::to_string(count) + " rows");
+    if (total != count)
+      throw std::runtime_error("XGBoost predict: " + std::to_string(total) + " values for " + std::to_string(count) +
+                               " rows");
     for (std::uint64_t i = 0; i < count; ++i) out[r0 + i] = result[i];
   }
   return out;

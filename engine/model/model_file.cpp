@@ -3,15 +3,14 @@
 // gzip). Reading checks the envelope and every tree of the booster before
 // XGBoost sees it: XGBoost 1.7 trusts child, parent and feature indices in a
 // model and would read out of bounds on a crafted one (docs/formats.md).
-#include <xgboost/c_api.h>
-#include <zlib.h>
-
+#include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
-#include <rapidjson/document.h>
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <xgboost/c_api.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <charconv>
@@ -309,8 +308,8 @@ std::string gunzip(std::string_view in, const std::string& source) {
     out.resize(out.size() - z.avail_out);
     if (out.size() > kMaxModelBytes) {
       inflateEnd(&z);
-      throw InputError(file_location(source), "decompresses to more than " + std::to_string(kMaxModelBytes >> 20) +
-                                                  " MiB: not a model file");
+      throw InputError(file_location(source),
+                       "decompresses to more than " + std::to_string(kMaxModelBytes >> 20) + " MiB: not a model file");
     }
     if (rc == Z_STREAM_END) {
       if (consumed == in.size()) break;
@@ -329,8 +328,8 @@ std::string gunzip(std::string_view in, const std::string& source) {
     }
     const std::string msg = z.msg != nullptr ? z.msg : "inflate failed";
     inflateEnd(&z);
-    throw InputError(file_location(source), "corrupt gzip data: " + msg + " (at compressed byte " +
-                                                std::to_string(consumed) + ")");
+    throw InputError(file_location(source),
+                     "corrupt gzip data: " + msg + " (at compressed byte " + std::to_string(consumed) + ")");
   }
   inflateEnd(&z);
   return out;
@@ -340,13 +339,19 @@ std::string gunzip(std::string_view in, const std::string& source) {
 
 const char* type_name(const Value& v) {
   switch (v.GetType()) {
-    case rapidjson::kNullType: return "null";
+    case rapidjson::kNullType:
+      return "null";
     case rapidjson::kFalseType:
-    case rapidjson::kTrueType: return "a boolean";
-    case rapidjson::kObjectType: return "an object";
-    case rapidjson::kArrayType: return "an array";
-    case rapidjson::kStringType: return "a string";
-    case rapidjson::kNumberType: return "a number";
+    case rapidjson::kTrueType:
+      return "a boolean";
+    case rapidjson::kObjectType:
+      return "an object";
+    case rapidjson::kArrayType:
+      return "an array";
+    case rapidjson::kStringType:
+      return "a string";
+    case rapidjson::kNumberType:
+      return "a number";
   }
   return "a value";
 }
@@ -424,7 +429,9 @@ std::int64_t int_at(const Value& arr, std::size_t i, std::int64_t lo, std::int64
   if (!v.IsInt64() || v.GetInt64() < lo || v.GetInt64() > hi) {
     At at(path, i);
     fail(path, std::string("must be an integer in [") + std::to_string(lo) + ", " + std::to_string(hi) + "], got " +
-                   (v.IsInt64() ? std::to_string(v.GetInt64()) : v.IsNumber() ? format_double(v.GetDouble()) : type_name(v)));
+                   (v.IsInt64()    ? std::to_string(v.GetInt64())
+                    : v.IsNumber() ? format_double(v.GetDouble())
+                                   : type_name(v)));
   }
   return v.GetInt64();
 }
@@ -514,9 +521,10 @@ void check_tree(const Value& tree, std::size_t id, std::int64_t num_feature, Pat
       At at(path, "right_children");
       return int_at(*a.right, v, -1, max_index, path);
     }();
-    {
+    if (const Value& t = (*a.split_type)[static_cast<SizeType>(v)]; !t.IsInt64() || t.GetInt64() != 0) {
       At at(path, "split_type");
-      int_at(*a.split_type, v, 0, 0, path);
+      At ati(path, v);
+      fail(path, "must be 0 (a numerical split; categorical splits are not supported)");
     }
     {
       At at(path, "split_indices");
@@ -538,8 +546,8 @@ void check_tree(const Value& tree, std::size_t id, std::int64_t num_feature, Pat
     if (r != l + 1) {
       At at(path, "right_children");
       At ati(path, v);
-      fail(path, "is " + std::to_string(r) + ", must be left_children[" + std::to_string(v) + "] + 1 = " +
-                     std::to_string(l + 1));
+      fail(path, "is " + std::to_string(r) + ", must be left_children[" + std::to_string(v) +
+                     "] + 1 = " + std::to_string(l + 1));
     }
     if (depth_of[v] + 1 > kMaxTreeDepth) {
       At at(path, "left_children");
@@ -664,9 +672,13 @@ int check_booster(const Value& booster, const std::vector<std::string>& features
     const Value& info = array_member(model, "tree_info", path);
     At at(path, "tree_info");
     if (info.Size() != trees.Size())
-      fail(path, "has " + std::to_string(info.Size()) + " values, there are " + std::to_string(trees.Size()) +
-                     " trees");
-    for (SizeType i = 0; i < info.Size(); ++i) int_at(info, i, 0, 0, path);
+      fail(path,
+           "has " + std::to_string(info.Size()) + " values, there are " + std::to_string(trees.Size()) + " trees");
+    for (SizeType i = 0; i < info.Size(); ++i)
+      if (!info[i].IsInt64() || info[i].GetInt64() != 0) {
+        At ati(path, i);
+        fail(path, "must be 0 (a binary model has one output group)");
+      }
   }
   if (trees.Size() > static_cast<SizeType>(std::numeric_limits<int>::max())) fail(path, "too many trees");
   At at_trees(path, "trees");
@@ -721,8 +733,8 @@ struct Envelope {
 };
 
 Envelope check_envelope(const Value& root, Path& path) {
-  if (!root.IsObject()) fail(path, std::string("not a hydrascope model file: the document is ") + type_name(root) +
-                                       ", not an object");
+  if (!root.IsObject())
+    fail(path, std::string("not a hydrascope model file: the document is ") + type_name(root) + ", not an object");
   Envelope env;
   {
     const auto it = root.FindMember("format");
@@ -732,11 +744,11 @@ Envelope check_envelope(const Value& root, Path& path) {
     }
     At at(path, "format");
     if (!it->value.IsString() || std::string_view(it->value.GetString(), it->value.GetStringLength()) != kFormat)
-      fail(path, "not a hydrascope model file: format is " +
-                     (it->value.IsString()
-                          ? quoted(std::string_view(it->value.GetString(), it->value.GetStringLength()))
-                          : std::string(type_name(it->value))) +
-                     ", expected \"hydrascope.model\"");
+      fail(path,
+           "not a hydrascope model file: format is " +
+               (it->value.IsString() ? quoted(std::string_view(it->value.GetString(), it->value.GetStringLength()))
+                                     : std::string(type_name(it->value))) +
+               ", expected \"hydrascope.model\"");
   }
   {
     const Value& version = member(root, "version", path);
@@ -828,13 +840,15 @@ std::unique_ptr<Model::Impl> decode_model(std::string_view bytes, const std::str
   quiet_xgboost();
   std::string inflated;
   std::string_view text = bytes;
-  if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f && static_cast<unsigned char>(bytes[1]) == 0x8b) {
+  if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
+      static_cast<unsigned char>(bytes[1]) == 0x8b) {
     inflated = gunzip(bytes, source);
     text = inflated;
   }
   if (text.empty()) throw InputError(file_location(source), "empty file: not a model file");
   if (text.size() > kMaxModelBytes)
-    throw InputError(file_location(source), "is over " + std::to_string(kMaxModelBytes >> 20) + " MiB: not a model file");
+    throw InputError(file_location(source),
+                     "is over " + std::to_string(kMaxModelBytes >> 20) + " MiB: not a model file");
 
   rapidjson::Document doc;
   rapidjson::MemoryStream in(text.data(), text.size());

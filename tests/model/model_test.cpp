@@ -2,6 +2,8 @@
 // accuracy, missing values down the learned branch, columns matched by name,
 // contributions that sum to the margin, file round trips (same bytes),
 // determinism over threads and seeds, and every documented error.
+#include "hydrascope/model.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -19,7 +21,6 @@
 
 #include "hydrascope/common.hpp"
 #include "hydrascope/error.hpp"
-#include "hydrascope/model.hpp"
 
 namespace hydrascope {
 namespace {
@@ -477,7 +478,9 @@ std::string replace_once(std::string s, const std::string& from, const std::stri
 
 TEST_F(XorModel, BadFilesGiveLocatedInputErrors) {
   const std::string good = model().to_buffer();
-  auto load = [](const std::string& bytes) { return input_error([&] { (void)Model::from_buffer(bytes, "bad.json"); }); };
+  auto load = [](const std::string& bytes) {
+    return input_error([&] { (void)Model::from_buffer(bytes, "bad.json"); });
+  };
 
   EXPECT_EQ(load(""), "bad.json: empty file: not a model file");
   EXPECT_EQ(load("hello"), "bad.json: byte 0: invalid JSON: Invalid value.");
@@ -485,22 +488,28 @@ TEST_F(XorModel, BadFilesGiveLocatedInputErrors) {
   const std::string truncated = load(good.substr(0, good.size() / 2));
   EXPECT_EQ(truncated.rfind("bad.json: byte " + std::to_string(good.size() / 2) + ": truncated: ", 0), 0u) << truncated;
 
-  EXPECT_EQ(load(replace_once(good, R"("format":"hydrascope.model")", R"("format":"hydrascope.run")")),
-            R"(bad.json: byte 10: field "format": not a hydrascope model file: format is "hydrascope.run", expected "hydrascope.model")");
+  EXPECT_EQ(
+      load(replace_once(good, R"("format":"hydrascope.model")", R"("format":"hydrascope.run")")),
+      R"(bad.json: byte 10: field "format": not a hydrascope model file: format is "hydrascope.run", expected "hydrascope.model")");
   EXPECT_EQ(load(replace_once(good, R"("version":1,)", R"("version":2,)")),
             R"(bad.json: byte 39: field "version": unsupported version 2 (this engine reads version 1))");
   EXPECT_EQ(load(replace_once(good, R"("version":1,)", R"("version":1,"version":1,)")),
             R"(bad.json: byte 41: duplicate key "version")");
-  EXPECT_EQ(load(replace_once(good, R"("version":1,)", R"("version":1,"comment":"x",)")),
-            R"(bad.json: byte 51: field "comment": unknown key (a version 1 model holds format, version, features, info, booster))");
+  EXPECT_EQ(
+      load(replace_once(good, R"("version":1,)", R"("version":1,"comment":"x",)")),
+      R"(bad.json: byte 51: field "comment": unknown key (a version 1 model holds format, version, features, info, booster))");
 
   // The feature list disagrees with the booster: another name, one too few.
   const std::string renamed = load(replace_once(good, R"("features":["x0",)", R"("features":["y0",)"));
-  EXPECT_NE(renamed.find(R"(field "booster.learner.feature_names[0]": is "x0" but features[0] is "y0" (the feature list disagrees with the booster))"),
-            std::string::npos) << renamed;
+  EXPECT_NE(
+      renamed.find(
+          R"(field "booster.learner.feature_names[0]": is "x0" but features[0] is "y0" (the feature list disagrees with the booster))"),
+      std::string::npos)
+      << renamed;
   const std::string fewer = load(replace_once(good, R"(,"noise"],"info")", R"(],"info")"));
   EXPECT_NE(fewer.find(R"(field "booster.learner.feature_names": has 4 names, the envelope's "features" lists 3)"),
-            std::string::npos) << fewer;
+            std::string::npos)
+      << fewer;
   EXPECT_EQ(load(replace_once(good, R"("features":["x0","x1")", R"("features":["x0","x0")")),
             R"(bad.json: byte 58: field "features[1]": duplicate feature "x0")");
 
@@ -510,26 +519,35 @@ TEST_F(XorModel, BadFilesGiveLocatedInputErrors) {
   const std::size_t at = good.find(tree0);
   ASSERT_NE(at, std::string::npos);
   const std::string oob = load(replace_once(good, tree0, R"("left_children":[9999,)"));
-  EXPECT_EQ(oob, "bad.json: byte " + std::to_string(at + 17) +
-                     R"(: field "booster.learner.gradient_booster.model.trees[0].left_children[0]": must be an integer in [-1, )" +
-                     oob.substr(oob.find("[-1, ") + 5, oob.find("], got") - oob.find("[-1, ") - 5) + "], got 9999");
+  EXPECT_EQ(
+      oob,
+      "bad.json: byte " + std::to_string(at + 17) +
+          R"(: field "booster.learner.gradient_booster.model.trees[0].left_children[0]": must be an integer in [-1, )" +
+          oob.substr(oob.find("[-1, ") + 5, oob.find("], got") - oob.find("[-1, ") - 5) + "], got 9999");
   const std::string right = load(replace_once(good, R"("right_children":[2,)", R"("right_children":[3,)"));
-  EXPECT_NE(right.find(R"(field "booster.learner.gradient_booster.model.trees[0].right_children[0]": is 3, must be left_children[0] + 1 = 2)"),
-            std::string::npos) << right;
+  EXPECT_NE(
+      right.find(
+          R"(field "booster.learner.gradient_booster.model.trees[0].right_children[0]": is 3, must be left_children[0] + 1 = 2)"),
+      std::string::npos)
+      << right;
   const std::string split = load(replace_once(good, R"("split_indices":[)", R"("split_indices":[7)"));
-  EXPECT_NE(split.find(R"(trees[0].split_indices[0]": must be an integer in [0, 3], got )"), std::string::npos) << split;
-  EXPECT_NE(load(replace_once(good, R"("num_trees":"30")", R"("num_trees":"31")"))
-                .find(R"(field "booster.learner.gradient_booster.model.gbtree_model_param.num_trees": is 31, expected 30)"),
-            std::string::npos);
+  EXPECT_NE(split.find(R"(trees[0].split_indices[0]": must be an integer in [0, 3], got )"), std::string::npos)
+      << split;
+  EXPECT_NE(
+      load(replace_once(good, R"("num_trees":"30")", R"("num_trees":"31")"))
+          .find(R"(field "booster.learner.gradient_booster.model.gbtree_model_param.num_trees": is 31, expected 30)"),
+      std::string::npos);
   EXPECT_NE(load(replace_once(good, R"("name":"binary:logistic")", R"("name":"reg:squarederror")"))
                 .find(R"(field "booster.learner.objective.name": is "reg:squarederror", expected "binary:logistic")"),
             std::string::npos);
 
   // Too deep, and a booster XGBoost itself refuses (after our checks pass).
   EXPECT_EQ(load(std::string(100, '[') + std::string(100, ']')), "bad.json: byte 64: nesting deeper than 64 levels");
-  EXPECT_NE(load(replace_once(good, R"("base_score":"5E-1")", R"("base_score":"half")"))
-                .find(R"(field "booster.learner.learner_model_param.base_score": must be a probability in (0, 1) written as a decimal string, got "half")"),
-            std::string::npos);
+  EXPECT_NE(
+      load(replace_once(good, R"("base_score":"5E-1")", R"("base_score":"half")"))
+          .find(
+              R"(field "booster.learner.learner_model_param.base_score": must be a probability in (0, 1) written as a decimal string, got "half")"),
+      std::string::npos);
   const std::string booster_at = std::to_string(good.find(R"("booster":{)") + 10);
   const std::string xgb = load(replace_once(good, R"("attributes":{})", R"("attributes":{"a":1})"));
   EXPECT_EQ(xgb.rfind("bad.json: byte " + booster_at + R"(: field "booster": XGBoost cannot load it: )", 0), 0u) << xgb;
@@ -547,6 +565,7 @@ TEST_F(XorModel, OffsetsPointAtTheFieldAtFault) {
     EXPECT_EQ(bad.substr(e.where().byte_offset, 2), "1,");
     EXPECT_EQ(e.where().field, "booster.learner.gradient_booster.model.trees[0].split_type[0]");
     EXPECT_EQ(e.where().file, "split_type.json");
+    EXPECT_EQ(e.message(), "must be 0 (a numerical split; categorical splits are not supported)");
   }
 }
 
@@ -578,7 +597,9 @@ TEST_F(XorModel, XGBoostNeverPrints) {
     // XGBoost 1.7 warns (LOG(WARNING)) when it loads a model saved by 1.5.
     const std::string v15 = replace_once(good, R"("version":[1,7,4])", R"("version":[1,5,0])");
     EXPECT_EQ(Model::from_buffer(v15, "v15.json").predict_margin(data().x), model().predict_margin(data().x));
-    (void)input_error([&] { (void)Model::from_buffer(replace_once(good, R"("attributes":{})", R"("attributes":{"a":1})"), "q.json"); });
+    (void)input_error([&] {
+      (void)Model::from_buffer(replace_once(good, R"("attributes":{})", R"("attributes":{"a":1})"), "q.json");
+    });
     (void)input_error([&] { (void)Model::from_buffer(good.substr(0, 1000), "q.json"); });
     (void)model().predict_margin(data().x, 2);
     (void)model().contributions(data().x, std::vector<std::uint64_t>{1, 2}, 2);
@@ -608,7 +629,8 @@ TEST(ModelOptions, BadOptionsNameTheValue) {
             "BoosterOptions.colsample_bytree must be in (0, 1], got nan");
   EXPECT_EQ(msg([](BoosterOptions& o) { o.min_child_weight = -1; }),
             "BoosterOptions.min_child_weight must be finite and >= 0, got -1");
-  EXPECT_EQ(msg([](BoosterOptions& o) { o.lambda = INFINITY; }), "BoosterOptions.lambda must be finite and >= 0, got inf");
+  EXPECT_EQ(msg([](BoosterOptions& o) { o.lambda = INFINITY; }),
+            "BoosterOptions.lambda must be finite and >= 0, got inf");
   EXPECT_EQ(msg([](BoosterOptions& o) { o.alpha = -0.5; }), "BoosterOptions.alpha must be finite and >= 0, got -0.5");
   EXPECT_EQ(msg([](BoosterOptions& o) { o.gamma = -2; }), "BoosterOptions.gamma must be finite and >= 0, got -2");
   EXPECT_EQ(msg([](BoosterOptions& o) { o.max_bin = 1; }), "BoosterOptions.max_bin must be in [2, 65536], got 1");
