@@ -2,7 +2,8 @@
 // returns to its baseline (no leak, no unbounded cache). Each iteration
 // generates a world of a size taken in turn from --sizes (seed = iteration),
 // then loads it, builds the analysis graph and incidence, detects (Leiden),
-// computes PageRank, personalized PageRank and k-core, scores, and writes
+// computes PageRank, personalized PageRank and k-core, refines, computes the
+// features, scores with the built-in model (run_pipeline), and writes
 // accounts.csv, communities.json and suspects/ (all formats), then deletes
 // its files. After every iteration it prints one line:
 //   iteration accounts nodes edges suspects rss_kb seconds
@@ -21,12 +22,10 @@
 #include <string>
 #include <vector>
 
-#include "hydrascope/centrality.hpp"
-#include "hydrascope/community.hpp"
 #include "hydrascope/export.hpp"
-#include "hydrascope/graph.hpp"
 #include "hydrascope/io.hpp"
-#include "hydrascope/scoring.hpp"
+#include "hydrascope/model.hpp"
+#include "hydrascope/pipeline.hpp"
 #include "hydrascope/synth.hpp"
 
 namespace {
@@ -67,6 +66,7 @@ int main(int argc, char** argv) {
   const std::vector<std::uint64_t> sizes = parse_sizes(sizes_text);
   if (sizes.empty() || iterations < 1) return 2;
   namespace fs = std::filesystem;
+  const Model model = default_model();
   std::printf("# iteration accounts nodes edges suspect_accounts rss_kb seconds\n");
   std::printf("start - - - - %ld -\n", rss_kb());
   for (int it = 0; it < iterations; ++it) {
@@ -87,34 +87,22 @@ int main(int argc, char** argv) {
       const Snapshot snapshot = load_snapshot(gr.snapshot_path, lo);
       nodes = snapshot.num_nodes();
       edges = snapshot.num_edges();
-      const AnalysisGraph graph = build_analysis_graph(snapshot, GraphOptions{});
-      const Incidence incidence = build_incidence(snapshot);
-      CommunityOptions co;
-      co.seed = static_cast<std::uint64_t>(it) + 1;
-      co.threads = threads;
-      const CommunityResult communities = detect_communities(graph, co);
-      PageRankOptions pro;
-      pro.threads = threads;
-      const CentralityResult pr = pagerank(graph, pro);
-      const std::vector<NodeId> seeds = seed_nodes(snapshot);
-      const CentralityResult ppr = personalized_pagerank(graph, seeds, pro);
-      const CoreResult cores = core_numbers(graph);
-      ScoringInputs inputs;
-      if (!seeds.empty()) inputs.ppr = ppr.values;
-      inputs.pagerank = pr.values;
-      ScoringOptions so;
-      so.threads = threads;
-      const ScoringResult scoring = score_snapshot(snapshot, incidence, communities.partition, inputs, so);
+      PipelineOptions po;
+      po.community.seed = static_cast<std::uint64_t>(it) + 1;
+      po.threads = threads;
+      po.model = &model;
+      const PipelineResult r = run_pipeline(snapshot, po);
+      const ScoringResult& scoring = *r.scoring;
       suspects = scoring.suspect_accounts;
       AccountColumns columns;
-      columns.pagerank = pr.values;
-      if (!seeds.empty()) columns.ppr = ppr.values;
-      columns.core = cores.core;
-      (void)write_accounts_csv(out + "/accounts.csv", snapshot, communities.partition, scoring, columns);
+      columns.pagerank = r.pagerank.values;
+      if (!r.seeds.empty()) columns.ppr = r.ppr.values;
+      columns.core = r.cores.core;
+      (void)write_accounts_csv(out + "/accounts.csv", snapshot, r.partition(), scoring, columns);
       write_communities_json(out + "/communities.json", snapshot, scoring);
       SuspectExportOptions eo;
       eo.graphml = eo.gexf = eo.dot = eo.csv = eo.neo4j = true;
-      (void)write_suspect_subgraphs(out + "/suspects", snapshot, incidence, communities.partition, scoring, eo, columns);
+      (void)write_suspect_subgraphs(out + "/suspects", snapshot, r.incidence, r.partition(), scoring, eo, columns);
     }
     fs::remove_all(dir);
     ::malloc_trim(0);

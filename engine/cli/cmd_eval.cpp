@@ -11,13 +11,17 @@
 
 #include "cli_util.hpp"
 #include "hydrascope/eval.hpp"
+#include "hydrascope/graph.hpp"
+#include "hydrascope/io.hpp"
+
+#include <unordered_set>
 
 namespace hydrascope::cli {
 
 namespace {
 
 struct EvalArgs {
-  std::string truth, accounts;
+  std::string truth, accounts, shared_in;
   bool json = false;
   bool only_listed = false;
 };
@@ -106,10 +110,39 @@ void add_eval(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--accounts", args->accounts, "accounts.csv of a run or baseline")->required();
   sub->add_flag("--json", args->json, "JSON output for machines");
   sub->add_flag("--only-listed", args->only_listed, "Score only accounts listed in truth clusters");
+  sub->add_option("--shared-in", args->shared_in,
+                  "Snapshot: score only the accounts that share an entity with another account (or link to one)");
   sub->callback([&ctx, &action, args] {
     action = [&ctx, args] {
-      const Truth t = load_truth(args->truth);
-      const auto rows = load_accounts_csv(args->accounts);
+      Truth t = load_truth(args->truth);
+      auto rows = load_accounts_csv(args->accounts);
+      if (!args->shared_in.empty()) {
+        // Keep only accounts that share an entity with another account (or
+        // are linked to one): the accounts a graph method can say anything about.
+        const Snapshot s = load_snapshot(args->shared_in);
+        const Incidence inc = build_incidence(s);
+        std::unordered_set<std::string> keep;
+        for (NodeId v = 0; v < s.num_nodes(); ++v) {
+          if (s.kind(v) != NodeKind::Account) continue;
+          bool shares = false;
+          for (NodeId u : inc.neighbors(v)) {
+            if (s.kind(u) == NodeKind::Account) { shares = true; break; }
+            std::uint32_t accounts = 0;
+            NodeId last = kInvalidNode;
+            for (NodeId x : inc.neighbors(u))
+              if (x != last && s.kind(x) == NodeKind::Account) { ++accounts; last = x; if (accounts >= 2) break; }
+            if (accounts >= 2) { shares = true; break; }
+          }
+          if (shares) keep.insert(std::string(s.node_id(v)));
+        }
+        auto filter = [&](std::vector<std::string>& ids) {
+          std::erase_if(ids, [&](const std::string& id) { return keep.count(id) == 0; });
+        };
+        for (auto& c : t.clusters) filter(c.accounts);
+        filter(t.accounts);
+        std::erase_if(rows, [&](const AccountRow& r) { return keep.count(r.account_id) == 0; });
+        ctx.info("eval: " + std::to_string(keep.size()) + " accounts share an entity (--shared-in)");
+      }
       EvalOptions o;
       o.only_listed = args->only_listed;
       const EvalResult r = evaluate(t, rows, o);

@@ -24,6 +24,20 @@
 namespace hydrascope::cli {
 namespace {
 
+// The boosting defaults of `train` (and of the shipped model): 300 trees of
+// depth 6, each on 80 % of the rows and 80 % of the features, which keeps
+// any one feature from carrying a model alone.
+BoosterOptions default_booster() {
+  BoosterOptions b;
+  b.rounds = 300;
+  b.max_depth = 6;
+  b.eta = 0.1;
+  b.subsample = 0.8;
+  b.colsample_bytree = 0.8;
+  b.min_child_weight = 1.0;
+  return b;
+}
+
 struct TrainArgs {
   std::vector<std::string> snapshots, truths;
   bool labels = false;
@@ -32,7 +46,7 @@ struct TrainArgs {
   std::string name;
   std::string work;
   bool keep_worlds = false;
-  BoosterOptions booster;
+  BoosterOptions booster = default_booster();
   TrainingRowsOptions rows;
   std::vector<std::string> drop;
   std::uint64_t seed = 1;

@@ -62,14 +62,29 @@ std::pair<double, double> fit_calibration(const std::vector<double>& margins, co
                                           double prior) {
   if (margins.size() != labels.size()) throw std::invalid_argument("fit_calibration: margins and labels differ in length");
   if (!(prior >= 0.0)) throw std::invalid_argument("fit_calibration: prior must be >= 0");
-  // Newton's method on the penalised log-likelihood of (a, b):
-  //   sum_i [y_i log p_i + (1 - y_i) log(1 - p_i)] - prior/2 [(a - 1)^2 + b^2],  p_i = logistic(a m_i + b).
+  // Newton's method on the penalised log-likelihood of (a, b), with step
+  // halving so that every step increases it (plain Newton overshoots from
+  // (1, 0) when the labels are much less certain than the margins):
+  //   L(a, b) = sum_i [y_i log p_i + (1 - y_i) log(1 - p_i)] - prior/2 [(a - 1)^2 + b^2],  p_i = logistic(a m_i + b).
+  auto clamp_m = [](double m) { return std::isfinite(m) ? std::clamp(m, -40.0, 40.0) : 0.0; };
+  auto objective = [&](double a, double b) {
+    double l = -0.5 * prior * ((a - 1.0) * (a - 1.0) + b * b);
+    for (std::size_t i = 0; i < margins.size(); ++i) {
+      const double z = a * clamp_m(margins[i]) + b;
+      // log p = -log(1 + e^-z), log(1 - p) = -log(1 + e^z), computed stably.
+      const double lp = z >= 0 ? -std::log1p(std::exp(-z)) : z - std::log1p(std::exp(z));
+      const double lq = lp - z;
+      l += labels[i] ? lp : lq;
+    }
+    return l;
+  };
   double a = 1.0, b = 0.0;
-  for (int it = 0; it < 50; ++it) {
+  double current = objective(a, b);
+  for (int it = 0; it < 100; ++it) {
     double ga = -prior * (a - 1.0), gb = -prior * b;
     double haa = prior, hab = 0.0, hbb = prior;
     for (std::size_t i = 0; i < margins.size(); ++i) {
-      const double m = std::isfinite(margins[i]) ? std::clamp(margins[i], -40.0, 40.0) : 0.0;
+      const double m = clamp_m(margins[i]);
       const double p = logistic(a * m + b);
       const double r = static_cast<double>(labels[i]) - p;
       ga += r * m;
@@ -81,11 +96,22 @@ std::pair<double, double> fit_calibration(const std::vector<double>& margins, co
     }
     const double det = haa * hbb - hab * hab;
     if (!(det > 1e-12)) break;
-    const double da = (hbb * ga - hab * gb) / det;
-    const double db = (haa * gb - hab * ga) / det;
-    a += da;
-    b += db;
-    if (std::fabs(da) + std::fabs(db) < 1e-10) break;
+    double da = (hbb * ga - hab * gb) / det;
+    double db = (haa * gb - hab * ga) / det;
+    bool improved = false;
+    for (int half = 0; half < 40; ++half) {
+      const double next = objective(a + da, b + db);
+      if (next >= current) {
+        a += da;
+        b += db;
+        improved = next > current;
+        current = next;
+        break;
+      }
+      da *= 0.5;
+      db *= 0.5;
+    }
+    if (!improved || std::fabs(da) + std::fabs(db) < 1e-10) break;
   }
   return {a, b};
 }

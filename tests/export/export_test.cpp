@@ -14,7 +14,7 @@
 #include "export/export_test_util.hpp"
 #include "hydrascope/export.hpp"
 #include "hydrascope/io.hpp"
-#include "scoring/test_world.hpp"
+#include "scoring/scored_world.hpp"
 
 namespace hydrascope {
 namespace {
@@ -24,18 +24,8 @@ namespace fs = std::filesystem;
 std::string tmp_dir(const std::string& name) { return testing::fresh_dir("export-" + name); }
 using testing::read_all;
 
-struct Scored {
-  testing::World world;
-  Incidence incidence;
-  ScoringResult scoring;
-};
-
-Scored scored_world(bool hostile) {
-  Scored s{testing::make_world(7, hostile), {}, {}};
-  s.incidence = build_incidence(s.world.snapshot);
-  s.scoring = score_snapshot(s.world.snapshot, s.incidence, s.world.partition);
-  return s;
-}
+using testing::Scored;
+Scored scored_world(bool hostile) { return testing::score_world(testing::make_world(7, hostile)); }
 
 TEST(Export, AccountsCsvSortedAndQuoted) {
   const Scored s = scored_world(true);
@@ -45,7 +35,7 @@ TEST(Export, AccountsCsvSortedAndQuoted) {
   for (NodeKind k : s.world.snapshot.kinds()) accounts += k == NodeKind::Account;
   EXPECT_EQ(rows, accounts);
   const std::string text = read_all(dir + "/accounts.csv");
-  EXPECT_EQ(text.rfind("account_id,community_id,risk_score,suspect,community_risk,evidence\n", 0), 0u);
+  EXPECT_EQ(text.rfind("account_id,community_id,risk_score,suspect,community_risk,top_family\n", 0), 0u);
   // The hostile prefix a:"<&>,\n must be quoted with doubled quotes.
   EXPECT_NE(text.find("\"a:\"\"<&>,\n"), std::string::npos);
   // First data row is a hydra account (highest risk); risk column non-increasing.
@@ -79,7 +69,17 @@ TEST(Export, CommunitiesJsonHasExplanations) {
     ASSERT_TRUE(c["suspect"].IsBool());
     EXPECT_TRUE(c["suspect"].GetBool());
     ASSERT_TRUE(c["explanation"].IsArray());
-    ASSERT_GE(c["explanation"].Size(), 4u);
+    ASSERT_GE(c["explanation"].Size(), 2u);
+    ASSERT_TRUE(c["reasons"].IsArray());
+    ASSERT_GE(c["reasons"].Size(), 1u);
+    EXPECT_EQ(c["explanation"].Size(), c["reasons"].Size() + 1);
+    ASSERT_TRUE(c["reasons"][0]["contribution"].IsNumber());
+    EXPECT_GT(c["reasons"][0]["contribution"].GetDouble(), 0.0);
+    ASSERT_TRUE(c["features"].IsObject());
+    ASSERT_TRUE(c["features"]["c_proxy_top_share"].IsNumber());
+    EXPECT_DOUBLE_EQ(c["features"]["c_proxy_top_share"].GetDouble(), 1.0);
+    ASSERT_TRUE(c["top_entities"]["proxy"]["id"].IsString());
+    EXPECT_STREQ(c["top_entities"]["proxy"]["id"].GetString(), "px:relay");
     ASSERT_TRUE(c["explanation"][0].IsString());
     EXPECT_EQ(std::string(c["explanation"][0].GetString()).rfind("Flagged:", 0), 0u);
     ASSERT_TRUE(c["by_type"].IsObject());
@@ -213,12 +213,12 @@ TEST(RunCommand, ReadsConfigFile) {
   write_snapshot(w.snapshot, dir + "/world.json", WriteOptions{});
   {
     std::ofstream f(dir + "/run.toml");
-    f << "threshold = 0.99\nmin-groups = 8\n";
+    f << "threshold = 0.99\nmin-flagged = 8\n";
   }
   ASSERT_EQ(run_cli(dir + "/world.json --out " + dir + "/out --config " + dir + "/run.toml"), 0);
   const std::string run = read_all(dir + "/out/run.json");
   EXPECT_NE(run.find("\"threshold\":0.99"), std::string::npos) << run;
-  EXPECT_NE(run.find("\"min_groups\":8"), std::string::npos) << run;
+  EXPECT_NE(run.find("\"min_flagged\":8"), std::string::npos) << run;
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "hydrascope/export.hpp"
 #include "hydrascope/graph.hpp"
 #include "hydrascope/scoring.hpp"
+#include "scoring/scored_world.hpp"
 #include "scoring/test_world.hpp"
 
 namespace hydrascope::testing {
@@ -93,7 +94,8 @@ inline std::size_t make_hostile_run(const std::string& dir) {
   World w = make_world(7, false);
   const Snapshot s = rename_nodes(w.snapshot, hostile_names());
   const Incidence inc = build_incidence(s);
-  const ScoringResult scoring = score_snapshot(s, inc, w.partition);
+  const FeatureTable ft = compute_features(s, inc, w.partition);
+  const ScoringResult scoring = score_snapshot(s, w.partition, ft, tiny_model());
   write_accounts_csv(dir + "/accounts.csv", s, w.partition, scoring);
   write_communities_json(dir + "/communities.json", s, scoring);
   const auto files = write_suspect_subgraphs(dir + "/suspects", s, inc, w.partition, scoring);
