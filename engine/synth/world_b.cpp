@@ -695,13 +695,12 @@ void WorldB::plan() {
     double have = 0;
     const double want = target[s] * scale;
     share_[static_cast<std::size_t>(sp.k)] = want / n;
-    while (have < want) {
-      double size = sp.log ? (sp.k == Kind::Team ? std::min(hi, 2.0 + r.lognormal(std::log(10.0), 1.1))
+    while (want - have >= std::min(sp.lo, 3.0)) {  // the last group may be cut short
+      double size = sp.log ? (sp.k == Kind::Team ? std::min(hi, 3.0 + r.lognormal(std::log(9.0), 1.1))
                                                  : log_uniform(sp.lo, hi))
                            : sp.lo + static_cast<double>(r.below(static_cast<std::uint64_t>(sp.hi - sp.lo) + 1));
       size = std::min(size, want - have);
-      if (size < std::min(sp.lo, 3.0) || size < 2) break;
-      const auto s64 = static_cast<std::uint64_t>(std::llround(size));
+      const auto s64 = static_cast<std::uint64_t>(std::floor(size));
       used += add_group(sp.k, s64);
       have += static_cast<double>(s64);
     }
