@@ -1596,7 +1596,11 @@ void WorldB::write(const std::string& snapshot_path, const std::string& truth_pa
     for (auto it = first; it != last; ++it) {
       if (kept > 0 && sorted[kept - 1].owner == it->owner && sorted[kept - 1].other == it->other && sorted[kept - 1].rel == it->rel) {
         Edge& k = sorted[kept - 1];
-        k.weight += it->weight;
+        // usage adds up; a registration (email, phone, card, membership,
+        // invite...) drawn twice is still one fact of weight 1
+        const bool usage = k.rel == rIp || k.rel == rProxy || k.rel == rDevice || k.rel == rUa ||
+                           k.rel == rTemplate || k.rel == rEgress || k.rel == rTransfer;
+        k.weight = usage ? k.weight + it->weight : std::max(k.weight, it->weight);
         k.first_ago = std::max(k.first_ago, it->first_ago);
         k.last_ago = std::min(k.last_ago, it->last_ago);
         continue;

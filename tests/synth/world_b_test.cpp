@@ -95,6 +95,14 @@ TEST(WorldB, EveryProfileLoadsInNdjsonAndCsvWithConsistentTruth) {
       const Snapshot s = load_snapshot(rep.summary.snapshot_path, {}, &lr);  // a file, or the CSV folder
       EXPECT_NO_THROW(s.validate());
       EXPECT_EQ(lr.merged_edges, 0u) << "the generator writes no repeated edge";
+      // registrations and account-to-account ties weigh 1 (no farm-only weights)
+      for (EdgeId e = 0; e < s.num_edges(); ++e) {
+        const std::string_view ty = s.edge_type(e);
+        if (ty == "email_at" || ty == "verified_by" || ty == "paid_with" || ty == "bills_to" || ty == "pays_out_to" ||
+            ty == "member_of" || ty == "invited" || ty == "same_org") {
+          ASSERT_EQ(s.edge_weight(e), 1.0) << ty;
+        }
+      }
       EXPECT_EQ(s.num_nodes(), rep.summary.nodes);
       EXPECT_EQ(s.num_edges(), rep.summary.edges);
       std::uint64_t accounts = 0;
