@@ -563,12 +563,15 @@ void WorldB::phone_default(std::uint64_t i, Rng& r, double own, double virt) {
   const double u = r.uniform();
   if (u < own) reg(i, entity(kPhone), rPhone);
   else if (u < own + virt) reg(i, pick(virtual_numbers_, r), rPhone);
+  else return;
+  if (r.chance(0.12)) reg(i, r.chance(0.8) ? entity(kPhone) : pick(virtual_numbers_, r), rPhone);  // a second number
 }
 
 bool WorldB::card_default(std::uint64_t i, Rng& r, double p) {
   if (!r.chance(p)) return false;
-  const double f = r.uniform();
-  reg(i, entity(kCard, static_cast<std::uint8_t>(f < 0.6 ? 0 : (f < 0.95 ? 1 : 2))), rPaid);
+  const double f = r.uniform();  // credit, debit, prepaid, virtual (privacy cards)
+  reg(i, entity(kCard, static_cast<std::uint8_t>(f < 0.58 ? 0 : (f < 0.91 ? 1 : (f < 0.96 ? 2 : 3)))), rPaid);
+  if (acc_[i].plan == kFree) acc_[i].plan = kPayg;
   const double u = r.uniform();
   if (u < 0.8) reg(i, entity(kAddress), rAddress);
   else if (u < 0.84) reg(i, pick(forwarders_, r, true), rAddress);
@@ -771,7 +774,6 @@ void WorldB::build_individuals() {
     const std::uint8_t c = country(r);
     init(i, gi, person_created(r), vol, pattern, c, kFree);
     person(i, r);
-    acc_[i].plan = r.chance(0.5) ? kPayg : kFree;
     // friends' referrals: invited by an earlier person, a rare transfer
     if (i > individuals_start_ && r.chance(0.06)) {
       const std::uint64_t j = individuals_start_ + r.below(i - individuals_start_);
@@ -825,6 +827,7 @@ void WorldB::build_farm(std::uint32_t gi, Rng& r) {
   const double reuse = std::max(1.0, jf(K.phone_reuse));
   const double infra = jp(K.infra_reuse), sync = jp(K.synchrony), aged = jp(K.aged_fraction);
   const double own_card = 0.2 + 0.5 * r.uniform(), popular_dev = 0.15 + 0.5 * aged;
+  const double odd_funding = 0.1 + 0.6 * shared;  // prepaid / virtual cards, else stolen credit / debit
   const double chain = r.uniform();
   const double wave_h = jf(K.wave_hours);
   const double median = jf(K.volume_median), sigma = K.volume_sigma;
@@ -887,7 +890,8 @@ void WorldB::build_farm(std::uint32_t gi, Rng& r) {
     if (r.chance(0.9)) reg(i, numbers[r.below(numbers.size())], rPhone);
     if (r.chance(0.3)) reg(i, numbers[r.below(numbers.size())], rPhone);  // re-verified after a number expired
     if (r.chance(own_card)) {
-      reg(i, r.chance(infra) ? pick(card_pool, r) : entity(kCard, static_cast<std::uint8_t>(r.below(4))), rPaid);
+      const auto funding = static_cast<std::uint8_t>(r.chance(odd_funding) ? 2 + r.below(2) : r.below(2));
+      reg(i, r.chance(infra) ? pick(card_pool, r) : entity(kCard, funding), rPaid);
       a.plan = kPayg;
       if (r.chance(p_drop)) reg(i, pick(drops, r), rAddress);
       else if (r.chance(0.7)) reg(i, entity(kAddress), rAddress);
@@ -997,7 +1001,7 @@ void WorldB::build_farm(std::uint32_t gi, Rng& r) {
       const std::uint64_t i = cg.start + k;
       std::uint8_t pattern = kHuman;
       const double vol = person_volume(r, pattern);
-      init(i, groups_[gi].link, person_created(r), vol, pattern, country(r), r.chance(0.3) ? kPayg : kFree);
+      init(i, groups_[gi].link, person_created(r), vol, pattern, country(r), kFree);
       email_default(i, r);
       phone_default(i, r, 0.6, 0.06);
       card_default(i, r, 0.3);
@@ -1161,7 +1165,7 @@ void WorldB::build_referral(std::uint32_t gi, Rng& r) {
     std::int64_t created;
     if (k == 0) created = campaign - static_cast<std::int64_t>((30.0 + 900.0 * r.uniform()) * kDay);
     else created = campaign + static_cast<std::int64_t>(-std::log(std::max(1e-12, r.uniform())) * (r.chance(0.2) ? 60.0 : 8.0) * kDay);
-    init(i, gi, created, vol, pattern, country(r), r.chance(0.5) ? kPayg : kFree);
+    init(i, gi, created, vol, pattern, country(r), kFree);
     person(i, r);
     if (k == 0) reg(i, entity(kPayout), rPayout);
     else {
@@ -1190,7 +1194,7 @@ void WorldB::build_oss(std::uint32_t gi, Rng& r) {
     const bool ci = r.chance(0.1);
     if (ci) { pattern = kCron; vol = std::max(vol, 200.0); }
     const std::int64_t created = r.chance(0.25) ? release + static_cast<std::int64_t>(r.uniform() * 4 * kDay) : person_created(r);
-    init(i, gi, created, vol, pattern, country(r), r.chance(0.4) ? kPayg : kFree);
+    init(i, gi, created, vol, pattern, country(r), kFree);
     email_default(i, r);
     phone_default(i, r, 0.6, 0.04);
     card_default(i, r, 0.4);
@@ -1271,7 +1275,7 @@ void WorldB::build_crowd(std::uint32_t gi, Rng& r) {
     const double vol = person_volume(r, pattern);
     std::int64_t created = person_created(r);
     if (kind == Kind::ViralTemplate && r.chance(0.35)) created = viral + static_cast<std::int64_t>(r.uniform() * 3 * kDay);
-    init(i, gi, created, vol, pattern, country(r), r.chance(0.45) ? kPayg : kFree);
+    init(i, gi, created, vol, pattern, country(r), kFree);
     if (kind == Kind::ViralTemplate) {
       person(i, r);
       use(i, hub[0], rTemplate, vol * 0.5, r);
@@ -1321,7 +1325,7 @@ void WorldB::build_reseller(std::uint32_t gi, Rng& r) {
     }
     const double vol = person_volume(r, pattern) * 1.5;
     const std::int64_t created = opened + static_cast<std::int64_t>(r.uniform() * static_cast<double>(kTakenAt - opened));
-    init(i, gi, created, vol, pattern, country(r), kPayg);
+    init(i, gi, created, vol, pattern, country(r), kFree);
     email_default(i, r);
     phone_default(i, r, 0.6, 0.05);
     card_default(i, r, 0.7);
