@@ -10,7 +10,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <numeric>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -377,7 +376,7 @@ class WorldB {
 
   // global pools
   std::vector<std::uint32_t> public_domains_, isp_domains_, virtual_numbers_, forwarders_, popular_ua_, rare_ua_,
-      public_templates_, popular_devices_, carrier_nat_, vpn_exits_, providers_, dc_hosts_;
+      public_templates_, popular_devices_, carrier_nat_, vpn_exits_, providers_;
   std::vector<std::uint32_t> univ_domain_;
   std::vector<std::vector<std::uint32_t>> univ_ips_;
 
