@@ -28,6 +28,7 @@ struct GenerateArgs {
   bool gzip = false;
   std::string ip_ranges;
   bool force = false;
+  std::string world = "a";  // a: generate_world (default); b: generate_world_b (held-out evaluation)
 };
 
 // datasets/ip-ranges beside the working folder or the source tree, if present.
@@ -37,7 +38,39 @@ std::string default_ip_ranges() {
   return {};
 }
 
+// World B (docs/generator.md, "World B: farms that interact"): held-out evaluation only.
+int run_generate_b(const Context& ctx, const GenerateArgs& a) {
+  const auto start = std::chrono::steady_clock::now();
+  WorldBOptions o = WorldBOptions::for_profile(parse_world_b_profile(a.profile), a.accounts, a.seed);
+  if (a.format == "json") o.format = SnapshotFormat::Json;
+  else if (a.format == "ndjson") o.format = SnapshotFormat::Ndjson;
+  else if (a.format == "csv") o.format = SnapshotFormat::CsvPair;
+  else throw std::invalid_argument("unknown format \"" + a.format + "\" (json, ndjson or csv)");
+  o.gzip = a.gzip;
+  o.ip_ranges_dir = a.ip_ranges.empty() ? default_ip_ranges() : a.ip_ranges;
+  o.validate();
+  check_out_folder(a.out, a.force);
+  if (o.ip_ranges_dir.empty()) ctx.warn("datasets/ip-ranges not found: using the built-in cloud and VPN blocks");
+  ctx.info("generating world b: " + std::to_string(o.accounts) + " accounts, profile " + a.profile + ", seed " +
+           std::to_string(o.seed));
+  const WorldBReport r = generate_world_b(o, a.out, ctx.progress());
+  ctx.end_progress();
+  char buf[768];
+  std::snprintf(buf, sizeof buf,
+                "wrote %s and %s: %llu accounts, %llu nodes, %llu edges, %llu hydra clusters (%llu accounts), "
+                "%llu look-alike groups in %.2f s, peak memory %s",
+                r.summary.snapshot_path.c_str(), r.summary.truth_path.c_str(),
+                static_cast<unsigned long long>(r.summary.accounts), static_cast<unsigned long long>(r.summary.nodes),
+                static_cast<unsigned long long>(r.summary.edges), static_cast<unsigned long long>(r.summary.hydra_clusters),
+                static_cast<unsigned long long>(r.summary.hydra_accounts),
+                static_cast<unsigned long long>(r.summary.lookalike_clusters), seconds_since(start),
+                human_bytes(static_cast<double>(peak_rss_bytes())).c_str());
+  ctx.info(buf);
+  return kExitOk;
+}
+
 int run_generate(const Context& ctx, const GenerateArgs& a) {
+  if (a.world == "b") return run_generate_b(ctx, a);
   const auto start = std::chrono::steady_clock::now();
   GeneratorOptions o = GeneratorOptions::for_profile(parse_profile(a.profile), a.accounts, a.seed);
   if (a.format == "json") o.format = SnapshotFormat::Json;
@@ -73,8 +106,12 @@ void add_generate(CLI::App& app, const Context& ctx, Action& action) {
   auto* sub = app.add_subcommand("generate", "Write a synthetic account world with known truth (snapshot + truth.json)");
   sub->add_option("--accounts", args->accounts, "Number of accounts N (>= 1000)")->required();
   sub->add_option("--seed", args->seed, "Random seed (same arguments => byte-identical files)")->required();
-  sub->add_option("--profile", args->profile, "easy, mixed, hard, or random (every knob drawn per world and per cluster)")
-      ->check(CLI::IsMember({"easy", "mixed", "hard", "random"}))
+  sub->add_option("--profile", args->profile,
+                  "easy, mixed, hard, random (every knob drawn per world and per cluster; world a) or bare (world b)")
+      ->check(CLI::IsMember({"easy", "mixed", "hard", "random", "bare"}))
+      ->capture_default_str();
+  sub->add_option("--world", args->world, "a: the project's world (default); b: held-out world B, never used for training")
+      ->check(CLI::IsMember({"a", "b"}))
       ->capture_default_str();
   sub->add_option("--out", args->out, "Output folder (created if missing)")->required();
   sub->add_option("--format", args->format, "json, ndjson or csv")

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hydrascope/common.hpp"
 #include "hydrascope/io.hpp"
@@ -71,5 +72,115 @@ GenerateReport generate_world(const GeneratorOptions& options, const std::string
 [[nodiscard]] std::string_view to_string(WorldProfile p) noexcept;
 /// "easy", "mixed", "hard", "random"; throws std::invalid_argument otherwise.
 [[nodiscard]] WorldProfile parse_profile(std::string_view name);
+
+// ===========================================================================
+// World B: farms that interact (docs/generator.md, "World B").
+//
+// An independent family of synthetic worlds for HELD-OUT EVALUATION ONLY:
+// nothing is ever trained or tuned on it. It is written from another idea
+// than generate_world() above: a farm is a group of accounts that interact
+// with each other (invites, credit transfers, shared workspaces, same_org)
+// and share generic entities (a catch-all email domain, rented SMS numbers,
+// extraction prompt templates, a tooling user agent, payout accounts), while
+// its infrastructure is mostly unique (own card or none, rotating
+// residential-proxy IPs, fresh anti-detect device fingerprints). Benign
+// look-alikes (teams, classrooms, referral trees, open-source projects,
+// families, public hubs, legitimate resellers, sharded services) are made
+// from the same idea. What data a world carries (activity, timestamps,
+// cards, IPs, devices, proxies, which generic types and which account-to-
+// account relations) is drawn per world from the seed.
+// ===========================================================================
+
+enum class WorldBProfile : std::uint8_t {
+  Easy,   ///< loud farms: lock-step, dense invite trees, heavy sharing, many seeds
+  Mixed,  ///< in between
+  Hard,   ///< quiet farms: weak synchrony, cover clients, aged accounts, few ties and seeds
+  Bare,   ///< no activity, no timestamps, no cards/IPs/proxies/devices, ONE generic
+          ///< entity type; 10 % of each farm's accounts labelled banned
+};
+
+/// The farm-side knobs of world B. Each farm draws its own values around
+/// them (probabilities +- 0.15, counts and volumes by a log-uniform factor),
+/// so a world holds loud and quiet farms together.
+struct WorldBFarmKnobs {
+  double share = 0.05;          ///< share of N in farm accounts, (0, 0.3]
+  double aa_rate = 0.6;         ///< prob. a farm account was invited by another farm account, [0,1]
+  double transfer_rate = 0.25;  ///< prob. a farm account sends/receives a credit transfer inside the farm, [0,1]
+  double org_rate = 0.2;        ///< prob. a farm account sits in one of the farm's workspaces (member_of, same_org), [0,1]
+  double shared_rate = 0.5;     ///< prob. a farm account uses each farm-shared generic entity
+                                ///< (catch-all domain, extraction template, tooling UA, payout, drop address, relay), [0,1]
+  double phone_reuse = 3.0;     ///< farm accounts verified per rented virtual number, [1, 100]
+  double infra_reuse = 0.08;    ///< prob. an IP / device / card comes from the farm's small own pool, [0,1]
+  double synchrony = 0.55;      ///< weight of the farm's common (lock-step) traffic, [0,1]
+  double cover = 0.35;          ///< prob. a farm is a reseller that also serves genuine clients, [0,1]
+  double aged_fraction = 0.3;   ///< share of bought aged accounts (created like ordinary people), [0,1]
+  double wave_hours = 16.0;     ///< spread of one creation wave, hours, [0.1, 5000]
+  double volume_median = 1100;  ///< median requests per account over the window, [1, 1e9]
+  double volume_sigma = 0.8;    ///< lognormal sigma of volumes inside a farm, [0, 4]
+  double seed_max = 0.07;       ///< a seeded farm labels U(seed_max/5, seed_max) of its accounts banned, [0, 0.5]
+  double seedless = 0.25;       ///< share of farms without any banned seed, [0,1]
+};
+
+/// Options of world B. Profiles set `farm`; the benign world is drawn the
+/// same way in every profile; `Bare` also restricts the data (see above).
+struct WorldBOptions {
+  std::uint64_t accounts = 10000;  ///< N, in [1000, 50,000,000]
+  std::uint64_t seed = 1;
+  WorldBProfile profile = WorldBProfile::Mixed;
+  SnapshotFormat format = SnapshotFormat::Ndjson;  ///< Json, Ndjson or CsvPair
+  bool gzip = false;
+  /// Folder holding datacenter-ipv4.txt and vpn-ipv4.txt; empty = built-in blocks.
+  std::string ip_ranges_dir;
+  WorldBFarmKnobs farm;
+  double bare_banned_fraction = 0.10;  ///< Bare: share of each farm labelled banned, [0, 1]
+
+  [[nodiscard]] static WorldBOptions easy(std::uint64_t accounts, std::uint64_t seed);
+  [[nodiscard]] static WorldBOptions mixed(std::uint64_t accounts, std::uint64_t seed);
+  [[nodiscard]] static WorldBOptions hard(std::uint64_t accounts, std::uint64_t seed);
+  [[nodiscard]] static WorldBOptions bare(std::uint64_t accounts, std::uint64_t seed);
+  [[nodiscard]] static WorldBOptions for_profile(WorldBProfile p, std::uint64_t accounts, std::uint64_t seed);
+  /// Throws std::invalid_argument naming the bad value.
+  void validate() const;
+};
+
+/// What one world B snapshot carries, drawn from (seed, profile).
+struct WorldBData {
+  bool activity = false;      ///< accounts carry `activity` (snapshot.activity present)
+  bool created_at = false;    ///< accounts carry `created_at`
+  bool edge_times = false;    ///< edges carry first_seen / last_seen
+  std::uint32_t bucket_seconds = 0, buckets = 0;  ///< when activity
+  bool card = false, ip = false, proxy = false, device = false;
+  /// Generic entity types present, by node type name (e.g. "email_domain",
+  /// "phone"; Bare: exactly one, possibly renamed "contact").
+  std::vector<std::string> generic_types;
+  /// Account-to-account edge types present ("invited", "transferred_to", "same_org").
+  std::vector<std::string> account_edges;
+  std::vector<std::string> account_attrs;  ///< "country", "plan" when present
+  bool trusted_labels = false;  ///< some benign accounts labelled trusted
+  bool suspect_labels = false;  ///< a few benign accounts labelled suspect (false leads)
+};
+
+struct WorldBReport {
+  GenerateReport summary;  ///< counts and output paths
+  WorldBData data;
+  std::uint64_t banned = 0, trusted = 0, suspect = 0;
+};
+
+/// The data availability that generate_world_b() would draw for `options`
+/// (cheap: no world is built). Throws std::invalid_argument on bad options.
+[[nodiscard]] WorldBData draw_world_b_data(const WorldBOptions& options);
+
+/// Writes out_dir/snapshot.{json,ndjson}[.gz] (or out_dir/snapshot/ with
+/// nodes.csv and edges.csv) and out_dir/truth.json (kinds "hydra" and the
+/// benign look-alikes; a top-level "world" object with the drawn choices and
+/// "accounts" in snapshot order). Built in memory (about 1 KB per account),
+/// then written; same options give byte-identical files. Throws
+/// std::invalid_argument on bad options, InputError on I/O failure.
+WorldBReport generate_world_b(const WorldBOptions& options, const std::string& out_dir,
+                              const ProgressFn& progress = {});
+
+[[nodiscard]] std::string_view to_string(WorldBProfile p) noexcept;
+/// "easy", "mixed", "hard", "bare"; throws std::invalid_argument otherwise.
+[[nodiscard]] WorldBProfile parse_world_b_profile(std::string_view name);
 
 }  // namespace hydrascope
