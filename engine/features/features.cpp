@@ -66,11 +66,6 @@ float midrank(const std::vector<double>& sorted, double x) {
   return static_cast<float>((below + 0.5 * equal) / static_cast<double>(sorted.size()));
 }
 
-double median_of(std::vector<double>& v) {
-  if (v.empty()) return kNaN;
-  std::sort(v.begin(), v.end());
-  return percentile_sorted(v, 0.5);
-}
 
 // Snapshot-level facts every community pass reads.
 struct Prep {
@@ -83,14 +78,14 @@ struct Prep {
   std::vector<std::uint32_t> home_count; // its accounts there
   std::vector<std::uint64_t> ip_prefix;  // per IP node (0 none)
   std::vector<std::uint64_t> ip_asn;     // per IP node (0 none)
-  std::vector<float> volume_q, age_q, ppr_ratio, pagerank_ratio;  // per node (accounts)
+  std::vector<float> ppr_ratio, pagerank_ratio;  // per node (accounts)
   bool ip_prefixes = false;
 };
 
 struct Scratch {
   std::vector<NodeId> acc;
-  std::vector<std::uint32_t> ent;       // entity ids linked by the community's accounts (one per link)
-  std::vector<std::uint16_t> types;
+  std::vector<std::pair<NodeId, std::uint32_t>> ent;  // (entity, account index) per link of the community's accounts
+  std::vector<std::uint32_t> parent, group;  // tie groups (union-find over owned entities)
   std::vector<std::uint32_t> owned;     // per account: own entities linked
   std::vector<std::uint8_t> slot_has, slot_owned;  // per account x slot
   std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;  // (prefix or asn, account) pairs
@@ -346,31 +341,11 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
   }
   check_cancel();
 
-  // --- snapshot-wide account quantiles: volume, age; centralities ----------------
+  // --- centralities relative to the snapshot ---------------------------------------
   const std::uint32_t buckets = s.meta().activity.buckets;
-  p.volume_q.assign(n, kNaNf);
-  p.age_q.assign(n, kNaNf);
   p.ppr_ratio.assign(n, kNaNf);
   p.pagerank_ratio.assign(n, kNaNf);
   {
-    std::vector<double> vol, age;
-    Timestamp ref = s.meta().taken_at;
-    if (ref == kNoTime)
-      for (NodeId a : table.accounts_)
-        if (s.created_at(a) != kNoTime) ref = ref == kNoTime ? s.created_at(a) : std::max(ref, s.created_at(a));
-    auto age_of = [&](NodeId a) {
-      return static_cast<double>(ref - s.created_at(a)) / static_cast<double>(kHour);
-    };
-    for (NodeId a : table.accounts_) {
-      if (av.activity && s.has_activity(a)) vol.push_back(s.activity_total(a));
-      if (s.created_at(a) != kNoTime) age.push_back(age_of(a));
-    }
-    std::sort(vol.begin(), vol.end());
-    std::sort(age.begin(), age.end());
-    for (NodeId a : table.accounts_) {
-      if (av.activity && s.has_activity(a)) p.volume_q[a] = midrank(vol, s.activity_total(a));
-      if (s.created_at(a) != kNoTime) p.age_q[a] = midrank(age, age_of(a));
-    }
     if (!inputs.ppr.empty() && have_seeds) {
       double sum = 0.0;
       for (NodeId a : table.accounts_) {
@@ -455,7 +430,6 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
       double ent_banned = 0.0, ent_banned_count = 0.0, ent_trusted = 0.0, links_seed = 0.0;
       const double w = p.seed_w[a];
       const double t = p.trusted[a];
-      sc.types.clear();
       NodeId last = kInvalidNode;
       for (NodeId u : inc.neighbors(a)) {
         if (u == last) continue;
@@ -467,8 +441,7 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
           links_seed += p.seed_w[u];
           continue;
         }
-        sc.types.push_back(s.type_index(u));
-        sc.ent.push_back(u);
+        sc.ent.emplace_back(u, static_cast<std::uint32_t>(i));
         const int sl = slot_of(s.kind(u));
         const std::uint32_t others = p.acc_deg[u] > 0 ? p.acc_deg[u] - 1 : 0;
         ++slot_count[sl];
@@ -489,11 +462,7 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
           ++slot_own[sl];
         }
       }
-      std::sort(sc.types.begin(), sc.types.end());
-      const auto types = std::unique(sc.types.begin(), sc.types.end()) - sc.types.begin();
       const std::uint32_t entities = degree - links;
-      x[AF::a_log_degree] = static_cast<float>(std::log1p(degree));
-      x[AF::a_entity_types] = static_cast<float>(types);
       if (!inputs.core.empty()) x[AF::a_core_number] = static_cast<float>(std::log1p(inputs.core[a]));
       x[AF::a_pagerank_ratio] = p.pagerank_ratio[a];
       x[AF::a_owned_entities] = static_cast<float>(own);
@@ -504,10 +473,9 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
       x[AF::a_pool_entities] = static_cast<float>(pool);
       for (int sl = 0; sl < kNumEntitySlots; ++sl) {
         if (!av.slot[static_cast<std::size_t>(sl)]) continue;
-        const int base = AF::a_payment_count + 3 * sl;
-        x[base] = static_cast<float>(std::log1p(slot_count[sl]));
-        x[base + 1] = static_cast<float>(std::log1p(slot_max[sl]));
-        x[base + 2] = static_cast<float>(slot_own[sl]);
+        const int base = AF::a_payment_max_shared + 2 * sl;
+        x[base] = static_cast<float>(std::log1p(slot_max[sl]));
+        x[base + 1] = static_cast<float>(slot_own[sl]);
         sc.slot_has[i * kNumEntitySlots + static_cast<std::size_t>(sl)] = slot_count[sl] > 0;
         sc.slot_owned[i * kNumEntitySlots + static_cast<std::size_t>(sl)] = slot_own[sl] > 0;
       }
@@ -542,10 +510,23 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
     std::fill(std::begin(top_id), std::end(top_id), kInvalidNode);
     double ex_in[kNumEntitySlots] = {}, ex_all[kNumEntitySlots] = {};
     std::size_t unique_entities = 0;
+    sc.parent.resize(na);
+    for (std::uint32_t i = 0; i < na; ++i) sc.parent[i] = i;
+    auto find = [&](std::uint32_t x) {
+      while (sc.parent[x] != x) x = sc.parent[x] = sc.parent[sc.parent[x]];
+      return x;
+    };
     for (std::size_t i = 0; i < sc.ent.size();) {
       std::size_t j = i;
-      while (j < sc.ent.size() && sc.ent[j] == sc.ent[i]) ++j;
-      const NodeId u = sc.ent[i];
+      while (j < sc.ent.size() && sc.ent[j].first == sc.ent[i].first) ++j;
+      const NodeId u = sc.ent[i].first;
+      // Accounts tied through an entity the community owns form one group
+      // (union by smaller index keeps the result independent of order).
+      if (owned(u))
+        for (std::size_t k = i + 1; k < j; ++k) {
+          const std::uint32_t x = find(sc.ent[i].second), y = find(sc.ent[k].second);
+          if (x != y) sc.parent[std::max(x, y)] = std::min(x, y);
+        }
       const auto cnt = static_cast<std::uint32_t>(j - i);
       const int sl = slot_of(s.kind(u));
       ++unique_entities;
@@ -561,6 +542,15 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
       }
       i = j;
     }
+    sc.group.assign(na, 0);
+    for (std::uint32_t i = 0; i < na; ++i) ++sc.group[find(i)];
+    std::uint32_t largest_group = 0;
+    for (std::uint32_t i = 0; i < na; ++i) {
+      const std::uint32_t g = sc.group[find(i)];
+      largest_group = std::max(largest_group, g);
+      af(i)[AF::a_tie_group] = static_cast<float>(std::log(static_cast<double>(g)));
+    }
+    cf[CF::c_largest_tie_group] = static_cast<float>(static_cast<double>(largest_group) / nd);
     std::size_t core = 0, tie = 0;
     for (std::size_t i = 0; i < na; ++i) {
       core += sc.owned[i] >= 2;
@@ -684,13 +674,10 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
       for (std::size_t i = 0; i < na; ++i) {
         const NodeId a = sc.acc[i];
         if (!s.has_activity(a)) continue;
-        float* x = af(i);
-        x[AF::a_active_share] = static_cast<float>(static_cast<double>(s.activity_buckets(a).size()) / B);
         const double vol = s.activity_total(a);
         if (!(vol > 0.0)) continue;
         ++active;
         sc.logv.push_back(std::log(vol));
-        sc.tmp.push_back(p.volume_q[a]);
         if (sc.owned[i] >= 2) core_logv.push_back(std::log(vol));
       }
       cf[CF::c_active_share] = static_cast<float>(static_cast<double>(active) / nd);
@@ -704,7 +691,6 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
         std::sort(dev.begin(), dev.end());
         return 1.4826 * percentile_sorted(dev, 0.5);
       };
-      if (!sc.tmp.empty()) cf[CF::c_volume_q] = static_cast<float>(median_of(sc.tmp));
       if (sc.logv.size() >= 3) {
         double med = 0.0;
         cf[CF::c_spread] = static_cast<float>(robust_spread(sc.logv, &med));
@@ -775,9 +761,7 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
         const Timestamp t = s.created_at(sc.acc[i]);
         if (t == kNoTime) continue;
         sc.created.emplace_back(t, static_cast<std::uint32_t>(i));
-        sc.tmp.push_back(p.age_q[sc.acc[i]]);
       }
-      if (!sc.tmp.empty()) cf[CF::c_age_q] = static_cast<float>(median_of(sc.tmp));
       std::sort(sc.created.begin(), sc.created.end());
       const std::size_t m = sc.created.size();
       if (m >= 2) {
@@ -807,6 +791,11 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
         }
       }
     }
+    // A community of one account says nothing about concentration (its one
+    // account is always "100 % on its top card"): its shares are missing.
+    if (na == 1)
+      for (int f = 0; f < kNumCommunityFeatures; ++f)
+        if (f != CF::c_log_accounts && f != CF::c_conductance) cf[f] = kNaNf;
   };
 
   {
@@ -856,7 +845,7 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
       }
       // Quantile features ranking this community feature.
       for (int q = 0; q < kNumQuantileFeatures; ++q) {
-        if (kQuantileSource[q] != schema_index_community(f)) continue;
+        if (kQuantileSource[q] != f) continue;
         for (std::size_t slot = 0; slot < num_slots; ++slot) {
           const float x = table.community_[slot * kNumCommunityFeatures + static_cast<std::size_t>(f)];
           if (std::isnan(x)) continue;

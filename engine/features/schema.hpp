@@ -8,17 +8,15 @@
 
 // X(name, family, description)
 #define HS_SLOT_ACCOUNT_FEATURES(X, slot, Fam, what)                                                          \
-  X(a_##slot##_count, Fam, "ln(1 + the account's " what ")")                                                  \
   X(a_##slot##_max_shared, Fam, "ln(1 + the most other accounts on one of the account's " what ")")          \
   X(a_##slot##_owned, Fam, "the account's " what " owned by its community (>= 2 of its accounts, >= half of the entity's accounts)")
 
 #define HS_ACCOUNT_FEATURES(X)                                                                                     \
-  X(a_log_degree, Structure, "ln(1 + distinct neighbours of the account)")                                        \
-  X(a_entity_types, Structure, "distinct entity types the account links to")                                      \
   X(a_core_number, Structure, "ln(1 + the account's k-core number in the analysis graph)")                       \
   X(a_pagerank_ratio, Structure, "ln(PageRank x nodes): the account's PageRank relative to the uniform value")     \
   X(a_owned_entities, Structure, "entities of the account owned by its community")                                \
   X(a_owned_share, Structure, "share of the account's entities owned by its community")                           \
+  X(a_tie_group, Structure, "ln(accounts in the account's tie group: accounts joined through entities its community owns)") \
   X(a_shared_entities, Sharing, "ln(1 + the account's entities shared with another account)")                     \
   X(a_max_shared, Sharing, "ln(1 + the most other accounts on one of the account's entities)")                    \
   X(a_min_shared, Sharing, "ln(1 + the fewest other accounts on one of its shared entities); missing when none is shared") \
@@ -31,10 +29,7 @@
   X(a_links, Links, "ln(1 + accounts linked to the account by an account-to-account edge)")                       \
   X(a_links_in_comm, Links, "share of the account's linked accounts in its community")                            \
   X(a_sync, Synchrony, "correlation of the account's detrended activity with the mean of the rest of its community") \
-  X(a_volume_q, Balance, "quantile of the account's request volume among the snapshot's accounts")                \
   X(a_volume_dev, Balance, "|ln volume - the community's median ln volume|")                                      \
-  X(a_active_share, Balance, "share of activity buckets in which the account made requests")                      \
-  X(a_age_q, Burst, "quantile of the account's age among the snapshot's accounts")                                \
   X(a_created_gap, Burst, "ln(1 + hours to the nearest creation of another account of its community)")            \
   X(a_in_burst, Burst, "1 when the account was created in its community's densest 6-hour window")                 \
   X(a_pivot, Pivot, "1 when the account's traffic steps (x4) at its community's change point, the same way")       \
@@ -58,6 +53,7 @@
   X(c_entities_per_account, Structure, "distinct entities of its accounts / accounts")                            \
   X(c_core_share, Structure, "share of accounts linked to 2 or more entities the community owns")                 \
   X(c_tie_share, Structure, "share of accounts linked to 1 or more entities the community owns")                 \
+  X(c_largest_tie_group, Structure, "share of its accounts in its largest tie group (joined through entities it owns)") \
   X(c_conductance, Structure, "share of the community's edge endpoints that leave it")                            \
   X(c_exclusive, Sharing, "of the accounts of entities shared inside the community, the share that are its own")   \
   HS_SLOT_COMMUNITY_FEATURES(X, payment, Payment, "payment methods")                                                \
@@ -73,13 +69,11 @@
   X(c_sync_core, Synchrony, "mean pairwise correlation of the detrended activity of its core accounts")           \
   X(c_spread, Balance, "robust spread (1.4826 x MAD) of ln(request volume) over its active accounts")             \
   X(c_spread_core, Balance, "robust spread of ln(request volume) over its core accounts")                        \
-  X(c_volume_q, Balance, "median volume quantile of its active accounts")                                         \
   X(c_active_share, Balance, "share of its accounts with any activity")                                           \
   X(c_burst_1h, Burst, "largest share of its accounts created within one hour")                                   \
   X(c_burst_6h, Burst, "largest share of its accounts created within six hours")                                  \
   X(c_burst_24h, Burst, "largest share of its accounts created within one day")                                   \
   X(c_burst_7d, Burst, "largest share of its accounts created within one week")                                   \
-  X(c_age_q, Burst, "median age quantile of its accounts")                                                        \
   X(c_pivot, Pivot, "share of its active accounts whose traffic steps at the community's change point")
 
 // Quantiles: X(name, family, source community feature)

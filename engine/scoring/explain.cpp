@@ -86,7 +86,6 @@ std::string describe_feature(std::string_view name, double v, const ExplainConte
     else if (ends_with(name, "_coverage")) text = of_accounts(v) + " have " + words;
     else if (ends_with(name, "_max_shared")) text = "its flagged accounts share one of their " + words + " with up to " + format_number(std::expm1(v)) + " other accounts (mean)";
     else if (ends_with(name, "_owned")) text = "its flagged accounts use " + format_number(v) + " of the community's own " + words + " each (mean)";
-    else if (ends_with(name, "_count")) text = "its flagged accounts use " + format_number(std::expm1(v)) + " " + words + " each (mean)";
   } else if (name == "c_ip_prefix_share") {
     text = of_accounts(v) + " use an IP in one /24 (IPv6 /48) prefix";
   } else if (name == "c_ip_asn_share") {
@@ -99,12 +98,8 @@ std::string describe_feature(std::string_view name, double v, const ExplainConte
     text = "request volumes balanced across accounts: robust spread of ln(volume) " + format_number(v) + " (most within a factor " + format_number(std::exp(v)) + " of the median)";
   } else if (name == "a_volume_dev") {
     text = "its flagged accounts' volumes sit within a factor " + format_number(std::exp(v)) + " of the community median (mean)";
-  } else if (name == "c_volume_q" || name == "a_volume_q") {
-    text = "request volume at the " + pct(v) + " quantile of the snapshot's accounts";
   } else if (name == "c_active_share") {
     text = of_accounts(v) + " made requests";
-  } else if (name == "a_active_share") {
-    text = "its flagged accounts are active in " + pct(v) + " of the time buckets (mean)";
   } else if (starts_with(name, "c_burst_")) {
     const std::string window = name == "c_burst_1h" ? "one hour" : name == "c_burst_6h" ? "six hours" : name == "c_burst_24h" ? "one day" : "one week";
     text = of_accounts(v) + " were created within " + window;
@@ -112,8 +107,6 @@ std::string describe_feature(std::string_view name, double v, const ExplainConte
     text = pct(v) + " of its flagged accounts were created in its densest 6-hour window";
   } else if (name == "a_created_gap") {
     text = "its flagged accounts were created " + format_number(std::expm1(v)) + " hours from the nearest other account of the community (mean of logs)";
-  } else if (name == "c_age_q" || name == "a_age_q") {
-    text = "account age at the " + pct(v) + " quantile of the snapshot's accounts";
   } else if (name == "c_pivot") {
     text = pct(v) + " of its active accounts changed their traffic together at one moment (x4 or more)";
   } else if (name == "a_pivot") {
@@ -160,10 +153,6 @@ std::string describe_feature(std::string_view name, double v, const ExplainConte
     text = std::string("its flagged accounts share their ") + (name == "a_max_shared" ? "most" : "least") + " shared entity with " + format_number(std::expm1(v)) + " other accounts (mean)";
   } else if (name == "a_pool_entities") {
     text = "its flagged accounts use " + format_number(v) + " pooled entities (2 to 200 accounts) each (mean)";
-  } else if (name == "a_log_degree") {
-    text = "its flagged accounts have " + format_number(std::expm1(v)) + " neighbours each (mean)";
-  } else if (name == "a_entity_types") {
-    text = "its flagged accounts link to " + format_number(v) + " entity types each (mean)";
   } else if (name == "a_core_number" || name == "a_pagerank_ratio") {
     text = std::string(name == "a_core_number" ? "k-core number " : "PageRank ratio ") + format_number(name == "a_core_number" ? std::expm1(v) : std::exp(v)) + " (mean)";
   }

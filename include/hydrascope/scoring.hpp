@@ -24,8 +24,10 @@ namespace hydrascope {
 
 /// Options of score_snapshot().
 struct ScoringOptions {
-  /// An account is suspect when its risk >= threshold. In (0, 1].
-  double threshold = 0.5;
+  /// An account is suspect when its risk >= threshold. In (0, 1]. Risk is
+  /// the model's probability that the account belongs to a farm; 0.8 keeps
+  /// the suspects a ban list can act on (docs/quality.md, "Threshold").
+  double threshold = 0.8;
   /// Communities with at least this many accounts get a detail entry
   /// (features, reasons). >= 2.
   std::uint32_t min_accounts = 3;
@@ -108,7 +110,7 @@ struct ScoringResult {
   /// Suspect communities: risk desc, then flagged accounts desc, then id.
   std::vector<CommunityId> ranking;
   std::uint64_t suspect_communities = 0, suspect_accounts = 0;
-  double threshold = 0.5;
+  double threshold = 0.8;
   Calibration calibration;
   /// Names of CommunityDetail::features (the schema's community-level and quantile features).
   std::vector<std::string> community_feature_names;

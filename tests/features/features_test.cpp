@@ -10,9 +10,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "hydrascope/features.hpp"
@@ -79,6 +82,19 @@ TEST(FeatureSchema, NamesAreUniqueAndQuantilesRankCommunityFeatures) {
   EXPECT_THROW((void)parse_feature_family("nope"), std::invalid_argument);
 }
 
+// docs/features.md lists every feature of the schema with its family.
+TEST(FeatureSchema, DocsListEveryFeature) {
+  std::ifstream in(std::string(HYDRASCOPE_TEST_SOURCE_ROOT) + "/docs/features.md");
+  ASSERT_TRUE(in) << "docs/features.md not found";
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  for (const auto& f : feature_schema())
+    EXPECT_NE(doc.find("| `" + std::string(f.name) + "` |"), std::string::npos) << f.name << " is not in docs/features.md";
+  for (int fam = 0; fam < kNumFeatureFamilies; ++fam)
+    EXPECT_NE(doc.find("### " + std::string(to_string(static_cast<FeatureFamily>(fam)))), std::string::npos);
+}
+
 TEST_F(FeatureWorld, SharingMatchesCounts) {
   const auto h = world_->hydra_community;
   EXPECT_FLOAT_EQ(community(h, "c_payment_top_share"), 14.0f / 40.0f);  // card i % 3: 14, 13, 13
@@ -90,6 +106,10 @@ TEST_F(FeatureWorld, SharingMatchesCounts) {
   EXPECT_FLOAT_EQ(community(h, "c_ip_prefix_share"), 1.0f);  // 198.51.100.0/24
   EXPECT_FLOAT_EQ(community(h, "c_burst_6h"), 1.0f);          // created within two hours
   EXPECT_FLOAT_EQ(community(h, "c_log_accounts"), static_cast<float>(std::log(40.0)));
+  // Tie groups: the hydra's 40 accounts are one group through its own cards,
+  // IPs, proxy and devices; a family's three through their card and home IP.
+  EXPECT_FLOAT_EQ(community(h, "c_largest_tie_group"), 1.0f);
+  EXPECT_FLOAT_EQ(account(world_->hydra.back(), "a_tie_group"), static_cast<float>(std::log(40.0)));
   const auto c = world_->carrier_community;
   EXPECT_FLOAT_EQ(community(c, "c_ip_top_share"), 1.0f);
   EXPECT_FLOAT_EQ(community(c, "c_ip_exclusive"), 1.0f);
@@ -99,9 +119,9 @@ TEST_F(FeatureWorld, SharingMatchesCounts) {
   EXPECT_FLOAT_EQ(account(world_->hydra.front(), "a_payment_max_shared"), static_cast<float>(std::log1p(13.0)));
   EXPECT_FLOAT_EQ(account(world_->carrier.front(), "a_ip_max_shared"), static_cast<float>(std::log1p(199.0)));
   EXPECT_FLOAT_EQ(account(world_->carrier.front(), "a_min_shared"), static_cast<float>(std::log1p(199.0)));
-  EXPECT_FLOAT_EQ(account(world_->hydra.front(), "a_entity_types"), 4.0f);
+  EXPECT_FLOAT_EQ(account(world_->hydra.front(), "a_owned_entities"), 4.0f);  // its card, IP, proxy, device
   // Generic entity types: none in this world, so their slot is missing, not zero.
-  EXPECT_TRUE(std::isnan(account(world_->hydra.front(), "a_entity_count")));
+  EXPECT_TRUE(std::isnan(account(world_->hydra.front(), "a_entity_max_shared")));
   EXPECT_TRUE(std::isnan(community(h, "c_entity_top_share")));
 }
 
@@ -170,6 +190,37 @@ TEST_F(FeatureWorld, RowsAssembleTheStoredValues) {
     EXPECT_TRUE((std::isnan(a) && std::isnan(c)) || a == c);
   }
   EXPECT_THROW(table_->rows(table_->accounts().size(), 1, m), std::invalid_argument);
+}
+
+// A quantile is the mid-rank of its source value among the communities of
+// its size band (or of all communities of 2+ accounts when the band is small).
+TEST_F(FeatureWorld, QuantilesRankTheirSourceFeature) {
+  const auto schema = feature_schema();
+  int checked = 0;
+  for (std::size_t q = 0; q < schema.size(); ++q) {
+    if (schema[q].level != FeatureLevel::Quantile) continue;
+    const int src = schema[q].source;
+    std::vector<std::tuple<std::uint32_t, float, float>> pairs;  // (band, source value, quantile)
+    for (CommunityId c = 0; c < world_->partition.num_communities; ++c) {
+      if (table_->community_accounts(c) < 2) continue;
+      const float v = table_->community_value(c, src), x = table_->community_value(c, static_cast<int>(q));
+      EXPECT_EQ(std::isnan(v), std::isnan(x)) << schema[q].name;
+      if (!std::isnan(v)) pairs.emplace_back(table_->band_of(c), v, x);
+    }
+    // Within a band the quantile is monotone in the value.
+    for (const auto& [b1, v1, q1] : pairs)
+      for (const auto& [b2, v2, q2] : pairs) {
+        if (b1 != b2) continue;
+        if (v1 < v2) {
+          EXPECT_LT(q1, q2) << schema[q].name;
+        }
+        if (v1 == v2) {
+          EXPECT_EQ(q1, q2) << schema[q].name;
+        }
+      }
+    ++checked;
+  }
+  EXPECT_GT(checked, 20);
 }
 
 TEST_F(FeatureWorld, QuantilesAndReferencesAreOrdered) {
@@ -253,12 +304,13 @@ TEST(Features, MissingDataStaysMissing) {
   EXPECT_TRUE(t.availability().slot[0]);
   EXPECT_FALSE(t.availability().slot[1]);
   for (std::uint64_t r = 0; r < t.accounts().size(); ++r) {
-    for (const char* f : {"a_sync", "a_volume_q", "a_active_share", "a_age_q", "a_in_burst", "a_links", "a_ip_count",
-                          "c_sync", "c_spread", "c_pivot", "c_burst_6h", "c_age_q", "c_ip_top_share", "c_links_internal",
+    for (const char* f : {"a_sync", "a_volume_dev", "a_created_gap", "a_in_burst", "a_links", "a_ip_max_shared",
+                          "c_sync", "c_spread", "c_pivot", "c_burst_6h", "c_ip_top_share", "c_links_internal",
                           "q_sync", "a_core_number", "a_pagerank_ratio"})
       EXPECT_TRUE(std::isnan(t.value(r, idx(f)))) << f;
-    EXPECT_FALSE(std::isnan(t.value(r, idx("a_payment_count"))));
-    EXPECT_FALSE(std::isnan(t.value(r, idx("c_payment_top_share"))));
+    EXPECT_FALSE(std::isnan(t.value(r, idx("a_payment_max_shared"))));
+    // Alone in its community (a:10..a:19): no concentration to speak of.
+    EXPECT_EQ(std::isnan(t.value(r, idx("c_payment_top_share"))), t.row_community_accounts(r) == 1);
   }
 }
 
