@@ -17,7 +17,10 @@ fraudulent users is labelled `banned` in the snapshot (what analysts already
 know; seeds of personalized PageRank) and left out of truth.json, so that the
 evaluation runs on the held-out users only.
 
-usage: bench/bitcoin_otc_to_snapshot.py [--signs|--no-signs] [--banned-fraction F --seed S] OUT_DIR
+With --dataset alpha the same is done for datasets/bitcoin-alpha (SNAP
+soc-sign-bitcoinalpha + REV2 labels: 102 fraudulent, 138 benign users).
+
+usage: bench/bitcoin_otc_to_snapshot.py [--dataset otc|alpha] [--signs|--no-signs] [--banned-fraction F --seed S] OUT_DIR
 """
 import csv
 import json
@@ -31,9 +34,12 @@ def main(argv):
     args = []
     banned_fraction = 0.0
     seed = 1
+    dataset = "otc"
     it = iter(argv[1:])
     for a in it:
-        if a == "--banned-fraction":
+        if a == "--dataset":
+            dataset = next(it)
+        elif a == "--banned-fraction":
             banned_fraction = float(next(it))
         elif a == "--seed":
             seed = int(next(it))
@@ -48,10 +54,15 @@ def main(argv):
         return 2
     out = args[0]
     here = os.path.dirname(os.path.abspath(__file__))
-    data = os.path.join(here, "..", "datasets", "bitcoin-otc")
+    if dataset not in ("otc", "alpha"):
+        sys.stderr.write("--dataset must be otc or alpha\n")
+        return 2
+    data = os.path.join(here, "..", "datasets", "bitcoin-otc" if dataset == "otc" else "bitcoin-alpha")
+    network = "soc-sign-bitcoinotc.csv" if dataset == "otc" else "soc-sign-bitcoinalpha.csv"
+    gt = "otc_gt.csv" if dataset == "otc" else "alpha_gt.csv"
     first = {}
     edges = []
-    with open(os.path.join(data, "soc-sign-bitcoinotc.csv"), newline="") as f:
+    with open(os.path.join(data, network), newline="") as f:
         for row in csv.reader(f):
             src, dst, rating, t = row[0], row[1], int(row[2]), int(float(row[3]))
             for u in (src, dst):
@@ -63,7 +74,7 @@ def main(argv):
                 etype = "rates"
             edges.append((src, dst, etype, abs(rating), t))
     labels = {}
-    with open(os.path.join(data, "otc_gt.csv"), newline="") as f:
+    with open(os.path.join(data, gt), newline="") as f:
         for row in csv.reader(f):
             labels[row[0]] = int(row[1])
     fraud = sorted((u for u in labels if labels[u] < 0), key=int)
@@ -73,7 +84,7 @@ def main(argv):
     users = sorted(first, key=lambda u: int(u))
     with open(os.path.join(out, "snapshot.ndjson"), "w") as f:
         f.write(json.dumps({"format": "hydrascope.snapshot", "version": 1,
-                            "snapshot": {"id": "bitcoin-otc" + ("-signed" if signs else "-unsigned")}}) + "\n")
+                            "snapshot": {"id": "bitcoin-" + dataset + ("-signed" if signs else "-unsigned")}}) + "\n")
         for u in users:
             f.write(json.dumps({"kind": "node", "id": "u:" + u, "type": "account", "created_at": first[u],
                                 **({"label": "banned"} if u in banned else {})}) + "\n")
@@ -81,9 +92,9 @@ def main(argv):
             f.write(json.dumps({"kind": "edge", "src": "u:" + src, "dst": "u:" + dst, "type": etype,
                                 "weight": w, "first_seen": t, "last_seen": t}) + "\n")
     truth = {"format": "hydrascope.truth", "version": 1, "clusters": [
-        {"id": "otc-fraud", "kind": "hydra",
+        {"id": dataset + "-fraud", "kind": "hydra",
          "accounts": ["u:" + u for u in sorted(labels, key=int) if labels[u] < 0 and u not in banned]},
-        {"id": "otc-benign", "kind": "trusted_user",
+        {"id": dataset + "-benign", "kind": "trusted_user",
          "accounts": ["u:" + u for u in sorted(labels, key=int) if labels[u] > 0]},
     ]}
     with open(os.path.join(out, "truth.json"), "w") as f:

@@ -14,7 +14,7 @@
 #      BASELINES   methods (default: shared-card ip-fanin proxy degree)
 #      THREADS     threads of every run (default 2)
 # The training recipe (hydrascope train --recipe default) uses world a, profile
-# random, seeds 1001-1024; every seed here is outside that range, and world b
+# random, seeds 1001-1048; every seed here is outside that range, and world b
 # is never used in training or tuning.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

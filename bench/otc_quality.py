@@ -12,7 +12,13 @@ Variants:
   seeded-K   unsigned, with half of the fraudulent users labelled `banned`
              (random, seed K) and evaluated on the other half only
 
-usage: bench/otc_quality.py [--hydrascope BIN] [--out DIR] [--seeds 1,2,3]
+  seeded10-K unsigned, with 10 % of the fraudulent users labelled `banned`
+  (the operator's labels in the generalization issue), evaluated on the rest
+
+--dataset alpha runs the same on datasets/bitcoin-alpha; --model FILE scores
+with a model file instead of the built-in one.
+
+usage: bench/otc_quality.py [--dataset otc|alpha] [--hydrascope BIN] [--model FILE] [--out DIR] [--seeds 1,2,3]
 """
 import csv
 import json
@@ -53,24 +59,33 @@ def main(argv):
     binary = os.path.join(ROOT, "build", "hydrascope")
     out = os.path.join(ROOT, "out", "otc-quality")
     seeds = [1, 2, 3]
+    dataset = "otc"
+    model = []
     it = iter(argv[1:])
     for a in it:
         if a == "--hydrascope":
             binary = next(it)
         elif a == "--out":
             out = next(it)
+        elif a == "--dataset":
+            dataset = next(it)
+        elif a == "--model":
+            model = ["--model", next(it)]
         elif a == "--seeds":
             seeds = [int(x) for x in next(it).split(",")]
     variants = [("signed", ["--signs"]), ("unsigned", ["--no-signs"])]
     variants += [("seeded-%d" % s, ["--no-signs", "--banned-fraction", "0.5", "--seed", str(s)]) for s in seeds]
+    variants += [("seeded10-%d" % s, ["--no-signs", "--banned-fraction", "0.1", "--seed", str(s)]) for s in seeds]
+    out = os.path.join(out, dataset)
     print("| variant | labelled users (fraud / benign) | hydrascope AUROC | hydrascope AP | degree AUROC | degree AP |")
     print("|---|---|---|---|---|---|")
     for name, conv in variants:
         d = os.path.join(out, name)
-        subprocess.run(["/usr/bin/python3", os.path.join(HERE, "bitcoin_otc_to_snapshot.py")] + conv + [d],
+        subprocess.run(["/usr/bin/python3", os.path.join(HERE, "bitcoin_otc_to_snapshot.py"), "--dataset", dataset] + conv + [d],
                        check=True, stderr=subprocess.DEVNULL)
         subprocess.run([binary, "-q", "run", os.path.join(d, "snapshot.ndjson"), "--out", os.path.join(d, "run"),
-                        "--seed", "1", "--top", "0", "--force"], check=True, stdout=subprocess.DEVNULL)
+                        "--seed", "1", "--top", "0", "--force"] + model, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
         truth = json.load(open(os.path.join(d, "truth.json")))
         label = {}
         for c in truth["clusters"]:

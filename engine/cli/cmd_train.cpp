@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -66,7 +67,11 @@ struct RecipeWorld {
 std::vector<RecipeWorld> recipe_worlds(const std::string& name) {
   std::vector<RecipeWorld> worlds;
   if (name == "default") {
+    // From a small provider's snapshot to a large one; every size counts
+    // (world weights, below), so the model does not learn one scale.
     std::uint64_t seed = 1001;
+    for (int i = 0; i < 12; ++i) worlds.push_back({"random", 2000, seed++});
+    for (int i = 0; i < 12; ++i) worlds.push_back({"random", 5000, seed++});
     for (int i = 0; i < 12; ++i) worlds.push_back({"random", 20000, seed++});
     for (int i = 0; i < 8; ++i) worlds.push_back({"random", 60000, seed++});
     for (int i = 0; i < 4; ++i) worlds.push_back({"random", 150000, seed++});
@@ -79,7 +84,7 @@ std::vector<RecipeWorld> recipe_worlds(const std::string& name) {
 }
 
 std::string recipe_text(const std::string& name, const std::vector<RecipeWorld>& worlds) {
-  std::string out = "recipe " + name + ": world a, ";
+  std::string out = "recipe " + name + ": world a, weights sqrt(mean accounts / accounts), ";
   std::uint64_t total = 0;
   for (const auto& w : worlds) total += w.accounts;
   out += std::to_string(worlds.size()) + " worlds (" + std::to_string(total) + " accounts): ";
@@ -111,7 +116,8 @@ int run_train(TrainArgs args, const Context& ctx) {
   po.community.seed = args.seed;
   po.validate();
   TrainingSet set;
-  auto add_snapshot = [&](const std::string& path, const std::string& truth_path, const std::string& label) {
+  auto add_snapshot = [&](const std::string& path, const std::string& truth_path, const std::string& label,
+                          double weight) {
     const auto t0 = std::chrono::steady_clock::now();
     LoadOptions lo;
     lo.threads = args.threads;
@@ -127,7 +133,9 @@ int run_train(TrainArgs args, const Context& ctx) {
         if (c.kind == "hydra") hydra.insert(c.accounts.begin(), c.accounts.end());
       target = truth_targets(snapshot, r.features, hydra);
     }
-    append_training_rows(set, snapshot, r.features, target, args.rows, label);
+    TrainingRowsOptions ro = args.rows;
+    ro.weight = weight;
+    append_training_rows(set, snapshot, r.features, target, ro, label);
     ctx.info("train: " + set.sources.back() + " (" + std::to_string(seconds_since(t0)).substr(0, 5) + " s)");
   };
 
@@ -148,6 +156,11 @@ int run_train(TrainArgs args, const Context& ctx) {
         if (armed) std::filesystem::remove_all(dir, e);
       }
     } cleanup{work, !args.keep_worlds && args.work.empty()};
+    // World weights: sqrt(mean accounts / accounts), so that a small world
+    // counts more per row than a large one without its few rows dominating.
+    double mean_accounts = 0.0;
+    for (const auto& w : worlds) mean_accounts += static_cast<double>(w.accounts);
+    mean_accounts /= static_cast<double>(worlds.size());
     for (const auto& w : worlds) {
       const std::string dir = work + "/" + w.profile + "-" + std::to_string(w.accounts) + "-" + std::to_string(w.seed);
       if (!fs::exists(dir + "/truth.json")) {
@@ -155,12 +168,14 @@ int run_train(TrainArgs args, const Context& ctx) {
         g.ip_ranges_dir = std::string(HYDRASCOPE_DATASETS_DIR) + "/ip-ranges";
         (void)generate_world(g, dir);
       }
-      add_snapshot(dir + "/snapshot.ndjson", dir + "/truth.json", w.profile + "/" + std::to_string(w.accounts) + "/seed " + std::to_string(w.seed));
+      add_snapshot(dir + "/snapshot.ndjson", dir + "/truth.json",
+                   w.profile + "/" + std::to_string(w.accounts) + "/seed " + std::to_string(w.seed),
+                   std::sqrt(mean_accounts / static_cast<double>(w.accounts)));
       if (!args.keep_worlds && args.work.empty()) fs::remove_all(dir, ec);
     }
   } else {
     for (std::size_t i = 0; i < args.snapshots.size(); ++i)
-      add_snapshot(args.snapshots[i], args.labels ? std::string() : args.truths[i], args.snapshots[i]);
+      add_snapshot(args.snapshots[i], args.labels ? std::string() : args.truths[i], args.snapshots[i], 1.0);
     trained_on = std::to_string(args.snapshots.size()) + " snapshot(s): ";
     for (std::size_t i = 0; i < args.snapshots.size(); ++i) trained_on += (i ? ", " : "") + args.snapshots[i];
   }

@@ -86,7 +86,7 @@ void account_cells(const Snapshot& s, const Partition& partition, const ScoringR
   append_fixed(t, scoring.communities[c].risk, 6);
   cells.push_back(std::move(t));
   const std::uint8_t fam = scoring.account_family.size() == n ? scoring.account_family[v] : 255;
-  cells.emplace_back(fam < kNumFeatureFamilies ? std::string(to_string(static_cast<FeatureFamily>(fam))) : std::string());
+  cells.emplace_back(fam < kNumFeatureFamilies ? std::string(to_string(static_cast<FeatureFamily>(fam))) : std::string("none"));
   if (columns.pagerank.size() == n) {
     t.clear();
     append_general(t, columns.pagerank[v]);

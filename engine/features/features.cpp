@@ -70,9 +70,11 @@ float midrank(const std::vector<double>& sorted, double x) {
 // Snapshot-level facts every community pass reads.
 struct Prep {
   std::vector<std::uint32_t> acc_deg;    // per node: distinct account neighbours
-  std::vector<float> seed_w;             // per node: 1 banned, 0.5 suspect, 0 otherwise (accounts)
+  std::vector<float> seed_w;             // per node: 1 banned, 0 otherwise (accounts)
+  std::vector<std::uint8_t> suspect;     // per node (accounts): labelled suspect
   std::vector<std::uint8_t> trusted;     // per node (accounts)
-  std::vector<float> ent_seed;           // per node: sum of seed_w over its distinct accounts
+  std::vector<float> ent_seed;           // per node: banned accounts among its distinct accounts
+  std::vector<std::uint32_t> ent_suspect;
   std::vector<std::uint32_t> ent_trusted;
   std::vector<CommunityId> home;         // per entity: the community holding most of its accounts
   std::vector<std::uint32_t> home_count; // its accounts there
@@ -236,6 +238,7 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
   // --- accounts, availability -------------------------------------------------
   table.row_of_.assign(n, UINT32_MAX);
   p.seed_w.assign(n, 0.0f);
+  p.suspect.assign(n, 0);
   p.trusted.assign(n, 0);
   for (NodeId v = 0; v < n; ++v) {
     const NodeKind k = s.kind(v);
@@ -253,7 +256,7 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
         ++av.banned;
         break;
       case Label::Suspect:
-        p.seed_w[v] = 0.5f;
+        p.suspect[v] = 1;
         ++av.suspect;
         break;
       case Label::Trusted:
@@ -266,13 +269,15 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
   av.activity = av.activity && s.meta().activity.buckets >= 2;
   for (EdgeId e = 0; e < s.num_edges() && !av.account_links; ++e)
     av.account_links = s.kind(s.edge_src(e)) == NodeKind::Account && s.kind(s.edge_dst(e)) == NodeKind::Account;
-  const bool have_seeds = av.banned + av.suspect > 0;
+  const bool have_seeds = av.banned > 0;
+  const bool have_suspects = av.suspect > 0;
   const bool have_trusted = av.trusted > 0;
   const std::uint32_t asn_key = s.attr_keys().find("asn");
 
   // --- entities: account counts, labels, IP keys --------------------------------
   p.acc_deg.assign(n, 0);
   p.ent_seed.assign(n, 0.0f);
+  p.ent_suspect.assign(n, 0);
   p.ent_trusted.assign(n, 0);
   p.ip_prefix.assign(n, 0);
   p.ip_asn.assign(n, 0);
@@ -289,7 +294,7 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
         const auto v = static_cast<NodeId>(i);
         std::uint32_t accounts = 0;
         float seed = 0.0f;
-        std::uint32_t trusted = 0;
+        std::uint32_t trusted = 0, suspects = 0;
         const bool entity = s.kind(v) != NodeKind::Account;
         comms.clear();
         NodeId last = kInvalidNode;
@@ -300,12 +305,14 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
           ++accounts;
           seed += p.seed_w[u];
           trusted += p.trusted[u];
+          suspects += p.suspect[u];
           if (entity) comms.push_back(membership[u]);
         }
         p.acc_deg[v] = accounts;
         if (!entity) continue;
         p.ent_seed[v] = seed;
         p.ent_trusted[v] = trusted;
+        p.ent_suspect[v] = suspects;
         if (comms.size() >= 2) {
           std::sort(comms.begin(), comms.end());
           CommunityId best = kNoCommunity;
@@ -346,11 +353,11 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
   p.ppr_ratio.assign(n, kNaNf);
   p.pagerank_ratio.assign(n, kNaNf);
   {
-    if (!inputs.ppr.empty() && have_seeds) {
+    if (!inputs.ppr.empty() && (have_seeds || have_suspects)) {
       double sum = 0.0;
       for (NodeId a : table.accounts_) {
         double x = inputs.ppr[a];
-        if (p.seed_w[a] > 0.0f) x = std::max(0.0, x - inputs.ppr_own_restart);
+        if (p.seed_w[a] > 0.0f || p.suspect[a]) x = std::max(0.0, x - inputs.ppr_own_restart);
         const double r = x / static_cast<double>(std::max<EdgeId>(1, inc.degree(a)));
         p.ppr_ratio[a] = static_cast<float>(r);
         sum += r;
@@ -420,14 +427,15 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
     sc.slot_has.assign(na * kNumEntitySlots, 0);
     sc.slot_owned.assign(na * kNumEntitySlots, 0);
     double links_total = 0.0, links_in_total = 0.0;
-    double seeds_c = 0.0, trusted_c = 0.0;
+    double seeds_c = 0.0, trusted_c = 0.0, suspects_c = 0.0;
     for (std::size_t i = 0; i < na; ++i) {
       const NodeId a = sc.acc[i];
       float* x = af(i);
       std::uint32_t degree = 0, shared = 0, pool = 0, own = 0, links = 0, links_in = 0;
       std::uint32_t max_shared = 0, min_shared = UINT32_MAX;
       std::uint32_t slot_count[kNumEntitySlots] = {}, slot_max[kNumEntitySlots] = {}, slot_own[kNumEntitySlots] = {};
-      double ent_banned = 0.0, ent_banned_count = 0.0, ent_trusted = 0.0, links_seed = 0.0;
+      double ent_banned = 0.0, ent_banned_count = 0.0, ent_trusted = 0.0, ent_suspect = 0.0, links_seed = 0.0;
+      const double sus = p.suspect[a];
       const double w = p.seed_w[a];
       const double t = p.trusted[a];
       NodeId last = kInvalidNode;
@@ -456,6 +464,7 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
           }
           ent_banned = std::max(ent_banned, std::max(0.0, static_cast<double>(p.ent_seed[u]) - w) / others);
           ent_trusted = std::max(ent_trusted, std::max(0.0, static_cast<double>(p.ent_trusted[u]) - t) / others);
+          ent_suspect = std::max(ent_suspect, std::max(0.0, static_cast<double>(p.ent_suspect[u]) - sus) / others);
         }
         if (owned(u)) {
           ++own;
@@ -490,17 +499,20 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
       if (have_seeds) {
         x[AF::a_ent_banned] = static_cast<float>(ent_banned);
         x[AF::a_ent_banned_count] = static_cast<float>(std::log1p(ent_banned_count));
-        x[AF::a_ppr_ratio] = p.ppr_ratio[a];
       }
+      x[AF::a_ppr_ratio] = p.ppr_ratio[a];
+      if (have_suspects) x[AF::a_ent_suspect] = static_cast<float>(ent_suspect);
       if (have_trusted) x[AF::a_ent_trusted] = static_cast<float>(ent_trusted);
       seeds_c += w;
       trusted_c += t;
+      suspects_c += sus;
     }
     for (std::size_t i = 0; i < na; ++i) {
       float* x = af(i);
       const NodeId a = sc.acc[i];
       if (have_seeds) x[AF::a_comm_banned] = na >= 2 ? static_cast<float>((seeds_c - p.seed_w[a]) / (nd - 1.0)) : kNaNf;
       if (have_trusted) x[AF::a_comm_trusted] = na >= 2 ? static_cast<float>((trusted_c - p.trusted[a]) / (nd - 1.0)) : kNaNf;
+      if (have_suspects) x[AF::a_comm_suspect] = na >= 2 ? static_cast<float>((suspects_c - p.suspect[a]) / (nd - 1.0)) : kNaNf;
     }
 
     // --- the community's entities: concentration, ownership, exclusivity -----------

@@ -33,13 +33,15 @@
   X(a_created_gap, Burst, "ln(1 + hours to the nearest creation of another account of its community)")            \
   X(a_in_burst, Burst, "1 when the account was created in its community's densest 6-hour window")                 \
   X(a_pivot, Pivot, "1 when the account's traffic steps (x4) at its community's change point, the same way")       \
-  X(a_comm_banned, Seed, "share of the other accounts of its community labelled banned (suspect counts 1/2)")    \
-  X(a_ent_banned, Seed, "largest share of banned (suspect 1/2) accounts among the other accounts of one of its entities") \
+  X(a_comm_banned, Seed, "share of the other accounts of its community labelled banned")                        \
+  X(a_ent_banned, Seed, "largest share of banned accounts among the other accounts of one of its entities")       \
   X(a_ent_banned_count, Seed, "ln(1 + banned accounts sharing a pool entity with it, summed over entities)")       \
-  X(a_links_banned, Seed, "share of its linked accounts labelled banned (suspect 1/2)")                           \
-  X(a_ppr_ratio, Seed, "ln(1 + degree-normalised personalized PageRank from the seeds over its mean, own restart removed)") \
+  X(a_links_banned, Seed, "share of its linked accounts labelled banned")                                       \
+  X(a_ppr_ratio, Seed, "ln(1 + degree-normalised personalized PageRank from the banned and suspect accounts over its mean, own restart removed)") \
   X(a_comm_trusted, Seed, "share of the other accounts of its community labelled trusted")                        \
-  X(a_ent_trusted, Seed, "largest share of trusted accounts among the other accounts of one of its entities")
+  X(a_ent_trusted, Seed, "largest share of trusted accounts among the other accounts of one of its entities")     \
+  X(a_comm_suspect, Seed, "share of the other accounts of its community labelled suspect (an analyst's lead)")    \
+  X(a_ent_suspect, Seed, "largest share of suspect accounts among the other accounts of one of its entities")
 
 #define HS_SLOT_COMMUNITY_FEATURES(X, slot, Fam, what)                                                              \
   X(c_##slot##_coverage, Fam, "share of the community's accounts with " what)                                       \

@@ -13,6 +13,7 @@ void TrainingRowsOptions::validate() const {
   if (!(negative_sample > 0.0 && negative_sample <= 1.0))
     throw std::invalid_argument("negative_sample must be in (0, 1]");
   if (sample_below < 1) throw std::invalid_argument("sample_below must be >= 1");
+  if (!(weight > 0.0) || !std::isfinite(weight)) throw std::invalid_argument("weight must be finite and > 0");
 }
 
 std::vector<std::string> training_columns(std::span<const FeatureFamily> drop) {
@@ -50,7 +51,7 @@ void append_training_rows(TrainingSet& set, const Snapshot& s, const FeatureTabl
     const float t = target[r];
     if (std::isnan(t)) continue;
     if (t != 0.0f && t != 1.0f) throw std::invalid_argument("append_training_rows: targets must be 0, 1 or NaN");
-    float w = 1.0f;
+    float w = static_cast<float>(options.weight);
     if (t == 0.0f && options.negative_sample < 1.0) {
       if (features.row_community_accounts(r) < options.sample_below) {
         const std::uint64_t h = hash_bytes(std::string(s.node_id(accounts[r])) + "#" + std::to_string(options.seed));
@@ -58,7 +59,7 @@ void append_training_rows(TrainingSet& set, const Snapshot& s, const FeatureTabl
           ++out;
           continue;
         }
-        w = static_cast<float>(1.0 / options.negative_sample);
+        w = static_cast<float>(options.weight / options.negative_sample);
       }
     }
     rows.push_back(static_cast<std::uint32_t>(r));

@@ -25,6 +25,8 @@ struct TrainingRowsOptions {
   double negative_sample = 1.0;
   std::uint32_t sample_below = 2;
   std::uint64_t seed = 1;
+  /// Every row's weight is multiplied by this (a world's weight in a recipe). > 0.
+  double weight = 1.0;
   /// Feature families left out of the matrix (ablation).
   std::vector<FeatureFamily> drop_families;
   /// Throws std::invalid_argument naming the bad value.

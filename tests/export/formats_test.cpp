@@ -327,7 +327,7 @@ TEST(ExportCli, RunAndExportWriteTheSameBytes) {
     std::set<std::string> keys;
     for (const Attr& a : sub.attrs(v)) keys.emplace(sub.attr_keys().get(a.key));
     with_attrs += keys.count("hydrascope_community_id") && keys.count("hydrascope_risk_score") &&
-                  keys.count("hydrascope_synchrony");
+                  keys.count("hydrascope_c_sync");
   }
   EXPECT_GT(accounts, 0u);
   EXPECT_EQ(with_attrs, accounts);

@@ -89,7 +89,7 @@ TEST(ReportBrowser, RealRunLoadsWithoutErrors) {
   const std::string bin = HYDRASCOPE_TEST_BINARY;
   ASSERT_EQ(std::system((bin + " -q generate --accounts 4000 --seed 5 --out " + dir + "/world > /dev/null").c_str()), 0);
   ASSERT_EQ(std::system((bin + " -q run " + dir + "/world/snapshot.ndjson --out " + dir +
-                         "/run --top 0 --min-groups 2 --threshold 0.2 --report > /dev/null 2>&1")
+                         "/run --top 0 --threshold 0.2 --report > /dev/null 2>&1")
                             .c_str()),
             0);
   const std::string dom = dump_dom(dir + "/run/report.html", dir + "/profile");

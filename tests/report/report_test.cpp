@@ -201,7 +201,7 @@ TEST(ReportBuild, HostileRunSectionsAndEscaping) {
   EXPECT_EQ(summary.bytes, html.size());
   // One section per suspect community, each with its parts.
   EXPECT_EQ(count(html, "<details class=\"community\""), suspects);
-  EXPECT_EQ(count(html, "<table class=\"bartable\">"), suspects);
+  EXPECT_EQ(count(html, "<table class=\"bartable\">"), 2 * suspects);  // families, key features
   EXPECT_EQ(count(html, "<figure class=\"graph\"><svg"), suspects);
   EXPECT_EQ(count(html, "<figure class=\"heatmap\">"), suspects);
   EXPECT_EQ(count(html, "<table class=\"accounts\">"), suspects);
