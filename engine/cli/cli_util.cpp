@@ -292,4 +292,20 @@ std::uint64_t peak_rss_bytes() {
   return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024u;  // Linux: kilobytes
 }
 
+RefineOptions refine_options_without(const std::vector<std::string>& steps) {
+  RefineOptions o;
+  for (const auto& step : steps) {
+    if (step == "split_by_proxy") o.split_by_proxy = false;
+    else if (step == "split_tied") o.split_tied = false;
+    else if (step == "split_separated") o.split_separated = false;
+    else if (step == "rehome") o.rehome = false;
+    else if (step == "merge") o.merge = false;
+    else if (step == "all") o = RefineOptions::none();
+    else
+      throw std::invalid_argument("--refine-off: unknown step '" + step +
+                                  "' (split_by_proxy, split_tied, split_separated, rehome, merge or all)");
+  }
+  return o;
+}
+
 }  // namespace hydrascope::cli

@@ -15,6 +15,7 @@
 #include "hydrascope/error.hpp"
 #include "hydrascope/graph.hpp"
 #include "hydrascope/io.hpp"
+#include "hydrascope/refine.hpp"
 #include "hydrascope/report.hpp"
 #include "hydrascope/strings.hpp"
 
@@ -100,6 +101,11 @@ void add_report_options(CLI::App& sub, ReportOptions& options, const std::string
 /// `none|log|sqrt|degree` -> HubDamping; std::invalid_argument (naming `option`) otherwise.
 [[nodiscard]] HubDamping parse_damping_name(const std::string& name, const char* option = "--damping");
 
+
+/// Default refinement with the named steps off (`--refine-off`:
+/// split_by_proxy, split_tied, split_separated, rehome, merge or all);
+/// std::invalid_argument naming an unknown step.
+[[nodiscard]] RefineOptions refine_options_without(const std::vector<std::string>& steps);
 
 /// Appends `s` as a JSON string literal (quotes, backslashes and control
 /// characters escaped; other bytes as they are).

@@ -174,17 +174,7 @@ int run_command(RunArgs args, const Context& ctx) {
   po.graph.degree_cap = args.degree_cap;
   po.graph.damping = parse_damping_name(args.damping);
   po.threads = args.threads;
-  for (const auto& step : args.refine_off) {
-    if (step == "split_by_proxy") po.refine.split_by_proxy = false;
-    else if (step == "split_tied") po.refine.split_tied = false;
-    else if (step == "split_separated") po.refine.split_separated = false;
-    else if (step == "rehome") po.refine.rehome = false;
-    else if (step == "merge") po.refine.merge = false;
-    else if (step == "all") po.refine = RefineOptions::none();
-    else
-      throw std::invalid_argument("--refine-off: unknown step '" + step +
-                                  "' (split_by_proxy, split_tied, split_separated, rehome, merge or all)");
-  }
+  po.refine = refine_options_without(args.refine_off);
   po.features.detrend = !args.no_detrend;
   po.scoring = args.scoring;
   po.scoring.calibrate = !args.no_calibrate;

@@ -123,6 +123,19 @@ std::string json_numbers(std::span<const double> values) {
 
 }  // namespace
 
+// The community features every account of a suspect subgraph carries as
+// hydrascope_<name> attributes (the rest are in communities.json): what an
+// analyst colours or filters a graph by in Gephi, Cytoscape or Neo4j.
+bool exported_community_feature(std::string_view name) {
+  static constexpr std::string_view kExported[] = {
+      "c_log_accounts", "c_core_share", "c_exclusive", "c_payment_top_share", "c_ip_top_share",
+      "c_proxy_top_share", "c_device_top_share", "c_entity_top_share", "c_links_internal",
+      "c_sync", "c_spread", "c_burst_6h", "c_pivot"};
+  for (auto e : kExported)
+    if (e == name) return true;
+  return false;
+}
+
 struct RunData::Impl {
   std::vector<CommunityId> community;  // per node
   std::vector<CommunityId> ranking;
@@ -227,7 +240,7 @@ RunData RunData::from_folder(const std::string& dir_in, const Snapshot& s) {
     info.risk = c["risk"].GetDouble();
     if (c.HasMember("features") && c["features"].IsObject())
       for (const auto& f : c["features"].GetObject())
-        if (f.value.IsNumber())
+        if (f.value.IsNumber() && exported_community_feature(std::string_view(f.name.GetString(), f.name.GetStringLength())))
           info.features.emplace_back(m.intern("hydrascope_" + std::string(f.name.GetString(), f.name.GetStringLength())),
                                      f.value.GetDouble());
     m.communities[c["id"].GetUint()] = std::move(info);
@@ -293,7 +306,7 @@ RunData RunData::from_result(const Snapshot& s, const Partition& p, const Scorin
     CommunityInfo info;
     info.risk = doc[0].GetDouble();
     for (std::size_t f = 0; f < nf; ++f)
-      if (doc[static_cast<rapidjson::SizeType>(f + 1)].IsNumber())
+      if (doc[static_cast<rapidjson::SizeType>(f + 1)].IsNumber() && exported_community_feature(names[f]))
         info.features.emplace_back(m.intern("hydrascope_" + names[f]), doc[static_cast<rapidjson::SizeType>(f + 1)].GetDouble());
     m.communities[d.community] = std::move(info);
   }

@@ -162,6 +162,8 @@ constexpr const char* kPredictMargin =
     R"({"type":1,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false,"missing":NaN,"cache_id":0})";
 constexpr const char* kPredictContrib =
     R"({"type":2,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false})";
+constexpr const char* kPredictApproxContrib =
+    R"({"type":3,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false})";
 
 }  // namespace
 
@@ -379,7 +381,7 @@ std::vector<double> Model::predict_probability(const FeatureMatrix& x, int threa
 }
 
 std::vector<double> Model::contributions(const FeatureMatrix& x, std::span<const std::uint64_t> rows,
-                                         int threads) const {
+                                         int threads, ContributionMethod method) const {
   Impl& m = need(impl_);
   check_threads(threads, "Model::contributions");
   x.validate();
@@ -411,7 +413,10 @@ std::vector<double> Model::contributions(const FeatureMatrix& x, std::span<const
     const bst_ulong* shape = nullptr;
     bst_ulong dim = 0;
     const float* result = nullptr;
-    check(XGBoosterPredictFromDMatrix(m.booster.get(), dm, kPredictContrib, &shape, &dim, &result), "contributions");
+    check(XGBoosterPredictFromDMatrix(m.booster.get(), dm,
+                                      method == ContributionMethod::Exact ? kPredictContrib : kPredictApproxContrib,
+                                      &shape, &dim, &result),
+          "contributions");
     bst_ulong total = 1;
     for (bst_ulong d = 0; d < dim; ++d) total *= shape[d];
     if (total != count * width)

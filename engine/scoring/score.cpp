@@ -300,7 +300,10 @@ ScoringResult score_snapshot(const Snapshot& s, const Partition& partition, cons
       features.rows(std::span<const std::uint32_t>(explain_rows.data() + first, count), chunk);
       all_rows.resize(count);
       for (std::size_t j = 0; j < count; ++j) all_rows[j] = j;
-      const std::vector<double> contrib = model.contributions(chunk, all_rows, options.threads);
+      const std::vector<double> contrib =
+          model.contributions(chunk, all_rows, options.threads,
+                              options.exact_contributions ? Model::ContributionMethod::Exact
+                                                          : Model::ContributionMethod::Approximate);
       for (std::size_t j = 0; j < count; ++j) {
         const CommunityId c = explain_comm[first + j];
         auto& cs = contrib_sum[c];

@@ -191,8 +191,16 @@ class Model {
   /// time into a small XGBoost matrix. Identical for any `threads`.
   /// O(rows * rounds * leaves * depth^2). Throws std::invalid_argument for a
   /// bad x, a row index >= x.rows, or threads < 0.
+  ///
+  /// ContributionMethod::Approximate gives Saabas' path attributions instead
+  /// (each split's change of the expected value credited to its feature):
+  /// they also sum to the margin, cost O(rows * rounds * depth) like a
+  /// prediction, and rank features the same way in most rows; scoring uses
+  /// them for explanations at scale.
+  enum class ContributionMethod : std::uint8_t { Exact, Approximate };
   [[nodiscard]] std::vector<double> contributions(const FeatureMatrix& x, std::span<const std::uint64_t> rows,
-                                                  int threads = 0) const;
+                                                  int threads = 0,
+                                                  ContributionMethod method = ContributionMethod::Exact) const;
 
   Model(Model&&) noexcept;
   Model& operator=(Model&&) noexcept;

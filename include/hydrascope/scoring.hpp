@@ -43,6 +43,10 @@ struct ScoringOptions {
   std::uint32_t explain_accounts = 64;
   /// Reasons kept per community (strongest families first). >= 1.
   int max_reasons = 4;
+  /// Explain with exact TreeSHAP contributions (O(leaves x depth^2) per tree
+  /// and row) instead of Saabas' path attributions (O(depth), the default:
+  /// both sum to the margin; docs/scoring.md, "Explanations").
+  bool exact_contributions = false;
   int threads = 0;  ///< 0 = OpenMP default; results do not depend on it
   ProgressFn progress;
   CancelToken cancel;

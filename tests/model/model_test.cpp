@@ -267,6 +267,31 @@ TEST_F(XorModel, ContributionsSumToTheMarginInEveryRow) {
   EXPECT_GT(informative, 5.0 * noise);
 }
 
+// Saabas' path attributions: also a decomposition of the margin, with the
+// same bias, and the same informative features on top.
+TEST_F(XorModel, ApproximateContributionsAlsoSumToTheMargin) {
+  const FeatureMatrix& x = data().x;
+  std::vector<std::uint64_t> rows(x.rows);
+  std::iota(rows.begin(), rows.end(), 0);
+  const auto margin = model().predict_margin(x);
+  const auto exact = model().contributions(x, rows);
+  const auto approx = model().contributions(x, rows, 0, Model::ContributionMethod::Approximate);
+  const std::size_t width = model().feature_names().size() + 1;
+  ASSERT_EQ(approx.size(), exact.size());
+  double informative = 0.0, noise = 0.0;
+  for (std::size_t i = 0; i < x.rows; ++i) {
+    double sum = 0.0;
+    for (std::size_t j = 0; j < width; ++j) sum += approx[i * width + j];
+    EXPECT_NEAR(sum, margin[i], 1e-4) << "row " << i;
+    EXPECT_NEAR(approx[i * width + width - 1], exact[i * width + width - 1], 1e-5);
+    EXPECT_EQ(approx[i * width + 2], 0.0);
+    informative += std::abs(approx[i * width + 0]) + std::abs(approx[i * width + 1]);
+    noise += std::abs(approx[i * width + 3]);
+  }
+  EXPECT_GT(informative, 5.0 * noise);
+  EXPECT_NE(approx, exact);  // a different method, not a copy
+}
+
 // -------------------------------------------------------------- files ----
 
 TEST_F(XorModel, BufferRoundTripKeepsBytesAndPredictions) {
