@@ -82,7 +82,7 @@ std::string describe_feature(std::string_view name, double v, const ExplainConte
     if (ends_with(name, "_top_share")) text = of_accounts(v) + " use one of its " + words + top;
     else if (ends_with(name, "_owned_share")) text = of_accounts(v) + " use " + words + " owned by this community (" + std::to_string(ctx.owned_entities[slot]) + " of them: most of each one's accounts are here)";
     else if (ends_with(name, "_per_account")) text = format_number(v) + " distinct " + words + " per account that has one (low = a few shared by many)";
-    else if (ends_with(name, "_exclusive")) text = pct(v) + " of the accounts on its shared " + words + " are its own accounts (private infrastructure)";
+    else if (ends_with(name, "_exclusive")) text = pct(v) + " of the accounts on its shared " + words + " are in this community (" + (v >= 0.5 ? "its own infrastructure" : "infrastructure it shares with outside accounts") + ")";
     else if (ends_with(name, "_coverage")) text = of_accounts(v) + " have " + words;
     else if (ends_with(name, "_max_shared")) text = "its flagged accounts share one of their " + words + " with up to " + format_number(std::expm1(v)) + " other accounts (mean)";
     else if (ends_with(name, "_owned")) text = "its flagged accounts use " + format_number(v) + " of the community's own " + words + " each (mean)";
@@ -116,7 +116,7 @@ std::string describe_feature(std::string_view name, double v, const ExplainConte
   } else if (name == "c_tie_share") {
     text = of_accounts(v) + " are tied to an entity the community owns";
   } else if (name == "c_exclusive") {
-    text = pct(v) + " of the accounts on its shared entities are its own (private infrastructure)";
+    text = pct(v) + " of the accounts on its shared entities are in this community (" + std::string(v >= 0.5 ? "its own infrastructure" : "infrastructure it shares with outside accounts") + ")";
   } else if (name == "c_conductance") {
     text = pct(v) + " of its links leave it";
   } else if (name == "c_entities_per_account") {
@@ -140,7 +140,7 @@ std::string describe_feature(std::string_view name, double v, const ExplainConte
   } else if (name == "a_links_banned") {
     text = pct(v) + " of its flagged accounts' linked accounts are banned";
   } else if (name == "a_ppr_ratio") {
-    text = "close to banned accounts in the graph: personalized PageRank from the seeds " + format_number(std::expm1(v)) + " x the average account's";
+    text = "close to labelled accounts in the graph: personalized PageRank from the banned and suspect accounts " + format_number(std::expm1(v)) + " x the average account's";
   } else if (name == "a_comm_trusted" || name == "a_ent_trusted") {
     text = pct(v) + " of the accounts around them are labelled trusted";
   } else if (name == "a_owned_entities") {
@@ -149,8 +149,10 @@ std::string describe_feature(std::string_view name, double v, const ExplainConte
     text = pct(v) + " of its flagged accounts' entities are owned by the community";
   } else if (name == "a_shared_entities") {
     text = "its flagged accounts share " + format_number(std::expm1(v)) + " entities each with other accounts (mean)";
-  } else if (name == "a_max_shared" || name == "a_min_shared") {
-    text = std::string("its flagged accounts share their ") + (name == "a_max_shared" ? "most" : "least") + " shared entity with " + format_number(std::expm1(v)) + " other accounts (mean)";
+  } else if (name == "a_min_shared") {
+    text = "its flagged accounts each share an entity with as few as " + format_number(std::expm1(v)) + " other accounts (mean): small pools, not public hubs";
+  } else if (name == "a_max_shared") {
+    text = "its flagged accounts' most shared entity has " + format_number(std::expm1(v)) + " other accounts (mean)";
   } else if (name == "a_pool_entities") {
     text = "its flagged accounts use " + format_number(v) + " pooled entities (2 to 200 accounts) each (mean)";
   } else if (name == "a_core_number" || name == "a_pagerank_ratio") {
