@@ -122,7 +122,7 @@ void add_convert(CLI::App& app, const Context& ctx, Action& action) {
       ->check(CLI::IsMember({"auto", "json", "ndjson", "csv", "edgelist"}));
   sub->add_flag("--gzip", args->gzip, "Compress the output with gzip");
   sub->add_flag("--pretty", args->pretty, "JSON: one record per line, indented");
-  sub->add_option("--threads", args->threads, "Parsing threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--threads", args->threads, "Parsing threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_convert(ctx, *args); }; });
 }
 

@@ -218,8 +218,8 @@ void add_detect(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--quality", args->quality, "Quality function: modularity (default) or cpm")
       ->check(CLI::IsMember({"modularity", "cpm"}));
   sub->add_option("--resolution", args->resolution, "Resolution gamma >= 0 (default 1)");
-  sub->add_option("--seed", args->seed, "Random seed (default 1)");
-  sub->add_option("--threads", args->threads, "Threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--seed", args->seed, "Random seed (default 1)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--threads", args->threads, "Threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));
   sub->add_option("--max-iterations", args->max_iterations,
                   "Leiden/Louvain: outer iterations at most (stops earlier when stable; default 2); LPA: 10x sweeps");
   sub->add_option("--randomness", args->randomness, "Leiden refinement randomness theta (0 = greedy; default 0.01)");

@@ -179,7 +179,7 @@ void add_export(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--max-nodes", args->max_nodes, "Stop a subgraph at this many nodes (0 = no limit)")
       ->capture_default_str()
       ->group(sel);
-  sub->add_option("-t,--threads", args->threads, "Parsing threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  sub->add_option("-t,--threads", args->threads, "Parsing threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_export(ctx, *args); }; });
 }
 

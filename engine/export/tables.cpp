@@ -367,6 +367,7 @@ void write_run_json(const std::string& path, const RunReport& r) {
   for (const auto& o : r.options) {
     key(w, o.key);
     if (o.is_bool) w.Bool(o.boolean);
+    else if (o.is_integer) w.Uint64(o.integer);
     else if (o.is_number && std::fabs(o.number) < 9e15 && o.number == std::floor(o.number))
       w.Int64(static_cast<std::int64_t>(o.number));
     else if (o.is_number) num(w, o.number);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -33,6 +34,31 @@ struct SnapshotBuilder::Impl {
   };
   std::vector<PendingActivity> pending_activity;
   std::uint64_t merged_edges = 0;
+  double total_weight = 0.0;  // of every edge added (merging does not change it)
+  std::uint64_t activity_values = 0;  // dense length of every activity vector added
+  std::uint64_t memory_limit = 0;
+  MemoryModel memory_model;
+  std::uint64_t records_since_check = 0;
+  // ResourceLimitError at record `w` when the projection passes the limit.
+  void check_memory(const RecordRef& w, const char* kind) {
+    records_since_check = 0;
+    const double projected = memory_model.bytes(s.kind_.size(), src_key.size(), activity_values);
+    if (projected <= static_cast<double>(memory_limit)) return;
+    SourceLocation loc;
+    loc.file = file;
+    loc.line = w.line;
+    loc.byte_offset = w.byte_offset;
+    loc.record_kind = kind;
+    loc.record_index = w.index;
+    char mb[32];
+    std::snprintf(mb, sizeof mb, "%.1f MB", projected / 1e6);
+    throw ResourceLimitError(format_error(loc, "the run would need about " + std::string(mb) + " (" +
+                                                   std::to_string(s.kind_.size()) + " nodes, " +
+                                                   std::to_string(src_key.size()) + " edges, " +
+                                                   std::to_string(activity_values) +
+                                                   " activity values so far), over the memory limit of " +
+                                                   std::to_string(memory_limit) + " bytes; the load stopped here"));
+  }
   NodeId first_activity_node = kInvalidNode;
   RecordRef first_activity_where;
 
@@ -159,6 +185,10 @@ void SnapshotBuilder::prefetch(std::string_view id) const noexcept {
 }
 
 void SnapshotBuilder::set_file(std::string file_name) { impl_->file = std::move(file_name); }
+void SnapshotBuilder::set_memory_limit(std::uint64_t max_bytes, const MemoryModel& model) {
+  impl_->memory_limit = max_bytes;
+  impl_->memory_model = model;
+}
 bool SnapshotBuilder::has_meta() const noexcept { return impl_->meta_set; }
 std::uint64_t SnapshotBuilder::nodes_added() const noexcept { return impl_->s.kind_.size(); }
 std::uint64_t SnapshotBuilder::edges_added() const noexcept { return impl_->src_key.size(); }
@@ -302,6 +332,10 @@ NodeId SnapshotBuilder::add_node(const RecordRef& w, std::string_view id, std::s
     }
   }
   s.act_offsets_.push_back(s.act_bucket_.size());
+  if (b.memory_limit != 0) {
+    if (activity != nullptr) b.activity_values += activity->size();
+    if (++b.records_since_check >= 1024 || activity != nullptr) b.check_memory(w, "node");
+  }
   return v;
 }
 
@@ -316,6 +350,12 @@ void SnapshotBuilder::add_edge(const RecordRef& w, std::string_view src, std::st
   if (type.empty()) b.fail(w, "edge", edge_name(), "type", "must be a non-empty string");
   if (!(weight > 0.0) || !std::isfinite(weight))
     b.fail(w, "edge", edge_name(), "weight", "must be a positive finite number");
+  b.total_weight += weight;
+  if (!(b.total_weight <= kMaxTotalWeight))
+    b.fail(w, "edge", edge_name(), "weight",
+           "the weights of all edges up to this one add up to more than 1e100, the limit (sums and products of "
+           "weights must stay finite in detection and scoring); scale the weights down");
+  if (b.memory_limit != 0 && ++b.records_since_check >= 4096) b.check_memory(w, "edge");
   if (first_seen != kNoTime && last_seen != kNoTime && first_seen > last_seen)
     b.fail(w, "edge", edge_name(), "last_seen", "is before first_seen");
   const std::uint32_t type_id = Impl::intern_cached(s.edge_type_names_, b.last_edge_type, type);

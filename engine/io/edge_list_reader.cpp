@@ -67,11 +67,11 @@ inline bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c ==
 
 }  // namespace
 
-Snapshot read_edge_list(const std::string& path, const LoadOptions& options, LoadReport& report) {
-  InputStream in(path);
+Snapshot read_edge_list(const std::string& path, const LoadOptions& options, LoadReport& report, InputStream& in) {
   BlockReader blocks(in);
   SnapshotBuilder builder(path);
   builder.set_meta(SnapshotMeta{});
+  builder.set_memory_limit(options.max_memory_bytes, options.memory_model);
   StringPool ids;
   const bool merge = options.edge_list_directed_merge;
   std::vector<NodeId> eu, ev;

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <exception>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #ifdef _OPENMP
@@ -185,9 +186,17 @@ namespace {
 // spinning thread took a core from the one doing the work).
 class Crew {
  public:
+  // Starts up to n-1 helpers. When the system refuses a thread (a limit on
+  // threads or address space), the crew is smaller: size() says how many
+  // take part; the results do not depend on it.
   explicit Crew(int n) {
-    for (int t = 1; t < n; ++t) threads_.emplace_back([this, t] { loop(t); });
+    try {
+      for (int t = 1; t < n; ++t) threads_.emplace_back([this, t] { loop(t); });
+    } catch (const std::system_error&) {
+      // The helpers started so far wait on go_: they run with the crew as it is.
+    }
   }
+  [[nodiscard]] int size() const noexcept { return static_cast<int>(threads_.size()) + 1; }
   ~Crew() {
     {
       std::lock_guard lock(m_);
@@ -270,8 +279,9 @@ struct Stage {
 
 class NdjsonLoader {
  public:
-  NdjsonLoader(const std::string& path, const LoadOptions& options)
-      : path_(path), options_(options), in_(path), blocks_(in_), builder_(path) {
+  NdjsonLoader(const std::string& path, const LoadOptions& options, InputStream& in)
+      : path_(path), options_(options), in_(in), blocks_(in_), builder_(path) {
+    builder_.set_memory_limit(options.max_memory_bytes, options.memory_model);
     threads_ = options.threads;
 #ifdef _OPENMP
     if (threads_ <= 0) threads_ = omp_get_max_threads();
@@ -279,8 +289,12 @@ class NdjsonLoader {
     threads_ = 1;
 #endif
     threads_ = std::max(threads_, 1);
+    if (threads_ > 1) {
+      crew_ = std::make_unique<Crew>(threads_);
+      threads_ = crew_->size();
+      if (threads_ == 1) crew_.reset();
+    }
     workers_ = std::vector<Worker>(static_cast<std::size_t>(threads_));
-    if (threads_ > 1) crew_ = std::make_unique<Crew>(threads_);
     blocks_.set_double_buffered(true);  // block k is fed after block k+1 is read
   }
 
@@ -465,7 +479,7 @@ class NdjsonLoader {
 
   const std::string& path_;
   const LoadOptions& options_;
-  InputStream in_;
+  InputStream& in_;
   BlockReader blocks_;
   SnapshotBuilder builder_;
   int threads_ = 1;
@@ -477,8 +491,8 @@ class NdjsonLoader {
 
 }  // namespace
 
-Snapshot read_ndjson(const std::string& path, const LoadOptions& options, LoadReport& report) {
-  NdjsonLoader loader(path, options);
+Snapshot read_ndjson(const std::string& path, const LoadOptions& options, LoadReport& report, InputStream& in) {
+  NdjsonLoader loader(path, options, in);
   return loader.run(report);
 }
 

@@ -160,16 +160,13 @@ class Sink {
   std::vector<Bytef> zout_;
 };
 
-// A scratch file beside the output, unlinked as soon as it is opened (so it
-// vanishes with the process whatever happens), read back at commit.
+// A scratch file beside the output, without a name (so it vanishes with the
+// process whatever happens), read back at commit.
 class Spool {
  public:
-  explicit Spool(const std::string& near) {
-    path_ = near + ".spool-" + std::to_string(::getpid());
-    file_ = std::fopen(path_.c_str(), "w+b");
-    if (file_ == nullptr) fail_errno("create", path_);
-    ::unlink(path_.c_str());
-  }
+  // Unnamed (O_TMPFILE) or created exclusively under a random name and
+  // unlinked at once: never through a planted symlink.
+  explicit Spool(const std::string& near) : path_(near + ".spool") { file_ = open_scratch_file(near); }
   ~Spool() {
     if (file_ != nullptr) std::fclose(file_);
   }

@@ -182,9 +182,11 @@ std::vector<std::string> write_suspect_subgraphs(const std::string& dir, const S
 /// A value in run.json's "options".
 struct RunOption {
   std::string key;
-  std::string text;     ///< string value (when !is_number && !is_bool)
+  std::string text;     ///< string value (when !is_number && !is_bool && !is_integer)
   double number = 0.0;  ///< when is_number
   bool is_number = false;
+  std::uint64_t integer = 0;  ///< when is_integer: written exactly (a seed past 2^53)
+  bool is_integer = false;
   bool is_bool = false;
   bool boolean = false;
 };
