@@ -232,6 +232,13 @@ OutLock::~OutLock() {
   ::close(fd_);
 }
 
+CsvGuard parse_csv_guard(const std::string& text) {
+  if (text == "sheets") return CsvGuard{true, false};
+  if (text == "all") return CsvGuard{true, true};
+  if (text == "none") return CsvGuard{false, false};
+  throw std::invalid_argument("--csv-guard: expected sheets, all or none, got '" + text + "'");
+}
+
 std::uint64_t parse_size(const std::string& text) {
   const char* p = text.c_str();
   char* end = nullptr;

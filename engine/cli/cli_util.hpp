@@ -143,6 +143,22 @@ class OutLock {
   std::string path_;
 };
 
+/// `--csv-guard sheets|all|none` (docs/reliability.md, "CSV and
+/// spreadsheets"): which CSV outputs get a leading ' before a cell a
+/// spreadsheet would run as a formula. `sheets` (the default): the analyst
+/// tables (accounts.csv, detect's, score's and baseline's CSV), undone by
+/// every hydrascope reader; `all`: the data files too (nodes.csv, edges.csv,
+/// Neo4j CSV, accounts.txt; they then no longer load back exactly); `none`.
+struct CsvGuard {
+  bool sheets = true;
+  bool data = false;
+};
+[[nodiscard]] CsvGuard parse_csv_guard(const std::string& text);
+/// The help text of --csv-guard.
+inline constexpr const char* kCsvGuardHelp =
+    "Leading ' before CSV cells a spreadsheet would run as formulas (= + - @): sheets (accounts.csv and other "
+    "analyst tables; default), all (data files too: nodes.csv, edges.csv, Neo4j CSV, accounts.txt), none";
+
 /// "4G", "512M", "1.5GB", "1000000" -> bytes (powers of 1024 for K/M/G/T);
 /// std::invalid_argument otherwise.
 [[nodiscard]] std::uint64_t parse_size(const std::string& text);

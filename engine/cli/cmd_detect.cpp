@@ -37,6 +37,7 @@ struct DetectArgs {
   std::string damping;
   std::int64_t degree_cap = -1;
   std::vector<std::string> type_weights;
+  std::string csv_guard = "sheets";
 };
 
 std::string fmt(double x) {
@@ -115,6 +116,8 @@ int run_detect(const Context& ctx, const DetectArgs& a) {
   co.validate();
   const SnapshotFormat format = parse_format_name(a.input_format);
   (void)graph_options(a, GraphOptions{});  // validate graph options early too
+  check_outputs_spare_inputs({a.input}, {{a.out, "--out", false}, {a.write_graph, "--write-graph", false}});
+  const CsvGuard guard = parse_csv_guard(a.csv_guard);
 
   const auto start = std::chrono::steady_clock::now();
   LoadOptions lo;
@@ -147,7 +150,7 @@ int run_detect(const Context& ctx, const DetectArgs& a) {
     AtomicFile file(a.out);
     std::string buf = "node_id,community_id\n";
     for (NodeId v = 0; v < p.num_nodes(); ++v) {
-      append_csv_field(buf, snapshot.node_id(v));
+      append_sheet_cell(buf, snapshot.node_id(v), guard.sheets);
       buf.push_back(',');
       buf.append(std::to_string(p.membership[v]));
       buf.push_back('\n');
@@ -218,6 +221,7 @@ void add_detect(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--quality", args->quality, "Quality function: modularity (default) or cpm")
       ->check(CLI::IsMember({"modularity", "cpm"}));
   sub->add_option("--resolution", args->resolution, "Resolution gamma >= 0 (default 1)");
+  sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
   sub->add_option("--seed", args->seed, "Random seed (default 1)")->check(CLI::NonNegativeNumber);
   sub->add_option("--threads", args->threads, "Threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));
   sub->add_option("--max-iterations", args->max_iterations,

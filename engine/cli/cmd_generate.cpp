@@ -47,6 +47,8 @@ int run_generate(const Context& ctx, const GenerateArgs& a) {
   o.gzip = a.gzip;
   o.ip_ranges_dir = a.ip_ranges.empty() ? default_ip_ranges() : a.ip_ranges;
   o.validate();
+  check_outputs_spare_inputs({o.ip_ranges_dir}, {{a.out, "--out", true}});
+  const OutLock out_lock(a.out);
   check_out_folder(a.out, a.force);
   if (o.ip_ranges_dir.empty()) ctx.warn("datasets/ip-ranges not found: using the built-in cloud and VPN blocks");
   ctx.info("generating " + std::to_string(o.accounts) + " accounts, profile " + a.profile + ", seed " +

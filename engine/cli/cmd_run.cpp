@@ -55,7 +55,8 @@ struct RunArgs {
   std::string input_format = "auto";  // as detected; kept for a future --format
   bool estimate = false;    // --estimate: print the memory estimate and stop
   std::string max_memory;   // --max-memory SIZE: refuse a run estimated above it
-  std::string max_input = "64G";  // --max-input-bytes SIZE: most uncompressed bytes read from the input
+  std::string max_input = "64G";
+  std::string csv_guard = "sheets";  // --csv-guard  // --max-input-bytes SIZE: most uncompressed bytes read from the input
 };
 
 std::string trim(std::string_view s) {
@@ -194,6 +195,8 @@ int run_pipeline(RunArgs args, const Context& ctx) {
     throw std::invalid_argument(std::string("--export: ") + e.what());
   }
   so.max_communities = args.max_suspects;
+  const CsvGuard guard = parse_csv_guard(args.csv_guard);
+  so.guard_csv = guard.data;
   if (args.out.empty()) throw std::invalid_argument("--out must name a folder");
   while (args.out.size() > 1 && args.out.back() == '/') args.out.pop_back();
   if (args.top < 0) throw std::invalid_argument("--top must be >= 0");
@@ -335,7 +338,7 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   columns.pagerank = pr.values;
   if (!seeds.empty()) columns.ppr = ppr.values;
   columns.core = cores.core;
-  const std::uint64_t rows = write_accounts_csv(tmp + "/accounts.csv", snapshot, partition, scoring, columns);
+  const std::uint64_t rows = write_accounts_csv(tmp + "/accounts.csv", snapshot, partition, scoring, columns, guard.sheets);
   write_communities_json(tmp + "/communities.json", snapshot, scoring);
   const std::vector<std::string> suspect_files =
       write_suspect_subgraphs(tmp + "/suspects", snapshot, incidence, partition, scoring, so, columns);
@@ -488,6 +491,7 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
                       "Also write the HTML report (hydrascope report) to FILE, or to DIR/report.html without FILE")
           ->expected(0, 1)
           ->group(ex);
+  sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str()->group(ex);
   sub->add_flag("--force", args->force, "Replace the results in --out when it exists and is not empty")->group(ex);
   add_report_options(*sub, args->report, ex);
   auto* lim = "Limits";

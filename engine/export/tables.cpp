@@ -131,7 +131,7 @@ void account_cells(const Snapshot& s, const Partition& partition, const ScoringR
 }  // namespace exp
 
 std::uint64_t write_accounts_csv(const std::string& path, const Snapshot& s, const Partition& partition,
-                                 const ScoringResult& scoring, const AccountColumns& columns) {
+                                 const ScoringResult& scoring, const AccountColumns& columns, bool formula_guard) {
   const NodeId n = s.num_nodes();
   std::vector<NodeId> accounts;
   for (NodeId v = 0; v < n; ++v)
@@ -149,7 +149,7 @@ std::uint64_t write_accounts_csv(const std::string& path, const Snapshot& s, con
   buf += '\n';
   std::vector<std::string> cells;
   for (NodeId v : accounts) {
-    exp::append_csv(buf, s.node_id(v));
+    append_sheet_cell(buf, s.node_id(v), formula_guard);
     exp::account_cells(s, partition, scoring, columns, v, cells);
     for (const auto& c : cells) {
       buf += ',';

@@ -84,7 +84,7 @@ struct SnapshotBuilder::Impl {
     std::uint32_t key = 0xFFFFFFFFu;
   };
   std::vector<Recent> recent = std::vector<Recent>(kRecent);
-  // The key of `id` (hash = hash_bytes(id)) if it is among the recent ones.
+  // The key of `id` (hash = hash_id(id)) if it is among the recent ones.
   std::uint32_t recent_key(std::string_view id, std::uint64_t hash) const noexcept {
     const Recent& r = recent[hash & (kRecent - 1)];
     return r.hash == hash && r.key != 0xFFFFFFFFu && keys.get(r.key) == id ? r.key : 0xFFFFFFFFu;
@@ -99,7 +99,7 @@ struct SnapshotBuilder::Impl {
     recent[hash & (kRecent - 1)] = Recent{hash, k};
     return k;
   }
-  std::uint32_t key_of(std::string_view id) { return key_of(id, hash_bytes(id)); }
+  std::uint32_t key_of(std::string_view id) { return key_of(id, hash_id(id)); }
   // Last type name and its id, per pool: records of one type come in runs.
   struct LastName {
     std::string name;
@@ -180,7 +180,7 @@ SnapshotBuilder& SnapshotBuilder::operator=(SnapshotBuilder&&) noexcept = defaul
 
 void SnapshotBuilder::prefetch(std::string_view id) const noexcept {
   const Impl& b = *impl_;
-  const std::uint64_t h = hash_bytes(id);
+  const std::uint64_t h = hash_id(id);
   if (b.recent[h & (Impl::kRecent - 1)].hash != h) b.keys.prefetch(h);
 }
 
@@ -362,7 +362,7 @@ void SnapshotBuilder::add_edge(const RecordRef& w, std::string_view src, std::st
   if (type_id > 0xFFFF) b.fail(w, "edge", edge_name(), "type", "too many distinct edge types (limit 65536)");
   if (b.src_key.size() == b.src_key.capacity()) b.room_for_edge();
   // Both endpoints' index slots are requested before either is probed.
-  const std::uint64_t hs = hash_bytes(src), hd = hash_bytes(dst);
+  const std::uint64_t hs = hash_id(src), hd = hash_id(dst);
   std::uint32_t ks = b.recent_key(src, hs), kd = b.recent_key(dst, hd);
   if (ks == 0xFFFFFFFFu) b.keys.prefetch(hs);
   if (kd == 0xFFFFFFFFu) b.keys.prefetch(hd);

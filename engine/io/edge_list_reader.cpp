@@ -39,12 +39,7 @@ class PairMap {
   }
 
  private:
-  static std::uint64_t hash(std::uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return x;
-  }
+  static std::uint64_t hash(std::uint64_t x) { return hash_id(x); }  // keyed: no crafted collisions
   void grow() {
     std::vector<std::uint64_t> old_keys = std::move(keys_), old_values = std::move(values_);
     const std::size_t cap = old_keys.empty() ? 1024 : old_keys.size() * 2;

@@ -245,6 +245,11 @@ namespace io {
 
 class WriterCore {
  public:
+  // A text cell of the CSV pair: exact, or guarded against spreadsheet formulas.
+  void csv_cell(std::string& b, std::string_view text) const {
+    if (opt_.guard_csv) append_guarded_csv_field(b, text);
+    else append_csv_field(b, text);
+  }
   WriterCore(std::string path, WriteOptions options) : path_(std::move(path)), opt_(options) {
     if (opt_.format != SnapshotFormat::Json && opt_.format != SnapshotFormat::Ndjson &&
         opt_.format != SnapshotFormat::CsvPair)
@@ -390,11 +395,11 @@ class WriterCore {
       default: {
         std::string& b = edges_out_->buf();
         if (edges_ == 0) b.append("src,dst,type,weight,first_seen,last_seen\r\n");
-        append_csv_field(b, r.src);
+        csv_cell(b, r.src);
         b.push_back(',');
-        append_csv_field(b, r.dst);
+        csv_cell(b, r.dst);
         b.push_back(',');
-        append_csv_field(b, r.type);
+        csv_cell(b, r.type);
         b.push_back(',');
         append_double(b, r.weight, false);
         b.push_back(',');
@@ -608,15 +613,15 @@ class WriterCore {
     b.append("id,type,label,created_at");
     for (const auto& k : column_names_) {
       b.push_back(',');
-      append_csv_field(b, k);
+      csv_cell(b, k);
     }
     b.append("\r\n");
     header_written_csv_ = true;
   }
 
-  static void append_attr_csv(std::string& b, const AttrInput& a) {
+  void append_attr_csv(std::string& b, const AttrInput& a) const {
     switch (a.type) {
-      case AttrType::String: append_csv_field(b, a.text); break;
+      case AttrType::String: csv_cell(b, a.text); break;
       case AttrType::Int: append_int(b, a.integer); break;
       case AttrType::Double: append_double(b, a.real, true); break;
       case AttrType::Bool: b.append(a.boolean ? "true" : "false"); break;
@@ -624,9 +629,9 @@ class WriterCore {
   }
 
   void append_csv_fixed(std::string& b, const NodeRecord& r) {
-    append_csv_field(b, r.id);
+    csv_cell(b, r.id);
     b.push_back(',');
-    append_csv_field(b, r.type);
+    csv_cell(b, r.type);
     b.push_back(',');
     if (r.label != Label::Unknown) b.append(to_string(r.label));
     b.push_back(',');

@@ -295,7 +295,7 @@ void read_accounts_csv(const std::string& path, RunFolder& r, const std::vector<
     row.risk = std::strtod(fields[col_risk].c_str(), &stop);
     if (*stop != '\0' || !std::isfinite(row.risk)) fail(path, "risk_score", "not a number", rec_line);
     if (col_ev >= 0) row.evidence = std::strtod(fields[col_ev].c_str(), nullptr);
-    r.accounts[fields[col_id]] = row;
+    r.accounts[std::string(sheet_cell_text(fields[col_id]))] = row;
   }
 }
 

@@ -89,6 +89,10 @@ struct WriteOptions {
   SnapshotFormat format = SnapshotFormat::Json;  ///< Json, Ndjson or CsvPair
   bool gzip = false;
   bool pretty = false;  ///< JSON only: one record per line, indented
+  /// CSV pair only: a text cell that a spreadsheet would run as a formula
+  /// (csv_formula_risk: = + - @ TAB CR) gets a leading ' (`--csv-guard all`).
+  /// Off by default: nodes.csv / edges.csv are data and must load back exactly.
+  bool guard_csv = false;
 };
 
 /// Writes the snapshot; `path` is a file (Json, Ndjson) or folder (CsvPair).
