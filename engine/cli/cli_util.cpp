@@ -1,6 +1,8 @@
 // Logging, progress and helpers for the CLI.
 #include "cli_util.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/resource.h>
@@ -230,6 +232,16 @@ OutLock::~OutLock() {
   if (fd_ < 0) return;
   ::unlink(path_.c_str());  // while still holding the lock (see the constructor)
   ::close(fd_);
+}
+
+CLI::Validator unsigned_integer() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos)
+          return "expected an unsigned integer (0 to 18446744073709551615), got \"" + one_line(text) + "\"";
+        return {};
+      },
+      "UINT");
 }
 
 CsvGuard parse_csv_guard(const std::string& text) {

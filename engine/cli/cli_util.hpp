@@ -20,6 +20,7 @@
 
 namespace CLI {
 class App;
+class Validator;
 }
 
 namespace hydrascope::cli {
@@ -84,6 +85,10 @@ void add_export(CLI::App& app, const Context& ctx, Action& action);
 
 /// The report options `run --report` shares with `report` (cmd_report.cpp).
 void add_report_options(CLI::App& sub, ReportOptions& options, const std::string& group);
+
+/// A CLI11 check for unsigned integer options (seeds, counts): digits only,
+/// so that `--seed -5` is refused instead of wrapping around.
+[[nodiscard]] CLI::Validator unsigned_integer();
 
 /// Seconds since `start`.
 [[nodiscard]] inline double seconds_since(std::chrono::steady_clock::time_point start) {

@@ -166,7 +166,7 @@ void add_export(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--format", args->formats, "Formats: json,graphml,gexf,dot,csv,neo4j")->delimiter(',')->required();
   auto* sel = "Selection";
   sub->add_option("--community", args->communities, "A community id of the run (repeatable)")->group(sel);
-  sub->add_option("--top", args->top, "The K suspect communities of highest risk")->check(CLI::NonNegativeNumber)->group(sel);
+  sub->add_option("--top", args->top, "The K suspect communities of highest risk")->check(unsigned_integer())->group(sel);
   sub->add_option("--min-score", args->min_score, "Every scored community with risk >= S")
       ->each([args](const std::string&) { args->has_min_score = true; })
       ->group(sel);

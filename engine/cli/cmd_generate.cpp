@@ -73,8 +73,8 @@ int run_generate(const Context& ctx, const GenerateArgs& a) {
 void add_generate(CLI::App& app, const Context& ctx, Action& action) {
   auto args = std::make_shared<GenerateArgs>();
   auto* sub = app.add_subcommand("generate", "Write a synthetic account world with known truth (snapshot + truth.json)");
-  sub->add_option("--accounts", args->accounts, "Number of accounts N (>= 1000)")->required()->check(CLI::NonNegativeNumber);
-  sub->add_option("--seed", args->seed, "Random seed (same arguments => byte-identical files)")->required()->check(CLI::NonNegativeNumber);
+  sub->add_option("--accounts", args->accounts, "Number of accounts N (>= 1000)")->required()->check(unsigned_integer());
+  sub->add_option("--seed", args->seed, "Random seed (same arguments => byte-identical files)")->required()->check(unsigned_integer());
   sub->add_option("--profile", args->profile, "easy, mixed or hard")
       ->check(CLI::IsMember({"easy", "mixed", "hard"}))
       ->capture_default_str();

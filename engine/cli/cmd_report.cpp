@@ -17,7 +17,7 @@ void add_report_options(CLI::App& sub, ReportOptions& o, const std::string& grou
                  "Suspect communities given a section in the report, in ranking order (0 = all)")
       ->capture_default_str()
       ->group(group);
-  sub.add_option("--report-seed", o.seed, "Seed of the report's graph layout")->capture_default_str()->check(CLI::NonNegativeNumber)->group(group);
+  sub.add_option("--report-seed", o.seed, "Seed of the report's graph layout")->capture_default_str()->check(unsigned_integer())->group(group);
 }
 
 void add_report(CLI::App& app, const Context& ctx, Action& action) {

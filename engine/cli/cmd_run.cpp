@@ -454,14 +454,14 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
                   "`#` comments; an optional [run] section); the command line wins");
   sub->add_option("snapshot", args->input, "Snapshot file (JSON, NDJSON, .gz) or CSV-pair folder")->required();
   sub->add_option("-o,--out", args->out, "Output folder (replaced atomically when the run completes)")->required();
-  sub->add_option("--seed", args->seed, "Seed of community detection")->capture_default_str()->check(CLI::NonNegativeNumber);
+  sub->add_option("--seed", args->seed, "Seed of community detection")->capture_default_str()->check(unsigned_integer());
   sub->add_option("-t,--threads", args->threads, "Worker threads (0 = all cores; at most 1024)")->capture_default_str()->check(CLI::Range(0, 1024));
   auto* det = "Detection";
   sub->add_option("--algo", args->algorithm, "leiden | louvain | lpa | components")->capture_default_str()->group(det);
   sub->add_option("--resolution", args->resolution, "Modularity resolution")->capture_default_str()->group(det);
   sub->add_option("--degree-cap", args->degree_cap, "Entities with more neighbours leave the analysis graph (0 = none)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber)
+      ->check(unsigned_integer())
       ->group(det);
   sub->add_option("--damping", args->damping, "Hub damping of shared entities' edges: none, log (1/ln(e+deg)), sqrt or degree")
       ->capture_default_str()
@@ -483,7 +483,7 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--export", args->formats, "Extra subgraph formats: graphml,gexf,dot,csv,neo4j (json is always written)")->delimiter(',')->group(ex);
   sub->add_option("--max-suspects", args->max_suspects, "Write subgraphs of at most this many suspect communities (0 = all)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber)
+      ->check(unsigned_integer())
       ->group(ex);
   sub->add_option("--top", args->top, "Suspect communities listed on stdout")->capture_default_str()->group(ex);
   args->report_option =

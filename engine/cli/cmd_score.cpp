@@ -282,7 +282,7 @@ void add_score(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--threads,-t", args->threads, "Worker threads (0 = all, at most 1024); results do not depend on it")->check(CLI::Range(0, 1024))
       ->capture_default_str();
   sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
-  sub->add_option("--seed", args->seed, "Seed of sampled betweenness")->capture_default_str()->check(CLI::NonNegativeNumber);
+  sub->add_option("--seed", args->seed, "Seed of sampled betweenness")->capture_default_str()->check(unsigned_integer());
   auto* pr = sub->add_option_group("PageRank");
   pr->add_option("--damping", args->damping, "PageRank damping alpha in [0, 1)")->capture_default_str();
   pr->add_option("--tolerance", args->tolerance, "Stop when the L1 change of an iteration is <= this")

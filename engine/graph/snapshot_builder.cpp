@@ -12,6 +12,11 @@
 
 namespace hydrascope {
 
+namespace {
+constexpr const char* kNulMessage = "holds a NUL character (\\u0000), which no CSV or export can carry";
+inline bool has_nul(std::string_view s) noexcept { return s.find('\0') != std::string_view::npos; }
+}  // namespace
+
 struct SnapshotBuilder::Impl {
   std::string file;
   Snapshot s;
@@ -196,6 +201,13 @@ std::uint64_t SnapshotBuilder::merged_edges() const noexcept { return impl_->mer
 
 void SnapshotBuilder::set_meta(const SnapshotMeta& meta) {
   Impl& b = *impl_;
+  if (has_nul(meta.id)) {
+    SourceLocation loc;
+    loc.file = b.file;
+    loc.record_kind = "header";
+    loc.field = "snapshot.id";
+    throw InputError(std::move(loc), kNulMessage);
+  }
   b.s.meta_ = meta;
   b.meta_set = true;
   if (meta.activity.present()) {
@@ -234,6 +246,13 @@ NodeId SnapshotBuilder::add_node(const RecordRef& w, std::string_view id, std::s
   Impl& b = *impl_;
   Snapshot& s = b.s;
   if (id.empty()) b.fail(w, "node", "", "id", "must be a non-empty string");
+  // A NUL byte (JSON "\u0000") cannot be carried by the CSV pair, nor by
+  // most tools an export feeds: refused in every string of the model.
+  if (has_nul(id)) b.fail(w, "node", std::string(id), "id", kNulMessage);
+  if (has_nul(type)) b.fail(w, "node", std::string(id), "type", kNulMessage);
+  for (const AttrInput& a : attrs)
+    if (has_nul(a.key) || (a.type == AttrType::String && has_nul(a.text)))
+      b.fail(w, "node", std::string(id), "attrs", "attr \"" + std::string(a.key) + "\" " + kNulMessage);
   // The type of the previous node (records of one type come in runs).
   const bool same_type = b.last_type.id != 0xFFFFFFFFu && std::string_view(b.last_type.name) == type;
   if (!same_type && !is_valid_type_name(type))
@@ -348,6 +367,9 @@ void SnapshotBuilder::add_edge(const RecordRef& w, std::string_view src, std::st
   if (dst.empty()) b.fail(w, "edge", edge_name(), "dst", "must be a non-empty node id");
   if (src == dst) b.fail(w, "edge", edge_name(), "dst", "self-loop (src and dst are the same node)");
   if (type.empty()) b.fail(w, "edge", edge_name(), "type", "must be a non-empty string");
+  if (has_nul(src)) b.fail(w, "edge", edge_name(), "src", kNulMessage);
+  if (has_nul(dst)) b.fail(w, "edge", edge_name(), "dst", kNulMessage);
+  if (has_nul(type)) b.fail(w, "edge", edge_name(), "type", kNulMessage);
   if (!(weight > 0.0) || !std::isfinite(weight))
     b.fail(w, "edge", edge_name(), "weight", "must be a positive finite number");
   b.total_weight += weight;

@@ -308,8 +308,6 @@ class WriterCore {
     if (has_header_) throw std::logic_error("SnapshotWriter: header given twice");
     has_header_ = true;
     meta_ = meta;
-    if (meta_.activity.present() && meta_.activity.start == kNoTime)
-      throw std::invalid_argument("SnapshotMeta.activity.start is required when activity buckets are given");
     switch (opt_.format) {
       case SnapshotFormat::Json: {
         std::string& b = out_->buf();
@@ -491,9 +489,14 @@ class WriterCore {
       sep = comma;
     }
     if (meta_.activity.present()) {
-      b.append(sep).append("\"activity\"").append(colon).append("{\"start\"").append(colon);
-      append_time_json(b, meta_.activity.start);
-      b.append(comma).append("\"bucket_seconds\"").append(colon);
+      // `start` is optional (absent = unknown): written only when known.
+      b.append(sep).append("\"activity\"").append(colon).append("{");
+      if (meta_.activity.start != kNoTime) {
+        b.append("\"start\"").append(colon);
+        append_time_json(b, meta_.activity.start);
+        b.append(comma);
+      }
+      b.append("\"bucket_seconds\"").append(colon);
       append_int(b, meta_.activity.bucket_seconds);
       b.append(comma).append("\"buckets\"").append(colon);
       append_int(b, meta_.activity.buckets);
