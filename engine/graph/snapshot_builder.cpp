@@ -15,6 +15,15 @@ namespace hydrascope {
 namespace {
 constexpr const char* kNulMessage = "holds a NUL character (\\u0000), which no CSV or export can carry";
 inline bool has_nul(std::string_view s) noexcept { return s.find('\0') != std::string_view::npos; }
+// `s` with NUL written as \u0000, for a message (what() is a C string).
+std::string visible(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    if (c == '\0') out += "\\u0000";
+    else out.push_back(c);
+  }
+  return out;
+}
 }  // namespace
 
 struct SnapshotBuilder::Impl {
@@ -201,7 +210,7 @@ std::uint64_t SnapshotBuilder::merged_edges() const noexcept { return impl_->mer
 
 void SnapshotBuilder::set_meta(const SnapshotMeta& meta) {
   Impl& b = *impl_;
-  if (has_nul(meta.id)) {
+  if (has_nul(meta.id)) {  // the readers check it with the header's place; this is for other callers
     SourceLocation loc;
     loc.file = b.file;
     loc.record_kind = "header";
@@ -252,7 +261,7 @@ NodeId SnapshotBuilder::add_node(const RecordRef& w, std::string_view id, std::s
   if (has_nul(type)) b.fail(w, "node", std::string(id), "type", kNulMessage);
   for (const AttrInput& a : attrs)
     if (has_nul(a.key) || (a.type == AttrType::String && has_nul(a.text)))
-      b.fail(w, "node", std::string(id), "attrs", "attr \"" + std::string(a.key) + "\" " + kNulMessage);
+      b.fail(w, "node", std::string(id), "attrs", "attr \"" + visible(a.key) + "\" " + kNulMessage);
   // The type of the previous node (records of one type come in runs).
   const bool same_type = b.last_type.id != 0xFFFFFFFFu && std::string_view(b.last_type.name) == type;
   if (!same_type && !is_valid_type_name(type))

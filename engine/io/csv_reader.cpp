@@ -228,7 +228,7 @@ std::string find_part(const std::string& dir, const std::string& name) {
   const std::string base = dir.empty() ? name : (dir.back() == '/' ? dir + name : dir + "/" + name);
   const bool plain = file_exists(base), gz = file_exists(base + ".gz");
   if (plain && gz)
-    fail_file(base, "and " + name + ".gz are both present: remove one (which one holds the snapshot cannot be told)");
+    fail_file(dir, "holds both " + name + " and " + name + ".gz: remove one (which one holds the snapshot cannot be told)");
   if (plain) return base;
   if (gz) return base + ".gz";
   return "";

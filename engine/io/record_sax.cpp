@@ -842,6 +842,11 @@ bool check_header(const ParsedRecord& r, SnapshotMeta& meta, std::string& field,
     return false;
   }
   meta.id = s.id;
+  if (meta.id.find('\0') != std::string::npos) {
+    field = "snapshot.id";
+    message = "holds a NUL character (\\u0000), which no CSV or export can carry";
+    return false;
+  }
   if (!check_time(s.taken_at, meta.taken_at, message)) {
     field = "snapshot.taken_at";
     return false;
