@@ -186,25 +186,21 @@ namespace {
 // spinning thread took a core from the one doing the work).
 class Crew {
  public:
-  // Starts up to n-1 helpers. When the system refuses a thread (a limit on
-  // threads or address space), the crew is smaller: size() says how many
-  // take part; the results do not depend on it.
+  // Starts n-1 helpers. When the system refuses a thread (a limit on
+  // threads or on address space), the helpers already started are stopped
+  // and joined again -- their stacks freed, since memory is then short too --
+  // and the caller works alone: size() is 1. The results do not depend on it.
   explicit Crew(int n) {
     try {
       for (int t = 1; t < n; ++t) threads_.emplace_back([this, t] { loop(t); });
     } catch (const std::system_error&) {
-      // The helpers started so far wait on go_: they run with the crew as it is.
+      stop_and_join();
+      threads_.clear();
+      stop_ = false;
     }
   }
   [[nodiscard]] int size() const noexcept { return static_cast<int>(threads_.size()) + 1; }
-  ~Crew() {
-    {
-      std::lock_guard lock(m_);
-      stop_ = true;
-    }
-    go_.notify_all();
-    for (std::thread& t : threads_) t.join();
-  }
+  ~Crew() { stop_and_join(); }
   Crew(const Crew&) = delete;
   Crew& operator=(const Crew&) = delete;
 
@@ -235,6 +231,14 @@ class Crew {
   }
 
  private:
+  void stop_and_join() {
+    {
+      std::lock_guard lock(m_);
+      stop_ = true;
+    }
+    go_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
   void loop(int tid) {
     std::uint64_t seen = 0;
     for (;;) {
