@@ -6,6 +6,8 @@
 // the times. docs/reliability.md ("Hash flooding") has the figures.
 //
 //   hash_flood [N=1000000] [DIR=/tmp] [THREADS=2] [REPEATS=3]
+// HASH_FLOOD_KEEP=1 keeps DIR/hash_flood_{normal,colliding}.ndjson (for
+// example to load them with a build from before the keyed hash).
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -155,7 +157,9 @@ int main(int argc, char** argv) {
   }
   std::printf("hash_flood: best of %d: normal ids %.3f s, colliding ids %.3f s, ratio %.2f\n", repeats, best_normal,
               best_flood, best_flood / best_normal);
-  std::remove(normal_path.c_str());
-  std::remove(flood_path.c_str());
+  if (std::getenv("HASH_FLOOD_KEEP") == nullptr) {  // kept: to load them with another build
+    std::remove(normal_path.c_str());
+    std::remove(flood_path.c_str());
+  }
   return best_flood <= 2.0 * best_normal ? 0 : 1;
 }

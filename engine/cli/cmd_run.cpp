@@ -222,7 +222,8 @@ int run_pipeline(RunArgs args, const Context& ctx) {
     if (args.estimate) {
       std::string out = "{\"estimated_peak_bytes\":" + std::to_string(est.peak_bytes) +
                         ",\"nodes\":" + std::to_string(est.count.nodes) + ",\"edges\":" +
-                        std::to_string(est.count.edges) + ",\"bytes\":" + std::to_string(est.count.bytes) +
+                        std::to_string(est.count.edges) + ",\"activity_values\":" +
+                        std::to_string(est.count.activity_values) + ",\"bytes\":" + std::to_string(est.count.bytes) +
                         ",\"format\":\"" + std::string(to_string(est.count.format)) + "\"";
       if (max_memory > 0) out += ",\"max_memory_bytes\":" + std::to_string(max_memory);
       out += "}\n";
