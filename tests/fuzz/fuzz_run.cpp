@@ -321,7 +321,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           std::int64_t secs = 0;
           std::memcpy(&secs, arg.data(), std::min<std::size_t>(arg.size(), 8));
           if (n.HasMember("created_at")) n.RemoveMember("created_at");
-          n.AddMember("created_at", rapidjson::Value(secs % 400000000000LL), n.GetAllocator());
+          n.AddMember("created_at", rapidjson::Value(static_cast<std::int64_t>(secs % 400000000000LL)), n.GetAllocator());
         }
         break;
       }
