@@ -256,6 +256,7 @@ int run_pipeline(RunArgs args, const Context& ctx) {
   lo.max_input_bytes = max_input;
   lo.max_memory_bytes = max_memory;
   lo.memory_model = run_memory_model();
+  lo.checksum = true;  // run.json records the checksum of the bytes read
   lo.format = lo_format(args);
   lo.threads = args.threads;
   lo.progress = ctx.progress();

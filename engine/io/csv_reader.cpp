@@ -330,7 +330,7 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
   };
 
   {  // nodes.csv
-    InputStream in(nodes_path, options.max_input_bytes);
+    InputStream in(nodes_path, options.max_input_bytes, options.checksum);
     CsvRecords rows(in, options);
     const Columns cols = read_header(rows, nodes_path, fields, {"id", "type"});
     rows.set_columns(&cols.names);
@@ -380,14 +380,14 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
     records += index;
     bytes += in.bytes_out();
     gzip = in.gzip();
-    in.drain();
+    if (options.checksum) in.drain();
     fnv = in.checksum();
     raw_bytes += in.bytes_in();
   }
 
   builder.set_file(edges_path);
   {  // edges.csv
-    InputStream in(edges_path, options.max_input_bytes, fnv);
+    InputStream in(edges_path, options.max_input_bytes, options.checksum, fnv);
     CsvRecords rows(in, options);
     const Columns cols = read_header(rows, edges_path, fields, {"src", "dst", "type"});
     rows.set_columns(&cols.names);
@@ -425,7 +425,7 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
     records += index;
     bytes += in.bytes_out();
     gzip = gzip || in.gzip();
-    in.drain();
+    if (options.checksum) in.drain();
     fnv = in.checksum();
     raw_bytes += in.bytes_in();
   }
@@ -435,7 +435,7 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
   report.records = records;
   report.merged_edges = builder.merged_edges();
   report.input_bytes = raw_bytes;
-  report.checksum = checksum_text(fnv);
+  if (options.checksum) report.checksum = checksum_text(fnv);
   return s;
 }
 

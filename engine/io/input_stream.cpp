@@ -52,8 +52,8 @@ std::string checksum_text(std::uint64_t fnv) {
   return std::string("fnv1a64:") + hex;
 }
 
-InputStream::InputStream(std::string path, std::uint64_t max_bytes, std::uint64_t checksum_seed)
-    : path_(std::move(path)), max_bytes_(max_bytes), fnv_(checksum_seed) {
+InputStream::InputStream(std::string path, std::uint64_t max_bytes, bool checksum, std::uint64_t checksum_seed)
+    : path_(std::move(path)), max_bytes_(max_bytes), fnv_(checksum_seed), hash_(checksum) {
   fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) fail_file(path_, std::string("cannot open: ") + std::strerror(errno));
   struct stat st {};
@@ -103,11 +103,12 @@ std::size_t InputStream::read_raw(char* dst, std::size_t n) {
     }
     if (got == 0) eof_raw_ = true;
     bytes_in_ += static_cast<std::uint64_t>(got);
-    // The checksum of what is read (docs/reliability.md): FNV-1a 64.
-    std::uint64_t h = fnv_;
-    const auto* p = reinterpret_cast<const unsigned char*>(dst);
-    for (ssize_t i = 0; i < got; ++i) h = (h ^ p[i]) * 0x100000001b3ULL;
-    fnv_ = h;
+    if (hash_) {  // the checksum of what is read (docs/reliability.md): FNV-1a 64
+      std::uint64_t h = fnv_;
+      const auto* p = reinterpret_cast<const unsigned char*>(dst);
+      for (ssize_t i = 0; i < got; ++i) h = (h ^ p[i]) * 0x100000001b3ULL;
+      fnv_ = h;
+    }
     return static_cast<std::size_t>(got);
   }
 }

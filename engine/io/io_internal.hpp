@@ -46,8 +46,8 @@ inline constexpr std::uint64_t kMaxBlankRun = std::uint64_t{64} << 20;
 /// bytes 1f 8b, whatever the name). Concatenated gzip members are read in
 /// turn; a gzip stream that ends early is an InputError ("truncated gzip").
 /// The file is read once, front to back (a pipe or FIFO works like a file);
-/// every raw byte read is hashed (FNV-1a 64) on the way, so that the input
-/// checksum is that of the bytes parsed. InputErrors also for more than
+/// with `checksum`, every raw byte read is hashed (FNV-1a 64) on the way, so
+/// that the input checksum is that of the bytes parsed. InputErrors also for more than
 /// `max_bytes` uncompressed bytes and for a run of more than kMaxBlankRun
 /// whitespace bytes.
 class InputStream {
@@ -56,7 +56,9 @@ class InputStream {
   /// `max_bytes`: most uncompressed bytes handed out (0 = no limit);
   /// `checksum_seed`: FNV state to continue (another file's checksum(), so
   /// that the two files hash as one stream).
-  explicit InputStream(std::string path, std::uint64_t max_bytes = 0, std::uint64_t checksum_seed = kFnvBasis);
+  /// `checksum`: hash the raw bytes (off: checksum() stays at the seed).
+  explicit InputStream(std::string path, std::uint64_t max_bytes = 0, bool checksum = false,
+                       std::uint64_t checksum_seed = kFnvBasis);
   ~InputStream();
   InputStream(const InputStream&) = delete;
   InputStream& operator=(const InputStream&) = delete;
@@ -99,6 +101,7 @@ class InputStream {
   bool stream_end_ = false;  // gzip: current member finished
   std::uint64_t bytes_out_ = 0, bytes_in_ = 0, file_size_ = 0, max_bytes_ = 0;
   std::uint64_t fnv_ = kFnvBasis;
+  bool hash_ = false;
   std::uint64_t blank_run_ = 0;   // whitespace bytes at the end of what was produced
   std::string pending_;           // peeked bytes, handed out first
   std::size_t pending_at_ = 0;

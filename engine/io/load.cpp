@@ -16,7 +16,7 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
   SnapshotFormat format = options.format == SnapshotFormat::Auto ? io::format_by_name(path) : options.format;
   std::unique_ptr<io::InputStream> in;
   if (format != SnapshotFormat::CsvPair) {
-    in = std::make_unique<io::InputStream>(path, options.max_input_bytes);
+    in = std::make_unique<io::InputStream>(path, options.max_input_bytes, options.checksum);
     if (format == SnapshotFormat::Auto) format = io::format_by_content(in->peek(io::kSniffBytes), path);
   }
   local.format = format;
@@ -28,11 +28,11 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
     case SnapshotFormat::EdgeList: s = io::read_edge_list(path, options, local, *in); break;
     case SnapshotFormat::Auto: io::fail_file(path, "cannot tell the format");
   }
-  if (in != nullptr) {
+  if (in != nullptr && options.checksum) {
     in->drain();  // the checksum covers the whole file
-    local.input_bytes = in->bytes_in();
     local.checksum = io::checksum_text(in->checksum());
   }
+  if (in != nullptr) local.input_bytes = in->bytes_in();
   local.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (report != nullptr) *report = local;
   return s;

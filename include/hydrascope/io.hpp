@@ -36,6 +36,9 @@ struct LoadOptions {
   /// and the record) as soon as `memory_model` projects more than this.
   std::uint64_t max_memory_bytes = 0;
   MemoryModel memory_model;
+  /// Hash the raw bytes as they are read (FNV-1a 64; LoadReport::checksum):
+  /// the checksum of exactly the bytes parsed, read once (`run` records it).
+  bool checksum = false;
   /// Worker threads for parsing (0 = OpenMP default). Output is identical for any count.
   int threads = 0;
   ProgressFn progress;  ///< called with stage "load", bytes done, bytes total (0 if unknown)
@@ -52,7 +55,7 @@ struct LoadReport {
   std::uint64_t merged_edges = 0;      ///< duplicate edges folded into earlier ones
   std::uint64_t skipped_self_loops = 0;///< edge lists only (snapshots reject them)
   std::uint64_t input_bytes = 0;       ///< raw bytes of the input file(s), as read
-  std::string checksum;                ///< "fnv1a64:<16 hex>" of those bytes (CSV: nodes then edges file)
+  std::string checksum;                ///< with LoadOptions::checksum: "fnv1a64:<16 hex>" of those bytes (CSV: nodes then edges file)
   double seconds = 0.0;
 };
 
