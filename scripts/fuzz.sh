@@ -4,7 +4,9 @@
 # and runs each target for the given time, one after another.
 #
 # Usage: scripts/fuzz.sh [seconds per target, default 600] [target ...]
-#   targets: json ndjson csv edgelist gzip timestamp number (default: all)
+#   targets: json ndjson csv edgelist gzip timestamp number run (default: all)
+#   run: the whole `hydrascope run` pipeline (tests/fuzz/fuzz_run.cpp), from a
+#   generated world with mutated ids, attributes, weights and options.
 #   FUZZ_JOBS=2 runs two targets at a time (each still gets its full time).
 # Output: build-fuzz/fuzz-logs/<target>.log (libFuzzer's log with final
 # stats), build-fuzz/fuzz-corpus/<target>/ (the grown corpus, kept between
@@ -20,7 +22,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SECONDS_PER=${1:-600}
 shift || true
-ALL=(json ndjson csv edgelist gzip timestamp number)
+ALL=(json ndjson csv edgelist gzip timestamp number run)
 TARGETS=("$@")
 (( ${#TARGETS[@]} )) || TARGETS=("${ALL[@]}")
 JOBS=${FUZZ_JOBS:-1}
@@ -42,7 +44,7 @@ cmake --build "$B" -j"$(nproc)" --target "${TARGETS[@]/#/fuzz_}" >/dev/null
 # --- seed corpora ---------------------------------------------------------------
 S=$B/fuzz-seeds
 rm -rf "$S"
-mkdir -p "$S"/{json,ndjson,csv,edgelist,gzip,timestamp,number}
+mkdir -p "$S"/{json,ndjson,csv,edgelist,gzip,timestamp,number,run}
 G=tests/fixtures/good
 X=tests/fixtures/bad
 cp $G/*.json $X/*.json "$S/json/"
@@ -72,10 +74,18 @@ for v in 1 0 -3 2.5 1e999 1e-400 NaN nan inf 007 -0 0x10 9223372036854775808 -62
   i=$((i + 1))
 done
 
+# run: option bytes, a seed and a few edits (rename to "=cmd", an ESC id, a
+# huge weight, an attr), and plain random programs.
+printf '\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01' >"$S/run/plain"
+printf '\x19\x3f\x21\x00\x00\x00\x00\x00\x00\x00\x09\x00\x00\x05\x04=cmd\x00\x00\x07\x05a\x1b[1m\x02\x00\x03\x08\x00\x00\x00\x00\x00\x00\xf0\x7f' >"$S/run/hostile"
+printf '\xc1\xff\xff\x00\x00\x00\x00\x00\x00\x20\x01\x01\x00\x09\x06\x2bk\x3d1+2' >"$S/run/attrs"
+for i in 1 2 3 4 5 6; do head -c $((40 * i)) /dev/urandom >"$S/run/random$i"; done
+
 dict_for() {
   case $1 in
     json|ndjson|gzip) echo tests/fuzz/json.dict ;;
     csv) echo tests/fuzz/csv.dict ;;
+    run) echo tests/fuzz/run.dict ;;
     *) echo tests/fuzz/numbers.dict ;;
   esac
 }

@@ -1,11 +1,17 @@
 // Logging, progress and helpers for the CLI.
 #include "cli_util.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cctype>
+#include <cstring>
+#include <iterator>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -87,19 +93,12 @@ std::string one_line(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
     if (c == '\n') out += "\\n";
     else if (c == '\r') out += "\\r";
     else if (c == '\t') out += "\\t";
-    else if (u < 0x20 || u == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", u);
-      out += buf;
-    } else {
-      out.push_back(c);
-    }
+    else out.push_back(c);
   }
-  return out;
+  return terminal_text(out);  // the other C0 controls, DEL and C1 as \xNN / \uNNNN
 }
 
 void check_out_folder(const std::string& dir, bool force, const std::string& option) {
@@ -111,6 +110,145 @@ void check_out_folder(const std::string& dir, bool force, const std::string& opt
   if (force) return;
   if (!fs::is_empty(dir, ec) || ec)
     throw std::invalid_argument(option + " " + dir + " exists and is not empty (pass --force to replace its results)");
+}
+
+namespace {
+
+// An input as it exists on disk, for check_outputs_spare_inputs().
+struct InputEntry {
+  std::string shown;            // as the user gave it (or the CSV part's path)
+  std::filesystem::path canon;  // symlinks resolved
+  bool folder = false;
+  bool have_inode = false;
+  dev_t dev = 0;
+  ino_t ino = 0;
+};
+
+std::filesystem::path canonical_or_lexical(const std::string& p) {
+  std::error_code ec;
+  auto c = std::filesystem::weakly_canonical(p, ec);
+  if (ec) c = std::filesystem::absolute(p, ec).lexically_normal();
+  return c;
+}
+
+InputEntry input_entry(const std::string& p) {
+  InputEntry e;
+  e.shown = p;
+  e.canon = canonical_or_lexical(p);
+  struct stat st {};
+  if (::stat(p.c_str(), &st) == 0) {
+    e.folder = S_ISDIR(st.st_mode);
+    e.have_inode = true;
+    e.dev = st.st_dev;
+    e.ino = st.st_ino;
+  }
+  return e;
+}
+
+// `inner` is `outer` or lies below it.
+bool within(const std::filesystem::path& inner, const std::filesystem::path& outer) {
+  auto i = inner.begin();
+  for (auto o = outer.begin(); o != outer.end(); ++o, ++i) {
+    if (o->empty() && std::next(o) == outer.end()) break;  // trailing separator
+    if (i == inner.end() || *i != *o) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void check_outputs_spare_inputs(const std::vector<std::string>& inputs, const std::vector<OutputPath>& outputs) {
+  std::vector<InputEntry> in;
+  for (const std::string& p : inputs) {
+    if (p.empty()) continue;
+    InputEntry e = input_entry(p);
+    const bool folder = e.folder;
+    in.push_back(std::move(e));
+    if (folder)  // a CSV pair: its files are inputs too
+      for (const char* part : {"nodes.csv", "nodes.csv.gz", "edges.csv", "edges.csv.gz"}) {
+        const std::string q = (p.back() == '/' ? p : p + "/") + part;
+        struct stat st {};
+        if (::lstat(q.c_str(), &st) == 0) in.push_back(input_entry(q));
+      }
+  }
+  for (const OutputPath& o : outputs) {
+    if (o.path.empty()) continue;
+    const std::filesystem::path canon = canonical_or_lexical(o.path);
+    struct stat st {};
+    const bool exists = ::stat(o.path.c_str(), &st) == 0;
+    for (const InputEntry& i : in) {
+      const bool same = canon == i.canon || (exists && i.have_inode && st.st_dev == i.dev && st.st_ino == i.ino);
+      if (o.folder && (same || within(i.canon, canon)))
+        throw std::invalid_argument(o.option + " " + o.path + " would replace or delete the input " + i.shown +
+                                    " (no command writes over its inputs: choose another " + o.option + ")");
+      if (!o.folder && same)
+        throw std::invalid_argument(o.option + " " + o.path + " would overwrite the input " + i.shown +
+                                    " (no command writes over its inputs: choose another " + o.option + ")");
+    }
+  }
+}
+
+OutLock::OutLock(const std::string& dir, const std::string& option) {
+  std::string d = dir;
+  while (d.size() > 1 && d.back() == '/') d.pop_back();
+  path_ = d + ".lock";
+  const std::filesystem::path parent = std::filesystem::path(path_).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec) throw std::runtime_error("cannot create " + parent.string() + ": " + ec.message());
+  }
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd_ < 0) throw std::runtime_error("cannot create the lock file " + path_ + ": " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      const int err = errno;
+      char buf[32] = {0};
+      const ssize_t got = ::pread(fd_, buf, sizeof buf - 1, 0);
+      ::close(fd_);
+      fd_ = -1;
+      if (err != EWOULDBLOCK) throw std::runtime_error("cannot lock " + path_ + ": " + std::strerror(err));
+      std::string pid = got > 0 ? std::string(buf, static_cast<std::size_t>(got)) : std::string("unknown");
+      while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+      throw std::invalid_argument(option + " " + dir + " is being written by another hydrascope process (pid " +
+                                  one_line(pid) + ", lock " + path_ + "): wait for it or choose another " + option);
+    }
+    // The holder before us may have removed the file after we opened it:
+    // the lock counts only if the path still names our file.
+    struct stat mine {}, named {};
+    if (::fstat(fd_, &mine) == 0 && ::lstat(path_.c_str(), &named) == 0 && mine.st_dev == named.st_dev &&
+        mine.st_ino == named.st_ino) {
+      const std::string pid = std::to_string(::getpid()) + "\n";
+      if (::ftruncate(fd_, 0) == 0) (void)!::pwrite(fd_, pid.data(), pid.size(), 0);
+      return;
+    }
+    ::close(fd_);
+    fd_ = -1;
+  }
+  throw std::runtime_error("cannot lock " + path_ + ": it keeps being replaced");
+}
+
+OutLock::~OutLock() {
+  if (fd_ < 0) return;
+  ::unlink(path_.c_str());  // while still holding the lock (see the constructor)
+  ::close(fd_);
+}
+
+CLI::Validator unsigned_integer() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos)
+          return "expected an unsigned integer (0 to 18446744073709551615), got \"" + one_line(text) + "\"";
+        return {};
+      },
+      "UINT");
+}
+
+CsvGuard parse_csv_guard(const std::string& text) {
+  if (text == "sheets") return CsvGuard{true, false};
+  if (text == "all") return CsvGuard{true, true};
+  if (text == "none") return CsvGuard{false, false};
+  throw std::invalid_argument("--csv-guard: expected sheets, all or none, got '" + text + "'");
 }
 
 std::uint64_t parse_size(const std::string& text) {
@@ -231,18 +369,74 @@ void append_json_string(std::string& out, std::string_view s) {
 // Bytes per node and per edge of a whole `hydrascope run` at its peak
 // (load, analysis graph, incidence, detection, scoring, export buffers),
 // measured on generated worlds by bench/estimate_check.sh (docs/reliability.md).
+// Those worlds hold 168 activity buckets per account: activity up to 168
+// values per node is in the per-node figure; each value past that costs
+// its sparse storage (8 bytes), the loader's dense copy and scoring's
+// per-community profiles (together at most 10 bytes a value).
 namespace {
 constexpr double kRunBytesPerNode = 330.0;
 constexpr double kRunBytesPerEdge = 330.0;
 constexpr double kRunBaseBytes = 40.0 * 1024 * 1024;  // executable, loader chunks, thread stacks
+constexpr double kRunBytesPerActivityValue = 10.0;
+constexpr double kActivityValuesPerNodeIncluded = 168.0;
 }  // namespace
 
-MemoryEstimate estimate_run_memory(const std::string& input, SnapshotFormat format) {
+MemoryModel run_memory_model() {
+  MemoryModel m;
+  m.base = kRunBaseBytes;
+  m.per_node = kRunBytesPerNode;
+  m.per_edge = kRunBytesPerEdge;
+  m.per_activity_value = kRunBytesPerActivityValue;
+  m.activity_values_per_node_included = kActivityValuesPerNodeIncluded;
+  return m;
+}
+
+MemoryEstimate estimate_run_memory(const std::string& input, SnapshotFormat format, std::uint64_t max_input_bytes) {
   MemoryEstimate e;
-  e.count = count_records(input, format);
-  e.peak_bytes = static_cast<std::uint64_t>(kRunBaseBytes + kRunBytesPerNode * static_cast<double>(e.count.nodes) +
-                                            kRunBytesPerEdge * static_cast<double>(e.count.edges));
+  e.count = count_records(input, format, max_input_bytes);
+  const double bytes = run_memory_model().bytes(e.count.nodes, e.count.edges, e.count.activity_values);
+  e.peak_bytes = bytes >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(bytes);
   return e;
+}
+
+bool input_is_stream(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return false;
+  return !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+void check_config_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    throw std::invalid_argument("--config " + path + ": cannot read: " + std::strerror(errno));
+  if (!S_ISREG(st.st_mode))
+    throw std::invalid_argument("--config " + path + ": is " + (S_ISDIR(st.st_mode) ? "a folder" : "not a regular file") +
+                                ", expected a file of key = value lines");
+  if (st.st_size > (1 << 20)) throw std::invalid_argument("--config " + path + ": is larger than 1 MiB");
+}
+
+std::string terminal_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    if (u == '\n') {
+      out.push_back('\n');
+    } else if (u < 0x20 || u == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    } else if (u == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9F) {  // U+0080..U+009F (C1: CSI, OSC...)
+      char buf[12];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(s[i + 1])));
+      out += buf;
+      ++i;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
 }
 
 void write_timings_json(const std::string& path, const std::vector<std::pair<std::string, double>>& timings,
@@ -271,7 +465,7 @@ void swap_folder_into_place(const std::string& tmp, const std::string& dir) {
   }
   if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) != 0) {
     // File systems without RENAME_EXCHANGE: move the old folder aside first.
-    const std::string old = dir + ".old-" + std::to_string(::getpid());
+    const std::string old = dir + ".old-" + random_hex();
     fs::rename(dir, old, ec);
     if (ec) throw std::runtime_error("cannot move the previous " + dir + " aside: " + ec.message());
     fs::rename(tmp, dir, ec);

@@ -21,6 +21,7 @@
 
 namespace CLI {
 class App;
+class Validator;
 }
 
 namespace hydrascope::cli {
@@ -34,12 +35,8 @@ enum ExitCode : int {
   kExitResourceLimit = 4,///< a limit refused the run (--max-memory) before any work
 };
 
-/// Thrown when a run would exceed a resource limit the user set
-/// (--max-memory); main() maps it to kExitResourceLimit.
-class ResourceLimitError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+// ResourceLimitError (hydrascope/error.hpp): a run would exceed a resource
+// limit the user set (--max-memory); main() maps it to kExitResourceLimit.
 
 /// How stderr lines are written (--log-format).
 enum class LogFormat : std::uint8_t { Text, Json };
@@ -66,6 +63,11 @@ struct Context {
   void end_progress() const;
 };
 
+/// The whole command line: parses `argv` (argv[0] = program name), runs the
+/// subcommand and returns its exit code (ExitCode); errors are reported on
+/// stderr as one line. What `main` does; callable in-process (fuzz_run).
+int run_command_line(int argc, char** argv);
+
 /// A subcommand's body; returns the exit code.
 using Action = std::function<int()>;
 
@@ -86,6 +88,10 @@ void add_train(CLI::App& app, const Context& ctx, Action& action);
 
 /// The report options `run --report` shares with `report` (cmd_report.cpp).
 void add_report_options(CLI::App& sub, ReportOptions& options, const std::string& group);
+
+/// A CLI11 check for unsigned integer options (seeds, counts): digits only,
+/// so that `--seed -5` is refused instead of wrapping around.
+[[nodiscard]] CLI::Validator unsigned_integer();
 
 /// Seconds since `start`.
 [[nodiscard]] inline double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -116,6 +122,56 @@ void append_json_string(std::string& out, std::string_view s);
 /// a path that exists and is not a folder. `option` is "--out" for messages.
 void check_out_folder(const std::string& dir, bool force, const std::string& option = "--out");
 
+/// An output of a command, for check_outputs_spare_inputs().
+struct OutputPath {
+  std::string path;
+  std::string option;   ///< "--out", "--report", "OUT", ... for the message
+  bool folder = false;  ///< a folder the command replaces or writes into
+};
+
+/// Refuses (std::invalid_argument naming the option, the usage exit code)
+/// any output that would write over or delete an input, whatever the flags:
+/// an output file that is an input file (same path after resolving symlinks,
+/// or the same inode: a hard link), or one of the files of an input CSV
+/// folder; an output folder that is an input or holds one at any depth.
+/// Empty paths are skipped. Nothing is created or read.
+void check_outputs_spare_inputs(const std::vector<std::string>& inputs, const std::vector<OutputPath>& outputs);
+
+/// An exclusive lock on an output folder for the life of the object, so that
+/// two commands writing the same --out at once cannot both succeed: flock()
+/// on `DIR.lock` beside DIR (the parent folders are created), removed again
+/// by the destructor. A folder locked by another process is refused at once
+/// (std::invalid_argument naming `option` and that process's pid). A killed
+/// process leaves the (unlocked, empty-of-meaning) lock file; the next
+/// command takes it over.
+class OutLock {
+ public:
+  explicit OutLock(const std::string& dir, const std::string& option = "--out");
+  ~OutLock();
+  OutLock(const OutLock&) = delete;
+  OutLock& operator=(const OutLock&) = delete;
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+};
+
+/// `--csv-guard sheets|all|none` (docs/reliability.md, "CSV and
+/// spreadsheets"): which CSV outputs get a leading ' before a cell a
+/// spreadsheet would run as a formula. `sheets` (the default): the analyst
+/// tables (accounts.csv, detect's, score's and baseline's CSV), undone by
+/// every hydrascope reader; `all`: the data files too (nodes.csv, edges.csv,
+/// Neo4j CSV, accounts.txt; they then no longer load back exactly); `none`.
+struct CsvGuard {
+  bool sheets = true;
+  bool data = false;
+};
+[[nodiscard]] CsvGuard parse_csv_guard(const std::string& text);
+/// The help text of --csv-guard.
+inline constexpr const char* kCsvGuardHelp =
+    "Leading ' before CSV cells a spreadsheet would run as formulas (= + - @): sheets (accounts.csv and other "
+    "analyst tables; default), all (data files too: nodes.csv, edges.csv, Neo4j CSV, accounts.txt), none";
+
 /// "4G", "512M", "1.5GB", "1000000" -> bytes (powers of 1024 for K/M/G/T);
 /// std::invalid_argument otherwise.
 [[nodiscard]] std::uint64_t parse_size(const std::string& text);
@@ -126,12 +182,31 @@ void check_out_folder(const std::string& dir, bool force, const std::string& opt
 
 /// The estimated peak memory of `hydrascope run` on an input (see
 /// docs/reliability.md, "Limits"): a quick count of its records times the
-/// bytes per node and per edge measured on generated worlds.
+/// bytes per node, per edge and per activity value (run_memory_model()).
 struct MemoryEstimate {
   RecordCount count;
   std::uint64_t peak_bytes = 0;
 };
-[[nodiscard]] MemoryEstimate estimate_run_memory(const std::string& input, SnapshotFormat format);
+[[nodiscard]] MemoryEstimate estimate_run_memory(const std::string& input, SnapshotFormat format,
+                                                 std::uint64_t max_input_bytes = kDefaultMaxInputBytes);
+/// The bytes per node, edge and activity value of a whole run at its peak,
+/// measured on generated worlds; the same model projects the memory while
+/// loading (LoadOptions::memory_model) under --max-memory.
+[[nodiscard]] MemoryModel run_memory_model();
+
+/// True for an input that can be read only once: a pipe, FIFO, socket or
+/// character device (not a regular file, not a folder).
+[[nodiscard]] bool input_is_stream(const std::string& path);
+
+/// `--config FILE` must be a regular file of at most 1 MiB (a folder or
+/// /dev/zero is refused, std::invalid_argument naming it).
+void check_config_file(const std::string& path);
+
+/// Text for the terminal (run's and eval's summaries): control characters
+/// other than newline -- ESC, BEL, CR, TAB, DEL and the C1 controls U+0080 to
+/// U+009F -- are written as \xNN (or \uNNNN), so that an id cannot move the
+/// cursor, rewrite a line or drive the terminal.
+[[nodiscard]] std::string terminal_text(std::string_view s);
 
 /// timings.json of a run: seconds per stage and the peak resident memory
 /// (the only output of `run` that differs between identical runs).

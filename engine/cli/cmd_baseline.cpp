@@ -17,6 +17,7 @@ namespace {
 struct BaselineArgs {
   std::string input, out, method = "shared-card";
   double threshold = -1.0;
+  std::string csv_guard = "sheets";
 };
 
 }  // namespace
@@ -29,15 +30,17 @@ void add_baseline(CLI::App& app, const Context& ctx, Action& action) {
       ->check(CLI::IsMember({"shared-card", "ip-fanin", "proxy", "degree"}))
       ->capture_default_str();
   sub->add_option("--out", args->out, "accounts.csv to write")->required();
+  sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
   sub->add_option("--threshold", args->threshold, "Flag at or above this count (default per method: 5, 20, 20, 6)");
   sub->callback([&ctx, &action, args] {
     action = [&ctx, args] {
       const BaselineMethod m = parse_baseline_method(args->method);
+      check_outputs_spare_inputs({args->input}, {{args->out, "--out", false}});
       LoadOptions lo;
       lo.progress = ctx.progress();
       const Snapshot s = load_snapshot(args->input, lo);
       ctx.end_progress();
-      write_file_atomic(args->out, accounts_csv(run_baseline(s, m, args->threshold)));
+      write_file_atomic(args->out, accounts_csv(run_baseline(s, m, args->threshold), parse_csv_guard(args->csv_guard).sheets));
       ctx.info("wrote " + args->out);
       return kExitOk;
     };

@@ -23,6 +23,7 @@ struct ConvertArgs {
   bool gzip = false;
   bool pretty = false;
   int threads = 0;
+  std::string csv_guard = "sheets";  // the CSV pair is data: guarded only with `all`
 };
 
 std::string seconds_text(double s) {
@@ -66,6 +67,7 @@ int run_convert(const Context& ctx, const ConvertArgs& a) {
   if (a.pretty && wo.format != SnapshotFormat::Json)
     throw std::invalid_argument("--pretty applies to JSON output only");
   wo.pretty = a.pretty;
+  wo.guard_csv = parse_csv_guard(a.csv_guard).data;
   // Fail before a long load if the output cannot be created: the folder
   // that will hold the file (or the CSV folder) must exist.
   {
@@ -73,6 +75,19 @@ int run_convert(const Context& ctx, const ConvertArgs& a) {
     if (wo.format == SnapshotFormat::CsvPair && is_csv_file_name(p)) p = parent_of(p);
     const std::string parent = parent_of(p);
     if (!is_directory(parent)) throw std::runtime_error("cannot write " + a.output + ": no folder " + parent);
+  }
+
+  {  // no output may write over an input (a CSV pair: its two files)
+    std::vector<OutputPath> outs;
+    if (wo.format == SnapshotFormat::CsvPair) {
+      std::string dir = a.output;
+      if (is_csv_file_name(dir)) dir = parent_of(dir);
+      for (const char* part : {"nodes.csv", "edges.csv"})
+        outs.push_back({(dir.empty() || dir.back() == '/' ? dir : dir + "/") + part + (wo.gzip ? ".gz" : ""), "OUT", false});
+    } else {
+      outs.push_back({a.output, "OUT", false});
+    }
+    check_outputs_spare_inputs({a.input}, outs);
   }
 
   LoadOptions lo;
@@ -122,7 +137,8 @@ void add_convert(CLI::App& app, const Context& ctx, Action& action) {
       ->check(CLI::IsMember({"auto", "json", "ndjson", "csv", "edgelist"}));
   sub->add_flag("--gzip", args->gzip, "Compress the output with gzip");
   sub->add_flag("--pretty", args->pretty, "JSON: one record per line, indented");
-  sub->add_option("--threads", args->threads, "Parsing threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
+  sub->add_option("--threads", args->threads, "Parsing threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_convert(ctx, *args); }; });
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
@@ -37,6 +38,7 @@ struct DetectArgs {
   std::string damping;
   std::int64_t degree_cap = -1;
   std::vector<std::string> type_weights;
+  std::string csv_guard = "sheets";
 };
 
 std::string fmt(double x) {
@@ -44,6 +46,9 @@ std::string fmt(double x) {
   std::snprintf(buf, sizeof buf, "%.10g", x);
   return buf;
 }
+
+// A JSON number: fmt(x), or null when x is not finite (never `nan` or `inf`).
+std::string jnum(double x) { return std::isfinite(x) ? fmt(x) : std::string("null"); }
 
 // Applies --weights/--damping/--degree-cap/--type-weight on top of `base`.
 GraphOptions graph_options(const DetectArgs& a, GraphOptions base) {
@@ -115,6 +120,8 @@ int run_detect(const Context& ctx, const DetectArgs& a) {
   co.validate();
   const SnapshotFormat format = parse_format_name(a.input_format);
   (void)graph_options(a, GraphOptions{});  // validate graph options early too
+  check_outputs_spare_inputs({a.input}, {{a.out, "--out", false}, {a.write_graph, "--write-graph", false}});
+  const CsvGuard guard = parse_csv_guard(a.csv_guard);
 
   const auto start = std::chrono::steady_clock::now();
   LoadOptions lo;
@@ -147,7 +154,7 @@ int run_detect(const Context& ctx, const DetectArgs& a) {
     AtomicFile file(a.out);
     std::string buf = "node_id,community_id\n";
     for (NodeId v = 0; v < p.num_nodes(); ++v) {
-      append_csv_field(buf, snapshot.node_id(v));
+      append_sheet_cell(buf, snapshot.node_id(v), guard.sheets);
       buf.push_back(',');
       buf.append(std::to_string(p.membership[v]));
       buf.push_back('\n');
@@ -172,19 +179,19 @@ int run_detect(const Context& ctx, const DetectArgs& a) {
     out += ",\"out\":";
     append_json_string(out, a.out);
     out += ",\"algorithm\":\"" + std::string(to_string(co.algorithm)) + "\",\"quality_function\":\"" +
-           std::string(to_string(co.quality)) + "\",\"resolution\":" + fmt(co.resolution) +
+           std::string(to_string(co.quality)) + "\",\"resolution\":" + jnum(co.resolution) +
            ",\"seed\":" + std::to_string(co.seed) + ",\"threads\":" + std::to_string(r.threads) +
            ",\"nodes\":" + std::to_string(g.num_nodes()) + ",\"edges\":" + std::to_string(g.num_edges()) +
            ",\"excluded_hubs\":" + std::to_string(build.excluded_hubs) +
            ",\"communities\":" + std::to_string(p.num_communities) + ",\"singletons\":" + std::to_string(singletons) +
            ",\"largest_sizes\":[";
     for (std::size_t i = 0; i < top; ++i) out += (i ? "," : "") + std::to_string(sizes[i]);
-    out += "],\"quality\":" + fmt(r.quality) + ",\"modularity\":" + fmt(modularity(g, p)) +
+    out += "],\"quality\":" + jnum(r.quality) + ",\"modularity\":" + jnum(modularity(g, p)) +
            ",\"levels\":" + std::to_string(r.levels) + ",\"iterations\":" + std::to_string(r.iterations) +
            ",\"converged\":" + (r.converged ? "true" : "false") + ",\"moves\":" + std::to_string(r.moves) +
-           ",\"seconds\":{\"local_moving\":" + fmt(r.seconds.local_moving) +
-           ",\"refinement\":" + fmt(r.seconds.refinement) + ",\"aggregation\":" + fmt(r.seconds.aggregation) +
-           ",\"detect\":" + fmt(r.seconds.total) + ",\"total\":" + fmt(total_s) + "}}\n";
+           ",\"seconds\":{\"local_moving\":" + jnum(r.seconds.local_moving) +
+           ",\"refinement\":" + jnum(r.seconds.refinement) + ",\"aggregation\":" + jnum(r.seconds.aggregation) +
+           ",\"detect\":" + jnum(r.seconds.total) + ",\"total\":" + jnum(total_s) + "}}\n";
   } else {
     out = "algorithm     " + std::string(to_string(co.algorithm)) + " (" + std::string(to_string(co.quality)) +
           ", resolution " + fmt(co.resolution) + ", seed " + std::to_string(co.seed) + ", " +
@@ -218,8 +225,9 @@ void add_detect(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--quality", args->quality, "Quality function: modularity (default) or cpm")
       ->check(CLI::IsMember({"modularity", "cpm"}));
   sub->add_option("--resolution", args->resolution, "Resolution gamma >= 0 (default 1)");
-  sub->add_option("--seed", args->seed, "Random seed (default 1)");
-  sub->add_option("--threads", args->threads, "Threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
+  sub->add_option("--seed", args->seed, "Random seed (default 1)")->check(unsigned_integer());
+  sub->add_option("--threads", args->threads, "Threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));
   sub->add_option("--max-iterations", args->max_iterations,
                   "Leiden/Louvain: outer iterations at most (stops earlier when stable; default 2); LPA: 10x sweeps");
   sub->add_option("--randomness", args->randomness, "Leiden refinement randomness theta (0 = greedy; default 0.01)");
@@ -235,7 +243,7 @@ void add_detect(CLI::App& app, const Context& ctx, Action& action) {
   g->add_option("--damping", args->damping, "Hub damping: none, log (1/ln(e+deg)), sqrt or degree")
       ->check(CLI::IsMember({"none", "log", "sqrt", "degree"}));
   g->add_option("--degree-cap", args->degree_cap, "Entities with more neighbours lose their edges (0 = no cap)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(unsigned_integer());
   g->add_option("--type-weight", args->type_weights, "Edge type multiplier TYPE=W (repeatable)");
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_detect(ctx, *args); }; });
 }

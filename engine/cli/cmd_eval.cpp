@@ -93,11 +93,11 @@ void write_table(const EvalResult& r) {
   std::printf("\n");
   std::printf("%-16s %8s %8s %8s %12s\n", "hydra cluster", "size", "flagged", "recall", "in 1 comm.");
   for (const auto& c : r.hydra)
-    std::printf("%-16s %8llu %8llu %8.3f %12.3f\n", c.id.c_str(), static_cast<unsigned long long>(c.size),
+    std::printf("%-16s %8llu %8llu %8.3f %12.3f\n", terminal_text(c.id).c_str(), static_cast<unsigned long long>(c.size),
                 static_cast<unsigned long long>(c.flagged), c.recall, c.largest_community_share);
   std::printf("\n%-18s %10s %8s %10s\n", "look-alike kind", "accounts", "flagged", "share");
   for (const auto& [k, c] : r.lookalikes)
-    std::printf("%-18s %10llu %8llu %10.4f\n", k.c_str(), static_cast<unsigned long long>(c.size),
+    std::printf("%-18s %10llu %8llu %10.4f\n", terminal_text(k).c_str(), static_cast<unsigned long long>(c.size),
                 static_cast<unsigned long long>(c.flagged), c.recall);
 }
 

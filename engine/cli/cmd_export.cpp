@@ -38,11 +38,13 @@ struct ExportArgs {
   std::uint64_t max_nodes = 200000;
   int threads = 0;
   bool force = false;
+  std::string csv_guard = "sheets";
 };
 
 int run_export(const Context& ctx, ExportArgs a) {
   // --- options, checked before any work --------------------------------------
-  const ExportFormats formats = parse_export_formats(a.formats);
+  ExportFormats formats = parse_export_formats(a.formats);
+  formats.guard_csv = parse_csv_guard(a.csv_guard).data;
   if (!formats.any()) throw std::invalid_argument("--format: name at least one of json, graphml, gexf, dot, csv, neo4j");
   if (a.out.empty()) throw std::invalid_argument("--out must name a folder");
   const bool by_community = !a.communities.empty() || a.top >= 0 || a.has_min_score || !a.accounts.empty();
@@ -52,6 +54,8 @@ int run_export(const Context& ctx, ExportArgs a) {
     throw std::invalid_argument("nothing selected: give --run DIR (all suspect communities, or a selection) or --around ID");
   if (a.context != 0 && a.context != 1) throw std::invalid_argument("--context must be 0 or 1");
   if (a.hops < 0) throw std::invalid_argument("--hops must be >= 0");
+  check_outputs_spare_inputs({a.input, a.run}, {{a.out, "--out", true}});
+  const OutLock out_lock(a.out);
   check_out_folder(a.out, a.force);
 
   // --- load ---------------------------------------------------------------------
@@ -157,11 +161,12 @@ void add_export(CLI::App& app, const Context& ctx, Action& action) {
       ->required();
   sub->add_option("--run", args->run, "Output folder of `hydrascope run` (accounts.csv, communities.json)");
   sub->add_option("-o,--out", args->out, "Folder to write into (created if missing)")->required();
+  sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
   sub->add_flag("--force", args->force, "Write into --out even when it exists and is not empty (files replaced atomically)");
   sub->add_option("--format", args->formats, "Formats: json,graphml,gexf,dot,csv,neo4j")->delimiter(',')->required();
   auto* sel = "Selection";
   sub->add_option("--community", args->communities, "A community id of the run (repeatable)")->group(sel);
-  sub->add_option("--top", args->top, "The K suspect communities of highest risk")->check(CLI::NonNegativeNumber)->group(sel);
+  sub->add_option("--top", args->top, "The K suspect communities of highest risk")->check(unsigned_integer())->group(sel);
   sub->add_option("--min-score", args->min_score, "Every scored community with risk >= S")
       ->each([args](const std::string&) { args->has_min_score = true; })
       ->group(sel);
@@ -179,7 +184,7 @@ void add_export(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--max-nodes", args->max_nodes, "Stop a subgraph at this many nodes (0 = no limit)")
       ->capture_default_str()
       ->group(sel);
-  sub->add_option("-t,--threads", args->threads, "Parsing threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  sub->add_option("-t,--threads", args->threads, "Parsing threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_export(ctx, *args); }; });
 }
 

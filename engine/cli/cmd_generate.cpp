@@ -80,6 +80,8 @@ int run_generate(const Context& ctx, const GenerateArgs& a) {
   o.gzip = a.gzip;
   o.ip_ranges_dir = a.ip_ranges.empty() ? default_ip_ranges() : a.ip_ranges;
   o.validate();
+  check_outputs_spare_inputs({o.ip_ranges_dir}, {{a.out, "--out", true}});
+  const OutLock out_lock(a.out);
   check_out_folder(a.out, a.force);
   if (o.ip_ranges_dir.empty()) ctx.warn("datasets/ip-ranges not found: using the built-in cloud and VPN blocks");
   ctx.info("generating " + std::to_string(o.accounts) + " accounts, profile " + a.profile + ", seed " +
@@ -104,8 +106,8 @@ int run_generate(const Context& ctx, const GenerateArgs& a) {
 void add_generate(CLI::App& app, const Context& ctx, Action& action) {
   auto args = std::make_shared<GenerateArgs>();
   auto* sub = app.add_subcommand("generate", "Write a synthetic account world with known truth (snapshot + truth.json)");
-  sub->add_option("--accounts", args->accounts, "Number of accounts N (>= 1000)")->required();
-  sub->add_option("--seed", args->seed, "Random seed (same arguments => byte-identical files)")->required();
+  sub->add_option("--accounts", args->accounts, "Number of accounts N (>= 1000)")->required()->check(unsigned_integer());
+  sub->add_option("--seed", args->seed, "Random seed (same arguments => byte-identical files)")->required()->check(unsigned_integer());
   sub->add_option("--profile", args->profile,
                   "easy, mixed, hard, random (every knob drawn per world and per cluster; world a) or bare (world b)")
       ->check(CLI::IsMember({"easy", "mixed", "hard", "random", "bare"}))

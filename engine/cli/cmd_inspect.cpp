@@ -5,6 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
@@ -18,6 +19,14 @@
 namespace hydrascope::cli {
 
 namespace {
+
+// A JSON number, or null when it is not finite (RapidJSON writes nothing for
+// inf or NaN, which would leave `"key": ` without a value).
+template <class Writer>
+void json_double(Writer& w, double v) {
+  if (std::isfinite(v)) w.Double(v);
+  else w.Null();
+}
 
 struct InspectArgs {
   std::string input;
@@ -122,7 +131,10 @@ void print_text(const std::string& input, const LoadReport& rep, const SnapshotS
   if (m.activity.present()) {
     head.push_back({"activity", std::to_string(m.activity.buckets) + " buckets x " +
                                     std::to_string(m.activity.bucket_seconds) + " s, " +
-                                    format_rfc3339(m.activity.start) + " .. " + time_or_dash(st.activity_end) + "; " +
+                                    (m.activity.start == kNoTime ? std::string("start unknown")
+                                                                 : format_rfc3339(m.activity.start) + " .. " +
+                                                                       time_or_dash(st.activity_end)) +
+                                    "; " +
                                     grouped(st.nodes_with_activity) + " nodes, " +
                                     amount(st.activity_total) + " requests"});
   } else {
@@ -213,7 +225,7 @@ void print_json(const std::string& input, const LoadReport& rep, const SnapshotS
   w.Key("merged_edges");
   w.Uint64(rep.merged_edges);
   w.Key("load_seconds");
-  w.Double(rep.seconds);
+  json_double(w, rep.seconds);
   w.EndObject();
   w.Key("nodes");
   w.Uint64(st.nodes);
@@ -237,7 +249,7 @@ void print_json(const std::string& input, const LoadReport& rep, const SnapshotS
     w.Key("nodes_with_activity");
     w.Uint64(st.nodes_with_activity);
     w.Key("total");
-    w.Double(st.activity_total);
+    json_double(w, st.activity_total);
     w.EndObject();
   } else {
     w.Null();
@@ -265,7 +277,7 @@ void print_json(const std::string& input, const LoadReport& rep, const SnapshotS
   w.Key("giant_size");
   w.Uint64(st.components.giant_size);
   w.Key("giant_share");
-  w.Double(st.components.giant_share);
+  json_double(w, st.components.giant_share);
   w.Key("singletons");
   w.Uint64(st.components.singletons);
   w.EndObject();
@@ -284,7 +296,7 @@ void print_json(const std::string& input, const LoadReport& rep, const SnapshotS
     w.Key("degree");
     w.StartObject();
     w.Key("mean");
-    w.Double(t.mean_degree);
+    json_double(w, t.mean_degree);
     w.Key("median");
     w.Uint64(t.median_degree);
     w.Key("p99");
@@ -315,7 +327,7 @@ void print_json(const std::string& input, const LoadReport& rep, const SnapshotS
     w.Key("count");
     w.Uint64(t.count);
     w.Key("weight_sum");
-    w.Double(t.weight_sum);
+    json_double(w, t.weight_sum);
     w.EndObject();
   }
   w.EndArray();
@@ -357,7 +369,7 @@ void add_inspect(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--top", args->top, "Hubs listed per node type")->check(CLI::Range(0, 1000000));
   sub->add_option("--input-format", args->from, "Input format (default: auto, by name then content)")
       ->check(CLI::IsMember({"auto", "json", "ndjson", "csv", "edgelist"}));
-  sub->add_option("--threads", args->threads, "Parsing threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--threads", args->threads, "Parsing threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_inspect(ctx, *args); }; });
 }
 

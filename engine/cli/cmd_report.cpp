@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -16,7 +17,7 @@ void add_report_options(CLI::App& sub, ReportOptions& o, const std::string& grou
                  "Suspect communities given a section in the report, in ranking order (0 = all)")
       ->capture_default_str()
       ->group(group);
-  sub.add_option("--report-seed", o.seed, "Seed of the report's graph layout")->capture_default_str()->group(group);
+  sub.add_option("--report-seed", o.seed, "Seed of the report's graph layout")->capture_default_str()->check(unsigned_integer())->group(group);
 }
 
 void add_report(CLI::App& app, const Context& ctx, Action& action) {
@@ -49,6 +50,14 @@ void add_report(CLI::App& app, const Context& ctx, Action& action) {
   sub->callback([&action, &ctx, args] {
     action = [&ctx, args] {
       const auto t = std::chrono::steady_clock::now();
+      {  // the files of the run folder that the report reads may not be overwritten
+        std::vector<std::string> inputs;
+        std::error_code ec;
+        for (const std::string& d : {args->run, args->run + "/suspects"})
+          for (const auto& e : std::filesystem::directory_iterator(d, ec))
+            if (e.path().filename() != "report.html") inputs.push_back(e.path().string());
+        check_outputs_spare_inputs(inputs, {{args->out, "--out", false}});
+      }
       const ReportSummary s = write_report(args->run, args->out, args->options);
       ctx.info("report: " + args->out + " (" + std::to_string(s.sections) + " of " +
                std::to_string(s.suspect_communities) + " suspect communities, " +

@@ -1,7 +1,7 @@
 // `hydrascope run SNAPSHOT --out DIR`: the whole pipeline (load, build,
 // detect, centralities, score, export) with progress per stage on stderr, a
 // short ranked summary on stdout and the output folder written atomically
-// (into DIR.tmp-<pid>, renamed into place at the end).
+// (into DIR.tmp-<random>, renamed into place at the end, under a lock on DIR).
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
@@ -9,13 +9,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "cli_util.hpp"
+#include "hydrascope/atomic_file.hpp"
 #include "hydrascope/centrality.hpp"
 #include "hydrascope/community.hpp"
 #include "hydrascope/export.hpp"
@@ -60,6 +60,8 @@ struct RunArgs {
   std::string input_format = "auto";  // as detected; kept for a future --format
   bool estimate = false;    // --estimate: print the memory estimate and stop
   std::string max_memory;   // --max-memory SIZE: refuse a run estimated above it
+  std::string max_input = "64G";
+  std::string csv_guard = "sheets";  // --csv-guard  // --max-input-bytes SIZE: most uncompressed bytes read from the input
 };
 
 std::string trim(std::string_view s) {
@@ -72,6 +74,7 @@ std::string trim(std::string_view s) {
 // were not given on the command line. Throws std::invalid_argument naming the
 // file and line on an unknown key or a bad value.
 void apply_config(CLI::App& sub, const std::string& path) {
+  check_config_file(path);  // a regular file of at most 1 MiB: not a folder, not /dev/zero
   std::ifstream in(path);
   if (!in) throw std::invalid_argument("--config: cannot read " + path);
   std::string line;
@@ -79,6 +82,8 @@ void apply_config(CLI::App& sub, const std::string& path) {
   std::string section;
   while (std::getline(in, line)) {
     ++number;
+    if (line.find('\0') != std::string::npos)
+      throw std::invalid_argument(path + ":" + std::to_string(number) + ": NUL byte in a config file");
     const std::string t = trim(line.substr(0, line.find('#')));
     if (t.empty()) continue;
     const std::string where = path + ":" + std::to_string(number) + ": ";
@@ -139,6 +144,13 @@ RunOption opt_num(std::string key, double v) {
   o.is_number = true;
   return o;
 }
+RunOption opt_uint(std::string key, std::uint64_t v) {
+  RunOption o;
+  o.key = std::move(key);
+  o.integer = v;
+  o.is_integer = true;
+  return o;
+}
 RunOption opt_str(std::string key, std::string v) {
   RunOption o;
   o.key = std::move(key);
@@ -192,16 +204,26 @@ int run_command(RunArgs args, const Context& ctx) {
     throw std::invalid_argument(std::string("--export: ") + e.what());
   }
   so.max_communities = args.max_suspects;
+  const CsvGuard guard = parse_csv_guard(args.csv_guard);
+  so.guard_csv = guard.data;
   if (args.out.empty()) throw std::invalid_argument("--out must name a folder");
   while (args.out.size() > 1 && args.out.back() == '/') args.out.pop_back();
   if (args.top < 0) throw std::invalid_argument("--top must be >= 0");
   const std::uint64_t max_memory = args.max_memory.empty() ? 0 : parse_size(args.max_memory);
   if (!args.max_memory.empty() && max_memory == 0) throw std::invalid_argument("--max-memory must be > 0");
+  const std::uint64_t max_input = parse_size(args.max_input);
+  if (max_input == 0) throw std::invalid_argument("--max-input-bytes must be > 0");
+  // No output may write over or delete an input, whatever the flags.
+  check_outputs_spare_inputs({args.input, args.config, args.model},
+                             {{args.out, "--out", true}, {args.report_file, "--report", false}});
 
   // --- memory estimate, before any work -------------------------------------------
-  if (args.estimate || max_memory > 0) {
+  // A pipe or FIFO can be read only once: it is not counted ahead, and
+  // --max-memory is then enforced while loading (below).
+  const bool stream = input_is_stream(args.input);
+  if (args.estimate || (max_memory > 0 && !stream)) {
     const auto t0 = std::chrono::steady_clock::now();
-    const MemoryEstimate est = estimate_run_memory(args.input, lo_format(args));
+    const MemoryEstimate est = estimate_run_memory(args.input, lo_format(args), max_input);
     const std::string line = "estimated peak memory " + human_bytes(static_cast<double>(est.peak_bytes)) + " (" +
                              std::to_string(est.count.nodes) + " nodes, " + std::to_string(est.count.edges) +
                              " edges counted in " + human_bytes(static_cast<double>(est.count.bytes)) + " of " +
@@ -209,7 +231,8 @@ int run_command(RunArgs args, const Context& ctx) {
     if (args.estimate) {
       std::string out = "{\"estimated_peak_bytes\":" + std::to_string(est.peak_bytes) +
                         ",\"nodes\":" + std::to_string(est.count.nodes) + ",\"edges\":" +
-                        std::to_string(est.count.edges) + ",\"bytes\":" + std::to_string(est.count.bytes) +
+                        std::to_string(est.count.edges) + ",\"activity_values\":" +
+                        std::to_string(est.count.activity_values) + ",\"bytes\":" + std::to_string(est.count.bytes) +
                         ",\"format\":\"" + std::string(to_string(est.count.format)) + "\"";
       if (max_memory > 0) out += ",\"max_memory_bytes\":" + std::to_string(max_memory);
       out += "}\n";
@@ -224,6 +247,8 @@ int run_command(RunArgs args, const Context& ctx) {
                                " (nothing was built; raise the limit or split the snapshot)");
     ctx.info(line + ", within --max-memory " + args.max_memory);
   }
+  // One command at a time writes DIR: the lock is held until the folder is in place.
+  const OutLock out_lock(args.out);
   check_out_folder(args.out, args.force);
 
   // --- the model, before the snapshot (a bad model file fails fast) ------------------
@@ -239,25 +264,18 @@ int run_command(RunArgs args, const Context& ctx) {
     ctx.info(name + ": " + what + " (" + fmt("%.2f", s) + " s)");
   };
 
-  // --- load (checksum computed beside it) -------------------------------------
+  // --- load (read once; the checksum is that of the bytes read) ----------------
   auto t = std::chrono::steady_clock::now();
-  auto checksum = std::async(std::launch::async, [path = args.input] { return input_checksum(path); });
   LoadOptions lo;
+  lo.max_input_bytes = max_input;
+  lo.max_memory_bytes = max_memory;
+  lo.memory_model = run_memory_model();
+  lo.checksum = true;  // run.json records the checksum of the bytes read
   lo.format = lo_format(args);
   lo.threads = args.threads;
   lo.progress = ctx.progress();
   LoadReport load_report;
-  Snapshot snapshot;
-  try {
-    snapshot = load_snapshot(args.input, lo, &load_report);
-  } catch (...) {
-    try {
-      (void)checksum.get();
-    } catch (...) {
-    }
-    throw;
-  }
-  const auto [input_sum, input_bytes] = checksum.get();
+  const Snapshot snapshot = load_snapshot(args.input, lo, &load_report);
   std::uint64_t num_accounts = 0;
   for (NodeKind k : snapshot.kinds()) num_accounts += k == NodeKind::Account;
   stage_done("load", t,
@@ -277,13 +295,10 @@ int run_command(RunArgs args, const Context& ctx) {
   const ScoringResult& scoring = *result.scoring;
   const Partition& partition = result.partition();
 
-  // --- export into DIR.tmp-<pid>, then rename ----------------------------------------------------
+  // --- export into DIR.tmp-<random>, then rename ----------------------------------------------------
   t = std::chrono::steady_clock::now();
   namespace fs = std::filesystem;
-  const std::string tmp = args.out + ".tmp-" + std::to_string(::getpid());
-  std::error_code ec;
-  fs::remove_all(tmp, ec);
-  if (!fs::create_directories(tmp, ec) && ec) throw std::runtime_error("cannot create " + tmp + ": " + ec.message());
+  const std::string tmp = create_temp_folder(args.out + ".tmp-");  // a new, random name
   struct Cleanup {
     std::string dir;
     bool armed = true;
@@ -298,7 +313,7 @@ int run_command(RunArgs args, const Context& ctx) {
   columns.pagerank = result.pagerank.values;
   if (!result.seeds.empty()) columns.ppr = result.ppr.values;
   columns.core = result.cores.core;
-  const std::uint64_t rows = write_accounts_csv(tmp + "/accounts.csv", snapshot, partition, scoring, columns);
+  const std::uint64_t rows = write_accounts_csv(tmp + "/accounts.csv", snapshot, partition, scoring, columns, guard.sheets);
   write_communities_json(tmp + "/communities.json", snapshot, scoring);
   const std::vector<std::string> suspect_files =
       write_suspect_subgraphs(tmp + "/suspects", snapshot, result.incidence, partition, scoring, so, columns);
@@ -309,15 +324,15 @@ int run_command(RunArgs args, const Context& ctx) {
   RunReport report;
   report.command = "run";
   report.input_path = args.input;
-  report.input_bytes = input_bytes;
-  report.input_checksum = input_sum;
+  report.input_bytes = load_report.input_bytes;
+  report.input_checksum = load_report.checksum;
   std::string refine_steps;
   for (const auto& [on, name] : {std::pair{po.refine.split_by_proxy, "split_by_proxy"}, std::pair{po.refine.split_tied, "split_tied"},
                                  std::pair{po.refine.split_separated, "split_separated"}, std::pair{po.refine.rehome, "rehome"},
                                  std::pair{po.refine.merge, "merge"}})
     if (on) refine_steps += (refine_steps.empty() ? "" : ",") + std::string(name);
   report.options = {opt_str("format", std::string(to_string(load_report.format))),
-                    opt_num("seed", static_cast<double>(args.seed)),
+                    opt_uint("seed", args.seed),
                     opt_num("threads", args.threads),
                     opt_str("algorithm", std::string(to_string(po.community.algorithm))),
                     opt_num("resolution", args.resolution),
@@ -374,7 +389,7 @@ int run_command(RunArgs args, const Context& ctx) {
 
   // Swap the finished folder into place: one atomic exchange when the folder
   // exists, so that a kill at any moment leaves either the previous result or
-  // the new one under DIR (and at most a DIR.tmp-<pid> beside it).
+  // the new one under DIR (and at most a DIR.tmp-<random> beside it).
   swap_folder_into_place(tmp, args.out);
   cleanup.armed = false;
   if (want_report && !report_inside) (void)write_report(args.out, args.report_file, args.report);
@@ -408,7 +423,7 @@ int run_command(RunArgs args, const Context& ctx) {
   }
   out << "output: " << args.out << "/ (accounts.csv, communities.json, suspects/ with " << suspect_files.size()
       << " files, run.json, timings.json)\n";
-  const std::string text = out.str();
+  const std::string text = terminal_text(out.str());  // ids and reasons may hold ESC, BEL, CR...
   std::fwrite(text.data(), 1, text.size(), stdout);
   return kExitOk;
 }
@@ -424,13 +439,14 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
                   "`#` comments; an optional [run] section); the command line wins");
   sub->add_option("snapshot", args->input, "Snapshot file (JSON, NDJSON, .gz) or CSV-pair folder")->required();
   sub->add_option("-o,--out", args->out, "Output folder (replaced atomically when the run completes)")->required();
-  sub->add_option("--seed", args->seed, "Seed of community detection")->capture_default_str();
-  sub->add_option("-t,--threads", args->threads, "Worker threads (0 = all cores)")->capture_default_str();
+  sub->add_option("--seed", args->seed, "Seed of community detection")->capture_default_str()->check(unsigned_integer());
+  sub->add_option("-t,--threads", args->threads, "Worker threads (0 = all cores; at most 1024)")->capture_default_str()->check(CLI::Range(0, 1024));
   auto* det = "Detection";
   sub->add_option("--algo", args->algorithm, "leiden | louvain | lpa | components")->capture_default_str()->group(det);
   sub->add_option("--resolution", args->resolution, "Modularity resolution")->capture_default_str()->group(det);
   sub->add_option("--degree-cap", args->degree_cap, "Entities with more neighbours leave the analysis graph (0 = none)")
       ->capture_default_str()
+      ->check(unsigned_integer())
       ->group(det);
   sub->add_option("--damping", args->damping, "Hub damping of shared entities' edges: none, log (1/ln(e+deg)), sqrt or degree")
       ->capture_default_str()
@@ -464,6 +480,7 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--export", args->formats, "Extra subgraph formats: graphml,gexf,dot,csv,neo4j (json is always written)")->delimiter(',')->group(ex);
   sub->add_option("--max-suspects", args->max_suspects, "Write subgraphs of at most this many suspect communities (0 = all)")
       ->capture_default_str()
+      ->check(unsigned_integer())
       ->group(ex);
   sub->add_option("--top", args->top, "Suspect communities listed on stdout")->capture_default_str()->group(ex);
   args->report_option =
@@ -471,6 +488,7 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
                       "Also write the HTML report (hydrascope report) to FILE, or to DIR/report.html without FILE")
           ->expected(0, 1)
           ->group(ex);
+  sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str()->group(ex);
   sub->add_flag("--force", args->force, "Replace the results in --out when it exists and is not empty")->group(ex);
   add_report_options(*sub, args->report, ex);
   auto* lim = "Limits";
@@ -480,6 +498,10 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--max-memory", args->max_memory,
                   "Refuse, before building anything, a run whose estimated peak memory is over SIZE (e.g. 4G, 512M): "
                   "exit code 4")
+      ->group(lim);
+  sub->add_option("--max-input-bytes", args->max_input,
+                  "Stop (exit 1) after this many uncompressed bytes of input, e.g. a gzip bomb (default 64G)")
+      ->capture_default_str()
       ->group(lim);
   sub->callback([&action, &ctx, args, sub] {
     action = [&ctx, args, sub] {

@@ -47,6 +47,7 @@ struct ScoreArgs {
   NodeId exact_threshold = 5000;
   bool exact_betweenness = false;
   bool json = false;
+  std::string csv_guard = "sheets";
 };
 
 // One computed column and its diagnostics.
@@ -106,6 +107,8 @@ int run_score(const ScoreArgs& args, const Context& ctx) {
   bo.threads = args.threads;
   bo.exact_threshold = args.exact_threshold;
   bo.validate();
+  check_outputs_spare_inputs({args.input}, {{args.out, "--out", false}});
+  const CsvGuard guard = parse_csv_guard(args.csv_guard);
 
   const auto start = std::chrono::steady_clock::now();
   LoadOptions lo;
@@ -190,7 +193,7 @@ int run_score(const ScoreArgs& args, const Context& ctx) {
     }
     buf.push_back('\n');
     for (NodeId v = 0; v < g.num_nodes(); ++v) {
-      append_csv_field(buf, snapshot.node_id(v));
+      append_sheet_cell(buf, snapshot.node_id(v), guard.sheets);
       for (const Column& c : columns) {
         buf.push_back(',');
         if (c.integral)
@@ -276,9 +279,10 @@ void add_score(CLI::App& app, const Context& ctx, Action& action) {
                   "betweenness")
       ->delimiter(',')
       ->capture_default_str();
-  sub->add_option("--threads,-t", args->threads, "Worker threads (0 = all); results do not depend on it")
+  sub->add_option("--threads,-t", args->threads, "Worker threads (0 = all, at most 1024); results do not depend on it")->check(CLI::Range(0, 1024))
       ->capture_default_str();
-  sub->add_option("--seed", args->seed, "Seed of sampled betweenness")->capture_default_str();
+  sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
+  sub->add_option("--seed", args->seed, "Seed of sampled betweenness")->capture_default_str()->check(unsigned_integer());
   auto* pr = sub->add_option_group("PageRank");
   pr->add_option("--damping", args->damping, "PageRank damping alpha in [0, 1)")->capture_default_str();
   pr->add_option("--tolerance", args->tolerance, "Stop when the L1 change of an iteration is <= this")

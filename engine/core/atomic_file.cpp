@@ -1,10 +1,14 @@
-// Atomic file output (temporary + rename).
+// Atomic file output (temporary + rename) and safely created temporaries.
 #include "hydrascope/atomic_file.hpp"
 
+#include <fcntl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <random>
 #include <stdexcept>
 
 namespace hydrascope {
@@ -13,12 +17,89 @@ namespace {
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
   throw std::runtime_error("cannot " + what + " " + path + ": " + std::strerror(errno));
 }
+constexpr int kNameTries = 64;
+
+std::string folder_of(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
 }  // namespace
 
+std::string random_hex(std::size_t n) {
+  std::string out(n, '0');
+  unsigned char bytes[64];
+  std::size_t have = 0;
+  const std::size_t want = std::min<std::size_t>((n + 1) / 2, sizeof bytes);
+  while (have < want) {
+    const ssize_t got = ::getrandom(bytes + have, want - have, 0);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    have += static_cast<std::size_t>(got);
+  }
+  if (have < want) {  // no getrandom: the C++ random device
+    std::random_device rd;
+    for (std::size_t i = have; i < want; ++i) bytes[i] = static_cast<unsigned char>(rd());
+  }
+  static const char kHex[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < n && i / 2 < sizeof bytes; ++i) out[i] = kHex[(bytes[i / 2] >> ((i % 2) * 4)) & 15];
+  return out;
+}
+
+int create_exclusive_file(const std::string& prefix, std::string& path) {
+  for (int attempt = 0; attempt < kNameTries; ++attempt) {
+    path = prefix + random_hex();
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd >= 0) return fd;
+    if (errno != EEXIST) fail("create", path);
+  }
+  fail("create a new temporary file", prefix + "*");
+}
+
+std::string create_temp_folder(const std::string& prefix) {
+  for (int attempt = 0; attempt < kNameTries; ++attempt) {
+    std::string path = prefix + random_hex();
+    if (::mkdir(path.c_str(), 0777) == 0) return path;
+    if (errno != EEXIST) fail("create", path);
+  }
+  fail("create a new temporary folder", prefix + "*");
+}
+
+std::FILE* open_scratch_file(const std::string& near) {
+  const std::string dir = folder_of(near);
+  int fd = -1;
+#ifdef O_TMPFILE
+  fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+#endif
+  std::string path;
+  if (fd < 0) {  // file systems without O_TMPFILE
+    for (int attempt = 0; attempt < kNameTries && fd < 0; ++attempt) {
+      path = near + ".spool-" + random_hex();
+      fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (fd < 0 && errno != EEXIST) fail("create", path);
+    }
+    if (fd < 0) fail("create a scratch file beside", near);
+    ::unlink(path.c_str());
+  }
+  std::FILE* f = ::fdopen(fd, "w+b");
+  if (f == nullptr) {
+    ::close(fd);
+    fail("open a scratch file beside", near);
+  }
+  return f;
+}
+
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
-  temp_ = path_ + ".tmp-" + std::to_string(::getpid());
-  file_ = std::fopen(temp_.c_str(), "wb");
-  if (file_ == nullptr) fail("create", temp_);
+  const int fd = create_exclusive_file(path_ + ".tmp-", temp_);
+  file_ = ::fdopen(fd, "wb");
+  if (file_ == nullptr) {
+    ::close(fd);
+    ::unlink(temp_.c_str());
+    fail("create", temp_);
+  }
   std::setvbuf(file_, nullptr, _IOFBF, 1 << 16);  // stdio owns the buffer
 }
 

@@ -1,8 +1,15 @@
 // StringPool: one byte buffer, an offsets column and an open-addressing index.
 #include "hydrascope/strings.hpp"
 
+#include <sys/random.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <random>
+
+#include "hydrascope/error.hpp"
 
 namespace hydrascope {
 
@@ -30,6 +37,98 @@ std::uint64_t hash_bytes(std::string_view s) noexcept {
   return h;
 }
 
+namespace {
+
+// The per-process key of hash_id(), from the kernel's random source.
+struct HashKey {
+  std::uint64_t k0 = 0x0706050403020100ULL, k1 = 0x0f0e0d0c0b0a0908ULL;
+  HashKey() {
+    std::uint64_t k[2];
+    std::size_t have = 0;
+    auto* bytes = reinterpret_cast<unsigned char*>(k);
+    while (have < sizeof k) {
+      const ssize_t got = ::getrandom(bytes + have, sizeof k - have, 0);
+      if (got <= 0) break;
+      have += static_cast<std::size_t>(got);
+    }
+    if (have < sizeof k) {
+      std::random_device rd;
+      k[0] = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+      k[1] = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+    }
+    k0 = k[0];
+    k1 = k[1];
+  }
+};
+const HashKey& hash_key() {
+  static const HashKey key;
+  return key;
+}
+
+inline std::uint64_t rotl(std::uint64_t x, int b) noexcept { return (x << b) | (x >> (64 - b)); }
+struct Sip {
+  std::uint64_t v0, v1, v2, v3;
+  void round() noexcept {
+    v0 += v1;
+    v1 = rotl(v1, 13);
+    v1 ^= v0;
+    v0 = rotl(v0, 32);
+    v2 += v3;
+    v3 = rotl(v3, 16);
+    v3 ^= v2;
+    v0 += v3;
+    v3 = rotl(v3, 21);
+    v3 ^= v0;
+    v2 += v1;
+    v1 = rotl(v1, 17);
+    v1 ^= v2;
+    v2 = rotl(v2, 32);
+  }
+  void block(std::uint64_t m) noexcept {  // SipHash-1-3: one round per block
+    v3 ^= m;
+    round();
+    v0 ^= m;
+  }
+  std::uint64_t finish() noexcept {  // three rounds at the end
+    v2 ^= 0xff;
+    round();
+    round();
+    round();
+    return v0 ^ v1 ^ v2 ^ v3;
+  }
+};
+Sip sip_start() noexcept {
+  const HashKey& k = hash_key();
+  return Sip{k.k0 ^ 0x736f6d6570736575ULL, k.k1 ^ 0x646f72616e646f6dULL, k.k0 ^ 0x6c7967656e657261ULL,
+             k.k1 ^ 0x7465646279746573ULL};
+}
+
+}  // namespace
+
+std::uint64_t hash_id(std::string_view s) noexcept {
+  Sip sip = sip_start();
+  const char* p = s.data();
+  std::size_t n = s.size();
+  while (n >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    sip.block(w);
+    p += 8;
+    n -= 8;
+  }
+  std::uint64_t last = static_cast<std::uint64_t>(s.size()) << 56;
+  for (std::size_t i = 0; i < n; ++i) last |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  sip.block(last);
+  return sip.finish();
+}
+
+std::uint64_t hash_id(std::uint64_t x) noexcept {
+  Sip sip = sip_start();
+  sip.block(x);
+  sip.block(std::uint64_t{8} << 56);
+  return sip.finish();
+}
+
 StringPool::StringPool() : offsets_{0} {}
 
 void StringPool::reserve(std::size_t strings, std::size_t bytes) {
@@ -55,7 +154,7 @@ inline std::uint64_t tag_of(std::uint64_t h) noexcept { return h >> 32; }
 
 std::uint32_t StringPool::find(std::string_view s) const noexcept {
   if (slots_.empty()) return kNotFound;
-  const std::uint64_t h = hash_bytes(s);
+  const std::uint64_t h = hash_id(s);
   const std::uint64_t tag = tag_of(h);
   std::uint64_t i = h & mask_;
   while (true) {
@@ -76,14 +175,14 @@ void StringPool::index_capacity(std::size_t strings) {
   slots_.assign(cap, kEmptySlot);
   mask_ = cap - 1;
   for (std::uint32_t id = 0; id < size(); ++id) {
-    const std::uint64_t h = hash_bytes(get(id));
+    const std::uint64_t h = hash_id(get(id));
     std::uint64_t i = h & mask_;
     while (slots_[i] != kEmptySlot) i = (i + 1) & mask_;
     slots_[i] = (tag_of(h) << 32) | id;
   }
 }
 
-std::uint32_t StringPool::intern(std::string_view s) { return intern(s, hash_bytes(s)); }
+std::uint32_t StringPool::intern(std::string_view s) { return intern(s, hash_id(s)); }
 
 std::uint32_t StringPool::intern(std::string_view s, std::uint64_t h) {
   // Keep the load factor at most 1/2.
@@ -151,6 +250,129 @@ void append_csv_field(std::string& out, std::string_view s) {
     out.push_back(c);
   }
   out.push_back('"');
+}
+
+void for_each_csv_record(const std::string& path,
+                         const std::function<void(std::uint64_t, std::vector<std::string>&)>& f) {
+  std::FILE* fp = std::fopen(path.c_str(), "rb");
+  if (fp == nullptr) throw InputError(file_location(path), std::string("cannot read: ") + std::strerror(errno));
+  struct Closer {
+    std::FILE* fp;
+    ~Closer() { std::fclose(fp); }
+  } closer{fp};
+  std::vector<char> buf(std::size_t{1} << 20);
+  std::vector<std::string> fields(1);
+  bool quoted = false, after_quote = false, any = false;
+  std::uint64_t line = 1, record_line = 1;
+  auto end_record = [&] {
+    if (any || fields.size() > 1 || !fields[0].empty()) f(record_line, fields);
+    fields.assign(1, std::string());
+    any = false;
+    after_quote = false;
+  };
+  std::size_t got;
+  bool cr = false;
+  while ((got = std::fread(buf.data(), 1, buf.size(), fp)) > 0) {
+    for (std::size_t i = 0; i < got; ++i) {
+      const char c = buf[i];
+      if (c == '\n') ++line;
+      if (quoted) {
+        if (c == '"') {
+          quoted = false;
+          after_quote = true;
+        } else {
+          fields.back().push_back(c);
+        }
+        continue;
+      }
+      if (cr && c == '\n') {
+        cr = false;
+        record_line = line;
+        continue;
+      }
+      cr = false;
+      if (c == '"') {
+        if (after_quote) fields.back().push_back('"');  // "" inside a quoted field
+        else if (!fields.back().empty()) throw InputError(file_location(path, line), "stray quote inside an unquoted field");
+        quoted = true;
+        after_quote = false;
+        any = true;
+      } else if (c == ',') {
+        fields.emplace_back();
+        after_quote = false;
+        any = true;
+      } else if (c == '\n' || c == '\r') {
+        end_record();
+        cr = c == '\r';
+        record_line = line;
+      } else {
+        if (after_quote) throw InputError(file_location(path, line), "text after a closing quote");
+        fields.back().push_back(c);
+        any = true;
+      }
+    }
+  }
+  if (std::ferror(fp) != 0) throw InputError(file_location(path), std::string("read error: ") + std::strerror(errno));
+  if (quoted) throw InputError(file_location(path, record_line), "unterminated quoted field");
+  end_record();
+}
+
+
+namespace {
+bool plain_number(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  std::size_t digits = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    std::size_t exp = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++exp;
+    if (exp == 0) return false;
+  }
+  return i == s.size();
+}
+}  // namespace
+
+bool csv_formula_risk(std::string_view s) {
+  if (s.empty()) return false;
+  const char c = s.front();
+  if (c == '=' || c == '@' || c == '\t' || c == '\r') return true;
+  if (c == '+' || c == '-') return !plain_number(s);
+  return false;
+}
+
+void append_sheet_cell(std::string& out, std::string_view s, bool formula_guard) {
+  if (!s.empty() && (s.front() == '\'' || (formula_guard && csv_formula_risk(s)))) {
+    std::string t;
+    t.reserve(s.size() + 1);
+    t.push_back('\'');
+    t.append(s);
+    append_csv_field(out, t);
+    return;
+  }
+  append_csv_field(out, s);
+}
+
+std::string_view sheet_cell_text(std::string_view cell) noexcept {
+  if (!cell.empty() && cell.front() == '\'') cell.remove_prefix(1);
+  return cell;
+}
+
+void append_guarded_csv_field(std::string& out, std::string_view s) {
+  if (csv_formula_risk(s)) {
+    std::string t = "'";
+    t.append(s);
+    append_csv_field(out, t);
+    return;
+  }
+  append_csv_field(out, s);
 }
 
 }  // namespace hydrascope

@@ -141,10 +141,12 @@ struct View {
 // ---------------------------------------------------------------------------
 // Snapshot JSON and CSV pair through io's SnapshotWriter (so they load back).
 
-void write_snapshot_format(const std::string& path, const View& view, SnapshotFormat format, bool flat) {
+void write_snapshot_format(const std::string& path, const View& view, SnapshotFormat format, bool flat,
+                           bool guard_csv = false) {
   const Snapshot& s = view.s;
   WriteOptions wo;
   wo.format = format;
+  wo.guard_csv = guard_csv;
   SnapshotWriter w(path, wo);
   SnapshotMeta meta = s.meta();
   meta.id = (meta.id.empty() ? std::string("snapshot") : meta.id) + "/" + view.sub.name;
@@ -165,8 +167,9 @@ void write_snapshot_format(const std::string& path, const View& view, SnapshotFo
 }
 
 // accounts.txt: one account id per line, bytewise sorted. An id that holds a
-// line break or starts with `"` is written as a JSON string literal.
-void write_accounts_txt(const std::string& path, const View& view) {
+// line break or starts with `"` is written as a JSON string literal. With
+// `guard`, an id a spreadsheet would run as a formula gets a leading '.
+void write_accounts_txt(const std::string& path, const View& view, bool guard) {
   std::vector<std::string_view> ids;
   for (NodeId v : view.sub.accounts) ids.push_back(view.s.node_id(v));
   std::sort(ids.begin(), ids.end());
@@ -186,6 +189,7 @@ void write_accounts_txt(const std::string& path, const View& view) {
       }
       b.push_back('"');
     } else {
+      if (guard && csv_formula_risk(id)) b.push_back('\'');
       b.append(id);
     }
     b.push_back('\n');
@@ -442,7 +446,12 @@ std::string neo4j_label(std::string_view type) {
   return out.empty() ? std::string("Node") : out;
 }
 
-void write_neo4j(const std::string& dir, const View& view) {
+void write_neo4j(const std::string& dir, const View& view, bool guard) {
+  // Exact cells (neo4j-admin reads them as data), or guarded against formulas.
+  const auto append_csv = [guard](std::string& out, std::string_view text) {
+    if (guard) append_guarded_csv_field(out, text);
+    else exp::append_csv(out, text);
+  };
   const Snapshot& s = view.s;
   {
     Out out(dir + "/neo4j_nodes.csv");
@@ -543,12 +552,12 @@ std::vector<std::string> write_subgraph(const std::string& dir, const Snapshot& 
   }
   if (f.csv || f.neo4j) make_dir(base);
   if (f.csv) {
-    write_snapshot_format(base, view, SnapshotFormat::CsvPair, true);
-    write_accounts_txt(base + "/accounts.txt", view);
+    write_snapshot_format(base, view, SnapshotFormat::CsvPair, true, f.guard_csv);
+    write_accounts_txt(base + "/accounts.txt", view, f.guard_csv);
     for (const char* n : {"/nodes.csv", "/edges.csv", "/accounts.txt"}) files.push_back(sub.name + n);
   }
   if (f.neo4j) {
-    write_neo4j(base, view);
+    write_neo4j(base, view, f.guard_csv);
     for (const char* n : {"/neo4j_nodes.csv", "/neo4j_relationships.csv"}) files.push_back(sub.name + n);
   }
   return files;

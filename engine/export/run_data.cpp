@@ -40,73 +40,6 @@ struct NodeAttrs {
 };
 
 
-// Streams the RFC 4180 records of a file (quoted fields may hold commas,
-// quotes and line breaks) to f(line of the record's start, fields).
-void for_each_csv_record(const std::string& path,
-                         const std::function<void(std::uint64_t, std::vector<std::string>&)>& f) {
-  std::FILE* fp = std::fopen(path.c_str(), "rb");
-  if (fp == nullptr) throw InputError(file_location(path), std::string("cannot read: ") + std::strerror(errno));
-  struct Closer {
-    std::FILE* fp;
-    ~Closer() { std::fclose(fp); }
-  } closer{fp};
-  std::vector<char> buf(std::size_t{1} << 20);
-  std::vector<std::string> fields(1);
-  bool quoted = false, after_quote = false, any = false;
-  std::uint64_t line = 1, record_line = 1;
-  auto end_record = [&] {
-    if (any || fields.size() > 1 || !fields[0].empty()) f(record_line, fields);
-    fields.assign(1, std::string());
-    any = false;
-    after_quote = false;
-  };
-  std::size_t got;
-  bool cr = false;
-  while ((got = std::fread(buf.data(), 1, buf.size(), fp)) > 0) {
-    for (std::size_t i = 0; i < got; ++i) {
-      const char c = buf[i];
-      if (c == '\n') ++line;
-      if (quoted) {
-        if (c == '"') {
-          quoted = false;
-          after_quote = true;
-        } else {
-          fields.back().push_back(c);
-        }
-        continue;
-      }
-      if (cr && c == '\n') {
-        cr = false;
-        record_line = line;
-        continue;
-      }
-      cr = false;
-      if (c == '"') {
-        if (after_quote) fields.back().push_back('"');  // "" inside a quoted field
-        else if (!fields.back().empty()) throw InputError(file_location(path, line), "stray quote inside an unquoted field");
-        quoted = true;
-        after_quote = false;
-        any = true;
-      } else if (c == ',') {
-        fields.emplace_back();
-        after_quote = false;
-        any = true;
-      } else if (c == '\n' || c == '\r') {
-        end_record();
-        cr = c == '\r';
-        record_line = line;
-      } else {
-        if (after_quote) throw InputError(file_location(path, line), "text after a closing quote");
-        fields.back().push_back(c);
-        any = true;
-      }
-    }
-  }
-  if (std::ferror(fp) != 0) throw InputError(file_location(path), std::string("read error: ") + std::strerror(errno));
-  if (quoted) throw InputError(file_location(path, record_line), "unterminated quoted field");
-  end_record();
-}
-
 // Risk and features text as communities.json prints them (6 decimals at most).
 std::string json_numbers(std::span<const double> values) {
   rapidjson::StringBuffer sb;
@@ -261,6 +194,7 @@ RunData RunData::from_folder(const std::string& dir_in, const Snapshot& s) {
     if (f.size() != m.column_keys.size() + 1)
       throw InputError(file_location(apath, line), "expected " + std::to_string(m.column_keys.size() + 1) + " columns, got " +
                                             std::to_string(f.size()));
+    f[0] = std::string(sheet_cell_text(f[0]));  // accounts.csv guards ids against spreadsheets
     const NodeId v = s.find_node(f[0]);
     if (v == kInvalidNode) {
       SourceLocation w = file_location(apath, line, "account_id");
@@ -372,7 +306,7 @@ void RunData::prepare(std::span<const NodeId> nodes) {
       header = false;
       return;
     }
-    const NodeId v = m.snapshot->find_node(f[0]);
+    const NodeId v = m.snapshot->find_node(sheet_cell_text(f[0]));
     if (want.count(v) == 0 || m.prepared.count(v) != 0) return;
     std::vector<std::string> cells(f.begin() + 1, f.end());
     m.add(v, cells);

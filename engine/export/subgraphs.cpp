@@ -25,6 +25,7 @@ std::vector<std::string> write_suspect_subgraphs(const std::string& dir, const S
   f.dot = options.dot;
   f.csv = options.csv;
   f.neo4j = options.neo4j;
+  f.guard_csv = options.guard_csv;
   std::vector<CommunityId> chosen = scoring.ranking;
   if (options.max_communities != 0 && chosen.size() > options.max_communities) chosen.resize(options.max_communities);
   RunData run = RunData::from_result(s, p, scoring, columns);

@@ -103,7 +103,7 @@ void account_cells(const Snapshot& s, const Partition& partition, const ScoringR
 }  // namespace exp
 
 std::uint64_t write_accounts_csv(const std::string& path, const Snapshot& s, const Partition& partition,
-                                 const ScoringResult& scoring, const AccountColumns& columns) {
+                                 const ScoringResult& scoring, const AccountColumns& columns, bool formula_guard) {
   const NodeId n = s.num_nodes();
   std::vector<NodeId> accounts;
   for (NodeId v = 0; v < n; ++v)
@@ -121,7 +121,7 @@ std::uint64_t write_accounts_csv(const std::string& path, const Snapshot& s, con
   buf += '\n';
   std::vector<std::string> cells;
   for (NodeId v : accounts) {
-    exp::append_csv(buf, s.node_id(v));
+    append_sheet_cell(buf, s.node_id(v), formula_guard);
     exp::account_cells(s, partition, scoring, columns, v, cells);
     for (const auto& c : cells) {
       buf += ',';
@@ -374,6 +374,7 @@ void write_run_json(const std::string& path, const RunReport& r) {
   for (const auto& o : r.options) {
     key(w, o.key);
     if (o.is_bool) w.Bool(o.boolean);
+    else if (o.is_integer) w.Uint64(o.integer);
     else if (o.is_number && std::fabs(o.number) < 9e15 && o.number == std::floor(o.number))
       w.Int64(static_cast<std::int64_t>(o.number));
     else if (o.is_number) num(w, o.number);

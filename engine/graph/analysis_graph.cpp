@@ -242,12 +242,14 @@ GraphOptions GraphOptions::structural() {
 }
 
 void GraphOptions::validate() const {
-  if (!(default_type_weight >= 0.0) || !std::isfinite(default_type_weight))
-    throw std::invalid_argument("default_type_weight must be a finite number >= 0, got " +
+  // At most 1e6: snapshot weights sum to at most kMaxTotalWeight (1e100), so
+  // weighted sums and their products in detection stay finite.
+  if (!(default_type_weight >= 0.0) || !(default_type_weight <= 1e6))
+    throw std::invalid_argument("default_type_weight must be a number from 0 to 1e6, got " +
                                 std::to_string(default_type_weight));
   for (const auto& [type, w] : type_weight) {
-    if (!(w >= 0.0) || !std::isfinite(w))
-      throw std::invalid_argument("type weight for \"" + type + "\" must be a finite number >= 0, got " +
+    if (!(w >= 0.0) || !(w <= 1e6))
+      throw std::invalid_argument("type weight for \"" + type + "\" must be a number from 0 to 1e6, got " +
                                   std::to_string(w));
   }
 }

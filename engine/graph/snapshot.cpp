@@ -99,7 +99,7 @@ void Snapshot::validate() const {
   for (EdgeId e = 0; e < m; ++e) {
     const std::uint64_t key_hash = (static_cast<std::uint64_t>(src_[e]) * 0x9E3779B97F4A7C15ULL) ^
                                    (static_cast<std::uint64_t>(dst_[e]) * 0xC2B2AE3D27D4EB4FULL) ^ etype_[e];
-    std::uint64_t i = (key_hash ^ (key_hash >> 31)) & (cap - 1);
+    std::uint64_t i = hash_id(key_hash) & (cap - 1);
     while (seen[i] != ~0ULL) {
       const EdgeId o = seen[i];
       if (src_[o] == src_[e] && dst_[o] == dst_[e] && etype_[o] == etype_[e]) broken("duplicate edge not merged");

@@ -4,12 +4,27 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
 #include "hydrascope/snapshot.hpp"
 
 namespace hydrascope {
+
+namespace {
+constexpr const char* kNulMessage = "holds a NUL character (\\u0000), which no CSV or export can carry";
+inline bool has_nul(std::string_view s) noexcept { return s.find('\0') != std::string_view::npos; }
+// `s` with NUL written as \u0000, for a message (what() is a C string).
+std::string visible(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    if (c == '\0') out += "\\u0000";
+    else out.push_back(c);
+  }
+  return out;
+}
+}  // namespace
 
 struct SnapshotBuilder::Impl {
   std::string file;
@@ -33,6 +48,31 @@ struct SnapshotBuilder::Impl {
   };
   std::vector<PendingActivity> pending_activity;
   std::uint64_t merged_edges = 0;
+  double total_weight = 0.0;  // of every edge added (merging does not change it)
+  std::uint64_t activity_values = 0;  // dense length of every activity vector added
+  std::uint64_t memory_limit = 0;
+  MemoryModel memory_model;
+  std::uint64_t records_since_check = 0;
+  // ResourceLimitError at record `w` when the projection passes the limit.
+  void check_memory(const RecordRef& w, const char* kind) {
+    records_since_check = 0;
+    const double projected = memory_model.bytes(s.kind_.size(), src_key.size(), activity_values);
+    if (projected <= static_cast<double>(memory_limit)) return;
+    SourceLocation loc;
+    loc.file = file;
+    loc.line = w.line;
+    loc.byte_offset = w.byte_offset;
+    loc.record_kind = kind;
+    loc.record_index = w.index;
+    char mb[32];
+    std::snprintf(mb, sizeof mb, "%.1f MB", projected / 1e6);
+    throw ResourceLimitError(format_error(loc, "the run would need about " + std::string(mb) + " (" +
+                                                   std::to_string(s.kind_.size()) + " nodes, " +
+                                                   std::to_string(src_key.size()) + " edges, " +
+                                                   std::to_string(activity_values) +
+                                                   " activity values so far), over the memory limit of " +
+                                                   std::to_string(memory_limit) + " bytes; the load stopped here"));
+  }
   NodeId first_activity_node = kInvalidNode;
   RecordRef first_activity_where;
 
@@ -58,7 +98,7 @@ struct SnapshotBuilder::Impl {
     std::uint32_t key = 0xFFFFFFFFu;
   };
   std::vector<Recent> recent = std::vector<Recent>(kRecent);
-  // The key of `id` (hash = hash_bytes(id)) if it is among the recent ones.
+  // The key of `id` (hash = hash_id(id)) if it is among the recent ones.
   std::uint32_t recent_key(std::string_view id, std::uint64_t hash) const noexcept {
     const Recent& r = recent[hash & (kRecent - 1)];
     return r.hash == hash && r.key != 0xFFFFFFFFu && keys.get(r.key) == id ? r.key : 0xFFFFFFFFu;
@@ -73,7 +113,7 @@ struct SnapshotBuilder::Impl {
     recent[hash & (kRecent - 1)] = Recent{hash, k};
     return k;
   }
-  std::uint32_t key_of(std::string_view id) { return key_of(id, hash_bytes(id)); }
+  std::uint32_t key_of(std::string_view id) { return key_of(id, hash_id(id)); }
   // Last type name and its id, per pool: records of one type come in runs.
   struct LastName {
     std::string name;
@@ -154,11 +194,15 @@ SnapshotBuilder& SnapshotBuilder::operator=(SnapshotBuilder&&) noexcept = defaul
 
 void SnapshotBuilder::prefetch(std::string_view id) const noexcept {
   const Impl& b = *impl_;
-  const std::uint64_t h = hash_bytes(id);
+  const std::uint64_t h = hash_id(id);
   if (b.recent[h & (Impl::kRecent - 1)].hash != h) b.keys.prefetch(h);
 }
 
 void SnapshotBuilder::set_file(std::string file_name) { impl_->file = std::move(file_name); }
+void SnapshotBuilder::set_memory_limit(std::uint64_t max_bytes, const MemoryModel& model) {
+  impl_->memory_limit = max_bytes;
+  impl_->memory_model = model;
+}
 bool SnapshotBuilder::has_meta() const noexcept { return impl_->meta_set; }
 std::uint64_t SnapshotBuilder::nodes_added() const noexcept { return impl_->s.kind_.size(); }
 std::uint64_t SnapshotBuilder::edges_added() const noexcept { return impl_->src_key.size(); }
@@ -166,6 +210,13 @@ std::uint64_t SnapshotBuilder::merged_edges() const noexcept { return impl_->mer
 
 void SnapshotBuilder::set_meta(const SnapshotMeta& meta) {
   Impl& b = *impl_;
+  if (has_nul(meta.id)) {  // the readers check it with the header's place; this is for other callers
+    SourceLocation loc;
+    loc.file = b.file;
+    loc.record_kind = "header";
+    loc.field = "snapshot.id";
+    throw InputError(std::move(loc), kNulMessage);
+  }
   b.s.meta_ = meta;
   b.meta_set = true;
   if (meta.activity.present()) {
@@ -204,6 +255,13 @@ NodeId SnapshotBuilder::add_node(const RecordRef& w, std::string_view id, std::s
   Impl& b = *impl_;
   Snapshot& s = b.s;
   if (id.empty()) b.fail(w, "node", "", "id", "must be a non-empty string");
+  // A NUL byte (JSON "\u0000") cannot be carried by the CSV pair, nor by
+  // most tools an export feeds: refused in every string of the model.
+  if (has_nul(id)) b.fail(w, "node", std::string(id), "id", kNulMessage);
+  if (has_nul(type)) b.fail(w, "node", std::string(id), "type", kNulMessage);
+  for (const AttrInput& a : attrs)
+    if (has_nul(a.key) || (a.type == AttrType::String && has_nul(a.text)))
+      b.fail(w, "node", std::string(id), "attrs", "attr \"" + visible(a.key) + "\" " + kNulMessage);
   // The type of the previous node (records of one type come in runs).
   const bool same_type = b.last_type.id != 0xFFFFFFFFu && std::string_view(b.last_type.name) == type;
   if (!same_type && !is_valid_type_name(type))
@@ -302,6 +360,10 @@ NodeId SnapshotBuilder::add_node(const RecordRef& w, std::string_view id, std::s
     }
   }
   s.act_offsets_.push_back(s.act_bucket_.size());
+  if (b.memory_limit != 0) {
+    if (activity != nullptr) b.activity_values += activity->size();
+    if (++b.records_since_check >= 1024 || activity != nullptr) b.check_memory(w, "node");
+  }
   return v;
 }
 
@@ -314,15 +376,24 @@ void SnapshotBuilder::add_edge(const RecordRef& w, std::string_view src, std::st
   if (dst.empty()) b.fail(w, "edge", edge_name(), "dst", "must be a non-empty node id");
   if (src == dst) b.fail(w, "edge", edge_name(), "dst", "self-loop (src and dst are the same node)");
   if (type.empty()) b.fail(w, "edge", edge_name(), "type", "must be a non-empty string");
+  if (has_nul(src)) b.fail(w, "edge", edge_name(), "src", kNulMessage);
+  if (has_nul(dst)) b.fail(w, "edge", edge_name(), "dst", kNulMessage);
+  if (has_nul(type)) b.fail(w, "edge", edge_name(), "type", kNulMessage);
   if (!(weight > 0.0) || !std::isfinite(weight))
     b.fail(w, "edge", edge_name(), "weight", "must be a positive finite number");
+  b.total_weight += weight;
+  if (!(b.total_weight <= kMaxTotalWeight))
+    b.fail(w, "edge", edge_name(), "weight",
+           "the weights of all edges up to this one add up to more than 1e100, the limit (sums and products of "
+           "weights must stay finite in detection and scoring); scale the weights down");
+  if (b.memory_limit != 0 && ++b.records_since_check >= 4096) b.check_memory(w, "edge");
   if (first_seen != kNoTime && last_seen != kNoTime && first_seen > last_seen)
     b.fail(w, "edge", edge_name(), "last_seen", "is before first_seen");
   const std::uint32_t type_id = Impl::intern_cached(s.edge_type_names_, b.last_edge_type, type);
   if (type_id > 0xFFFF) b.fail(w, "edge", edge_name(), "type", "too many distinct edge types (limit 65536)");
   if (b.src_key.size() == b.src_key.capacity()) b.room_for_edge();
   // Both endpoints' index slots are requested before either is probed.
-  const std::uint64_t hs = hash_bytes(src), hd = hash_bytes(dst);
+  const std::uint64_t hs = hash_id(src), hd = hash_id(dst);
   std::uint32_t ks = b.recent_key(src, hs), kd = b.recent_key(dst, hd);
   if (ks == 0xFFFFFFFFu) b.keys.prefetch(hs);
   if (kd == 0xFFFFFFFFu) b.keys.prefetch(hd);

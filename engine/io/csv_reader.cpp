@@ -222,11 +222,15 @@ bool file_exists(const std::string& p) {
   return ::stat(p.c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
-// `dir/name` or `dir/name.gz`, whichever exists ("" if neither).
+// `dir/name` or `dir/name.gz`, whichever exists ("" if neither); both is an
+// error, since which one holds the snapshot cannot be told.
 std::string find_part(const std::string& dir, const std::string& name) {
   const std::string base = dir.empty() ? name : (dir.back() == '/' ? dir + name : dir + "/" + name);
-  if (file_exists(base)) return base;
-  if (file_exists(base + ".gz")) return base + ".gz";
+  const bool plain = file_exists(base), gz = file_exists(base + ".gz");
+  if (plain && gz)
+    fail_file(dir, "holds both " + name + " and " + name + ".gz: remove one (which one holds the snapshot cannot be told)");
+  if (plain) return base;
+  if (gz) return base + ".gz";
   return "";
 }
 
@@ -286,13 +290,19 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
     dir = slash == std::string::npos ? "." : path.substr(0, slash);
     if (dir.empty()) dir = "/";
   }
-  nodes_path = find_part(dir, "nodes.csv");
-  edges_path = find_part(dir, "edges.csv");
+  bool named_nodes = false, named_edges = false;  // the path names one of the two files itself
   if (!S_ISDIR(st.st_mode) && file_exists(path)) {
     const std::string name = path.substr(path.find_last_of('/') + 1);
-    if (name.rfind("nodes.csv", 0) == 0) nodes_path = path;
-    else edges_path = path;
+    if (name.rfind("nodes.csv", 0) == 0) {
+      nodes_path = path;
+      named_nodes = true;
+    } else {
+      edges_path = path;
+      named_edges = true;
+    }
   }
+  if (!named_nodes) nodes_path = find_part(dir, "nodes.csv");
+  if (!named_edges) edges_path = find_part(dir, "edges.csv");
   if (nodes_path.empty())
     fail_file(dir, "has no nodes.csv or nodes.csv.gz (a CSV snapshot needs both nodes.csv and edges.csv)");
   if (edges_path.empty())
@@ -300,6 +310,8 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
 
   SnapshotBuilder builder(nodes_path);
   builder.set_meta(SnapshotMeta{});
+  builder.set_memory_limit(options.max_memory_bytes, options.memory_model);
+  std::uint64_t fnv = kFnvBasis, raw_bytes = 0;  // both files as one stream, nodes first
   std::vector<std::string_view> fields;
   std::vector<AttrInput> attrs;
   std::uint64_t records = 0, bytes = 0;
@@ -318,7 +330,7 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
   };
 
   {  // nodes.csv
-    InputStream in(nodes_path);
+    InputStream in(nodes_path, options.max_input_bytes, options.checksum);
     CsvRecords rows(in, options);
     const Columns cols = read_header(rows, nodes_path, fields, {"id", "type"});
     rows.set_columns(&cols.names);
@@ -368,11 +380,14 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
     records += index;
     bytes += in.bytes_out();
     gzip = in.gzip();
+    if (options.checksum) in.drain();
+    fnv = in.checksum();
+    raw_bytes += in.bytes_in();
   }
 
   builder.set_file(edges_path);
   {  // edges.csv
-    InputStream in(edges_path);
+    InputStream in(edges_path, options.max_input_bytes, options.checksum, fnv);
     CsvRecords rows(in, options);
     const Columns cols = read_header(rows, edges_path, fields, {"src", "dst", "type"});
     rows.set_columns(&cols.names);
@@ -410,12 +425,17 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
     records += index;
     bytes += in.bytes_out();
     gzip = gzip || in.gzip();
+    if (options.checksum) in.drain();
+    fnv = in.checksum();
+    raw_bytes += in.bytes_in();
   }
   Snapshot s = builder.finish();
   report.gzip = gzip;
   report.bytes_read = bytes;
   report.records = records;
   report.merged_edges = builder.merged_edges();
+  report.input_bytes = raw_bytes;
+  if (options.checksum) report.checksum = checksum_text(fnv);
   return s;
 }
 
@@ -443,6 +463,13 @@ AttrInput typed_attr(std::string_view key, std::string_view v, bool allow_int) {
     if (allow_int && ec == std::errc() && p == e) {
       a.type = AttrType::Int;
       a.integer = i;
+      return a;
+    }
+    // An integer past 64 bits stays text: as a double it would lose digits
+    // and come back written as another number.
+    if (allow_int && ec == std::errc::result_out_of_range && p == e) {
+      a.type = AttrType::String;
+      a.text = v;
       return a;
     }
     double d = 0;

@@ -39,12 +39,7 @@ class PairMap {
   }
 
  private:
-  static std::uint64_t hash(std::uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return x;
-  }
+  static std::uint64_t hash(std::uint64_t x) { return hash_id(x); }  // keyed: no crafted collisions
   void grow() {
     std::vector<std::uint64_t> old_keys = std::move(keys_), old_values = std::move(values_);
     const std::size_t cap = old_keys.empty() ? 1024 : old_keys.size() * 2;
@@ -67,11 +62,11 @@ inline bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c ==
 
 }  // namespace
 
-Snapshot read_edge_list(const std::string& path, const LoadOptions& options, LoadReport& report) {
-  InputStream in(path);
+Snapshot read_edge_list(const std::string& path, const LoadOptions& options, LoadReport& report, InputStream& in) {
   BlockReader blocks(in);
   SnapshotBuilder builder(path);
   builder.set_meta(SnapshotMeta{});
+  builder.set_memory_limit(options.max_memory_bytes, options.memory_model);
   StringPool ids;
   const bool merge = options.edge_list_directed_merge;
   std::vector<NodeId> eu, ev;

@@ -37,18 +37,13 @@ bool exists(const std::string& p) {
   return ::stat(p.c_str(), &st) == 0;
 }
 
+}  // namespace
+
+namespace io {
+
 // Content sniffing on the first 64 KiB: '{' starts JSON. It is NDJSON when the
 // first line is one complete object and more non-blank text follows it.
-SnapshotFormat sniff(const std::string& path) {
-  io::InputStream in(path);
-  std::string head(64 * 1024, '\0');
-  std::size_t have = 0;
-  while (have < head.size()) {
-    const std::size_t got = in.read(head.data() + have, head.size() - have);
-    if (got == 0) break;
-    have += got;
-  }
-  head.resize(have);
+SnapshotFormat format_by_content(std::string_view head, const std::string& path) {
   std::size_t i = 0;
   if (head.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;
   while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) ++i;
@@ -82,9 +77,7 @@ SnapshotFormat sniff(const std::string& path) {
   io::fail_file(path, "cannot tell the format from the content (give the format explicitly)");
 }
 
-}  // namespace
-
-SnapshotFormat detect_format(const std::string& path) {
+SnapshotFormat format_by_name(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) io::fail_file(path, "cannot open: no such file or directory");
   if (S_ISDIR(st.st_mode)) {
@@ -102,21 +95,35 @@ SnapshotFormat detect_format(const std::string& path) {
   if (ends_with(name, ".edges") || ends_with(name, ".edgelist") || ends_with(name, ".el") ||
       ends_with(name, ".tsv") || ends_with(name, ".txt"))
     return SnapshotFormat::EdgeList;
-  return sniff(path);
+  return SnapshotFormat::Auto;
+}
+
+}  // namespace io
+
+SnapshotFormat detect_format(const std::string& path) {
+  const SnapshotFormat by_name = io::format_by_name(path);
+  if (by_name != SnapshotFormat::Auto) return by_name;
+  io::InputStream in(path);
+  return io::format_by_content(in.peek(io::kSniffBytes), path);
 }
 
 namespace {
 
 // Counts '\n' and the occurrences of two needles over the whole (decompressed) file.
+// With `json`, also the "activity" keys and the first "buckets" value (the
+// activity length of the header), for the activity term of the estimate.
 struct Scan {
-  std::uint64_t lines = 0, a = 0, b = 0, bytes = 0;
+  std::uint64_t lines = 0, a = 0, b = 0, activity = 0, buckets = 0, bytes = 0;
   bool ends_with_newline = true;
 };
 
-Scan scan(const std::string& path, std::string_view needle_a, std::string_view needle_b) {
-  io::InputStream in(path);
+Scan scan(const std::string& path, std::string_view needle_a, std::string_view needle_b, std::uint64_t max_bytes,
+          bool json = false) {
+  io::InputStream in(path, max_bytes);
   Scan r;
-  const std::size_t keep = std::max(needle_a.size(), needle_b.size());
+  constexpr std::string_view kActivity = "\"activity\"", kBuckets = "\"buckets\"";
+  bool have_buckets = false;
+  const std::size_t keep = std::max({needle_a.size(), needle_b.size(), json ? kActivity.size() + 32 : 0});
   std::vector<char> buf(io::kChunkBytes + keep);
   std::size_t carry = 0;  // bytes kept from the previous chunk (a needle may straddle)
   auto count = [](std::string_view hay, std::string_view needle, std::size_t from) {
@@ -137,6 +144,21 @@ Scan scan(const std::string& path, std::string_view needle_a, std::string_view n
       ++r.lines;
     r.a += count(hay, needle_a, carry);
     r.b += count(hay, needle_b, carry);
+    if (json) {
+      r.activity += count(hay, kActivity, carry);
+      if (const std::size_t at = hay.find(kBuckets); !have_buckets && at != std::string_view::npos) {
+        std::size_t i = at + kBuckets.size();
+        while (i < hay.size() && (hay[i] == ' ' || hay[i] == ':' || hay[i] == '\t' || hay[i] == '\n' || hay[i] == '\r')) ++i;
+        std::uint64_t v = 0;
+        std::size_t digits = 0;
+        for (; i < hay.size() && hay[i] >= '0' && hay[i] <= '9' && digits < 12; ++i, ++digits)
+          v = v * 10 + static_cast<std::uint64_t>(hay[i] - '0');
+        if (i < hay.size() && digits > 0) {  // a complete number (not cut by the chunk's end)
+          r.buckets = v;
+          have_buckets = true;
+        }
+      }
+    }
     r.bytes += got;
     r.ends_with_newline = fresh.back() == '\n';
     carry = std::min(keep, hay.size());
@@ -148,7 +170,7 @@ Scan scan(const std::string& path, std::string_view needle_a, std::string_view n
 
 }  // namespace
 
-RecordCount count_records(const std::string& path, SnapshotFormat format) {
+RecordCount count_records(const std::string& path, SnapshotFormat format, std::uint64_t max_input_bytes) {
   RecordCount c;
   c.format = format == SnapshotFormat::Auto ? detect_format(path) : format;
   switch (c.format) {
@@ -163,7 +185,7 @@ RecordCount count_records(const std::string& path, SnapshotFormat format) {
       auto rows = [&](const std::string& name) -> std::uint64_t {
         const std::string p = exists(dir + name) ? dir + name : dir + name + ".gz";
         if (!exists(p)) return 0;
-        const Scan s = scan(p, {}, {});
+        const Scan s = scan(p, {}, {}, max_input_bytes);
         c.bytes += s.bytes;
         return s.lines > 0 ? s.lines - 1 : 0;  // header row (quoted newlines count as rows: an over-estimate)
       };
@@ -173,14 +195,15 @@ RecordCount count_records(const std::string& path, SnapshotFormat format) {
     }
     case SnapshotFormat::Json:
     case SnapshotFormat::Ndjson: {
-      const Scan s = scan(path, "\"id\"", "\"src\"");
+      const Scan s = scan(path, "\"id\"", "\"src\"", max_input_bytes, true);
       c.nodes = s.a;
       c.edges = s.b;
+      c.activity_values = s.activity * s.buckets;  // every array at the header's length (one count too many: the header's own key)
       c.bytes = s.bytes;
       break;
     }
     default: {
-      const Scan s = scan(path, {}, {});
+      const Scan s = scan(path, {}, {}, max_input_bytes);
       c.edges = s.lines;
       c.nodes = s.lines;
       c.bytes = s.bytes;

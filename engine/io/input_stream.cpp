@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "io_internal.hpp"
@@ -45,7 +46,14 @@ struct InputStream::Z {
   }
 };
 
-InputStream::InputStream(std::string path) : path_(std::move(path)) {
+std::string checksum_text(std::uint64_t fnv) {
+  char hex[32];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv));
+  return std::string("fnv1a64:") + hex;
+}
+
+InputStream::InputStream(std::string path, std::uint64_t max_bytes, bool checksum, std::uint64_t checksum_seed)
+    : path_(std::move(path)), max_bytes_(max_bytes), fnv_(checksum_seed), hash_(checksum) {
   fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) fail_file(path_, std::string("cannot open: ") + std::strerror(errno));
   struct stat st {};
@@ -55,7 +63,8 @@ InputStream::InputStream(std::string path) : path_(std::move(path)) {
       fd_ = -1;
       fail_file(path_, "is a directory, expected a file");
     }
-    file_size_ = static_cast<std::uint64_t>(st.st_size);
+    // A pipe, FIFO or device has no size (and is read once, like a file).
+    if (S_ISREG(st.st_mode)) file_size_ = static_cast<std::uint64_t>(st.st_size);
   }
   // Sniff the gzip magic bytes (a small file is read whole, into a buffer of its size).
   zin_.resize(file_size_ >= 2 && file_size_ < (std::uint64_t{1} << 20) ? static_cast<std::size_t>(file_size_)
@@ -94,22 +103,92 @@ std::size_t InputStream::read_raw(char* dst, std::size_t n) {
     }
     if (got == 0) eof_raw_ = true;
     bytes_in_ += static_cast<std::uint64_t>(got);
+    if (hash_) {  // the checksum of what is read (docs/reliability.md): FNV-1a 64
+      std::uint64_t h = fnv_;
+      const auto* p = reinterpret_cast<const unsigned char*>(dst);
+      for (ssize_t i = 0; i < got; ++i) h = (h ^ p[i]) * 0x100000001b3ULL;
+      fnv_ = h;
+    }
     return static_cast<std::size_t>(got);
   }
 }
 
+void InputStream::drain() {
+  std::vector<char> buf(std::size_t{1} << 16);
+  while (read_raw(buf.data(), buf.size()) > 0) {
+  }
+}
+
+// Accounting of freshly produced bytes: the size limit and the blank run.
+void InputStream::check_output(const char* p, std::size_t n) {
+  bytes_out_ += n;
+  if (max_bytes_ != 0 && bytes_out_ > max_bytes_)
+    fail_file(path_, "holds more than " + std::to_string(max_bytes_) +
+                         " bytes (uncompressed), the limit set by --max-input-bytes (LoadOptions.max_input_bytes)");
+  if (n == 0) return;
+  auto blank = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
+  std::size_t lead = 0;
+  while (lead < n && blank(p[lead])) ++lead;
+  if (lead == n) {
+    blank_run_ += n;
+  } else {
+    blank_run_ += lead;
+    if (blank_run_ <= kMaxBlankRun) {
+      std::size_t tail = 0;
+      while (tail < n && blank(p[n - 1 - tail])) ++tail;
+      blank_run_ = tail;
+      return;
+    }
+  }
+  if (blank_run_ > kMaxBlankRun)
+    fail_file(path_, "holds more than " + std::to_string(kMaxBlankRun >> 20) +
+                         " MiB of whitespace in a row (after " + std::to_string(bytes_out_ - n + lead) +
+                         " uncompressed bytes): not a snapshot");
+}
+
+std::string_view InputStream::peek(std::size_t n) {
+  if (pending_at_ > 0) {
+    pending_.erase(0, pending_at_);
+    pending_at_ = 0;
+  }
+  while (pending_.size() < n) {
+    const std::size_t have = pending_.size();
+    pending_.resize(n);
+    const std::size_t got = read_fresh(pending_.data() + have, n - have);
+    pending_.resize(have + got);
+    if (got == 0) break;
+  }
+  return std::string_view(pending_).substr(0, std::min(n, pending_.size()));
+}
+
 std::size_t InputStream::read(char* dst, std::size_t n) {
+  if (n == 0) return 0;
+  if (pending_at_ < pending_.size()) {
+    const std::size_t k = std::min(n, pending_.size() - pending_at_);
+    std::memcpy(dst, pending_.data() + pending_at_, k);
+    pending_at_ += k;
+    if (pending_at_ == pending_.size()) {
+      pending_.clear();
+      pending_.shrink_to_fit();
+      pending_at_ = 0;
+    }
+    return k;
+  }
+  return read_fresh(dst, n);
+}
+
+std::size_t InputStream::read_fresh(char* dst, std::size_t n) {
   if (n == 0) return 0;
   if (!gzip_) {
     if (!zin_.empty()) {  // sniffed prefix
       const std::size_t k = std::min(n, zin_.size());
       std::memcpy(dst, zin_.data(), k);
       zin_.erase(zin_.begin(), zin_.begin() + static_cast<std::ptrdiff_t>(k));
-      bytes_out_ += k;
+      check_output(dst, k);
       return k;
     }
     const std::size_t got = read_raw(dst, n);
-    bytes_out_ += got;
+    check_output(dst, got);
     return got;
   }
   z_stream& s = z_->s;
@@ -145,7 +224,7 @@ std::size_t InputStream::read(char* dst, std::size_t n) {
     if (stream_end_ && s.avail_out != want) break;
   }
   const std::size_t produced = want - s.avail_out;
-  bytes_out_ += produced;
+  check_output(dst, produced);
   return produced;
 }
 

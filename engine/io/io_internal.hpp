@@ -34,24 +34,51 @@ inline constexpr std::size_t kChunkBytes = std::size_t{4} << 20;
 /// Throws InputError{file} with an empty field: I/O failures and whole-file problems.
 [[noreturn]] void fail_file(const std::string& file, const std::string& message);
 
+/// FNV-1a 64 offset basis: the checksum of no bytes.
+inline constexpr std::uint64_t kFnvBasis = 0xcbf29ce484222325ULL;
+/// "fnv1a64:<16 hex digits>".
+[[nodiscard]] std::string checksum_text(std::uint64_t fnv);
+/// Longest run of whitespace (space, tab, CR, LF) accepted anywhere in an
+/// input: the same 64 MiB as a line. A gzip bomb of blanks stops here.
+inline constexpr std::uint64_t kMaxBlankRun = std::uint64_t{64} << 20;
+
 /// A byte source over a plain file or a gzip file (detected by its magic
 /// bytes 1f 8b, whatever the name). Concatenated gzip members are read in
 /// turn; a gzip stream that ends early is an InputError ("truncated gzip").
+/// The file is read once, front to back (a pipe or FIFO works like a file);
+/// with `checksum`, every raw byte read is hashed (FNV-1a 64) on the way, so
+/// that the input checksum is that of the bytes parsed. InputErrors also for more than
+/// `max_bytes` uncompressed bytes and for a run of more than kMaxBlankRun
+/// whitespace bytes.
 class InputStream {
  public:
   /// Opens `path`; throws InputError naming the file and errno's text.
-  explicit InputStream(std::string path);
+  /// `max_bytes`: most uncompressed bytes handed out (0 = no limit);
+  /// `checksum_seed`: FNV state to continue (another file's checksum(), so
+  /// that the two files hash as one stream).
+  /// `checksum`: hash the raw bytes (off: checksum() stays at the seed).
+  explicit InputStream(std::string path, std::uint64_t max_bytes = 0, bool checksum = false,
+                       std::uint64_t checksum_seed = kFnvBasis);
   ~InputStream();
   InputStream(const InputStream&) = delete;
   InputStream& operator=(const InputStream&) = delete;
 
   /// Reads up to `n` bytes into `dst`; 0 only at the end of the data.
   std::size_t read(char* dst, std::size_t n);
+  /// The first `n` uncompressed bytes not yet read (fewer at the end of the
+  /// data), without consuming them: read() hands them out again.
+  std::string_view peek(std::size_t n);
+  /// Reads the rest of the raw file (hashing it), so that checksum() and
+  /// bytes_in() cover the whole file.
+  void drain();
+  /// FNV-1a 64 over every raw byte read from the file so far.
+  [[nodiscard]] std::uint64_t checksum() const noexcept { return fnv_; }
   [[nodiscard]] bool gzip() const noexcept { return gzip_; }
   /// Uncompressed bytes handed out so far.
   [[nodiscard]] std::uint64_t bytes_out() const noexcept { return bytes_out_; }
   /// Bytes of the file consumed so far (for progress against file_size()).
   [[nodiscard]] std::uint64_t bytes_in() const noexcept { return bytes_in_; }
+  /// Size of a regular file; 0 for a pipe, FIFO or device.
   [[nodiscard]] std::uint64_t file_size() const noexcept { return file_size_; }
   /// Size for a read buffer: the whole of a small plain file, 16 times a
   /// small gzip file (at least 64 KiB), else `cap` (a tiny input does not
@@ -65,12 +92,19 @@ class InputStream {
 
  private:
   std::size_t read_raw(char* dst, std::size_t n);
+  std::size_t read_fresh(char* dst, std::size_t n);
+  void check_output(const char* p, std::size_t n);
   std::string path_;
   int fd_ = -1;
   bool gzip_ = false;
   bool eof_raw_ = false;
   bool stream_end_ = false;  // gzip: current member finished
-  std::uint64_t bytes_out_ = 0, bytes_in_ = 0, file_size_ = 0;
+  std::uint64_t bytes_out_ = 0, bytes_in_ = 0, file_size_ = 0, max_bytes_ = 0;
+  std::uint64_t fnv_ = kFnvBasis;
+  bool hash_ = false;
+  std::uint64_t blank_run_ = 0;   // whitespace bytes at the end of what was produced
+  std::string pending_;           // peeked bytes, handed out first
+  std::size_t pending_at_ = 0;
   std::vector<unsigned char> zin_;  // compressed input buffer
   struct Z;
   std::unique_ptr<Z> z_;
@@ -115,10 +149,20 @@ bool unix_seconds_to_timestamp(std::int64_t seconds, Timestamp& out) noexcept;
 inline constexpr std::int64_t kMinUnixSeconds = -62167219200;  // 0000-01-01T00:00:00Z
 inline constexpr std::int64_t kMaxUnixSeconds = 253402300799;  // 9999-12-31T23:59:59Z
 
-// The readers (each returns the finished snapshot and fills `report`).
-Snapshot read_edge_list(const std::string& path, const LoadOptions& options, LoadReport& report);
-Snapshot read_ndjson(const std::string& path, const LoadOptions& options, LoadReport& report);
-Snapshot read_json(const std::string& path, const LoadOptions& options, LoadReport& report);
+// The readers (each returns the finished snapshot and fills `report`). The
+// single-file readers read the stream `in` opened (and maybe peeked) by
+// load_snapshot; the CSV reader opens its two files and sets the checksum.
+Snapshot read_edge_list(const std::string& path, const LoadOptions& options, LoadReport& report, InputStream& in);
+Snapshot read_ndjson(const std::string& path, const LoadOptions& options, LoadReport& report, InputStream& in);
+Snapshot read_json(const std::string& path, const LoadOptions& options, LoadReport& report, InputStream& in);
 Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, LoadReport& report);
+
+/// Format by the path alone: CsvPair for a folder, else by extension
+/// (after an optional .gz); Auto when the content must decide.
+[[nodiscard]] SnapshotFormat format_by_name(const std::string& path);
+/// Format by the first bytes of the (decompressed) content; InputError if it cannot be told.
+[[nodiscard]] SnapshotFormat format_by_content(std::string_view head, const std::string& path);
+/// Bytes of content that format_by_content() looks at.
+inline constexpr std::size_t kSniffBytes = 64 * 1024;
 
 }  // namespace hydrascope::io

@@ -15,6 +15,7 @@
 #include <exception>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -389,9 +390,9 @@ void feed_batches(BatchQueue& queue, SnapshotBuilder& builder, Feeder& feeder, s
 
 }  // namespace
 
-Snapshot read_json(const std::string& path, const LoadOptions& options, LoadReport& report) {
-  InputStream in(path);
+Snapshot read_json(const std::string& path, const LoadOptions& options, LoadReport& report, InputStream& in) {
   SnapshotBuilder builder(path);
+  builder.set_memory_limit(options.max_memory_bytes, options.memory_model);
   Feeder feeder(builder, in);
   // Two threads or more, and more than a small file: one thread parses and
   // checks, another feeds the builder (batches of records, in file order).
@@ -401,13 +402,31 @@ Snapshot read_json(const std::string& path, const LoadOptions& options, LoadRepo
 #else
   threads = 1;
 #endif
-  const bool two = threads >= 2 && (in.gzip() || in.file_size() >= kTwoThreadBytes);
+  bool two = threads >= 2 && (in.gzip() || in.file_size() == 0 || in.file_size() >= kTwoThreadBytes);
   BatchQueue* queue = nullptr;
   std::unique_ptr<BatchQueue> queue_owner;
+  std::exception_ptr feed_error;
+  std::thread feeding;
   if (two) {
     queue_owner = std::make_unique<BatchQueue>();
     queue = queue_owner.get();
+    try {
+      feeding = std::thread([&] { feed_batches(*queue, builder, feeder, feed_error); });
+    } catch (const std::system_error&) {  // no thread to be had: parse and feed on this one
+      two = false;
+      queue = nullptr;
+    }
   }
+  struct JoinGuard {  // an exception before the join below must not leave the thread running
+    BatchQueue* queue;
+    std::thread& thread;
+    ~JoinGuard() {
+      if (thread.joinable()) {
+        queue->close();
+        thread.join();
+      }
+    }
+  } join_guard{queue, feeding};
   DocLoader loader(path, builder, feeder, queue);
   RecordSax sax(SaxMode::Document, &loader);
   sax.reset();
@@ -420,8 +439,7 @@ Snapshot read_json(const std::string& path, const LoadOptions& options, LoadRepo
   } else {
     // The parser's own exception (a bad record, a cancel) is reported only if
     // the feeder got through every record before it.
-    std::exception_ptr feed_error, parse_error;
-    std::thread feeding([&] { feed_batches(*queue, builder, feeder, feed_error); });
+    std::exception_ptr parse_error;
     try {
       reader.Parse<kDocFlags>(stream, sax);
       loader.flush();

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <exception>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #ifdef _OPENMP
@@ -185,17 +186,21 @@ namespace {
 // spinning thread took a core from the one doing the work).
 class Crew {
  public:
+  // Starts n-1 helpers. When the system refuses a thread (a limit on
+  // threads or on address space), the helpers already started are stopped
+  // and joined again -- their stacks freed, since memory is then short too --
+  // and the caller works alone: size() is 1. The results do not depend on it.
   explicit Crew(int n) {
-    for (int t = 1; t < n; ++t) threads_.emplace_back([this, t] { loop(t); });
-  }
-  ~Crew() {
-    {
-      std::lock_guard lock(m_);
-      stop_ = true;
+    try {
+      for (int t = 1; t < n; ++t) threads_.emplace_back([this, t] { loop(t); });
+    } catch (const std::system_error&) {
+      stop_and_join();
+      threads_.clear();
+      stop_ = false;
     }
-    go_.notify_all();
-    for (std::thread& t : threads_) t.join();
   }
+  [[nodiscard]] int size() const noexcept { return static_cast<int>(threads_.size()) + 1; }
+  ~Crew() { stop_and_join(); }
   Crew(const Crew&) = delete;
   Crew& operator=(const Crew&) = delete;
 
@@ -226,6 +231,14 @@ class Crew {
   }
 
  private:
+  void stop_and_join() {
+    {
+      std::lock_guard lock(m_);
+      stop_ = true;
+    }
+    go_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
   void loop(int tid) {
     std::uint64_t seen = 0;
     for (;;) {
@@ -270,8 +283,9 @@ struct Stage {
 
 class NdjsonLoader {
  public:
-  NdjsonLoader(const std::string& path, const LoadOptions& options)
-      : path_(path), options_(options), in_(path), blocks_(in_), builder_(path) {
+  NdjsonLoader(const std::string& path, const LoadOptions& options, InputStream& in)
+      : path_(path), options_(options), in_(in), blocks_(in_), builder_(path) {
+    builder_.set_memory_limit(options.max_memory_bytes, options.memory_model);
     threads_ = options.threads;
 #ifdef _OPENMP
     if (threads_ <= 0) threads_ = omp_get_max_threads();
@@ -279,8 +293,12 @@ class NdjsonLoader {
     threads_ = 1;
 #endif
     threads_ = std::max(threads_, 1);
+    if (threads_ > 1) {
+      crew_ = std::make_unique<Crew>(threads_);
+      threads_ = crew_->size();
+      if (threads_ == 1) crew_.reset();
+    }
     workers_ = std::vector<Worker>(static_cast<std::size_t>(threads_));
-    if (threads_ > 1) crew_ = std::make_unique<Crew>(threads_);
     blocks_.set_double_buffered(true);  // block k is fed after block k+1 is read
   }
 
@@ -465,7 +483,7 @@ class NdjsonLoader {
 
   const std::string& path_;
   const LoadOptions& options_;
-  InputStream in_;
+  InputStream& in_;
   BlockReader blocks_;
   SnapshotBuilder builder_;
   int threads_ = 1;
@@ -477,8 +495,8 @@ class NdjsonLoader {
 
 }  // namespace
 
-Snapshot read_ndjson(const std::string& path, const LoadOptions& options, LoadReport& report) {
-  NdjsonLoader loader(path, options);
+Snapshot read_ndjson(const std::string& path, const LoadOptions& options, LoadReport& report, InputStream& in) {
+  NdjsonLoader loader(path, options, in);
   return loader.run(report);
 }
 

@@ -198,6 +198,12 @@ bool RecordSax::Scalar(const char* type_name) {
       return fail(items_nodes_ ? "nodes" : "edges",
                   "element #" + std::to_string(item_index()) + " must be an object, got " + type_name);
     case State::Record:
+      if (is_time_field(field_)) {  // e.g. "created_at": true -- an error, never silently dropped
+        RawTime& t = time_of(cur(), field_);
+        t.state = RawTime::Wrong;
+        t.wrong = type_name;
+        cur().present |= 1u << field_;
+      }
       wrong(field_, type_name);
       field_ = kFUnknown;
       return true;
@@ -275,6 +281,15 @@ bool RecordSax::Integer(std::int64_t i) {
 
 bool RecordSax::Uint64(std::uint64_t u) {
   if (u <= static_cast<std::uint64_t>(INT64_MAX)) return Integer(static_cast<std::int64_t>(u));
+  if (state_ == State::Attrs) {
+    // Integers stay integers: one past the signed 64-bit range would become a
+    // double (18446744073709551615 -> 1.8446744073709552e19) and be written
+    // back as another number.
+    if (cur().attrs_error.empty())
+      cur().attrs_error = "attr \"" + std::string(attr_key_) + "\" is the integer " + std::to_string(u) +
+                          ", outside the signed 64-bit range of integer attrs (write it as a string)";
+    return true;
+  }
   return Double(static_cast<double>(u));
 }
 
@@ -827,6 +842,11 @@ bool check_header(const ParsedRecord& r, SnapshotMeta& meta, std::string& field,
     return false;
   }
   meta.id = s.id;
+  if (meta.id.find('\0') != std::string::npos) {
+    field = "snapshot.id";
+    message = "holds a NUL character (\\u0000), which no CSV or export can carry";
+    return false;
+  }
   if (!check_time(s.taken_at, meta.taken_at, message)) {
     field = "snapshot.taken_at";
     return false;

@@ -160,16 +160,13 @@ class Sink {
   std::vector<Bytef> zout_;
 };
 
-// A scratch file beside the output, unlinked as soon as it is opened (so it
-// vanishes with the process whatever happens), read back at commit.
+// A scratch file beside the output, without a name (so it vanishes with the
+// process whatever happens), read back at commit.
 class Spool {
  public:
-  explicit Spool(const std::string& near) {
-    path_ = near + ".spool-" + std::to_string(::getpid());
-    file_ = std::fopen(path_.c_str(), "w+b");
-    if (file_ == nullptr) fail_errno("create", path_);
-    ::unlink(path_.c_str());
-  }
+  // Unnamed (O_TMPFILE) or created exclusively under a random name and
+  // unlinked at once: never through a planted symlink.
+  explicit Spool(const std::string& near) : path_(near + ".spool") { file_ = open_scratch_file(near); }
   ~Spool() {
     if (file_ != nullptr) std::fclose(file_);
   }
@@ -248,6 +245,11 @@ namespace io {
 
 class WriterCore {
  public:
+  // A text cell of the CSV pair: exact, or guarded against spreadsheet formulas.
+  void csv_cell(std::string& b, std::string_view text) const {
+    if (opt_.guard_csv) append_guarded_csv_field(b, text);
+    else append_csv_field(b, text);
+  }
   WriterCore(std::string path, WriteOptions options) : path_(std::move(path)), opt_(options) {
     if (opt_.format != SnapshotFormat::Json && opt_.format != SnapshotFormat::Ndjson &&
         opt_.format != SnapshotFormat::CsvPair)
@@ -306,8 +308,6 @@ class WriterCore {
     if (has_header_) throw std::logic_error("SnapshotWriter: header given twice");
     has_header_ = true;
     meta_ = meta;
-    if (meta_.activity.present() && meta_.activity.start == kNoTime)
-      throw std::invalid_argument("SnapshotMeta.activity.start is required when activity buckets are given");
     switch (opt_.format) {
       case SnapshotFormat::Json: {
         std::string& b = out_->buf();
@@ -393,11 +393,11 @@ class WriterCore {
       default: {
         std::string& b = edges_out_->buf();
         if (edges_ == 0) b.append("src,dst,type,weight,first_seen,last_seen\r\n");
-        append_csv_field(b, r.src);
+        csv_cell(b, r.src);
         b.push_back(',');
-        append_csv_field(b, r.dst);
+        csv_cell(b, r.dst);
         b.push_back(',');
-        append_csv_field(b, r.type);
+        csv_cell(b, r.type);
         b.push_back(',');
         append_double(b, r.weight, false);
         b.push_back(',');
@@ -489,9 +489,14 @@ class WriterCore {
       sep = comma;
     }
     if (meta_.activity.present()) {
-      b.append(sep).append("\"activity\"").append(colon).append("{\"start\"").append(colon);
-      append_time_json(b, meta_.activity.start);
-      b.append(comma).append("\"bucket_seconds\"").append(colon);
+      // `start` is optional (absent = unknown): written only when known.
+      b.append(sep).append("\"activity\"").append(colon).append("{");
+      if (meta_.activity.start != kNoTime) {
+        b.append("\"start\"").append(colon);
+        append_time_json(b, meta_.activity.start);
+        b.append(comma);
+      }
+      b.append("\"bucket_seconds\"").append(colon);
       append_int(b, meta_.activity.bucket_seconds);
       b.append(comma).append("\"buckets\"").append(colon);
       append_int(b, meta_.activity.buckets);
@@ -611,15 +616,15 @@ class WriterCore {
     b.append("id,type,label,created_at");
     for (const auto& k : column_names_) {
       b.push_back(',');
-      append_csv_field(b, k);
+      csv_cell(b, k);
     }
     b.append("\r\n");
     header_written_csv_ = true;
   }
 
-  static void append_attr_csv(std::string& b, const AttrInput& a) {
+  void append_attr_csv(std::string& b, const AttrInput& a) const {
     switch (a.type) {
-      case AttrType::String: append_csv_field(b, a.text); break;
+      case AttrType::String: csv_cell(b, a.text); break;
       case AttrType::Int: append_int(b, a.integer); break;
       case AttrType::Double: append_double(b, a.real, true); break;
       case AttrType::Bool: b.append(a.boolean ? "true" : "false"); break;
@@ -627,9 +632,9 @@ class WriterCore {
   }
 
   void append_csv_fixed(std::string& b, const NodeRecord& r) {
-    append_csv_field(b, r.id);
+    csv_cell(b, r.id);
     b.push_back(',');
-    append_csv_field(b, r.type);
+    csv_cell(b, r.type);
     b.push_back(',');
     if (r.label != Label::Unknown) b.append(to_string(r.label));
     b.push_back(',');

@@ -283,7 +283,7 @@ void read_accounts_csv(const std::string& path, RunFolder& r, const std::vector<
     row.risk = std::strtod(fields[col_risk].c_str(), &stop);
     if (*stop != '\0' || !std::isfinite(row.risk)) fail(path, "risk_score", "not a number", rec_line);
     if (col_fam >= 0) row.family = fields[col_fam];
-    r.accounts[fields[col_id]] = row;
+    r.accounts[std::string(sheet_cell_text(fields[col_id]))] = row;
   }
 }
 

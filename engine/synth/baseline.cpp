@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "hydrascope/eval.hpp"
+#include "hydrascope/strings.hpp"
 
 namespace hydrascope {
 
@@ -66,18 +67,11 @@ std::vector<AccountRow> run_baseline(const Snapshot& s, BaselineMethod method, d
   return rows;
 }
 
-std::string accounts_csv(const std::vector<AccountRow>& rows) {
+std::string accounts_csv(const std::vector<AccountRow>& rows, bool formula_guard) {
   std::string out = "account_id,community_id,risk_score,suspect\n";
   char buf[64];
   for (const auto& r : rows) {
-    const bool quote = r.account_id.find_first_of(",\"\r\n") != std::string::npos;
-    if (quote) {
-      out.push_back('"');
-      for (char c : r.account_id) { if (c == '"') out.push_back('"'); out.push_back(c); }
-      out.push_back('"');
-    } else {
-      out += r.account_id;
-    }
+    append_sheet_cell(out, r.account_id, formula_guard);  // as accounts.csv of a run
     std::snprintf(buf, sizeof buf, ",%lld,%.6f,%s\n", static_cast<long long>(r.community_id), r.risk_score,
                   r.suspect ? "true" : "false");
     out += buf;

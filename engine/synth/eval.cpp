@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "hydrascope/error.hpp"
+#include "hydrascope/strings.hpp"
 #include "hydrascope/eval.hpp"
 
 namespace hydrascope {
@@ -92,52 +93,21 @@ Truth load_truth(const std::string& path) {
   return t;
 }
 
-namespace {
-
-// Splits one RFC 4180 line (no embedded newlines in our columns).
-std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') { out.back().push_back('"'); ++i; }
-      else if (c == '"') quoted = false;
-      else out.back().push_back(c);
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else {
-      out.back().push_back(c);
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 std::vector<AccountRow> load_accounts_csv(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(file_location(path), "cannot open file");
-  std::string line;
-  std::uint64_t ln = 0;
+  // RFC 4180 records: an id may hold a quoted comma, quote or line break;
+  // ids are analyst-table cells (a leading ' guards them against spreadsheets).
   std::vector<AccountRow> rows;
-  if (!std::getline(in, line)) throw InputError(file_location(path, 1), "empty file: header row required");
-  ++ln;
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  const auto header = split_csv(line);
-  if (header.size() < 4 || header[0] != "account_id" || header[1] != "community_id" || header[2] != "risk_score" ||
-      header[3] != "suspect")
-    throw InputError(file_location(path, 1), "header must start with account_id,community_id,risk_score,suspect");
-  while (std::getline(in, line)) {
-    ++ln;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    const auto f = split_csv(line);
+  bool header = true;
+  for_each_csv_record(path, [&](std::uint64_t ln, std::vector<std::string>& f) {
+    if (header) {
+      header = false;
+      if (f.size() < 4 || f[0] != "account_id" || f[1] != "community_id" || f[2] != "risk_score" || f[3] != "suspect")
+        throw InputError(file_location(path, ln), "header must start with account_id,community_id,risk_score,suspect");
+      return;
+    }
     if (f.size() < 4) throw InputError(file_location(path, ln), "expected at least 4 columns, got " + std::to_string(f.size()));
     AccountRow r;
-    r.account_id = f[0];
+    r.account_id = std::string(sheet_cell_text(f[0]));
     if (r.account_id.empty()) throw InputError(file_location(path, ln, "account_id"), "empty account id");
     try {
       std::size_t used = 0;
@@ -157,7 +127,8 @@ std::vector<AccountRow> load_accounts_csv(const std::string& path) {
     else if (f[3] == "false" || f[3] == "0") r.suspect = false;
     else throw InputError(file_location(path, ln, "suspect"), "must be true or false, got \"" + f[3] + "\"");
     rows.push_back(std::move(r));
-  }
+  });
+  if (header) throw InputError(file_location(path, 1), "empty file: header row required");
   return rows;
 }
 

@@ -1,6 +1,8 @@
 // Atomic output: write to a temporary file beside the target and rename it
 // into place on commit(), so a failed run never leaves a half-written file
-// that looks complete (SNAPSHOT_FORMAT.md section 6).
+// that looks complete (SNAPSHOT_FORMAT.md section 6). Temporaries get random
+// names and are created exclusively (O_CREAT|O_EXCL|O_NOFOLLOW): a symlink
+// planted under a guessable name cannot redirect a write (docs/reliability.md).
 #pragma once
 
 #include <cstdio>
@@ -8,6 +10,26 @@
 #include <string_view>
 
 namespace hydrascope {
+
+/// `n` random lowercase hex digits from the kernel's random source
+/// (getrandom; only names of temporaries depend on it, never an output).
+[[nodiscard]] std::string random_hex(std::size_t n = 12);
+
+/// Creates a new file `prefix` + random hex digits, exclusively
+/// (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0666 minus the umask), retrying on a name
+/// that exists. Returns the open descriptor (write only, close-on-exec) and
+/// sets `path`. std::runtime_error naming the path on failure.
+[[nodiscard]] int create_exclusive_file(const std::string& prefix, std::string& path);
+
+/// Creates a new folder `prefix` + random hex digits (mkdir fails on any
+/// existing name, symlinks included; mode 0777 minus the umask). Returns its
+/// path; std::runtime_error on failure.
+[[nodiscard]] std::string create_temp_folder(const std::string& prefix);
+
+/// An unnamed scratch file in the folder of `near` (O_TMPFILE, or an
+/// exclusive random name unlinked at once), open for reading and writing;
+/// it vanishes with the process whatever happens. std::runtime_error on failure.
+[[nodiscard]] std::FILE* open_scratch_file(const std::string& near);
 
 /// A file being written. Destroying it without commit() removes the
 /// temporary. Writes are buffered; errors surface as std::runtime_error

@@ -47,6 +47,13 @@ class InputError : public std::runtime_error {
   std::string message_;
 };
 
+/// A resource limit set by the caller was reached (LoadOptions::max_memory_bytes,
+/// `--max-memory`): the work stopped before using more. The CLI's exit code 4.
+class ResourceLimitError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// Formats a location and message the way InputError::what() does.
 [[nodiscard]] std::string format_error(const SourceLocation& where, const std::string& message);
 

@@ -101,6 +101,7 @@ enum class BaselineMethod : std::uint8_t { SharedCard, IpFanin, Proxy, Degree };
 [[nodiscard]] std::vector<AccountRow> run_baseline(const Snapshot& snapshot, BaselineMethod method, double threshold = -1.0);
 
 /// accounts.csv text for rows (header `account_id,community_id,risk_score,suspect`).
-[[nodiscard]] std::string accounts_csv(const std::vector<AccountRow>& rows);
+/// Ids are analyst-table cells, as in a run's accounts.csv (append_sheet_cell).
+[[nodiscard]] std::string accounts_csv(const std::vector<AccountRow>& rows, bool formula_guard = true);
 
 }  // namespace hydrascope

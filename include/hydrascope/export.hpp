@@ -33,8 +33,12 @@ struct AccountColumns {
 /// (as printed, 6 decimals) descending, then account id bytewise ascending.
 /// Ids are quoted per RFC 4180 when they hold a comma, quote or line break.
 /// Returns the number of rows.
+/// Ids are analyst-table cells (append_sheet_cell): with `formula_guard` one
+/// that a spreadsheet would run as a formula gets a leading ', and one that
+/// starts with ' always does; every reader of accounts.csv removes it.
 std::uint64_t write_accounts_csv(const std::string& path, const Snapshot& snapshot, const Partition& partition,
-                                 const ScoringResult& scoring, const AccountColumns& columns = {});
+                                 const ScoringResult& scoring, const AccountColumns& columns = {},
+                                 bool formula_guard = true);
 
 /// communities.json: the threshold, the references, the ranking of suspect
 /// communities, a full record (counts by type, features, z-scores, group
@@ -50,6 +54,9 @@ struct ExportFormats {
   bool dot = false;      ///< <name>.dot (Graphviz)
   bool csv = false;      ///< <name>/nodes.csv + edges.csv (loads back) + accounts.txt
   bool neo4j = false;    ///< <name>/neo4j_nodes.csv + neo4j_relationships.csv (neo4j-admin import)
+  /// csv and neo4j: text cells a spreadsheet would run as formulas get a
+  /// leading ' (`--csv-guard all`); off by default, the files are data.
+  bool guard_csv = false;
   [[nodiscard]] bool any() const noexcept { return json || graphml || gexf || dot || csv || neo4j; }
 };
 
@@ -166,6 +173,7 @@ struct SuspectExportOptions {
   bool neo4j = false;
   /// Write at most this many suspect communities (in ranking order); 0 = all.
   std::uint32_t max_communities = 0;
+  bool guard_csv = false;  ///< as ExportFormats::guard_csv
 };
 
 /// suspects/community-<id>.* for each suspect community: the subgraph of
@@ -182,9 +190,11 @@ std::vector<std::string> write_suspect_subgraphs(const std::string& dir, const S
 /// A value in run.json's "options".
 struct RunOption {
   std::string key;
-  std::string text;     ///< string value (when !is_number && !is_bool)
+  std::string text;     ///< string value (when !is_number && !is_bool && !is_integer)
   double number = 0.0;  ///< when is_number
   bool is_number = false;
+  std::uint64_t integer = 0;  ///< when is_integer: written exactly (a seed past 2^53)
+  bool is_integer = false;
   bool is_bool = false;
   bool boolean = false;
 };

@@ -23,8 +23,22 @@ enum class SnapshotFormat : std::uint8_t {
   EdgeList,  ///< `u v [weight]` per line, `#`/`%` comments
 };
 
+/// Default of LoadOptions::max_input_bytes (`--max-input-bytes`): 64 GiB
+/// uncompressed per input file, about 40 times the 1,000,000-account world.
+inline constexpr std::uint64_t kDefaultMaxInputBytes = std::uint64_t{64} << 30;
+
 struct LoadOptions {
   SnapshotFormat format = SnapshotFormat::Auto;
+  /// Most uncompressed bytes read from one input file (0 = no limit): past
+  /// it the load stops with an InputError. A gzip bomb cannot run for long.
+  std::uint64_t max_input_bytes = kDefaultMaxInputBytes;
+  /// When non-zero, the load stops with ResourceLimitError (naming the file
+  /// and the record) as soon as `memory_model` projects more than this.
+  std::uint64_t max_memory_bytes = 0;
+  MemoryModel memory_model;
+  /// Hash the raw bytes as they are read (FNV-1a 64; LoadReport::checksum):
+  /// the checksum of exactly the bytes parsed, read once (`run` records it).
+  bool checksum = false;
   /// Worker threads for parsing (0 = OpenMP default). Output is identical for any count.
   int threads = 0;
   ProgressFn progress;  ///< called with stage "load", bytes done, bytes total (0 if unknown)
@@ -40,6 +54,8 @@ struct LoadReport {
   std::uint64_t records = 0;           ///< nodes + edges read (before merging)
   std::uint64_t merged_edges = 0;      ///< duplicate edges folded into earlier ones
   std::uint64_t skipped_self_loops = 0;///< edge lists only (snapshots reject them)
+  std::uint64_t input_bytes = 0;       ///< raw bytes of the input file(s), as read
+  std::string checksum;                ///< with LoadOptions::checksum: "fnv1a64:<16 hex>" of those bytes (CSV: nodes then edges file)
   double seconds = 0.0;
 };
 
@@ -59,18 +75,27 @@ struct LoadReport {
 /// lines of an edge list (nodes then unknown: at most 2 per edge, counted as 1).
 /// Approximate on purpose (a key inside a string counts); one pass at the
 /// speed of memchr / inflate; I/O errors are InputError.
+/// JSON and NDJSON also count the `"activity"` keys times the header's
+/// `buckets` (an upper bound of the activity values held). Reads the input
+/// once: a pipe cannot be loaded after it is counted.
 struct RecordCount {
   SnapshotFormat format = SnapshotFormat::Auto;
   std::uint64_t nodes = 0;
   std::uint64_t edges = 0;
+  std::uint64_t activity_values = 0;  ///< activity buckets of all nodes (JSON, NDJSON)
   std::uint64_t bytes = 0;  ///< uncompressed bytes scanned
 };
-[[nodiscard]] RecordCount count_records(const std::string& path, SnapshotFormat format = SnapshotFormat::Auto);
+[[nodiscard]] RecordCount count_records(const std::string& path, SnapshotFormat format = SnapshotFormat::Auto,
+                                        std::uint64_t max_input_bytes = kDefaultMaxInputBytes);
 
 struct WriteOptions {
   SnapshotFormat format = SnapshotFormat::Json;  ///< Json, Ndjson or CsvPair
   bool gzip = false;
   bool pretty = false;  ///< JSON only: one record per line, indented
+  /// CSV pair only: a text cell that a spreadsheet would run as a formula
+  /// (csv_formula_risk: = + - @ TAB CR) gets a leading ' (`--csv-guard all`).
+  /// Off by default: nodes.csv / edges.csv are data and must load back exactly.
+  bool guard_csv = false;
 };
 
 /// Writes the snapshot; `path` is a file (Json, Ndjson) or folder (CsvPair).

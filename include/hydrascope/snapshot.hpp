@@ -170,6 +170,30 @@ struct RecordRef {
   std::uint64_t index = 0;                  ///< 0-based index among records of its kind
 };
 
+/// A projection of a run's peak memory from what has been loaded so far
+/// (docs/reliability.md, "Memory estimate"): base + per_node x nodes +
+/// per_edge x edges + per_activity_value x activity values.
+struct MemoryModel {
+  double base = 0.0;
+  double per_node = 0.0;
+  double per_edge = 0.0;
+  double per_activity_value = 0.0;
+  /// Activity values per node already paid for by per_node (the model's
+  /// calibration worlds have activity): only values past nodes x this count.
+  double activity_values_per_node_included = 0.0;
+  [[nodiscard]] double bytes(std::uint64_t nodes, std::uint64_t edges, std::uint64_t activity_values) const noexcept {
+    const double extra = static_cast<double>(activity_values) - activity_values_per_node_included * static_cast<double>(nodes);
+    return base + per_node * static_cast<double>(nodes) + per_edge * static_cast<double>(edges) +
+           per_activity_value * (extra > 0.0 ? extra : 0.0);
+  }
+};
+
+/// Largest sum of all edge weights of a snapshot (duplicates merged or not):
+/// detection and scoring form sums of weights and products of such sums,
+/// which must stay finite. A snapshot past it is an InputError at the edge
+/// that passes it.
+inline constexpr double kMaxTotalWeight = 1e100;
+
 /// Builds a Snapshot record by record. Loaders validate field syntax (types,
 /// label words, timestamps, finite weights) and name the field; the builder
 /// checks what needs the whole picture: duplicate ids, self-loops, unknown
@@ -185,6 +209,10 @@ class SnapshotBuilder {
   SnapshotBuilder(SnapshotBuilder&&) noexcept;
   SnapshotBuilder& operator=(SnapshotBuilder&&) noexcept;
 
+  /// Stops the load with ResourceLimitError (naming the file and the
+  /// record) as soon as `model` projects more than `max_bytes` from the
+  /// nodes, edges and activity values added so far; 0 = no limit.
+  void set_memory_limit(std::uint64_t max_bytes, const MemoryModel& model);
   /// The file name used in error messages (changeable, e.g. nodes.csv vs edges.csv).
   void set_file(std::string file_name);
   /// Sets the header. May come after nodes (JSON keys are unordered); activity

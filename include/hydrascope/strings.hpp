@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,9 +22,9 @@ class StringPool {
   StringPool();
   /// Returns the id of `s`, adding it if new.
   std::uint32_t intern(std::string_view s);
-  /// intern() with `hash` = hash_bytes(s) already computed.
+  /// intern() with `hash` = hash_id(s) already computed.
   std::uint32_t intern(std::string_view s, std::uint64_t hash);
-  /// Starts loading the index slot of a string with this hash_bytes() into
+  /// Starts loading the index slot of a string with this hash_id() into
   /// the cache (a hint before intern(s, hash); the result is unaffected).
   void prefetch(std::uint64_t hash) const noexcept {
     if (!slots_.empty()) __builtin_prefetch(slots_.data() + (hash & mask_));
@@ -66,12 +67,52 @@ class StringPool {
   std::uint64_t mask_ = 0;
 };
 
-/// 64-bit hash of a byte string (stable across runs and platforms).
+/// 64-bit hash of a byte string (stable across runs and platforms). Not
+/// for hash tables keyed by input: anyone can compute it, so an input can be
+/// made of strings that all collide (hash flooding); use hash_id() there.
 [[nodiscard]] std::uint64_t hash_bytes(std::string_view s) noexcept;
+
+/// Keyed 64-bit hash of a byte string for hash tables whose keys come from
+/// input (node ids, names): SipHash-1-3 (Aumasson and Bernstein 2012) under a
+/// key drawn at random once per process, so that no input can be made to
+/// collide. Values differ between processes: they only place entries, and
+/// nothing written depends on them (StringPool ids follow first-intern
+/// order). docs/reliability.md has the flood benchmark.
+[[nodiscard]] std::uint64_t hash_id(std::string_view s) noexcept;
+/// The same for a 64-bit integer key (packed pairs of node numbers).
+[[nodiscard]] std::uint64_t hash_id(std::uint64_t x) noexcept;
 
 /// Appends `s` as one RFC 4180 CSV field: quoted (quotes doubled) when it
 /// holds a comma, quote, CR or LF, or starts or ends with a space (kept
 /// verbatim by the quoting); as it is otherwise.
 void append_csv_field(std::string& out, std::string_view s);
+
+/// Streams the RFC 4180 records of a file (quoted fields may hold commas,
+/// quotes and line breaks; LF, CRLF or CR line ends) to f(line of the
+/// record's start, fields). Blank lines are skipped. InputError naming the
+/// file and line on a stray or unterminated quote, or when it cannot be read.
+void for_each_csv_record(const std::string& path,
+                         const std::function<void(std::uint64_t, std::vector<std::string>&)>& f);
+
+// CSV formula injection (OWASP "CSV Injection"): a spreadsheet runs a cell
+// that starts with = + - @ (or TAB / CR before one) as a formula. Where each
+// of hydrascope's CSV files stands is in docs/reliability.md ("CSV and
+// spreadsheets"): analyst tables (accounts.csv, detect's and score's CSV)
+// are written with append_sheet_cell, data files (nodes.csv, edges.csv,
+// Neo4j CSV, accounts.txt) exactly unless `--csv-guard all`.
+
+/// True when `s` starts with =, @, TAB or CR, or with + or - and is not a
+/// plain number (`-5`, `+1.5e3` are numbers, not formulas).
+[[nodiscard]] bool csv_formula_risk(std::string_view s);
+/// Appends `s` as an analyst-table cell: a leading `'` is added when `s`
+/// starts with `'` (always, so that the encoding can be undone) or, with
+/// `formula_guard`, when csv_formula_risk(s); then RFC 4180 quoting.
+void append_sheet_cell(std::string& out, std::string_view s, bool formula_guard = true);
+/// The text of an analyst-table cell: one leading `'` removed (the inverse
+/// of append_sheet_cell; what eval, export --run and report read).
+[[nodiscard]] std::string_view sheet_cell_text(std::string_view cell) noexcept;
+/// Appends `s` as a data-file cell under `--csv-guard all`: `'` + s when
+/// csv_formula_risk(s) (not undone by the snapshot reader), then quoting.
+void append_guarded_csv_field(std::string& out, std::string_view s);
 
 }  // namespace hydrascope
