@@ -39,7 +39,11 @@ for config in $configs; do
   model="$models/${config//:/-}.json.gz"
   if [[ ! -f "$model" ]]; then
     start=$(date +%s)
-    "$bin" -q train --recipe default --work "$work" --threads "$threads" --out "$model" "${train_args[@]}" > /dev/null
+    # Rows are gathered once per refinement setting and reused for every
+    # dropped family (train --rows-cache).
+    cache="$work/rows-${config#refine:}.bin"
+    [[ "$config" == refine:* ]] || cache="$work/rows-default.bin"
+    "$bin" -q train --recipe default --work "$work" --threads "$threads" --rows-cache "$cache" --out "$model" "${train_args[@]}" > /dev/null
     echo "ablation: trained $config in $(( $(date +%s) - start )) s" >&2
   fi
   for w in "$@"; do

@@ -53,6 +53,7 @@ struct TrainArgs {
   TrainingRowsOptions rows;
   std::vector<std::string> drop;
   std::vector<std::string> refine_off;
+  std::string rows_cache;
   std::uint64_t seed = 1;
   int threads = 0;
 };
@@ -138,13 +139,30 @@ int run_train(TrainArgs args, const Context& ctx) {
       target = truth_targets(snapshot, r.features, hydra);
     }
     TrainingRowsOptions ro = args.rows;
+    ro.drop_families.clear();  // every column is gathered; families are dropped below
     ro.weight = weight;
     append_training_rows(set, snapshot, r.features, target, ro, label);
     ctx.info("train: " + set.sources.back() + " (" + std::to_string(seconds_since(t0)).substr(0, 5) + " s)");
   };
 
+  // The rows depend on the snapshots (or recipe), the refinement, the
+  // sampling and the seed: that is the cache key (the schema is checked too).
+  std::string cache_key = "recipe=" + args.recipe + ";seed=" + std::to_string(args.seed) +
+                          ";negative_sample=" + std::to_string(args.rows.negative_sample) + ";labels=" +
+                          (args.labels ? "1" : "0") + ";refine_off=";
+  for (const auto& r : args.refine_off) cache_key += r + ",";
+  for (const auto& x : args.snapshots) cache_key += ";snapshot=" + x;
+  for (const auto& x : args.truths) cache_key += ";truth=" + x;
+  const bool cached = !args.rows_cache.empty() && load_training_set(set, args.rows_cache, cache_key);
+  if (cached) ctx.info("train: " + std::to_string(set.x.rows) + " rows from " + args.rows_cache);
   std::string trained_on;
-  if (use_recipe) {
+  if (use_recipe) trained_on = recipe_text(args.recipe, recipe_worlds(args.recipe));
+  if (cached) {
+    if (!use_recipe) {
+      trained_on = std::to_string(args.snapshots.size()) + " snapshot(s): ";
+      for (std::size_t i = 0; i < args.snapshots.size(); ++i) trained_on += (i ? ", " : "") + args.snapshots[i];
+    }
+  } else if (use_recipe) {
     const auto worlds = recipe_worlds(args.recipe);
     trained_on = recipe_text(args.recipe, worlds);
     namespace fs = std::filesystem;
@@ -183,6 +201,8 @@ int run_train(TrainArgs args, const Context& ctx) {
     trained_on = std::to_string(args.snapshots.size()) + " snapshot(s): ";
     for (std::size_t i = 0; i < args.snapshots.size(); ++i) trained_on += (i ? ", " : "") + args.snapshots[i];
   }
+  if (!cached && !args.rows_cache.empty()) save_training_set(set, args.rows_cache, cache_key);
+  if (!args.rows.drop_families.empty()) set = without_families(set, args.rows.drop_families);
   if (set.positives == 0 || set.negatives == 0)
     throw std::invalid_argument("the training rows need both classes: " + std::to_string(set.positives) +
                                 " positive and " + std::to_string(set.negatives) + " negative rows");
@@ -251,6 +271,10 @@ void add_train(CLI::App& app, const Context& ctx, Action& action) {
       ->group(r);
   sub->add_option("--drop-family", args->drop, "Feature families to leave out (ablation), e.g. synchrony,seed")
       ->delimiter(',')
+      ->group(r);
+  sub->add_option("--rows-cache", args->rows_cache,
+                  "Keep the gathered rows in FILE and reuse them when FILE was made by the same data and options "
+                  "(ablations: every --drop-family trains on the same rows)")
       ->group(r);
   sub->add_option("--refine-off", args->refine_off,
                   "Refinement steps to skip (as for run; a model should be used with the same steps it was trained with)")

@@ -2,8 +2,13 @@
 #include "hydrascope/training.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
+
+#include "hydrascope/atomic_file.hpp"
+#include "hydrascope/error.hpp"
 
 #include "hydrascope/strings.hpp"
 
@@ -85,6 +90,128 @@ void append_training_rows(TrainingSet& set, const Snapshot& s, const FeatureTabl
   set.sampled_out += out;
   set.sources.push_back(source + ": " + std::to_string(pos) + " positive, " + std::to_string(neg) + " negative rows" +
                         (out > 0 ? ", " + std::to_string(out) + " negatives sampled out" : ""));
+}
+
+TrainingSet without_families(const TrainingSet& set, std::span<const FeatureFamily> drop) {
+  TrainingSet out;
+  std::vector<std::size_t> keep;
+  for (std::size_t c = 0; c < set.x.names.size(); ++c) {
+    const int f = feature_index(set.x.names[c]);
+    bool dropped = false;
+    if (f >= 0)
+      for (FeatureFamily d : drop) dropped = dropped || feature_schema()[static_cast<std::size_t>(f)].family == d;
+    if (!dropped) {
+      keep.push_back(c);
+      out.x.names.push_back(set.x.names[c]);
+    }
+  }
+  const std::size_t cols = set.x.names.size();
+  out.x.rows = set.x.rows;
+  out.x.values.reserve(set.x.rows * keep.size());
+  for (std::uint64_t r = 0; r < set.x.rows; ++r)
+    for (std::size_t c : keep) out.x.values.push_back(set.x.values[r * cols + c]);
+  out.label = set.label;
+  out.weight = set.weight;
+  out.positives = set.positives;
+  out.negatives = set.negatives;
+  out.sampled_out = set.sampled_out;
+  out.sources = set.sources;
+  return out;
+}
+
+namespace {
+constexpr char kSetMagic[8] = {'H', 'S', 'R', 'O', 'W', 'S', '0', '1'};
+
+void put_u64(std::string& b, std::uint64_t v) { b.append(reinterpret_cast<const char*>(&v), 8); }
+void put_str(std::string& b, const std::string& s) {
+  put_u64(b, s.size());
+  b += s;
+}
+}  // namespace
+
+void save_training_set(const TrainingSet& set, const std::string& path, const std::string& key) {
+  AtomicFile file(path);
+  std::string b(kSetMagic, 8);
+  put_str(b, key);
+  put_u64(b, set.x.names.size());
+  for (const auto& n : set.x.names) put_str(b, n);
+  put_u64(b, set.x.rows);
+  put_u64(b, set.positives);
+  put_u64(b, set.negatives);
+  put_u64(b, set.sampled_out);
+  put_u64(b, set.sources.size());
+  for (const auto& src : set.sources) put_str(b, src);
+  file.write(b);
+  auto put_floats = [&](const std::vector<float>& v) {
+    for (std::size_t i = 0; i < v.size(); i += (1u << 20)) {
+      const std::size_t n = std::min<std::size_t>(1u << 20, v.size() - i);
+      file.write(std::string_view(reinterpret_cast<const char*>(v.data() + i), n * sizeof(float)));
+    }
+  };
+  put_floats(set.x.values);
+  put_floats(set.label);
+  put_floats(set.weight);
+  file.commit();
+}
+
+bool load_training_set(TrainingSet& set, const std::string& path, const std::string& key) {
+  std::FILE* fp = std::fopen(path.c_str(), "rb");
+  if (fp == nullptr) return false;
+  struct Closer {
+    std::FILE* f;
+    ~Closer() { std::fclose(f); }
+  } closer{fp};
+  std::uint64_t offset = 0;
+  auto fail = [&](const std::string& what) -> bool {
+    SourceLocation w = file_location(path);
+    w.byte_offset = offset;
+    throw InputError(w, "damaged training-rows file: " + what);
+  };
+  auto read = [&](void* dst, std::size_t n) {
+    if (std::fread(dst, 1, n, fp) != n) fail("truncated");
+    offset += n;
+  };
+  auto u64 = [&] {
+    std::uint64_t v = 0;
+    read(&v, 8);
+    return v;
+  };
+  auto str = [&] {
+    const std::uint64_t n = u64();
+    if (n > (1u << 20)) fail("string too long");
+    std::string s(n, '\0');
+    read(s.data(), n);
+    return s;
+  };
+  char magic[8];
+  read(magic, 8);
+  if (std::memcmp(magic, kSetMagic, 8) != 0) fail("not a hydrascope training-rows file");
+  if (str() != key) return false;
+  const std::uint64_t cols = u64();
+  if (cols > 100000) fail("too many columns");
+  std::vector<std::string> names;
+  for (std::uint64_t c = 0; c < cols; ++c) names.push_back(str());
+  std::vector<std::string> want;
+  for (const auto& f : feature_schema()) want.emplace_back(f.name);
+  if (names != want) return false;  // made by another feature schema
+  TrainingSet s;
+  s.x.names = std::move(names);
+  s.x.rows = u64();
+  s.positives = u64();
+  s.negatives = u64();
+  s.sampled_out = u64();
+  const std::uint64_t nsrc = u64();
+  if (nsrc > 100000) fail("too many sources");
+  for (std::uint64_t i = 0; i < nsrc; ++i) s.sources.push_back(str());
+  if (s.x.rows > (std::uint64_t{1} << 34) / (cols + 1)) fail("too many rows");
+  s.x.values.resize(s.x.rows * cols);
+  read(s.x.values.data(), s.x.values.size() * sizeof(float));
+  s.label.resize(s.x.rows);
+  read(s.label.data(), s.label.size() * sizeof(float));
+  s.weight.resize(s.x.rows);
+  read(s.weight.data(), s.weight.size() * sizeof(float));
+  set = std::move(s);
+  return true;
 }
 
 std::vector<float> truth_targets(const Snapshot& s, const FeatureTable& features,

@@ -53,6 +53,18 @@ void append_training_rows(TrainingSet& set, const Snapshot& snapshot, const Feat
                           std::span<const float> target, const TrainingRowsOptions& options,
                           const std::string& source);
 
+/// The set without the columns of `drop` (ablation on rows already gathered).
+[[nodiscard]] TrainingSet without_families(const TrainingSet& set, std::span<const FeatureFamily> drop);
+
+/// Saves / loads a TrainingSet as a flat binary file (little-endian; a
+/// header, the column names, then rows x columns floats, labels, weights,
+/// and the source lines), for repeated training on the same rows (ablations).
+/// `key` is stored and must match on load (it names what made the rows);
+/// load returns false when the file is absent or was made for another key
+/// or schema, and throws InputError on a damaged file.
+void save_training_set(const TrainingSet& set, const std::string& path, const std::string& key);
+[[nodiscard]] bool load_training_set(TrainingSet& set, const std::string& path, const std::string& key);
+
 /// Targets from generated truth: 1 for accounts in `hydra_accounts`, else 0.
 [[nodiscard]] std::vector<float> truth_targets(const Snapshot& snapshot, const FeatureTable& features,
                                                const std::unordered_set<std::string>& hydra_accounts);
