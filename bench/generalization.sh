@@ -43,7 +43,7 @@ for spec in "${specs[@]}"; do
   head="\"world\":\"$world\",\"profile\":\"$profile\",\"accounts\":$accounts,\"seed\":$seed"
   start=$(date +%s.%N)
   "$bin" -q run "$w/snapshot.ndjson" --out "$w/run" --force --seed 1 --threads "$threads" --top 0 "${model_args[@]}" > /dev/null
-  secs=$(echo "$(date +%s.%N) - $start" | bc)
+  secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
   echo "{$head,\"method\":\"hydrascope\",\"seconds\":$secs,\"eval\":$("$bin" -q eval --truth "$w/truth.json" --accounts "$w/run/accounts.csv" --json)}"
   if [[ -n "${RULES:-}" ]]; then
     "$RULES" -q run "$w/snapshot.ndjson" --out "$w/rules" --force --seed 1 --threads "$threads" --top 0 > /dev/null 2>&1 &&
