@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   add_export(app, ctx, action);
   add_features(app, ctx, action);
   add_train(app, ctx, action);
+  add_diff(app, ctx, action);
 
   try {
     app.parse(argc, argv);
