@@ -298,7 +298,7 @@ TrackingMatch match_runs(const TrackedRun& prev, const TrackedRun& cur, const Tr
         t.previous.push_back(D.hydra_id);
         t.event = HydraEvent::Regrown;
         t.from_dormant = true;
-        t.after_ban = D.banned > 0 || D.history.banned_before || C.banned > 0;
+        t.after_ban = 2 * D.banned >= std::max<std::uint64_t>(1, D.accounts);
         t.accounts_before = D.accounts;
         t.shared_infrastructure = dormant_shared[c];
       } else {
@@ -325,7 +325,10 @@ TrackingMatch match_runs(const TrackedRun& prev, const TrackedRun& cur, const Tr
     if (hot_link != nullptr && new_heads[c] >= options.min_new_heads) {
       const auto& P = prev.communities[hot_link->p];
       t.event = HydraEvent::Regrown;
-      t.after_ban = P.banned > 0 || P.history.banned_before || C.banned > 0;
+      // After a ban: most of the hydra's accounts were banned, then or now.
+      const std::uint64_t old_accounts = C.accounts > new_heads[c] ? C.accounts - new_heads[c] : 0;
+      t.after_ban = 2 * P.banned >= std::max<std::uint64_t>(1, P.accounts) ||
+                    2 * C.banned >= std::max<std::uint64_t>(1, old_accounts);
     } else if (preds[c].size() >= 2) {
       t.event = HydraEvent::Merged;
     } else if (succs[main.p].size() >= 2) {

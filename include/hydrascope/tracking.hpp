@@ -186,7 +186,9 @@ struct CommunityTrack {
   std::uint64_t carried = 0;          ///< its accounts that were in the strongest link
   std::uint64_t new_heads = 0;        ///< its accounts that were not in the previous run at all
   std::uint32_t shared_infrastructure = 0;  ///< infrastructure shared with the strongest link
-  bool after_ban = false;     ///< regrown from a hydra with banned accounts (then or now)
+  /// Regrown after a ban: at least half of the hydra's accounts were labelled
+  /// banned in the previous run, or are now (or when it dissolved, for a dormant one).
+  bool after_ban = false;
   bool from_dormant = false;  ///< regrown from a hydra that had dissolved in an earlier run
 };
 
