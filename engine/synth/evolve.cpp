@@ -250,9 +250,9 @@ void Evolution::step(std::uint32_t day, EvolveDay& rep) {
     if (live.size() < o_.min_ban_size) continue;
     Rng r(hash2(o_.seed, (static_cast<std::uint64_t>(day) << 32) | (ci << 2) | 0));
     if (!r.chance(o_.ban_rate)) continue;
-    for (std::uint32_t g : live) {
+    for (std::uint32_t g : alive_members(c)) {  // the seeds labelled banned before leave with the rest
       label_[g] = Label::Banned;
-      leave_day_[g] = day + o_.banned_days;
+      if (leave_day_[g] == 0) leave_day_[g] = day + o_.banned_days;
     }
     c.bans.emplace_back(day, live.size());
     ++rep.banned_farms;

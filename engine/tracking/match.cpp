@@ -95,6 +95,7 @@ void TrackingOptions::validate() const {
   if (!(change > 0.0 && change <= 1.0)) bad("change", change, "(0, 1]");
   if (min_new_heads < 1) bad("min_new_heads", min_new_heads, ">= 1");
   if (!(material_growth > 0.0 && material_growth <= 10.0)) bad("material_growth", material_growth, "(0, 10]");
+  if (!(material_share >= 0.0 && material_share <= 1.0)) bad("material_share", material_share, "[0, 1]");
   if (!(trusted_label_share > 0.0 && trusted_label_share <= 1.0))
     bad("trusted_label_share", trusted_label_share, "(0, 1]");
   if (max_infrastructure < 1) bad("max_infrastructure", max_infrastructure, ">= 1");

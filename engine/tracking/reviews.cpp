@@ -132,13 +132,15 @@ std::string day_of(Timestamp at) {
   return format_rfc3339(at);
 }
 
-// Cards and proxies among a community's infrastructure, sorted: what a
-// trusted decision's baseline remembers.
-std::vector<std::string> key_infrastructure(const TrackedCommunity& t) {
+// Cards and proxies among a community's infrastructure used by at least
+// `min_accounts` of its accounts, sorted: what a trusted decision's baseline
+// remembers (min_accounts 2: every shared one) and what a material change
+// looks for.
+std::vector<std::string> key_infrastructure(const TrackedCommunity& t, std::uint64_t min_accounts = 2) {
   std::vector<std::string> ids;
   for (const auto& e : t.infrastructure) {
     const NodeKind k = kind_from_type(e.type);
-    if (k == NodeKind::PaymentMethod || k == NodeKind::Proxy) ids.push_back(e.id);
+    if ((k == NodeKind::PaymentMethod || k == NodeKind::Proxy) && e.accounts >= min_accounts) ids.push_back(e.id);
   }
   std::sort(ids.begin(), ids.end());
   return ids;
@@ -407,7 +409,11 @@ TrackingResult track_run(const Snapshot& s, const Partition& p, const Incidence&
         st.lapsed = "accounts grew by " + fixed(100.0 * (static_cast<double>(C.accounts) / std::max(1.0, base) - 1.0), 0) +
                     "% (" + std::to_string(st.baseline_accounts) + " -> " + std::to_string(C.accounts) + ")";
       } else if (options.material_new_infrastructure) {
-        for (const auto& id : key_infrastructure(C))
+        // A new card or proxy counts when enough accounts share it: a family
+        // joining a large community brings its own card, which is no change.
+        const auto min_use = std::max<std::uint64_t>(
+            2, static_cast<std::uint64_t>(std::ceil(options.material_share * static_cast<double>(st.baseline_accounts))));
+        for (const auto& id : key_infrastructure(C, min_use))
           if (!std::binary_search(st.baseline_infrastructure.begin(), st.baseline_infrastructure.end(), id)) {
             const auto e = std::find_if(C.infrastructure.begin(), C.infrastructure.end(),
                                         [&](const InfraEntity& x) { return x.id == id; });

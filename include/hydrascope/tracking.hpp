@@ -88,8 +88,11 @@ struct TrackingOptions {
   /// A trusted decision lapses when the community has at least
   /// (1 + material_growth) x its accounts at the decision ... In (0, 10].
   double material_growth = 0.2;
-  /// ... or (when true) shares a card or proxy that it did not share then.
+  /// ... or (when true) shares a card or proxy that it did not share then,
+  /// used by at least 2 of its accounts and `material_share` of the accounts
+  /// it had at the decision. In [0, 1].
   bool material_new_infrastructure = true;
+  double material_share = 0.05;
   /// The snapshot's trusted labels act as a trusted decision on a community
   /// when at least this share of its accounts are labelled trusted. In (0, 1].
   double trusted_label_share = 0.5;
