@@ -6,8 +6,9 @@
 # stability and the review decisions; and `diff` of each run with itself.
 #
 # usage: bench/tracking_bench.sh [ACCOUNTS] [DAYS] [WORLD_SEED] [EVOLVE_SEED]
-#   defaults: 200000 7 21 1. Output under out/tracking-ACCOUNTS/.
-#   HYDRASCOPE=path/to/binary overrides ./build/hydrascope; THREADS (default 2).
+#   defaults: 200000 7 21 1. Output under out/tracking-ACCOUNTS-PROFILE-WORLD_SEED/.
+#   Environment: PROFILE (mixed), BAN_RATE (0.15: a farm's daily probability
+#   of a ban), THREADS (2), HYDRASCOPE=path/to/binary (./build/hydrascope).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 accounts="${1:-200000}"
@@ -15,15 +16,17 @@ days="${2:-7}"
 wseed="${3:-21}"
 eseed="${4:-1}"
 threads="${THREADS:-2}"
+profile="${PROFILE:-mixed}"
+ban_rate="${BAN_RATE:-0.15}"
 bin="${HYDRASCOPE:-$root/build/hydrascope}"
-out="$root/out/tracking-$accounts"
+out="$root/out/tracking-$accounts-$profile-$wseed"
 export OMP_WAIT_POLICY=passive
 [[ -x "$bin" ]] || { echo "tracking_bench: $bin not built" >&2; exit 1; }
 mkdir -p "$out"
 
-echo "# world: $accounts accounts, profile mixed, seed $wseed; $days days evolved with seed $eseed"
-[[ -f "$out/world/truth.json" ]] || "$bin" -q generate --accounts "$accounts" --seed "$wseed" --out "$out/world" --force
-[[ -f "$out/days/day-$days/truth.json" ]] || "$bin" generate --evolve "$out/world" --days "$days" --seed "$eseed" --out "$out/days" --force 2>&1 | sed 's/^hydrascope: /# /'
+echo "# world: $accounts accounts, profile $profile, seed $wseed; $days days evolved with seed $eseed, ban rate $ban_rate"
+[[ -f "$out/world/truth.json" ]] || "$bin" -q generate --accounts "$accounts" --seed "$wseed" --profile "$profile" --out "$out/world" --force
+[[ -f "$out/days/day-$days/truth.json" ]] || "$bin" generate --evolve "$out/world" --days "$days" --seed "$eseed" --ban-rate "$ban_rate" --out "$out/days" --force 2>&1 | sed 's/^hydrascope: /# /'
 
 run_day() {  # day, snapshot, extra options...
   local d="$1" snap="$2"

@@ -32,6 +32,7 @@ struct GenerateArgs {
   std::string world = "a";  // a: generate_world (default); b: generate_world_b (held-out evaluation)
   std::string evolve;       // --evolve FROM_DIR: day-by-day snapshots grown from a world
   std::uint32_t days = 7;
+  double ban_rate = EvolveOptions{}.ban_rate;
 };
 
 // datasets/ip-ranges beside the working folder or the source tree, if present.
@@ -79,6 +80,7 @@ int run_evolve(const Context& ctx, const GenerateArgs& a) {
   o.from_dir = a.evolve;
   o.days = a.days;
   o.seed = a.seed;
+  o.ban_rate = a.ban_rate;
   if (a.format == "json") o.format = SnapshotFormat::Json;
   else if (a.format == "ndjson") o.format = SnapshotFormat::Ndjson;
   else if (a.format == "csv") o.format = SnapshotFormat::CsvPair;
@@ -166,6 +168,8 @@ void add_generate(CLI::App& app, const Context& ctx, Action& action) {
                   "Instead of a new world: day-by-day snapshots (DIR/day-1 .. day-D, each with truth.json) grown from "
                   "the world in this folder (bans, regrown heads, growth, churn; docs/generator.md)");
   sub->add_option("--days", args->days, "With --evolve: days to write")->capture_default_str();
+  sub->add_option("--ban-rate", args->ban_rate, "With --evolve: daily probability that a farm is banned")
+      ->capture_default_str();
   sub->callback([&ctx, &action, args] { action = [&ctx, args] { return run_generate(ctx, *args); }; });
 }
 

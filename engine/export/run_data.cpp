@@ -248,6 +248,7 @@ std::optional<ReviewState> read_review(const JsonFields& f) {
   r.lapsed = g.string("lapsed", false);
   const JsonFields b = g.object("baseline");
   r.baseline_accounts = b.uint("accounts");
+  r.baseline_flagged = b.uint("flagged", false);
   if (const auto* ids = b.find("infrastructure")) {
     if (!ids->IsArray()) b.fail("infrastructure", "must be an array of ids");
     for (const auto& id : ids->GetArray()) {
@@ -423,6 +424,7 @@ TrackedRun RunData::read_tracking(const std::string& dir_in) {
         c.accounts = f.uint("accounts");
         c.banned = f.uint("banned");
         c.flagged = f.boolean("flagged");
+        c.model_flagged = f.uint("model_flagged", false);
         c.dissolved_run = f.uint("dissolved_run");
         c.history = read_history(f);
         c.review = read_review(f);
@@ -445,6 +447,7 @@ TrackedRun RunData::read_tracking(const std::string& dir_in) {
     t.community = static_cast<CommunityId>(id);
     t.accounts = f.uint("accounts");
     t.flagged = f.boolean("suspect");
+    t.model_flagged = f.uint("model_flagged", false, f.uint("flagged", false));
     if (f.find("labels") != nullptr) {
       const JsonFields l = f.object("labels");
       t.banned = l.uint("banned", false);

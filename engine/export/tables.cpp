@@ -112,6 +112,8 @@ void write_review(JsonWriter& w, const ReviewState& r) {
   w.StartObject();
   key(w, "accounts");
   w.Uint64(r.baseline_accounts);
+  key(w, "flagged");
+  w.Uint64(r.baseline_flagged);
   key(w, "infrastructure");
   w.StartArray();
   for (const auto& id : r.baseline_infrastructure) str(w, id);
@@ -161,6 +163,8 @@ void write_tracking_sections(JsonWriter& w, const ScoringResult& scoring, const 
     w.Uint64(d.banned);
     key(w, "flagged");
     w.Bool(d.flagged);
+    key(w, "model_flagged");
+    w.Uint64(d.model_flagged);
     key(w, "dissolved_run");
     w.Uint64(d.dissolved_run);
     key(w, "history");
@@ -595,6 +599,8 @@ void write_communities_json(const std::string& path, const Snapshot& s, const Sc
       key(w, "from_dormant");
       w.Bool(tr.from_dormant);
       w.EndObject();
+      key(w, "model_flagged");
+      w.Uint64(tc.model_flagged);
       key(w, "history");
       write_history(w, tc.history);
       if (tc.review) {

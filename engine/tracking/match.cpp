@@ -25,20 +25,28 @@ struct Pair {
   std::uint32_t p = 0, c = 0;
   std::uint64_t accounts = 0;  // shared accounts
   std::uint32_t infra = 0;     // shared infrastructure entities
-  [[nodiscard]] std::uint64_t strength() const noexcept { return accounts + infra; }
+  double carried = 0.0;        // share of p's accounts + share of p's infrastructure found in c
+  double made_of = 0.0;        // share of c's accounts + share of c's infrastructure that were p's
 };
 
-// Strongest first: shared accounts + infrastructure, then accounts, then the other side's index.
+// Strongest first. For a current community: the previous one it is most
+// made of; for a previous one: the current one that carries most of it.
+// Shares of accounts and of infrastructure are added, so that heads regrown
+// on a banned farm's cards and proxies (no account in common) carry the farm
+// more than a few of its old neighbours do. Ties: more shared accounts, then
+// the other side's index.
 bool stronger_for_current(const Pair& a, const Pair& b) {
-  if (a.strength() != b.strength()) return a.strength() > b.strength();
+  if (a.made_of != b.made_of) return a.made_of > b.made_of;
   if (a.accounts != b.accounts) return a.accounts > b.accounts;
   return a.p < b.p;
 }
 bool stronger_for_previous(const Pair& a, const Pair& b) {
-  if (a.strength() != b.strength()) return a.strength() > b.strength();
+  if (a.carried != b.carried) return a.carried > b.carried;
   if (a.accounts != b.accounts) return a.accounts > b.accounts;
   return a.c < b.c;
 }
+
+double share(double part, double whole) { return whole > 0.0 ? part / whole : 0.0; }
 
 // Sorted counts of packed (previous << 32 | current) keys.
 std::vector<std::pair<std::uint64_t, std::uint64_t>> count_keys(std::vector<std::uint64_t>& keys) {
@@ -96,6 +104,7 @@ void TrackingOptions::validate() const {
   if (min_new_heads < 1) bad("min_new_heads", min_new_heads, ">= 1");
   if (!(material_growth > 0.0 && material_growth <= 10.0)) bad("material_growth", material_growth, "(0, 10]");
   if (!(material_share >= 0.0 && material_share <= 1.0)) bad("material_share", material_share, "[0, 1]");
+  if (!(material_size > 0.0 && material_size <= 10.0)) bad("material_size", material_size, "(0, 10]");
   if (!(trusted_label_share > 0.0 && trusted_label_share <= 1.0))
     bad("trusted_label_share", trusted_label_share, "(0, 1]");
   if (max_infrastructure < 1) bad("max_infrastructure", max_infrastructure, ">= 1");
@@ -125,6 +134,7 @@ TrackedRun tracked_run_of(const Snapshot& s, const Partition& p, const Incidence
     t.banned = d.banned;
     t.trusted_labels = d.trusted;
     t.flagged = cs.suspect;
+    t.model_flagged = cs.flagged;
     r.communities.push_back(std::move(t));
   }
   for (NodeId v = 0; v < n; ++v) {
@@ -232,7 +242,11 @@ TrackingMatch match_runs(const TrackedRun& prev, const TrackedRun& cur, const Tr
     const double a = static_cast<double>(q.accounts), e = static_cast<double>(q.infra);
     const bool contained = (a > 0 && a >= theta * std::min(ap, ac)) || (e > 0 && e >= theta * std::min(ep, ec));
     const bool significant = (a > 0 && a >= sigma * ap) || (e > 0 && e >= sigma * ep);
-    if (contained && significant) links.push_back(q);
+    if (!contained || !significant) continue;
+    Pair l = q;
+    l.carried = share(a, ap) + share(e, ep);
+    l.made_of = share(a, ac) + share(e, ec);
+    links.push_back(l);
   }
   std::vector<std::vector<Pair>> preds(nc), succs(np);
   for (const Pair& q : links) {

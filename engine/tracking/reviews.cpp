@@ -146,6 +146,37 @@ std::vector<std::string> key_infrastructure(const TrackedCommunity& t, std::uint
   return ids;
 }
 
+// Why a trusted decision no longer holds (empty: it does), per the rule of
+// docs/tracking.md, "Material change": the model flags a fifth more of its
+// accounts than at the decision (and two more), or it holds twice the
+// accounts, or it shares a card or proxy it did not share then, used by at
+// least 2 and 5 % of the accounts it had.
+std::string material_change(const TrackedCommunity& C, const ReviewState& st, const TrackingOptions& o) {
+  const double flagged0 = static_cast<double>(st.baseline_flagged);
+  if (C.model_flagged >= st.baseline_flagged + 2 &&
+      static_cast<double>(C.model_flagged) >= (1.0 + o.material_growth) * flagged0)
+    return "the model flags " + std::to_string(C.model_flagged) + " of its accounts, " +
+           std::to_string(st.baseline_flagged) + " at the decision";
+  const double accounts0 = static_cast<double>(st.baseline_accounts);
+  if (C.accounts > st.baseline_accounts && static_cast<double>(C.accounts) >= (1.0 + o.material_size) * accounts0)
+    return "accounts grew by " + fixed(100.0 * (static_cast<double>(C.accounts) / std::max(1.0, accounts0) - 1.0), 0) +
+           "% (" + std::to_string(st.baseline_accounts) + " -> " + std::to_string(C.accounts) + ")";
+  if (o.material_new_infrastructure) {
+    // A new card or proxy counts when enough accounts share it: a family
+    // joining a large community brings its own card, which is no change.
+    const auto min_use =
+        std::max<std::uint64_t>(2, static_cast<std::uint64_t>(std::ceil(o.material_share * accounts0)));
+    for (const auto& e : C.infrastructure) {
+      const NodeKind k = kind_from_type(e.type);
+      if ((k != NodeKind::PaymentMethod && k != NodeKind::Proxy) || e.accounts < min_use) continue;
+      if (!std::binary_search(st.baseline_infrastructure.begin(), st.baseline_infrastructure.end(), e.id))
+        return "shares " + e.type + " " + e.id + " (" + std::to_string(e.accounts) +
+               " accounts) that it did not share at the decision";
+    }
+  }
+  return {};
+}
+
 // A candidate decision for one community, and where it came from.
 struct Candidate {
   ReviewState state;
@@ -396,34 +427,15 @@ TrackingResult track_run(const Snapshot& s, const Partition& p, const Incidence&
         if (it != prev_by_id.end()) base = it->second;
       }
       st.baseline_accounts = base->accounts;
+      st.baseline_flagged = base->model_flagged;
       st.baseline_infrastructure = key_infrastructure(*base);
     }
     if (st.from_labels) {
       st.target = C.hydra_id;
       st.note = std::to_string(C.trusted_labels) + " of " + std::to_string(C.accounts) + " accounts labelled trusted";
     }
-    if (st.decision == ReviewDecision::Trusted && st.in_force) {
-      const double base = static_cast<double>(st.baseline_accounts);
-      if (static_cast<double>(C.accounts) >= (1.0 + options.material_growth) * base && C.accounts > st.baseline_accounts) {
-        st.in_force = false;
-        st.lapsed = "accounts grew by " + fixed(100.0 * (static_cast<double>(C.accounts) / std::max(1.0, base) - 1.0), 0) +
-                    "% (" + std::to_string(st.baseline_accounts) + " -> " + std::to_string(C.accounts) + ")";
-      } else if (options.material_new_infrastructure) {
-        // A new card or proxy counts when enough accounts share it: a family
-        // joining a large community brings its own card, which is no change.
-        const auto min_use = std::max<std::uint64_t>(
-            2, static_cast<std::uint64_t>(std::ceil(options.material_share * static_cast<double>(st.baseline_accounts))));
-        for (const auto& id : key_infrastructure(C, min_use))
-          if (!std::binary_search(st.baseline_infrastructure.begin(), st.baseline_infrastructure.end(), id)) {
-            const auto e = std::find_if(C.infrastructure.begin(), C.infrastructure.end(),
-                                        [&](const InfraEntity& x) { return x.id == id; });
-            st.in_force = false;
-            st.lapsed = "shares " + (e != C.infrastructure.end() ? e->type : std::string("entity")) + " " + id +
-                        " that it did not share at the decision";
-            break;
-          }
-      }
-    }
+    if (st.decision == ReviewDecision::Trusted && st.in_force) st.lapsed = material_change(C, st, options);
+    st.in_force = st.lapsed.empty();
     C.review = std::move(st);
     winner[c] = &*C.review;
   }

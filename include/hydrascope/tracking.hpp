@@ -85,10 +85,14 @@ struct TrackingOptions {
   double change = 0.1;
   /// regrown: at least this many accounts that were not in the previous run. >= 1.
   std::uint32_t min_new_heads = 2;
-  /// A trusted decision lapses when the community has at least
-  /// (1 + material_growth) x its accounts at the decision ... In (0, 10].
+  /// A trusted decision lapses when the model flags at least
+  /// (1 + material_growth) x the accounts it flagged in the community at the
+  /// decision (and 2 more): growth the model finds benign hides nothing ... In (0, 10].
   double material_growth = 0.2;
-  /// ... or (when true) shares a card or proxy that it did not share then,
+  /// ... or the community has at least (1 + material_size) x its accounts at
+  /// the decision (it merged with another) ... In (0, 10].
+  double material_size = 1.0;
+  /// ... or (when true) it shares a card or proxy that it did not share then,
   /// used by at least 2 of its accounts and `material_share` of the accounts
   /// it had at the decision. In [0, 1].
   bool material_new_infrastructure = true;
@@ -132,9 +136,10 @@ struct ReviewState {
   std::uint64_t since_run = 0;  ///< the run that first applied it
   bool in_force = true;         ///< trusted: false once the community changed materially
   std::string lapsed;           ///< why it lapsed (empty while in force)
-  /// Trusted: the community when the decision was taken (accounts, and its
-  /// shared cards and proxies, sorted).
+  /// Trusted: the community when the decision was taken (accounts, accounts
+  /// the model flagged, and its shared cards and proxies, sorted).
   std::uint64_t baseline_accounts = 0;
+  std::uint64_t baseline_flagged = 0;
   std::vector<std::string> baseline_infrastructure;
   /// The same decision (same row of the same log): target, decision, by, at.
   [[nodiscard]] bool same_decision(const ReviewState& o) const noexcept {
@@ -151,6 +156,7 @@ struct TrackedCommunity {
   std::uint64_t banned = 0;          ///< accounts labelled banned
   std::uint64_t trusted_labels = 0;  ///< accounts labelled trusted
   bool flagged = false;              ///< a suspect community (after review decisions)
+  std::uint64_t model_flagged = 0;   ///< accounts the model flagged (before review decisions)
   std::vector<InfraEntity> infrastructure;  ///< most used first, then by id
   HydraHistory history;
   std::optional<ReviewState> review;  ///< the decision that applies, if any

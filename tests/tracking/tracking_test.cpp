@@ -244,7 +244,8 @@ struct G {
   int accounts = 0;
   std::vector<std::string> entities;
   bool flagged = false;
-  int trusted = 0;  // accounts labelled trusted (the first ones)
+  int trusted = 0;    // accounts labelled trusted (the first ones)
+  int unflagged = 0;  // of a flagged group, the last accounts the model does not flag
 };
 
 struct World {
@@ -286,8 +287,9 @@ World make_world(const std::vector<G>& groups) {
     auto& cs = w.sc.communities[c];
     ++cs.nodes;
     if (w.s.kind(v) != NodeKind::Account) continue;
+    const bool last = static_cast<int>(cs.accounts) >= groups[c].accounts - groups[c].unflagged;
     ++cs.accounts;
-    const bool flag = groups[c].flagged && w.s.label(v) != Label::Trusted;
+    const bool flag = groups[c].flagged && w.s.label(v) != Label::Trusted && !last;
     w.sc.account_risk[v] = flag ? 0.95 : 0.05;
     w.sc.account_suspect[v] = flag;
     cs.flagged += flag;
@@ -377,18 +379,19 @@ TEST(TrackingReviews, TrustedByHydraIdClearsTheFlagAndSurvivesReruns) {
   EXPECT_FALSE(w3.sc.communities[1].suspect);
 }
 
-TEST(TrackingReviews, TrustedLapsesOnMaterialGrowth) {
+TEST(TrackingReviews, TrustedLapsesWhenTheModelFlagsMore) {
   World w1 = make_world(day1());
   auto r1 = track_run(w1.s, w1.p, w1.inc, w1.sc, nullptr, nullptr);
   const Reviews rv = read_reviews(write_reviews("lapse.csv", "hydra_id,decision,by,at\nh-000002,trusted,ana,1771664400\n"));
   auto g2 = day1();
-  g2[1].accounts = 10;  // 8 -> 10: +25 %
+  g2[1].accounts = 10;  // 8 -> 10 accounts, all flagged by the model: +25 %
   World w2 = make_world(g2);
   auto r2 = track_run(w2.s, w2.p, w2.inc, w2.sc, &r1.run, &rv);
   const auto& st = r2.run.communities[1].review;
   ASSERT_TRUE(st.has_value());
+  EXPECT_EQ(st->baseline_flagged, 8u);
   EXPECT_FALSE(st->in_force);
-  EXPECT_EQ(st->lapsed, "accounts grew by 25% (8 -> 10)");
+  EXPECT_EQ(st->lapsed, "the model flags 10 of its accounts, 8 at the decision");
   EXPECT_TRUE(w2.sc.communities[1].suspect);
   EXPECT_EQ(r2.reviews[0].status, "lapsed");
   EXPECT_EQ(w2.sc.details[1].summary.rfind("Trusted by ana", 0), 0u);
@@ -396,6 +399,27 @@ TEST(TrackingReviews, TrustedLapsesOnMaterialGrowth) {
   World w3 = make_world(day1());
   auto r3 = track_run(w3.s, w3.p, w3.inc, w3.sc, &r2.run, &rv);
   EXPECT_FALSE(r3.run.communities[1].review->in_force);
+  EXPECT_TRUE(w3.sc.communities[1].suspect);
+}
+
+TEST(TrackingReviews, TrustedHoldsWhileGrowthIsBenignUntilItDoubles) {
+  World w1 = make_world(day1());
+  auto r1 = track_run(w1.s, w1.p, w1.inc, w1.sc, nullptr, nullptr);
+  const Reviews rv = read_reviews(write_reviews("benign.csv", "hydra_id,decision,by,at\nh-000002,trusted,ana,1771664400\n"));
+  auto g2 = day1();
+  g2[1].accounts = 14;  // 8 -> 14 (+75 %), the 6 new ones not flagged by the model
+  g2[1].unflagged = 6;
+  World w2 = make_world(g2);
+  auto r2 = track_run(w2.s, w2.p, w2.inc, w2.sc, &r1.run, &rv);
+  ASSERT_TRUE(r2.run.communities[1].review.has_value());
+  EXPECT_TRUE(r2.run.communities[1].review->in_force);
+  EXPECT_FALSE(w2.sc.communities[1].suspect);
+  g2[1].accounts = 16;  // twice the accounts at the decision: merged with something, lapses
+  g2[1].unflagged = 8;
+  World w3 = make_world(g2);
+  auto r3 = track_run(w3.s, w3.p, w3.inc, w3.sc, &r2.run, &rv);
+  EXPECT_FALSE(r3.run.communities[1].review->in_force);
+  EXPECT_EQ(r3.run.communities[1].review->lapsed, "accounts grew by 100% (8 -> 16)");
   EXPECT_TRUE(w3.sc.communities[1].suspect);
 }
 
@@ -409,7 +433,8 @@ TEST(TrackingReviews, TrustedLapsesOnANewSharedCard) {
   auto r2 = track_run(w2.s, w2.p, w2.inc, w2.sc, &r1.run, &rv);
   ASSERT_TRUE(r2.run.communities[1].review.has_value());
   EXPECT_FALSE(r2.run.communities[1].review->in_force);
-  EXPECT_EQ(r2.run.communities[1].review->lapsed, "shares payment_method pm:new that it did not share at the decision");
+  EXPECT_EQ(r2.run.communities[1].review->lapsed,
+            "shares payment_method pm:new (8 accounts) that it did not share at the decision");
   EXPECT_TRUE(w2.sc.communities[1].suspect);
 }
 
