@@ -102,7 +102,6 @@ void TrackingOptions::validate() const {
   if (!(significance >= 0.0 && significance <= 1.0)) bad("significance", significance, "[0, 1]");
   if (!(change > 0.0 && change <= 1.0)) bad("change", change, "(0, 1]");
   if (min_new_heads < 1) bad("min_new_heads", min_new_heads, ">= 1");
-  if (!(material_growth > 0.0 && material_growth <= 10.0)) bad("material_growth", material_growth, "(0, 10]");
   if (!(material_share >= 0.0 && material_share <= 1.0)) bad("material_share", material_share, "[0, 1]");
   if (!(material_size > 0.0 && material_size <= 10.0)) bad("material_size", material_size, "(0, 10]");
   if (!(trusted_label_share > 0.0 && trusted_label_share <= 1.0))

@@ -147,28 +147,24 @@ std::vector<std::string> key_infrastructure(const TrackedCommunity& t, std::uint
 }
 
 // Why a trusted decision no longer holds (empty: it does), per the rule of
-// docs/tracking.md, "Material change": the model flags a fifth more of its
-// accounts than at the decision (and two more), or it holds twice the
-// accounts, or it shares a card or proxy it did not share then, used by at
-// least 2 and 5 % of the accounts it had.
+// docs/tracking.md, "Material change". `share` of the accounts the
+// community had at the decision (and at least 2) is what counts as material
+// for flags and for a new card or proxy: a few accounts near the threshold
+// in a 3,000-account community are noise, a farm of 300 joining it is not.
 std::string material_change(const TrackedCommunity& C, const ReviewState& st, const TrackingOptions& o) {
-  const double flagged0 = static_cast<double>(st.baseline_flagged);
-  if (C.model_flagged >= st.baseline_flagged + 2 &&
-      static_cast<double>(C.model_flagged) >= (1.0 + o.material_growth) * flagged0)
+  const double accounts0 = static_cast<double>(st.baseline_accounts);
+  const auto enough = std::max<std::uint64_t>(2, static_cast<std::uint64_t>(std::ceil(o.material_share * accounts0)));
+  if (C.model_flagged >= st.baseline_flagged + enough)
     return "the model flags " + std::to_string(C.model_flagged) + " of its accounts, " +
            std::to_string(st.baseline_flagged) + " at the decision";
-  const double accounts0 = static_cast<double>(st.baseline_accounts);
   if (C.accounts > st.baseline_accounts && static_cast<double>(C.accounts) >= (1.0 + o.material_size) * accounts0)
     return "accounts grew by " + fixed(100.0 * (static_cast<double>(C.accounts) / std::max(1.0, accounts0) - 1.0), 0) +
            "% (" + std::to_string(st.baseline_accounts) + " -> " + std::to_string(C.accounts) + ")";
   if (o.material_new_infrastructure) {
-    // A new card or proxy counts when enough accounts share it: a family
-    // joining a large community brings its own card, which is no change.
-    const auto min_use =
-        std::max<std::uint64_t>(2, static_cast<std::uint64_t>(std::ceil(o.material_share * accounts0)));
+    // A family joining a large community brings its own card: no change.
     for (const auto& e : C.infrastructure) {
       const NodeKind k = kind_from_type(e.type);
-      if ((k != NodeKind::PaymentMethod && k != NodeKind::Proxy) || e.accounts < min_use) continue;
+      if ((k != NodeKind::PaymentMethod && k != NodeKind::Proxy) || e.accounts < enough) continue;
       if (!std::binary_search(st.baseline_infrastructure.begin(), st.baseline_infrastructure.end(), e.id))
         return "shares " + e.type + " " + e.id + " (" + std::to_string(e.accounts) +
                " accounts) that it did not share at the decision";

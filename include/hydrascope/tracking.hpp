@@ -85,18 +85,16 @@ struct TrackingOptions {
   double change = 0.1;
   /// regrown: at least this many accounts that were not in the previous run. >= 1.
   std::uint32_t min_new_heads = 2;
-  /// A trusted decision lapses when the model flags at least
-  /// (1 + material_growth) x the accounts it flagged in the community at the
-  /// decision (and 2 more): growth the model finds benign hides nothing ... In (0, 10].
-  double material_growth = 0.2;
+  /// A trusted decision lapses when the model flags more of the community's
+  /// accounts than at the decision, by at least 2 and `material_share` of
+  /// the accounts it had then ... In [0, 1].
+  double material_share = 0.05;
   /// ... or the community has at least (1 + material_size) x its accounts at
   /// the decision (it merged with another) ... In (0, 10].
   double material_size = 1.0;
   /// ... or (when true) it shares a card or proxy that it did not share then,
-  /// used by at least 2 of its accounts and `material_share` of the accounts
-  /// it had at the decision. In [0, 1].
+  /// used by at least 2 and `material_share` of the accounts it had then.
   bool material_new_infrastructure = true;
-  double material_share = 0.05;
   /// The snapshot's trusted labels act as a trusted decision on a community
   /// when at least this share of its accounts are labelled trusted. In (0, 1].
   double trusted_label_share = 0.5;

@@ -548,6 +548,63 @@ TEST(TrackingReviews, DissolvedFlaggedHydraIsRememberedAndRegrows) {
   EXPECT_EQ(r3.run.communities[1].history.flagged_runs, 1u);  // its history came back with it
 }
 
+// docs/tracking.md, "A worked example", step by step.
+TEST(TrackingReviews, WorkedExampleOfTheDocs) {
+  // Day 1: an ordinary run (no tracking): what a folder without ids reads as.
+  World w1 = make_world(day1());
+  TrackedRun d1 = tracked_run_of(w1.s, w1.p, w1.inc, w1.sc);
+  d1.name = "day1";
+  // Day 2: the same communities; ids minted for day 1 carry over.
+  World w2 = make_world(day1());
+  auto r2 = track_run(w2.s, w2.p, w2.inc, w2.sc, &d1, nullptr);
+  EXPECT_EQ(r2.run.communities[0].hydra_id, "h-000001");
+  EXPECT_EQ(r2.run.communities[1].hydra_id, "h-000002");
+  EXPECT_EQ(r2.match.tracks[0].event, HydraEvent::Same);
+  EXPECT_EQ(r2.match.tracks[1].event, HydraEvent::Same);
+  r2.run.name = "day2";
+  // Day 3: the farm is banned; the service has a ninth key; the analyst trusts the service.
+  const Reviews rv = read_reviews(write_reviews("worked.csv",
+                                                "hydra_id,decision,note,by,at\n"
+                                                "h-000002,trusted,\"sharded service, known\",ana,2026-02-21T09:00:00Z\n"));
+  auto g3 = day1();
+  g3[1].accounts = 9;
+  World w3 = make_world(g3);
+  {
+    SnapshotBuilder b("day3");
+    // The same world with the farm's accounts labelled banned.
+    for (NodeId v = 0; v < w3.s.num_nodes(); ++v)
+      b.add_node({}, w3.s.node_id(v), w3.s.node_type(v), w3.s.node_id(v)[0] == 'f' && w3.s.kind(v) == NodeKind::Account
+                                                              ? Label::Banned
+                                                              : w3.s.label(v),
+                 kNoTime, {}, nullptr);
+    for (EdgeId e = 0; e < w3.s.num_edges(); ++e)
+      b.add_edge({}, w3.s.node_id(w3.s.edge_src(e)), w3.s.node_id(w3.s.edge_dst(e)), w3.s.edge_type(e), 1.0, kNoTime, kNoTime);
+    w3.s = b.finish();
+    w3.sc.details[0].banned = 10;
+  }
+  auto r3 = track_run(w3.s, w3.p, w3.inc, w3.sc, &r2.run, &rv);
+  EXPECT_EQ(r3.match.tracks[0].event, HydraEvent::Same);
+  EXPECT_EQ(r3.run.communities[0].banned, 10u);
+  ASSERT_TRUE(r3.run.communities[1].review.has_value());
+  EXPECT_TRUE(r3.run.communities[1].review->in_force);
+  EXPECT_EQ(r3.run.communities[1].review->baseline_flagged, 8u);
+  EXPECT_FALSE(w3.sc.communities[1].suspect);
+  EXPECT_EQ(w3.sc.details[1].summary,
+            "Not flagged: trusted by ana (2026-02-21T09:00:00Z) until it changes materially; the model alone flags 9 of "
+            "its 9 accounts.");
+  EXPECT_EQ(r3.reviews[0].status, "applied");
+  r3.run.name = "day3";
+  // Day 4: the banned accounts are gone; six heads on the farm's card and proxy.
+  World w4 = make_world({{"s", 9, {"pm:s"}, true}, {"h", 6, {"pm:f", "px:f"}, false}});
+  auto r4 = track_run(w4.s, w4.p, w4.inc, w4.sc, &r3.run, &rv);
+  EXPECT_EQ(r4.run.communities[1].hydra_id, "h-000001");
+  EXPECT_EQ(r4.match.tracks[1].event, HydraEvent::Regrown);
+  EXPECT_TRUE(r4.match.tracks[1].after_ban);
+  EXPECT_EQ(r4.match.tracks[1].new_heads, 6u);
+  EXPECT_EQ(r4.match.tracks[1].shared_infrastructure, 2u);
+  EXPECT_TRUE(r4.run.communities[0].review->in_force);
+}
+
 // --- bad review files ------------------------------------------------------------------------------------
 
 void expect_error(const std::string& name, const std::string& text, const std::string& message) {
