@@ -36,7 +36,7 @@ c = run["counts"]
 print("hydrascope run: %d nodes (%d accounts), %d edges; %d communities, %d suspect communities, %d suspect accounts"
       % (c["nodes"], c["accounts"], c["edges"], c["communities"], c["suspect_communities"], c["suspect_accounts"]))
 print("stage       seconds")
-for k in ["load", "build", "detect", "centrality", "score", "export", "total"]:
+for k in ["load", "build", "detect", "centrality", "refine", "features", "score", "export", "total"]:
     print("%-10s %8.2f" % (k, t.get(k, float("nan"))))
 print("wall (time -v): %s   peak RSS: %.2f GB (time -v), %.2f GB (timings.json)"
       % (sys.argv[2], int(sys.argv[3]) * 1024 / 1e9, times["peak_rss_bytes"] / 1e9))

@@ -18,6 +18,7 @@
 #include "hydrascope/refine.hpp"
 #include "hydrascope/report.hpp"
 #include "hydrascope/strings.hpp"
+#include "hydrascope/tracking.hpp"
 
 namespace CLI {
 class App;
@@ -85,6 +86,11 @@ void add_report(CLI::App& app, const Context& ctx, Action& action);
 void add_export(CLI::App& app, const Context& ctx, Action& action);
 void add_features(CLI::App& app, const Context& ctx, Action& action);
 void add_train(CLI::App& app, const Context& ctx, Action& action);
+void add_diff(CLI::App& app, const Context& ctx, Action& action);
+
+/// One line on what tracking found, for `run` (cmd_diff.cpp): "tracking: run 3
+/// since DIR: 2 regrown (48 new heads, 1 after a ban), 5 new, ...".
+[[nodiscard]] std::string tracking_summary(const TrackingResult& tracking);
 
 /// The report options `run --report` shares with `report` (cmd_report.cpp).
 void add_report_options(CLI::App& sub, ReportOptions& options, const std::string& group);

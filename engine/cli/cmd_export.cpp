@@ -1,7 +1,8 @@
 // `hydrascope export SNAPSHOT [--run DIR] --out DIR --format LIST [selection]`:
 // suspect subgraphs (communities of a run, or the ego network of one node) in
 // the formats analysts' tools read: snapshot JSON, GraphML, GEXF 1.3, DOT,
-// the CSV pair with accounts.txt, Neo4j admin-import CSV.
+// the CSV pair with accounts.txt, Neo4j admin-import CSV; and the ban list
+// (--ban-list: flagged accounts, and the entities to block with their flagged share).
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -39,18 +40,23 @@ struct ExportArgs {
   int threads = 0;
   bool force = false;
   std::string csv_guard = "sheets";
+  bool ban_list = false;  // --ban-list: ban_accounts.csv + ban_entities.csv
+  BanListOptions ban;
 };
 
 int run_export(const Context& ctx, ExportArgs a) {
   // --- options, checked before any work --------------------------------------
   ExportFormats formats = parse_export_formats(a.formats);
   formats.guard_csv = parse_csv_guard(a.csv_guard).data;
-  if (!formats.any()) throw std::invalid_argument("--format: name at least one of json, graphml, gexf, dot, csv, neo4j");
+  if (!formats.any() && !a.ban_list)
+    throw std::invalid_argument("--format: name at least one of json, graphml, gexf, dot, csv, neo4j (or give --ban-list)");
+  if (a.ban_list && a.run.empty()) throw std::invalid_argument("--ban-list needs --run DIR (a `hydrascope run` output folder)");
+  if (a.ban_list) a.ban.validate();
   if (a.out.empty()) throw std::invalid_argument("--out must name a folder");
   const bool by_community = !a.communities.empty() || a.top >= 0 || a.has_min_score || !a.accounts.empty();
   if (by_community && a.run.empty())
     throw std::invalid_argument("--community, --top, --min-score and --account need --run DIR (a `hydrascope run` output folder)");
-  if (!by_community && a.around.empty() && a.run.empty())
+  if (!by_community && a.around.empty() && a.run.empty() && !a.ban_list)
     throw std::invalid_argument("nothing selected: give --run DIR (all suspect communities, or a selection) or --around ID");
   if (a.context != 0 && a.context != 1) throw std::invalid_argument("--context must be 0 or 1");
   if (a.hops < 0) throw std::invalid_argument("--hops must be >= 0");
@@ -95,7 +101,7 @@ int run_export(const Context& ctx, ExportArgs a) {
       if (c == kNoCommunity) throw std::invalid_argument("--account: '" + id + "' is not an account of the run in " + a.run);
       choose(c);
     }
-    if (!by_community && a.around.empty())
+    if (!by_community && a.around.empty() && formats.any())
       for (CommunityId c : run->ranking()) choose(c);
   }
   const auto members = run ? run->accounts_of(chosen) : std::vector<std::vector<NodeId>>{};
@@ -144,6 +150,15 @@ int run_export(const Context& ctx, ExportArgs a) {
     for (std::size_t i = first; i < last; ++i) emit(subs[i]);
     first = last;
   }
+  if (a.ban_list) {
+    const BanListReport ban = write_ban_list(a.out, snapshot, incidence, *run, a.ban);
+    files += ban.files.size();
+    report += "ban list: " + std::to_string(ban.accounts) + " accounts (" + std::to_string(ban.confirmed_accounts) +
+              " confirmed), " + std::to_string(ban.entities) + " entities and prefixes, " + std::to_string(ban.blocked) +
+              " to block ->";
+    for (const auto& f : ban.files) report += " " + f;
+    report += "\n";
+  }
   std::fwrite(report.data(), 1, report.size(), stdout);
   char times[96];
   std::snprintf(times, sizeof times, " (load %.2f s, select and write %.2f s)", load_seconds, seconds_since(t_write));
@@ -156,14 +171,33 @@ int run_export(const Context& ctx, ExportArgs a) {
 void add_export(CLI::App& app, const Context& ctx, Action& action) {
   auto args = std::make_shared<ExportArgs>();
   auto* sub = app.add_subcommand(
-      "export", "Suspect subgraphs for analysts' tools: JSON, GraphML, GEXF, DOT, CSV (+ accounts.txt), Neo4j");
+      "export", "Suspect subgraphs for analysts' tools: JSON, GraphML, GEXF, DOT, CSV (+ accounts.txt), Neo4j; "
+                "the ban list (--ban-list)");
   sub->add_option("snapshot", args->input, "Snapshot the run read (file, or folder with nodes.csv and edges.csv)")
       ->required();
   sub->add_option("--run", args->run, "Output folder of `hydrascope run` (accounts.csv, communities.json)");
   sub->add_option("-o,--out", args->out, "Folder to write into (created if missing)")->required();
   sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
   sub->add_flag("--force", args->force, "Write into --out even when it exists and is not empty (files replaced atomically)");
-  sub->add_option("--format", args->formats, "Formats: json,graphml,gexf,dot,csv,neo4j")->delimiter(',')->required();
+  sub->add_option("--format", args->formats, "Formats: json,graphml,gexf,dot,csv,neo4j")->delimiter(',');
+  auto* ban = "Ban list";
+  sub->add_flag("--ban-list", args->ban_list,
+                "Write ban_accounts.csv (the run's flagged accounts) and ban_entities.csv (the entities and IP "
+                "prefixes they use, with the share of each one's accounts that are flagged)")
+      ->group(ban);
+  sub->add_option("--ban-min-share", args->ban.min_share,
+                  "Mark an entity `block` only when at least this share of its accounts are on the ban list (0.5, 1]")
+      ->capture_default_str()
+      ->group(ban);
+  sub->add_option("--ban-min-accounts", args->ban.min_accounts, "... and at least this many of them")
+      ->capture_default_str()
+      ->group(ban);
+  sub->add_option("--ban-ipv4-prefix", args->ban.ipv4_prefix, "Prefix length of IPv4 ip_prefix rows")
+      ->capture_default_str()
+      ->group(ban);
+  sub->add_option("--ban-ipv6-prefix", args->ban.ipv6_prefix, "Prefix length of IPv6 ip_prefix rows")
+      ->capture_default_str()
+      ->group(ban);
   auto* sel = "Selection";
   sub->add_option("--community", args->communities, "A community id of the run (repeatable)")->group(sel);
   sub->add_option("--top", args->top, "The K suspect communities of highest risk")->check(unsigned_integer())->group(sel);

@@ -1,5 +1,6 @@
 // `hydrascope generate`: writes a synthetic account world (snapshot + truth.json)
-// with planted hydra clusters and benign look-alikes (docs/generator.md).
+// with planted hydra clusters and benign look-alikes, or (--evolve) the days
+// after such a world (docs/generator.md).
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -29,6 +30,9 @@ struct GenerateArgs {
   std::string ip_ranges;
   bool force = false;
   std::string world = "a";  // a: generate_world (default); b: generate_world_b (held-out evaluation)
+  std::string evolve;       // --evolve FROM_DIR: day-by-day snapshots grown from a world
+  std::uint32_t days = 7;
+  double ban_rate = EvolveOptions{}.ban_rate;
 };
 
 // datasets/ip-ranges beside the working folder or the source tree, if present.
@@ -69,7 +73,46 @@ int run_generate_b(const Context& ctx, const GenerateArgs& a) {
   return kExitOk;
 }
 
+// A world that evolves (docs/generator.md): day-1 .. day-D folders from a day-0 world.
+int run_evolve(const Context& ctx, const GenerateArgs& a) {
+  const auto start = std::chrono::steady_clock::now();
+  EvolveOptions o;
+  o.from_dir = a.evolve;
+  o.days = a.days;
+  o.seed = a.seed;
+  o.ban_rate = a.ban_rate;
+  if (a.format == "json") o.format = SnapshotFormat::Json;
+  else if (a.format == "ndjson") o.format = SnapshotFormat::Ndjson;
+  else if (a.format == "csv") o.format = SnapshotFormat::CsvPair;
+  else throw std::invalid_argument("unknown format \"" + a.format + "\" (json, ndjson or csv)");
+  o.gzip = a.gzip;
+  o.validate();
+  check_out_folder(a.out, a.force);
+  ctx.info("evolving " + a.evolve + " over " + std::to_string(o.days) + " days, seed " + std::to_string(o.seed));
+  const EvolveReport r = evolve_world(o, a.out, ctx.progress());
+  ctx.end_progress();
+  for (const auto& d : r.days) {
+    char buf[512];
+    std::snprintf(buf, sizeof buf,
+                  "day %u: %llu accounts (%llu banned), %llu nodes, %llu edges; %llu farms banned (%llu accounts), "
+                  "%llu regrew (%llu heads), %llu farm accounts grown, %llu churned in groups, %llu people came and went",
+                  d.day, static_cast<unsigned long long>(d.accounts), static_cast<unsigned long long>(d.banned),
+                  static_cast<unsigned long long>(d.nodes), static_cast<unsigned long long>(d.edges),
+                  static_cast<unsigned long long>(d.banned_farms), static_cast<unsigned long long>(d.banned_accounts),
+                  static_cast<unsigned long long>(d.regrown_farms), static_cast<unsigned long long>(d.heads),
+                  static_cast<unsigned long long>(d.grown_accounts), static_cast<unsigned long long>(d.churned_accounts),
+                  static_cast<unsigned long long>(d.people_joined));
+    ctx.info(buf);
+  }
+  ctx.info("wrote " + a.out + "/day-1 .. day-" + std::to_string(o.days) + " in " +
+           std::to_string(static_cast<int>(seconds_since(start))) + " s, peak memory " +
+           human_bytes(static_cast<double>(peak_rss_bytes())));
+  return kExitOk;
+}
+
 int run_generate(const Context& ctx, const GenerateArgs& a) {
+  if (!a.evolve.empty()) return run_evolve(ctx, a);
+  if (a.accounts == 0) throw std::invalid_argument("--accounts is required (unless --evolve is given)");
   if (a.world == "b") return run_generate_b(ctx, a);
   const auto start = std::chrono::steady_clock::now();
   GeneratorOptions o = GeneratorOptions::for_profile(parse_profile(a.profile), a.accounts, a.seed);
@@ -106,7 +149,7 @@ int run_generate(const Context& ctx, const GenerateArgs& a) {
 void add_generate(CLI::App& app, const Context& ctx, Action& action) {
   auto args = std::make_shared<GenerateArgs>();
   auto* sub = app.add_subcommand("generate", "Write a synthetic account world with known truth (snapshot + truth.json)");
-  sub->add_option("--accounts", args->accounts, "Number of accounts N (>= 1000)")->required()->check(unsigned_integer());
+  sub->add_option("--accounts", args->accounts, "Number of accounts N (>= 1000); not with --evolve")->check(unsigned_integer());
   sub->add_option("--seed", args->seed, "Random seed (same arguments => byte-identical files)")->required()->check(unsigned_integer());
   sub->add_option("--profile", args->profile,
                   "easy, mixed, hard, random (every knob drawn per world and per cluster; world a) or bare (world b)")
@@ -123,6 +166,12 @@ void add_generate(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_flag("--force", args->force, "Write into --out even when it exists and is not empty (files replaced atomically)");
   sub->add_option("--ip-ranges", args->ip_ranges,
                   "Folder with datacenter-ipv4.txt and vpn-ipv4.txt (default: datasets/ip-ranges)");
+  sub->add_option("--evolve", args->evolve,
+                  "Instead of a new world: day-by-day snapshots (DIR/day-1 .. day-D, each with truth.json) grown from "
+                  "the world in this folder (bans, regrown heads, growth, churn; docs/generator.md)");
+  sub->add_option("--days", args->days, "With --evolve: days to write")->capture_default_str();
+  sub->add_option("--ban-rate", args->ban_rate, "With --evolve: daily probability that a farm is banned")
+      ->capture_default_str();
   sub->callback([&ctx, &action, args] { action = [&ctx, args] { return run_generate(ctx, *args); }; });
 }
 

@@ -26,6 +26,7 @@
 #include "hydrascope/report.hpp"
 #include "hydrascope/scoring.hpp"
 #include "hydrascope/strings.hpp"
+#include "hydrascope/tracking.hpp"
 
 namespace hydrascope::cli {
 namespace {
@@ -62,6 +63,10 @@ struct RunArgs {
   std::string max_memory;   // --max-memory SIZE: refuse a run estimated above it
   std::string max_input = "64G";
   std::string csv_guard = "sheets";  // --csv-guard  // --max-input-bytes SIZE: most uncompressed bytes read from the input
+  // tracking (docs/tracking.md)
+  std::string previous;     // --previous DIR: the previous run's folder
+  std::string reviews;      // --reviews FILE: review decisions
+  bool no_warm_start = false;
 };
 
 std::string trim(std::string_view s) {
@@ -255,6 +260,19 @@ int run_command(RunArgs args, const Context& ctx) {
   const Model model = args.model.empty() ? default_model() : Model::load_file(args.model);
   po.model = &model;
   const std::string model_checksum = model_bytes_checksum(model);
+  // --- tracking inputs, before the snapshot (a bad file fails fast) -----------------------
+  std::optional<TrackedRun> previous;
+  std::optional<Reviews> reviews;
+  if (!args.previous.empty()) {
+    previous = RunData::read_tracking(args.previous);
+    po.previous = &*previous;
+  }
+  if (!args.reviews.empty()) {
+    reviews = read_reviews(args.reviews);
+    po.reviews = &*reviews;
+  }
+  po.warm_start = !args.no_warm_start;
+  const bool tracking = po.previous != nullptr || po.reviews != nullptr;
 
   std::vector<std::pair<std::string, double>> timings;
   auto stage_done = [&](const std::string& name, std::chrono::steady_clock::time_point t, const std::string& what) {
@@ -294,6 +312,12 @@ int run_command(RunArgs args, const Context& ctx) {
   const PipelineResult result = hydrascope::run_pipeline(snapshot, po);
   const ScoringResult& scoring = *result.scoring;
   const Partition& partition = result.partition();
+  previous.reset();
+  const TrackingResult* track = result.tracking ? &*result.tracking : nullptr;
+  if (track != nullptr && track->withdrawn > 0)
+    ctx.warn(std::to_string(track->withdrawn) + " review decision(s) applied by the previous run are not in " +
+             (args.reviews.empty() ? std::string("this run (no --reviews)") : args.reviews) + ": withdrawn");
+  const std::vector<std::string> hydra_ids = track != nullptr ? track->hydra_ids() : std::vector<std::string>{};
 
   // --- export into DIR.tmp-<random>, then rename ----------------------------------------------------
   t = std::chrono::steady_clock::now();
@@ -313,8 +337,9 @@ int run_command(RunArgs args, const Context& ctx) {
   columns.pagerank = result.pagerank.values;
   if (!result.seeds.empty()) columns.ppr = result.ppr.values;
   columns.core = result.cores.core;
+  columns.hydra_id = hydra_ids;
   const std::uint64_t rows = write_accounts_csv(tmp + "/accounts.csv", snapshot, partition, scoring, columns, guard.sheets);
-  write_communities_json(tmp + "/communities.json", snapshot, scoring);
+  write_communities_json(tmp + "/communities.json", snapshot, scoring, track);
   const std::vector<std::string> suspect_files =
       write_suspect_subgraphs(tmp + "/suspects", snapshot, result.incidence, partition, scoring, so, columns);
   const double export_seconds = seconds_since(t);
@@ -351,6 +376,11 @@ int run_command(RunArgs args, const Context& ctx) {
                     opt_bool("dot", so.dot),
                     opt_bool("csv", so.csv),
                     opt_bool("neo4j", so.neo4j)};
+  if (tracking) {  // only then, so that a run without tracking writes the same run.json as before
+    report.options.push_back(opt_str("previous", args.previous));
+    report.options.push_back(opt_str("reviews", args.reviews));
+    report.options.push_back(opt_bool("warm_start", po.warm_start && po.previous != nullptr));
+  }
   report.model.name = scoring.model;
   report.model.source = args.model.empty() ? "built-in" : args.model;
   report.model.checksum = model_checksum;
@@ -375,6 +405,13 @@ int run_command(RunArgs args, const Context& ctx) {
                    {"suspect_communities", scoring.suspect_communities},
                    {"suspect_accounts", scoring.suspect_accounts},
                    {"account_rows", rows}};
+  if (track != nullptr) {
+    report.counts.emplace_back("hydras", track->run.communities.size());
+    report.counts.emplace_back("warm_started_nodes", result.warm_started_nodes);
+    for (int e = 0; e < kNumHydraEvents; ++e)
+      report.counts.emplace_back("event_" + std::string(to_string(static_cast<HydraEvent>(e))),
+                                 track->match.counts[static_cast<std::size_t>(e)]);
+  }
   report.files = {"accounts.csv", "communities.json"};
   for (const auto& f : suspect_files) report.files.push_back("suspects/" + f);
   const bool want_report = args.report_option != nullptr && args.report_option->count() > 0;
@@ -402,6 +439,7 @@ int run_command(RunArgs args, const Context& ctx) {
   out << "hydrascope run: " << num_accounts << " accounts, " << partition.num_communities << " communities, "
       << scoring.suspect_communities << " suspect communities, " << scoring.suspect_accounts
       << " suspect accounts (threshold " << format_number(po.scoring.threshold) << ")\n";
+  if (track != nullptr) out << tracking_summary(*track) << "\n";
   if (!scoring.ranking.empty() && args.top > 0) {
     out << "rank  community  accounts  flagged   risk  evidence\n";
     int rank = 0;
@@ -415,7 +453,12 @@ int run_command(RunArgs args, const Context& ctx) {
       char line[128];
       std::snprintf(line, sizeof line, "%4d  %9u  %8llu  %7llu  %5.3f  ", rank, c,
                     static_cast<unsigned long long>(cs.accounts), static_cast<unsigned long long>(cs.flagged), cs.risk);
-      out << line << one_line(fams) << "\n";
+      out << line << one_line(fams);
+      if (track != nullptr && track->index_of[c] != TrackedRun::kUntracked) {
+        const auto i = track->index_of[c];
+        out << "  [" << track->run.communities[i].hydra_id << " " << to_string(track->match.tracks[i].event) << "]";
+      }
+      out << "\n";
       if (!d.reasons.empty()) out << "      " << one_line(d.reasons.front().text) << "\n";
     }
     if (scoring.ranking.size() > static_cast<std::size_t>(args.top))
@@ -492,6 +535,15 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_flag("--force", args->force, "Replace the results in --out when it exists and is not empty")->group(ex);
   add_report_options(*sub, args->report, ex);
   auto* lim = "Limits";
+  auto* tr = "Tracking (docs/tracking.md)";
+  sub->add_option("--previous", args->previous,
+                  "The previous run's output folder: warm-start detection from it, carry hydra ids, report events")
+      ->group(tr);
+  sub->add_option("--reviews", args->reviews,
+                  "Review decisions (CSV: hydra_id|account_id|entity_id, decision, by, at, note; docs/formats.md)")
+      ->group(tr);
+  sub->add_flag("--no-warm-start", args->no_warm_start, "With --previous: detect communities from scratch (cold start)")
+      ->group(tr);
   sub->add_flag("--estimate", args->estimate,
                 "Print the estimated peak memory of the run (JSON on stdout) and exit without running")
       ->group(lim);

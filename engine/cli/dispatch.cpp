@@ -49,6 +49,7 @@ int run_command_line(int argc, char** argv) {
   add_export(app, ctx, action);
   add_features(app, ctx, action);
   add_train(app, ctx, action);
+  add_diff(app, ctx, action);
 
   try {
     app.parse(argc, argv);

@@ -56,6 +56,10 @@ CommunityResult detect_communities(const AnalysisGraph& g, const CommunityOption
   threads = 1;
 #endif
   if (threads < 1) threads = 1;
+  if (!options.initial.empty() && options.initial.size() != g.num_nodes()) {
+    throw std::invalid_argument("initial partition has " + std::to_string(options.initial.size()) +
+                                " labels, the graph has " + std::to_string(g.num_nodes()) + " nodes");
+  }
   CommunityResult result;
   result.threads = threads;
   switch (options.algorithm) {

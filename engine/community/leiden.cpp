@@ -9,6 +9,7 @@
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
+#include <unordered_map>
 #include <utility>
 #include <memory>
 
@@ -752,6 +753,24 @@ void Search::run(CommunityResult& result) {
   const NodeId n = g_.num_nodes();
   std::vector<CommunityId> part(n);
   std::iota(part.begin(), part.end(), CommunityId{0});
+  const bool warm = !o_.initial.empty() && g_.total_weight() > 0.0;
+  if (warm) {
+    // Dense labels in order of first appearance; a node labelled
+    // kNoCommunity starts alone. Deterministic (one pass in node order).
+    std::unordered_map<CommunityId, CommunityId> dense_of;
+    dense_of.reserve(static_cast<std::size_t>(n) / 2 + 1);
+    CommunityId next = 0;
+    for (NodeId v = 0; v < n; ++v) {
+      const CommunityId label = o_.initial[v];
+      if (label == kNoCommunity) {
+        part[v] = next++;
+        continue;
+      }
+      const auto [it, added] = dense_of.emplace(label, next);
+      if (added) ++next;
+      part[v] = it->second;
+    }
+  }
   if (n == 0 || !(g_.total_weight() > 0.0)) {
     result.partition = canonicalize(std::vector<std::uint64_t>(part.begin(), part.end()));
     result.levels = n == 0 ? 0 : 1;

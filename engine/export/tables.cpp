@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include "hydrascope/atomic_file.hpp"
 #include "hydrascope/error.hpp"
 #include "hydrascope/export.hpp"
+#include "hydrascope/io.hpp"
 #include "export_internal.hpp"
 
 namespace hydrascope {
@@ -60,6 +62,251 @@ void append_general(std::string& out, double v) {
   out.append(buf, static_cast<std::size_t>(len));
 }
 
+void write_infrastructure(JsonWriter& w, const std::vector<InfraEntity>& infra) {
+  w.StartArray();
+  for (const auto& e : infra) {
+    w.StartArray();
+    str(w, e.id);
+    str(w, e.type);
+    w.Uint(e.accounts);
+    w.EndArray();
+  }
+  w.EndArray();
+}
+
+void write_history(JsonWriter& w, const HydraHistory& h) {
+  w.StartObject();
+  key(w, "first_run");
+  w.Uint64(h.first_run);
+  key(w, "flagged_runs");
+  w.Uint64(h.flagged_runs);
+  key(w, "banned_before");
+  w.Bool(h.banned_before);
+  w.EndObject();
+}
+
+void write_review(JsonWriter& w, const ReviewState& r) {
+  w.StartObject();
+  key(w, "decision");
+  str(w, to_string(r.decision));
+  key(w, "in_force");
+  w.Bool(r.in_force);
+  key(w, "source");
+  str(w, r.from_labels ? "labels" : "reviews");
+  key(w, "target_kind");
+  str(w, to_string(r.target_kind));
+  key(w, "target");
+  str(w, r.target);
+  key(w, "by");
+  str(w, r.by);
+  key(w, "at");
+  if (r.at == kNoTime) w.Null();
+  else str(w, format_rfc3339(r.at));
+  key(w, "note");
+  str(w, r.note);
+  key(w, "since_run");
+  w.Uint64(r.since_run);
+  key(w, "lapsed");
+  str(w, r.lapsed);
+  key(w, "baseline");
+  w.StartObject();
+  key(w, "accounts");
+  w.Uint64(r.baseline_accounts);
+  key(w, "flagged");
+  w.Uint64(r.baseline_flagged);
+  key(w, "infrastructure");
+  w.StartArray();
+  for (const auto& id : r.baseline_infrastructure) str(w, id);
+  w.EndArray();
+  w.EndObject();
+  w.EndObject();
+}
+
+// Order of `changes.communities`: what an analyst looks at first.
+int event_rank(HydraEvent e) {
+  switch (e) {
+    case HydraEvent::Regrown: return 0;
+    case HydraEvent::Merged: return 1;
+    case HydraEvent::Split: return 2;
+    case HydraEvent::New: return 3;
+    case HydraEvent::Grown: return 4;
+    case HydraEvent::Shrunk: return 5;
+    default: return 6;
+  }
+}
+
+void write_tracking_sections(JsonWriter& w, const ScoringResult& scoring, const TrackingResult& t) {
+  const auto& run = t.run;
+  const auto& m = t.match;
+  key(w, "tracking");
+  w.StartObject();
+  key(w, "run");
+  w.Uint64(run.run);
+  key(w, "previous");
+  if (t.previous.empty() && t.previous_run == 0) w.Null();
+  else str(w, t.previous);
+  key(w, "previous_run");
+  w.Uint64(t.previous_run);
+  key(w, "next_hydra");
+  w.Uint64(run.next_hydra);
+  key(w, "hydras");
+  w.Uint64(run.communities.size());
+  key(w, "dormant");
+  w.StartArray();
+  for (const auto& d : run.dormant) {
+    w.StartObject();
+    key(w, "hydra_id");
+    str(w, d.hydra_id);
+    key(w, "accounts");
+    w.Uint64(d.accounts);
+    key(w, "banned");
+    w.Uint64(d.banned);
+    key(w, "flagged");
+    w.Bool(d.flagged);
+    key(w, "model_flagged");
+    w.Uint64(d.model_flagged);
+    key(w, "dissolved_run");
+    w.Uint64(d.dissolved_run);
+    key(w, "history");
+    write_history(w, d.history);
+    if (d.review) {
+      key(w, "review");
+      write_review(w, *d.review);
+    }
+    key(w, "infrastructure");
+    write_infrastructure(w, d.infrastructure);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+
+  key(w, "changes");
+  w.StartObject();
+  key(w, "since");
+  if (t.previous.empty() && t.previous_run == 0) w.Null();
+  else str(w, t.previous);
+  key(w, "counts");
+  w.StartObject();
+  for (int e = 0; e < kNumHydraEvents; ++e) {
+    key(w, to_string(static_cast<HydraEvent>(e)));
+    w.Uint64(m.counts[static_cast<std::size_t>(e)]);
+  }
+  w.EndObject();
+  key(w, "new_heads");
+  w.Uint64(m.new_heads);
+  key(w, "reappeared_after_ban");
+  w.StartArray();
+  for (std::size_t i = 0; i < m.tracks.size(); ++i)
+    if (m.tracks[i].event == HydraEvent::Regrown && m.tracks[i].after_ban) str(w, run.communities[i].hydra_id);
+  w.EndArray();
+  std::vector<std::size_t> changed;
+  for (std::size_t i = 0; i < m.tracks.size(); ++i)
+    if (m.tracks[i].event != HydraEvent::Same) changed.push_back(i);
+  std::sort(changed.begin(), changed.end(), [&](std::size_t a, std::size_t b) {
+    const int ra = event_rank(m.tracks[a].event), rb = event_rank(m.tracks[b].event);
+    if (ra != rb) return ra < rb;
+    const auto& ca = run.communities[a];
+    const auto& cb = run.communities[b];
+    if (ca.flagged != cb.flagged) return ca.flagged;
+    if (ca.accounts != cb.accounts) return ca.accounts > cb.accounts;
+    return ca.community < cb.community;
+  });
+  key(w, "communities");
+  w.StartArray();
+  for (std::size_t i : changed) {
+    const auto& tr = m.tracks[i];
+    const auto& c = run.communities[i];
+    w.StartObject();
+    key(w, "hydra_id");
+    str(w, c.hydra_id);
+    key(w, "community");
+    w.Uint(c.community);
+    key(w, "event");
+    str(w, to_string(tr.event));
+    key(w, "previous");
+    w.StartArray();
+    for (const auto& p : tr.previous) str(w, p);
+    w.EndArray();
+    key(w, "accounts");
+    w.Uint64(c.accounts);
+    key(w, "accounts_before");
+    w.Uint64(tr.accounts_before);
+    key(w, "new_heads");
+    w.Uint64(tr.new_heads);
+    key(w, "flagged");
+    w.Bool(c.flagged);
+    key(w, "risk");
+    w.Double(scoring.communities[c.community].risk);
+    key(w, "after_ban");
+    w.Bool(tr.after_ban);
+    w.EndObject();
+  }
+  w.EndArray();
+  key(w, "ended");
+  w.StartArray();
+  for (const auto& e : m.ended) {
+    w.StartObject();
+    key(w, "hydra_id");
+    str(w, e.hydra_id);
+    key(w, "event");
+    str(w, to_string(e.event));
+    key(w, "into");
+    if (e.into.empty()) w.Null();
+    else str(w, e.into);
+    key(w, "accounts");
+    w.Uint64(e.accounts);
+    key(w, "flagged");
+    w.Bool(e.flagged);
+    key(w, "banned");
+    w.Uint64(e.banned);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+
+  if (!t.reviews_file.empty()) {
+    key(w, "reviews");
+    w.StartObject();
+    key(w, "file");
+    str(w, t.reviews_file);
+    key(w, "rows");
+    w.Uint64(t.reviews.size());
+    std::array<std::uint64_t, 4> by_status{};
+    static const char* kStatus[4] = {"applied", "lapsed", "superseded", "unmatched"};
+    for (const auto& o : t.reviews)
+      for (int k = 0; k < 4; ++k) by_status[static_cast<std::size_t>(k)] += o.status == kStatus[k];
+    for (int k = 0; k < 4; ++k) {
+      key(w, kStatus[k]);
+      w.Uint64(by_status[static_cast<std::size_t>(k)]);
+    }
+    key(w, "withdrawn");
+    w.Uint64(t.withdrawn);
+    key(w, "suppressed_accounts");
+    w.Uint64(t.suppressed_accounts);
+    key(w, "confirmed_accounts");
+    w.Uint64(t.confirmed_accounts);
+    key(w, "outcomes");
+    w.StartArray();
+    for (const auto& o : t.reviews) {
+      w.StartObject();
+      key(w, "line");
+      w.Uint64(o.line);
+      key(w, "target");
+      str(w, o.target);
+      key(w, "decision");
+      str(w, to_string(o.decision));
+      key(w, "hydra_id");
+      if (o.hydra_id.empty()) w.Null();
+      else str(w, o.hydra_id);
+      key(w, "status");
+      str(w, o.status);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+}
+
 }  // namespace
 
 namespace exp {
@@ -69,6 +316,7 @@ std::vector<std::string> account_header(const AccountColumns& columns, std::size
   if (columns.pagerank.size() == n) h.emplace_back("pagerank");
   if (columns.ppr.size() == n) h.emplace_back("ppr");
   if (columns.core.size() == n) h.emplace_back("core");
+  if (!columns.hydra_id.empty()) h.emplace_back("hydra_id");
   return h;
 }
 
@@ -98,6 +346,11 @@ void account_cells(const Snapshot& s, const Partition& partition, const ScoringR
     cells.push_back(std::move(t));
   }
   if (columns.core.size() == n) cells.push_back(std::to_string(columns.core[v]));
+  if (!columns.hydra_id.empty()) {
+    t.clear();
+    if (c < columns.hydra_id.size()) append_csv(t, columns.hydra_id[c]);
+    cells.push_back(std::move(t));
+  }
 }
 
 }  // namespace exp
@@ -138,7 +391,8 @@ std::uint64_t write_accounts_csv(const std::string& path, const Snapshot& s, con
   return accounts.size();
 }
 
-void write_communities_json(const std::string& path, const Snapshot& s, const ScoringResult& scoring) {
+void write_communities_json(const std::string& path, const Snapshot& s, const ScoringResult& scoring,
+                            const TrackingResult* tracking) {
   AtomicFile file(path);
   FileStream stream(file);
   JsonWriter w(stream);
@@ -223,6 +477,7 @@ void write_communities_json(const std::string& path, const Snapshot& s, const Sc
   w.StartArray();
   for (CommunityId c : scoring.ranking) w.Uint(c);
   w.EndArray();
+  if (tracking != nullptr) write_tracking_sections(w, scoring, *tracking);
 
   key(w, "communities");
   w.StartArray();
@@ -315,6 +570,46 @@ void write_communities_json(const std::string& path, const Snapshot& s, const Sc
       w.EndObject();
     }
     w.EndObject();
+    const std::uint32_t ti = tracking != nullptr && d.community < tracking->index_of.size()
+                                 ? tracking->index_of[d.community]
+                                 : TrackedRun::kUntracked;
+    if (ti != TrackedRun::kUntracked) {
+      const auto& tc = tracking->run.communities[ti];
+      const auto& tr = tracking->match.tracks[ti];
+      key(w, "hydra_id");
+      str(w, tc.hydra_id);
+      key(w, "event");
+      str(w, to_string(tr.event));
+      key(w, "previous");
+      w.StartArray();
+      for (const auto& p : tr.previous) str(w, p);
+      w.EndArray();
+      key(w, "change");
+      w.StartObject();
+      key(w, "accounts_before");
+      w.Uint64(tr.accounts_before);
+      key(w, "carried");
+      w.Uint64(tr.carried);
+      key(w, "new_heads");
+      w.Uint64(tr.new_heads);
+      key(w, "shared_infrastructure");
+      w.Uint(tr.shared_infrastructure);
+      key(w, "after_ban");
+      w.Bool(tr.after_ban);
+      key(w, "from_dormant");
+      w.Bool(tr.from_dormant);
+      w.EndObject();
+      key(w, "model_flagged");
+      w.Uint64(tc.model_flagged);
+      key(w, "history");
+      write_history(w, tc.history);
+      if (tc.review) {
+        key(w, "review");
+        write_review(w, *tc.review);
+      }
+      key(w, "infrastructure");
+      write_infrastructure(w, tc.infrastructure);
+    }
     w.EndObject();
   }
   w.EndArray();

@@ -26,6 +26,7 @@ void PipelineOptions::validate() const {
   refine.validate();
   features.validate();
   scoring.validate();
+  tracking.validate();
   if (threads < 0) throw std::invalid_argument("threads must be >= 0");
 }
 
@@ -58,9 +59,20 @@ PipelineResult run_pipeline(const Snapshot& snapshot, const PipelineOptions& opt
   co.threads = options.threads;
   co.progress = options.progress;
   co.cancel = options.cancel;
+  std::vector<CommunityId> initial;
+  const bool warm = options.previous != nullptr && options.warm_start && co.algorithm != Algorithm::Components;
+  if (warm) {
+    initial = warm_start_labels(snapshot, r.graph, *options.previous);
+    for (CommunityId c : initial) r.warm_started_nodes += c != kNoCommunity;
+    co.initial = initial;
+  }
   r.detected = detect_communities(r.graph, co);
   done("detect", std::to_string(r.detected.partition.num_communities) + " communities (" +
-                     std::string(to_string(co.algorithm)) + ", quality " + fixed(r.detected.quality, 4) + ")");
+                     std::string(to_string(co.algorithm)) + ", quality " + fixed(r.detected.quality, 4) +
+                     (warm ? ", warm start: " + std::to_string(r.warm_started_nodes) + " nodes in previous communities"
+                           : std::string()) +
+                     ")");
+  initial = {};
   check_cancel();
 
   // --- centralities --------------------------------------------------------------------
@@ -117,6 +129,23 @@ PipelineResult run_pipeline(const Snapshot& snapshot, const PipelineOptions& opt
                       std::to_string(r.scoring->suspect_communities) + " suspect, " +
                       std::to_string(r.scoring->suspect_accounts) + " suspect accounts" +
                       (r.scoring->calibration.applied ? ", calibrated on the snapshot's labels" : ""));
+    check_cancel();
+
+    // --- track ---------------------------------------------------------------------------------------
+    if (options.previous != nullptr || options.reviews != nullptr) {
+      r.tracking = track_run(snapshot, r.partition(), r.incidence, *r.scoring, options.previous, options.reviews,
+                             options.tracking);
+      const auto& m = r.tracking->match;
+      std::string what;
+      for (int e = 0; e < kNumHydraEvents; ++e) {
+        if (m.counts[static_cast<std::size_t>(e)] == 0) continue;
+        what += (what.empty() ? "" : ", ") + std::to_string(m.counts[static_cast<std::size_t>(e)]) + " " +
+                std::string(to_string(static_cast<HydraEvent>(e)));
+      }
+      done("track", std::to_string(r.tracking->run.communities.size()) + " hydras" +
+                        (what.empty() ? std::string() : " (" + what + ")") +
+                        (options.reviews != nullptr ? ", " + std::to_string(options.reviews->rows.size()) + " review rows" : ""));
+    }
   }
   return r;
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -61,6 +62,16 @@ struct CommunityOptions {
   int max_levels = 64;
   /// Leiden refinement randomness theta (0 = greedy: always the best merge).
   double randomness = 0.01;
+  /// Warm start (Leiden, Louvain, LPA): the partition the search starts from,
+  /// one label per node (any values; equal labels start in one community;
+  /// kNoCommunity = the node starts alone), for example the previous run's
+  /// communities (docs/tracking.md). Empty = every node starts alone (the
+  /// classic start). A view: the labels must outlive the call. Must be empty
+  /// or hold exactly g.num_nodes() labels (detect_communities() throws
+  /// std::invalid_argument otherwise). The search is the same from there:
+  /// nodes move when that gains quality, so a starting community that is not
+  /// connected is taken apart in the first round. Components ignore it.
+  std::span<const CommunityId> initial;
   /// Progress callback (called between phases, never from a parallel region) and cancel flag.
   ProgressFn progress;
   CancelToken cancel;

@@ -18,6 +18,7 @@
 #include "hydrascope/partition.hpp"
 #include "hydrascope/scoring.hpp"
 #include "hydrascope/snapshot.hpp"
+#include "hydrascope/tracking.hpp"
 
 namespace hydrascope {
 
@@ -26,10 +27,13 @@ struct AccountColumns {
   std::span<const double> pagerank;
   std::span<const double> ppr;
   std::span<const std::uint32_t> core;
+  /// Per CommunityId: its hydra id ("" for communities too small to be
+  /// tracked); TrackingResult::hydra_ids(). Empty = no hydra_id column.
+  std::span<const std::string> hydra_id;
 };
 
 /// accounts.csv: header `account_id,community_id,risk_score,suspect,community_risk,
-/// evidence[,pagerank][,ppr][,core]`, one row per account, sorted by risk_score
+/// top_family[,pagerank][,ppr][,core][,hydra_id]`, one row per account, sorted by risk_score
 /// (as printed, 6 decimals) descending, then account id bytewise ascending.
 /// Ids are quoted per RFC 4180 when they hold a comma, quote or line break.
 /// Returns the number of rows.
@@ -43,8 +47,13 @@ std::uint64_t write_accounts_csv(const std::string& path, const Snapshot& snapsh
 /// communities.json: the threshold, the references, the ranking of suspect
 /// communities, a full record (counts by type, features, z-scores, group
 /// strengths, risk, explanation) for every scored community, and a compact
-/// `[id, nodes, accounts, risk]` row for every smaller one.
-void write_communities_json(const std::string& path, const Snapshot& snapshot, const ScoringResult& scoring);
+/// `[id, nodes, accounts, risk]` row for every smaller one. With `tracking`
+/// (a run with a previous run or reviews): each record's hydra_id, event,
+/// previous ids, change, history, review decision and infrastructure, and the
+/// top-level `tracking`, `changes` and `reviews` sections (docs/formats.md);
+/// without it, the same bytes as before tracking existed.
+void write_communities_json(const std::string& path, const Snapshot& snapshot, const ScoringResult& scoring,
+                            const TrackingResult* tracking = nullptr);
 
 /// The formats a subgraph can be written in (`--format` / `--export` lists).
 struct ExportFormats {
@@ -110,6 +119,21 @@ class RunData {
   void forget();
   /// The run's attributes of node v (prepared accounts only; empty otherwise).
   [[nodiscard]] std::span<const AttrInput> attrs(NodeId v) const;
+  /// Whether account v is flagged (accounts.csv `suspect`); false for others.
+  [[nodiscard]] bool suspect(NodeId v) const noexcept;
+  /// The hydra id of a community ("" when the run has none for it).
+  [[nodiscard]] std::string_view hydra_id(CommunityId c) const noexcept;
+  /// Whether a confirmed review decision holds the community flagged.
+  [[nodiscard]] bool confirmed(CommunityId c) const noexcept;
+
+  /// A run folder as tracking sees it (accounts, tracked communities with
+  /// their hydra ids, infrastructure, histories and decisions, dormant
+  /// hydras), without a snapshot: the `--previous` of `hydrascope run` and
+  /// both sides of `hydrascope diff`. The same reader as from_folder (one
+  /// pass over communities.json and accounts.csv). A folder written without
+  /// tracking gives tracked = false and no hydra ids. Throws InputError
+  /// naming file, line or byte offset, record and field.
+  [[nodiscard]] static TrackedRun read_tracking(const std::string& dir);
 
  private:
   struct Impl;
@@ -186,6 +210,46 @@ std::vector<std::string> write_suspect_subgraphs(const std::string& dir, const S
                                                  const Incidence& incidence, const Partition& partition,
                                                  const ScoringResult& scoring, const SuspectExportOptions& options = {},
                                                  const AccountColumns& columns = {});
+
+/// Options of write_ban_list().
+struct BanListOptions {
+  /// An entity (or IP prefix) is marked `block` when at least this share of
+  /// the accounts using it are on the ban list: blocking it never hits a
+  /// benign majority. In (0.5, 1].
+  double min_share = 0.9;
+  /// ... and at least this many ban-list accounts use it. >= 1.
+  std::uint32_t min_accounts = 1;
+  /// Prefix lengths of the `ip_prefix` rows: a prefix is listed when two or
+  /// more of its addresses are used by ban-list accounts. IPv4 in [8, 32],
+  /// IPv6 in [16, 128].
+  int ipv4_prefix = 24;
+  int ipv6_prefix = 48;
+  /// Throws std::invalid_argument naming the bad value.
+  void validate() const;
+};
+
+/// What write_ban_list() wrote.
+struct BanListReport {
+  std::uint64_t accounts = 0;            ///< rows of ban_accounts.csv
+  std::uint64_t confirmed_accounts = 0;  ///< of them, in communities held flagged by a confirmed decision
+  std::uint64_t entities = 0;            ///< rows of ban_entities.csv (entities and prefixes)
+  std::uint64_t blocked = 0;             ///< of them, marked block
+  std::vector<std::string> files;        ///< written, relative to the folder
+};
+
+/// The ban list of a run (docs/export.md, "Ban list"), for enforcement
+/// tooling: `ban_accounts.csv` (`account_id,hydra_id,community_id,reason`):
+/// every flagged account of the run (accounts.csv `suspect` = true; reason
+/// `confirmed` when a confirmed review decision holds its community flagged,
+/// else `flagged`), by account id; and `ban_entities.csv`
+/// (`entity_id,type,accounts,flagged,flagged_share,block,hydra_ids`): every
+/// entity used by a ban-list account, and every IP prefix two of whose
+/// addresses are, with all the accounts that use it in the snapshot, how many
+/// of them are on the list, and `block` = true when the share and count pass
+/// the options. Rows: blocked first, then by type, flagged accounts
+/// (descending) and id. Both files written atomically into `dir` (which must exist).
+BanListReport write_ban_list(const std::string& dir, const Snapshot& snapshot, const Incidence& incidence,
+                             const RunData& run, const BanListOptions& options = {});
 
 /// A value in run.json's "options".
 struct RunOption {

@@ -74,6 +74,64 @@ GenerateReport generate_world(const GeneratorOptions& options, const std::string
 [[nodiscard]] WorldProfile parse_profile(std::string_view name);
 
 // ===========================================================================
+// A world that evolves (docs/generator.md, "A world that evolves"): day-by-day
+// snapshots grown from a world written by generate_world (world A), for
+// tracking hydras across runs (docs/tracking.md).
+// ===========================================================================
+
+/// Options of evolve_world(). Every day, in this order: banned accounts
+/// whose time is up leave; farms banned (each eligible farm with probability
+/// ban_rate) get every live account labelled `banned`, and with probability
+/// regrow_probability regrow heads 1..regrow_delay_max days later; heads due
+/// today appear; farms grow (grow_rate); benign groups churn; ordinary
+/// people come and go.
+struct EvolveOptions {
+  std::string from_dir;  ///< day 0: a folder written by `hydrascope generate` (snapshot.* and truth.json)
+  std::uint32_t days = 7;  ///< days to write, [1, 366]
+  std::uint64_t seed = 1;  ///< the evolution's seed (the world's own is in from_dir)
+  SnapshotFormat format = SnapshotFormat::Ndjson;  ///< Json, Ndjson or CsvPair
+  bool gzip = false;
+  double ban_rate = 0.08;             ///< per day, prob. that a farm with >= min_ban_size live unbanned accounts is banned, [0,1]
+  std::uint32_t min_ban_size = 20;    ///< >= 1
+  double regrow_probability = 0.8;    ///< a banned farm regrows new heads, [0,1]
+  double regrow_min = 0.2, regrow_max = 0.6;  ///< heads as a share of the accounts banned, 0 < min <= max <= 5
+  std::uint32_t regrow_delay_max = 3; ///< heads appear 1..this days after the ban labels, [1, 30]
+  std::uint32_t banned_days = 2;      ///< banned accounts stay this many days (labelled banned), then leave, [1, 366]
+  double grow_rate = 0.15;            ///< per day, prob. that a live farm grows ..., [0,1]
+  double grow_min = 0.05, grow_max = 0.2;  ///< ... by this share of its live accounts, 0 < min <= max <= 5
+  double group_churn = 0.01;          ///< per day, prob. that a benign group's member leaves (as many join), [0,1]
+  double people_churn = 0.005;        ///< per day, prob. that an ordinary person leaves (as many new ones arrive), [0,1]
+  /// Throws std::invalid_argument naming the bad value.
+  void validate() const;
+};
+
+/// What one day holds and what happened on it.
+struct EvolveDay {
+  std::uint32_t day = 0;
+  std::uint64_t accounts = 0, nodes = 0, edges = 0, banned = 0;
+  std::uint64_t banned_farms = 0, banned_accounts = 0;  ///< farms whose accounts were labelled banned today
+  std::uint64_t regrown_farms = 0, heads = 0;           ///< farms that regrew today, and their new heads
+  std::uint64_t grown_accounts = 0, churned_accounts = 0, people_joined = 0, people_left = 0;
+  std::string snapshot_path, truth_path;
+};
+
+struct EvolveReport {
+  std::vector<EvolveDay> days;
+};
+
+/// Writes out_dir/day-1 .. day-D, each with a snapshot (snapshot.ndjson by
+/// default, or .json / the snapshot/ folder, optionally .gz) and truth.json:
+/// the day-0 clusters under the same ids with today's accounts, and for farms
+/// their `bans`, regrown `heads` and `grown` accounts by day (docs/generator.md).
+/// New accounts copy a day-0 member of their group: the entities it shares
+/// with others (cards, proxies, pool IPs, devices) are shared again, its own
+/// are made anew; their traffic is the member's, jittered, from the hour
+/// they were made. Loads the day-0 snapshot in memory. Same options give
+/// byte-identical files. Throws std::invalid_argument on bad options,
+/// InputError on unreadable or mismatched input.
+EvolveReport evolve_world(const EvolveOptions& options, const std::string& out_dir, const ProgressFn& progress = {});
+
+// ===========================================================================
 // World B: farms that interact (docs/generator.md, "World B").
 //
 // An independent family of synthetic worlds for HELD-OUT EVALUATION ONLY:

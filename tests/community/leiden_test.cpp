@@ -297,6 +297,82 @@ TEST(LabelPropagation, RecoversClearGroupsAndIsDeterministic) {
   EXPECT_TRUE(a.converged);
 }
 
+// ---- warm start (CommunityOptions::initial) ---------------------------------
+
+TEST(WarmStart, EveryNodeAloneIsTheColdStart) {
+  const AnalysisGraph g = planted(8, 30, 0.2, 0.03, 7, true);
+  for (const Algorithm a : {Algorithm::Leiden, Algorithm::Louvain, Algorithm::LabelPropagation}) {
+    const std::vector<CommunityId> alone(g.num_nodes(), kNoCommunity);
+    CommunityOptions o = opts(a, 2);
+    const Partition cold = detect_communities(g, o).partition;
+    o.initial = alone;
+    EXPECT_EQ(detect_communities(g, o).partition.membership, cold.membership);
+  }
+}
+
+TEST(WarmStart, FromTheAnswerStaysThereDeterministically) {
+  // Starting from the planted groups (labels in any numbering), Leiden keeps
+  // them: no node gains by moving, the result is the same for 1 and 2 threads.
+  std::vector<std::uint64_t> truth;
+  const AnalysisGraph g = planted(8, 50, 0.2, 0.01, 9, false, &truth);
+  std::vector<CommunityId> start(g.num_nodes());
+  for (NodeId v = 0; v < g.num_nodes(); ++v) start[v] = static_cast<CommunityId>(1000 + 7 * truth[v]);
+  CommunityOptions o = opts(Algorithm::Leiden, 1);
+  o.initial = start;
+  const CommunityResult a = detect_communities(g, o);
+  o.threads = 2;
+  const CommunityResult b = detect_communities(g, o);
+  EXPECT_EQ(a.partition.membership, b.partition.membership);
+  std::vector<std::uint64_t> mine(a.partition.membership.begin(), a.partition.membership.end());
+  EXPECT_NEAR(normalized_mutual_information(mine, truth), 1.0, 1e-12);
+  EXPECT_NEAR(a.quality, brute_modularity(g, a.partition, 1.0), 1e-10);
+  EXPECT_LT(best_single_move_gain(g, a.partition, 1.0), 1e-10);
+}
+
+TEST(WarmStart, FromAPreviousRunIsAsGoodAsCold) {
+  // A graph that changed a little (the previous one plus a few edges): the
+  // warm start from the previous partition reaches the cold start's quality.
+  const AnalysisGraph g0 = planted(12, 40, 0.15, 0.01, 21, true);
+  const Partition before = detect_communities(g0, opts(Algorithm::Leiden, 2)).partition;
+  std::vector<WeightedEdge> edges;
+  for (NodeId u = 0; u < g0.num_nodes(); ++u)
+    for (std::size_t i = 0; i < g0.neighbors(u).size(); ++i)
+      if (g0.neighbors(u)[i] > u) edges.push_back({u, g0.neighbors(u)[i], g0.weights(u)[i]});
+  for (NodeId k = 0; k < 20; ++k) edges.push_back({k * 17 % 480, (k * 31 + 200) % 480, 1.0});
+  const AnalysisGraph g = AnalysisGraph::from_edges(g0.num_nodes() + 10, edges);  // 10 new isolated nodes
+  std::vector<CommunityId> start(g.num_nodes(), kNoCommunity);
+  for (NodeId v = 0; v < g0.num_nodes(); ++v) start[v] = before.membership[v];
+  CommunityOptions o = opts(Algorithm::Leiden, 2);
+  const CommunityResult cold = detect_communities(g, o);
+  o.initial = start;
+  const CommunityResult warm = detect_communities(g, o);
+  EXPECT_GE(warm.quality, cold.quality - 1e-3);
+  EXPECT_TRUE(communities_connected(g, warm.partition));
+  EXPECT_NEAR(warm.quality, modularity(g, warm.partition), 1e-12);
+}
+
+TEST(WarmStart, DisconnectedStartingCommunitiesAreTakenApart) {
+  // Every node starts in one community: the groups are found from there and
+  // every community is connected.
+  std::vector<std::uint64_t> truth;
+  const AnalysisGraph g = planted(6, 30, 0.3, 0.0, 4, false, &truth);  // six components
+  const std::vector<CommunityId> one(g.num_nodes(), 5);
+  CommunityOptions o = opts(Algorithm::Leiden, 1);
+  o.initial = one;
+  const CommunityResult r = detect_communities(g, o);
+  EXPECT_TRUE(communities_connected(g, r.partition));
+  std::vector<std::uint64_t> mine(r.partition.membership.begin(), r.partition.membership.end());
+  EXPECT_GT(normalized_mutual_information(mine, truth), 0.95);
+}
+
+TEST(WarmStart, WrongLengthIsRefused) {
+  const AnalysisGraph g = planted(2, 10, 0.5, 0.1, 1, false);
+  const std::vector<CommunityId> short_start(g.num_nodes() - 1, 0);
+  CommunityOptions o;
+  o.initial = short_start;
+  EXPECT_THROW((void)detect_communities(g, o), std::invalid_argument);
+}
+
 // ---- golden results on datasets/ -------------------------------------------
 
 const std::string kData = HYDRASCOPE_TEST_DATASETS;
