@@ -368,6 +368,7 @@ int run_command(RunArgs args, const Context& ctx) {
                     opt_num("threshold", po.scoring.threshold),
                     opt_num("min_accounts", po.scoring.min_accounts),
                     opt_num("min_flagged", po.scoring.min_flagged),
+                    opt_num("min_flagged_share", po.scoring.min_flagged_share),
                     opt_bool("calibrate", po.scoring.calibrate),
                     opt_str("model", args.model.empty() ? std::string("built-in") : args.model),
                     opt_num("max_suspects", args.max_suspects),
@@ -503,6 +504,10 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
       ->group(sc);
   sub->add_option("--min-flagged", args->scoring.min_flagged,
                   "Suspect accounts a community needs to be a suspect community")
+      ->capture_default_str()
+      ->group(sc);
+  sub->add_option("--min-flagged-share", args->scoring.min_flagged_share,
+                  "... and at least this share of its accounts suspect, in [0, 1]")
       ->capture_default_str()
       ->group(sc);
   sub->add_option("--min-accounts", args->scoring.min_accounts,

@@ -52,6 +52,8 @@ void ScoringOptions::validate() const {
     throw std::invalid_argument("scoring threshold must be in (0, 1], got " + std::to_string(threshold));
   if (min_accounts < 2) throw std::invalid_argument("scoring min_accounts must be >= 2");
   if (min_flagged < 1) throw std::invalid_argument("scoring min_flagged must be >= 1");
+  if (!(min_flagged_share >= 0.0 && min_flagged_share <= 1.0))
+    throw std::invalid_argument("scoring min_flagged_share must be in [0, 1], got " + std::to_string(min_flagged_share));
   if (min_calibration_labels < 1) throw std::invalid_argument("scoring min_calibration_labels must be >= 1");
   if (explain_accounts < 1) throw std::invalid_argument("scoring explain_accounts must be >= 1");
   if (max_reasons < 1) throw std::invalid_argument("scoring max_reasons must be >= 1");
@@ -224,7 +226,8 @@ ScoringResult score_snapshot(const Snapshot& s, const Partition& partition, cons
   for (CommunityId c = 0; c < k; ++c) {
     auto& cs = result.communities[c];
     if (cs.accounts > 0) cs.risk = risk_sum[c] / static_cast<double>(cs.accounts);
-    cs.suspect = cs.accounts >= 2 && cs.flagged >= options.min_flagged;
+    cs.suspect = cs.accounts >= 2 && cs.flagged >= options.min_flagged &&
+                 static_cast<double>(cs.flagged) >= options.min_flagged_share * static_cast<double>(cs.accounts);
     result.suspect_communities += cs.suspect;
     if (cs.accounts >= options.min_accounts || cs.suspect) {
       cs.detail = static_cast<std::uint32_t>(result.details.size());
@@ -406,7 +409,8 @@ ScoringResult score_snapshot(const Snapshot& s, const Partition& partition, cons
     } else if (cs.flagged > 0) {
       d.summary = "Not flagged as a community: " + std::to_string(cs.flagged) + " of " + std::to_string(cs.accounts) +
                   " accounts at risk >= " + format_number(options.threshold) + " (at least " +
-                  std::to_string(options.min_flagged) + " needed); mean risk " + fixed(cs.risk, 3);
+                  std::to_string(options.min_flagged) + " and " + format_number(100.0 * options.min_flagged_share) +
+                  "% of its accounts needed); mean risk " + fixed(cs.risk, 3);
     } else {
       d.summary = "Not flagged: no account at risk >= " + format_number(options.threshold) + "; mean risk " + fixed(cs.risk, 3);
     }

@@ -34,6 +34,10 @@ struct ScoringOptions {
   /// A community is suspect when at least this many of its accounts are
   /// (and it has 2 or more accounts). >= 1.
   std::uint32_t min_flagged = 2;
+  /// ... and at least this share of its accounts suspect, in [0, 1]: a
+  /// community of 10,000 ordinary accounts with 2 flagged among them is not
+  /// a suspect community (its flagged accounts still are suspect accounts).
+  double min_flagged_share = 0.1;
   /// Calibrate the model on the snapshot's labels (banned = 1, trusted = 0)
   /// when it has at least min_calibration_labels of each.
   bool calibrate = true;

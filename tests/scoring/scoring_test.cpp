@@ -133,7 +133,8 @@ TEST_F(ScoringWorld, RiskIsInUnitIntervalAndEntitiesHaveNone) {
   EXPECT_EQ(suspects, result().suspect_accounts);
   for (CommunityId c = 0; c < result().communities.size(); ++c) {
     const auto& cs = result().communities[c];
-    EXPECT_EQ(cs.suspect, cs.accounts >= 2 && cs.flagged >= ScoringOptions{}.min_flagged);
+    EXPECT_EQ(cs.suspect, cs.accounts >= 2 && cs.flagged >= ScoringOptions{}.min_flagged &&
+                              cs.flagged >= ScoringOptions{}.min_flagged_share * static_cast<double>(cs.accounts));
   }
 }
 
@@ -224,6 +225,26 @@ TEST_F(ScoringWorld, MinFlaggedDecidesTheSuspectCommunities) {
   EXPECT_EQ(d->summary.rfind("Not flagged as a community: 40 of 40", 0), 0u) << d->summary;
 }
 
+TEST_F(ScoringWorld, MinFlaggedShareKeepsLargeMostlyOrdinaryCommunitiesOut) {
+  // Every community with a flagged account, under a share no community reaches:
+  // none is suspect, while every flagged account stays flagged.
+  ScoringOptions o;
+  o.min_flagged_share = 1.0;
+  const ScoringResult r = score_snapshot(world().snapshot, world().partition, scored_->features, testing::tiny_model(), o);
+  std::uint64_t suspect = 0;
+  for (const CommunityScore& cs : r.communities) {
+    EXPECT_EQ(cs.suspect, cs.accounts >= 2 && cs.flagged >= o.min_flagged && cs.flagged == cs.accounts);
+    suspect += cs.suspect;
+  }
+  EXPECT_EQ(suspect, r.ranking.size());
+  EXPECT_EQ(r.suspect_accounts, result().suspect_accounts);
+  // A share of 0 gives back the count rule alone.
+  o.min_flagged_share = 0.0;
+  const ScoringResult all = score_snapshot(world().snapshot, world().partition, scored_->features, testing::tiny_model(), o);
+  for (const CommunityScore& cs : all.communities) EXPECT_EQ(cs.suspect, cs.accounts >= 2 && cs.flagged >= o.min_flagged);
+  EXPECT_GE(all.ranking.size(), result().ranking.size());
+}
+
 TEST(Scoring, OptionsAreValidated) {
   const auto bad = [](auto edit) {
     ScoringOptions o;
@@ -234,6 +255,8 @@ TEST(Scoring, OptionsAreValidated) {
   EXPECT_THROW(bad([](ScoringOptions& o) { o.threshold = 1.5; }).validate(), std::invalid_argument);
   EXPECT_THROW(bad([](ScoringOptions& o) { o.min_accounts = 1; }).validate(), std::invalid_argument);
   EXPECT_THROW(bad([](ScoringOptions& o) { o.min_flagged = 0; }).validate(), std::invalid_argument);
+  EXPECT_THROW(bad([](ScoringOptions& o) { o.min_flagged_share = 1.5; }).validate(), std::invalid_argument);
+  EXPECT_THROW(bad([](ScoringOptions& o) { o.min_flagged_share = -0.1; }).validate(), std::invalid_argument);
   EXPECT_THROW(bad([](ScoringOptions& o) { o.explain_accounts = 0; }).validate(), std::invalid_argument);
   EXPECT_THROW(bad([](ScoringOptions& o) { o.max_reasons = 0; }).validate(), std::invalid_argument);
   EXPECT_THROW(bad([](ScoringOptions& o) { o.threads = -1; }).validate(), std::invalid_argument);
