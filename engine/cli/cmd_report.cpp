@@ -49,7 +49,10 @@ void add_report(CLI::App& app, const Context& ctx, Action& action) {
   sub->callback([&action, &ctx, args] {
     action = [&ctx, args] {
       const auto t = std::chrono::steady_clock::now();
-      const ReportSummary s = write_report(args->run, args->out, args->options);
+      ReportOptions o = args->options;
+      o.progress = ctx.progress();
+      const ReportSummary s = write_report(args->run, args->out, o);
+      ctx.end_progress();
       ctx.info("report: " + args->out + " (" + std::to_string(s.sections) + " of " +
                std::to_string(s.suspect_communities) + " suspect communities, " +
                human_bytes(static_cast<double>(s.bytes)) + ", " + std::to_string(seconds_since(t)).substr(0, 5) + " s)");

@@ -31,9 +31,11 @@ std::vector<std::string> write_suspect_subgraphs(const std::string& dir, const S
   const auto accounts = run.accounts_of(chosen);
   SubgraphSelector select(s, inc, SelectionLimits{});
   std::vector<std::string> files;
+  if (options.progress) options.progress("export", 0, chosen.size());
   for (std::size_t i = 0; i < chosen.size(); ++i) {
     const Subgraph sub = select.community(chosen[i], accounts[i], 0);
     for (auto& name : write_subgraph(dir, s, sub, &run, f)) files.push_back(std::move(name));
+    if (options.progress) options.progress("export", i + 1, chosen.size());
   }
   return files;
 }

@@ -1,4 +1,6 @@
 // load_snapshot: picks the reader for the format and times it.
+#include <sys/stat.h>
+
 #include <chrono>
 
 #include "io_internal.hpp"
@@ -11,6 +13,11 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
   LoadReport local;
   const SnapshotFormat format = options.format == SnapshotFormat::Auto ? detect_format(path) : options.format;
   local.format = format;
+  if (options.progress) {  // the start of the load (the readers report after each block read)
+    struct stat st {};
+    const bool file = ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    options.progress("load", 0, file ? static_cast<std::uint64_t>(st.st_size) : 0);
+  }
   Snapshot s;
   switch (format) {
     case SnapshotFormat::Json: s = io::read_json(path, options, local); break;

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "hydrascope/common.hpp"
 #include "hydrascope/graph.hpp"
 #include "hydrascope/partition.hpp"
 #include "hydrascope/scoring.hpp"
@@ -166,6 +167,9 @@ struct SuspectExportOptions {
   bool neo4j = false;
   /// Write at most this many suspect communities (in ranking order); 0 = all.
   std::uint32_t max_communities = 0;
+  /// Called with stage "export", the communities written and the
+  /// communities to write (not part of the output).
+  ProgressFn progress;
 };
 
 /// suspects/community-<id>.* for each suspect community: the subgraph of
