@@ -545,7 +545,11 @@ std::vector<std::string> write_subgraph(const std::string& dir, const Snapshot& 
   if (f.csv) {
     write_snapshot_format(base, view, SnapshotFormat::CsvPair, true);
     write_accounts_txt(base + "/accounts.txt", view);
-    for (const char* n : {"/nodes.csv", "/edges.csv", "/accounts.txt"}) files.push_back(sub.name + n);
+    // snapshot.csv (the header) is always there, activity.csv when the snapshot has activity.
+    for (const char* n : {"/nodes.csv", "/edges.csv", "/snapshot.csv", "/activity.csv", "/accounts.txt"}) {
+      struct stat st {};
+      if (::stat((base + n).c_str(), &st) == 0) files.push_back(sub.name + n);
+    }
   }
   if (f.neo4j) {
     write_neo4j(base, view);
