@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -43,7 +44,7 @@ struct ExportArgs {
 int run_export(const Context& ctx, ExportArgs a) {
   // --- options, checked before any work --------------------------------------
   const ExportFormats formats = parse_export_formats(a.formats);
-  if (!formats.any()) throw std::invalid_argument("--format: name at least one of json, graphml, gexf, dot, csv, neo4j");
+  if (!formats.any()) throw std::invalid_argument("--format: name at least one of json, graphml, gexf, gexf13, dot, csv, neo4j");
   if (a.out.empty()) throw std::invalid_argument("--out must name a folder");
   const bool by_community = !a.communities.empty() || a.top >= 0 || a.has_min_score || !a.accounts.empty();
   if (by_community && a.run.empty())
@@ -110,8 +111,11 @@ int run_export(const Context& ctx, ExportArgs a) {
   SubgraphSelector select(snapshot, incidence, limits);
   std::string report;
   std::uint64_t files = 0;
+  std::optional<Neo4jImport> neo4j;  // one import folder for every subgraph (shared nodes once)
+  if (formats.neo4j) neo4j.emplace(snapshot);
   auto emit = [&](const Subgraph& sub) {
     const auto names = write_subgraph(a.out, snapshot, sub, run.get(), formats);
+    if (neo4j) neo4j->add(sub, run.get());
     files += names.size();
     report += sub.name + ": " + std::to_string(sub.nodes.size()) + " nodes (" + std::to_string(sub.accounts.size()) +
               " accounts), " + std::to_string(sub.edges.size()) + " edges ->";
@@ -140,6 +144,13 @@ int run_export(const Context& ctx, ExportArgs a) {
     for (std::size_t i = first; i < last; ++i) emit(subs[i]);
     first = last;
   }
+  if (neo4j && !subs.empty()) {
+    const auto names = neo4j->write(a.out);
+    files += names.size();
+    report += "neo4j: " + std::to_string(subs.size()) + " subgraphs in one import ->";
+    for (const auto& n : names) report += " " + n;
+    report += "\n";
+  }
   std::fwrite(report.data(), 1, report.size(), stdout);
   char times[96];
   std::snprintf(times, sizeof times, " (load %.2f s, select and write %.2f s)", load_seconds, seconds_since(t_write));
@@ -158,7 +169,7 @@ void add_export(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--run", args->run, "Output folder of `hydrascope run` (accounts.csv, communities.json)");
   sub->add_option("-o,--out", args->out, "Folder to write into (created if missing)")->required();
   sub->add_flag("--force", args->force, "Write into --out even when it exists and is not empty (files replaced atomically)");
-  sub->add_option("--format", args->formats, "Formats: json,graphml,gexf,dot,csv,neo4j")->delimiter(',')->required();
+  sub->add_option("--format", args->formats, "Formats: json,graphml,gexf (1.2),gexf13,dot,csv,neo4j (one import for all subgraphs)")->delimiter(',')->required();
   auto* sel = "Selection";
   sub->add_option("--community", args->communities, "A community id of the run (repeatable)")->group(sel);
   sub->add_option("--top", args->top, "The K suspect communities of highest risk")->check(CLI::NonNegativeNumber)->group(sel);

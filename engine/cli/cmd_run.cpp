@@ -199,6 +199,7 @@ int run_command(RunArgs args, const Context& ctx) {
     const ExportFormats ef = parse_export_formats(args.formats);  // json is always written
     so.graphml = ef.graphml;
     so.gexf = ef.gexf;
+    so.gexf13 = ef.gexf13;
     so.dot = ef.dot;
     so.csv = ef.csv;
     so.neo4j = ef.neo4j;
@@ -354,6 +355,7 @@ int run_command(RunArgs args, const Context& ctx) {
                     opt_num("max_suspects", args.max_suspects),
                     opt_bool("graphml", so.graphml),
                     opt_bool("gexf", so.gexf),
+                    opt_bool("gexf13", so.gexf13),
                     opt_bool("dot", so.dot),
                     opt_bool("csv", so.csv),
                     opt_bool("neo4j", so.neo4j)};
@@ -487,7 +489,7 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
       ->delimiter(',')
       ->group(det);
   auto* ex = "Output";
-  sub->add_option("--export", args->formats, "Extra subgraph formats: graphml,gexf,dot,csv,neo4j (json is always written)")->delimiter(',')->group(ex);
+  sub->add_option("--export", args->formats, "Extra subgraph formats: graphml,gexf (1.2),gexf13,dot,csv,neo4j (json is always written)")->delimiter(',')->group(ex);
   sub->add_option("--max-suspects", args->max_suspects, "Write subgraphs of at most this many suspect communities (0 = all)")
       ->capture_default_str()
       ->group(ex);
