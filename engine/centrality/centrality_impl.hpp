@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #endif
 
+#include "hydrascope/common.hpp"
 #include "hydrascope/graph.hpp"
 
 #ifdef _OPENMP
@@ -75,8 +76,12 @@ using BigVector = std::vector<T, HugePageAllocator<T>>;
 /// paths. Sources are cut into fixed chunks (by position in the list), each
 /// chunk accumulated in list order into its own vector and the chunks added in
 /// chunk order, so the result is the same for any thread count.
-/// O(k (n + m)) time, O(chunks * n) memory.
+/// Runs on a copy of the graph renumbered in BFS order (memory locality).
+/// `progress` ("betweenness", sources done, sources) and `cancel` are
+/// checked between rounds of a few sources per chunk.
+/// O(k (n + m)) time, O(chunks * n + m) memory.
 [[nodiscard]] std::vector<double> brandes_dependencies(const AnalysisGraph& g, std::span<const NodeId> sources,
-                                                       int threads);
+                                                       int threads, const ProgressFn& progress = {},
+                                                       const CancelToken& cancel = {});
 
 }  // namespace hydrascope::detail

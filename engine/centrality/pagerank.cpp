@@ -164,7 +164,15 @@ CentralityResult power_iteration(const AnalysisGraph& g, const std::vector<doubl
   int it = 0;
   double residual = 0.0;
   bool converged = false;
+  // Iterations expected: the L1 change is at most 2 alpha^k after k.
+  std::uint64_t expected = static_cast<std::uint64_t>(options.max_iterations);
+  if (alpha > 0.0 && alpha < 1.0)
+    expected = std::min<std::uint64_t>(
+        expected, static_cast<std::uint64_t>(std::max(1.0, std::ceil(std::log(options.tolerance / 2.0) / std::log(alpha)))));
+  const char* stage = uniform ? "pagerank" : "ppr";
+  if (options.progress) options.progress(stage, 0, expected);
   while (it < options.max_iterations) {
+    if (options.cancel.cancelled()) throw Cancelled();
     // Mass to restart: (1 - alpha) always, plus alpha * the dangling mass.
     const double restart = (1.0 - alpha) + alpha * dangling;
     const double uniform_base = restart * inv_n;
@@ -204,7 +212,12 @@ CentralityResult power_iteration(const AnalysisGraph& g, const std::vector<doubl
       converged = true;
       break;
     }
+    if (options.progress) {
+      expected = std::max<std::uint64_t>(expected, static_cast<std::uint64_t>(it) + 1);
+      options.progress(stage, static_cast<std::uint64_t>(it), expected);
+    }
   }
+  if (options.progress) options.progress(stage, static_cast<std::uint64_t>(it), static_cast<std::uint64_t>(it));
   result.values.resize(n);
   if (reorder) {
     for (NodeId i = 0; i < n; ++i) result.values[order[i]] = x[i];

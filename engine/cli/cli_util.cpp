@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <iterator>
@@ -20,6 +21,8 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "hydrascope/atomic_file.hpp"
 
@@ -286,41 +289,128 @@ std::string human_bytes(double bytes) {
   return buf;
 }
 
+const char* progress_unit(std::string_view stage) {
+  static constexpr std::pair<std::string_view, const char*> kUnits[] = {
+      {"load", "bytes"},        {"betweenness", "sources"}, {"pagerank", "iterations"}, {"ppr", "iterations"},
+      {"train", "rounds"},      {"generate", "nodes"},       {"export", "communities"},  {"report", "sections"},
+      {"score", "accounts"},    {"explain", "accounts"},     {"refine", "steps"},        {"build", "steps"}};
+  for (const auto& [name, unit] : kUnits)
+    if (stage == name) return unit;
+  return "";
+}
+
+namespace {
+
+std::string count_text(double v, bool bytes) {
+  if (bytes) return human_bytes(v);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f", v);
+  return buf;
+}
+
+std::string duration_text(double s) {
+  char buf[32];
+  if (s < 60) std::snprintf(buf, sizeof buf, "%.0f s", std::max(1.0, std::ceil(s)));
+  else if (s < 3600) std::snprintf(buf, sizeof buf, "%.0f min %02.0f s", std::floor(s / 60), std::fmod(std::floor(s), 60.0));
+  else std::snprintf(buf, sizeof buf, "%.0f h %02.0f min", std::floor(s / 3600), std::fmod(std::floor(s / 60), 60.0));
+  return buf;
+}
+
+}  // namespace
+
+double progress_eta(std::uint64_t done, std::uint64_t total, double elapsed) {
+  if (total == 0 || done == 0 || done >= total || elapsed < 0.5) return -1.0;
+  return elapsed * static_cast<double>(total - done) / static_cast<double>(done);
+}
+
+std::string progress_text(std::string_view stage, std::uint64_t done, std::uint64_t total, double elapsed) {
+  const char* unit = progress_unit(stage);
+  const bool bytes = std::string_view(unit) == "bytes";
+  const bool counted = *unit != '\0';
+  std::string out(stage);
+  out += ": ";
+  if (counted) {
+    out += count_text(static_cast<double>(done), bytes);
+    if (total > 0) out += " / " + count_text(static_cast<double>(total), bytes);
+    if (!bytes) {
+      out += ' ';
+      out += unit;
+    }
+  }
+  char buf[64];
+  std::vector<std::string> parts;
+  if (total > 0) {
+    std::snprintf(buf, sizeof buf, "%.0f%%", std::floor(100.0 * static_cast<double>(std::min(done, total)) /
+                                                        static_cast<double>(total)));
+    parts.emplace_back(buf);
+  }
+  if (counted && elapsed >= 0.5 && done > 0) {
+    const double rate = static_cast<double>(done) / elapsed;
+    parts.push_back((bytes ? human_bytes(rate) : count_text(rate, false)) + "/s");
+  }
+  std::snprintf(buf, sizeof buf, "%.1f s", elapsed);
+  parts.emplace_back(buf);
+  const double eta = progress_eta(done, total, elapsed);
+  if (eta >= 0) parts.push_back("about " + duration_text(eta) + " left");
+  else if (total > 0 && done >= total) parts.emplace_back("done");
+  // "done / total unit (share, rate, elapsed, left)", or for a share of
+  // estimated work "share (elapsed, left)".
+  std::size_t i = 0;
+  if (!counted && total > 0) out += parts[i++] + " ";
+  out += counted ? " (" : "(";
+  for (std::size_t j = i; j < parts.size(); ++j) {
+    if (j > i) out += ", ";
+    out += parts[j];
+  }
+  out += ")";
+  return out;
+}
+
 ProgressFn Context::progress() const {
   if (quiet) return {};
-  if (log_format == LogFormat::Json) {
-    // One JSON object per second at most (and the final one), tty or not.
-    auto last = std::make_shared<std::chrono::steady_clock::time_point>();
-    return [last](std::string_view stage, std::uint64_t done, std::uint64_t total) {
-      const auto now = std::chrono::steady_clock::now();
-      if (done != total && now - *last < std::chrono::seconds(1)) return;
-      *last = now;
-      std::string line = "{\"level\":\"progress\",\"stage\":";
-      append_json_string(line, stage);
-      line += ",\"done\":" + std::to_string(done) + ",\"total\":" + std::to_string(total) + "}\n";
-      std::fwrite(line.data(), 1, line.size(), stderr);
-    };
-  }
-  if (!stderr_is_tty()) return {};
+  // Per stage: its start (a new stage name starts a new clock), the last
+  // line drawn, and whether its first call was shown. Every stage shows its
+  // first and last call (done == total), and lines in between at most every
+  // 200 ms on a terminal, every second as JSON.
   struct State {
-    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-    std::chrono::steady_clock::time_point last{};
+    std::string stage;
+    std::chrono::steady_clock::time_point start{}, last{};
   };
   auto state = std::make_shared<State>();
-  return [state](std::string_view stage, std::uint64_t done, std::uint64_t total) {
+  const bool json = log_format == LogFormat::Json;
+  if (!json && !stderr_is_tty()) return {};
+  return [state, json](std::string_view stage, std::uint64_t done, std::uint64_t total) {
     const auto now = std::chrono::steady_clock::now();
-    if (done != total && now - state->last < std::chrono::milliseconds(200)) return;
-    state->last = now;
-    const double secs = std::chrono::duration<double>(now - state->start).count();
-    const double rate = secs > 0 ? static_cast<double>(done) / secs : 0.0;
-    if (total > 0) {
-      std::fprintf(stderr, "\r\033[K%.*s: %s / %s (%.0f%%, %s/s)", static_cast<int>(stage.size()), stage.data(),
-                   human_bytes(static_cast<double>(done)).c_str(), human_bytes(static_cast<double>(total)).c_str(),
-                   100.0 * static_cast<double>(done) / static_cast<double>(total), human_bytes(rate).c_str());
-    } else {
-      std::fprintf(stderr, "\r\033[K%.*s: %s (%s/s)", static_cast<int>(stage.size()), stage.data(),
-                   human_bytes(static_cast<double>(done)).c_str(), human_bytes(rate).c_str());
+    const bool first = stage != state->stage;
+    if (first) {
+      state->stage = std::string(stage);
+      state->start = now;
     }
+    const bool final = total > 0 && done >= total;
+    if (!first && !final && now - state->last < (json ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(200)))
+      return;
+    state->last = now;
+    const double elapsed = std::chrono::duration<double>(now - state->start).count();
+    std::string line;
+    if (json) {
+      line = "{\"level\":\"progress\",\"stage\":";
+      append_json_string(line, stage);
+      line += ",\"done\":" + std::to_string(done) + ",\"total\":" + std::to_string(total);
+      const char* unit = progress_unit(stage);
+      if (*unit != '\0') line += std::string(",\"unit\":\"") + unit + "\"";
+      char buf[64];
+      std::snprintf(buf, sizeof buf, ",\"elapsed_seconds\":%.3f", elapsed);
+      line += buf;
+      const double eta = progress_eta(done, total, elapsed);
+      if (eta >= 0) {
+        std::snprintf(buf, sizeof buf, ",\"eta_seconds\":%.1f", eta);
+        line += buf;
+      }
+      line += "}\n";
+    } else {
+      line = "\r\033[K" + one_line(progress_text(stage, done, total, elapsed));
+    }
+    std::fwrite(line.data(), 1, line.size(), stderr);
     std::fflush(stderr);
   };
 }

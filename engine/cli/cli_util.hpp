@@ -57,8 +57,12 @@ struct Context {
   /// InputError's place when `where` is given).
   void error(std::string_view kind, int exit_code, std::string_view message,
              const SourceLocation* where = nullptr) const;
-  /// A progress callback drawing "stage: done/total (rate)" on stderr when it
-  /// is a terminal and not quiet; an empty function otherwise.
+  /// A progress callback: on a terminal (and not quiet) one line per stage
+  /// redrawn in place (progress_text: done / total, share, rate, elapsed,
+  /// the time left); with --log-format json one object per second
+  /// ({"level":"progress","stage","done","total","unit","elapsed_seconds",
+  /// "eta_seconds"}), terminal or not; an empty function otherwise. A stage's
+  /// first and last calls are always shown.
   [[nodiscard]] ProgressFn progress() const;
   /// Ends a progress line (clears it) if one was drawn.
   void end_progress() const;
@@ -103,6 +107,17 @@ void add_report_options(CLI::App& sub, ReportOptions& options, const std::string
 [[nodiscard]] inline double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
+
+/// What a progress stage counts ("bytes", "sources", ...; "" = a share of
+/// estimated work, shown as a percentage only).
+[[nodiscard]] const char* progress_unit(std::string_view stage);
+/// Seconds left at the average rate so far; -1 when not known yet (nothing
+/// done, total unknown, finished, or under half a second elapsed).
+[[nodiscard]] double progress_eta(std::uint64_t done, std::uint64_t total, double elapsed);
+/// The terminal's progress line, e.g. "load: 120.3 MB / 334.8 MB (36%,
+/// 60.1 MB/s, 2.0 s, about 4 s left)" or "detect: 45% (1.2 s, about 2 s left)".
+[[nodiscard]] std::string progress_text(std::string_view stage, std::uint64_t done, std::uint64_t total,
+                                        double elapsed);
 
 /// Human-readable byte count ("1.3 GB").
 [[nodiscard]] std::string human_bytes(double bytes);

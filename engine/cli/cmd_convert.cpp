@@ -103,18 +103,6 @@ int run_convert(const Context& ctx, const ConvertArgs& a) {
   if (report.merged_edges > 0)
     ctx.info(std::to_string(report.merged_edges) + " duplicate edges merged (weights summed)");
 
-  if (wo.format == SnapshotFormat::CsvPair) {
-    // SNAPSHOT_FORMAT.md section 4 has no place for these.
-    const SnapshotMeta& m = snapshot.meta();
-    if (!m.id.empty() || m.taken_at != kNoTime || m.activity.present())
-      ctx.warn("the CSV pair has no snapshot header: snapshot id, taken_at and the activity spec are not written");
-    NodeId with_activity = 0;
-    for (NodeId v = 0; v < snapshot.num_nodes(); ++v) with_activity += snapshot.has_activity(v) ? 1 : 0;
-    if (with_activity > 0)
-      ctx.warn("the CSV pair has no activity column: the activity of " + std::to_string(with_activity) +
-               " nodes is not written");
-  }
-
   const auto t0 = std::chrono::steady_clock::now();
   write_snapshot(snapshot, a.output, wo);
   ctx.info("wrote " + a.output + " (" + std::string(to_string(wo.format)) + (wo.gzip ? ", gzip" : "") + ") in " +

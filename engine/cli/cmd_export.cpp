@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -49,7 +50,7 @@ int run_export(const Context& ctx, ExportArgs a) {
   ExportFormats formats = parse_export_formats(a.formats);
   formats.guard_csv = parse_csv_guard(a.csv_guard).data;
   if (!formats.any() && !a.ban_list)
-    throw std::invalid_argument("--format: name at least one of json, graphml, gexf, dot, csv, neo4j (or give --ban-list)");
+    throw std::invalid_argument("--format: name at least one of json, graphml, gexf, gexf13, dot, csv, neo4j (or give --ban-list)");
   if (a.ban_list && a.run.empty()) throw std::invalid_argument("--ban-list needs --run DIR (a `hydrascope run` output folder)");
   if (a.ban_list) a.ban.validate();
   if (a.out.empty()) throw std::invalid_argument("--out must name a folder");
@@ -120,8 +121,11 @@ int run_export(const Context& ctx, ExportArgs a) {
   SubgraphSelector select(snapshot, incidence, limits);
   std::string report;
   std::uint64_t files = 0;
+  std::optional<Neo4jImport> neo4j;  // one import folder for every subgraph (shared nodes once)
+  if (formats.neo4j) neo4j.emplace(snapshot, formats.guard_csv);
   auto emit = [&](const Subgraph& sub) {
     const auto names = write_subgraph(a.out, snapshot, sub, run.get(), formats);
+    if (neo4j) neo4j->add(sub, run.get());
     files += names.size();
     report += sub.name + ": " + std::to_string(sub.nodes.size()) + " nodes (" + std::to_string(sub.accounts.size()) +
               " accounts), " + std::to_string(sub.edges.size()) + " edges ->";
@@ -149,6 +153,13 @@ int run_export(const Context& ctx, ExportArgs a) {
     }
     for (std::size_t i = first; i < last; ++i) emit(subs[i]);
     first = last;
+  }
+  if (neo4j && !subs.empty()) {
+    const auto names = neo4j->write(a.out);
+    files += names.size();
+    report += "neo4j: " + std::to_string(subs.size()) + " subgraphs in one import ->";
+    for (const auto& n : names) report += " " + n;
+    report += "\n";
   }
   if (a.ban_list) {
     const BanListReport ban = write_ban_list(a.out, snapshot, incidence, *run, a.ban);
@@ -179,7 +190,7 @@ void add_export(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("-o,--out", args->out, "Folder to write into (created if missing)")->required();
   sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
   sub->add_flag("--force", args->force, "Write into --out even when it exists and is not empty (files replaced atomically)");
-  sub->add_option("--format", args->formats, "Formats: json,graphml,gexf,dot,csv,neo4j")->delimiter(',');
+  sub->add_option("--format", args->formats, "Formats: json,graphml,gexf (1.2),gexf13,dot,csv,neo4j (one import for all subgraphs)")->delimiter(',');
   auto* ban = "Ban list";
   sub->add_flag("--ban-list", args->ban_list,
                 "Write ban_accounts.csv (the run's flagged accounts) and ban_entities.csv (the entities and IP "

@@ -58,7 +58,10 @@ void add_report(CLI::App& app, const Context& ctx, Action& action) {
             if (e.path().filename() != "report.html") inputs.push_back(e.path().string());
         check_outputs_spare_inputs(inputs, {{args->out, "--out", false}});
       }
-      const ReportSummary s = write_report(args->run, args->out, args->options);
+      ReportOptions o = args->options;
+      o.progress = ctx.progress();
+      const ReportSummary s = write_report(args->run, args->out, o);
+      ctx.end_progress();
       ctx.info("report: " + args->out + " (" + std::to_string(s.sections) + " of " +
                std::to_string(s.suspect_communities) + " suspect communities, " +
                human_bytes(static_cast<double>(s.bytes)) + ", " + std::to_string(seconds_since(t)).substr(0, 5) + " s)");

@@ -120,7 +120,10 @@ void apply_config(CLI::App& sub, const std::string& path) {
         if (c == '"' || c == '\'') c = ' ';
     }
     try {
-      if (opt->get_type_size() == 0) {  // a flag
+      if (key == "report") {  // --report takes an optional FILE: true / false, or the file
+        if (value == "false" || value == "0") continue;
+        opt->add_result(value == "true" || value == "1" ? std::string() : value);
+      } else if (opt->get_type_size() == 0) {  // a flag
         if (value == "true" || value == "1") opt->add_result(std::string("true"));
         else if (value == "false" || value == "0") continue;
         else throw std::invalid_argument("expected true or false");
@@ -197,11 +200,13 @@ int run_command(RunArgs args, const Context& ctx) {
   po.scoring.calibrate = !args.no_calibrate;
   po.validate();
   args.report.validate();
+  args.report.progress = ctx.progress();
   SuspectExportOptions so;
   try {
     const ExportFormats ef = parse_export_formats(args.formats);  // json is always written
     so.graphml = ef.graphml;
     so.gexf = ef.gexf;
+    so.gexf13 = ef.gexf13;
     so.dot = ef.dot;
     so.csv = ef.csv;
     so.neo4j = ef.neo4j;
@@ -211,6 +216,7 @@ int run_command(RunArgs args, const Context& ctx) {
   so.max_communities = args.max_suspects;
   const CsvGuard guard = parse_csv_guard(args.csv_guard);
   so.guard_csv = guard.data;
+  so.progress = ctx.progress();
   if (args.out.empty()) throw std::invalid_argument("--out must name a folder");
   while (args.out.size() > 1 && args.out.back() == '/') args.out.pop_back();
   if (args.top < 0) throw std::invalid_argument("--top must be >= 0");
@@ -294,13 +300,18 @@ int run_command(RunArgs args, const Context& ctx) {
   lo.progress = ctx.progress();
   LoadReport load_report;
   const Snapshot snapshot = load_snapshot(args.input, lo, &load_report);
-  std::uint64_t num_accounts = 0;
-  for (NodeKind k : snapshot.kinds()) num_accounts += k == NodeKind::Account;
+  std::uint64_t num_accounts = 0, with_activity = 0;
+  for (NodeId v = 0; v < snapshot.num_nodes(); ++v)
+    if (snapshot.kind(v) == NodeKind::Account) {
+      ++num_accounts;
+      with_activity += snapshot.has_activity(v) ? 1 : 0;
+    }
   stage_done("load", t,
              std::to_string(snapshot.num_nodes()) + " nodes (" + std::to_string(num_accounts) + " accounts), " +
                  std::to_string(snapshot.num_edges()) + " edges, " + std::string(to_string(load_report.format)));
-  if (!snapshot.meta().activity.present() && num_accounts > 0)
-    ctx.warn("the snapshot has no activity: synchrony, balance and pivot features are missing (docs/features.md)");
+  if (num_accounts > 0 && with_activity == 0)
+    ctx.warn("the snapshot has no activity: synchrony, balance and pivot features are missing (docs/features.md); "
+             "a CSV snapshot carries it in activity.csv (docs/formats.md, section 4)");
 
   // --- build, detect, centralities, refine, features, score ---------------------------------------
   po.progress = ctx.progress();
@@ -343,6 +354,7 @@ int run_command(RunArgs args, const Context& ctx) {
   const std::vector<std::string> suspect_files =
       write_suspect_subgraphs(tmp + "/suspects", snapshot, result.incidence, partition, scoring, so, columns);
   const double export_seconds = seconds_since(t);
+  ctx.end_progress();
   timings.emplace_back("export", export_seconds);
   timings.emplace_back("total", seconds_since(t_total));
 
@@ -374,6 +386,7 @@ int run_command(RunArgs args, const Context& ctx) {
                     opt_num("max_suspects", args.max_suspects),
                     opt_bool("graphml", so.graphml),
                     opt_bool("gexf", so.gexf),
+                    opt_bool("gexf13", so.gexf13),
                     opt_bool("dot", so.dot),
                     opt_bool("csv", so.csv),
                     opt_bool("neo4j", so.neo4j)};
@@ -424,6 +437,7 @@ int run_command(RunArgs args, const Context& ctx) {
   const std::uint64_t peak_rss = peak_rss_bytes();
   write_timings_json(tmp + "/timings.json", timings, peak_rss);
   if (report_inside) (void)write_report(tmp, tmp + "/report.html", args.report);
+  ctx.end_progress();
 
   // Swap the finished folder into place: one atomic exchange when the folder
   // exists, so that a kill at any moment leaves either the previous result or
@@ -437,8 +451,12 @@ int run_command(RunArgs args, const Context& ctx) {
 
   // --- ranked summary on stdout ---------------------------------------------------------------------
   std::ostringstream out;
-  out << "hydrascope run: " << num_accounts << " accounts, " << partition.num_communities << " communities, "
-      << scoring.suspect_communities << " suspect communities, " << scoring.suspect_accounts
+  // The communities the results are about: detection's, after refinement
+  // (the detect and refine lines above give both counts).
+  out << "hydrascope run: " << num_accounts << " accounts, " << partition.num_communities << " communities ("
+      << result.detected.partition.num_communities << " detected, " << partition.num_communities
+      << " after refinement; " << scoring.details.size() << " scored), " << scoring.suspect_communities
+      << " suspect communities, " << scoring.suspect_accounts
       << " suspect accounts (threshold " << format_number(po.scoring.threshold) << ")\n";
   if (track != nullptr) out << tracking_summary(*track) << "\n";
   if (!scoring.ranking.empty() && args.top > 0) {
@@ -525,7 +543,7 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
       ->delimiter(',')
       ->group(det);
   auto* ex = "Output";
-  sub->add_option("--export", args->formats, "Extra subgraph formats: graphml,gexf,dot,csv,neo4j (json is always written)")->delimiter(',')->group(ex);
+  sub->add_option("--export", args->formats, "Extra subgraph formats: graphml,gexf (1.2),gexf13,dot,csv,neo4j (json is always written)")->delimiter(',')->group(ex);
   sub->add_option("--max-suspects", args->max_suspects, "Write subgraphs of at most this many suspect communities (0 = all)")
       ->capture_default_str()
       ->check(unsigned_integer())

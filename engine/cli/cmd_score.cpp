@@ -42,7 +42,7 @@ struct ScoreArgs {
   double tolerance = 1e-9;
   int max_iterations = 200;
   std::uint32_t samples = 0;
-  double epsilon = 0.05;
+  double epsilon = 0.1;
   double delta = 0.1;
   NodeId exact_threshold = 5000;
   bool exact_betweenness = false;
@@ -109,6 +109,8 @@ int run_score(const ScoreArgs& args, const Context& ctx) {
   bo.validate();
   check_outputs_spare_inputs({args.input}, {{args.out, "--out", false}});
   const CsvGuard guard = parse_csv_guard(args.csv_guard);
+  bo.progress = ctx.progress();
+  pr.progress = ctx.progress();
 
   const auto start = std::chrono::steady_clock::now();
   LoadOptions lo;
@@ -180,6 +182,7 @@ int run_score(const ScoreArgs& args, const Context& ctx) {
         break;
       }
     }
+    ctx.end_progress();
     columns.push_back(std::move(c));
   }
 

@@ -196,15 +196,18 @@ ExportFormats parse_export_formats(const std::vector<std::string>& names) {
       if (name.empty()) continue;
       if (name == "json") f.json = true;
       else if (name == "graphml") f.graphml = true;
-      else if (name == "gexf") f.gexf = true;
+      else if (name == "gexf" || name == "gexf12") f.gexf = true;
+      else if (name == "gexf13") f.gexf13 = true;
       else if (name == "dot") f.dot = true;
       else if (name == "csv") f.csv = true;
       else if (name == "neo4j") f.neo4j = true;
       else
         throw std::invalid_argument("unknown export format '" + name +
-                                    "' (expected json, graphml, gexf, dot, csv, neo4j)");
+                                    "' (expected json, graphml, gexf, gexf13, dot, csv, neo4j)");
     }
   }
+  if (f.gexf && f.gexf13)
+    throw std::invalid_argument("gexf (1.2) and gexf13 both write <name>.gexf: name one of them");
   return f;
 }
 

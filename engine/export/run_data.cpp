@@ -238,6 +238,7 @@ struct RunData::Impl {
     na.texts = std::move(cells);
     const std::size_t k = std::min(na.texts.size(), column_keys.size());
     for (std::size_t i = 0; i < k; ++i) {
+      if (na.texts[i].empty()) continue;  // e.g. no top_family: the attribute is absent, not ""
       const std::string_view key = column_keys[i];
       const bool integer = key == "hydrascope_community_id" || key == "hydrascope_core";
       na.attrs.push_back(typed_attr(key, na.texts[i], integer));

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ std::vector<std::string> write_suspect_subgraphs(const std::string& dir, const S
   f.json = true;
   f.graphml = options.graphml;
   f.gexf = options.gexf;
+  f.gexf13 = options.gexf13;
   f.dot = options.dot;
   f.csv = options.csv;
   f.neo4j = options.neo4j;
@@ -32,10 +34,17 @@ std::vector<std::string> write_suspect_subgraphs(const std::string& dir, const S
   const auto accounts = run.accounts_of(chosen);
   SubgraphSelector select(s, inc, SelectionLimits{});
   std::vector<std::string> files;
+  std::optional<Neo4jImport> neo4j;
+  if (options.neo4j) neo4j.emplace(s, options.guard_csv);
+  if (options.progress) options.progress("export", 0, chosen.size());
   for (std::size_t i = 0; i < chosen.size(); ++i) {
     const Subgraph sub = select.community(chosen[i], accounts[i], 0);
     for (auto& name : write_subgraph(dir, s, sub, &run, f)) files.push_back(std::move(name));
+    if (neo4j) neo4j->add(sub, &run);
+    if (options.progress) options.progress("export", i + 1, chosen.size());
   }
+  if (neo4j && !chosen.empty())
+    for (auto& name : neo4j->write(dir)) files.push_back(std::move(name));
   return files;
 }
 

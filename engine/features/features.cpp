@@ -811,7 +811,15 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
   };
 
   {
-    constexpr std::size_t kChunk = 4096;
+    // Progress in members passed (a community's cost grows with its size;
+    // the biggest ones come first).
+    std::vector<std::uint64_t> work(num_slots + 1, 0);
+    for (std::size_t slot = 0; slot < num_slots; ++slot) {
+      const CommunityId c = table.comm_ids_[slot];
+      work[slot + 1] = work[slot] + (offsets[c + 1] - offsets[c]);
+    }
+    if (options.progress) options.progress("features", 0, work[num_slots]);
+    constexpr std::size_t kChunk = 1024;
     for (std::size_t first = 0; first < num_slots; first += kChunk) {
       check_cancel();
       const auto last = static_cast<std::int64_t>(std::min(num_slots, first + kChunk));
@@ -823,7 +831,7 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
         for (std::int64_t slot = static_cast<std::int64_t>(first); slot < last; ++slot)
           community_pass(static_cast<std::size_t>(slot), sc);
       }
-      if (options.progress) options.progress("features", static_cast<std::uint64_t>(last), num_slots);
+      if (options.progress) options.progress("features", work[static_cast<std::size_t>(last)], work[num_slots]);
     }
   }
 

@@ -3,10 +3,13 @@
 // columns found by name. nodes.csv is read first, then edges.csv.
 #include <sys/stat.h>
 
+#include <cfloat>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "io_internal.hpp"
@@ -277,6 +280,138 @@ Columns read_header(CsvRecords& rows, const std::string& file, std::vector<std::
   return c;
 }
 
+// The most activity buckets, as for JSON snapshots (record_sax.cpp).
+constexpr std::uint64_t kMaxActivityBuckets = 1'000'000;
+
+// A non-negative integer cell (empty = absent: `out` untouched).
+bool parse_uint_cell(std::string_view v, std::uint64_t max, std::uint64_t& out) {
+  if (v.empty()) return true;
+  std::uint64_t x = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (ec != std::errc() || p != v.data() + v.size() || x > max) return false;
+  out = x;
+  return true;
+}
+
+// snapshot.csv: the header of a CSV snapshot (SNAPSHOT_FORMAT.md section 2's
+// `snapshot` object) as one data row under a header row, columns by name:
+// id, taken_at, activity_start, activity_bucket_seconds, activity_buckets
+// (each optional; other columns are ignored).
+SnapshotMeta read_snapshot_csv(const std::string& path, const LoadOptions& options, std::uint64_t& bytes) {
+  InputStream in(path);
+  CsvRecords rows(in, options);
+  std::vector<std::string_view> fields;
+  const Columns cols = read_header(rows, path, fields, {});
+  rows.set_columns(&cols.names);
+  SnapshotMeta meta;
+  std::uint64_t line = 0;
+  if (!rows.next(fields, line)) rows.fail_at(1, "", "has a header row and no data row (one row describes the snapshot)");
+  if (fields.size() != cols.names.size())
+    rows.fail_at(line, "", "has " + std::to_string(fields.size()) + " fields, the header row has " +
+                                std::to_string(cols.names.size()));
+  auto cell = [&](const char* name) -> std::string_view {
+    const int c = cols.find(name);
+    return c < 0 ? std::string_view() : fields[static_cast<std::size_t>(c)];
+  };
+  std::string message;
+  meta.id = std::string(cell("id"));
+  if (!parse_time_cell(cell("taken_at"), meta.taken_at, message)) rows.fail_at(line, "taken_at", message);
+  if (!parse_time_cell(cell("activity_start"), meta.activity.start, message)) rows.fail_at(line, "activity_start", message);
+  std::uint64_t secs = 0, buckets = 0;
+  if (!parse_uint_cell(cell("activity_bucket_seconds"), 1000000000, secs) || (!cell("activity_bucket_seconds").empty() && secs == 0))
+    rows.fail_at(line, "activity_bucket_seconds",
+                 "must be an integer from 1 to 1000000000, got \"" + std::string(cell("activity_bucket_seconds").substr(0, 64)) + "\"");
+  if (!parse_uint_cell(cell("activity_buckets"), kMaxActivityBuckets, buckets) || (!cell("activity_buckets").empty() && buckets == 0))
+    rows.fail_at(line, "activity_buckets",
+                 "must be an integer from 1 to " + std::to_string(kMaxActivityBuckets) + ", got \"" +
+                     std::string(cell("activity_buckets").substr(0, 64)) + "\"");
+  if ((secs == 0) != (buckets == 0))
+    rows.fail_at(line, secs == 0 ? "activity_bucket_seconds" : "activity_buckets",
+                 "activity_bucket_seconds and activity_buckets go together (both or neither)");
+  if (meta.activity.start != kNoTime && buckets == 0)
+    rows.fail_at(line, "activity_start", "is given without activity_bucket_seconds and activity_buckets");
+  meta.activity.bucket_seconds = static_cast<std::int64_t>(secs);
+  meta.activity.buckets = static_cast<std::uint32_t>(buckets);
+  if (rows.next(fields, line)) rows.fail_at(line, "", "a second data row (snapshot.csv describes one snapshot)");
+  bytes += in.bytes_out();
+  return meta;
+}
+
+// activity.csv: requests per node and time bucket, one row per (node,
+// bucket): `id`, `requests`, and the bucket as `bucket` (0-based index) or
+// `time` (a timestamp inside the window, in the bucket that holds it).
+// Repeated (node, bucket) rows are summed.
+struct ActivityRows {
+  struct Node {
+    std::uint64_t line = 0;  // its first row
+    std::vector<std::pair<std::uint32_t, double>> values;
+  };
+  std::unordered_map<std::string, Node> by_id;
+  std::string file;
+};
+
+ActivityRows read_activity_csv(const std::string& path, const SnapshotMeta& meta, const LoadOptions& options,
+                               std::uint64_t& bytes) {
+  InputStream in(path);
+  CsvRecords rows(in, options);
+  std::vector<std::string_view> fields;
+  const Columns cols = read_header(rows, path, fields, {"id", "requests"});
+  rows.set_columns(&cols.names);
+  const int c_id = cols.find("id"), c_req = cols.find("requests"), c_bucket = cols.find("bucket"),
+            c_time = cols.find("time");
+  if ((c_bucket < 0) == (c_time < 0))
+    rows.fail_at(1, c_bucket < 0 ? "bucket" : "time",
+                 "the header row needs exactly one of \"bucket\" (0-based index) and \"time\" (a timestamp)");
+  const ActivitySpec& spec = meta.activity;
+  if (!spec.present())
+    rows.fail_at(1, "", "activity needs the activity window: snapshot.csv beside it with activity_bucket_seconds and "
+                        "activity_buckets (docs/formats.md, section 4)");
+  if (c_time >= 0 && spec.start == kNoTime)
+    rows.fail_at(1, "time", "a \"time\" column needs activity_start in snapshot.csv");
+  ActivityRows out;
+  out.file = path;
+  std::uint64_t line = 0;
+  std::string message;
+  while (rows.next(fields, line)) {
+    if (fields.size() != cols.names.size())
+      rows.fail_at(line, "", "has " + std::to_string(fields.size()) + " fields, the header row has " +
+                                 std::to_string(cols.names.size()));
+    const std::string_view id = fields[static_cast<std::size_t>(c_id)];
+    if (id.empty()) rows.fail_at(line, "id", "is empty");
+    if (id.size() > kMaxIdBytes) rows.fail_at(line, "id", id_too_long(id.size()));
+    std::uint64_t bucket = 0;
+    if (c_bucket >= 0) {
+      const std::string_view b = fields[static_cast<std::size_t>(c_bucket)];
+      if (b.empty() || !parse_uint_cell(b, UINT32_MAX, bucket) || bucket >= spec.buckets)
+        rows.fail_at(line, "bucket",
+                     "must be an integer from 0 to " + std::to_string(spec.buckets - 1) +
+                         " (activity_buckets - 1), got \"" + std::string(b.substr(0, 64)) + "\"");
+    } else {
+      Timestamp t = kNoTime;
+      const std::string_view tv = fields[static_cast<std::size_t>(c_time)];
+      if (tv.empty()) rows.fail_at(line, "time", "is empty");
+      if (!parse_time_cell(tv, t, message)) rows.fail_at(line, "time", message);
+      const Timestamp width = static_cast<Timestamp>(spec.bucket_seconds) * kMicrosPerSecond;
+      if (t < spec.start || (t - spec.start) / width >= static_cast<Timestamp>(spec.buckets))
+        rows.fail_at(line, "time",
+                     "is outside the activity window " + format_rfc3339(spec.start) + " .. " +
+                         format_rfc3339(spec.start + width * static_cast<Timestamp>(spec.buckets)));
+      bucket = static_cast<std::uint64_t>((t - spec.start) / width);
+    }
+    const std::string_view rv = fields[static_cast<std::size_t>(c_req)];
+    double value = 0.0;
+    auto [p, ec] = std::from_chars(rv.data(), rv.data() + rv.size(), value);
+    if (rv.empty() || ec != std::errc() || p != rv.data() + rv.size() || !std::isfinite(value) || value < 0.0 ||
+        value > FLT_MAX)
+      rows.fail_at(line, "requests", "must be a non-negative number, got \"" + std::string(rv.substr(0, 64)) + "\"");
+    auto [it, fresh] = out.by_id.try_emplace(std::string(id));
+    if (fresh) it->second.line = line;
+    it->second.values.emplace_back(static_cast<std::uint32_t>(bucket), value);
+  }
+  bytes += in.bytes_out();
+  return out;
+}
+
 }  // namespace
 
 Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, LoadReport& report) {
@@ -308,13 +443,21 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
   if (edges_path.empty())
     fail_file(dir, "has no edges.csv or edges.csv.gz (a CSV snapshot needs both nodes.csv and edges.csv)");
 
+  // Optional parts beside them: the header (snapshot.csv) and the activity (activity.csv).
+  const std::string snapshot_path = find_part(dir, "snapshot.csv");
+  const std::string activity_path = find_part(dir, "activity.csv");
+  std::uint64_t records = 0, bytes = 0;
+  const SnapshotMeta meta = snapshot_path.empty() ? SnapshotMeta{} : read_snapshot_csv(snapshot_path, options, bytes);
+  ActivityRows activity;
+  if (!activity_path.empty()) activity = read_activity_csv(activity_path, meta, options, bytes);
+  std::vector<double> dense;
+
   SnapshotBuilder builder(nodes_path);
-  builder.set_meta(SnapshotMeta{});
+  builder.set_meta(meta);
   builder.set_memory_limit(options.max_memory_bytes, options.memory_model);
   std::uint64_t fnv = kFnvBasis, raw_bytes = 0;  // both files as one stream, nodes first
   std::vector<std::string_view> fields;
   std::vector<AttrInput> attrs;
-  std::uint64_t records = 0, bytes = 0;
   bool gzip = false;
 
   auto fail = [](const std::string& file, std::uint64_t line, const char* kind, std::uint64_t index, std::string id,
@@ -373,8 +516,17 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
         if (ci == c_id || ci == c_type || ci == c_label || ci == c_created || fields[c].empty()) continue;
         attrs.push_back(typed_attr(cols.names[c], fields[c]));
       }
+      const std::vector<double>* act = nullptr;
+      if (!activity.by_id.empty()) {
+        if (const auto it = activity.by_id.find(std::string(id)); it != activity.by_id.end()) {
+          dense.assign(meta.activity.buckets, 0.0);
+          for (const auto& [b, x] : it->second.values) dense[b] += x;
+          act = &dense;
+          activity.by_id.erase(it);
+        }
+      }
       builder.add_node(RecordRef{line, kNoPosition, index}, id, fields[static_cast<std::size_t>(c_type)], label,
-                       created, attrs, nullptr);
+                       created, attrs, act);
       ++index;
     }
     records += index;
@@ -383,6 +535,13 @@ Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, Load
     if (options.checksum) in.drain();
     fnv = in.checksum();
     raw_bytes += in.bytes_in();
+  }
+  if (!activity.by_id.empty()) {  // rows for ids nodes.csv does not declare: the first in the file
+    auto first = activity.by_id.begin();
+    for (auto it = activity.by_id.begin(); it != activity.by_id.end(); ++it)
+      if (it->second.line < first->second.line) first = it;
+    fail(activity.file, first->second.line, "node", kNoPosition, first->first, "id",
+         "no node of nodes.csv has this id (activity rows must name declared nodes)");
   }
 
   builder.set_file(edges_path);

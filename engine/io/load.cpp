@@ -2,6 +2,8 @@
 // opened once here and read front to back exactly once (the format sniffed
 // from a peek at the same stream), so that a pipe or FIFO loads like a file
 // and the checksum is that of the bytes parsed (docs/reliability.md).
+#include <sys/stat.h>
+
 #include <chrono>
 #include <memory>
 
@@ -20,6 +22,11 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
     if (format == SnapshotFormat::Auto) format = io::format_by_content(in->peek(io::kSniffBytes), path);
   }
   local.format = format;
+  if (options.progress) {  // the start of the load (the readers report after each block read)
+    struct stat st {};
+    const bool file = ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    options.progress("load", 0, file ? static_cast<std::uint64_t>(st.st_size) : 0);
+  }
   Snapshot s;
   switch (format) {
     case SnapshotFormat::Json: s = io::read_json(path, options, local, *in); break;

@@ -287,6 +287,8 @@ class WriterCore {
       out_.reset();
       nodes_out_.reset();
       edges_out_.reset();
+      snap_out_.reset();
+      act_out_.reset();
       if (!created_dir_.empty()) ::rmdir(created_dir_.c_str());
     }
   }
@@ -332,7 +334,7 @@ class WriterCore {
         b.append("}\n");
         break;
       }
-      default: break;  // the CSV pair has no header record
+      default: csv_header(); break;  // snapshot.csv and activity.csv beside the pair, when needed
     }
   }
 
@@ -356,7 +358,10 @@ class WriterCore {
         out_->maybe_flush();
         break;
       }
-      default: csv_node(r); break;
+      default:
+        csv_node(r);
+        csv_activity(r);
+        break;
     }
     ++nodes_;
   }
@@ -436,6 +441,19 @@ class WriterCore {
         if (edges_ == 0) edges_out_->buf().append("src,dst,type,weight,first_seen,last_seen\r\n");
         nodes_out_->commit();
         edges_out_->commit();
+        if (snap_out_) snap_out_->commit();
+        if (act_out_) act_out_->commit();
+        // A snapshot.csv or activity.csv of an earlier snapshot in this folder
+        // (or the other compression of one written now) would be read with
+        // this pair: take it away.
+        for (const char* part : {"snapshot.csv", "activity.csv"}) {
+          const bool written = std::string_view(part) == "snapshot.csv" ? snap_out_.has_value() : act_out_.has_value();
+          for (const bool gz : {false, true}) {
+            if (written && gz == opt_.gzip) continue;
+            const std::string stale = join_path(dir_, std::string(part) + (gz ? ".gz" : ""));
+            if (::unlink(stale.c_str()) != 0 && errno != ENOENT) fail_errno("remove the stale", stale);
+          }
+        }
         break;
       }
     }
@@ -681,6 +699,54 @@ class WriterCore {
     }
   }
 
+  // snapshot.csv: the header (id, taken_at, the activity window) as one row,
+  // when the snapshot has one; activity.csv's header row when it has activity.
+  void csv_header() {
+    const std::string ext = opt_.gzip ? ".csv.gz" : ".csv";
+    if (has_snapshot_object()) {
+      snap_out_.emplace(join_path(dir_, "snapshot" + ext), opt_.gzip);
+      std::string& b = snap_out_->buf();
+      b.append("id,taken_at,activity_start,activity_bucket_seconds,activity_buckets\r\n");
+      append_csv_field(b, meta_.id);
+      b.push_back(',');
+      if (meta_.taken_at != kNoTime) b.append(format_rfc3339(meta_.taken_at));
+      b.push_back(',');
+      if (meta_.activity.start != kNoTime) b.append(format_rfc3339(meta_.activity.start));
+      b.push_back(',');
+      if (meta_.activity.present()) append_int(b, meta_.activity.bucket_seconds);
+      b.push_back(',');
+      if (meta_.activity.present()) append_int(b, meta_.activity.buckets);
+      b.append("\r\n");
+    }
+    if (meta_.activity.present()) {
+      act_out_.emplace(join_path(dir_, "activity" + ext), opt_.gzip);
+      act_out_->buf().append("id,bucket,requests\r\n");
+    }
+  }
+
+  // activity.csv rows of a node: one per non-zero bucket; a node whose
+  // activity is all zeros gets one row of 0 (so that it keeps its activity).
+  void csv_activity(const NodeRecord& r) {
+    if (!r.has_activity || !act_out_) return;
+    std::string& b = act_out_->buf();
+    auto row = [&](std::uint32_t bucket, float value) {
+      append_csv_field(b, r.id);
+      b.push_back(',');
+      append_int(b, bucket);
+      b.push_back(',');
+      append_float(b, value);
+      b.append("\r\n");
+    };
+    bool any = false;
+    for (std::size_t i = 0; i < r.activity_buckets.size(); ++i) {
+      if (r.activity_values[i] == 0.0f) continue;
+      row(r.activity_buckets[i], r.activity_values[i]);
+      any = true;
+    }
+    if (!any) row(0, 0.0f);
+    act_out_->maybe_flush();
+  }
+
   static void put_u32(std::string& b, std::uint32_t v) { b.append(reinterpret_cast<const char*>(&v), 4); }
 
   void replay_csv_nodes() {
@@ -739,7 +805,7 @@ class WriterCore {
   SnapshotMeta meta_;
   bool has_header_ = false, committed_ = false, nodes_closed_ = false, header_written_csv_ = false;
   std::uint64_t nodes_ = 0, edges_ = 0;
-  std::optional<BufferedSink> out_, nodes_out_, edges_out_;
+  std::optional<BufferedSink> out_, nodes_out_, edges_out_, snap_out_, act_out_;
   std::string dir_, created_dir_;
   std::unique_ptr<Spool> edges_spool_, node_spool_;
   std::string scratch_;

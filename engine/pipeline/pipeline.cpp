@@ -3,6 +3,7 @@
 #include "hydrascope/pipeline.hpp"
 
 #include <chrono>
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -48,8 +49,11 @@ PipelineResult run_pipeline(const Snapshot& snapshot, const PipelineOptions& opt
   };
 
   // --- build ---------------------------------------------------------------------
+  if (options.progress) options.progress("build", 0, 2);
   r.graph = build_analysis_graph(snapshot, options.graph, &r.build);
+  if (options.progress) options.progress("build", 1, 2);
   r.incidence = build_incidence(snapshot);
+  if (options.progress) options.progress("build", 2, 2);
   done("build", std::to_string(r.graph.num_edges()) + " analysis edges, " + std::to_string(r.build.excluded_hubs) +
                     " hubs over the degree cap left out of detection");
   check_cancel();
@@ -78,17 +82,30 @@ PipelineResult run_pipeline(const Snapshot& snapshot, const PipelineOptions& opt
   // --- centralities --------------------------------------------------------------------
   PageRankOptions pro = options.pagerank;
   pro.threads = options.threads;
+  pro.cancel = options.cancel;
+  // One "centrality" progress over both power iterations (each expects as
+  // many iterations as the L1 bound needs) and the k-core pass (one step).
+  std::uint64_t expected = 0, offset = 0;
+  if (options.progress)
+    pro.progress = [&](std::string_view, std::uint64_t done, std::uint64_t total) {
+      if (expected == 0) expected = total;
+      options.progress("centrality", std::min(offset + done, 2 * expected), 2 * expected + 1);
+    };
   r.pagerank = pagerank(r.graph, pro);
+  offset = expected;
   r.seeds = seed_nodes(snapshot);
   r.ppr = personalized_pagerank(r.graph, r.seeds, pro);
   r.cores = core_numbers(r.graph);
+  if (options.progress && expected > 0) options.progress("centrality", 2 * expected + 1, 2 * expected + 1);
   done("centrality", "PageRank (" + std::to_string(r.pagerank.iterations) + " iterations), personalized PageRank from " +
                          std::to_string(r.seeds.size()) + " seeds, k-core (degeneracy " +
                          std::to_string(r.cores.degeneracy) + ")");
   check_cancel();
 
   // --- refine ----------------------------------------------------------------------------
-  r.refined = refine_partition(snapshot, r.incidence, r.detected.partition, options.refine);
+  RefineOptions ro = options.refine;
+  ro.progress = options.progress;
+  r.refined = refine_partition(snapshot, r.incidence, r.detected.partition, ro);
   {
     std::string what;
     for (const auto& st : r.refined.steps) {

@@ -42,6 +42,9 @@ RefineResult refine_partition(const Snapshot& s, const Incidence& inc, const Par
       {options.rehome, "rehome", &rehome_pool_accounts},
       {options.merge, "merge", &merge_pool_communities},
   };
+  std::uint64_t enabled = 0, done = 0;
+  for (const auto& st : steps) enabled += st.on ? 1 : 0;
+  if (options.progress && enabled > 0) options.progress("refine", 0, enabled);
   for (const auto& st : steps) {
     if (!st.on) continue;
     const auto t0 = std::chrono::steady_clock::now();
@@ -62,6 +65,7 @@ RefineResult refine_partition(const Snapshot& s, const Incidence& inc, const Par
     result.partition = std::move(next);
     rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     result.steps.push_back(std::move(rep));
+    if (options.progress) options.progress("refine", ++done, enabled);
   }
   return result;
 }

@@ -761,6 +761,8 @@ std::string build_report_html(const std::string& run_dir, const ReportOptions& o
     // (so the bytes do not depend on the thread count).
     std::vector<std::string> parts(sections);
     std::vector<std::exception_ptr> errors(sections);
+    if (options.progress) options.progress("report", 0, sections);
+    std::uint64_t built = 0;
 #pragma omp parallel for schedule(dynamic, 1)
     for (std::int64_t i = 0; i < static_cast<std::int64_t>(sections); ++i) {
       try {
@@ -775,6 +777,11 @@ std::string build_report_html(const std::string& run_dir, const ReportOptions& o
         }
         write_community(part, r, r.ranked[i], static_cast<std::size_t>(i) + 1, run_dir, o);
         parts[i] = std::move(part.out);
+#pragma omp critical(hs_report_progress)
+        {
+          ++built;
+          if (options.progress) options.progress("report", built, sections);
+        }
       } catch (...) {
         errors[i] = std::current_exception();
       }

@@ -145,6 +145,7 @@ ScoringResult score_snapshot(const Snapshot& s, const Partition& partition, cons
 
   // --- margins, in chunks of rows -----------------------------------------------------------
   std::vector<double> margin(rows.size(), 0.0);
+  if (options.progress) options.progress("score", 0, rows.size());
   {
     FeatureMatrix chunk;
     for (std::uint64_t first = 0; first < rows.size(); first += kChunkRows) {
@@ -297,9 +298,12 @@ ScoringResult score_snapshot(const Snapshot& s, const Partition& partition, cons
     // Per community: summed contributions per model feature.
     std::vector<std::vector<double>> contrib_sum(k);
     std::vector<std::vector<double>> value_sum(k), value_count(k);
-    for (std::size_t first = 0; first < explain_rows.size(); first += 4096) {
+    // Chunks of 256 rows: contributions cost about 5 ms per row with the
+    // built-in model, so a chunk is about a second of work between progress calls.
+    if (options.progress) options.progress("explain", 0, explain_rows.size());
+    for (std::size_t first = 0; first < explain_rows.size(); first += 256) {
       check_cancel();
-      const std::size_t count = std::min<std::size_t>(4096, explain_rows.size() - first);
+      const std::size_t count = std::min<std::size_t>(256, explain_rows.size() - first);
       features.rows(std::span<const std::uint32_t>(explain_rows.data() + first, count), chunk);
       all_rows.resize(count);
       for (std::size_t j = 0; j < count; ++j) all_rows[j] = j;
@@ -307,6 +311,7 @@ ScoringResult score_snapshot(const Snapshot& s, const Partition& partition, cons
           model.contributions(chunk, all_rows, options.threads,
                               options.exact_contributions ? Model::ContributionMethod::Exact
                                                           : Model::ContributionMethod::Approximate);
+      if (options.progress) options.progress("explain", first + count, explain_rows.size());
       for (std::size_t j = 0; j < count; ++j) {
         const CommunityId c = explain_comm[first + j];
         auto& cs = contrib_sum[c];

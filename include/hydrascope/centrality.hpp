@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "hydrascope/common.hpp"
 #include "hydrascope/graph.hpp"
 #include "hydrascope/snapshot.hpp"
 #include "hydrascope/types.hpp"
@@ -53,6 +54,13 @@ struct PageRankOptions {
   /// Worker threads; 0 = all available (OpenMP). Results do not depend on it.
   int threads = 0;
   PageRankOrdering ordering = PageRankOrdering::Auto;
+  /// Called after each iteration with stage "pagerank" (or "ppr"), the
+  /// iterations done and the iterations expected: min(max_iterations,
+  /// ceil(ln(tolerance / 2) / ln(alpha))), the bound of the L1 change above
+  /// (raised when an iteration goes past it); never from a parallel region.
+  ProgressFn progress;
+  /// Checked after each iteration; throws Cancelled when set.
+  CancelToken cancel;
   /// Throws std::invalid_argument naming the bad value.
   void validate() const;
 };
@@ -117,13 +125,18 @@ struct BetweennessOptions {
   /// computation runs instead (it is cheaper and has no error).
   std::uint32_t samples = 0;
   /// Sampled: additive error bound on the normalised value, in (0, 1).
-  double epsilon = 0.05;
+  double epsilon = 0.1;
   /// Sampled: failure probability of the bound, in (0, 1).
   double delta = 0.1;
   /// The only source of randomness (which sources are sampled).
   std::uint64_t seed = 1;
   /// Worker threads; 0 = all available. Results do not depend on it.
   int threads = 0;
+  /// Called with stage "betweenness", the sources done and the sources in
+  /// all (n when exact) every few sources; never from a parallel region.
+  ProgressFn progress;
+  /// Checked between rounds of sources; throws Cancelled when set.
+  CancelToken cancel;
   /// Throws std::invalid_argument naming the bad value.
   void validate() const;
 };

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "hydrascope/common.hpp"
 #include "hydrascope/graph.hpp"
 #include "hydrascope/partition.hpp"
 #include "hydrascope/scoring.hpp"
@@ -59,19 +60,23 @@ void write_communities_json(const std::string& path, const Snapshot& snapshot, c
 struct ExportFormats {
   bool json = false;     ///< <name>.json: the snapshot JSON document (loads back)
   bool graphml = false;  ///< <name>.graphml (igraph, networkx, Gephi, Cytoscape)
-  bool gexf = false;     ///< <name>.gexf, GEXF 1.3 (Gephi)
-  bool dot = false;      ///< <name>.dot (Graphviz)
-  bool csv = false;      ///< <name>/nodes.csv + edges.csv (loads back) + accounts.txt
-  bool neo4j = false;    ///< <name>/neo4j_nodes.csv + neo4j_relationships.csv (neo4j-admin import)
+  bool gexf = false;     ///< <name>.gexf, GEXF 1.2 (Gephi, networkx, igraph through networkx)
+  bool gexf13 = false;   ///< <name>.gexf, GEXF 1.3 (Gephi 0.9.3+); not with `gexf`
+  bool dot = false;      ///< <name>.dot (Graphviz; sfdp layout, suspects coloured)
+  bool csv = false;      ///< <name>/nodes.csv + edges.csv (+ snapshot.csv, activity.csv; loads back) + accounts.txt
+  /// neo4j/ for all subgraphs of a call, each node and edge once (Neo4jImport);
+  /// write_subgraph itself writes nothing for it.
+  bool neo4j = false;
   /// csv and neo4j: text cells a spreadsheet would run as formulas get a
   /// leading ' (`--csv-guard all`); off by default, the files are data.
   bool guard_csv = false;
-  [[nodiscard]] bool any() const noexcept { return json || graphml || gexf || dot || csv || neo4j; }
+  [[nodiscard]] bool any() const noexcept { return json || graphml || gexf || gexf13 || dot || csv || neo4j; }
 };
 
-/// Parses format names (`json`, `graphml`, `gexf`, `dot`, `csv`, `neo4j`;
-/// case-insensitive, blanks ignored, each entry may itself be a comma list).
-/// Throws std::invalid_argument naming an unknown one.
+/// Parses format names (`json`, `graphml`, `gexf` (1.2; also `gexf12`),
+/// `gexf13`, `dot`, `csv`, `neo4j`; case-insensitive, blanks ignored, each
+/// entry may itself be a comma list). Throws std::invalid_argument naming an
+/// unknown one, or `gexf` together with `gexf13` (both write <name>.gexf).
 [[nodiscard]] ExportFormats parse_export_formats(const std::vector<std::string>& names);
 
 /// A file name stem made from any string: bytes outside [A-Za-z0-9._-] become
@@ -183,21 +188,59 @@ class SubgraphSelector {
 
 /// Writes `sub` in every chosen format into `dir` (which must exist), adding
 /// the run's attributes when `run` is given (prepared for sub.nodes here if
-/// they were not before).
+/// they were not before). `neo4j` is left to Neo4jImport (one import for
+/// several subgraphs).
 /// Returns the written names relative to dir, in a fixed order.
 std::vector<std::string> write_subgraph(const std::string& dir, const Snapshot& snapshot, const Subgraph& sub,
                                         RunData* run, const ExportFormats& formats);
 
+/// One `neo4j-admin database import full` folder for several subgraphs, so
+/// that communities sharing a card or an IP import together without two
+/// nodes of the same id: every node and every edge once, in order of first
+/// appearance, plus a node per subgraph and a relationship from each of its
+/// nodes to it. Files (docs/export.md, "Neo4j"):
+///   neo4j/nodes.csv          id:ID(Node), :LABEL (the type in CamelCase), type, label,
+///                            created_at:datetime, one typed column per attribute
+///   neo4j/relationships.csv  :START_ID(Node), :END_ID(Node), :TYPE, weight:double,
+///                            first_seen:datetime, last_seen:datetime
+///   neo4j/subgraphs.csv      name:ID(Subgraph), :LABEL (Subgraph;Community or
+///                            Subgraph;EgoNetwork), community:long, accounts:long, nodes:long, edges:long
+///   neo4j/members.csv        :START_ID(Node), :END_ID(Subgraph), :TYPE (MEMBER_OF for the
+///                            accounts a subgraph is about, IN_SUBGRAPH for the rest)
+/// Memory: the rows of the nodes added (written at the end, when every
+/// attribute column is known).
+class Neo4jImport {
+ public:
+  /// guard_csv: as ExportFormats::guard_csv.
+  explicit Neo4jImport(const Snapshot& snapshot, bool guard_csv = false);
+  ~Neo4jImport();
+  Neo4jImport(const Neo4jImport&) = delete;
+  Neo4jImport& operator=(const Neo4jImport&) = delete;
+  /// Adds a subgraph (with the run's attributes of its nodes when `run` is
+  /// given; they are prepared here if they were not).
+  void add(const Subgraph& sub, RunData* run);
+  /// Writes DIR/neo4j/ (created if missing); returns the names relative to DIR.
+  std::vector<std::string> write(const std::string& dir) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 /// Subgraph export formats of `hydrascope run` besides the snapshot JSON (always written).
 struct SuspectExportOptions {
   bool graphml = false;
-  bool gexf = false;
+  bool gexf = false;    ///< GEXF 1.2
+  bool gexf13 = false;  ///< GEXF 1.3 instead
   bool dot = false;
   bool csv = false;
   bool neo4j = false;
   /// Write at most this many suspect communities (in ranking order); 0 = all.
   std::uint32_t max_communities = 0;
   bool guard_csv = false;  ///< as ExportFormats::guard_csv
+  /// Called with stage "export", the communities written and the
+  /// communities to write (not part of the output).
+  ProgressFn progress;
 };
 
 /// suspects/community-<id>.* for each suspect community: the subgraph of

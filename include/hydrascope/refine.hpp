@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "hydrascope/common.hpp"
 #include "hydrascope/graph.hpp"
 #include "hydrascope/partition.hpp"
 #include "hydrascope/snapshot.hpp"
@@ -43,6 +44,9 @@ struct RefineOptions {
   std::uint32_t min_shared_pools = 10;
 
   /// Every step off (the detected partition is kept as it is).
+  /// Called after each step with stage "refine", the steps done and the
+  /// steps enabled (not part of the result).
+  ProgressFn progress;
   [[nodiscard]] static RefineOptions none();
   /// Throws std::invalid_argument naming the bad value.
   void validate() const;

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "hydrascope/common.hpp"
 #include "hydrascope/snapshot.hpp"
 #include "hydrascope/types.hpp"
 
@@ -93,6 +94,9 @@ struct ReportOptions {
   std::uint32_t full_detail = 200;
   /// Seed of the layout.
   std::uint64_t seed = 1;
+  /// Called with stage "report", the sections built and the sections in all
+  /// (not part of the page).
+  ProgressFn progress;
   /// Throws std::invalid_argument naming a bad value.
   void validate() const;
 };

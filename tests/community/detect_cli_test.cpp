@@ -2,6 +2,8 @@
 // (bad options exit 2, bad input exit 1, no output file left behind).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -15,8 +17,11 @@ const std::string kData = HYDRASCOPE_TEST_DATASETS;
 const std::string kTmp = HYDRASCOPE_TEST_TMP;
 
 int run(const std::string& args, std::string* out = nullptr) {
-  const std::string so = kTmp + "/detect_cli_stdout.txt";
-  const int rc = std::system((kBin + " -q " + args + " > " + so + " 2> " + kTmp + "/detect_cli_stderr.txt").c_str());
+  // One pair of files per process: ctest runs the tests of this file in parallel.
+  const std::string tag = std::to_string(::getpid());
+  const std::string so = kTmp + "/detect_cli_stdout-" + tag + ".txt";
+  const int rc =
+      std::system((kBin + " -q " + args + " > " + so + " 2> " + kTmp + "/detect_cli_stderr-" + tag + ".txt").c_str());
   if (out) {
     std::ifstream in(so);
     std::stringstream ss;

@@ -5,9 +5,12 @@ compares it with the subgraph's snapshot JSON (the loadable reference).
 usage: check_exports.py DIR NAME   (DIR/NAME.json, .graphml, .gexf, .dot must exist)
 
 GraphML: networkx and python-igraph (Debian python3-networkx, python3-igraph).
-GEXF 1.3: parsed as XML and checked against the schema's structure; also read
-by networkx after renaming the namespace to 1.2draft (networkx 2.8 reads
-only up to 1.2draft). DOT: rendered by `dot -Tsvg`, which must not warn.
+GEXF: parsed as XML and checked against the schema's structure; GEXF 1.2 (the
+default) read as it is by networkx's read_gexf and into python-igraph through
+Graph.from_networkx (igraph has no GEXF reader of its own); GEXF 1.3
+(`gexf13`) read by networkx after renaming the namespace to 1.2draft
+(networkx 2.8 reads only up to 1.2draft). DOT: rendered by `dot -Tsvg`, which
+must not warn.
 Exit 0 when everything matches, 1 with one line per mismatch otherwise."""
 import json
 import math
@@ -40,6 +43,10 @@ def same(a, b):
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=0.0)
     return a == b
+
+
+def repr_seconds(t):
+    return f"{t:.6f}"
 
 
 def main():
@@ -104,11 +111,14 @@ def main():
                 if k in h.vs.attributes() and isinstance(val, str) and clean(val) is not None and v[k] != val:
                     fail(f"graphml/igraph: node {v['id']!r} attr {k!r} = {v[k]!r}, expected {val!r}")
 
-    # --- GEXF 1.3 -----------------------------------------------------------------
-    ns = {"g": "http://gexf.net/1.3"}
+    # --- GEXF 1.2 or 1.3 ----------------------------------------------------------
+    raw = open(f"{d}/{name}.gexf", encoding="utf-8").read()
+    v13 = 'version="1.3"' in raw.split("\n", 2)[1]
+    uri = "http://gexf.net/1.3" if v13 else "http://www.gexf.net/1.2draft"
+    ns = {"g": uri}
     root = ET.parse(f"{d}/{name}.gexf").getroot()
-    if root.tag != "{http://gexf.net/1.3}gexf" or root.get("version") != "1.3":
-        fail("gexf: root is not <gexf version=1.3> in the 1.3 namespace")
+    if root.tag != "{%s}gexf" % uri or root.get("version") != ("1.3" if v13 else "1.2"):
+        fail(f"gexf: root is not <gexf version={'1.3' if v13 else '1.2'}> in its namespace")
     graph = root.find("g:graph", ns)
     titles = {a.get("id"): a.get("title") for a in graph.findall("g:attributes[@class='node']/g:attribute", ns)}
     if titles.get("type") != "type":
@@ -129,24 +139,45 @@ def main():
             fail(f"gexf: node {x.get('id')!r} label {x.get('label')!r}")
     timed = [e for e in edges if "first_seen" in e or "last_seen" in e]
     if timed:
-        if graph.get("mode") != "dynamic" or graph.get("timeformat") != "dateTime":
-            fail("gexf: edges have first/last seen but the graph is not dynamic with dateTime")
+        want_format = "dateTime" if v13 else "double"
+        if graph.get("mode") != "dynamic" or graph.get("timeformat") != want_format:
+            fail(f"gexf: edges have first/last seen but the graph is not dynamic with {want_format}")
         starts = sorted(x.get("start") for x in xedges if x.get("start") is not None)
-        want = sorted(e["first_seen"] for e in edges if "first_seen" in e)
-        if starts != want:
-            fail(f"gexf: edge start times {starts[:3]} != first_seen {want[:3]}")
+        firsts = [e["first_seen"] for e in edges if "first_seen" in e]
+        if not v13:  # Unix seconds
+            from datetime import datetime
+            firsts = [repr_seconds(datetime.fromisoformat(t.replace("Z", "+00:00")).timestamp()) for t in firsts]
+            starts = sorted(repr_seconds(float(t)) for t in starts)
+        if starts != sorted(firsts):
+            fail(f"gexf: edge start times {starts[:3]} != first_seen {sorted(firsts)[:3]}")
     for x in xedges:
         if x.get("source") not in xids or x.get("target") not in xids:
             fail("gexf: an edge names an unknown node")
             break
-    text = open(f"{d}/{name}.gexf", encoding="utf-8").read()
-    old = text.replace('"http://gexf.net/1.3"', '"http://www.gexf.net/1.2draft"').replace('version="1.3"', 'version="1.2"')
-    old = old.replace('http://gexf.net/1.3/viz', 'http://www.gexf.net/1.2draft/viz').replace('timeformat="dateTime"', 'timeformat="date"')
-    with open(f"{d}/{name}.nx.gexf", "w", encoding="utf-8") as f:
-        f.write(old)
-    x = nx.read_gexf(f"{d}/{name}.nx.gexf")
+    if v13:
+        old = raw.replace('"http://gexf.net/1.3"', '"http://www.gexf.net/1.2draft"').replace('version="1.3"', 'version="1.2"')
+        old = old.replace('http://gexf.net/1.3/viz', 'http://www.gexf.net/1.2draft/viz').replace('timeformat="dateTime"', 'timeformat="date"')
+        path = f"{d}/{name}.nx.gexf"
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(old)
+    else:
+        path = f"{d}/{name}.gexf"  # as written: Debian's networkx reads GEXF 1.2 directly
+    x = nx.read_gexf(path)
     if x.number_of_nodes() != len(nodes) or x.number_of_edges() != len(edges):
         fail(f"gexf/networkx: {x.number_of_nodes()} nodes / {x.number_of_edges()} edges")
+    if not v13:
+        for nid, n in nodes.items():
+            key = clean(nid)
+            if key is not None and key in x.nodes and x.nodes[key].get("type") != n["type"]:
+                fail(f"gexf/networkx: node {key!r} type {x.nodes[key].get('type')!r}")
+        types = sorted(t for _, _, t in x.edges(data="type") if t is not None and clean(t) is not None)
+        if types != sorted(e["type"] for e in edges if clean(e["type"]) is not None):
+            fail("gexf/networkx: edge types differ")
+        h = igraph.Graph.from_networkx(x)
+        if h.vcount() != len(nodes) or h.ecount() != len(edges):
+            fail(f"gexf/igraph: {h.vcount()} nodes / {h.ecount()} edges, expected {len(nodes)} / {len(edges)}")
+        if sorted(h.vs["type"]) != sorted(n["type"] for n in nodes.values()):
+            fail("gexf/igraph: node types differ")
 
     # --- DOT through Graphviz -------------------------------------------------------------
     r = subprocess.run(["dot", "-Tsvg", f"{d}/{name}.dot"], capture_output=True)

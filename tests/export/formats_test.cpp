@@ -1,11 +1,14 @@
 // Subgraph exports: file names from hostile ids stay inside the output
 // folder; every format escapes a fixture full of hostile strings and is read
 // back equal (the snapshot JSON and CSV pair by hydrascope, GraphML by
-// networkx and igraph, GEXF by an XML parser and networkx, DOT by Graphviz);
-// selections are bounded on hubs; `run --export` and `export --run` write the
-// same bytes; bad input and bad options give clear errors.
+// networkx and igraph, GEXF 1.2 by networkx and igraph, GEXF 1.3 by an XML
+// parser, DOT by Graphviz, Neo4j by the import's rules); selections are
+// bounded on hubs; `run --export` and `export --run` write the same bytes; a
+// big community's DOT drawing is not a strip; several communities make one
+// Neo4j import without duplicate ids; bad input and options give clear errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -36,6 +39,16 @@ int run_cli(const std::string& args, const std::string& out_file = "/dev/null") 
 bool have_python_tools() {
   return std::system("/usr/bin/python3 -c 'import networkx, igraph' > /dev/null 2>&1") == 0 &&
          std::system("command -v dot > /dev/null 2>&1") == 0;
+}
+
+// Runs check_neo4j.py on DIR/neo4j; returns its report ("" when importable).
+std::string neo4j_check(const std::string& dir, int subgraphs) {
+  const std::string report = dir + "/neo4j.check.txt";
+  const std::string cmd = "/usr/bin/python3 " + std::string(HYDRASCOPE_TEST_SOURCE) + "/export/check_neo4j.py '" + dir +
+                          "' " + std::to_string(subgraphs) + " > '" + report + "' 2>&1";
+  const int rc = std::system(cmd.c_str());
+  const std::string text = read_all(report);
+  return rc == 0 ? std::string() : (text.empty() ? std::string("check_neo4j.py failed") : text);
 }
 
 // Runs check_exports.py on DIR/NAME.*; returns its report ("" when all matched).
@@ -137,8 +150,12 @@ TEST(ExportNames, StayInsideTheFolder) {
 TEST(ExportFormatsList, ParsesAndRejects) {
   const ExportFormats f = parse_export_formats({"json, GraphML", "gexf,dot", "csv", "neo4j"});
   EXPECT_TRUE(f.json && f.graphml && f.gexf && f.dot && f.csv && f.neo4j);
+  EXPECT_FALSE(f.gexf13);  // GEXF 1.2 by default
+  EXPECT_TRUE(parse_export_formats({"gexf13"}).gexf13);
+  EXPECT_TRUE(parse_export_formats({"GEXF12"}).gexf);
   EXPECT_FALSE(parse_export_formats({}).any());
   EXPECT_THROW((void)parse_export_formats({"json,svg"}), std::invalid_argument);
+  EXPECT_THROW((void)parse_export_formats({"gexf,gexf13"}), std::invalid_argument);
 }
 
 ExportFormats all_formats() {
@@ -157,7 +174,14 @@ TEST(ExportHostile, EveryFormatKeepsStringsAsData) {
   EXPECT_EQ(sub.nodes.size(), s.num_nodes());
   EXPECT_EQ(sub.edges.size(), s.num_edges());
   const auto files = write_subgraph(dir, s, sub, nullptr, all_formats());
+  // json, graphml, gexf, dot, and the CSV form: nodes, edges, snapshot, activity, accounts.txt.
   ASSERT_EQ(files.size(), 9u);
+  EXPECT_EQ(files[6], sub.name + "/snapshot.csv");
+  EXPECT_EQ(files[7], sub.name + "/activity.csv");
+  Neo4jImport neo4j(s);
+  neo4j.add(sub, nullptr);
+  EXPECT_EQ(neo4j.write(dir), (std::vector<std::string>{"neo4j/nodes.csv", "neo4j/relationships.csv",
+                                                        "neo4j/subgraphs.csv", "neo4j/members.csv"}));
 
   // JSON loads back equal (ids, types, labels, attrs, activity, edges).
   const Snapshot back = load_snapshot(dir + "/" + sub.name + ".json");
@@ -216,11 +240,21 @@ TEST(ExportHostile, EveryFormatKeepsStringsAsData) {
   EXPECT_NE(dot.find("\"a:back\\\\slash\\\\\""), std::string::npos);
   EXPECT_NE(dot.find("\"a:\\\"><img src=x onerror=alert(1)>\""), std::string::npos);
   // Neo4j: RFC 4180 quoting.
-  const std::string neo = read_all(dir + "/" + sub.name + "/neo4j_nodes.csv");
+  const std::string neo = read_all(dir + "/neo4j/nodes.csv");
   EXPECT_NE(neo.find("\"a:quote\"\"and'apos,comma\""), std::string::npos);
+  // The CSV form keeps the activity.
+  EXPECT_EQ(load_snapshot(dir + "/" + sub.name).meta().activity, s.meta().activity);
 
   if (!have_python_tools()) GTEST_SKIP() << "/usr/bin/python3 with networkx and igraph, or dot, not installed";
   EXPECT_EQ(python_check(dir, sub.name), "");
+  EXPECT_EQ(neo4j_check(dir, 1), "");
+  // The same subgraph in GEXF 1.3 (structure checked, read after renaming the namespace).
+  ExportFormats v13;
+  v13.json = v13.gexf13 = v13.graphml = v13.dot = true;
+  const std::string dir13 = tmp_dir("hostile13");
+  (void)write_subgraph(dir13, s, sub, nullptr, v13);
+  EXPECT_NE(read_all(dir13 + "/" + sub.name + ".gexf").find("version=\"1.3\""), std::string::npos);
+  EXPECT_EQ(python_check(dir13, sub.name), "");
 }
 
 TEST(ExportHostile, InvalidUtf8StaysWellFormedXmlAndDot) {
@@ -299,6 +333,101 @@ TEST(ExportSelection, HubIsBoundedAndContextAddsNeighbours) {
 
 // `run --export all` on the sample, then `export --run` of that folder: the
 // same bytes; the run's attributes are in every format; tools read them.
+// Communities that share entities (a card, an IP): one Neo4j import holds
+// every node once; each community is a Subgraph node its members point to,
+// and a shared entity points to both.
+TEST(ExportNeo4j, SharedEntitiesImportOnce) {
+  SnapshotBuilder b("shared");
+  RecordRef ref;
+  for (const char* e : {"pm:shared", "ip:shared", "ip:a", "ip:b"})
+    b.add_node(ref, e, e[0] == 'p' ? "payment_method" : "ip", Label::Unknown, kNoTime, {}, nullptr);
+  std::vector<NodeId> a, c;
+  for (int i = 0; i < 6; ++i) {
+    const std::string id = "a:" + std::to_string(i);
+    b.add_node(ref, id, "account", Label::Unknown, kNoTime, {}, nullptr);
+    b.add_edge(ref, id, "pm:shared", "paid_with", 1, kNoTime, kNoTime);
+    b.add_edge(ref, id, "ip:shared", "uses_ip", 2, kNoTime, kNoTime);
+    b.add_edge(ref, id, i < 3 ? "ip:a" : "ip:b", "uses_ip", 3, kNoTime, kNoTime);
+  }
+  const Snapshot s = b.finish();
+  for (int i = 0; i < 6; ++i) (i < 3 ? a : c).push_back(s.find_node("a:" + std::to_string(i)));
+  const Incidence inc = build_incidence(s);
+  SubgraphSelector select(s, inc);
+  const Subgraph first = select.community(1, a, 0), second = select.community(2, c, 0);
+  EXPECT_EQ(first.nodes.size(), 6u);  // 3 accounts, the shared card and IP, ip:a
+  const std::string dir = tmp_dir("neo4j-shared");
+  Neo4jImport neo4j(s);
+  neo4j.add(first, nullptr);
+  neo4j.add(second, nullptr);
+  (void)neo4j.write(dir);
+  const std::string nodes = read_all(dir + "/neo4j/nodes.csv");
+  EXPECT_EQ(std::count(nodes.begin(), nodes.end(), '\n'), 1 + 10);  // header + 6 accounts + 4 entities, once each
+  const std::string members = read_all(dir + "/neo4j/members.csv");
+  EXPECT_NE(members.find("pm:shared,community-1,IN_SUBGRAPH\n"), std::string::npos);
+  EXPECT_NE(members.find("pm:shared,community-2,IN_SUBGRAPH\n"), std::string::npos);
+  EXPECT_NE(members.find("a:0,community-1,MEMBER_OF\n"), std::string::npos);
+  const std::string rels = read_all(dir + "/neo4j/relationships.csv");
+  EXPECT_EQ(std::count(rels.begin(), rels.end(), '\n'), 1 + 18);
+  EXPECT_EQ(read_all(dir + "/neo4j/subgraphs.csv"),
+            "name:ID(Subgraph),:LABEL,community:long,accounts:long,nodes:long,edges:long\n"
+            "community-1,Subgraph;Community,1,3,6,9\ncommunity-2,Subgraph;Community,2,3,6,9\n");
+  if (!have_python_tools()) GTEST_SKIP() << "/usr/bin/python3 not installed";
+  EXPECT_EQ(neo4j_check(dir, 2), "");
+  // The checker does fail: the per-community folders of before (each with
+  // the shared card and IP) collide when imported together.
+  std::ofstream(dir + "/neo4j/nodes.csv", std::ios::app) << "pm:shared,PaymentMethod,payment_method,,\n";
+  EXPECT_NE(neo4j_check(dir, 2).find("duplicate ID 'pm:shared'"), std::string::npos);
+}
+
+// A community of 400 accounts around a few cards and IPs, with suspects among
+// them: `dot -Tpng` gives a drawing of sensible proportions (it was a 13,400
+// x 251 strip with dot's layered layout) and the suspects are red.
+TEST(ExportDot, BigCommunityDrawsAsABlockWithSuspectsColoured) {
+  if (std::system("command -v dot > /dev/null 2>&1") != 0) GTEST_SKIP() << "graphviz not installed";
+  SnapshotBuilder b("big");
+  RecordRef ref;
+  for (int k = 0; k < 4; ++k) b.add_node(ref, "pm:" + std::to_string(k), "payment_method", Label::Unknown, kNoTime, {}, nullptr);
+  for (int k = 0; k < 12; ++k) b.add_node(ref, "ip:" + std::to_string(k), "ip", Label::Unknown, kNoTime, {}, nullptr);
+  for (int i = 0; i < 400; ++i) {
+    const std::string id = "a:" + std::to_string(i);
+    AttrInput run[] = {{"hydrascope_suspect", AttrType::Bool, {}, 0, 0, i % 5 == 0}};
+    b.add_node(ref, id, "account", Label::Unknown, kNoTime, run, nullptr);
+    b.add_edge(ref, id, "pm:" + std::to_string(i % 4), "paid_with", 1, kNoTime, kNoTime);
+    b.add_edge(ref, id, "ip:" + std::to_string(i % 12), "uses_ip", 1, kNoTime, kNoTime);
+  }
+  const Snapshot s = b.finish();
+  const Incidence inc = build_incidence(s);
+  std::vector<NodeId> accounts;
+  for (NodeId v = 0; v < s.num_nodes(); ++v)
+    if (s.kind(v) == NodeKind::Account) accounts.push_back(v);
+  SubgraphSelector select(s, inc);
+  const Subgraph sub = select.community(7, accounts, 0);
+  ASSERT_EQ(sub.nodes.size(), 416u);
+  const std::string dir = tmp_dir("dot-big");
+  ExportFormats f;
+  f.dot = true;
+  (void)write_subgraph(dir, s, sub, nullptr, f);
+  const std::string dot = read_all(dir + "/community-7.dot");
+  EXPECT_NE(dot.find("layout=sfdp"), std::string::npos);
+  EXPECT_NE(dot.find("\"a:0\" [label=\"a:0\", shape=ellipse, fillcolor=\"#d62728\""), std::string::npos);
+  EXPECT_NE(dot.find("\"a:1\" [label=\"a:1\", shape=ellipse, fillcolor=\"#9ecae9\""), std::string::npos);
+  const std::string png = dir + "/c.png";
+  ASSERT_EQ(std::system(("dot -Tpng '" + dir + "/community-7.dot' -o '" + png + "' 2> '" + dir + "/dot.err'").c_str()), 0)
+      << read_all(dir + "/dot.err");
+  EXPECT_EQ(read_all(dir + "/dot.err"), "");
+  const std::string bytes = read_all(png);
+  ASSERT_GT(bytes.size(), 24u);
+  auto be32 = [&](std::size_t at) {
+    return (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at])) << 24) |
+           (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 1])) << 16) |
+           (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 2])) << 8) |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 3]));
+  };
+  const std::uint32_t w = be32(16), h = be32(20);  // IHDR
+  EXPECT_LE(std::max(w, h), 2400u) << w << " x " << h;
+  EXPECT_LE(std::max(w, h), 3 * std::min(w, h)) << w << " x " << h;
+}
+
 TEST(ExportCli, RunAndExportWriteTheSameBytes) {
   const std::string dir = tmp_dir("cli");
   const std::string sample = std::string(HYDRASCOPE_TEST_DATASETS) + "/sample/snapshot.json.gz";
@@ -331,8 +460,14 @@ TEST(ExportCli, RunAndExportWriteTheSameBytes) {
   }
   EXPECT_GT(accounts, 0u);
   EXPECT_EQ(with_attrs, accounts);
+  // One Neo4j import for every suspect community.
+  EXPECT_TRUE(run_files.count("neo4j/nodes.csv"));
+  EXPECT_FALSE(run_files.count(name + "/neo4j_nodes.csv"));
   if (!have_python_tools()) GTEST_SKIP() << "/usr/bin/python3 with networkx and igraph, or dot, not installed";
   EXPECT_EQ(python_check(dir + "/exp", name), "");
+  std::size_t communities = 0;
+  for (const auto& f : run_files) communities += f.ends_with(".json") ? 1 : 0;
+  EXPECT_EQ(neo4j_check(dir + "/exp", static_cast<int>(communities)), "");
 }
 
 TEST(ExportCli, SelectionsAndContext) {

@@ -46,13 +46,15 @@ inline std::vector<std::string> list_dir(const std::string& dir) {
 }
 
 /// The hostile snapshot. With `csv_safe`, only what the CSV pair carries:
-/// no snapshot header, no activity, and string attrs that do not look like
-/// numbers or booleans, are non-empty, and every node's attrs follow the
-/// order of first appearance (the CSV column order).
-inline Snapshot hostile_snapshot(bool csv_safe = false) {
+/// string attrs that do not look like numbers or booleans, are non-empty, and
+/// every node's attrs follow the order of first appearance (the CSV column
+/// order). The header and the activity travel in snapshot.csv and
+/// activity.csv; `csv_safe` without `with_header` leaves both out (a bare pair).
+inline Snapshot hostile_snapshot(bool csv_safe = false, bool with_header = true) {
   SnapshotBuilder b("hostile");
   SnapshotMeta m;
-  if (!csv_safe) {
+  const bool bare = csv_safe && !with_header;
+  if (!bare) {
     m.id = "snap \"quoted\" \\ back\nslash";
     m.taken_at = 1771545600LL * kMicrosPerSecond + 250000;  // 2026-02-20T00:00:00.25Z
     m.activity.start = 1770940800LL * kMicrosPerSecond;
@@ -69,9 +71,9 @@ inline Snapshot hostile_snapshot(bool csv_safe = false) {
                     {"whole", AttrType::Double, {}, 0, 3.0},
                     {"vip", AttrType::Bool, {}, 0, 0, true}};
   b.add_node(at, "a:\"1\"\\\n\t\x01 é€😀", "account", Label::Banned, 1770000000LL * kMicrosPerSecond + 1, a1,
-             csv_safe ? nullptr : &act);
+             bare ? nullptr : &act);
   AttrInput a2[] = {{"country", AttrType::String, "日本"}, {"vip", AttrType::Bool, {}, 0, 0, false}};
-  b.add_node(at, "a:2,comma", "account", Label::Trusted, -1, a2, csv_safe ? nullptr : &zeros);
+  b.add_node(at, "a:2,comma", "account", Label::Trusted, -1, a2, bare ? nullptr : &zeros);
   b.add_node(at, "a:3", "account", Label::Suspect, kNoTime, {}, nullptr);
   AttrInput a4[] = {{"asn", AttrType::Int, {}, 64500}, {"big", AttrType::Double, {}, 0, 1e300}};
   b.add_node(at, "ip:203.0.113.7", "ip", Label::Unknown, kNoTime, a4, nullptr);

@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -112,7 +113,12 @@ TEST(SnapshotWriter, CsvPairCollectsAttrColumnsAndQuotes) {
   const std::string dir = fresh_dir("csv_small");
   SnapshotWriter w(dir + "/snap", {SnapshotFormat::CsvPair});
   write_small(w);
-  EXPECT_EQ(list_dir(dir + "/snap"), (std::vector<std::string>{"edges.csv", "nodes.csv"}));
+  EXPECT_EQ(list_dir(dir + "/snap"),
+            (std::vector<std::string>{"activity.csv", "edges.csv", "nodes.csv", "snapshot.csv"}));
+  EXPECT_EQ(read_all(dir + "/snap/snapshot.csv"),
+            "id,taken_at,activity_start,activity_bucket_seconds,activity_buckets\r\n"
+            "s1,2026-02-20T00:00:00Z,2026-02-13T00:00:00Z,3600,3\r\n");
+  EXPECT_EQ(read_all(dir + "/snap/activity.csv"), "id,bucket,requests\r\na:1,1,0.1\r\na:1,2,2\r\n");
   EXPECT_EQ(read_all(dir + "/snap/nodes.csv"),
             "id,type,label,created_at,country,n,x,ok\r\n"
             "a:1,account,banned,1970-01-01T00:00:00Z,\"S\"\"G\",7,1.0,true\r\n"
@@ -126,7 +132,8 @@ TEST(SnapshotWriter, CsvPathMayNameEdgesCsv) {
   const std::string dir = fresh_dir("csv_edges_name");
   SnapshotWriter w(dir + "/edges.csv.gz", {SnapshotFormat::CsvPair, true});
   write_small(w);
-  EXPECT_EQ(list_dir(dir), (std::vector<std::string>{"edges.csv.gz", "nodes.csv.gz"}));
+  EXPECT_EQ(list_dir(dir),
+            (std::vector<std::string>{"activity.csv.gz", "edges.csv.gz", "nodes.csv.gz", "snapshot.csv.gz"}));
   EXPECT_EQ(gunzip(dir + "/edges.csv.gz"),
             "src,dst,type,weight,first_seen,last_seen\r\na:1,ip:1,uses_ip,2.5,2026-02-20T00:00:00.5Z,\r\n");
 }
@@ -285,7 +292,8 @@ TEST(WriteSnapshot, StreamingAndWholeSnapshotGiveTheSameCsv) {
       in.boolean = a.as_bool();
       attrs.push_back(in);
     }
-    w.node({s.node_id(v), s.node_type(v), s.label(v), s.created_at(v), attrs});
+    w.node({s.node_id(v), s.node_type(v), s.label(v), s.created_at(v), attrs, s.has_activity(v),
+            s.activity_buckets(v), s.activity_values(v)});
     if (v < s.num_edges()) {  // interleave edges with nodes
       const EdgeId e = v;
       w.edge({s.node_id(s.edge_src(e)), s.node_id(s.edge_dst(e)), s.edge_type(e), s.edge_weight(e), s.first_seen(e),
@@ -295,6 +303,24 @@ TEST(WriteSnapshot, StreamingAndWholeSnapshotGiveTheSameCsv) {
   w.commit();
   EXPECT_EQ(read_all(dir + "/whole/nodes.csv"), read_all(dir + "/stream/nodes.csv"));
   EXPECT_EQ(read_all(dir + "/whole/edges.csv"), read_all(dir + "/stream/edges.csv"));
+  EXPECT_EQ(read_all(dir + "/whole/snapshot.csv"), read_all(dir + "/stream/snapshot.csv"));
+  EXPECT_EQ(read_all(dir + "/whole/activity.csv"), read_all(dir + "/stream/activity.csv"));
+}
+
+TEST(WriteSnapshot, CsvOverAnEarlierSnapshotTakesItsActivityAway) {
+  // A folder that held a snapshot with activity, rewritten with one without:
+  // the old activity.csv and snapshot.csv must not be read with the new pair.
+  const std::string dir = fresh_dir("csv_stale");
+  write_snapshot(hostile_snapshot(true), dir + "/h", {SnapshotFormat::CsvPair});
+  ASSERT_TRUE(std::filesystem::exists(dir + "/h/activity.csv"));
+  const Snapshot bare = hostile_snapshot(true, false);
+  write_snapshot(bare, dir + "/h", {SnapshotFormat::CsvPair});
+  EXPECT_EQ(list_dir(dir + "/h"), (std::vector<std::string>{"edges.csv", "nodes.csv"}));
+  EXPECT_TRUE(load_snapshot(dir + "/h") == bare);
+  // And the gzip form over the plain one leaves only the gzip parts.
+  write_snapshot(hostile_snapshot(true), dir + "/h", {SnapshotFormat::CsvPair, true});
+  EXPECT_FALSE(std::filesystem::exists(dir + "/h/activity.csv"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/h/activity.csv.gz"));
 }
 
 TEST(WriteSnapshot, SameSnapshotSameBytes) {
