@@ -9,8 +9,10 @@
 #      RECIPE_WORK  folder of the recipe's generated worlds, kept between
 #                   configurations (default out/ablation/recipe)
 #      MODELS       where the models go (default out/ablation/models)
-#      CONFIGS      space-separated: full, family:NAME, refine:STEP (default:
-#                   full, every family, every refinement step, refine:all)
+#      CONFIGS      space-separated: full, family:NAME, refine:STEPS (the
+#                   refinement steps that run, comma-separated, all or none;
+#                   default: full, every family, none, all, and the default
+#                   step with each other step added)
 #      THREADS      (default 2)
 # A configuration's model is reused when its file exists.
 set -euo pipefail
@@ -24,7 +26,8 @@ configs="${CONFIGS:-}"
 if [[ -z "$configs" ]]; then
   configs="full"
   for f in structure sharing payment ip proxy device entity links synchrony balance burst pivot seed; do configs+=" family:$f"; done
-  for s in split_by_proxy split_tied split_separated rehome merge all; do configs+=" refine:$s"; done
+  configs+=" refine:none refine:all"
+  for s in split_by_proxy split_tied rehome merge; do configs+=" refine:split_separated,$s"; done
 fi
 mkdir -p "$work" "$models"
 for config in $configs; do
@@ -33,10 +36,10 @@ for config in $configs; do
   case "$config" in
     full) ;;
     family:*) train_args=(--drop-family "${config#family:}") ;;
-    refine:*) train_args=(--refine-off "${config#refine:}"); run_args=(--refine-off "${config#refine:}") ;;
+    refine:*) train_args=(--refine "${config#refine:}"); run_args=(--refine "${config#refine:}") ;;
     *) echo "ablation: unknown configuration $config" >&2; exit 2 ;;
   esac
-  model="$models/${config//:/-}.json.gz"
+  model="$models/${config//[:,]/-}.json.gz"
   if [[ ! -f "$model" ]]; then
     start=$(date +%s)
     # Rows are gathered once per refinement setting and reused for every

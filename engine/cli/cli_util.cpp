@@ -576,20 +576,36 @@ std::uint64_t peak_rss_bytes() {
   return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024u;  // Linux: kilobytes
 }
 
-RefineOptions refine_options_without(const std::vector<std::string>& steps) {
+RefineOptions refine_options(const std::vector<std::string>& on, const std::vector<std::string>& off) {
   RefineOptions o;
-  for (const auto& step : steps) {
-    if (step == "split_by_proxy") o.split_by_proxy = false;
-    else if (step == "split_tied") o.split_tied = false;
-    else if (step == "split_separated") o.split_separated = false;
-    else if (step == "rehome") o.rehome = false;
-    else if (step == "merge") o.merge = false;
-    else if (step == "all") o = RefineOptions::none();
+  const auto set = [&o](const std::string& step, bool value, const char* option) {
+    if (step == "split_by_proxy") o.split_by_proxy = value;
+    else if (step == "split_tied") o.split_tied = value;
+    else if (step == "split_separated") o.split_separated = value;
+    else if (step == "rehome") o.rehome = value;
+    else if (step == "merge") o.merge = value;
+    else if (step == "all") o.split_by_proxy = o.split_tied = o.split_separated = o.rehome = o.merge = value;
+    else if (step == "none" && value) o.split_by_proxy = o.split_tied = o.split_separated = o.rehome = o.merge = false;
     else
-      throw std::invalid_argument("--refine-off: unknown step '" + step +
-                                  "' (split_by_proxy, split_tied, split_separated, rehome, merge or all)");
+      throw std::invalid_argument(std::string(option) + ": unknown step '" + step +
+                                  "' (split_by_proxy, split_tied, split_separated, rehome, merge, all" +
+                                  (value ? " or none)" : ")"));
+  };
+  if (!on.empty()) {
+    o.split_by_proxy = o.split_tied = o.split_separated = o.rehome = o.merge = false;
+    for (const auto& step : on) set(step, true, "--refine");
   }
+  for (const auto& step : off) set(step, false, "--refine-off");
   return o;
+}
+
+std::string refine_steps_text(const RefineOptions& o) {
+  std::string out;
+  for (const auto& [on, name] : {std::pair{o.split_by_proxy, "split_by_proxy"}, std::pair{o.split_tied, "split_tied"},
+                                 std::pair{o.split_separated, "split_separated"}, std::pair{o.rehome, "rehome"},
+                                 std::pair{o.merge, "merge"}})
+    if (on) out += (out.empty() ? "" : ",") + std::string(name);
+  return out.empty() ? "none" : out;
 }
 
 }  // namespace hydrascope::cli

@@ -132,7 +132,12 @@ void add_report_options(CLI::App& sub, ReportOptions& options, const std::string
 /// Default refinement with the named steps off (`--refine-off`:
 /// split_by_proxy, split_tied, split_separated, rehome, merge or all);
 /// std::invalid_argument naming an unknown step.
-[[nodiscard]] RefineOptions refine_options_without(const std::vector<std::string>& steps);
+/// The refinement steps of --refine (the steps to run; empty = the defaults
+/// of RefineOptions; `all`, `none`) minus those of --refine-off.
+/// std::invalid_argument naming the option and an unknown step.
+[[nodiscard]] RefineOptions refine_options(const std::vector<std::string>& on, const std::vector<std::string>& off);
+/// "split_separated" / "split_by_proxy,merge" / "none": the steps that run, in order.
+[[nodiscard]] std::string refine_steps_text(const RefineOptions& o);
 
 /// Appends `s` as a JSON string literal (quotes, backslashes and control
 /// characters escaped; other bytes as they are).

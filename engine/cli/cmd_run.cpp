@@ -42,6 +42,7 @@ struct RunArgs {
   std::uint32_t degree_cap = 5000;
   std::string damping = "log";
   // refinement, features, scoring
+  std::vector<std::string> refine_on;   // --refine split_separated,... (empty: the defaults)
   std::vector<std::string> refine_off;  // --refine-off split_by_proxy,...
   ScoringOptions scoring;
   bool no_detrend = false;
@@ -194,7 +195,7 @@ int run_command(RunArgs args, const Context& ctx) {
   po.graph.degree_cap = args.degree_cap;
   po.graph.damping = parse_damping_name(args.damping);
   po.threads = args.threads;
-  po.refine = refine_options_without(args.refine_off);
+  po.refine = refine_options(args.refine_on, args.refine_off);
   po.features.detrend = !args.no_detrend;
   po.scoring = args.scoring;
   po.scoring.calibrate = !args.no_calibrate;
@@ -363,11 +364,7 @@ int run_command(RunArgs args, const Context& ctx) {
   report.input_path = args.input;
   report.input_bytes = load_report.input_bytes;
   report.input_checksum = load_report.checksum;
-  std::string refine_steps;
-  for (const auto& [on, name] : {std::pair{po.refine.split_by_proxy, "split_by_proxy"}, std::pair{po.refine.split_tied, "split_tied"},
-                                 std::pair{po.refine.split_separated, "split_separated"}, std::pair{po.refine.rehome, "rehome"},
-                                 std::pair{po.refine.merge, "merge"}})
-    if (on) refine_steps += (refine_steps.empty() ? "" : ",") + std::string(name);
+  const std::string refine_steps = refine_steps_text(po.refine);
   report.options = {opt_str("format", std::string(to_string(load_report.format))),
                     opt_uint("seed", args.seed),
                     opt_num("threads", args.threads),
@@ -538,8 +535,12 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_flag("--no-detrend", args->no_detrend,
                 "Do not remove the snapshot-wide shape and each account's daily routine before synchrony")
       ->group(sc);
-  sub->add_option("--refine-off", args->refine_off,
-                  "Refinement steps to skip: split_by_proxy,split_tied,split_separated,rehome,merge or all")
+  sub->add_option("--refine", args->refine_on,
+                  "Refinement steps to run: split_by_proxy,split_tied,split_separated,rehome,merge, all or none "
+                  "(default split_separated; a model should be used with the steps it was trained with)")
+      ->delimiter(',')
+      ->group(det);
+  sub->add_option("--refine-off", args->refine_off, "Refinement steps to skip (after --refine)")
       ->delimiter(',')
       ->group(det);
   auto* ex = "Output";

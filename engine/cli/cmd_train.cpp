@@ -52,6 +52,7 @@ struct TrainArgs {
   BoosterOptions booster = default_booster();
   TrainingRowsOptions rows;
   std::vector<std::string> drop;
+  std::vector<std::string> refine_on;
   std::vector<std::string> refine_off;
   std::string rows_cache;
   std::uint64_t seed = 1;
@@ -118,7 +119,7 @@ int run_train(TrainArgs args, const Context& ctx) {
   PipelineOptions po;
   po.threads = args.threads;
   po.community.seed = args.seed;
-  po.refine = refine_options_without(args.refine_off);
+  po.refine = refine_options(args.refine_on, args.refine_off);
   po.validate();
   TrainingSet set;
   auto add_snapshot = [&](const std::string& path, const std::string& truth_path, const std::string& label,
@@ -149,8 +150,7 @@ int run_train(TrainArgs args, const Context& ctx) {
   // sampling and the seed: that is the cache key (the schema is checked too).
   std::string cache_key = "recipe=" + args.recipe + ";seed=" + std::to_string(args.seed) +
                           ";negative_sample=" + std::to_string(args.rows.negative_sample) + ";labels=" +
-                          (args.labels ? "1" : "0") + ";refine_off=";
-  for (const auto& r : args.refine_off) cache_key += r + ",";
+                          (args.labels ? "1" : "0") + ";refine=" + refine_steps_text(po.refine);
   for (const auto& x : args.snapshots) cache_key += ";snapshot=" + x;
   for (const auto& x : args.truths) cache_key += ";truth=" + x;
   const bool cached = !args.rows_cache.empty() && load_training_set(set, args.rows_cache, cache_key);
@@ -217,11 +217,7 @@ int run_train(TrainArgs args, const Context& ctx) {
                 "); targets: " + (args.labels ? "the snapshots' banned (1) and trusted (0) labels" : "generated truth (hydra = 1)") +
                 "; negatives alone in their community sampled at " + std::to_string(args.rows.negative_sample).substr(0, 5);
   info.trained_on = trained_on;
-  if (!args.refine_off.empty()) {
-    std::string off;
-    for (const auto& r : args.refine_off) off += (off.empty() ? "" : ",") + r;
-    info.extra["refine_off"] = off;
-  }
+  info.extra["refine"] = refine_steps_text(po.refine);
   info.extra["name"] = args.name.empty() ? (use_recipe ? "hydrascope-" + args.recipe : "custom") : args.name;
   ctx.info("train: " + std::to_string(set.x.rows) + " rows (" + std::to_string(set.positives) + " positive) x " +
            std::to_string(set.x.names.size()) + " features; boosting " + std::to_string(args.booster.rounds) + " rounds");
@@ -276,8 +272,11 @@ void add_train(CLI::App& app, const Context& ctx, Action& action) {
                   "Keep the gathered rows in FILE and reuse them when FILE was made by the same data and options "
                   "(ablations: every --drop-family trains on the same rows)")
       ->group(r);
-  sub->add_option("--refine-off", args->refine_off,
-                  "Refinement steps to skip (as for run; a model should be used with the same steps it was trained with)")
+  sub->add_option("--refine", args->refine_on,
+                  "Refinement steps to run (as for run; a model should be used with the same steps it was trained with)")
+      ->delimiter(',')
+      ->group(r);
+  sub->add_option("--refine-off", args->refine_off, "Refinement steps to skip (after --refine)")
       ->delimiter(',')
       ->group(r);
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_train(*args, ctx); }; });

@@ -12,6 +12,12 @@ RefineOptions RefineOptions::none() {
   return o;
 }
 
+RefineOptions RefineOptions::all() {
+  RefineOptions o;
+  o.split_by_proxy = o.split_tied = o.split_separated = o.rehome = o.merge = true;
+  return o;
+}
+
 void RefineOptions::validate() const {
   if (min_accounts < 1) throw std::invalid_argument("refine: min_accounts must be >= 1");
   if (min_piece < 2) throw std::invalid_argument("refine: min_piece must be >= 2");

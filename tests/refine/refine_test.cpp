@@ -297,8 +297,12 @@ TEST(Refine, RunsExactlyTheEnabledSteps) {
   const RefineResult none = refine_partition(w.snapshot, inc, w.partition, RefineOptions::none());
   EXPECT_TRUE(none.steps.empty());
   EXPECT_EQ(none.partition.membership, w.partition.membership);
-  const RefineResult all = refine_partition(w.snapshot, inc, w.partition);
+  const RefineResult all = refine_partition(w.snapshot, inc, w.partition, RefineOptions::all());
   ASSERT_EQ(all.steps.size(), 5u);
+  // The default runs the one step the ablation keeps (docs/quality.md).
+  const RefineResult def = refine_partition(w.snapshot, inc, w.partition);
+  ASSERT_EQ(def.steps.size(), 1u);
+  EXPECT_EQ(def.steps[0].name, "split_separated");
   EXPECT_EQ(all.steps[0].name, "split_by_proxy");
   EXPECT_EQ(all.steps[4].name, "merge");
   RefineOptions two = RefineOptions::none();
