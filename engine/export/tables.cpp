@@ -51,6 +51,28 @@ void num(JsonWriter& w, double v) {
   else w.Null();
 }
 
+// The model's calibration to the snapshot's labels, in communities.json
+// (with `applied`) and in run.json (beside `calibrated`).
+void calibration_object(JsonWriter& w, const bool* applied, std::uint64_t banned, std::uint64_t trusted, double slope,
+                        double intercept, std::string_view note) {
+  w.StartObject();
+  if (applied != nullptr) {
+    key(w, "applied");
+    w.Bool(*applied);
+  }
+  key(w, "banned");
+  w.Uint64(banned);
+  key(w, "trusted");
+  w.Uint64(trusted);
+  key(w, "slope");
+  num(w, slope);
+  key(w, "intercept");
+  num(w, intercept);
+  key(w, "note");
+  str(w, note);
+  w.EndObject();
+}
+
 void append_fixed(std::string& out, double v, int decimals) {
   char buf[64];
   const int len = std::snprintf(buf, sizeof buf, "%.*f", decimals, std::isfinite(v) ? v : 0.0);
@@ -407,20 +429,8 @@ void write_communities_json(const std::string& path, const Snapshot& s, const Sc
   key(w, "model");
   str(w, scoring.model);
   key(w, "calibration");
-  w.StartObject();
-  key(w, "applied");
-  w.Bool(scoring.calibration.applied);
-  key(w, "banned");
-  w.Uint64(scoring.calibration.positives);
-  key(w, "trusted");
-  w.Uint64(scoring.calibration.negatives);
-  key(w, "slope");
-  num(w, scoring.calibration.slope);
-  key(w, "intercept");
-  num(w, scoring.calibration.intercept);
-  key(w, "note");
-  str(w, scoring.calibration.note);
-  w.EndObject();
+  const Calibration& cal = scoring.calibration;
+  calibration_object(w, &cal.applied, cal.positives, cal.negatives, cal.slope, cal.intercept, cal.note);
   key(w, "counts");
   w.StartObject();
   key(w, "communities");
@@ -688,18 +698,7 @@ void write_run_json(const std::string& path, const RunReport& r) {
     key(w, "calibrated");
     w.Bool(r.model.calibrated);
     key(w, "calibration");
-    w.StartObject();
-    key(w, "banned");
-    w.Uint64(r.model.banned);
-    key(w, "trusted");
-    w.Uint64(r.model.trusted);
-    key(w, "slope");
-    num(w, r.model.slope);
-    key(w, "intercept");
-    num(w, r.model.intercept);
-    key(w, "note");
-    str(w, r.model.note);
-    w.EndObject();
+    calibration_object(w, nullptr, r.model.banned, r.model.trusted, r.model.slope, r.model.intercept, r.model.note);
     w.EndObject();
   }
   key(w, "counts");
