@@ -133,6 +133,22 @@ struct AccountRow {
   std::string family;
 };
 
+// communities.json `changes` (a run with --previous; docs/tracking.md).
+struct ChangedCommunity {
+  std::string hydra_id, event;
+  std::uint32_t community = 0;
+  std::uint64_t accounts = 0, accounts_before = 0, new_heads = 0;
+  bool flagged = false, after_ban = false;
+};
+struct Changes {
+  bool present = false;
+  std::string since;
+  std::vector<std::pair<std::string, std::uint64_t>> counts;  // per event, in the file's order
+  std::uint64_t new_heads = 0;
+  std::vector<std::string> reappeared_after_ban;
+  std::vector<ChangedCommunity> communities;  // every community whose event is not `same`
+};
+
 struct RunFolder {
   // run.json
   std::string engine_version, input_path, checksum;
@@ -143,6 +159,8 @@ struct RunFolder {
   std::string model, calibration;
   std::vector<Band> bands;
   std::vector<Community> ranked;  // suspect communities in ranking order
+  std::unordered_map<std::uint32_t, std::string> hydra_id;  // of the ranked communities, when tracked
+  Changes changes;
   // accounts.csv, accounts of ranked communities with a section
   std::unordered_map<std::string, AccountRow> accounts;
 };
@@ -175,6 +193,32 @@ void read_communities_json(const std::string& path, RunFolder& r, std::uint32_t 
     r.suspect_accounts = static_cast<std::uint64_t>(num_or(member(*c, "suspect_accounts"), 0));
   }
   r.model = str_or(member(d, "model"));
+  if (const JVal* ch = member(d, "changes"); ch != nullptr && ch->IsObject()) {
+    Changes& x = r.changes;
+    x.present = true;
+    x.since = str_or(member(*ch, "since"));
+    if (const JVal* c = member(*ch, "counts"); c != nullptr && c->IsObject())
+      for (auto m = c->MemberBegin(); m != c->MemberEnd(); ++m)
+        x.counts.emplace_back(m->name.GetString(), static_cast<std::uint64_t>(num_or(&m->value, 0)));
+    x.new_heads = static_cast<std::uint64_t>(num_or(member(*ch, "new_heads"), 0));
+    if (const JVal* a = member(*ch, "reappeared_after_ban"); a != nullptr && a->IsArray())
+      for (const JVal& s : a->GetArray()) x.reappeared_after_ban.push_back(str_or(&s));
+    if (const JVal* list = member(*ch, "communities"); list != nullptr && list->IsArray())
+      for (const JVal& c : list->GetArray()) {
+        ChangedCommunity cc;
+        cc.hydra_id = str_or(member(c, "hydra_id"));
+        cc.event = str_or(member(c, "event"));
+        cc.community = static_cast<std::uint32_t>(num_or(member(c, "community"), 0));
+        cc.accounts = static_cast<std::uint64_t>(num_or(member(c, "accounts"), 0));
+        cc.accounts_before = static_cast<std::uint64_t>(num_or(member(c, "accounts_before"), 0));
+        cc.new_heads = static_cast<std::uint64_t>(num_or(member(c, "new_heads"), 0));
+        const JVal* f = member(c, "flagged");
+        cc.flagged = f != nullptr && f->IsBool() && f->GetBool();
+        const JVal* b = member(c, "after_ban");
+        cc.after_ban = b != nullptr && b->IsBool() && b->GetBool();
+        x.communities.push_back(std::move(cc));
+      }
+  }
   if (const JVal* cal = member(d, "calibration")) r.calibration = str_or(member(*cal, "note"));
   if (const JVal* refs = member(d, "snapshot_references")) {
     if (const JVal* bands = member(*refs, "bands"); bands != nullptr && bands->IsArray()) {
@@ -215,6 +259,7 @@ void read_communities_json(const std::string& path, RunFolder& r, std::uint32_t 
     com.risk = num_or(member(c, "risk"), 0);
     com.flagged = static_cast<std::uint64_t>(num_or(member(c, "flagged"), 0));
     com.band = static_cast<std::uint32_t>(num_or(member(c, "band"), 0));
+    if (const JVal* hid = member(c, "hydra_id"); hid != nullptr && hid->IsString()) r.hydra_id[com.id] = str_or(hid);
     if (const JVal* bt = member(c, "by_type"); bt != nullptr && bt->IsObject())
       for (auto m = bt->MemberBegin(); m != bt->MemberEnd(); ++m)
         com.by_type.emplace_back(m->name.GetString(), static_cast<std::uint64_t>(num_or(&m->value, 0)));
@@ -422,6 +467,52 @@ void write_overview(Html& h, const RunFolder& r, std::size_t sections) {
 // The model's evidence: one bar per feature family, its mean contribution
 // (log-odds) over the community's explained accounts; then the community's
 // key feature values against the median and p99 of communities of its size.
+// "What changed" since the previous run (run --previous): the events, the
+// communities that came back after a ban, and the changed communities, the
+// flagged ones first (as communities.json lists them).
+void write_changes(Html& h, const RunFolder& r, std::size_t sections) {
+  const Changes& x = r.changes;
+  if (!x.present) return;
+  h.raw("<section id=\"changes\">\n<h2>What changed since the previous run</h2>\n<p class=\"meta\">Previous run <code>")
+      .text(x.since.empty() ? std::string("(none)") : x.since)
+      .raw("</code>; ")
+      .n(x.new_heads)
+      .raw(" new heads (accounts new to the snapshot in a community that was flagged or banned before).</p>\n<div class=\"cards\">");
+  for (const auto& [event, n] : x.counts)
+    h.raw("<div class=\"card\"><div class=\"v\">").n(n).raw("</div><div class=\"l\">").text(event).raw("</div></div>");
+  h.raw("</div>\n");
+  if (x.reappeared_after_ban.empty()) {
+    h.raw("<p class=\"none\">No community reappeared after a ban.</p>\n");
+  } else {
+    h.raw("<p><strong>Reappeared after a ban:</strong> ");
+    for (std::size_t i = 0; i < x.reappeared_after_ban.size(); ++i)
+      h.raw(i == 0 ? "" : ", ").raw("<code>").text(x.reappeared_after_ban[i]).raw("</code>");
+    h.raw("</p>\n");
+  }
+  std::unordered_map<std::uint32_t, bool> has_section;
+  for (std::size_t i = 0; i < sections && i < r.ranked.size(); ++i) has_section[r.ranked[i].id] = true;
+  constexpr std::size_t kMaxRows = 100;
+  if (!x.communities.empty()) {
+    h.raw("<div class=\"tablewrap\"><table id=\"changed\"><thead><tr><th>hydra</th><th>event</th><th>community</th>"
+          "<th>accounts before</th><th>accounts now</th><th>new heads</th><th>flagged</th></tr></thead>\n<tbody>\n");
+    for (std::size_t i = 0; i < x.communities.size() && i < kMaxRows; ++i) {
+      const ChangedCommunity& c = x.communities[i];
+      h.raw("<tr><td><code>").text(c.hydra_id).raw("</code></td><td>").text(c.event);
+      if (c.after_ban) h.raw(" (after a ban)");
+      h.raw("</td><td>");
+      if (has_section.count(c.community) != 0) h.raw("<a href=\"#c-").n(c.community).raw("\">").n(c.community).raw("</a>");
+      else h.n(c.community);
+      h.raw("</td><td>").n(c.accounts_before).raw("</td><td>").n(c.accounts).raw("</td><td>").n(c.new_heads);
+      h.raw("</td><td>").raw(c.flagged ? "yes" : "no").raw("</td></tr>\n");
+    }
+    h.raw("</tbody></table></div>\n");
+    if (x.communities.size() > kMaxRows)
+      h.raw("<p class=\"note\">The first ").n(kMaxRows).raw(" of ").n(x.communities.size())
+          .raw(" changed communities; communities.json lists every one.</p>\n");
+  }
+  h.raw("</section>\n");
+}
+
 void write_signal_bars(Html& h, const RunFolder& r, const Community& c) {
   h.raw("<div class=\"bars\"><h4>Evidence by feature family <span class=\"sub\">(mean contribution to the "
         "log-odds of its flagged accounts)</span></h4>\n<table class=\"bartable\"><tbody>\n");
@@ -683,7 +774,9 @@ void write_top_accounts(Html& h, const Snapshot& sub, const std::vector<NodeId>&
 void write_community(Html& h, const RunFolder& r, const Community& c, std::size_t rank, const std::string& dir,
                      const ReportOptions& o) {
   h.raw("<details class=\"community\" id=\"c-").n(c.id).raw("\"").raw(rank <= 3 ? " open" : "").raw("><summary><b>#");
-  h.n(rank).raw(" community ").n(c.id).raw("</b> &middot; risk <span class=\"risk\" style=\"--r:").raw(fixed(c.risk, 3));
+  h.n(rank).raw(" community ").n(c.id).raw("</b>");
+  if (const auto it = r.hydra_id.find(c.id); it != r.hydra_id.end()) h.raw(" <code>").text(it->second).raw("</code>");
+  h.raw(" &middot; risk <span class=\"risk\" style=\"--r:").raw(fixed(c.risk, 3));
   h.raw("\">").raw(fixed(c.risk, 3)).raw("</span> &middot; ").n(c.accounts).raw(" accounts, ").n(c.nodes).raw(" nodes &middot; ");
   h.text(reason_families(c)).raw("</summary>\n<div class=\"cbody\">\n<div class=\"explain\">");
   if (!c.explanation.empty()) {
@@ -754,6 +847,7 @@ std::string build_report_html(const std::string& run_dir, const ReportOptions& o
   h.out.reserve(std::size_t{1} << 20);
   write_head(h, r);
   write_overview(h, r, sections);
+  write_changes(h, r, sections);
   if (sections > 0) {
     h.raw("<section id=\"communities\"><h2>Suspect communities</h2>\n<p class=\"tools\"><button type=\"button\" "
           "id=\"open-all\">open all</button> <button type=\"button\" id=\"close-all\">close all</button></p>\n");

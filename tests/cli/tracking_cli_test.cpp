@@ -104,6 +104,27 @@ TEST(TrackingCli, PreviousCarriesHydraIdsEverywhere) {
   EXPECT_NE(run_json.find("\"event_same\":"), std::string::npos) << run_json;
 }
 
+TEST(TrackingCli, ReportShowsWhatChanged) {
+  const Runs& r = runs();
+  // With --previous: the changes section, its counts, and the hydra id of the top community.
+  CliRun c = run(r.dir, "-q report --run " + r.b + " --out " + r.dir + "/b.html");
+  ASSERT_EQ(c.code, 0) << c.err;
+  const std::string html = read_all(r.dir + "/b.html");
+  EXPECT_NE(html.find("<h2>What changed since the previous run</h2>"), std::string::npos);
+  EXPECT_NE(html.find(">same</div>"), std::string::npos);
+  const auto d = parse(read_all(r.b + "/communities.json"));
+  ASSERT_GE(d["ranking"].Size(), 1u);
+  std::string top;  // the hydra id of the highest-ranked suspect community, shown in its section
+  for (const auto& c : d["communities"].GetArray())
+    if (c["id"].GetUint() == d["ranking"][0].GetUint()) top = c["hydra_id"].GetString();
+  ASSERT_FALSE(top.empty());
+  EXPECT_NE(html.find("<code>" + top + "</code>"), std::string::npos) << top;
+  // Without: no such section.
+  c = run(r.dir, "-q report --run " + r.a + " --out " + r.dir + "/a.html");
+  ASSERT_EQ(c.code, 0) << c.err;
+  EXPECT_EQ(read_all(r.dir + "/a.html").find("What changed since the previous run"), std::string::npos);
+}
+
 TEST(TrackingCli, DiffOfARunWithItselfIsAllSame) {
   const Runs& r = runs();
   for (const std::string& folder : {r.a, r.b}) {
