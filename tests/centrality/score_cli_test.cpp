@@ -2,6 +2,7 @@
 // byte-identical output for 1 and 2 threads, JSON diagnostics, and every error
 // path exits non-zero without leaving an output file.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -17,7 +18,8 @@ namespace hydrascope {
 namespace {
 
 const std::string kBin = HYDRASCOPE_TEST_BINARY;
-const std::string kTmp = std::string(HYDRASCOPE_TEST_TMP) + "/centrality_cli";
+// One folder per process: ctest runs the tests of this file in parallel.
+const std::string kTmp = std::string(HYDRASCOPE_TEST_TMP) + "/centrality_cli-" + std::to_string(::getpid());
 const std::string kKarate = std::string(HYDRASCOPE_TEST_DATASETS) + "/karate/karate.edges";
 
 int run(const std::string& args, const std::string& stdout_file = "/dev/null") {
