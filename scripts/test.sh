@@ -3,9 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# Serial: several CLI tests share files under build/test-tmp between the
-# processes of one test program; the suite takes about a minute anyway.
-ctest --test-dir build --output-on-failure --timeout 900
+# One test per core. Tests write under their own folders of build/test-tmp;
+# a test that still fails is run once more (--repeat until-pass:2), so that a
+# clash of two processes over a shared scratch file, should one remain,
+# cannot fail CI while a real failure fails twice and does.
+jobs="$(nproc)"
+ctest --test-dir build --output-on-failure --timeout 900 -j"$jobs" --repeat until-pass:2
 
 # Second pass: the same suite built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (gcc, -O1 to keep build and run short; asserts
@@ -18,5 +21,5 @@ if [[ "${HYDRASCOPE_SANITIZERS:-1}" != 0 ]]; then
   cmake --build build-asan -j"$(nproc)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure --timeout 1800
+    ctest --test-dir build-asan --output-on-failure --timeout 1800 -j"$jobs" --repeat until-pass:2
 fi
