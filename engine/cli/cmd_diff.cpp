@@ -35,17 +35,6 @@ std::string event_counts(const TrackingMatch& m) {
   return out.empty() ? "no hydras" : out;
 }
 
-int event_rank(HydraEvent e) {
-  switch (e) {
-    case HydraEvent::Regrown: return 0;
-    case HydraEvent::Merged: return 1;
-    case HydraEvent::Split: return 2;
-    case HydraEvent::New: return 3;
-    case HydraEvent::Grown: return 4;
-    case HydraEvent::Shrunk: return 5;
-    default: return 6;
-  }
-}
 
 struct DiffArgs {
   std::string a, b;
@@ -64,7 +53,7 @@ int run_diff(const Context& ctx, const DiffArgs& args) {
   for (std::size_t i = 0; i < m.tracks.size(); ++i)
     if (args.all || m.tracks[i].event != HydraEvent::Same) rows.push_back(i);
   std::sort(rows.begin(), rows.end(), [&](std::size_t x, std::size_t y) {
-    const int rx = event_rank(m.tracks[x].event), ry = event_rank(m.tracks[y].event);
+    const int rx = hydra_event_rank(m.tracks[x].event), ry = hydra_event_rank(m.tracks[y].event);
     if (rx != ry) return rx < ry;
     if (b.communities[x].flagged != b.communities[y].flagged) return b.communities[x].flagged;
     if (b.communities[x].accounts != b.communities[y].accounts) return b.communities[x].accounts > b.communities[y].accounts;

@@ -144,18 +144,6 @@ void write_review(JsonWriter& w, const ReviewState& r) {
   w.EndObject();
 }
 
-// Order of `changes.communities`: what an analyst looks at first.
-int event_rank(HydraEvent e) {
-  switch (e) {
-    case HydraEvent::Regrown: return 0;
-    case HydraEvent::Merged: return 1;
-    case HydraEvent::Split: return 2;
-    case HydraEvent::New: return 3;
-    case HydraEvent::Grown: return 4;
-    case HydraEvent::Shrunk: return 5;
-    default: return 6;
-  }
-}
 
 void write_tracking_sections(JsonWriter& w, const ScoringResult& scoring, const TrackingResult& t) {
   const auto& run = t.run;
@@ -225,7 +213,7 @@ void write_tracking_sections(JsonWriter& w, const ScoringResult& scoring, const 
   for (std::size_t i = 0; i < m.tracks.size(); ++i)
     if (m.tracks[i].event != HydraEvent::Same) changed.push_back(i);
   std::sort(changed.begin(), changed.end(), [&](std::size_t a, std::size_t b) {
-    const int ra = event_rank(m.tracks[a].event), rb = event_rank(m.tracks[b].event);
+    const int ra = hydra_event_rank(m.tracks[a].event), rb = hydra_event_rank(m.tracks[b].event);
     if (ra != rb) return ra < rb;
     const auto& ca = run.communities[a];
     const auto& cb = run.communities[b];

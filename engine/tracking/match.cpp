@@ -70,6 +70,18 @@ bool hot(const TrackedCommunity& p) {
 
 std::string_view to_string(HydraEvent event) noexcept { return kEventNames[static_cast<std::size_t>(event)]; }
 
+int hydra_event_rank(HydraEvent event) noexcept {
+  switch (event) {
+    case HydraEvent::Regrown: return 0;
+    case HydraEvent::Merged: return 1;
+    case HydraEvent::Split: return 2;
+    case HydraEvent::New: return 3;
+    case HydraEvent::Grown: return 4;
+    case HydraEvent::Shrunk: return 5;
+    default: return 6;
+  }
+}
+
 std::optional<HydraEvent> parse_hydra_event(std::string_view text) noexcept {
   for (std::size_t i = 0; i < kEventNames.size(); ++i)
     if (kEventNames[i] == text) return static_cast<HydraEvent>(i);

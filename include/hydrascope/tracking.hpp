@@ -28,6 +28,10 @@ namespace hydrascope {
 enum class HydraEvent : std::uint8_t { New, Same, Grown, Shrunk, Merged, Split, Regrown, Dissolved };
 inline constexpr int kNumHydraEvents = 8;
 [[nodiscard]] std::string_view to_string(HydraEvent event) noexcept;
+/// The order in which changes are listed (communities.json `changes`, `diff`):
+/// what an analyst looks at first, regrown before merged, split, new, grown,
+/// shrunk, then the rest.
+[[nodiscard]] int hydra_event_rank(HydraEvent event) noexcept;
 /// Parses the names above (`new`, `same`, ...); nullopt otherwise.
 [[nodiscard]] std::optional<HydraEvent> parse_hydra_event(std::string_view text) noexcept;
 
