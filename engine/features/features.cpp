@@ -81,7 +81,15 @@ struct Prep {
   std::vector<std::uint64_t> ip_prefix;  // per IP node (0 none)
   std::vector<std::uint64_t> ip_asn;     // per IP node (0 none)
   std::vector<float> ppr_ratio, pagerank_ratio;  // per node (accounts)
+  std::vector<std::uint64_t> links;     // account-to-account edges as (src << 32 | dst), sorted, unique
   bool ip_prefixes = false;
+
+  // a and b are linked in both directions (they are linked in at least one).
+  bool mutual(NodeId a, NodeId b) const {
+    auto key = [](NodeId x, NodeId y) { return static_cast<std::uint64_t>(x) << 32 | y; };
+    return std::binary_search(links.begin(), links.end(), key(a, b)) &&
+           std::binary_search(links.begin(), links.end(), key(b, a));
+  }
 };
 
 struct Scratch {
@@ -267,8 +275,16 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
     }
   }
   av.activity = av.activity && s.meta().activity.buckets >= 2;
-  for (EdgeId e = 0; e < s.num_edges() && !av.account_links; ++e)
-    av.account_links = s.kind(s.edge_src(e)) == NodeKind::Account && s.kind(s.edge_dst(e)) == NodeKind::Account;
+  // Account-to-account edges with their direction, for reciprocity (the
+  // incidence lists are undirected). One pass; sorted, so lookups are log E.
+  for (EdgeId e = 0; e < s.num_edges(); ++e) {
+    const NodeId u = s.edge_src(e), v = s.edge_dst(e);
+    if (u == v || s.kind(u) != NodeKind::Account || s.kind(v) != NodeKind::Account) continue;
+    p.links.push_back(static_cast<std::uint64_t>(u) << 32 | v);
+  }
+  av.account_links = !p.links.empty();
+  std::sort(p.links.begin(), p.links.end());
+  p.links.erase(std::unique(p.links.begin(), p.links.end()), p.links.end());
   const bool have_seeds = av.banned > 0;
   const bool have_suspects = av.suspect > 0;
   const bool have_trusted = av.trusted > 0;
@@ -426,12 +442,13 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
     sc.owned.assign(na, 0);
     sc.slot_has.assign(na * kNumEntitySlots, 0);
     sc.slot_owned.assign(na * kNumEntitySlots, 0);
-    double links_total = 0.0, links_in_total = 0.0;
+    double links_total = 0.0, links_in_total = 0.0, mutual_in_total = 0.0;
+    std::uint32_t linked_inside = 0, hub_links = 0;
     double seeds_c = 0.0, trusted_c = 0.0, suspects_c = 0.0;
     for (std::size_t i = 0; i < na; ++i) {
       const NodeId a = sc.acc[i];
       float* x = af(i);
-      std::uint32_t degree = 0, shared = 0, pool = 0, own = 0, links = 0, links_in = 0;
+      std::uint32_t degree = 0, shared = 0, pool = 0, own = 0, links = 0, links_in = 0, mutual = 0, mutual_in = 0;
       std::uint32_t max_shared = 0, min_shared = UINT32_MAX;
       std::uint32_t slot_count[kNumEntitySlots] = {}, slot_max[kNumEntitySlots] = {}, slot_own[kNumEntitySlots] = {};
       double ent_banned = 0.0, ent_banned_count = 0.0, ent_trusted = 0.0, ent_suspect = 0.0, links_seed = 0.0;
@@ -447,6 +464,10 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
           ++links;
           links_in += membership[u] == c;
           links_seed += p.seed_w[u];
+          if (p.mutual(a, u)) {
+            ++mutual;
+            mutual_in += membership[u] == c;
+          }
           continue;
         }
         sc.ent.emplace_back(u, static_cast<std::uint32_t>(i));
@@ -492,10 +513,14 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
       if (av.account_links) {
         x[AF::a_links] = static_cast<float>(std::log1p(links));
         x[AF::a_links_in_comm] = links > 0 ? static_cast<float>(links_in) / static_cast<float>(links) : 0.0f;
+        x[AF::a_links_mutual] = links > 0 ? static_cast<float>(mutual) / static_cast<float>(links) : 0.0f;
         if (have_seeds) x[AF::a_links_banned] = links > 0 ? static_cast<float>(links_seed / links) : 0.0f;
       }
       links_total += links;
       links_in_total += links_in;
+      mutual_in_total += mutual_in;
+      linked_inside += links_in > 0;
+      hub_links = std::max(hub_links, links_in);
       if (have_seeds) {
         x[AF::a_ent_banned] = static_cast<float>(ent_banned);
         x[AF::a_ent_banned_count] = static_cast<float>(std::log1p(ent_banned_count));
@@ -627,6 +652,9 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
     if (av.account_links) {
       cf[CF::c_links_internal] = static_cast<float>(links_in_total / 2.0 / nd);
       cf[CF::c_links_share] = links_total > 0.0 ? static_cast<float>(links_in_total / links_total) : kNaNf;
+      cf[CF::c_links_coverage] = static_cast<float>(linked_inside / nd);
+      cf[CF::c_links_mutual] = links_in_total > 0.0 ? static_cast<float>(mutual_in_total / links_in_total) : kNaNf;
+      cf[CF::c_links_hub] = na >= 2 ? static_cast<float>(hub_links / (nd - 1.0)) : kNaNf;
     }
 
     // --- activity: synchrony, balance, pivot ------------------------------------------

@@ -28,6 +28,7 @@
   HS_SLOT_ACCOUNT_FEATURES(X, entity, Entity, "entities of other types")                                            \
   X(a_links, Links, "ln(1 + accounts linked to the account by an account-to-account edge)")                       \
   X(a_links_in_comm, Links, "share of the account's linked accounts in its community")                            \
+  X(a_links_mutual, Links, "share of the account's linked accounts linked to it in both directions")              \
   X(a_sync, Synchrony, "correlation of the account's detrended activity with the mean of the rest of its community") \
   X(a_volume_dev, Balance, "|ln volume - the community's median ln volume|")                                      \
   X(a_created_gap, Burst, "ln(1 + hours to the nearest creation of another account of its community)")            \
@@ -67,6 +68,9 @@
   X(c_ip_asn_share, Ip, "share of accounts with an IP in the community's most used ASN (attr asn)")               \
   X(c_links_internal, Links, "account-to-account edges inside the community per account")                         \
   X(c_links_share, Links, "share of its accounts' account-to-account edges that stay inside")                     \
+  X(c_links_coverage, Links, "share of its accounts linked to another of its accounts")                           \
+  X(c_links_mutual, Links, "share of the linked pairs inside it that are linked in both directions")               \
+  X(c_links_hub, Links, "most of its other accounts linked to one of its accounts, as a share (1 = a star)")      \
   X(c_sync, Synchrony, "mean pairwise correlation of the detrended activity of its active accounts")              \
   X(c_sync_core, Synchrony, "mean pairwise correlation of the detrended activity of its core accounts")           \
   X(c_spread, Balance, "robust spread (1.4826 x MAD) of ln(request volume) over its active accounts")             \

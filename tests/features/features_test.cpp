@@ -362,6 +362,40 @@ TEST(Features, NoLabelsMeansSeedFeaturesAreMissing) {
   EXPECT_FLOAT_EQ(t.community_value(0, idx("c_links_internal")), 0.5f);
 }
 
+// Reciprocity and shape of the links inside a community: a:1 and a:2 link
+// both ways, a:1 also invited a:3 and a:4 (a star around a:1), and a:5, in
+// another community, was invited by a:4.
+TEST(Features, LinksMutualCoverageAndHub) {
+  SnapshotBuilder b("links");
+  RecordRef ref;
+  for (const char* id : {"a:1", "a:2", "a:3", "a:4", "a:5", "a:6"})
+    b.add_node(ref, id, "account", Label::Unknown, kNoTime, {}, nullptr);
+  b.add_edge(ref, "a:1", "a:2", "transferred_to", 1.0, kNoTime, kNoTime);
+  b.add_edge(ref, "a:2", "a:1", "transferred_to", 1.0, kNoTime, kNoTime);
+  b.add_edge(ref, "a:1", "a:3", "invited", 1.0, kNoTime, kNoTime);
+  b.add_edge(ref, "a:1", "a:4", "invited", 1.0, kNoTime, kNoTime);
+  b.add_edge(ref, "a:4", "a:5", "invited", 1.0, kNoTime, kNoTime);
+  const Snapshot s = b.finish();
+  // Community 0: a:1..a:4 and a:6 (unlinked); community 1: a:5.
+  std::vector<std::uint64_t> m(s.num_nodes(), 0);
+  m[s.find_node("a:5")] = 1;
+  const Partition p = canonicalize(m);
+  const FeatureTable t = compute_features(s, build_incidence(s), p);
+  auto row = [&](const char* id) { return t.row_of(s.find_node(id)); };
+  EXPECT_FLOAT_EQ(t.value(row("a:1"), idx("a_links_mutual")), 1.0f / 3.0f);  // a:2 of a:2, a:3, a:4
+  EXPECT_FLOAT_EQ(t.value(row("a:2"), idx("a_links_mutual")), 1.0f);
+  EXPECT_FLOAT_EQ(t.value(row("a:4"), idx("a_links_mutual")), 0.0f);
+  EXPECT_FLOAT_EQ(t.value(row("a:6"), idx("a_links_mutual")), 0.0f);  // no links: 0, links exist in the snapshot
+  const CommunityId c = p.membership[s.find_node("a:1")];
+  EXPECT_FLOAT_EQ(t.community_value(c, idx("c_links_coverage")), 4.0f / 5.0f);  // a:6 is not linked inside
+  // Linked pairs inside, counted from both ends: (1,2) (2,1) mutual; (1,3) (3,1) (1,4) (4,1) not.
+  EXPECT_FLOAT_EQ(t.community_value(c, idx("c_links_mutual")), 2.0f / 6.0f);
+  EXPECT_FLOAT_EQ(t.community_value(c, idx("c_links_hub")), 3.0f / 4.0f);  // a:1 reaches 3 of the 4 others
+  // A community of one account has no other accounts to link to.
+  EXPECT_TRUE(std::isnan(t.community_value(p.membership[s.find_node("a:5")], idx("c_links_hub"))));
+  EXPECT_TRUE(std::isnan(t.community_value(p.membership[s.find_node("a:5")], idx("c_links_mutual"))));
+}
+
 // A hub of 20,000 accounts on one IP: linear work, exact counts.
 TEST(Features, HubsAreCountedNotPaired) {
   SnapshotBuilder b("hub");
