@@ -61,6 +61,7 @@ struct TrainArgs {
 
 // One world of a recipe: generated with `generate --world W --profile P --accounts N --seed S`.
 struct RecipeWorld {
+  std::string world;  // a or c (world b is held out: never in a recipe)
   std::string profile;
   std::uint64_t accounts = 0;
   std::uint64_t seed = 0;
@@ -75,27 +76,38 @@ std::vector<RecipeWorld> recipe_worlds(const std::string& name) {
     // From a small provider's snapshot to a large one; every size counts
     // (world weights, below), so the model does not learn one scale.
     std::uint64_t seed = 1001;
-    for (int i = 0; i < 12; ++i) worlds.push_back({"random", 2000, seed++});
-    for (int i = 0; i < 12; ++i) worlds.push_back({"random", 5000, seed++});
-    for (int i = 0; i < 12; ++i) worlds.push_back({"random", 20000, seed++});
-    for (int i = 0; i < 8; ++i) worlds.push_back({"random", 60000, seed++});
-    for (int i = 0; i < 4; ++i) worlds.push_back({"random", 150000, seed++});
+    for (int i = 0; i < 12; ++i) worlds.push_back({"a", "random", 2000, seed++});
+    for (int i = 0; i < 12; ++i) worlds.push_back({"a", "random", 5000, seed++});
+    for (int i = 0; i < 12; ++i) worlds.push_back({"a", "random", 20000, seed++});
+    for (int i = 0; i < 8; ++i) worlds.push_back({"a", "random", 60000, seed++});
+    for (int i = 0; i < 4; ++i) worlds.push_back({"a", "random", 150000, seed++});
   } else if (name == "quick") {  // for tests and trying the command: seconds, not minutes
-    worlds = {{"random", 3000, 1001}, {"random", 3000, 1002}, {"random", 4000, 1003}};
+    worlds = {{"a", "random", 3000, 1001}, {"a", "random", 3000, 1002}, {"a", "random", 4000, 1003}};
   } else {
     throw std::invalid_argument("--recipe must be default or quick, got '" + name + "'");
   }
   return worlds;
 }
 
+std::string recipe_world_label(const RecipeWorld& w) {
+  return w.world + "/" + w.profile + "/" + std::to_string(w.accounts) + "/seed " + std::to_string(w.seed);
+}
+
+// Writes one recipe world into dir (snapshot.ndjson + truth.json).
+void generate_recipe_world(const RecipeWorld& w, const std::string& dir) {
+  GeneratorOptions g = GeneratorOptions::for_profile(parse_profile(w.profile), w.accounts, w.seed);
+  g.ip_ranges_dir = std::string(HYDRASCOPE_DATASETS_DIR) + "/ip-ranges";
+  (void)generate_world(g, dir);
+}
+
 std::string recipe_text(const std::string& name, const std::vector<RecipeWorld>& worlds) {
-  std::string out = "recipe " + name + ": world a, weights sqrt(mean accounts / accounts), ";
+  std::string out = "recipe " + name + ": weights sqrt(mean accounts / accounts), ";
   std::uint64_t total = 0;
   for (const auto& w : worlds) total += w.accounts;
   out += std::to_string(worlds.size()) + " worlds (" + std::to_string(total) + " accounts): ";
   for (std::size_t i = 0; i < worlds.size(); ++i) {
     if (i > 0) out += ", ";
-    out += worlds[i].profile + "/" + std::to_string(worlds[i].accounts) + "/seed " + std::to_string(worlds[i].seed);
+    out += recipe_world_label(worlds[i]);
   }
   return out;
 }
@@ -148,7 +160,7 @@ int run_train(TrainArgs args, const Context& ctx) {
 
   // The rows depend on the snapshots (or recipe), the refinement, the
   // sampling and the seed: that is the cache key (the schema is checked too).
-  std::string cache_key = "recipe=" + args.recipe + ";seed=" + std::to_string(args.seed) +
+  std::string cache_key = "recipe=" + (use_recipe ? recipe_text(args.recipe, recipe_worlds(args.recipe)) : "") + ";seed=" + std::to_string(args.seed) +
                           ";negative_sample=" + std::to_string(args.rows.negative_sample) + ";labels=" +
                           (args.labels ? "1" : "0") + ";refine=" + refine_steps_text(po.refine);
   for (const auto& x : args.snapshots) cache_key += ";snapshot=" + x;
@@ -184,14 +196,12 @@ int run_train(TrainArgs args, const Context& ctx) {
     for (const auto& w : worlds) mean_accounts += static_cast<double>(w.accounts);
     mean_accounts /= static_cast<double>(worlds.size());
     for (const auto& w : worlds) {
-      const std::string dir = work + "/" + w.profile + "-" + std::to_string(w.accounts) + "-" + std::to_string(w.seed);
-      if (!fs::exists(dir + "/truth.json")) {
-        GeneratorOptions g = GeneratorOptions::for_profile(parse_profile(w.profile), w.accounts, w.seed);
-        g.ip_ranges_dir = std::string(HYDRASCOPE_DATASETS_DIR) + "/ip-ranges";
-        (void)generate_world(g, dir);
-      }
-      add_snapshot(dir + "/snapshot.ndjson", dir + "/truth.json",
-                   w.profile + "/" + std::to_string(w.accounts) + "/seed " + std::to_string(w.seed),
+      // World A keeps the folder names of earlier recipes, so that a --work
+      // folder of generated worlds stays reusable.
+      const std::string dir = work + "/" + (w.world == "a" ? "" : w.world + "-") + w.profile + "-" +
+                              std::to_string(w.accounts) + "-" + std::to_string(w.seed);
+      if (!fs::exists(dir + "/truth.json")) generate_recipe_world(w, dir);
+      add_snapshot(dir + "/snapshot.ndjson", dir + "/truth.json", recipe_world_label(w),
                    std::sqrt(mean_accounts / static_cast<double>(w.accounts)));
       if (!args.keep_worlds && args.work.empty()) fs::remove_all(dir, ec);
     }
