@@ -570,7 +570,7 @@ void WorldC::add_group(PKind kind, std::uint64_t size, Rng& rng) {
       Farm f = draw_farm(fr, size);
       g.farm = static_cast<std::uint32_t>(farms_.size());
       g.cards = f.card_source == 3 ? 0 : cap(ceil_div(size, f.card_reuse));
-      if (f.ip_source == kCloudPool) cloud(ceil_div(size, f.ip_reuse));
+      if (f.ip_source == kCloudPool && f.channel != 2) cloud(ceil_div(size, f.ip_reuse));
       if (f.channel == 1) {
         g.proxies = cap(1 + fr.below(4));
         if (g.cloud_count == 0) cloud(1 + fr.below(4));  // the relay's egress
@@ -857,6 +857,8 @@ void WorldC::emit_account(std::uint64_t i, SnapshotWriter& w) {
   const std::uint32_t W = data_.buckets;
   thread_local std::vector<float> wts, own, common;
   wts.assign(W, 0.0f);
+  own.assign(W, 0.0f);
+  common.assign(W, 0.0f);
   double volume = 0;
   std::int64_t created = 0;
   std::vector<Link> links;
@@ -997,11 +999,12 @@ void WorldC::emit_account(std::uint64_t i, SnapshotWriter& w) {
       break;
     }
     case PKind::FrontCustomer: {  // a genuine customer of a farm's reseller front: its relay and its egress IPs
-      person(r.chance(0.5));
+      const bool egress = r.chance(0.8);  // mostly seen at the front's egress, else at home
+      person(!egress || r.chance(0.5));
       const Group& h = groups_[g.host];
       const auto hi = static_cast<std::uint64_t>(&h - groups_.data());
       traffic(id(n.proxy, kProxyG, hi, r.below(std::max<std::uint32_t>(1, h.proxies))), n.via_proxy, 0.8);
-      if (r.chance(0.8)) group_cloud(h, r.below(h.cloud_count), 1.5);
+      if (egress) group_cloud(h, r.below(h.cloud_count), 1.5);
       break;
     }
     case PKind::Reseller: {  // member 0 is the reseller's master account; the rest are its clients
@@ -1146,7 +1149,7 @@ void WorldC::emit_account(std::uint64_t i, SnapshotWriter& w) {
       volume = r.lognormal(std::log(5000.0), 1.5);
       tier = "paid";
       signup = "github";
-      if (g.cards == 1) group_card(g, 0); else own_card("virtual");
+      group_card(g, k);  // one card, or a virtual card per account
       group_cloud(g, slot_of(static_cast<std::uint32_t>(g.cloud_count)), 2.0);
       home(g.start, 0.3);
       if (k == 0 || r.chance(0.3)) person_device();
@@ -1189,7 +1192,7 @@ void WorldC::emit_account(std::uint64_t i, SnapshotWriter& w) {
       // Resources, each from the farm's own pool (reuse) or a market.
       const bool via_reseller = f.channel == 2;
       const Group* res = via_reseller ? &groups_[f.reseller] : nullptr;
-      if (via_reseller && r.chance(f.reseller_paid)) group_card(*res, r.below(res->cards));
+      if (via_reseller && k >= g.cards && r.chance(f.reseller_paid)) group_card(*res, r.below(res->cards));
       else if (f.card_source == 3) tier = "free";
       else {
         group_card(g, k);
@@ -1336,7 +1339,7 @@ void WorldC::emit_group(const Group& g, SnapshotWriter& w) {
   Rng r(hash2(g.key, 0x656e74ULL));
   const char* issuer = "consumer_bank";
   if (g.kind == PKind::Farm) issuer = kCardSourceNames[static_cast<std::size_t>(std::min(2, farms_[g.farm].card_source))];
-  else if (g.kind == PKind::Company && g.cards == g.size && g.size > 2) issuer = "virtual";
+  else if ((g.kind == PKind::Company || g.kind == PKind::Developer) && g.cards == g.size && g.size > 1) issuer = "virtual";
   else if (g.kind == PKind::Company || g.kind == PKind::Lab || g.kind == PKind::Reseller) issuer = "business_bank";
   for (std::uint32_t c = 0; c < g.cards; ++c) {
     std::array<AttrInput, 2> a;
