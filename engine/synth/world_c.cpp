@@ -160,6 +160,7 @@ struct Farm {
   int traffic = 0; double sync = 0.5, jitter_hours = 1, volume = 1000, volume_cv = 0.5; int op_country = 0;
   int channel = 0; double reseller_paid = 0; std::uint32_t reseller = 0;  // legit reseller: its group index
   double cover = 0, camouflage = 0, ban_share = 0;
+  bool clean = false;  // shares no card and no IP (p 0.25)
 };
 
 struct Group {
@@ -489,7 +490,18 @@ Farm WorldC::draw_farm(Rng& r, std::uint64_t size) {
     f.reseller_paid = uni(r, 0, 1);
   }
   f.cover = f.channel == 1 && r.chance(0.4) ? uni(r, 0.2, 0.7) : 0.0;
-  f.camouflage = uni(r, 0, 1);
+  f.camouflage = r.chance(0.2) ? 0.0 : uni(r, 0, 1);
+  // A clean farm shares no card and no IP: one card (or none) and one sticky
+  // residential exit per account, no relay; only its interactions, its
+  // generic entities and its timing can give it away.
+  f.clean = r.chance(0.25);
+  if (f.clean) {
+    f.card_reuse = 1;
+    f.ip_source = kSticky;
+    f.ip_reuse = 1;
+    f.channel = 0;
+    f.cover = 0;
+  }
   f.ban_share = labels_.ban_varies ? std::min(0.5, uni(r, 0, 2 * labels_.ban_rate)) : labels_.ban_rate;
   (void)size;
   return f;
@@ -1230,16 +1242,16 @@ void WorldC::emit_account(std::uint64_t i, SnapshotWriter& w) {
         default: webmail(); break;
       }
       if (uses_pool(g.uas, f.ua_share)) group_of_slot(kUaG, n.ua, n.sends_ua, slot_of(g.uas), g.uas, true);
-      else if (via_reseller) group_of_slot(kUaG, n.ua, n.sends_ua, 0, 1, true);
+      else if (via_reseller) traffic(id(n.ua, kUaG, f.reseller, 0), n.sends_ua, 1.0);  // the reseller's SDK
       else popular_ua();
       if (uses_pool(g.keys, f.key_share)) group_of_slot(kKeyG, n.key, n.uses_key, slot_of(g.keys), g.keys, true);
       else own_key();
       if (uses_pool(g.workspaces, f.ws_share)) group_of_slot(kWsG, n.workspace, n.member, slot_of(g.workspaces), g.workspaces, false);
       // Camouflage: a phone on a carrier network, a popular client, a second home-like exit.
       if (r.chance(f.camouflage)) {
-        carrier(0.3);
+        if (!f.clean) carrier(0.3);
         if (r.chance(0.5)) popular_device();
-        if (r.chance(0.3)) hotspot(0.2);
+        if (!f.clean && r.chance(0.3)) hotspot(0.2);
       }
       // Interactions inside the farm.
       const auto fan = static_cast<std::uint64_t>(f.fanout);
@@ -1517,11 +1529,12 @@ void WorldC::farm_json(rapidjson::Writer<rapidjson::StringBuffer>& j, const Grou
     num("reseller_paid", f.reseller_paid);
   }
   num("cover", f.cover); num("camouflage", f.camouflage); num("ban_share", f.ban_share);
+  j.Key("clean"); j.Bool(f.clean);
   cnt("cards", g.cards); cnt("cloud_ips", g.cloud_count); cnt("devices", g.devices); cnt("phones", g.phones);
   cnt("domains", g.domains); cnt("user_agents", g.uas); cnt("keys", g.keys); cnt("workspaces", g.workspaces); cnt("proxies", g.proxies);
   const bool shares_card = (g.cards > 0 && g.cards < g.size) || (f.channel == 2 && f.reseller_paid > 0);
-  const bool shares_ip = f.channel != 0 || (f.ip_source == kCloudPool && g.cloud_count < g.size) || f.ip_source == kCarrier ||
-                         f.ip_source == kVpn || f.camouflage > 0;
+  const bool shares_ip = !f.clean && (f.channel != 0 || (f.ip_source == kCloudPool && g.cloud_count < g.size) || f.ip_source == kCarrier ||
+                         f.ip_source == kVpn || f.ip_source == kProxyMarket || f.camouflage > 0);
   j.Key("may_share_card"); j.Bool(shares_card);
   j.Key("may_share_ip"); j.Bool(shares_ip);
   j.EndObject();
