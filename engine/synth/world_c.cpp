@@ -1006,7 +1006,8 @@ void WorldC::emit_account(std::uint64_t i, SnapshotWriter& w) {
       if (r.chance(market_.vpn_people)) vpn(0.7);
       if (r.chance(market_.rproxy_people)) rproxy(1.0);
       if (r.chance(market_.wifi_people)) hotspot(0.2);
-      if (individual_size_ > 1 && r.chance(0.1)) inviter = individual_start_ + r.below(individual_size_);
+      // Friends invite friends; a few people with a popular referral code invite hundreds of strangers.
+      if (individual_size_ > 1 && r.chance(0.1)) inviter = individual_start_ + mix64(key_ ^ r.zipf(individual_size_)) % individual_size_;
       if (individual_size_ > 1 && r.chance(0.01)) { sender = individual_start_ + r.below(individual_size_); transfer_amount = r.lognormal(std::log(20.0), 1.0); }
       break;
     }
