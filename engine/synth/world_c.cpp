@@ -252,7 +252,7 @@ class WorldC {
   }
 
   void draw_world(Rng& r);
-  Farm draw_farm(Rng& r, std::uint64_t size);
+  Farm draw_farm(Rng& r);
   void plan();
   void add_group(PKind kind, std::uint64_t size, Rng& rng);
   std::uint64_t fill(PKind kind, double share, Rng& rng, const std::function<std::uint64_t()>& size_fn);
@@ -447,7 +447,7 @@ void WorldC::draw_world(Rng& r) {
 }
 
 // A farm's tactic: a point in a continuous space, drawn per farm.
-Farm WorldC::draw_farm(Rng& r, std::uint64_t size) {
+Farm WorldC::draw_farm(Rng& r) {
   Farm f;
   auto reuse = [&](double p_none, double hi) { return r.chance(p_none) ? 1.0 : logu(r, 1.5, hi); };
   f.card_source = choose(r, std::array{0.35, 0.35, 0.15, 0.15});
@@ -503,7 +503,6 @@ Farm WorldC::draw_farm(Rng& r, std::uint64_t size) {
     f.cover = 0;
   }
   f.ban_share = labels_.ban_varies ? std::min(0.5, uni(r, 0, 2 * labels_.ban_rate)) : labels_.ban_rate;
-  (void)size;
   return f;
 }
 
@@ -579,7 +578,7 @@ void WorldC::add_group(PKind kind, std::uint64_t size, Rng& rng) {
       break;
     case PKind::Farm: {
       Rng fr(hash2(g.key, 0x6661726dULL));
-      Farm f = draw_farm(fr, size);
+      Farm f = draw_farm(fr);
       g.farm = static_cast<std::uint32_t>(farms_.size());
       g.cards = f.card_source == 3 ? 0 : cap(ceil_div(size, f.card_reuse));
       if (f.ip_source == kCloudPool && f.channel != 2) cloud(ceil_div(size, f.ip_reuse));
