@@ -188,7 +188,8 @@ void add_generate(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--accounts", args->accounts, "Number of accounts N (>= 1000); not with --evolve")->check(unsigned_integer());
   sub->add_option("--seed", args->seed, "Random seed (same arguments => byte-identical files)")->required()->check(unsigned_integer());
   sub->add_option("--profile", args->profile,
-                  "easy, mixed, hard, random (every knob drawn per world and per cluster; world a) or bare (world b)")
+                  "easy, mixed, hard, random (every knob drawn per world and per cluster; world a; the only one of world c) "
+                  "or bare (world b)")
       ->check(CLI::IsMember({"easy", "mixed", "hard", "random", "bare"}))
       ->capture_default_str();
   sub->add_option("--world", args->world,
