@@ -1,6 +1,7 @@
 // Plain edge lists (SNAP / KONECT style): `u v [weight]` per line, fields
 // separated by spaces or tabs, `#` and `%` comment lines. Nodes get type
 // `node` in order of first appearance; edges get type `edge`.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -67,13 +68,27 @@ Snapshot read_edge_list(const std::string& path, const LoadOptions& options, Loa
   SnapshotBuilder builder(path);
   builder.set_meta(SnapshotMeta{});
   builder.set_memory_limit(options.max_memory_bytes, options.memory_model);
-  StringPool ids;
   const bool merge = options.edge_list_directed_merge;
   std::vector<NodeId> eu, ev;
   std::vector<double> ew;
   std::vector<std::uint64_t> eline;
   PairMap pairs;
   std::uint64_t edge_index = 0, records = 0, merged = 0, self_loops = 0;
+
+  // Ids to nodes. While every id so far is a canonical decimal integer (digits
+  // only, no leading zero, at most 18 digits: its text is the integer's own),
+  // ids are taken as integers: a value indexes a dense table (values below
+  // 2^24) or a keyed hash map, and no string is hashed or interned per edge.
+  // At the first other id, the nodes so far are interned as their decimal
+  // text (the same bytes as in the file) and strings are used from there on.
+  // Nodes are numbered in order of first appearance either way.
+  constexpr std::uint64_t kDenseLimit = std::uint64_t{1} << 24;
+  bool integers = true;
+  std::vector<NodeId> dense;          // value -> node, kInvalidNode when none
+  PairMap sparse;                     // value -> node for values >= kDenseLimit
+  std::vector<std::uint64_t> values;  // node -> value (integer mode)
+  StringPool ids;                     // string mode
+  NodeId nodes = 0;
 
   auto fail = [&](std::uint64_t line, std::string id, const char* field, std::string message) {
     SourceLocation loc;
@@ -85,13 +100,50 @@ Snapshot read_edge_list(const std::string& path, const LoadOptions& options, Loa
     loc.field = field;
     throw InputError(std::move(loc), std::move(message));
   };
+  auto new_node = [&](std::string_view token, std::uint64_t line) {
+    builder.add_node(RecordRef{line, kNoPosition, nodes}, token, "node", Label::Unknown, kNoTime, {}, nullptr);
+    ++records;
+    return nodes++;
+  };
+  auto to_strings = [&] {
+    integers = false;
+    char buf[24];
+    for (NodeId v = 0; v < nodes; ++v) {
+      const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, values[v]);
+      (void)ec;
+      ids.intern(std::string_view(buf, static_cast<std::size_t>(end - buf)));
+    }
+    std::vector<NodeId>().swap(dense);
+    std::vector<std::uint64_t>().swap(values);
+  };
   auto node_of = [&](std::string_view token, std::uint64_t line) -> NodeId {
+    if (integers) {
+      std::uint64_t x = 0;
+      const char* const b = token.data();
+      const char* const e = b + token.size();
+      const auto [ptr, ec] = std::from_chars(b, e, x);
+      if (ec == std::errc() && ptr == e && token.size() <= 18 && (token.size() == 1 || b[0] != '0')) {
+        if (x < kDenseLimit) {
+          if (x >= dense.size()) dense.resize(std::max<std::size_t>(x + 1, std::min<std::size_t>(2 * dense.size(), kDenseLimit)), kInvalidNode);
+          if (dense[x] == kInvalidNode) {
+            dense[x] = new_node(token, line);
+            values.push_back(x);
+          }
+          return dense[x];
+        }
+        bool inserted = false;
+        const auto v = static_cast<NodeId>(sparse.find_or_insert(x, nodes, inserted));
+        if (inserted) {
+          new_node(token, line);
+          values.push_back(x);
+        }
+        return v;
+      }
+      to_strings();
+    }
     const std::uint32_t before = ids.size();
     const std::uint32_t id = ids.intern(token);
-    if (id == before) {
-      builder.add_node(RecordRef{line, kNoPosition, id}, token, "node", Label::Unknown, kNoTime, {}, nullptr);
-      ++records;
-    }
+    if (id == before) new_node(token, line);
     return id;
   };
 
@@ -121,19 +173,21 @@ Snapshot read_edge_list(const std::string& path, const LoadOptions& options, Loa
       if (n == 0) continue;
       if (std::memchr(fields[0].data(), '\0', static_cast<std::size_t>(line_end - fields[0].data())) != nullptr)
         fail(line, "", "", "NUL byte in the line");
-      const std::string name = n >= 2 ? std::string(fields[0]) + " -> " + std::string(fields[1]) : std::string(fields[0]);
-      if (n < 2) fail(line, name, "dst", "expected `u v [weight]`, found one field");
+      auto name = [&] {
+        return n >= 2 ? std::string(fields[0]) + " -> " + std::string(fields[1]) : std::string(fields[0]);
+      };
+      if (n < 2) fail(line, name(), "dst", "expected `u v [weight]`, found one field");
       for (int k = 0; k < 2; ++k)  // fuzz finding: ids must be UTF-8 to be written as JSON
         if (const std::size_t bad = invalid_utf8_at(fields[k]); bad != std::string_view::npos)
           fail(line, "", k == 0 ? "src" : "dst", "invalid UTF-8 at byte " + std::to_string(bad) + " of the id");
-      if (fields[0].size() > kMaxIdBytes) fail(line, name, "src", id_too_long(fields[0].size()));
-      if (fields[1].size() > kMaxIdBytes) fail(line, name, "dst", id_too_long(fields[1].size()));
+      if (fields[0].size() > kMaxIdBytes) fail(line, name(), "src", id_too_long(fields[0].size()));
+      if (fields[1].size() > kMaxIdBytes) fail(line, name(), "dst", id_too_long(fields[1].size()));
       double weight = 1.0;
       if (n >= 3) {
         const std::string_view w = fields[2];
         const auto [ptr, ec] = std::from_chars(w.data(), w.data() + w.size(), weight);
         if (ec != std::errc() || ptr != w.data() + w.size() || !std::isfinite(weight) || !(weight > 0.0))
-          fail(line, name, "weight", "must be a positive finite number, got \"" + std::string(w) + "\"");
+          fail(line, name(), "weight", "must be a positive finite number, got \"" + std::string(w) + "\"");
       }
       const NodeId u = node_of(fields[0], line);
       const NodeId v = node_of(fields[1], line);
@@ -144,8 +198,7 @@ Snapshot read_edge_list(const std::string& path, const LoadOptions& options, Loa
         continue;
       }
       if (!merge) {
-        builder.add_edge(RecordRef{line, kNoPosition, edge_index}, fields[0], fields[1], "edge", weight, kNoTime,
-                         kNoTime);
+        builder.add_edge_nodes(RecordRef{line, kNoPosition, edge_index}, u, v, "edge", weight, kNoTime, kNoTime);
       } else {
         const std::uint64_t key = (std::uint64_t{std::min(u, v)} << 32) | std::max(u, v);
         bool inserted = false;
@@ -167,8 +220,7 @@ Snapshot read_edge_list(const std::string& path, const LoadOptions& options, Loa
   if (merge) {
     builder.reserve(0, eu.size());
     for (std::size_t e = 0; e < eu.size(); ++e)
-      builder.add_edge(RecordRef{eline[e], kNoPosition, e}, ids.get(eu[e]), ids.get(ev[e]), "edge", ew[e], kNoTime,
-                       kNoTime);
+      builder.add_edge_nodes(RecordRef{eline[e], kNoPosition, e}, eu[e], ev[e], "edge", ew[e], kNoTime, kNoTime);
   }
   Snapshot s = builder.finish();
   report.gzip = in.gzip();
