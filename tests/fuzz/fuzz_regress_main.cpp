@@ -3,6 +3,7 @@
 // folders given, then on `--mutations N` seeded mutations of each (bit flips,
 // byte writes, cuts; deterministic), as a short regression in ctest. A
 // finding aborts, which fails the test.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>

@@ -111,8 +111,6 @@ TEST(EdgeList, Errors) {
   EXPECT_NE(load_error("/nonexistent/x.edges").find("/nonexistent/x.edges: cannot open"), std::string::npos);
 }
 
-}  // namespace
-}  // namespace hydrascope
 
 // Issue 22: integer ids are taken as integers (no interning) when every id
 // is a canonical decimal integer. The model must be the one the string path
@@ -202,3 +200,6 @@ TEST(EdgeList, IntegerIdsOnSnapDatasetsMatchTheOracle) {
     expect_same_as_oracle(std::string("copy_") + std::to_string(text.size()) + ".edges", text);
   }
 }
+
+}  // namespace
+}  // namespace hydrascope

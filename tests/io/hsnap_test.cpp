@@ -159,11 +159,9 @@ TEST(Hsnap, DamagedSectionTable) {
   std::string b = full_bytes();
   b[L::entry_at(L::kSrc) + 16] ^= 1;  // the count of `src`
   const InputError e = load_bad("table.hsnap", b);
-  EXPECT_EQ(e.where().field, "header_crc");  // the header crc covers the table crc
-  L::put<std::uint32_t>(b, L::kHeaderCrcAt, L::crc(b.data(), L::kHeaderCrcAt));
-  const InputError e2 = load_bad("table2.hsnap", b);
-  EXPECT_EQ(e2.where().field, "sections");
-  EXPECT_NE(std::string(e2.what()).find("section table checksum mismatch"), std::string::npos) << e2.what();
+  EXPECT_EQ(e.where().field, "sections");
+  EXPECT_EQ(e.where().byte_offset, L::kHeader);
+  EXPECT_NE(std::string(e.what()).find("section table checksum mismatch"), std::string::npos) << e.what();
 }
 
 TEST(Hsnap, DamagedSectionNamesTheSectionAndOffset) {
@@ -182,7 +180,9 @@ TEST(Hsnap, EveryTruncationIsALocatedError) {
     const InputError e = load_bad("cut.hsnap", full.substr(0, n));
     EXPECT_NE(e.where().byte_offset, kNoPosition) << n;
     EXPECT_EQ(e.where().file, tmp_path("cut.hsnap")) << n;
-    if (n >= L::kHeader) EXPECT_NE(std::string(e.what()).find("(truncated)"), std::string::npos) << n << ": " << e.what();
+    if (n >= L::kHeader) {
+      EXPECT_NE(std::string(e.what()).find("(truncated)"), std::string::npos) << n << ": " << e.what();
+    }
   }
 }
 
@@ -320,7 +320,7 @@ TEST(Hsnap, MutationsNeverCrash) {
   const std::string& full = full_bytes();
   std::mt19937_64 rng(22);
   int loaded = 0;
-  for (int i = 0; i < 3000; ++i) {
+  for (int i = 0; i < 1000; ++i) {
     std::string b = full;
     const int edits = 1 + static_cast<int>(rng() % 3);
     for (int k = 0; k < edits; ++k) {
