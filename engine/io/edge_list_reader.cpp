@@ -19,6 +19,17 @@ namespace {
 class PairMap {
  public:
   static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
+  /// Room for `n` keys without growing (each growth rehashes every key).
+  void reserve(std::size_t n) {
+    std::size_t cap = 1024;
+    while (cap < 2 * n + 2) cap *= 2;
+    if (cap <= keys_.size()) return;
+    if (size_ == 0) {
+      keys_.assign(cap, kEmpty);
+      values_.assign(cap, 0);
+      mask_ = cap - 1;
+    }
+  }
   // Returns the slot's value, inserting `value` if the key is new.
   std::uint64_t find_or_insert(std::uint64_t key, std::uint64_t value, bool& inserted) {
     if ((size_ + 1) * 2 > keys_.size()) grow();
@@ -72,7 +83,6 @@ Snapshot read_edge_list(const std::string& path, const LoadOptions& options, Loa
   std::vector<NodeId> eu, ev;
   std::vector<double> ew;
   std::vector<std::uint64_t> eline;
-  PairMap pairs;
   std::uint64_t edge_index = 0, records = 0, merged = 0, self_loops = 0;
 
   // Ids to nodes. While every id so far is a canonical decimal integer (digits
@@ -150,6 +160,7 @@ Snapshot read_edge_list(const std::string& path, const LoadOptions& options, Loa
   char* data = nullptr;
   std::size_t size = 0;
   std::uint64_t line = 0, offset = 0;
+  bool reserved = false;
   while (blocks.next(data, size, line, offset)) {
     const char* p = data;
     const char* const end = data + size;
@@ -200,27 +211,70 @@ Snapshot read_edge_list(const std::string& path, const LoadOptions& options, Loa
       if (!merge) {
         builder.add_edge_nodes(RecordRef{line, kNoPosition, edge_index}, u, v, "edge", weight, kNoTime, kNoTime);
       } else {
-        const std::uint64_t key = (std::uint64_t{std::min(u, v)} << 32) | std::max(u, v);
-        bool inserted = false;
-        const std::uint64_t slot = pairs.find_or_insert(key, eu.size(), inserted);
-        if (inserted) {
-          eu.push_back(u);
-          ev.push_back(v);
-          ew.push_back(weight);
-          eline.push_back(line);
-        } else {
-          ew[slot] = std::max(ew[slot], weight);
-          ++merged;
-        }
+        if (eu.size() >= 0xFFFFFFFFull) fail(line, name(), "", "more than 4294967294 edges (the limit of one edge list)");
+        eu.push_back(u);
+        ev.push_back(v);
+        ew.push_back(weight);
+        eline.push_back(line);
       }
       ++edge_index;
+    }
+    if (!reserved) {
+      // Room for the whole file at the first block's edges per byte (a
+      // regular, uncompressed file): no growth of the edge columns and
+      // no rehash of the pair map on the way.
+      reserved = true;
+      if (in.file_size() > size && !in.gzip() && size > 0) {
+        const double per_byte = static_cast<double>(edge_index) / static_cast<double>(size);
+        const auto est = static_cast<std::size_t>(per_byte * static_cast<double>(in.file_size()) * 1.05) + 1024;
+        if (merge) {
+          eu.reserve(est);
+          ev.reserve(est);
+          ew.reserve(est);
+          eline.reserve(est);
+        } else {
+          builder.reserve(0, est);
+        }
+      }
     }
     report_progress(options, in);
   }
   if (merge) {
-    builder.reserve(0, eu.size());
-    for (std::size_t e = 0; e < eu.size(); ++e)
-      builder.add_edge_nodes(RecordRef{eline[e], kNoPosition, e}, eu[e], ev[e], "edge", ew[e], kNoTime, kNoTime);
+    // u v and v u (and repeats) are one edge: the first one's direction and
+    // place, the largest weight. Grouped by the smaller endpoint (a counting
+    // sort, stable), each group sorted by (larger endpoint, index): no hash
+    // map, memory 4 bytes per edge plus one offset per node.
+    const std::size_t m = eu.size();
+    std::vector<std::uint32_t> start(static_cast<std::size_t>(nodes) + 1, 0);
+    for (std::size_t e = 0; e < m; ++e) ++start[std::min(eu[e], ev[e]) + 1];
+    for (NodeId v = 0; v < nodes; ++v) start[v + 1] += start[v];
+    std::vector<std::uint32_t> order(m);
+    {
+      std::vector<std::uint32_t> pos(start.begin(), start.end() - 1);
+      for (std::size_t e = 0; e < m; ++e) order[pos[std::min(eu[e], ev[e])]++] = static_cast<std::uint32_t>(e);
+    }
+    std::vector<std::uint8_t> dead(m, 0);
+    for (NodeId v = 0; v < nodes; ++v) {
+      std::uint32_t* first = order.data() + start[v];
+      std::uint32_t* last = order.data() + start[v + 1];
+      if (last - first < 2) continue;
+      auto hi = [&](std::uint32_t e) { return std::max(eu[e], ev[e]); };
+      std::sort(first, last, [&](std::uint32_t x, std::uint32_t y) { return hi(x) != hi(y) ? hi(x) < hi(y) : x < y; });
+      for (std::uint32_t* run = first; run < last;) {
+        std::uint32_t* end = run + 1;
+        while (end < last && hi(*end) == hi(*run)) {
+          ew[*run] = std::max(ew[*run], ew[*end]);
+          dead[*end] = 1;
+          ++merged;
+          ++end;
+        }
+        run = end;
+      }
+    }
+    builder.reserve(0, m - merged);
+    std::uint64_t kept = 0;
+    for (std::size_t e = 0; e < m; ++e)
+      if (!dead[e]) builder.add_edge_nodes(RecordRef{eline[e], kNoPosition, kept++}, eu[e], ev[e], "edge", ew[e], kNoTime, kNoTime);
   }
   Snapshot s = builder.finish();
   report.gzip = in.gzip();
