@@ -422,6 +422,8 @@ class Reader {
       if (off[i + 1] < off[i] || (nonempty && off[i + 1] == off[i]))
         fail(at(oid, i + 1), kInfo[oid].name,
              std::string(what) + " #" + std::to_string(i) + (off[i + 1] < off[i] ? ": offsets decrease" : " is empty"));
+      if (bytes_id == kIdBytes && off[i + 1] - off[i] > kMaxIdBytes)
+        fail(at(oid, i + 1), kInfo[oid].name, "node id #" + std::to_string(i) + ": " + id_too_long(off[i + 1] - off[i]));
       if (off[i] < bytes && (static_cast<unsigned char>(data[off[i]]) & 0xC0) == 0x80)
         fail(at(bytes_id, off[i]), kInfo[bytes_id].name,
              std::string(what) + " #" + std::to_string(i) + " starts inside a UTF-8 character");
@@ -631,7 +633,12 @@ Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, c
   if (act_off[0] != 0 || act_off[n] != act_count)
     r.fail(r.at(kActOffsets, act_off[0] != 0 ? 0 : n), "activity_offsets",
            "must run from 0 to the activity entry count " + std::to_string(act_count));
-  if (act_count > 0 && buckets == 0) r.fail(r.entry(kMeta).offset, "snapshot.activity", "is required when nodes have activity");
+  if (buckets == 0) {  // as the text readers: an `activity` array needs snapshot.activity
+    const std::uint64_t v = r.first_bad(n, [&](std::uint64_t i) { return s.has_activity_[i] != 0; });
+    if (v < n)
+      r.fail(r.at(kHasActivity, v), "activity", "snapshot.activity is required when nodes have activity", "node", v,
+             node_name(static_cast<NodeId>(v)));
+  }
   {
     // Buckets strictly increasing within a node and < buckets; values finite and > 0.
     const std::uint64_t bad = r.first_bad(n, [&](std::uint64_t v) {
@@ -734,52 +741,61 @@ bool read_hsnap_counts(const std::string& path, std::uint64_t& nodes, std::uint6
 
 Snapshot read_hsnap(const std::string& path, const LoadOptions& options, LoadReport& report, InputStream* in) {
   Mapping map;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail_file(path, std::string("cannot open: ") + std::strerror(errno));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    const int err = errno;
-    ::close(fd);
-    fail_file(path, std::string("cannot stat: ") + std::strerror(err));
-  }
-  if (S_ISREG(st.st_mode)) {
-    const auto size = static_cast<std::uint64_t>(st.st_size);
-    if (options.max_input_bytes != 0 && size > options.max_input_bytes) {
-      ::close(fd);
+  std::vector<std::uint8_t>& buf = map.heap;
+  std::size_t have = 0;
+  auto grow = [&] {
+    if (buf.size() - have < (std::size_t{1} << 16)) buf.resize(std::max<std::size_t>(buf.size() * 2, std::size_t{1} << 20));
+  };
+  auto too_big = [&](std::uint64_t size) {
+    if (options.max_input_bytes != 0 && size > options.max_input_bytes)
       fail_file(path, "holds more than " + std::to_string(options.max_input_bytes) +
                           " bytes, the limit set by --max-input-bytes (LoadOptions.max_input_bytes)");
-    }
-    if (size > 0) {
-      void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (p == MAP_FAILED) {
-        const int err = errno;
-        ::close(fd);
-        fail_file(path, std::string("cannot map: ") + std::strerror(err));
-      }
-      (void)::madvise(p, size, MADV_WILLNEED);
-      map.data = static_cast<const std::uint8_t*>(p);
-      map.size = size;
-      map.mapped = true;
-    }
-    ::close(fd);
-  } else {
-    // A pipe or FIFO: the whole stream in memory, read once through `in`
-    // when load_snapshot already opened it to sniff the format.
-    ::close(fd);
-    std::unique_ptr<InputStream> own;
-    if (in == nullptr) {
-      own = std::make_unique<InputStream>(path, options.max_input_bytes, false);
-      in = own.get();
-    }
+  };
+  if (in != nullptr) {
+    // A pipe or FIFO that load_snapshot opened to sniff the format: read
+    // whole through it (opening a FIFO again would wait for another writer).
     if (in->gzip()) fail_file(path, "is gzip-compressed: a binary snapshot (.hsnap) is read as it is; decompress it first");
-    std::vector<std::uint8_t>& buf = map.heap;
-    std::size_t have = 0;
     for (;;) {
-      if (buf.size() - have < (std::size_t{1} << 16)) buf.resize(std::max<std::size_t>(buf.size() * 2, std::size_t{1} << 20));
+      grow();
       const std::size_t got = in->read(reinterpret_cast<char*>(buf.data()) + have, buf.size() - have);
       if (got == 0) break;
       have += got;
     }
+  } else {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fail_file(path, std::string("cannot open: ") + std::strerror(errno));
+    struct Closer {
+      int fd;
+      ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) fail_file(path, std::string("cannot stat: ") + std::strerror(errno));
+    if (S_ISREG(st.st_mode)) {
+      const auto size = static_cast<std::uint64_t>(st.st_size);
+      too_big(size);
+      if (size > 0) {
+        // MAP_POPULATE: the page tables are filled in one call, not one
+        // fault per page (faults are expensive on virtual machines).
+        void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (p == MAP_FAILED) fail_file(path, std::string("cannot map: ") + std::strerror(errno));
+        map.data = static_cast<const std::uint8_t*>(p);
+        map.size = size;
+        map.mapped = true;
+      }
+    } else {
+      // A pipe, FIFO or device named .hsnap: read whole from this descriptor.
+      for (;;) {
+        grow();
+        const ssize_t got = ::read(fd, buf.data() + have, buf.size() - have);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) fail_file(path, std::string("cannot read: ") + std::strerror(errno));
+        if (got == 0) break;
+        have += static_cast<std::size_t>(got);
+        too_big(have);
+      }
+    }
+  }
+  if (!map.mapped) {
     buf.resize(have);
     map.data = buf.data();
     map.size = have;

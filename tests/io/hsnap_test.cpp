@@ -291,6 +291,20 @@ TEST(Hsnap, ActivityBucketOutOfRange) {
   EXPECT_EQ(e.where().record_id, "a:1001");
 }
 
+TEST(Hsnap, ActivityWithoutSpec) {
+  // karate (no activity spec): node 5 claims an activity array.
+  const Snapshot k = load_snapshot(dataset("karate/karate.edges"));
+  write_snapshot(k, tmp_path("karate.hsnap"), hsnap_options());
+  std::string b = slurp(tmp_path("karate.hsnap"));
+  const std::uint64_t at = L::section_offset(b, L::kHasActivity);
+  b[at + 5] = 1;
+  L::fix_checksums(b);
+  const InputError e = load_bad("act_spec.hsnap", b);
+  EXPECT_EQ(e.where().field, "activity");
+  EXPECT_EQ(e.where().record_index, 5u);
+  EXPECT_EQ(e.where().byte_offset, at + 5);
+}
+
 TEST(Hsnap, SectionCountDisagreesWithHeader) {
   std::string b = full_bytes();
   L::put<std::uint64_t>(b, L::kEdgesAt, 2);
