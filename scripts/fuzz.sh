@@ -4,7 +4,7 @@
 # and runs each target for the given time, one after another.
 #
 # Usage: scripts/fuzz.sh [seconds per target, default 600] [target ...]
-#   targets: json ndjson csv edgelist gzip timestamp number run (default: all)
+#   targets: json ndjson csv edgelist gzip timestamp number hsnap run (default: all)
 #   run: the whole `hydrascope run` pipeline (tests/fuzz/fuzz_run.cpp), from a
 #   generated world with mutated ids, attributes, weights and options.
 #   FUZZ_JOBS=2 runs two targets at a time (each still gets its full time).
@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SECONDS_PER=${1:-600}
 shift || true
-ALL=(json ndjson csv edgelist gzip timestamp number run)
+ALL=(json ndjson csv edgelist gzip timestamp number hsnap run)
 TARGETS=("$@")
 (( ${#TARGETS[@]} )) || TARGETS=("${ALL[@]}")
 JOBS=${FUZZ_JOBS:-1}
@@ -44,7 +44,8 @@ cmake --build "$B" -j"$(nproc)" --target "${TARGETS[@]/#/fuzz_}" >/dev/null
 # --- seed corpora ---------------------------------------------------------------
 S=$B/fuzz-seeds
 rm -rf "$S"
-mkdir -p "$S"/{json,ndjson,csv,edgelist,gzip,timestamp,number,run}
+mkdir -p "$S"/{json,ndjson,csv,edgelist,gzip,timestamp,number,hsnap,run}
+cp tests/fixtures/hsnap-corpus/* "$S/hsnap/"
 G=tests/fixtures/good
 X=tests/fixtures/bad
 cp $G/*.json $X/*.json "$S/json/"

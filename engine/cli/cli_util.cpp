@@ -427,7 +427,8 @@ SnapshotFormat parse_format_name(const std::string& name) {
   if (name == "ndjson") return SnapshotFormat::Ndjson;
   if (name == "csv") return SnapshotFormat::CsvPair;
   if (name == "edgelist") return SnapshotFormat::EdgeList;
-  throw std::invalid_argument("unknown format \"" + name + "\" (auto, json, ndjson, csv, edgelist)");
+  if (name == "hsnap") return SnapshotFormat::Hsnap;
+  throw std::invalid_argument("unknown format \"" + name + "\" (auto, json, ndjson, csv, edgelist, hsnap)");
 }
 
 HubDamping parse_damping_name(const std::string& name, const char* option) {

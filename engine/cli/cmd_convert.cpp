@@ -1,5 +1,6 @@
 // `hydrascope convert IN OUT`: loads a snapshot in any format and writes it in
-// another (JSON document, NDJSON stream, CSV pair; optionally gzip).
+// another (JSON document, NDJSON stream, CSV pair; optionally gzip; or the
+// binary snapshot .hsnap that every command reads back in a fraction of the time).
 #include <CLI/CLI.hpp>
 #include <sys/stat.h>
 
@@ -64,6 +65,8 @@ int run_convert(const Context& ctx, const ConvertArgs& a) {
     wo.gzip = o.size() > 3 && o.compare(o.size() - 3, 3, ".gz") == 0;
   }
   wo.gzip = wo.gzip || a.gzip;
+  if (wo.format == SnapshotFormat::Hsnap && wo.gzip)
+    throw std::invalid_argument("a binary snapshot (.hsnap) is not compressed: drop --gzip / .gz");
   if (a.pretty && wo.format != SnapshotFormat::Json)
     throw std::invalid_argument("--pretty applies to JSON output only");
   wo.pretty = a.pretty;
@@ -114,15 +117,15 @@ int run_convert(const Context& ctx, const ConvertArgs& a) {
 
 void add_convert(CLI::App& app, const Context& ctx, Action& action) {
   auto args = std::make_shared<ConvertArgs>();
-  auto* sub = app.add_subcommand("convert", "Convert a snapshot between JSON, NDJSON and the CSV pair (optionally .gz)");
+  auto* sub = app.add_subcommand("convert", "Convert a snapshot between JSON, NDJSON, the CSV pair (optionally .gz) and the binary .hsnap");
   sub->add_option("input", args->input, "Snapshot to read (file, or folder with nodes.csv and edges.csv)")->required();
   sub->add_option("output", args->output,
-                  "Where to write: .json, .ndjson/.jsonl, a folder or .../edges.csv for CSV; .gz compresses")
+                  "Where to write: .json, .ndjson/.jsonl, a folder or .../edges.csv for CSV (.gz compresses), or .hsnap")
       ->required();
   sub->add_option("--format", args->to, "Output format (default: from OUT's name)")
-      ->check(CLI::IsMember({"json", "ndjson", "csv"}));
+      ->check(CLI::IsMember({"json", "ndjson", "csv", "hsnap"}));
   sub->add_option("--input-format", args->from, "Input format (default: auto, by name then content)")
-      ->check(CLI::IsMember({"auto", "json", "ndjson", "csv", "edgelist"}));
+      ->check(CLI::IsMember({"auto", "json", "ndjson", "csv", "edgelist", "hsnap"}));
   sub->add_flag("--gzip", args->gzip, "Compress the output with gzip");
   sub->add_flag("--pretty", args->pretty, "JSON: one record per line, indented");
   sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();

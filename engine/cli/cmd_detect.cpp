@@ -234,7 +234,7 @@ void add_detect(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_flag("--json", args->json, "Summary as one JSON object on stdout");
   sub->add_option("--write-graph", args->write_graph, "Also write the analysis graph as `u v w` lines");
   sub->add_option("--input-format", args->input_format, "auto (default), json, ndjson, csv or edgelist")
-      ->check(CLI::IsMember({"auto", "json", "ndjson", "csv", "edgelist"}));
+      ->check(CLI::IsMember({"auto", "json", "ndjson", "csv", "edgelist", "hsnap"}));
   auto* g = sub->add_option_group("analysis graph",
                                   "How the snapshot becomes the graph (defaults: snapshots as GraphOptions{}, edge "
                                   "lists structural: unit weights, no damping, no cap)");

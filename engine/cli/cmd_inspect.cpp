@@ -368,7 +368,7 @@ void add_inspect(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_flag("--json", args->json, "Print JSON instead of the text table");
   sub->add_option("--top", args->top, "Hubs listed per node type")->check(CLI::Range(0, 1000000));
   sub->add_option("--input-format", args->from, "Input format (default: auto, by name then content)")
-      ->check(CLI::IsMember({"auto", "json", "ndjson", "csv", "edgelist"}));
+      ->check(CLI::IsMember({"auto", "json", "ndjson", "csv", "edgelist", "hsnap"}));
   sub->add_option("--threads", args->threads, "Parsing threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_inspect(ctx, *args); }; });
 }

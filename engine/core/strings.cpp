@@ -184,6 +184,37 @@ void StringPool::index_capacity(std::size_t strings) {
 
 std::uint32_t StringPool::intern(std::string_view s) { return intern(s, hash_id(s)); }
 
+StringPool StringPool::from_parts(std::vector<char> bytes, std::vector<std::uint64_t> offsets, std::uint32_t* duplicate) {
+  StringPool p;
+  p.bytes_ = std::move(bytes);
+  p.offsets_ = std::move(offsets);
+  if (duplicate != nullptr) *duplicate = kNotFound;
+  std::size_t cap = 1024;
+  while (cap < static_cast<std::size_t>(p.size()) * 2 + 2) cap *= 2;
+  p.slots_.assign(cap, kEmptySlot);
+  p.mask_ = cap - 1;
+  for (std::uint32_t id = 0; id < p.size(); ++id) {
+    const std::string_view s = p.get(id);
+    const std::uint64_t h = hash_id(s);
+    const std::uint64_t tag = tag_of(h);
+    std::uint64_t i = h & p.mask_;
+    bool dup = false;
+    while (p.slots_[i] != kEmptySlot) {
+      if ((p.slots_[i] >> 32) == tag && p.get(static_cast<std::uint32_t>(p.slots_[i])) == s) {
+        dup = true;
+        break;
+      }
+      i = (i + 1) & p.mask_;
+    }
+    if (dup) {
+      if (duplicate != nullptr && *duplicate == kNotFound) *duplicate = id;
+      continue;
+    }
+    p.slots_[i] = (tag << 32) | id;
+  }
+  return p;
+}
+
 std::uint32_t StringPool::intern(std::string_view s, std::uint64_t h) {
   // Keep the load factor at most 1/2.
   if ((static_cast<std::uint64_t>(size()) + 1) * 2 > slots_.size()) index_capacity(std::max<std::size_t>(size() + 1, slots_.size()));

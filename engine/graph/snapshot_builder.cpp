@@ -409,6 +409,40 @@ void SnapshotBuilder::add_edge(const RecordRef& w, std::string_view src, std::st
   s.last_seen_.push_back(last_seen);
 }
 
+void SnapshotBuilder::add_edge_nodes(const RecordRef& w, NodeId src, NodeId dst, std::string_view type, double weight,
+                                     Timestamp first_seen, Timestamp last_seen) {
+  Impl& b = *impl_;
+  Snapshot& s = b.s;
+  const auto n = static_cast<NodeId>(s.kind_.size());
+  if (src >= n || dst >= n) throw std::logic_error("SnapshotBuilder::add_edge_nodes: node not added yet");
+  auto edge_name = [&] {
+    return std::string(b.keys.get(static_cast<std::uint32_t>(b.node_key(src)))) + " -> " +
+           std::string(b.keys.get(static_cast<std::uint32_t>(b.node_key(dst))));
+  };
+  if (src == dst) b.fail(w, "edge", edge_name(), "dst", "self-loop (src and dst are the same node)");
+  if (type.empty()) b.fail(w, "edge", edge_name(), "type", "must be a non-empty string");
+  if (has_nul(type)) b.fail(w, "edge", edge_name(), "type", kNulMessage);
+  if (!(weight > 0.0) || !std::isfinite(weight))
+    b.fail(w, "edge", edge_name(), "weight", "must be a positive finite number");
+  b.total_weight += weight;
+  if (!(b.total_weight <= kMaxTotalWeight))
+    b.fail(w, "edge", edge_name(), "weight",
+           "the weights of all edges up to this one add up to more than 1e100, the limit (sums and products of "
+           "weights must stay finite in detection and scoring); scale the weights down");
+  if (b.memory_limit != 0 && ++b.records_since_check >= 4096) b.check_memory(w, "edge");
+  if (first_seen != kNoTime && last_seen != kNoTime && first_seen > last_seen)
+    b.fail(w, "edge", edge_name(), "last_seen", "is before first_seen");
+  const std::uint32_t type_id = Impl::intern_cached(s.edge_type_names_, b.last_edge_type, type);
+  if (type_id > 0xFFFF) b.fail(w, "edge", edge_name(), "type", "too many distinct edge types (limit 65536)");
+  if (b.src_key.size() == b.src_key.capacity()) b.room_for_edge();
+  b.src_key.push_back(static_cast<std::uint32_t>(b.node_key(src)));
+  b.dst_key.push_back(static_cast<std::uint32_t>(b.node_key(dst)));
+  s.etype_.push_back(static_cast<std::uint16_t>(type_id));
+  s.weight_.push_back(weight);
+  s.first_seen_.push_back(first_seen);
+  s.last_seen_.push_back(last_seen);
+}
+
 Snapshot SnapshotBuilder::finish() {
   Impl& b = *impl_;
   Snapshot& s = b.s;

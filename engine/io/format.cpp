@@ -19,6 +19,7 @@ std::string_view to_string(SnapshotFormat format) noexcept {
     case SnapshotFormat::Ndjson: return "ndjson";
     case SnapshotFormat::CsvPair: return "csv";
     case SnapshotFormat::EdgeList: return "edgelist";
+    case SnapshotFormat::Hsnap: return "hsnap";
   }
   return "unknown";
 }
@@ -44,6 +45,7 @@ namespace io {
 // Content sniffing on the first 64 KiB: '{' starts JSON. It is NDJSON when the
 // first line is one complete object and more non-blank text follows it.
 SnapshotFormat format_by_content(std::string_view head, const std::string& path) {
+  if (is_hsnap_magic(head)) return SnapshotFormat::Hsnap;
   std::size_t i = 0;
   if (head.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;
   while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) ++i;
@@ -88,6 +90,7 @@ SnapshotFormat format_by_name(const std::string& path) {
     io::fail_file(path, "is a folder without nodes.csv / edges.csv");
   }
   std::string_view name = path;
+  if (ends_with(name, ".hsnap")) return SnapshotFormat::Hsnap;
   if (ends_with(name, ".gz")) name.remove_suffix(3);
   if (ends_with(name, ".json")) return SnapshotFormat::Json;
   if (ends_with(name, ".ndjson") || ends_with(name, ".jsonl")) return SnapshotFormat::Ndjson;
@@ -174,6 +177,11 @@ RecordCount count_records(const std::string& path, SnapshotFormat format, std::u
   RecordCount c;
   c.format = format == SnapshotFormat::Auto ? detect_format(path) : format;
   switch (c.format) {
+    case SnapshotFormat::Hsnap: {
+      if (!io::read_hsnap_counts(path, c.nodes, c.edges, c.bytes))
+        io::fail_file(path, "not a hydrascope binary snapshot (bad magic bytes)");
+      break;
+    }
     case SnapshotFormat::CsvPair: {
       struct stat st {};
       std::string dir = path;

@@ -156,6 +156,15 @@ Snapshot read_edge_list(const std::string& path, const LoadOptions& options, Loa
 Snapshot read_ndjson(const std::string& path, const LoadOptions& options, LoadReport& report, InputStream& in);
 Snapshot read_json(const std::string& path, const LoadOptions& options, LoadReport& report, InputStream& in);
 Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, LoadReport& report);
+/// The binary snapshot (hsnap.cpp): a regular file is mapped; anything else
+/// is read whole through `in` (opened by load_snapshot) or a stream of its own.
+Snapshot read_hsnap(const std::string& path, const LoadOptions& options, LoadReport& report, InputStream* in);
+void write_hsnap(const Snapshot& snapshot, const std::string& path);
+/// Whether `head` starts with the .hsnap magic bytes.
+[[nodiscard]] bool is_hsnap_magic(std::string_view head) noexcept;
+/// Node and edge counts from a .hsnap header without reading the rest
+/// (false when `path` is not a .hsnap); `bytes` = the file's size.
+bool read_hsnap_counts(const std::string& path, std::uint64_t& nodes, std::uint64_t& edges, std::uint64_t& bytes);
 
 /// Format by the path alone: CsvPair for a folder, else by extension
 /// (after an optional .gz); Auto when the content must decide.

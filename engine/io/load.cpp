@@ -17,10 +17,12 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
   LoadReport local;
   SnapshotFormat format = options.format == SnapshotFormat::Auto ? io::format_by_name(path) : options.format;
   std::unique_ptr<io::InputStream> in;
-  if (format != SnapshotFormat::CsvPair) {
+  if (format != SnapshotFormat::CsvPair && format != SnapshotFormat::Hsnap) {
     in = std::make_unique<io::InputStream>(path, options.max_input_bytes, options.checksum);
     if (format == SnapshotFormat::Auto) format = io::format_by_content(in->peek(io::kSniffBytes), path);
   }
+  // A regular .hsnap file is mapped, not streamed (a pipe is read through `in`).
+  if (format == SnapshotFormat::Hsnap && in != nullptr && in->file_size() > 0 && !in->gzip()) in.reset();
   local.format = format;
   if (options.progress) {  // the start of the load (the readers report after each block read)
     struct stat st {};
@@ -33,8 +35,10 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
     case SnapshotFormat::Ndjson: s = io::read_ndjson(path, options, local, *in); break;
     case SnapshotFormat::CsvPair: s = io::read_csv_pair(path, options, local); break;
     case SnapshotFormat::EdgeList: s = io::read_edge_list(path, options, local, *in); break;
+    case SnapshotFormat::Hsnap: s = io::read_hsnap(path, options, local, in.get()); break;
     case SnapshotFormat::Auto: io::fail_file(path, "cannot tell the format");
   }
+  if (format == SnapshotFormat::Hsnap) in.reset();  // read_hsnap set the checksum and byte counts
   if (in != nullptr && options.checksum) {
     in->drain();  // the checksum covers the whole file
     local.checksum = io::checksum_text(in->checksum());

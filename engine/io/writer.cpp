@@ -20,6 +20,7 @@
 #include "hydrascope/strings.hpp"
 #include "hydrascope/atomic_file.hpp"
 #include "hydrascope/io.hpp"
+#include "io_internal.hpp"
 
 namespace hydrascope {
 
@@ -832,6 +833,11 @@ void SnapshotWriter::edge(const EdgeRecord& record) { impl_->core.edge(record); 
 void SnapshotWriter::commit() { impl_->core.commit(); }
 
 void write_snapshot(const Snapshot& s, const std::string& path, const WriteOptions& options) {
+  if (options.format == SnapshotFormat::Hsnap) {
+    if (options.gzip) throw std::invalid_argument("a binary snapshot (.hsnap) is not compressed: it is read as it is");
+    io::write_hsnap(s, path);
+    return;
+  }
   io::WriterCore w(path, options);
   w.header(s.meta());
   if (options.format == SnapshotFormat::CsvPair) {
@@ -866,6 +872,10 @@ WriteOptions write_options_for_path(const std::string& path) {
     o.format = SnapshotFormat::CsvPair;
     return o;
   }
+  if (ends_with_ci(name, ".hsnap")) {
+    o.format = SnapshotFormat::Hsnap;
+    return o;
+  }
   if (ends_with_ci(name, ".gz")) {
     o.gzip = true;
     name.remove_suffix(3);
@@ -881,7 +891,7 @@ WriteOptions write_options_for_path(const std::string& path) {
     const std::string_view last = slash == std::string_view::npos ? name : name.substr(slash + 1);
     if (last.find('.') != std::string_view::npos || o.gzip)
       throw std::invalid_argument("cannot tell the output format from \"" + path +
-                                  "\": use .json, .ndjson, .jsonl, a folder or edges.csv (optionally .gz), or --format");
+                                  "\": use .json, .ndjson, .jsonl, a folder or edges.csv (optionally .gz), .hsnap, or --format");
     o.format = SnapshotFormat::CsvPair;  // a new folder
   }
   return o;

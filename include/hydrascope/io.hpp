@@ -21,6 +21,7 @@ enum class SnapshotFormat : std::uint8_t {
   Ndjson,    ///< header line + one record per line (section 3)
   CsvPair,   ///< nodes.csv + edges.csv in one folder (section 4)
   EdgeList,  ///< `u v [weight]` per line, `#`/`%` comments
+  Hsnap,     ///< binary snapshot (.hsnap): the model's columns, checksummed (docs/formats.md)
 };
 
 /// Default of LoadOptions::max_input_bytes (`--max-input-bytes`): 64 GiB
@@ -89,7 +90,7 @@ struct RecordCount {
                                         std::uint64_t max_input_bytes = kDefaultMaxInputBytes);
 
 struct WriteOptions {
-  SnapshotFormat format = SnapshotFormat::Json;  ///< Json, Ndjson or CsvPair
+  SnapshotFormat format = SnapshotFormat::Json;  ///< Json, Ndjson, CsvPair or Hsnap
   bool gzip = false;
   bool pretty = false;  ///< JSON only: one record per line, indented
   /// CSV pair only: a text cell that a spreadsheet would run as a formula
@@ -197,7 +198,7 @@ class SnapshotWriter {
 };
 
 /// Format implied by an output path's extension (.json, .ndjson/.jsonl, a
-/// folder or edges.csv for CSV; optional .gz). Throws std::invalid_argument.
+/// folder or edges.csv for CSV; optional .gz; .hsnap). Throws std::invalid_argument.
 [[nodiscard]] WriteOptions write_options_for_path(const std::string& path);
 
 [[nodiscard]] std::string_view to_string(SnapshotFormat format) noexcept;

@@ -16,6 +16,10 @@
 
 namespace hydrascope {
 
+namespace io {
+struct HsnapCodec;  // the binary snapshot's writer and reader (engine/io/hsnap.cpp)
+}
+
 /// `snapshot.activity`: the bucketing of every node's `activity` vector.
 struct ActivitySpec {
   Timestamp start = kNoTime;
@@ -145,6 +149,7 @@ class Snapshot {
 
  private:
   friend class SnapshotBuilder;
+  friend struct io::HsnapCodec;
   SnapshotMeta meta_;
   StringPool ids_, type_names_, edge_type_names_, attr_keys_, attr_strings_;
   std::vector<NodeKind> kind_;
@@ -233,6 +238,11 @@ class SnapshotBuilder {
   void add_edge(const RecordRef& where, std::string_view src, std::string_view dst, std::string_view type,
                 double weight, Timestamp first_seen, Timestamp last_seen);
 
+  /// add_edge() between two nodes already added, named by their NodeId (no
+  /// id lookup: for readers that resolve ids themselves, e.g. integer edge
+  /// lists). Same checks, merging and errors as add_edge().
+  void add_edge_nodes(const RecordRef& where, NodeId src, NodeId dst, std::string_view type, double weight,
+                      Timestamp first_seen, Timestamp last_seen);
   /// A hint that `id` will be added or named by an edge soon: starts loading
   /// its place in the id index into the cache (no effect on the result).
   /// Loaders call it a few records ahead.

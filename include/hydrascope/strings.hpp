@@ -20,6 +20,16 @@ class StringPool {
   static constexpr std::uint32_t kNotFound = 0xFFFFFFFFu;
 
   StringPool();
+  /// A pool of `offsets.size() - 1` strings: string i is
+  /// bytes[offsets[i] .. offsets[i+1]) (the caller has checked offsets[0] == 0,
+  /// monotone, last == bytes.size()). Builds the index; `duplicate` (when
+  /// given) receives the first id whose string equals an earlier one's, or
+  /// kNotFound. For the binary snapshot reader.
+  [[nodiscard]] static StringPool from_parts(std::vector<char> bytes, std::vector<std::uint64_t> offsets,
+                                             std::uint32_t* duplicate = nullptr);
+  /// The whole byte buffer and the size() + 1 offsets (for the binary snapshot writer).
+  [[nodiscard]] std::span<const char> bytes() const noexcept { return bytes_; }
+  [[nodiscard]] std::span<const std::uint64_t> offsets() const noexcept { return offsets_; }
   /// Returns the id of `s`, adding it if new.
   std::uint32_t intern(std::string_view s);
   /// intern() with `hash` = hash_id(s) already computed.

@@ -4,6 +4,10 @@
 
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <random>
+#include <sstream>
+#include <tuple>
 
 #include "hydrascope/io.hpp"
 #include "test_util.hpp"
@@ -105,6 +109,96 @@ TEST(EdgeList, Errors) {
     EXPECT_NE(load_error(p).find("field \"weight\""), std::string::npos) << w;
   }
   EXPECT_NE(load_error("/nonexistent/x.edges").find("/nonexistent/x.edges: cannot open"), std::string::npos);
+}
+
+
+// Issue 22: integer ids are taken as integers (no interning) when every id
+// is a canonical decimal integer. The model must be the one the string path
+// builds: nodes in order of first appearance, named by the ids' own text.
+// The oracle below is the reader's string logic, written out with the builder.
+namespace {
+Snapshot oracle(const std::string& text, bool merge) {
+  SnapshotBuilder b("oracle");
+  b.set_meta(SnapshotMeta{});
+  StringPool ids;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> pair_slot;
+  std::vector<std::tuple<std::string, std::string, double>> merged;
+  std::istringstream in(text);
+  std::string line;
+  std::uint64_t ln = 0;
+  while (std::getline(in, line)) {
+    ++ln;
+    std::istringstream f(line);
+    std::string u, v, w;
+    if (!(f >> u) || u[0] == '#' || u[0] == '%') continue;
+    f >> v;
+    const double weight = (f >> w) ? std::stod(w) : 1.0;
+    for (const std::string* t : {&u, &v}) {
+      const std::uint32_t before = ids.size();
+      if (ids.intern(*t) == before) b.add_node(RecordRef{ln, kNoPosition, before}, *t, "node", Label::Unknown, kNoTime, {}, nullptr);
+    }
+    if (u == v) continue;
+    if (!merge) {
+      b.add_edge(RecordRef{ln, kNoPosition, 0}, u, v, "edge", weight, kNoTime, kNoTime);
+      continue;
+    }
+    const std::uint32_t a = ids.find(u), c = ids.find(v);
+    const auto key = std::make_pair(std::min(a, c), std::max(a, c));
+    const auto it = pair_slot.find(key);
+    if (it == pair_slot.end()) {
+      pair_slot[key] = merged.size();
+      merged.emplace_back(u, v, weight);
+    } else {
+      std::get<2>(merged[it->second]) = std::max(std::get<2>(merged[it->second]), weight);
+    }
+  }
+  for (const auto& [u, v, w] : merged) b.add_edge(RecordRef{}, u, v, "edge", w, kNoTime, kNoTime);
+  return b.finish();
+}
+
+void expect_same_as_oracle(const std::string& name, const std::string& text) {
+  const std::string p = write_tmp(name, text);
+  for (const bool merge : {true, false}) {
+    LoadOptions o;
+    o.edge_list_directed_merge = merge;
+    const Snapshot s = load_snapshot(p, o);
+    s.validate();
+    const Snapshot want = oracle(text, merge);
+    EXPECT_TRUE(s == want) << name << " merge=" << merge;
+    ASSERT_EQ(s.num_nodes(), want.num_nodes()) << name;
+    for (NodeId v = 0; v < s.num_nodes(); ++v) ASSERT_EQ(s.node_id(v), want.node_id(v)) << name << " node " << v;
+    EXPECT_EQ(s.find_node(want.node_id(want.num_nodes() / 2)), want.num_nodes() / 2);
+  }
+}
+}  // namespace
+
+TEST(EdgeList, IntegerIdsGiveTheStringPathsModel) {
+  std::mt19937_64 rng(22);
+  std::string small, large, mixed;
+  for (int i = 0; i < 5000; ++i) {
+    const std::uint64_t u = rng() % 700, v = rng() % 700;
+    small += std::to_string(u) + (i % 2 ? "\t" : " ") + std::to_string(v) + (i % 7 == 0 ? " 2.5" : "") + "\n";
+    // Values past the dense table (2^24) and up to 18 digits.
+    const std::uint64_t a = i % 3 == 0 ? (rng() % 500) * 1000003ull * 1000003ull : rng() % 500;
+    const std::uint64_t c = i % 5 == 0 ? 999999999999999999ull - rng() % 100 : rng() % 500;
+    large += std::to_string(a) + " " + std::to_string(c) + "\n";
+    // Integers first, then ids that are not canonical integers: "007" is
+    // not "7", "+5" not "5", 19 digits not an 18-digit integer, "x1" a name.
+    if (i == 2500) mixed += "007 7\n+5 5\n1234567890123456789 9\nx1 1\n";
+    mixed += std::to_string(rng() % 300) + " " + std::to_string(rng() % 300) + "\n";
+  }
+  expect_same_as_oracle("int_small.edges", "# SNAP-style header\n" + small);
+  expect_same_as_oracle("int_large.edges", large);
+  expect_same_as_oracle("int_mixed.edges", mixed);
+  expect_same_as_oracle("int_zero_first.edges", "0 00\n00 0\n0 1\n");
+}
+
+TEST(EdgeList, IntegerIdsOnSnapDatasetsMatchTheOracle) {
+  for (const char* f : {"karate/karate.edges", "email-eu-core/email-Eu-core.txt"}) {
+    std::ifstream in(dataset(f), std::ios::binary);
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    expect_same_as_oracle(std::string("copy_") + std::to_string(text.size()) + ".edges", text);
+  }
 }
 
 }  // namespace

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Issue 22 figures (docs/performance.md, "Binary snapshot and edge lists"):
+#  (a) reloading a .hsnap vs loading the NDJSON it was converted from;
+#  (b) loading a SNAP-style integer edge list vs python-igraph's
+#      Graph.Read_Edgelist on the same file.
+# Runs the cases alternately, REPS times, in one run (the machine is shared:
+# read the ratios of the best times). Load times are hydrascope's own
+# (`inspect --json`: input.load_seconds, the load_snapshot call), peak RSS
+# and wall time are /usr/bin/time's for the whole process.
+#
+#   bench/hsnap_bench.sh [BUILD_DIR] [ACCOUNTS] [DATA_DIR]
+#     defaults: build, 200000, /tmp/hsnap-bench (big data never in the repo)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(cd "${1:-$ROOT/build}" && pwd)
+ACCOUNTS=${2:-200000}
+DATA=${3:-/tmp/hsnap-bench}
+REPS=${REPS:-3}
+HS=$BUILD/hydrascope
+PY=/usr/bin/python3
+mkdir -p "$DATA"
+echo "# machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%FT%TZ)"
+
+# (a) NDJSON vs .hsnap.
+W=$DATA/w$((ACCOUNTS / 1000))k
+if ! ls "$W"/*.ndjson >/dev/null 2>&1; then
+  "$HS" -q generate --accounts "$ACCOUNTS" --seed 7 --format ndjson --out "$W"
+fi
+SRC=$(ls "$W"/*.ndjson | head -1)
+HSNAP=$W/snapshot.hsnap
+t0=$(date +%s.%N)
+"$HS" -q convert "$SRC" "$HSNAP"
+t1=$(date +%s.%N)
+echo "case=convert accounts=$ACCOUNTS from_bytes=$(stat -c %s "$SRC") to_bytes=$(stat -c %s "$HSNAP") seconds=$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}")"
+
+inspect() {  # inspect CASE FILE: one line with load_s, wall, peak RSS
+  local name=$1 in=$2
+  /usr/bin/time -v "$HS" -q inspect "$in" --json --threads 2 > "$DATA/inspect.json" 2> "$DATA/time.txt"
+  $PY - "$name" "$in" "$DATA/inspect.json" "$DATA/time.txt" <<'PY'
+import json, re, sys
+name, path, js, tt = sys.argv[1:5]
+d = json.load(open(js))
+t = open(tt).read()
+rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1)) * 1024
+wall = re.search(r"Elapsed \(wall clock\) time.*: (\S+)", t).group(1)
+print("case=%s impl=hydrascope n=%d m=%d load_s=%.3f wall=%s peak_rss_mb=%.0f" %
+      (name, d["nodes"], d["edges"], d["input"]["load_seconds"], wall, rss / 1e6))
+PY
+}
+
+igraph() {  # igraph FILE
+  $PY - "$1" <<'PY'
+import sys, time, igraph as ig
+t0 = time.perf_counter()
+g = ig.Graph.Read_Edgelist(sys.argv[1], directed=False)
+t = time.perf_counter() - t0
+print("case=edgelist impl=igraph-%s Read_Edgelist n=%d m=%d load_s=%.3f" % (ig.__version__, g.vcount(), g.ecount(), t))
+PY
+}
+
+[[ ${SKIP_SNAPSHOT:-0} == 1 ]] || for r in $(seq "$REPS"); do
+  inspect ndjson "$SRC"
+  inspect hsnap "$HSNAP"
+done
+
+# (b) SNAP-style edge list.
+# igraph's Read_Edgelist takes no comment lines: both read the list without
+# its `#` header.
+E=$DATA/snap-1.1m.txt
+if [[ ! -s $E ]]; then
+  $PY "$ROOT/bench/make_edgelist.py" --edges 1100000 --nodes 320000 --seed 7 --out "$E.with-header"
+  grep -v '^#' "$E.with-header" > "$E"
+fi
+echo "# edge list: $E ($(stat -c %s "$E") bytes)"
+for r in $(seq "$REPS"); do
+  inspect edgelist "$E"
+  igraph "$E"
+done
