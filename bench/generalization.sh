@@ -13,9 +13,9 @@
 #      WORLDS      where worlds are generated or reused (default out/heldout)
 #      BASELINES   methods (default: shared-card ip-fanin proxy degree)
 #      THREADS     threads of every run (default 2)
-# The training recipe (hydrascope train --recipe default) uses world a, profile
-# random, seeds 1001-1048; every seed here is outside that range, and world b
-# is never used in training or tuning.
+# The training recipe (hydrascope train --recipe default) uses worlds a and c,
+# profile random, seeds 1001-1048; every seed here is outside that range, and
+# world b is never used in training or tuning.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${HYDRASCOPE:-$root/build/hydrascope}"
@@ -29,6 +29,8 @@ if (( ${#specs[@]} == 0 )); then
     for p in easy mixed hard; do specs+=("a:$p:$n:901"); done
     specs+=("a:random:$n:5001" "a:random:$n:5002")
     for p in easy mixed hard bare; do specs+=("b:$p:$n:901"); done
+    specs+=("c:random:$n:5001" "c:random:$n:5002")
+    [[ $n == 20000 ]] && specs+=("c:random:$n:5003")
   done
 fi
 model_args=()
