@@ -1,6 +1,6 @@
 // Atomic output: write to a temporary file beside the target and rename it
 // into place on commit(), so a failed run never leaves a half-written file
-// that looks complete (SNAPSHOT_FORMAT.md section 6). Temporaries get random
+// that looks complete (docs/formats.md section 8). Temporaries get random
 // names and are created exclusively (O_CREAT|O_EXCL|O_NOFOLLOW): a symlink
 // planted under a guessable name cannot redirect a write (docs/reliability.md).
 #pragma once
