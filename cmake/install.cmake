@@ -8,7 +8,7 @@ include(CMakePackageConfigHelpers)
 # The engine as one shared library (libhydrascope.so), made of the objects
 # the module libraries already compiled (position-independent everywhere):
 # a program outside the tree links one library, not thirteen in order.
-set(hydrascope_engine_modules core graph io community centrality refine features model scoring pipeline export report synth)
+set(hydrascope_engine_modules core graph io community centrality refine features model scoring tracking pipeline export report synth)
 set(hydrascope_engine_objects "")
 foreach(m IN LISTS hydrascope_engine_modules)
   list(APPEND hydrascope_engine_objects $<TARGET_OBJECTS:hydrascope_${m}>)

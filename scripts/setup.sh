@@ -1,11 +1,7 @@
 #!/usr/bin/env bash
 # hydrascope set-up: installs the Debian packages the build and tests need
 # (only those missing), then configures and builds into build/.
-# Usage: scripts/setup.sh [--peers] [--install [PREFIX]]
-#   --peers    also installs the benchmark peers
-#   --install  then installs system-wide (program, library, headers, CMake and
-#              pkg-config files, Python module, man pages, completion) into
-#              PREFIX, /usr/local by default (cmake --install)
+# Usage: scripts/setup.sh [--peers]   (--peers also installs the benchmark peers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,16 +9,20 @@ PKGS=(
   build-essential cmake pkg-config
   libboost-graph-dev        # Boost.Graph: CSR graph, components, core numbers, Brandes
   rapidjson-dev             # RapidJSON: SAX reader and Writer
-  libeigen3-dev             # Eigen: the dense reference PageRank of tests/centrality
+  libeigen3-dev             # Eigen: the dense reference PageRank of tests/centrality (the engine does not use it)
   libgtest-dev libgmock-dev # GoogleTest
   libcli11-dev              # CLI11: the command line
   zlib1g-dev                # .gz input and output
+  libbenchmark-dev          # Google Benchmark: micro benchmarks
   libxgboost-dev            # XGBoost C API: learned scoring (gradient-boosted trees that route
                             # missing values down a learned branch, exact per-feature contributions)
   # The Python module (engine/python, docs/python.md): pybind11 binds the
   # engine, numpy views its arrays without copies, pytest runs its tests in
   # ctest; python3-dev holds the headers the extension compiles against.
-  pybind11-dev python3-pybind11 python3-dev python3-numpy python3-pytest
+  pybind11-dev python3-pybind11
+  python3-dev
+  python3-numpy
+  python3-pytest
   python3-jsonschema        # checks every output against docs/schema/*.json (tests/schema)
   # Test tools: exports are read back by the programs they are for, and the
   # HTML report is rendered in a headless browser.
@@ -34,17 +34,7 @@ PEERS=(
   python3-leidenalg libsimdjson-dev time
 )
 want=("${PKGS[@]}")
-install_prefix=""
-while (( $# )); do
-  case "$1" in
-    --peers) want+=("${PEERS[@]}") ;;
-    --install)
-      install_prefix=/usr/local
-      if [[ -n "${2:-}" && "${2:0:1}" != "-" ]]; then install_prefix=$2; shift; fi ;;
-    *) echo "setup: unknown argument $1 (--peers, --install [PREFIX])" >&2; exit 2 ;;
-  esac
-  shift
-done
+if [[ "${1:-}" == "--peers" ]]; then want+=("${PEERS[@]}"); fi
 
 missing=()
 for p in "${want[@]}"; do
@@ -59,8 +49,3 @@ fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)"
-if [[ -n "$install_prefix" ]]; then
-  SUDO=""; [[ $(id -u) -ne 0 && ! -w "$install_prefix" ]] && SUDO=sudo
-  $SUDO cmake --install build --prefix "$install_prefix"
-  echo "setup: installed into $install_prefix (man hydrascope, import hydrascope, find_package(hydrascope))" >&2
-fi

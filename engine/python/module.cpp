@@ -79,25 +79,35 @@ SnapshotFormat format_from(const std::string& name) {
   throw std::invalid_argument("format: expected auto, json, ndjson, csv or edgelist, got '" + name + "'");
 }
 
-RefineOptions refine_from(const std::vector<std::string>& off) {
+// `refine` (the steps to run; empty = the defaults) minus `refine_off`, as
+// the command line's --refine and --refine-off.
+RefineOptions refine_from(const std::vector<std::string>& on, const std::vector<std::string>& off) {
   RefineOptions o;
-  for (const auto& step : off) {
-    if (step == "split_by_proxy") o.split_by_proxy = false;
-    else if (step == "split_tied") o.split_tied = false;
-    else if (step == "split_separated") o.split_separated = false;
-    else if (step == "rehome") o.rehome = false;
-    else if (step == "merge") o.merge = false;
-    else if (step == "all") o = RefineOptions::none();
+  const auto set = [&o](const std::string& step, bool value, const char* option) {
+    if (step == "split_by_proxy") o.split_by_proxy = value;
+    else if (step == "split_tied") o.split_tied = value;
+    else if (step == "split_separated") o.split_separated = value;
+    else if (step == "rehome") o.rehome = value;
+    else if (step == "merge") o.merge = value;
+    else if (step == "all") o.split_by_proxy = o.split_tied = o.split_separated = o.rehome = o.merge = value;
+    else if (step == "none" && value) o.split_by_proxy = o.split_tied = o.split_separated = o.rehome = o.merge = false;
     else
-      throw std::invalid_argument("refine_off: unknown step '" + step +
-                                  "' (split_by_proxy, split_tied, split_separated, rehome, merge or all)");
+      throw std::invalid_argument(std::string(option) + ": unknown step '" + step +
+                                  "' (split_by_proxy, split_tied, split_separated, rehome, merge, all" +
+                                  (value ? " or none)" : ")"));
+  };
+  if (!on.empty()) {
+    o.split_by_proxy = o.split_tied = o.split_separated = o.rehome = o.merge = false;
+    for (const auto& step : on) set(step, true, "refine");
   }
+  for (const auto& step : off) set(step, false, "refine_off");
   return o;
 }
 
 // The pipeline's options, named as the command line names them (docs/python.md).
 PipelineOptions pipeline_options(const py::kwargs& kw) {
   PipelineOptions po;
+  std::vector<std::string> refine_on, refine_off;
   for (const auto& [k, v] : kw) {
     const std::string key = py::cast<std::string>(k);
     if (key == "seed") po.community.seed = py::cast<std::uint64_t>(v);
@@ -106,17 +116,20 @@ PipelineOptions pipeline_options(const py::kwargs& kw) {
     else if (key == "resolution") po.community.resolution = py::cast<double>(v);
     else if (key == "degree_cap") po.graph.degree_cap = py::cast<std::uint32_t>(v);
     else if (key == "damping") po.graph.damping = damping_from(py::cast<std::string>(v));
-    else if (key == "refine_off") po.refine = refine_from(py::cast<std::vector<std::string>>(v));
+    else if (key == "refine") refine_on = py::cast<std::vector<std::string>>(v);
+    else if (key == "refine_off") refine_off = py::cast<std::vector<std::string>>(v);
     else if (key == "detrend") po.features.detrend = py::cast<bool>(v);
     else if (key == "threshold") po.scoring.threshold = py::cast<double>(v);
     else if (key == "min_accounts") po.scoring.min_accounts = py::cast<std::uint32_t>(v);
     else if (key == "min_flagged") po.scoring.min_flagged = py::cast<std::uint32_t>(v);
+    else if (key == "min_flagged_share") po.scoring.min_flagged_share = py::cast<double>(v);
     else if (key == "calibrate") po.scoring.calibrate = py::cast<bool>(v);
     else if (key == "model") po.model_file = py::cast<std::string>(v);
     else if (key == "format") po.load.format = format_from(py::cast<std::string>(v));
     else if (key == "max_input_bytes") po.load.max_input_bytes = py::cast<std::uint64_t>(v);
     else throw std::invalid_argument("run: unknown option '" + key + "'");
   }
+  po.refine = refine_from(refine_on, refine_off);
   po.load.checksum = true;  // run.json records the checksum of the bytes read, as `hydrascope run` does
   po.validate();
   return po;
@@ -527,6 +540,7 @@ PYBIND11_MODULE(_hydrascope, m) {
         const ExportFormats ef = parse_export_formats(formats);
         fo.suspects.graphml = ef.graphml;
         fo.suspects.gexf = ef.gexf;
+        fo.suspects.gexf13 = ef.gexf13;
         fo.suspects.dot = ef.dot;
         fo.suspects.csv = ef.csv;
         fo.suspects.neo4j = ef.neo4j;
@@ -561,6 +575,7 @@ PYBIND11_MODULE(_hydrascope, m) {
     return std::make_shared<RunResult>(run_pipeline(path, po));
   }, py::arg("input"),
         "Runs the whole pipeline on a path (loaded as `hydrascope run` loads it) or a Snapshot. Keyword options "
-        "as the command line names them: seed, threads, algorithm, resolution, degree_cap, damping, refine_off, "
-        "detrend, threshold, min_accounts, min_flagged, calibrate, model (a file), format, max_input_bytes");
+        "as the command line names them: seed, threads, algorithm, resolution, degree_cap, damping, refine, "
+        "refine_off, detrend, threshold, min_accounts, min_flagged, min_flagged_share, calibrate, model (a file), "
+        "format, max_input_bytes");
 }
