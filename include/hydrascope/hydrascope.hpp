@@ -23,5 +23,6 @@
 #include "hydrascope/stats.hpp"
 #include "hydrascope/strings.hpp"
 #include "hydrascope/synth.hpp"
+#include "hydrascope/tracking.hpp"
 #include "hydrascope/training.hpp"
 #include "hydrascope/types.hpp"
