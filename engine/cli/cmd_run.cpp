@@ -245,18 +245,8 @@ int run_command(RunArgs args, const Context& ctx) {
     po.reviews = &*reviews;
   }
   po.warm_start = !args.no_warm_start;
-  if (po.previous != nullptr || po.reviews != nullptr) {
-    // Recorded only then, so that a run without tracking writes the same run.json as before.
-    RunOption prev, rev, warm;
-    prev.key = "previous";
-    prev.text = args.previous;
-    rev.key = "reviews";
-    rev.text = args.reviews;
-    warm.key = "warm_start";
-    warm.is_bool = true;
-    warm.boolean = po.warm_start && po.previous != nullptr;
-    fo.extra_options = {prev, rev, warm};
-  }
+  fo.previous = args.previous;  // run.json records them when the run is tracked
+  fo.reviews = args.reviews;
 
   // --- load, build, detect, centralities, refine, features, score, track (read
   // once; the checksum is that of the bytes read) ------------------------------------------------

@@ -149,6 +149,11 @@ std::vector<RunOption> recorded_options(const RunResult& result, const RunFolder
       opt_bool("dot", so.dot),
       opt_bool("csv", so.csv),
       opt_bool("neo4j", so.neo4j)};
+  if (result.tracking() != nullptr) {
+    o.push_back(opt_str("previous", folder.previous));
+    o.push_back(opt_str("reviews", folder.reviews));
+    o.push_back(opt_bool("warm_start", po.warm_start && !folder.previous.empty()));
+  }
   for (const RunOption& extra : folder.extra_options) o.push_back(extra);
   return o;
 }

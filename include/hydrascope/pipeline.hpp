@@ -160,6 +160,12 @@ struct RunFolderOptions {
   /// Also write report.html into the folder (`run --report` without FILE).
   bool report = false;
   ReportOptions report_options;
+  /// The tracking inputs as run.json names them (`--previous DIR`,
+  /// `--reviews FILE`): recorded, with warm_start, only when the run was
+  /// tracked (PipelineOptions::previous or reviews), so that a run without
+  /// tracking writes the same run.json as before tracking existed.
+  std::string previous;
+  std::string reviews;
   /// Options of the command line that change no result file but that
   /// run.json records after the pipeline's (item by item, in order).
   std::vector<RunOption> extra_options;

@@ -13,7 +13,9 @@
 #include "cli/cli_run.hpp"
 #include "hydrascope/error.hpp"
 #include "hydrascope/io.hpp"
+#include "hydrascope/export.hpp"
 #include "hydrascope/pipeline.hpp"
+#include "hydrascope/tracking.hpp"
 
 namespace hydrascope {
 namespace {
@@ -98,6 +100,36 @@ TEST(Pipeline, SnapshotInMemoryGivesTheSameResults) {
   // The same result written twice: the same bytes.
   write_run_folder(a, dir + "/a2");
   expect_same_folder(dir + "/a", dir + "/a2");
+}
+
+// Tracking (--previous): the library given the previous run writes what the
+// command line writes, run.json's tracking options and counts included.
+TEST(Pipeline, TrackedRunIsTheCommandLinesByteForByte) {
+  const std::string dir = tmp_dir("tracked");
+  const RunResult first = run_pipeline(kSample, sample_options());
+  write_run_folder(first, dir + "/first");
+  const auto cli = testing::run_hydrascope("-q run " + kSample + " --out " + dir + "/cli --seed 1 --threads 2 --previous " +
+                                               dir + "/first",
+                                           dir + "/cap");
+  ASSERT_EQ(cli.code, 0) << cli.err;
+  const TrackedRun previous = RunData::read_tracking(dir + "/first");
+  PipelineOptions po = sample_options();
+  po.previous = &previous;
+  std::vector<std::string> stages;
+  po.on_stage = [&](const StageReport& r) { stages.push_back(r.name); };
+  const RunResult r = run_pipeline(kSample, po);
+  EXPECT_EQ(stages.back(), "track");
+  ASSERT_NE(r.tracking(), nullptr);
+  EXPECT_EQ(r.hydra_ids.size(), r.partition().num_communities);
+  RunFolderOptions fo;
+  fo.previous = dir + "/first";
+  write_run_folder(r, dir + "/lib", fo);
+  expect_same_folder(dir + "/cli", dir + "/lib");
+  const std::string run_json = read_all(dir + "/lib/run.json");
+  EXPECT_NE(run_json.find("\"warm_start\""), std::string::npos);
+  EXPECT_NE(read_all(dir + "/lib/accounts.csv").find(",hydra_id"), std::string::npos);
+  // Without tracking, run.json says nothing of it.
+  EXPECT_EQ(read_all(dir + "/first/run.json").find("\"warm_start\""), std::string::npos);
 }
 
 TEST(Pipeline, FolderWithResultsIsReplacedOnlyWhenAsked) {
