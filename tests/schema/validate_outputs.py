@@ -1,6 +1,7 @@
 """Every output of `hydrascope run` validates against its JSON Schema
 (docs/schema/): run.json, communities.json, each suspects/*.json subgraph
-(a snapshot document), and the snapshots the project ships and generates.
+(a snapshot document), the same of a tracked run (--previous), and the
+snapshots the project ships and generates.
 
 Usage: validate_outputs.py HYDRASCOPE SCHEMA_DIR DATASETS_DIR WORK_DIR
 """
@@ -35,6 +36,10 @@ def main():
     out = os.path.join(work, "run")
     subprocess.run([binary, "-q", "run", sample, "--out", out, "--export", "graphml,csv"], check=True, env=env,
                    stdout=subprocess.DEVNULL)
+    # A tracked run (--previous): hydra ids, events and the tracking options.
+    tracked = os.path.join(work, "tracked")
+    subprocess.run([binary, "-q", "run", sample, "--out", tracked, "--previous", out], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
     world = os.path.join(work, "world")
     subprocess.run([binary, "-q", "generate", "--accounts", "1000", "--seed", "7", "--format", "json", "--out", world],
                    check=True, env=env)
@@ -50,6 +55,8 @@ def main():
 
     check("run", os.path.join(out, "run.json"))
     check("communities", os.path.join(out, "communities.json"))
+    check("run", os.path.join(tracked, "run.json"))
+    check("communities", os.path.join(tracked, "communities.json"))
     suspects = sorted(glob.glob(os.path.join(out, "suspects", "*.json")))
     if not suspects:
         print("no suspect subgraph to check", file=sys.stderr)
