@@ -59,14 +59,14 @@ RunOption opt_bool(std::string key, bool v) {
   return o;
 }
 
-// The refinement steps that run, comma-separated, in their order.
+// The refinement steps that run, comma-separated, in their order; "none".
 std::string refine_steps(const RefineOptions& r) {
   std::string steps;
   for (const auto& [on, name] : {std::pair{r.split_by_proxy, "split_by_proxy"}, std::pair{r.split_tied, "split_tied"},
                                  std::pair{r.split_separated, "split_separated"}, std::pair{r.rehome, "rehome"},
                                  std::pair{r.merge, "merge"}})
     if (on) steps += (steps.empty() ? "" : ",") + std::string(name);
-  return steps;
+  return steps.empty() ? std::string("none") : steps;  // as refine_steps_text() of the command line
 }
 
 // A folder that exists must be a folder, and empty unless `replace`.

@@ -64,6 +64,21 @@ def test_run_folder_matches_cli_byte_for_byte(tmp, sample_run):
         assert filecmp.cmp(os.path.join(cli, n), os.path.join(py, n), shallow=False), n
 
 
+def test_options_named_as_the_command_line(tmp):
+    cli = os.path.join(tmp, "cli-options")
+    subprocess.run([BINARY, "-q", "run", SAMPLE, "--out", cli, "--seed", "3", "--threads", "2", "--refine", "none",
+                    "--min-flagged-share", "0.2", "--export", "gexf13"], check=True, stdout=subprocess.DEVNULL)
+    py = os.path.join(tmp, "py-options")
+    hydrascope.run(SAMPLE, seed=3, threads=2, refine=["none"], min_flagged_share=0.2).write(py, formats=["gexf13"])
+    names = files_under(cli)
+    assert names == files_under(py) and any(n.endswith(".gexf") for n in names)
+    for n in names:
+        if n != "timings.json":
+            assert filecmp.cmp(os.path.join(cli, n), os.path.join(py, n), shallow=False), n
+    with open(os.path.join(py, "run.json")) as f:
+        assert '"refine":"none"' in f.read()
+
+
 def test_write_refuses_a_folder_with_results(tmp, sample_run):
     d = os.path.join(tmp, "twice")
     sample_run.write(d)
@@ -157,6 +172,8 @@ def test_errors_are_located():
     assert "bad_weight.edges" in str(e.value) and isinstance(e.value, ValueError)
     with pytest.raises(ValueError, match="unknown option 'colour'"):
         hydrascope.run(SAMPLE, colour="red")
+    with pytest.raises(ValueError, match="refine: unknown step 'nope'"):
+        hydrascope.run(SAMPLE, refine=["nope"])
     with pytest.raises(ValueError, match="damping"):
         hydrascope.run(SAMPLE, damping="cubic")
     with pytest.raises(ValueError, match="not an index"):
