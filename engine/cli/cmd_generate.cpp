@@ -60,6 +60,40 @@ int run_generate_b(const Context& ctx, const GenerateArgs& a) {
   return kExitOk;
 }
 
+// World C (docs/generator.md, "World C: an economy of principals"): a training family.
+int run_generate_c(const Context& ctx, const GenerateArgs& a) {
+  if (a.profile != "random")
+    throw std::invalid_argument("world c has only the random profile (every knob drawn per world); got --profile " + a.profile);
+  const auto start = std::chrono::steady_clock::now();
+  WorldCOptions o;
+  o.accounts = a.accounts;
+  o.seed = a.seed;
+  if (a.format == "json") o.format = SnapshotFormat::Json;
+  else if (a.format == "ndjson") o.format = SnapshotFormat::Ndjson;
+  else if (a.format == "csv") o.format = SnapshotFormat::CsvPair;
+  else throw std::invalid_argument("unknown format \"" + a.format + "\" (json, ndjson or csv)");
+  o.gzip = a.gzip;
+  o.ip_ranges_dir = a.ip_ranges;  // empty: the copy of datasets/ip-ranges built into the program
+  o.validate();
+  check_outputs_spare_inputs({o.ip_ranges_dir}, {{a.out, "--out", true}});
+  const OutLock out_lock(a.out);
+  check_out_folder(a.out, a.force);
+  ctx.info("generating world c: " + std::to_string(o.accounts) + " accounts, seed " + std::to_string(o.seed));
+  const GenerateReport r = generate_world_c(o, a.out, ctx.progress());
+  ctx.end_progress();
+  char buf[768];
+  std::snprintf(buf, sizeof buf,
+                "wrote %s and %s: %llu accounts, %llu nodes, %llu edges, %llu hydra clusters (%llu accounts), "
+                "%llu look-alike groups in %.2f s, peak memory %s",
+                r.snapshot_path.c_str(), r.truth_path.c_str(), static_cast<unsigned long long>(r.accounts),
+                static_cast<unsigned long long>(r.nodes), static_cast<unsigned long long>(r.edges),
+                static_cast<unsigned long long>(r.hydra_clusters), static_cast<unsigned long long>(r.hydra_accounts),
+                static_cast<unsigned long long>(r.lookalike_clusters), seconds_since(start),
+                human_bytes(static_cast<double>(peak_rss_bytes())).c_str());
+  ctx.info(buf);
+  return kExitOk;
+}
+
 // A world that evolves (docs/generator.md): day-1 .. day-D folders from a day-0 world.
 int run_evolve(const Context& ctx, const GenerateArgs& a) {
   const auto start = std::chrono::steady_clock::now();
@@ -101,6 +135,7 @@ int run_generate(const Context& ctx, const GenerateArgs& a) {
   if (!a.evolve.empty()) return run_evolve(ctx, a);
   if (a.accounts == 0) throw std::invalid_argument("--accounts is required (unless --evolve is given)");
   if (a.world == "b") return run_generate_b(ctx, a);
+  if (a.world == "c") return run_generate_c(ctx, a);
   const auto start = std::chrono::steady_clock::now();
   GeneratorOptions o = GeneratorOptions::for_profile(parse_profile(a.profile), a.accounts, a.seed);
   if (a.format == "json") o.format = SnapshotFormat::Json;
@@ -138,11 +173,14 @@ void add_generate(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--accounts", args->accounts, "Number of accounts N (>= 1000); not with --evolve")->check(unsigned_integer());
   sub->add_option("--seed", args->seed, "Random seed (same arguments => byte-identical files)")->required()->check(unsigned_integer());
   sub->add_option("--profile", args->profile,
-                  "easy, mixed, hard, random (every knob drawn per world and per cluster; world a) or bare (world b)")
+                  "easy, mixed, hard, random (every knob drawn per world and per cluster; world a; the only one of world c) "
+                  "or bare (world b)")
       ->check(CLI::IsMember({"easy", "mixed", "hard", "random", "bare"}))
       ->capture_default_str();
-  sub->add_option("--world", args->world, "a: the project's world (default); b: held-out world B, never used for training")
-      ->check(CLI::IsMember({"a", "b"}))
+  sub->add_option("--world", args->world,
+                  "a: the project's world (default); b: held-out world B, never used for training; "
+                  "c: an economy of principals (training; --profile random)")
+      ->check(CLI::IsMember({"a", "b", "c"}))
       ->capture_default_str();
   sub->add_option("--out", args->out, "Output folder (created if missing)")->required();
   sub->add_option("--format", args->format, "json, ndjson or csv")

@@ -72,19 +72,25 @@ struct RecipeWorld {
 // seeds 1001 and up are reserved for training (evaluations use others).
 std::vector<RecipeWorld> recipe_worlds(const std::string& name) {
   std::vector<RecipeWorld> worlds;
-  if (name == "default") {
-    // From a small provider's snapshot to a large one; every size counts
-    // (world weights, below), so the model does not learn one scale.
+  // From a small provider's snapshot to a large one; every size counts
+  // (world weights, below), so the model does not learn one scale.
+  auto family = [&worlds](const std::string& world) {
     std::uint64_t seed = 1001;
-    for (int i = 0; i < 12; ++i) worlds.push_back({"a", "random", 2000, seed++});
-    for (int i = 0; i < 12; ++i) worlds.push_back({"a", "random", 5000, seed++});
-    for (int i = 0; i < 12; ++i) worlds.push_back({"a", "random", 20000, seed++});
-    for (int i = 0; i < 8; ++i) worlds.push_back({"a", "random", 60000, seed++});
-    for (int i = 0; i < 4; ++i) worlds.push_back({"a", "random", 150000, seed++});
+    for (int i = 0; i < 12; ++i) worlds.push_back({world, "random", 2000, seed++});
+    for (int i = 0; i < 12; ++i) worlds.push_back({world, "random", 5000, seed++});
+    for (int i = 0; i < 12; ++i) worlds.push_back({world, "random", 20000, seed++});
+    for (int i = 0; i < 8; ++i) worlds.push_back({world, "random", 60000, seed++});
+    for (int i = 0; i < 4; ++i) worlds.push_back({world, "random", 150000, seed++});
+  };
+  if (name == "default") {  // two world models written from different ideas
+    family("a");
+    family("c");
+  } else if (name == "a-only") {  // the built-in model before world C (docs/quality.md compares them)
+    family("a");
   } else if (name == "quick") {  // for tests and trying the command: seconds, not minutes
     worlds = {{"a", "random", 3000, 1001}, {"a", "random", 3000, 1002}, {"a", "random", 4000, 1003}};
   } else {
-    throw std::invalid_argument("--recipe must be default or quick, got '" + name + "'");
+    throw std::invalid_argument("--recipe must be default, a-only or quick, got '" + name + "'");
   }
   return worlds;
 }
@@ -95,8 +101,17 @@ std::string recipe_world_label(const RecipeWorld& w) {
 
 // Writes one recipe world into dir (snapshot.ndjson + truth.json).
 void generate_recipe_world(const RecipeWorld& w, const std::string& dir) {
+  const std::string ip_ranges = std::string(HYDRASCOPE_DATASETS_DIR) + "/ip-ranges";
+  if (w.world == "c") {
+    WorldCOptions c;
+    c.accounts = w.accounts;
+    c.seed = w.seed;
+    c.ip_ranges_dir = ip_ranges;
+    (void)generate_world_c(c, dir);
+    return;
+  }
   GeneratorOptions g = GeneratorOptions::for_profile(parse_profile(w.profile), w.accounts, w.seed);
-  g.ip_ranges_dir = std::string(HYDRASCOPE_DATASETS_DIR) + "/ip-ranges";
+  g.ip_ranges_dir = ip_ranges;
   (void)generate_world(g, dir);
 }
 
@@ -255,7 +270,7 @@ void add_train(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("snapshots", args->snapshots, "Snapshots to learn from");
   sub->add_option("--truth", args->truths, "truth.json per snapshot, in the same order (hydra clusters = 1)");
   sub->add_flag("--labels", args->labels, "Learn from the snapshots' own labels: banned = 1, trusted = 0 (others skipped)");
-  sub->add_option("--recipe", args->recipe, "Generate and learn from the worlds of a recipe: default (the shipped model) or quick");
+  sub->add_option("--recipe", args->recipe, "Generate and learn from the worlds of a recipe: default (the shipped model: worlds a and c), a-only (world a alone) or quick");
   sub->add_option("-o,--out", args->out, "Model file to write (.json or .json.gz)")->required();
   sub->add_option("--name", args->name, "Name recorded in the model (default: hydrascope-<recipe> or custom)");
   sub->add_option("--work", args->work, "Folder for the recipe's generated worlds (kept; default: a temporary folder beside --out)");

@@ -144,6 +144,20 @@ void write_review(JsonWriter& w, const ReviewState& r) {
   w.EndObject();
 }
 
+// What a tracked hydra carries whether it is current or dormant: its history,
+// the analyst's decision in force, its infrastructure.
+template <class Review>
+void write_hydra_state(JsonWriter& w, const HydraHistory& history, const Review& review,
+                       const std::vector<InfraEntity>& infrastructure) {
+  key(w, "history");
+  write_history(w, history);
+  if (review) {
+    key(w, "review");
+    write_review(w, *review);
+  }
+  key(w, "infrastructure");
+  write_infrastructure(w, infrastructure);
+}
 
 void write_tracking_sections(JsonWriter& w, const ScoringResult& scoring, const TrackingResult& t) {
   const auto& run = t.run;
@@ -177,14 +191,7 @@ void write_tracking_sections(JsonWriter& w, const ScoringResult& scoring, const 
     w.Uint64(d.model_flagged);
     key(w, "dissolved_run");
     w.Uint64(d.dissolved_run);
-    key(w, "history");
-    write_history(w, d.history);
-    if (d.review) {
-      key(w, "review");
-      write_review(w, *d.review);
-    }
-    key(w, "infrastructure");
-    write_infrastructure(w, d.infrastructure);
+    write_hydra_state(w, d.history, d.review, d.infrastructure);
     w.EndObject();
   }
   w.EndArray();
@@ -599,14 +606,7 @@ void write_communities_json(const std::string& path, const Snapshot& s, const Sc
       w.EndObject();
       key(w, "model_flagged");
       w.Uint64(tc.model_flagged);
-      key(w, "history");
-      write_history(w, tc.history);
-      if (tc.review) {
-        key(w, "review");
-        write_review(w, *tc.review);
-      }
-      key(w, "infrastructure");
-      write_infrastructure(w, tc.infrastructure);
+      write_hydra_state(w, tc.history, tc.review, tc.infrastructure);
     }
     w.EndObject();
   }

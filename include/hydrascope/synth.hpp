@@ -242,4 +242,41 @@ WorldBReport generate_world_b(const WorldBOptions& options, const std::string& o
 /// "easy", "mixed", "hard", "bare"; throws std::invalid_argument otherwise.
 [[nodiscard]] WorldBProfile parse_world_b_profile(std::string_view name);
 
+// ===========================================================================
+// World C: an economy of principals (docs/generator.md, "World C").
+//
+// A third family of synthetic worlds, for TRAINING (world B stays held out).
+// Every account belongs to a principal (an individual, a family, a company,
+// a class or hackathon, a research lab, an app developer, a legitimate
+// reseller's clientele, or a farm operator) who acquires its resources (cards,
+// phone numbers, email domains, IPs, proxies, fingerprints, API keys,
+// workspaces) from markets that legitimate principals and farms both use.
+// Each farm draws its tactic from a continuous space (how much it reuses each
+// resource, how it acquires accounts, how its accounts interact, how it runs
+// traffic, camouflage, bans). What data the snapshot carries, the names of
+// its entity and edge types, the shares and sizes are drawn per world.
+// ===========================================================================
+
+struct WorldCOptions {
+  std::uint64_t accounts = 10000;  ///< N, in [1000, 50,000,000]
+  std::uint64_t seed = 1;
+  SnapshotFormat format = SnapshotFormat::Ndjson;  ///< Json, Ndjson or CsvPair
+  bool gzip = false;
+  /// Folder holding datacenter-ipv4.txt and vpn-ipv4.txt; empty = the copy
+  /// of datasets/ip-ranges built into the library (never the working folder).
+  std::string ip_ranges_dir;
+  /// Throws std::invalid_argument naming the bad value.
+  void validate() const;
+};
+
+/// Writes out_dir/snapshot.{json,ndjson}[.gz] (or out_dir/snapshot/ with
+/// nodes.csv and edges.csv) and out_dir/truth.json (generator.world "c", a
+/// top-level "world" object with every drawn knob, "hydra" clusters with
+/// their "params", the benign look-alike groups, and "accounts" in snapshot
+/// order). Streams: memory is O(principal groups + address ranges + market
+/// pools), not O(N) records. Same options give byte-identical files. Throws
+/// std::invalid_argument on bad options, InputError on I/O failure.
+GenerateReport generate_world_c(const WorldCOptions& options, const std::string& out_dir,
+                                const ProgressFn& progress = {});
+
 }  // namespace hydrascope

@@ -42,7 +42,7 @@ TEST(GenerateCwd, SameFilesFromAnyFolder) {
   fs::remove_all(dir);
   fs::create_directories(dir + "/elsewhere");
   const std::string repo = fs::path(HYDRASCOPE_TEST_DATASETS).parent_path().string();
-  for (const char* world : {"a", "b"}) {
+  for (const char* world : {"a", "b", "c"}) {
     const std::string w = std::string(" --world ") + world + " --accounts 1500 --seed 3 --out ";
     ASSERT_EQ(run_in(repo, "generate" + w + dir + "/repo-" + world), 0);
     ASSERT_EQ(run_in(dir + "/elsewhere", "generate" + w + dir + "/elsewhere-" + world), 0);
