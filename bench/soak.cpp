@@ -1,11 +1,10 @@
 // soak: the whole pipeline many times in one process, to show that memory
 // returns to its baseline (no leak, no unbounded cache). Each iteration
 // generates a world of a size taken in turn from --sizes (seed = iteration),
-// then loads it, builds the analysis graph and incidence, detects (Leiden),
-// computes PageRank, personalized PageRank and k-core, refines, computes the
-// features, scores with the built-in model (run_pipeline), and writes
-// accounts.csv, communities.json and suspects/ (all formats), then deletes
-// its files. After every iteration it prints one line:
+// then runs the pipeline of `hydrascope run` on it (run_pipeline: load, build,
+// detect, centralities, refine, features, score with the built-in model) and
+// writes the run folder with every subgraph format (write_run_folder), then
+// deletes its files. After every iteration it prints one line:
 //   iteration accounts nodes edges suspects rss_kb seconds
 // with rss_kb the resident set after malloc_trim(0) (memory the allocator
 // could give back is given back, so what stays is what is still held).
@@ -82,27 +81,18 @@ int main(int argc, char** argv) {
       go.format = it % 3 == 0 ? SnapshotFormat::Json : it % 3 == 1 ? SnapshotFormat::Ndjson : SnapshotFormat::CsvPair;
       go.gzip = it % 4 == 0 && go.format != SnapshotFormat::CsvPair;
       const GenerateReport gr = generate_world(go, world);
-      LoadOptions lo;
-      lo.threads = threads;
-      const Snapshot snapshot = load_snapshot(gr.snapshot_path, lo);
-      nodes = snapshot.num_nodes();
-      edges = snapshot.num_edges();
       PipelineOptions po;
       po.community.seed = static_cast<std::uint64_t>(it) + 1;
       po.threads = threads;
       po.model = &model;
-      const PipelineResult r = run_pipeline(snapshot, po);
-      const ScoringResult& scoring = *r.scoring;
-      suspects = scoring.suspect_accounts;
-      AccountColumns columns;
-      columns.pagerank = r.pagerank.values;
-      if (!r.seeds.empty()) columns.ppr = r.ppr.values;
-      columns.core = r.cores.core;
-      (void)write_accounts_csv(out + "/accounts.csv", snapshot, r.partition(), scoring, columns);
-      write_communities_json(out + "/communities.json", snapshot, scoring);
-      SuspectExportOptions eo;
-      eo.graphml = eo.gexf = eo.dot = eo.csv = eo.neo4j = true;
-      (void)write_suspect_subgraphs(out + "/suspects", snapshot, r.incidence, r.partition(), scoring, eo, columns);
+      const RunResult r = run_pipeline(gr.snapshot_path, po);
+      nodes = r.snapshot->num_nodes();
+      edges = r.snapshot->num_edges();
+      suspects = r.scoring().suspect_accounts;
+      RunFolderOptions fo;
+      fo.suspects.graphml = fo.suspects.gexf = fo.suspects.dot = fo.suspects.csv = fo.suspects.neo4j = true;
+      fo.replace = true;
+      (void)write_run_folder(r, out, fo);
     }
     fs::remove_all(dir);
     ::malloc_trim(0);

@@ -9,13 +9,21 @@ PKGS=(
   build-essential cmake pkg-config
   libboost-graph-dev        # Boost.Graph: CSR graph, components, core numbers, Brandes
   rapidjson-dev             # RapidJSON: SAX reader and Writer
-  libeigen3-dev             # Eigen: sparse mat-vec for PageRank, dense statistics
+  libeigen3-dev             # Eigen: the dense reference PageRank of tests/centrality (the engine does not use it)
   libgtest-dev libgmock-dev # GoogleTest
   libcli11-dev              # CLI11: the command line
   zlib1g-dev                # .gz input and output
   libbenchmark-dev          # Google Benchmark: micro benchmarks
   libxgboost-dev            # XGBoost C API: learned scoring (gradient-boosted trees that route
                             # missing values down a learned branch, exact per-feature contributions)
+  # The Python module (engine/python, docs/python.md): pybind11 binds the
+  # engine, numpy views its arrays without copies, pytest runs its tests in
+  # ctest; python3-dev holds the headers the extension compiles against.
+  pybind11-dev python3-pybind11
+  python3-dev
+  python3-numpy
+  python3-pytest
+  python3-jsonschema        # checks every output against docs/schema/*.json (tests/schema)
   # Test tools: exports are read back by the programs they are for, and the
   # HTML report is rendered in a headless browser.
   python3-networkx python3-igraph  # read GraphML back

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Evaluates `hydrascope detect` partitions (node_id,community_id CSVs, each
 with the `--json` summary beside it as NAME.json) against a generated
-snapshot's truth.json (SNAPSHOT_FORMAT.md section 5); one markdown row per
+snapshot's truth.json (docs/generator.md, "Output"); one markdown row per
 partition:
   communities, largest community, modularity (from the JSON summary);
   hydra clusters kept whole (>= 80 % of the cluster's accounts in one community);

@@ -530,53 +530,6 @@ std::string terminal_text(std::string_view s) {
   return out;
 }
 
-void write_timings_json(const std::string& path, const std::vector<std::pair<std::string, double>>& timings,
-                        std::uint64_t peak_rss) {
-  std::string out = "{\"format\":\"hydrascope.timings\",\"version\":1,\"timings_seconds\":{";
-  bool first = true;
-  for (const auto& [name, seconds] : timings) {
-    if (!first) out += ',';
-    first = false;
-    append_json_string(out, name);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, ":%.6f", seconds);
-    out += buf;
-  }
-  out += "},\"peak_rss_bytes\":" + std::to_string(peak_rss) + "}\n";
-  write_file_atomic(path, out);
-}
-
-void swap_folder_into_place(const std::string& tmp, const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) {
-    fs::rename(tmp, dir, ec);
-    if (ec) throw std::runtime_error("cannot rename " + tmp + " to " + dir + ": " + ec.message());
-    return;
-  }
-  if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) != 0) {
-    // File systems without RENAME_EXCHANGE: move the old folder aside first.
-    const std::string old = dir + ".old-" + random_hex();
-    fs::rename(dir, old, ec);
-    if (ec) throw std::runtime_error("cannot move the previous " + dir + " aside: " + ec.message());
-    fs::rename(tmp, dir, ec);
-    if (ec) {
-      std::error_code back;
-      fs::rename(old, dir, back);
-      throw std::runtime_error("cannot rename " + tmp + " to " + dir + ": " + ec.message());
-    }
-    fs::remove_all(old, ec);
-    return;
-  }
-  fs::remove_all(tmp, ec);  // the previous results
-}
-
-std::uint64_t peak_rss_bytes() {
-  struct rusage usage {};
-  if (::getrusage(RUSAGE_SELF, &usage) != 0) return 0;
-  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024u;  // Linux: kilobytes
-}
-
 RefineOptions refine_options(const std::vector<std::string>& on, const std::vector<std::string>& off) {
   RefineOptions o;
   const auto set = [&o](const std::string& step, bool value, const char* option) {

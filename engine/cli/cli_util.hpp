@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "hydrascope/atomic_file.hpp"
 #include "hydrascope/common.hpp"
 #include "hydrascope/error.hpp"
 #include "hydrascope/graph.hpp"
@@ -233,18 +234,5 @@ void check_config_file(const std::string& path);
 /// U+009F -- are written as \xNN (or \uNNNN), so that an id cannot move the
 /// cursor, rewrite a line or drive the terminal.
 [[nodiscard]] std::string terminal_text(std::string_view s);
-
-/// timings.json of a run: seconds per stage and the peak resident memory
-/// (the only output of `run` that differs between identical runs).
-void write_timings_json(const std::string& path, const std::vector<std::pair<std::string, double>>& timings,
-                        std::uint64_t peak_rss);
-
-/// Moves the finished folder `tmp` to `dir`: a plain rename when `dir` does
-/// not exist, else one atomic exchange (renameat2 RENAME_EXCHANGE) and the
-/// removal of the previous contents, now under `tmp`. std::runtime_error on failure.
-void swap_folder_into_place(const std::string& tmp, const std::string& dir);
-
-/// Peak resident set size of this process in bytes (0 if unknown).
-[[nodiscard]] std::uint64_t peak_rss_bytes();
 
 }  // namespace hydrascope::cli

@@ -5,16 +5,11 @@
 
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "cli_util.hpp"
 #include "hydrascope/synth.hpp"
-
-#ifndef HYDRASCOPE_SOURCE_DIR
-#define HYDRASCOPE_SOURCE_DIR ""
-#endif
 
 namespace hydrascope::cli {
 
@@ -35,13 +30,6 @@ struct GenerateArgs {
   double ban_rate = EvolveOptions{}.ban_rate;
 };
 
-// datasets/ip-ranges beside the working folder or the source tree, if present.
-std::string default_ip_ranges() {
-  for (const std::string& dir : {std::string("datasets/ip-ranges"), std::string(HYDRASCOPE_SOURCE_DIR) + "/datasets/ip-ranges"})
-    if (std::filesystem::exists(dir + "/datacenter-ipv4.txt") && std::filesystem::exists(dir + "/vpn-ipv4.txt")) return dir;
-  return {};
-}
-
 // World B (docs/generator.md, "World B: farms that interact"): held-out evaluation only.
 int run_generate_b(const Context& ctx, const GenerateArgs& a) {
   const auto start = std::chrono::steady_clock::now();
@@ -51,10 +39,9 @@ int run_generate_b(const Context& ctx, const GenerateArgs& a) {
   else if (a.format == "csv") o.format = SnapshotFormat::CsvPair;
   else throw std::invalid_argument("unknown format \"" + a.format + "\" (json, ndjson or csv)");
   o.gzip = a.gzip;
-  o.ip_ranges_dir = a.ip_ranges.empty() ? default_ip_ranges() : a.ip_ranges;
+  o.ip_ranges_dir = a.ip_ranges;  // empty: the copy of datasets/ip-ranges built into the program
   o.validate();
   check_out_folder(a.out, a.force);
-  if (o.ip_ranges_dir.empty()) ctx.warn("datasets/ip-ranges not found: using the built-in cloud and VPN blocks");
   ctx.info("generating world b: " + std::to_string(o.accounts) + " accounts, profile " + a.profile + ", seed " +
            std::to_string(o.seed));
   const WorldBReport r = generate_world_b(o, a.out, ctx.progress());
@@ -86,12 +73,11 @@ int run_generate_c(const Context& ctx, const GenerateArgs& a) {
   else if (a.format == "csv") o.format = SnapshotFormat::CsvPair;
   else throw std::invalid_argument("unknown format \"" + a.format + "\" (json, ndjson or csv)");
   o.gzip = a.gzip;
-  o.ip_ranges_dir = a.ip_ranges.empty() ? default_ip_ranges() : a.ip_ranges;
+  o.ip_ranges_dir = a.ip_ranges;  // empty: the copy of datasets/ip-ranges built into the program
   o.validate();
   check_outputs_spare_inputs({o.ip_ranges_dir}, {{a.out, "--out", true}});
   const OutLock out_lock(a.out);
   check_out_folder(a.out, a.force);
-  if (o.ip_ranges_dir.empty()) ctx.warn("datasets/ip-ranges not found: using the built-in cloud and VPN blocks");
   ctx.info("generating world c: " + std::to_string(o.accounts) + " accounts, seed " + std::to_string(o.seed));
   const GenerateReport r = generate_world_c(o, a.out, ctx.progress());
   ctx.end_progress();
@@ -157,12 +143,11 @@ int run_generate(const Context& ctx, const GenerateArgs& a) {
   else if (a.format == "csv") o.format = SnapshotFormat::CsvPair;
   else throw std::invalid_argument("unknown format \"" + a.format + "\" (json, ndjson or csv)");
   o.gzip = a.gzip;
-  o.ip_ranges_dir = a.ip_ranges.empty() ? default_ip_ranges() : a.ip_ranges;
+  o.ip_ranges_dir = a.ip_ranges;  // empty: the copy of datasets/ip-ranges built into the program
   o.validate();
   check_outputs_spare_inputs({o.ip_ranges_dir}, {{a.out, "--out", true}});
   const OutLock out_lock(a.out);
   check_out_folder(a.out, a.force);
-  if (o.ip_ranges_dir.empty()) ctx.warn("datasets/ip-ranges not found: using the built-in cloud and VPN blocks");
   ctx.info("generating " + std::to_string(o.accounts) + " accounts, profile " + a.profile + ", seed " +
            std::to_string(o.seed));
   const GenerateReport r = generate_world(o, a.out, ctx.progress());
@@ -204,7 +189,8 @@ void add_generate(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_flag("--gzip", args->gzip, "Compress the snapshot with gzip");
   sub->add_flag("--force", args->force, "Write into --out even when it exists and is not empty (files replaced atomically)");
   sub->add_option("--ip-ranges", args->ip_ranges,
-                  "Folder with datacenter-ipv4.txt and vpn-ipv4.txt (default: datasets/ip-ranges)");
+                  "Folder with datacenter-ipv4.txt and vpn-ipv4.txt (default: the copy of datasets/ip-ranges built "
+                  "into the program, whatever the working folder)");
   sub->add_option("--evolve", args->evolve,
                   "Instead of a new world: day-by-day snapshots (DIR/day-1 .. day-D, each with truth.json) grown from "
                   "the world in this folder (bans, regrown heads, growth, churn; docs/generator.md)");

@@ -1,13 +1,11 @@
-// `hydrascope run SNAPSHOT --out DIR`: the whole pipeline (load, build,
-// detect, centralities, score, export) with progress per stage on stderr, a
-// short ranked summary on stdout and the output folder written atomically
-// (into DIR.tmp-<random>, renamed into place at the end, under a lock on DIR).
+// `hydrascope run SNAPSHOT --out DIR`: option binding around run_pipeline()
+// and write_run_folder() (engine/pipeline): progress per stage on stderr, a
+// short ranked summary on stdout, the memory estimate and limits, and the lock
+// on DIR while the folder is written and swapped into place.
 #include <CLI/CLI.hpp>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -15,11 +13,8 @@
 #include <vector>
 
 #include "cli_util.hpp"
-#include "hydrascope/atomic_file.hpp"
-#include "hydrascope/centrality.hpp"
 #include "hydrascope/community.hpp"
 #include "hydrascope/export.hpp"
-#include "hydrascope/graph.hpp"
 #include "hydrascope/io.hpp"
 #include "hydrascope/model.hpp"
 #include "hydrascope/pipeline.hpp"
@@ -146,45 +141,9 @@ std::string fmt(const char* format, double v) {
   return buf;
 }
 
-RunOption opt_num(std::string key, double v) {
-  RunOption o;
-  o.key = std::move(key);
-  o.number = v;
-  o.is_number = true;
-  return o;
-}
-RunOption opt_uint(std::string key, std::uint64_t v) {
-  RunOption o;
-  o.key = std::move(key);
-  o.integer = v;
-  o.is_integer = true;
-  return o;
-}
-RunOption opt_str(std::string key, std::string v) {
-  RunOption o;
-  o.key = std::move(key);
-  o.text = std::move(v);
-  return o;
-}
-RunOption opt_bool(std::string key, bool v) {
-  RunOption o;
-  o.key = std::move(key);
-  o.is_bool = true;
-  o.boolean = v;
-  return o;
-}
-
 SnapshotFormat lo_format(const RunArgs& args) { return parse_format_name(args.input_format); }
 
-// A checksum of the model's file bytes, for run.json.
-std::string model_bytes_checksum(const Model& model) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash_bytes(model.to_buffer())));
-  return std::string("hash64:") + buf;
-}
-
 int run_command(RunArgs args, const Context& ctx) {
-  const auto t_total = std::chrono::steady_clock::now();
   // --- options, checked before any work ------------------------------------
   const auto algo = parse_algorithm(args.algorithm);
   if (!algo) throw std::invalid_argument("--algo must be leiden, louvain, lpa or components, got '" + args.algorithm + "'");
@@ -199,10 +158,12 @@ int run_command(RunArgs args, const Context& ctx) {
   po.features.detrend = !args.no_detrend;
   po.scoring = args.scoring;
   po.scoring.calibrate = !args.no_calibrate;
+  po.model_file = args.model;
   po.validate();
   args.report.validate();
   args.report.progress = ctx.progress();
-  SuspectExportOptions so;
+  RunFolderOptions fo;
+  SuspectExportOptions& so = fo.suspects;
   try {
     const ExportFormats ef = parse_export_formats(args.formats);  // json is always written
     so.graphml = ef.graphml;
@@ -218,6 +179,12 @@ int run_command(RunArgs args, const Context& ctx) {
   const CsvGuard guard = parse_csv_guard(args.csv_guard);
   so.guard_csv = guard.data;
   so.progress = ctx.progress();
+  fo.guard_sheets = guard.sheets;
+  fo.replace = args.force;
+  const bool want_report = args.report_option != nullptr && args.report_option->count() > 0;
+  fo.report = want_report && args.report_file.empty();  // DIR/report.html, inside the folder swapped into place
+  fo.report_options = args.report;
+  fo.validate();
   if (args.out.empty()) throw std::invalid_argument("--out must name a folder");
   while (args.out.size() > 1 && args.out.back() == '/') args.out.pop_back();
   if (args.top < 0) throw std::invalid_argument("--top must be >= 0");
@@ -266,7 +233,6 @@ int run_command(RunArgs args, const Context& ctx) {
   // --- the model, before the snapshot (a bad model file fails fast) ------------------
   const Model model = args.model.empty() ? default_model() : Model::load_file(args.model);
   po.model = &model;
-  const std::string model_checksum = model_bytes_checksum(model);
   // --- tracking inputs, before the snapshot (a bad file fails fast) -----------------------
   std::optional<TrackedRun> previous;
   std::optional<Reviews> reviews;
@@ -279,179 +245,45 @@ int run_command(RunArgs args, const Context& ctx) {
     po.reviews = &*reviews;
   }
   po.warm_start = !args.no_warm_start;
-  const bool tracking = po.previous != nullptr || po.reviews != nullptr;
+  fo.previous = args.previous;  // run.json records them when the run is tracked
+  fo.reviews = args.reviews;
 
-  std::vector<std::pair<std::string, double>> timings;
-  auto stage_done = [&](const std::string& name, std::chrono::steady_clock::time_point t, const std::string& what) {
-    const double s = seconds_since(t);
-    timings.emplace_back(name, s);
-    ctx.end_progress();
-    ctx.info(name + ": " + what + " (" + fmt("%.2f", s) + " s)");
-  };
-
-  // --- load (read once; the checksum is that of the bytes read) ----------------
-  auto t = std::chrono::steady_clock::now();
-  LoadOptions lo;
-  lo.max_input_bytes = max_input;
-  lo.max_memory_bytes = max_memory;
-  lo.memory_model = run_memory_model();
-  lo.checksum = true;  // run.json records the checksum of the bytes read
-  lo.format = lo_format(args);
-  lo.threads = args.threads;
-  lo.progress = ctx.progress();
-  LoadReport load_report;
-  const Snapshot snapshot = load_snapshot(args.input, lo, &load_report);
-  std::uint64_t num_accounts = 0, with_activity = 0;
-  for (NodeId v = 0; v < snapshot.num_nodes(); ++v)
-    if (snapshot.kind(v) == NodeKind::Account) {
-      ++num_accounts;
-      with_activity += snapshot.has_activity(v) ? 1 : 0;
-    }
-  stage_done("load", t,
-             std::to_string(snapshot.num_nodes()) + " nodes (" + std::to_string(num_accounts) + " accounts), " +
-                 std::to_string(snapshot.num_edges()) + " edges, " + std::string(to_string(load_report.format)));
-  if (num_accounts > 0 && with_activity == 0)
-    ctx.warn("the snapshot has no activity: synchrony, balance and pivot features are missing (docs/features.md); "
-             "a CSV snapshot carries it in activity.csv (docs/formats.md, section 4)");
-
-  // --- build, detect, centralities, refine, features, score ---------------------------------------
+  // --- load, build, detect, centralities, refine, features, score, track (read
+  // once; the checksum is that of the bytes read) ------------------------------------------------
+  po.load.max_input_bytes = max_input;
+  po.load.max_memory_bytes = max_memory;
+  po.load.memory_model = run_memory_model();
+  po.load.checksum = true;  // run.json records the checksum of the bytes read
+  po.load.format = lo_format(args);
   po.progress = ctx.progress();
   po.on_stage = [&](const StageReport& r) {
-    timings.emplace_back(r.name, r.seconds);
     ctx.end_progress();
     ctx.info(r.name + ": " + r.summary + " (" + fmt("%.2f", r.seconds) + " s)");
+    for (const std::string& w : r.warnings) ctx.warn(w);
   };
-  const PipelineResult result = hydrascope::run_pipeline(snapshot, po);
-  const ScoringResult& scoring = *result.scoring;
+  const RunResult result = hydrascope::run_pipeline(args.input, po);
+  const ScoringResult& scoring = result.scoring();
   const Partition& partition = result.partition();
   previous.reset();
-  const TrackingResult* track = result.tracking ? &*result.tracking : nullptr;
+  const TrackingResult* track = result.tracking();
   if (track != nullptr && track->withdrawn > 0)
     ctx.warn(std::to_string(track->withdrawn) + " review decision(s) applied by the previous run are not in " +
              (args.reviews.empty() ? std::string("this run (no --reviews)") : args.reviews) + ": withdrawn");
-  const std::vector<std::string> hydra_ids = track != nullptr ? track->hydra_ids() : std::vector<std::string>{};
 
-  // --- export into DIR.tmp-<random>, then rename ----------------------------------------------------
-  t = std::chrono::steady_clock::now();
-  namespace fs = std::filesystem;
-  const std::string tmp = create_temp_folder(args.out + ".tmp-");  // a new, random name
-  struct Cleanup {
-    std::string dir;
-    bool armed = true;
-    ~Cleanup() {
-      if (armed) {
-        std::error_code e;
-        std::filesystem::remove_all(dir, e);
-      }
-    }
-  } cleanup{tmp};
-  AccountColumns columns;
-  columns.pagerank = result.pagerank.values;
-  if (!result.seeds.empty()) columns.ppr = result.ppr.values;
-  columns.core = result.cores.core;
-  columns.hydra_id = hydra_ids;
-  const std::uint64_t rows = write_accounts_csv(tmp + "/accounts.csv", snapshot, partition, scoring, columns, guard.sheets);
-  write_communities_json(tmp + "/communities.json", snapshot, scoring, track);
-  const std::vector<std::string> suspect_files =
-      write_suspect_subgraphs(tmp + "/suspects", snapshot, result.incidence, partition, scoring, so, columns);
-  const double export_seconds = seconds_since(t);
+  // --- the run folder, written into DIR.tmp-<random> and swapped into place -------------------------
+  const RunFolderReport written = write_run_folder(result, args.out, fo);
   ctx.end_progress();
-  timings.emplace_back("export", export_seconds);
-  timings.emplace_back("total", seconds_since(t_total));
-
-  RunReport report;
-  report.command = "run";
-  report.input_path = args.input;
-  report.input_bytes = load_report.input_bytes;
-  report.input_checksum = load_report.checksum;
-  const std::string refine_steps = refine_steps_text(po.refine);
-  report.options = {opt_str("format", std::string(to_string(load_report.format))),
-                    opt_uint("seed", args.seed),
-                    opt_num("threads", args.threads),
-                    opt_str("algorithm", std::string(to_string(po.community.algorithm))),
-                    opt_num("resolution", args.resolution),
-                    opt_num("degree_cap", args.degree_cap),
-                    opt_str("damping", args.damping),
-                    opt_str("refine", refine_steps),
-                    opt_bool("detrend", po.features.detrend),
-                    opt_num("threshold", po.scoring.threshold),
-                    opt_num("min_accounts", po.scoring.min_accounts),
-                    opt_num("min_flagged", po.scoring.min_flagged),
-                    opt_num("min_flagged_share", po.scoring.min_flagged_share),
-                    opt_bool("calibrate", po.scoring.calibrate),
-                    opt_str("model", args.model.empty() ? std::string("built-in") : args.model),
-                    opt_num("max_suspects", args.max_suspects),
-                    opt_bool("graphml", so.graphml),
-                    opt_bool("gexf", so.gexf),
-                    opt_bool("gexf13", so.gexf13),
-                    opt_bool("dot", so.dot),
-                    opt_bool("csv", so.csv),
-                    opt_bool("neo4j", so.neo4j)};
-  if (tracking) {  // only then, so that a run without tracking writes the same run.json as before
-    report.options.push_back(opt_str("previous", args.previous));
-    report.options.push_back(opt_str("reviews", args.reviews));
-    report.options.push_back(opt_bool("warm_start", po.warm_start && po.previous != nullptr));
-  }
-  report.model.name = scoring.model;
-  report.model.source = args.model.empty() ? "built-in" : args.model;
-  report.model.checksum = model_checksum;
-  report.model.calibrated = scoring.calibration.applied;
-  report.model.slope = scoring.calibration.slope;
-  report.model.intercept = scoring.calibration.intercept;
-  report.model.banned = scoring.calibration.positives;
-  report.model.trusted = scoring.calibration.negatives;
-  report.model.note = scoring.calibration.note;
-  // Times and peak memory vary from run to run: they go to timings.json, so
-  // that every other file of the folder is byte-identical for the same input,
-  // options, seed and thread count.
-  report.counts = {{"nodes", snapshot.num_nodes()},
-                   {"edges", snapshot.num_edges()},
-                   {"accounts", num_accounts},
-                   {"analysis_edges", result.graph.num_edges()},
-                   {"excluded_hubs", result.build.excluded_hubs},
-                   {"seeds", result.seeds.size()},
-                   {"detected_communities", result.detected.partition.num_communities},
-                   {"communities", partition.num_communities},
-                   {"scored_communities", scoring.details.size()},
-                   {"suspect_communities", scoring.suspect_communities},
-                   {"suspect_accounts", scoring.suspect_accounts},
-                   {"account_rows", rows}};
-  if (track != nullptr) {
-    report.counts.emplace_back("hydras", track->run.communities.size());
-    report.counts.emplace_back("warm_started_nodes", result.warm_started_nodes);
-    for (int e = 0; e < kNumHydraEvents; ++e)
-      report.counts.emplace_back("event_" + std::string(to_string(static_cast<HydraEvent>(e))),
-                                 track->match.counts[static_cast<std::size_t>(e)]);
-  }
-  report.files = {"accounts.csv", "communities.json"};
-  for (const auto& f : suspect_files) report.files.push_back("suspects/" + f);
-  const bool want_report = args.report_option != nullptr && args.report_option->count() > 0;
-  const bool report_inside = want_report && args.report_file.empty();
-  if (report_inside) report.files.push_back("report.html");
-  report.files.push_back("run.json");
-  report.files.push_back("timings.json");
-  write_run_json(tmp + "/run.json", report);
-  const std::uint64_t peak_rss = peak_rss_bytes();
-  write_timings_json(tmp + "/timings.json", timings, peak_rss);
-  if (report_inside) (void)write_report(tmp, tmp + "/report.html", args.report);
-  ctx.end_progress();
-
-  // Swap the finished folder into place: one atomic exchange when the folder
-  // exists, so that a kill at any moment leaves either the previous result or
-  // the new one under DIR (and at most a DIR.tmp-<random> beside it).
-  swap_folder_into_place(tmp, args.out);
-  cleanup.armed = false;
-  if (want_report && !report_inside) (void)write_report(args.out, args.report_file, args.report);
-  ctx.info("export: " + args.out + " (" + std::to_string(suspect_files.size()) + " suspect subgraph files, " +
-           fmt("%.2f", export_seconds) + " s); total " + fmt("%.2f", seconds_since(t_total)) + " s, peak RSS " +
-           human_bytes(static_cast<double>(peak_rss)));
+  if (want_report && !fo.report) (void)write_report(args.out, args.report_file, args.report);
+  ctx.info("export: " + args.out + " (" + std::to_string(written.suspect_files.size()) + " suspect subgraph files, " +
+           fmt("%.2f", written.seconds) + " s); total " + fmt("%.2f", seconds_since(result.started)) + " s, peak RSS " +
+           human_bytes(static_cast<double>(written.peak_rss_bytes)));
 
   // --- ranked summary on stdout ---------------------------------------------------------------------
   std::ostringstream out;
   // The communities the results are about: detection's, after refinement
   // (the detect and refine lines above give both counts).
-  out << "hydrascope run: " << num_accounts << " accounts, " << partition.num_communities << " communities ("
-      << result.detected.partition.num_communities << " detected, " << partition.num_communities
+  out << "hydrascope run: " << result.accounts << " accounts, " << partition.num_communities << " communities ("
+      << result.stages.detected.partition.num_communities << " detected, " << partition.num_communities
       << " after refinement; " << scoring.details.size() << " scored), " << scoring.suspect_communities
       << " suspect communities, " << scoring.suspect_accounts
       << " suspect accounts (threshold " << format_number(po.scoring.threshold) << ")\n";
@@ -480,7 +312,7 @@ int run_command(RunArgs args, const Context& ctx) {
     if (scoring.ranking.size() > static_cast<std::size_t>(args.top))
       out << "(" << scoring.ranking.size() - static_cast<std::size_t>(args.top) << " more in communities.json)\n";
   }
-  out << "output: " << args.out << "/ (accounts.csv, communities.json, suspects/ with " << suspect_files.size()
+  out << "output: " << args.out << "/ (accounts.csv, communities.json, suspects/ with " << written.suspect_files.size()
       << " files, run.json, timings.json)\n";
   const std::string text = terminal_text(out.str());  // ids and reasons may hold ESC, BEL, CR...
   std::fwrite(text.data(), 1, text.size(), stdout);

@@ -3,11 +3,14 @@
 
 #include <fcntl.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <random>
 #include <stdexcept>
 
@@ -134,6 +137,37 @@ void write_file_atomic(const std::string& path, std::string_view bytes) {
   AtomicFile f(path);
   f.write(bytes);
   f.commit();
+}
+
+void swap_folder_into_place(const std::string& tmp, const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
+    fs::rename(tmp, dir, ec);
+    if (ec) throw std::runtime_error("cannot rename " + tmp + " to " + dir + ": " + ec.message());
+    return;
+  }
+  if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) != 0) {
+    // File systems without RENAME_EXCHANGE: move the old folder aside first.
+    const std::string old = dir + ".old-" + random_hex();
+    fs::rename(dir, old, ec);
+    if (ec) throw std::runtime_error("cannot move the previous " + dir + " aside: " + ec.message());
+    fs::rename(tmp, dir, ec);
+    if (ec) {
+      std::error_code back;
+      fs::rename(old, dir, back);
+      throw std::runtime_error("cannot rename " + tmp + " to " + dir + ": " + ec.message());
+    }
+    fs::remove_all(old, ec);
+    return;
+  }
+  fs::remove_all(tmp, ec);  // the previous results
+}
+
+std::uint64_t peak_rss_bytes() noexcept {
+  struct rusage usage {};
+  if (::getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024u;  // Linux: kilobytes
 }
 
 }  // namespace hydrascope

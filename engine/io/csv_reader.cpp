@@ -1,4 +1,4 @@
-// CSV pair reader (SNAPSHOT_FORMAT.md section 4): RFC 4180 records (quoted
+// CSV pair reader (docs/formats.md section 4): RFC 4180 records (quoted
 // fields, "" escapes, newlines inside quotes, CRLF), header row required,
 // columns found by name. nodes.csv is read first, then edges.csv.
 #include <sys/stat.h>
@@ -293,7 +293,7 @@ bool parse_uint_cell(std::string_view v, std::uint64_t max, std::uint64_t& out) 
   return true;
 }
 
-// snapshot.csv: the header of a CSV snapshot (SNAPSHOT_FORMAT.md section 2's
+// snapshot.csv: the header of a CSV snapshot (docs/formats.md section 2's
 // `snapshot` object) as one data row under a header row, columns by name:
 // id, taken_at, activity_start, activity_bucket_seconds, activity_buckets
 // (each optional; other columns are ignored).

@@ -1,4 +1,4 @@
-// JSON document reader (SNAPSHOT_FORMAT.md section 2): RapidJSON SAX over a
+// JSON document reader (docs/formats.md section 2): RapidJSON SAX over a
 // chunked stream (memory independent of the file size, never a DOM). Top-level
 // keys may come in any order; each node/edge object is checked and handed to
 // SnapshotBuilder as soon as it ends. Errors carry the record's byte offset.

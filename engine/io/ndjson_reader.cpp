@@ -1,4 +1,4 @@
-// NDJSON reader (SNAPSHOT_FORMAT.md section 3). Blocks of whole lines are
+// NDJSON reader (docs/formats.md section 3). Blocks of whole lines are
 // cut into one piece per thread at line boundaries; each piece is parsed in
 // situ (RapidJSON SAX, no DOM) into a batch of checked records that point
 // into the block; batches then feed SnapshotBuilder in file order, so the

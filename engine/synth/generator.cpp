@@ -75,21 +75,6 @@ constexpr std::array<Country, 16> kCountries = {{{"US", -6}, {"IN", 5.5}, {"GB",
 constexpr std::array<std::uint32_t, 20> kResiOctets = {24, 50, 67, 68, 69, 70, 71, 72, 73, 75,
                                                        76, 86, 90, 92, 98, 99, 108, 174, 176, 178};
 constexpr std::array<std::uint32_t, 5> kCarrierOctets = {39, 42, 49, 117, 223};
-// Used when no ip-ranges folder is given: well-known cloud and VPN blocks.
-constexpr std::array<const char*, 8> kBuiltinDc = {"3.0.0.0/9",   "13.32.0.0/11", "34.64.0.0/10", "35.184.0.0/13",
-                                                   "52.0.0.0/10", "104.16.0.0/12", "139.59.0.0/16", "159.65.0.0/16"};
-constexpr std::array<const char*, 4> kBuiltinVpn = {"185.159.156.0/22", "146.70.0.0/16", "89.187.160.0/19",
-                                                    "193.37.252.0/22"};
-
-std::uint32_t parse_cidr_first_last(const char* text, std::uint32_t& last) {
-  unsigned a, b, c, d, len;
-  std::sscanf(text, "%u.%u.%u.%u/%u", &a, &b, &c, &d, &len);
-  const std::uint32_t mask = 0xffffffffu >> len;
-  const std::uint32_t first = ((a << 24) | (b << 16) | (c << 8) | d) & ~mask;
-  last = first | mask;
-  return first;
-}
-
 std::string hex16(std::uint64_t v) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
@@ -188,20 +173,10 @@ class World {
 };
 
 void World::load_spaces() {
+  // The files of --ip-ranges, or the built-in copy of datasets/ip-ranges:
+  // never the working folder.
   AddressSpace dc_raw, vpn_raw;
-  bool have = false;
-  if (!opt_.ip_ranges_dir.empty()) {
-    have = synth::read_cidr_file(opt_.ip_ranges_dir + "/datacenter-ipv4.txt", dc_raw) &&
-           synth::read_cidr_file(opt_.ip_ranges_dir + "/vpn-ipv4.txt", vpn_raw);
-    if (!have) throw std::invalid_argument("ip ranges: cannot read datacenter-ipv4.txt / vpn-ipv4.txt in " + opt_.ip_ranges_dir);
-  }
-  if (!have) {
-    dc_raw = {};
-    vpn_raw = {};
-    std::uint32_t last = 0;
-    for (const char* c : kBuiltinDc) { const auto f = parse_cidr_first_last(c, last); dc_raw.add(f, last); }
-    for (const char* c : kBuiltinVpn) { const auto f = parse_cidr_first_last(c, last); vpn_raw.add(f, last); }
-  }
+  synth::read_ip_ranges(opt_.ip_ranges_dir, dc_raw, vpn_raw);
   AddressSpace reserved;  // residential + carrier /8s
   for (auto o : kResiOctets) reserved.add(o << 24, (o << 24) | 0xffffffu);
   for (auto o : kCarrierOctets) reserved.add(o << 24, (o << 24) | 0xffffffu);

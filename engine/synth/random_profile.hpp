@@ -11,7 +11,7 @@
 
 namespace hydrascope::synth {
 
-/// A generic shared entity type (SNAPSHOT_FORMAT.md section 1, "any other").
+/// A generic shared entity type (docs/formats.md section 1, "any other").
 struct GenericType {
   const char* name;    ///< node type
   const char* prefix;  ///< node id prefix

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hydrascope::synth {
@@ -69,6 +70,19 @@ class AddressSpace {
 /// Reads `a.b.c.d/len` lines into `space` (blank and `#` lines skipped).
 /// Returns false if the file cannot be opened.
 bool read_cidr_file(const std::string& path, AddressSpace& space);
+/// The same over text already in memory.
+void read_cidr_text(std::string_view text, AddressSpace& space);
+
+/// The files of datasets/ip-ranges compiled into the library (ip_ranges.cpp):
+/// what the generators use when no ip_ranges_dir is given, so that a world
+/// does not depend on the working folder.
+[[nodiscard]] std::string_view builtin_datacenter_ranges() noexcept;
+[[nodiscard]] std::string_view builtin_vpn_ranges() noexcept;
+
+/// `space` from `dir`/datacenter-ipv4.txt and vpn-ipv4.txt, or from the
+/// built-in copies of datasets/ip-ranges when `dir` is empty.
+/// std::invalid_argument naming the folder when a file cannot be read.
+void read_ip_ranges(const std::string& dir, AddressSpace& datacenter, AddressSpace& vpn);
 
 /// "a.b.c.d"
 [[nodiscard]] std::string ip_text(std::uint32_t ip);

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
 
 #include "synth_internal.hpp"
 
@@ -105,20 +108,47 @@ bool AddressSpace::contains(std::uint32_t ip) const noexcept {
   return ip >= it->first && ip <= it->second;
 }
 
+namespace {
+
+// One `a.b.c.d/len` line (anything else is skipped, as comments are).
+void add_cidr_line(const std::string& line, AddressSpace& space) {
+  if (line.empty() || line[0] == '#') return;
+  unsigned a, b, c, d, len;
+  if (std::sscanf(line.c_str(), "%u.%u.%u.%u/%u", &a, &b, &c, &d, &len) != 5) return;
+  if (a > 255 || b > 255 || c > 255 || d > 255 || len > 32 || len < 8) return;
+  const std::uint32_t base = (a << 24) | (b << 16) | (c << 8) | d;
+  const std::uint32_t size_mask = len == 32 ? 0u : (0xffffffffu >> len);
+  space.add(base & ~size_mask, (base & ~size_mask) | size_mask);
+}
+
+}  // namespace
+
 bool read_cidr_file(const std::string& path, AddressSpace& space) {
   std::ifstream in(path);
   if (!in) return false;
   std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    unsigned a, b, c, d, len;
-    if (std::sscanf(line.c_str(), "%u.%u.%u.%u/%u", &a, &b, &c, &d, &len) != 5) continue;
-    if (a > 255 || b > 255 || c > 255 || d > 255 || len > 32 || len < 8) continue;
-    const std::uint32_t base = (a << 24) | (b << 16) | (c << 8) | d;
-    const std::uint32_t size_mask = len == 32 ? 0u : (0xffffffffu >> len);
-    space.add(base & ~size_mask, (base & ~size_mask) | size_mask);
-  }
+  while (std::getline(in, line)) add_cidr_line(line, space);
   return true;
+}
+
+void read_cidr_text(std::string_view text, AddressSpace& space) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    add_cidr_line(std::string(text.substr(start, end - start)), space);
+    start = end + 1;
+  }
+}
+
+void read_ip_ranges(const std::string& dir, AddressSpace& datacenter, AddressSpace& vpn) {
+  if (dir.empty()) {
+    read_cidr_text(builtin_datacenter_ranges(), datacenter);
+    read_cidr_text(builtin_vpn_ranges(), vpn);
+    return;
+  }
+  if (!read_cidr_file(dir + "/datacenter-ipv4.txt", datacenter) || !read_cidr_file(dir + "/vpn-ipv4.txt", vpn))
+    throw std::invalid_argument("ip ranges: cannot read datacenter-ipv4.txt / vpn-ipv4.txt in " + dir);
 }
 
 std::string ip_text(std::uint32_t ip) {

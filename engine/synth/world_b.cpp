@@ -115,20 +115,6 @@ constexpr std::array<std::uint32_t, 30> kResiOctets = {24,  47,  67,  68,  71,  
                                                        182, 186, 187, 189, 190, 201, 217, 218, 219, 220};
 constexpr std::array<std::uint32_t, 7> kMobileOctets = {37, 39, 46, 88, 117, 166, 223};
 constexpr std::array<std::uint32_t, 8> kEduOctets = {128, 129, 130, 131, 132, 134, 137, 141};
-constexpr std::array<const char*, 6> kBuiltinDc = {"3.0.0.0/9", "13.32.0.0/11", "34.64.0.0/10", "35.184.0.0/13",
-                                                   "52.0.0.0/11", "104.16.0.0/12"};
-constexpr std::array<const char*, 4> kBuiltinVpn = {"185.159.156.0/22", "146.70.0.0/16", "89.187.160.0/19",
-                                                    "45.134.140.0/22"};
-
-std::uint32_t cidr_first_last(const char* text, std::uint32_t& last) {
-  unsigned a, b, c, d, len;
-  if (std::sscanf(text, "%u.%u.%u.%u/%u", &a, &b, &c, &d, &len) != 5) throw std::logic_error("bad built-in CIDR");
-  const std::uint32_t base = (a << 24) | (b << 16) | (c << 8) | d;
-  const std::uint32_t mask = len == 32 ? 0u : (0xffffffffu >> len);
-  last = (base & ~mask) | mask;
-  return base & ~mask;
-}
-
 // Generated names: base-65 digits written as consonant-vowel syllables, at
 // least `min` of them. A bijection of the integers (different numbers give
 // different strings), so names built from distinct ordinals never collide.
@@ -404,17 +390,7 @@ WorldB::WorldB(const WorldBOptions& o)
   // Address spaces: consumer, mobile and university /8s without any cloud or
   // VPN range; cloud without VPN. Disjoint, so no address has two roles.
   AddressSpace dc_raw, vpn_raw;
-  bool have = false;
-  if (!o.ip_ranges_dir.empty()) {
-    have = synth::read_cidr_file(o.ip_ranges_dir + "/datacenter-ipv4.txt", dc_raw) &&
-           synth::read_cidr_file(o.ip_ranges_dir + "/vpn-ipv4.txt", vpn_raw);
-    if (!have) throw std::invalid_argument("ip ranges: cannot read datacenter-ipv4.txt / vpn-ipv4.txt in " + o.ip_ranges_dir);
-  }
-  if (!have) {
-    std::uint32_t last = 0;
-    for (const char* c : kBuiltinDc) { const auto f = cidr_first_last(c, last); dc_raw.add(f, last); }
-    for (const char* c : kBuiltinVpn) { const auto f = cidr_first_last(c, last); vpn_raw.add(f, last); }
-  }
+  synth::read_ip_ranges(o.ip_ranges_dir, dc_raw, vpn_raw);  // --ip-ranges, or the built-in copy of datasets/ip-ranges
   vpn_raw.finish();
   dc_raw.finish(&vpn_raw);
   AddressSpace taken;

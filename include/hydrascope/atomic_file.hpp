@@ -1,10 +1,11 @@
 // Atomic output: write to a temporary file beside the target and rename it
 // into place on commit(), so a failed run never leaves a half-written file
-// that looks complete (SNAPSHOT_FORMAT.md section 6). Temporaries get random
+// that looks complete (docs/formats.md section 8). Temporaries get random
 // names and are created exclusively (O_CREAT|O_EXCL|O_NOFOLLOW): a symlink
 // planted under a guessable name cannot redirect a write (docs/reliability.md).
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -55,5 +56,16 @@ class AtomicFile {
 
 /// Writes `bytes` to `path` atomically.
 void write_file_atomic(const std::string& path, std::string_view bytes);
+
+/// Moves the finished folder `tmp` to `dir`: a plain rename when `dir` does
+/// not exist, else one atomic exchange (renameat2 RENAME_EXCHANGE) and the
+/// removal of the previous contents, now under `tmp`; on file systems without
+/// the exchange, the old folder is moved aside first. A kill at any moment
+/// leaves either the previous folder or the new one under `dir`.
+/// std::runtime_error naming the paths on failure.
+void swap_folder_into_place(const std::string& tmp, const std::string& dir);
+
+/// Peak resident set size of this process in bytes (0 if unknown).
+[[nodiscard]] std::uint64_t peak_rss_bytes() noexcept;
 
 }  // namespace hydrascope

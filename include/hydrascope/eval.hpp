@@ -22,7 +22,7 @@ struct Truth {
   std::vector<std::string> accounts;  ///< every account id (empty if the file has none)
 };
 
-/// Reads truth.json (SNAPSHOT_FORMAT.md section 5). Throws InputError naming the place.
+/// Reads truth.json (docs/generator.md, "Output"). Throws InputError naming the place.
 [[nodiscard]] Truth load_truth(const std::string& path);
 
 struct AccountRow {

@@ -1,4 +1,4 @@
-// Exports of a run (SNAPSHOT_FORMAT.md section 6): accounts.csv,
+// Exports of a run (docs/formats.md section 8): accounts.csv,
 // communities.json, one loadable subgraph per suspect community (JSON, plus
 // GraphML / GEXF / DOT / CSV / Neo4j on request) and run.json; and the
 // subgraph selection and writers behind `hydrascope export`. Every file is written

@@ -1,4 +1,4 @@
-// Reading and writing snapshots in every format of SNAPSHOT_FORMAT.md
+// Reading and writing snapshots in every format of docs/formats.md
 // (JSON document, NDJSON stream, CSV pair, each optionally .gz) and plain
 // whitespace edge lists (SNAP style). The only module that parses input.
 #pragma once
@@ -126,7 +126,7 @@ struct EdgeRecord {
 };
 
 /// Text of a CSV cell as a typed attr (the rule of nodes.csv attribute
-/// columns, SNAPSHOT_FORMAT.md section 4): `true`/`false` -> Bool, an integer
+/// columns, docs/formats.md section 4): `true`/`false` -> Bool, an integer
 /// without leading zeros -> Int (Double instead when `allow_int` is false, for
 /// columns whose type must not change from row to row), another plain decimal
 /// number -> Double when finite, anything else -> String (views into `text`).

@@ -1,5 +1,5 @@
 // The loaded snapshot: an immutable, columnar model of accounts, entities and
-// their edges (SNAPSHOT_FORMAT.md section 1). Built only by SnapshotBuilder,
+// their edges (docs/formats.md section 1). Built only by SnapshotBuilder,
 // which the loaders in io/ and the generator drive.
 #pragma once
 

@@ -26,8 +26,8 @@ struct GeneratorOptions {
   WorldProfile profile = WorldProfile::Mixed;
   SnapshotFormat format = SnapshotFormat::Ndjson;  ///< Json, Ndjson or CsvPair
   bool gzip = false;
-  /// Folder holding datacenter-ipv4.txt and vpn-ipv4.txt (datasets/ip-ranges);
-  /// empty = a small built-in list of cloud and VPN blocks.
+  /// Folder holding datacenter-ipv4.txt and vpn-ipv4.txt; empty = the copy
+  /// of datasets/ip-ranges built into the library (never the working folder).
   std::string ip_ranges_dir;
 
   // --- hydra knobs (set by the profile presets) ---------------------------
@@ -187,7 +187,8 @@ struct WorldBOptions {
   WorldBProfile profile = WorldBProfile::Mixed;
   SnapshotFormat format = SnapshotFormat::Ndjson;  ///< Json, Ndjson or CsvPair
   bool gzip = false;
-  /// Folder holding datacenter-ipv4.txt and vpn-ipv4.txt; empty = built-in blocks.
+  /// Folder holding datacenter-ipv4.txt and vpn-ipv4.txt; empty = the copy
+  /// of datasets/ip-ranges built into the library (never the working folder).
   std::string ip_ranges_dir;
   WorldBFarmKnobs farm;
   double bare_banned_fraction = 0.10;  ///< Bare: share of each farm labelled banned, [0, 1]
@@ -261,7 +262,8 @@ struct WorldCOptions {
   std::uint64_t seed = 1;
   SnapshotFormat format = SnapshotFormat::Ndjson;  ///< Json, Ndjson or CsvPair
   bool gzip = false;
-  /// Folder holding datacenter-ipv4.txt and vpn-ipv4.txt; empty = built-in blocks.
+  /// Folder holding datacenter-ipv4.txt and vpn-ipv4.txt; empty = the copy
+  /// of datasets/ip-ranges built into the library (never the working folder).
   std::string ip_ranges_dir;
   /// Throws std::invalid_argument naming the bad value.
   void validate() const;

@@ -31,7 +31,7 @@ inline constexpr Timestamp kMicrosPerSecond = 1'000'000;
 enum class NodeKind : std::uint8_t { Account = 0, PaymentMethod, Ip, Proxy, Device, Other };
 inline constexpr int kNumNodeKinds = 6;
 
-/// What analysts already know about an account (SNAPSHOT_FORMAT.md section 2).
+/// What analysts already know about an account (docs/formats.md section 2).
 enum class Label : std::uint8_t { Unknown = 0, Banned, Suspect, Trusted };
 
 [[nodiscard]] NodeKind kind_from_type(std::string_view type) noexcept;

@@ -1,4 +1,4 @@
-// libFuzzer target: the CSV pair reader (SNAPSHOT_FORMAT.md section 4). The
+// libFuzzer target: the CSV pair reader (docs/formats.md section 4). The
 // input is split at its first 0x1E byte (ASCII record separator): nodes.csv
 // before it, edges.csv after it (empty when there is none).
 #include <filesystem>

@@ -1,4 +1,4 @@
-// libFuzzer target: the JSON document reader (SNAPSHOT_FORMAT.md section 2).
+// libFuzzer target: the JSON document reader (docs/formats.md section 2).
 #include "fuzz_util.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

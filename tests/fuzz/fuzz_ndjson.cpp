@@ -1,4 +1,4 @@
-// libFuzzer target: the NDJSON stream reader (SNAPSHOT_FORMAT.md section 3).
+// libFuzzer target: the NDJSON stream reader (docs/formats.md section 3).
 #include "fuzz_util.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,0 +1,126 @@
+// run_pipeline() over a file or a shared snapshot: the model, the load and the
+// stages of PipelineOptions, kept together in a RunResult that owns them.
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "hydrascope/pipeline.hpp"
+#include "hydrascope/strings.hpp"
+
+namespace hydrascope {
+
+namespace {
+
+// A checksum of the model's file bytes, for run.json.
+std::string model_bytes_checksum(const Model& model) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash_bytes(model.to_buffer())));
+  return std::string("hash64:") + buf;
+}
+
+// The model of a run: the one given, else model_file, else the built-in one.
+void choose_model(RunResult& r, const PipelineOptions& options) {
+  r.model_source = options.model_file.empty() ? std::string("built-in") : options.model_file;
+  if (options.model != nullptr) {
+    r.model = std::shared_ptr<const Model>(std::shared_ptr<const Model>{}, options.model);  // not owned: the caller's
+  } else {
+    r.model = std::make_shared<const Model>(options.model_file.empty() ? default_model()
+                                                                       : Model::load_file(options.model_file));
+  }
+  r.model_checksum = model_bytes_checksum(*r.model);
+}
+
+std::string load_summary(const Snapshot& s, std::uint64_t accounts, SnapshotFormat format) {
+  return std::to_string(s.num_nodes()) + " nodes (" + std::to_string(accounts) + " accounts), " +
+         std::to_string(s.num_edges()) + " edges, " + std::string(to_string(format));
+}
+
+std::uint64_t count_accounts(const Snapshot& s, std::uint64_t* with_activity = nullptr) {
+  std::uint64_t n = 0, active = 0;
+  for (NodeId v = 0; v < s.num_nodes(); ++v)
+    if (s.kind(v) == NodeKind::Account) {
+      ++n;
+      active += s.has_activity(v) ? 1 : 0;
+    }
+  if (with_activity != nullptr) *with_activity = active;
+  return n;
+}
+
+// The stages after loading, with the result's model; records timings.
+void run_stages(RunResult& r, const PipelineOptions& options) {
+  PipelineOptions po = options;
+  po.model = r.model.get();
+  auto on_stage = options.on_stage;
+  po.on_stage = [&r, on_stage](const StageReport& rep) {
+    r.timings.emplace_back(rep.name, rep.seconds);
+    if (on_stage) on_stage(rep);
+  };
+  r.stages = run_pipeline(*r.snapshot, po);
+  if (r.stages.tracking) r.hydra_ids = r.stages.tracking->hydra_ids();
+  r.options = options;
+  r.options.model = nullptr;
+  r.options.previous = nullptr;  // the caller's, read before the run: not kept
+  r.options.reviews = nullptr;
+  r.options.progress = {};
+  r.options.cancel = {};
+  r.options.on_stage = {};
+  r.options.load.progress = {};
+  r.options.load.cancel = {};
+}
+
+}  // namespace
+
+AccountColumns RunResult::columns() const noexcept {
+  AccountColumns c;
+  c.pagerank = stages.pagerank.values;
+  if (!stages.seeds.empty()) c.ppr = stages.ppr.values;
+  c.core = stages.cores.core;
+  c.hydra_id = hydra_ids;
+  return c;
+}
+
+RunResult run_pipeline(const std::string& path, const PipelineOptions& options) {
+  options.validate();
+  RunResult r;
+  r.started = std::chrono::steady_clock::now();
+  choose_model(r, options);  // a bad model file fails before the snapshot is read
+  const auto t = std::chrono::steady_clock::now();
+  LoadOptions lo = options.load;
+  lo.threads = options.threads;
+  lo.progress = options.progress;
+  lo.cancel = options.cancel;
+  r.snapshot = std::make_shared<const Snapshot>(load_snapshot(path, lo, &r.load));
+  r.input_path = path;
+  std::uint64_t with_activity = 0;
+  r.accounts = count_accounts(*r.snapshot, &with_activity);
+  StageReport rep;
+  rep.name = "load";
+  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  rep.summary = load_summary(*r.snapshot, r.accounts, r.load.format);
+  if (r.accounts > 0 && with_activity == 0)
+    rep.warnings.emplace_back(
+        "the snapshot has no activity: synchrony, balance and pivot features are missing (docs/features.md); "
+        "a CSV snapshot carries it in activity.csv (docs/formats.md, section 4)");
+  r.timings.emplace_back(rep.name, rep.seconds);
+  if (options.on_stage) options.on_stage(rep);
+  if (options.cancel.cancelled()) throw Cancelled();
+  run_stages(r, options);
+  return r;
+}
+
+RunResult run_pipeline(std::shared_ptr<const Snapshot> snapshot, const PipelineOptions& options) {
+  if (snapshot == nullptr) throw std::invalid_argument("run_pipeline: no snapshot");
+  options.validate();
+  RunResult r;
+  r.started = std::chrono::steady_clock::now();
+  choose_model(r, options);
+  r.snapshot = std::move(snapshot);
+  r.accounts = count_accounts(*r.snapshot);
+  run_stages(r, options);
+  return r;
+}
+
+}  // namespace hydrascope
