@@ -50,11 +50,11 @@ fi
 # with install scripts off (none of these packages needs one).
 web=engine/report/web
 stamp="$web/node_modules/.hydrascope-lock.sha256"
-want=$(sha256sum "$web/package-lock.json" | cut -d' ' -f1)
-if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+lock_sum=$(sha256sum "$web/package-lock.json" | cut -d" " -f1)
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_sum" ]]; then
   echo "setup: npm ci in $web" >&2
   (cd "$web" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
-  echo "$want" > "$stamp"
+  echo "$lock_sum" > "$stamp"
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
