@@ -237,7 +237,7 @@ void write_heatmap(Html& h, const Snapshot& sub, const std::vector<NodeId>& risk
     return p;
   }();
   const std::string png = encode_png(cols, height, pixels, palette);
-  const double row_h = 11, label_w = 170, plot_w = 700, top_pad = 6, axis_h = 34;
+  const double row_h = 11, label_w = 170, plot_w = 700, top_pad = 6, axis_h = 44;
   const double plot_h = row_h * height;
   const double total_h = top_pad + plot_h + axis_h;
   h.raw("<svg class=\"heat\" viewBox=\"0 0 ").raw(fixed(label_w + plot_w + 10, 0)).raw(" ").raw(fixed(total_h, 0));
@@ -263,12 +263,20 @@ void write_heatmap(Html& h, const Snapshot& sub, const std::vector<NodeId>& risk
     // Day boundaries in UTC: the first midnight at or after the start.
     const std::int64_t start_s = start / kMicrosPerSecond;
     const std::int64_t first_midnight = ((start_s + 86399) / 86400) * 86400 - start_s;
-    const double tick = day_px >= 80 ? 6 * 3600.0 : 0.0;
+    // Hour ticks every 6 hours of the UTC day (of the window when it has no
+    // start), labelled 06, 12, 18 when a day is wide enough; days below them.
+    const double tick = day_px >= 40 ? 6 * 3600.0 : 0.0;
+    const std::int64_t first_tick = ((start_s + 21599) / 21600) * 21600 - start_s;
     if (tick > 0)
-      for (double t = 0; t <= span; t += tick) {
+      for (double t = static_cast<double>(first_tick); t <= span; t += tick) {
         const double x = label_w + plot_w * t / span;
         h.raw("<line class=\"tk\" x1=\"").raw(fixed(x, 1)).raw("\" x2=\"").raw(fixed(x, 1)).raw("\" y1=\"").raw(fixed(y0, 0));
         h.raw("\" y2=\"").raw(fixed(y0 + 3, 0)).raw("\"/>");
+        const auto hour = ((start_s + static_cast<std::int64_t>(t)) % 86400 + 86400) % 86400 / 3600;
+        if (day_px < 96 || hour == 0 || x > label_w + plot_w - 12) continue;
+        char label[8];
+        std::snprintf(label, sizeof label, "%02d", static_cast<int>(hour));
+        h.raw("<text class=\"ax hr\" x=\"").raw(fixed(x, 1)).raw("\" y=\"").raw(fixed(y0 + 12, 0)).raw("\">").raw(label).raw("</text>");
       }
     int k = 0;
     for (double t = static_cast<double>(spec.start == kNoTime ? 0 : first_midnight); t < span; t += day, ++k) {
@@ -283,12 +291,12 @@ void write_heatmap(Html& h, const Snapshot& sub, const std::vector<NodeId>& risk
         const std::string iso = format_rfc3339(start + static_cast<Timestamp>(t) * kMicrosPerSecond);
         text = iso.substr(5, 5);  // MM-DD
       }
-      h.raw("<text class=\"ax\" x=\"").raw(fixed(x + 2, 1)).raw("\" y=\"").raw(fixed(y0 + 15, 0)).raw("\">").text(text).raw("</text>");
+      h.raw("<text class=\"ax\" x=\"").raw(fixed(x + 2, 1)).raw("\" y=\"").raw(fixed(y0 + 24, 0)).raw("\">").text(text).raw("</text>");
     }
   }
   h.raw("<text class=\"ax\" x=\"").raw(fixed(label_w, 0)).raw("\" y=\"").raw(fixed(total_h - 4, 0)).raw("\">");
   if (spec.start != kNoTime) h.text(format_rfc3339(spec.start)).raw(" (UTC) &rarr; ");
-  h.text(format_number(days)).raw(" days, one column = ");
+  h.text(format_number(days)).raw(" days (hours of the day above the dates, UTC), one column = ");
   h.n(static_cast<std::uint64_t>(group) * static_cast<std::uint64_t>(spec.bucket_seconds) / 60).raw(" min</text>");
   h.raw("</svg><figcaption>").n(height).raw(" accounts (the riskiest with activity), ordered by how closely each "
                                            "follows the group's shared rhythm; each row scaled to its own peak. Vertical "

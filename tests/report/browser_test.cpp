@@ -115,6 +115,7 @@ TEST(ReportBrowser, SearchFiltersGraphTablesNoNetworkInertPayloads) {
   const testing::ManyRun many = testing::make_many_run(dir + "/many", 1000);
   const ReportSummary many_page = write_report(dir + "/many", dir + "/many.html");
   ASSERT_EQ(many_page.sections, 1000u);
+  std::printf("{\"page\":\"many\",\"bytes\":%zu}\n", static_cast<std::size_t>(many_page.bytes));
 
   const char* shots = std::getenv("HYDRASCOPE_REPORT_SCREENSHOTS");
   fs::create_directories(dir + "/profile");

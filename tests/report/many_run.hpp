@@ -1,7 +1,8 @@
 // A run folder with many suspect communities, written directly (not by a run:
 // a generated world needs minutes of scoring to flag a thousand communities):
 // communities of a few accounts sharing a card and an IP, neighbouring
-// communities sharing one entity, activity in lock-step. The report reads it
+// communities sharing one entity, activity in lock-step, tracking events
+// (new, grown, same, same) and hydra ids. The report reads it
 // like any run folder; the browser test checks that the page stays usable.
 #pragma once
 
@@ -38,7 +39,8 @@ inline ManyRun make_many_run(const std::string& dir, std::size_t communities, st
     list += std::string(c ? "," : "") + "{\"id\":" + id + ",\"size\":" + std::to_string(accounts_each + 3) +
             ",\"accounts\":" + std::to_string(accounts_each) + ",\"by_type\":{\"account\":" + std::to_string(accounts_each) +
             ",\"payment_method\":1,\"ip\":2},\"risk\":" + rbuf + ",\"flagged\":" + std::to_string(accounts_each) +
-            ",\"suspect\":true,\"band\":0,\"explanation\":[\"Flagged: community " + id +
+            ",\"suspect\":true,\"event\":\"" + (c % 4 == 0 ? "new" : c % 4 == 1 ? "grown" : "same") +
+            "\",\"hydra_id\":\"h-" + id + "\",\"band\":0,\"explanation\":[\"Flagged: community " + id +
             " shares one card and one IP.\",\"its accounts share one card\"],\"reasons\":[{\"family\":\"" +
             (c % 3 == 0 ? "payment" : c % 3 == 1 ? "ip" : "synchrony") +
             "\",\"feature\":\"c_payment_top_share\",\"value\":1,\"contribution\":2.5}],\"families\":{\"payment\":2.5,"
