@@ -68,6 +68,7 @@ async function openPage(spec) {
   const status = await page.$eval("#hs-status", (s) => ({
     errors: s.getAttribute("data-errors"), text: s.textContent, fcp: Number(s.getAttribute("data-fcp-ms")),
     ready: Number(s.getAttribute("data-ready-ms")), load: Number(s.getAttribute("data-load-ms")),
+    rankingPaint: Number(s.getAttribute("data-ranking-paint-ms")),
     communities: Number(s.getAttribute("data-communities")), sections: Number(s.getAttribute("data-sections")),
   }));
   check(status.errors === "0", `${spec.name}: the page recorded errors: ${status.text}`);
@@ -80,7 +81,8 @@ async function rankingRows(page) {
 
 async function realPage(spec) {
   const { page, network, pageErrors, status, wall } = await openPage(spec);
-  const out = { page: spec.name, fcp_ms: status.fcp, ready_ms: status.ready, load_ms: status.load, wall_ms: wall };
+  const out = { page: spec.name, fcp_ms: status.fcp, ranking_paint_ms: status.rankingPaint, ready_ms: status.ready,
+                load_ms: status.load, wall_ms: wall };
   // The first community is open on load.
   await page.waitForSelector("#detail[data-community] #graph[data-nodes]", { timeout: 20000 });
 
@@ -185,6 +187,7 @@ async function realPage(spec) {
   check(afterRisk.every((r) => Number(r[4]) >= cut), "every community shown is at or above the risk asked");
   const count = await page.$eval("#f-count", (c) => c.textContent);
   check(count.startsWith(`${shown} of ${total}`), `the count says so (${count})`);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, "report-workbench.png");
   await page.click("#f-reset");
   const sig = await page.$eval("#f-signal", (s) => s.options[1] && s.options[1].value);
@@ -232,13 +235,16 @@ async function hostilePage(spec) {
   check(network.length === 0, `no request leaves the page (${network.slice(0, 3)})`);
   check(pageErrors.length === 0, `no page error (${pageErrors.slice(0, 3)})`);
   await page.close();
-  return { page: spec.name, fcp_ms: status.fcp, ready_ms: status.ready, load_ms: status.load };
+  return { page: spec.name, fcp_ms: status.fcp, ranking_paint_ms: status.rankingPaint, ready_ms: status.ready, load_ms: status.load };
 }
 
 async function manyPage(spec) {
   const { page, network, status, wall } = await openPage(spec);
   const out = { page: spec.name, communities: status.communities, sections: status.sections, fcp_ms: status.fcp,
-                ready_ms: status.ready, load_ms: status.load, wall_ms: wall };
+                ranking_paint_ms: status.rankingPaint, ready_ms: status.ready, load_ms: status.load, wall_ms: wall };
+  // The ranking is on screen (its first row painted) at ranking_paint_ms.
+  const firstRow = await page.$$eval("#ranking .vt-row", (rows) => rows.length ? rows[0].children[0].textContent : "");
+  check(firstRow === "1", `the ranking shows rank 1 first (${firstRow})`);
   check(status.communities >= spec.communities, `${status.communities} suspect communities in the ranking (>= ${spec.communities})`);
   // Scrolling the ranking to the end renders its last rows.
   await page.$eval("#ranking .vt-body", (b) => { b.scrollTop = b.scrollHeight; b.dispatchEvent(new Event("scroll")); });
@@ -268,7 +274,8 @@ async function manyPage(spec) {
   out.open_ms = Date.now() - t3;
   check(network.length === 0, `no request leaves the page (${network.slice(0, 3)})`);
   if (spec.max_first_paint_ms)
-    check(status.fcp > 0 && status.fcp < spec.max_first_paint_ms, `first paint ${status.fcp} ms < ${spec.max_first_paint_ms} ms`);
+    check(status.fcp > 0 && status.rankingPaint > 0 && status.rankingPaint < spec.max_first_paint_ms,
+      `first paint ${status.fcp} ms, ranking painted at ${status.rankingPaint} ms (< ${spec.max_first_paint_ms} ms)`);
   await page.close();
   return out;
 }

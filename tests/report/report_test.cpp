@@ -289,21 +289,29 @@ TEST(ReportBuild, HostileRunSectionsAndEscaping) {
 
 TEST(ReportBuild, SectionCapMembersCapAndLighterTail) {
   const std::string dir = testing::fresh_dir("report-cap");
-  const std::size_t suspects = testing::make_hostile_run(dir);
-  ASSERT_GE(suspects, 2u);
+  (void)testing::make_many_run(dir, 5);
   ReportOptions o;
-  o.max_communities = 1;
-  o.top_accounts = 3;
+  o.max_communities = 3;
+  o.top_accounts = 4;
+  o.graph_accounts = 8;
+  o.full_detail = 2;  // sections ranked 3rd and below get half the graph caps
   ReportSummary summary;
   const std::string html = build_report_html(dir, o, &summary);
-  EXPECT_EQ(summary.sections, 1u);
-  EXPECT_EQ(count(html, "<template id=\"t-"), 1u);
+  EXPECT_EQ(summary.suspect_communities, 5u);
+  EXPECT_EQ(summary.sections, 3u);
+  EXPECT_EQ(count(html, "<template id=\"t-"), 3u);
   const rapidjson::Document d = page_data(html);
   ASSERT_TRUE(d.IsObject());
-  EXPECT_EQ(d["communities"].Size(), suspects);  // the ranking still lists every suspect
-  ASSERT_EQ(d["sections"].Size(), 1u);
-  EXPECT_EQ(count(html, "\"section\":-1"), suspects - 1);
-  EXPECT_EQ(d["sections"][0]["members"].Size(), std::min<std::size_t>(3, d["sections"][0]["accounts_total"].GetUint()));
+  EXPECT_EQ(d["communities"].Size(), 5u);  // the ranking still lists every suspect
+  ASSERT_EQ(d["sections"].Size(), 3u);
+  EXPECT_EQ(count(html, "\"section\":-1"), 2u);
+  for (const auto& s : d["sections"].GetArray()) {
+    EXPECT_EQ(s["members"].Size(), 4u);  // --members 4 of 12, the riskiest first
+    EXPECT_EQ(s["accounts_total"].GetUint(), 12u);
+  }
+  EXPECT_EQ(d["sections"][0]["graph"]["accounts_shown"].GetUint(), 8u);
+  EXPECT_EQ(d["sections"][1]["graph"]["accounts_shown"].GetUint(), 8u);
+  EXPECT_EQ(d["sections"][2]["graph"]["accounts_shown"].GetUint(), 4u);
   o.graph_accounts = 0;
   EXPECT_THROW((void)build_report_html(dir, o), std::invalid_argument);
 }

@@ -136,6 +136,8 @@
   VTable.prototype.render = function () {
     var order = this.order || this.rows, rh = this.rh;
     this.spacer.style.height = Math.max(order.length * rh, 1) + "px";
+    // Short tables take only the room they need (at most opts.height).
+    this.body.style.height = Math.min(this.opts.height || 360, Math.max(order.length, 2) * rh + 2) + "px";
     var top = this.body.scrollTop, h = this.body.clientHeight || (this.opts.height || 360);
     var first = Math.max(0, Math.floor(top / rh) - 4), last = Math.min(order.length, Math.ceil((top + h) / rh) + 4);
     this.spacer.textContent = "";
@@ -667,6 +669,11 @@
   status.setAttribute("data-communities", String(data.communities.length));
   status.setAttribute("data-input", data.input);
   status.setAttribute("data-ready-ms", String(Math.round(performance.now())));
+  // The first frame with the ranking on screen: the next animation frame
+  // runs just before that paint, the task after it just after.
+  requestAnimationFrame(function () {
+    setTimeout(function () { status.setAttribute("data-ranking-paint-ms", String(Math.round(performance.now()))); }, 0);
+  });
   mark();
   function openFromHash() {
     var m = /^#c-(\d+)$/.exec(location.hash);
