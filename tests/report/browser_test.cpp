@@ -1,6 +1,6 @@
 // The report in a real browser: this test builds three run folders and their
 // pages (a generated world's run, the hostile run folder, a folder of 1,000
-// suspect communities) and hands them to tests/report/browser_test.mjs,
+// suspect communities, the first with 10,000 accounts) and hands them to tests/report/browser_test.mjs,
 // which drives Debian's headless Chromium with puppeteer-core (from
 // engine/report/web/node_modules, installed by scripts/setup.sh): it types in
 // the search box, sets filters, clicks graph nodes and table headers and
@@ -112,7 +112,7 @@ TEST(ReportBrowser, SearchFiltersGraphTablesNoNetworkInertPayloads) {
   (void)testing::make_hostile_run(dir + "/hostile");
   write_report(dir + "/hostile", dir + "/hostile.html");
   // 3. A thousand suspect communities.
-  const testing::ManyRun many = testing::make_many_run(dir + "/many", 1000);
+  const testing::ManyRun many = testing::make_many_run(dir + "/many", 1000, 12, 10000);  // rank 1: 10,000 accounts
   const ReportSummary many_page = write_report(dir + "/many", dir + "/many.html");
   ASSERT_EQ(many_page.sections, 1000u);
   std::printf("{\"page\":\"many\",\"bytes\":%zu}\n", static_cast<std::size_t>(many_page.bytes));
@@ -128,7 +128,7 @@ TEST(ReportBrowser, SearchFiltersGraphTablesNoNetworkInertPayloads) {
       << ",\"community_accounts\":" << top.accounts << "},"
       << "{\"name\":\"hostile\",\"kind\":\"hostile\",\"path\":" << json_string(dir + "/hostile.html") << "},"
       << "{\"name\":\"many\",\"kind\":\"many\",\"path\":" << json_string(dir + "/many.html")
-      << ",\"communities\":1000,\"last_community\":" << many.last_community
+      << ",\"communities\":1000,\"first_members\":10000,\"last_community\":" << many.last_community
       // Generous: CI machines are shared; docs/export.md has the measured figure.
       << ",\"max_first_paint_ms\":15000}]}";
   const std::string cmd = "node " + std::string(HYDRASCOPE_TEST_SOURCE_ROOT) + "/tests/report/browser_test.mjs '" + dir +

@@ -120,15 +120,23 @@ async function realPage(spec) {
     return { id: n.data("full"), x: box.left + p.x, y: box.top + p.y, degree: n.neighborhood().nodes().length };
   });
   await page.$eval("#graph", (g) => g.scrollIntoView({ block: "center" }));
-  const target2 = await page.evaluate(() => {
-    const cy = window.hydrascopeReport.graph();
-    const n = cy.nodes().filter((x) => x.degree() > 0).sort((a, b) => b.degree() - a.degree())[0];
-    const p = n.renderedPosition(), box = document.getElementById("graph").getBoundingClientRect();
-    return { id: n.data("full"), x: box.left + p.x, y: box.top + p.y, degree: n.neighborhood().nodes().length };
-  });
-  await page.mouse.click(target2.x, target2.y);
-  await page.waitForFunction((id) => document.getElementById("graph").getAttribute("data-selected") === id,
-    { timeout: 5000 }, target.id).catch(() => {});
+  // A real mouse click on the node's screen position. (cytoscape refreshes
+  // its container's offset on the page's scroll event: wait for it, and try
+  // again if a click landed while the offset was stale.)
+  let target2 = target;
+  for (let i = 0; i < 4; i++) {
+    await new Promise((r) => setTimeout(r, 300));
+    target2 = await page.evaluate(() => {
+      const cy = window.hydrascopeReport.graph();
+      const n = cy.nodes().filter((x) => x.degree() > 0).sort((a, b) => b.degree() - a.degree())[0];
+      const p = n.renderedPosition(), box = document.getElementById("graph").getBoundingClientRect();
+      return { id: n.data("full"), x: box.left + p.x, y: box.top + p.y, degree: n.neighborhood().nodes().length };
+    });
+    await page.mouse.click(target2.x, target2.y);
+    const ok = await page.waitForFunction((id) => document.getElementById("graph").getAttribute("data-selected") === id,
+      { timeout: 2000 }, target.id).then(() => true, () => false);
+    if (ok) break;
+  }
   const selected = await page.$eval("#graph", (g) => ({ id: g.getAttribute("data-selected"), n: Number(g.getAttribute("data-neighbours")) }));
   check(selected.id === target.id, `clicking a node selects it (${selected.id} vs ${target.id})`);
   check(selected.n === target.degree && selected.n > 0, `its neighbours are counted (${selected.n})`);
@@ -137,10 +145,15 @@ async function realPage(spec) {
   await shot(page, "report-graph.png", await page.$(".graphwrap"));
   // Zoom and pan work (cytoscape's viewport changes under the wheel).
   const zoom0 = await page.evaluate(() => window.hydrascopeReport.graph().zoom());
+  // (cytoscape ignores the wheel for a moment after the page scrolled: a few tries.)
   await page.mouse.move(target2.x, target2.y);
-  await page.mouse.wheel({ deltaY: -400 });
-  await new Promise((r) => setTimeout(r, 200));
-  const zoom1 = await page.evaluate(() => window.hydrascopeReport.graph().zoom());
+  let zoom1 = zoom0;
+  for (let i = 0; i < 5 && !(zoom1 > zoom0); i++) {
+    await new Promise((r) => setTimeout(r, 300));
+    await page.mouse.wheel({ deltaY: -400 });
+    await new Promise((r) => setTimeout(r, 200));
+    zoom1 = await page.evaluate(() => window.hydrascopeReport.graph().zoom());
+  }
   check(zoom1 > zoom0, `the wheel zooms in (${zoom0} -> ${zoom1})`);
 
   // --- the shared entities: a row per entity with counts and the share flagged.
@@ -251,6 +264,25 @@ async function manyPage(spec) {
   await new Promise((r) => setTimeout(r, 100));
   const last = await page.$$eval("#ranking .vt-row", (rows) => Number(rows[rows.length - 1].children[0].textContent));
   check(last === status.communities, `the last rank renders at the end of the ranking (${last})`);
+  // The first community's member list: 10,000 rows, virtualized (a few dozen
+  // in the DOM), scrolled to the end and sorted, each in a frame or two.
+  await page.waitForSelector('#detail[data-community="1"] #members[data-rows]');
+  const members = await page.$eval("#members", (m) => ({ rows: Number(m.getAttribute("data-rows")),
+    dom: m.querySelectorAll(".vt-row").length }));
+  check(members.rows === spec.first_members && members.dom > 0 && members.dom < 80,
+    `a ${spec.first_members}-row member list keeps few rows in the page (${JSON.stringify(members)})`);
+  out.members_rows = members.rows;
+  out.members_dom_rows = members.dom;
+  const t0 = Date.now();
+  await page.$eval("#members .vt-body", (b) => { b.scrollTop = b.scrollHeight; b.dispatchEvent(new Event("scroll")); });
+  await page.waitForFunction((n) => Array.from(document.querySelectorAll("#members .vt-row"))
+    .some((r) => r.style.top === ((n - 1) * 26) + "px"), { timeout: 5000 }, spec.first_members);
+  out.members_scroll_end_ms = Date.now() - t0;
+  const t1s = Date.now();
+  await page.$$eval("#members .vt-head > div", (h) => h[0].click());  // sort by account id
+  out.members_sort_ms = Date.now() - t1s;
+  const sorted = await page.$$eval("#members .vt-row", (rows) => rows.slice(0, 5).map((r) => r.children[0].textContent));
+  check(sorted.length > 1 && sorted.every((x, i) => i === 0 || sorted[i - 1].localeCompare(x) <= 0), `members sort by id (${sorted})`);
   // The event filter (tracking): only communities of that event stay.
   const events = await page.$$eval("#f-event option", (o) => o.map((x) => x.value).filter((v) => v));
   check(events.join() === "grown,new,same", `the event filter lists the run's events (${events})`);
