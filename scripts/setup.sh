@@ -40,11 +40,29 @@ missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm (Debian's nodejs + npm when there is no npm at all): the report's
+# browser code comes from the npm registry, below.
+command -v npm > /dev/null 2>&1 || missing+=(nodejs npm)
 if (( ${#missing[@]} )); then
   echo "setup: installing ${missing[*]}" >&2
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The report's browser code (docs/export.md, "Report"): cytoscape.js, inlined
+# into every report.html at build time, and puppeteer-core, which drives
+# Debian's chromium in the browser test (it never downloads a browser).
+# Versions are pinned by engine/report/web/package-lock.json; `npm ci` runs
+# only when node_modules is missing or was installed from another lock file,
+# with install scripts off (none of these packages needs one).
+web=engine/report/web
+stamp="$web/node_modules/.hydrascope-lock.sha256"
+lock_sum=$(sha256sum "$web/package-lock.json" | cut -d" " -f1)
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_sum" ]]; then
+  echo "setup: npm ci in $web" >&2
+  (cd "$web" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "$lock_sum" > "$stamp"
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null

@@ -27,8 +27,9 @@ void add_report(CLI::App& app, const Context& ctx, Action& action) {
     ReportOptions options;
   };
   auto args = std::make_shared<Args>();
-  auto* sub = app.add_subcommand("report", "Self-contained HTML report of a run folder (overview, ranked suspect "
-                                           "communities, signals, subgraph drawings, activity heatmaps)");
+  auto* sub = app.add_subcommand("report", "Self-contained HTML workbench of a run folder (search, filters, ranked "
+                                           "suspect communities, evidence, interactive graphs, members, shared entities, "
+                                           "linked communities, activity heatmaps)");
   sub->add_option("--run", args->run, "Run folder written by `hydrascope run --out`")->required();
   sub->add_option("-o,--out", args->out, "HTML file to write (atomically)")->required();
   add_report_options(*sub, args->options, "Report");
@@ -41,10 +42,11 @@ void add_report(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--graph-edges", args->options.graph_edges, "Edges drawn per community")
       ->capture_default_str()
       ->group("Report");
-  sub->add_option("--heatmap-rows", args->options.heatmap_rows, "Accounts per activity heatmap")
+  sub->add_option("--heatmap-rows", args->options.heatmap_rows, "Accounts (rows) per activity heatmap")
       ->capture_default_str()
       ->group("Report");
-  sub->add_option("--top-accounts", args->options.top_accounts, "Accounts listed per community")
+  sub->add_option("--members,--top-accounts", args->options.top_accounts,
+                  "Members listed per community, riskiest first (0 = every account)")
       ->capture_default_str()
       ->group("Report");
   sub->callback([&action, &ctx, args] {

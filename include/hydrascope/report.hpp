@@ -1,11 +1,13 @@
 // The HTML report of a run (`hydrascope report --run DIR --out report.html`):
-// one self-contained page (inline CSS, a little inline JS, no network) built
-// from a run folder (accounts.csv, communities.json, run.json, suspects/):
-// an overview with a sortable ranking of suspect communities, and per suspect
-// community its explanation, a bar per signal against the snapshot-wide
-// reference, a drawing of its subgraph (layout by Boost.Graph's
-// Fruchterman-Reingold with a fixed seed), an activity heatmap and its top
-// accounts. Same run folder and options => byte-identical page.
+// one self-contained page (inline CSS and scripts, the graph library inlined
+// at build time, no network) built from a run folder (accounts.csv,
+// communities.json, run.json, suspects/): an investigation workbench with a
+// search box, filters, a sortable virtualized ranking of suspect communities,
+// and per community its explanation, evidence against the snapshot, an
+// interactive graph (cytoscape.js, positions from Boost.Graph's
+// Fruchterman-Reingold with a fixed seed), the full member list, the table of
+// shared entities and the communities it shares them with, and an activity
+// heatmap. Same run folder and options => byte-identical page.
 // docs/export.md (section "Report") is the user-facing description.
 #pragma once
 
@@ -79,18 +81,19 @@ struct ReportOptions {
   /// Suspect communities given a section, in ranking order (0 = all). The
   /// overview table lists every suspect community whatever this is.
   std::uint32_t max_communities = 1000;
-  /// Drawing caps per community (big communities are sampled).
-  std::uint32_t graph_accounts = 50;
-  std::uint32_t graph_entities = 25;
+  /// Graph caps per community (big communities are sampled: the riskiest
+  /// accounts, then a fixed sample; the entities most used).
+  std::uint32_t graph_accounts = 200;
+  std::uint32_t graph_entities = 100;
   /// Edges drawn per community (all edges among the drawn nodes shape the layout).
-  std::uint32_t graph_edges = 300;
+  std::uint32_t graph_edges = 3000;
   /// Heatmap: at most this many accounts (rows) and columns (buckets are summed into columns).
-  std::uint32_t heatmap_rows = 32;
+  std::uint32_t heatmap_rows = 40;
   std::uint32_t heatmap_columns = 168;
-  /// Accounts listed per community (riskiest first).
-  std::uint32_t top_accounts = 10;
-  /// Sections ranked below this get half the drawing, heatmap and account
-  /// caps, so that 1,000 sections stay under 20 MB (0 = never).
+  /// Members listed per community, riskiest first (0 = every account).
+  std::uint32_t top_accounts = 0;
+  /// Sections ranked below this get half the graph and heatmap caps, so that
+  /// 1,000 sections stay small and quick to build (0 = never).
   std::uint32_t full_detail = 200;
   /// Seed of the layout.
   std::uint64_t seed = 1;

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 
@@ -16,6 +17,7 @@
 #include "hydrascope/error.hpp"
 #include "hydrascope/report.hpp"
 #include "report/hostile_run.hpp"
+#include "report/many_run.hpp"
 #include "report/regex.hpp"
 
 namespace hydrascope {
@@ -190,6 +192,36 @@ TEST(ReportSample, BigCommunitySampledDeterministically) {
 
 // --- the page ----------------------------------------------------------------------------------
 
+// The page's data block (#hs-data), parsed.
+rapidjson::Document page_data(const std::string& html) {
+  const std::string open = "<script type=\"application/json\" id=\"hs-data\">";
+  const auto a = html.find(open);
+  rapidjson::Document d;
+  if (a == std::string::npos) return d;
+  const auto b = html.find("</script>", a);
+  const std::string json = html.substr(a + open.size(), b - a - open.size());
+  EXPECT_EQ(json.find('<'), std::string::npos) << "a '<' in the data block";
+  d.Parse(json.data(), json.size());
+  EXPECT_FALSE(d.HasParseError()) << d.GetErrorOffset();
+  return d;
+}
+
+// The page without the bodies of its script elements: the markup only.
+std::string markup_of(const std::string& html) {
+  std::string out;
+  std::size_t p = 0;
+  while (true) {
+    const auto a = html.find("<script", p);
+    if (a == std::string::npos) break;
+    const auto gt = html.find('>', a);
+    const auto b = html.find("</script>", gt);
+    out.append(html, p, gt + 1 - p);
+    p = b;
+  }
+  out.append(html, p, std::string::npos);
+  return out;
+}
+
 TEST(ReportBuild, HostileRunSectionsAndEscaping) {
   const std::string dir = testing::fresh_dir("report-hostile");
   const std::size_t suspects = testing::make_hostile_run(dir);
@@ -199,51 +231,133 @@ TEST(ReportBuild, HostileRunSectionsAndEscaping) {
   EXPECT_EQ(summary.suspect_communities, suspects);
   EXPECT_EQ(summary.sections, suspects);
   EXPECT_EQ(summary.bytes, html.size());
-  // One section per suspect community, each with its parts.
-  EXPECT_EQ(count(html, "<details class=\"community\""), suspects);
+  // The data: one ranking entry and one section per suspect community, each
+  // section with its members (all of them by default), entities (one
+  // row of links each), graph nodes and edges.
+  const rapidjson::Document d = page_data(html);
+  ASSERT_TRUE(d.IsObject());
+  ASSERT_EQ(d["communities"].Size(), suspects);
+  ASSERT_EQ(d["sections"].Size(), suspects);
+  for (const auto& s : d["sections"].GetArray()) {
+    EXPECT_GT(s["members"].Size(), 0u);
+    EXPECT_EQ(s["members"].Size(), s["accounts_total"].GetUint());
+    EXPECT_GT(s["entities"].Size(), 0u);
+    EXPECT_EQ(s["entity_links"].Size(), s["entities"].Size());
+    EXPECT_GT(s["graph"]["nodes"].Size(), 0u);
+    EXPECT_GT(s["graph"]["edges"].Size(), 0u);
+    for (const auto& e : s["entities"].GetArray()) EXPECT_LE(e[3].GetUint(), e[2].GetUint());  // flagged <= accounts
+  }
+  // Static markup per section (cloned by the script): explanation and
+  // evidence (two bar tables), and the heatmap.
+  EXPECT_EQ(count(html, "<template id=\"t-"), suspects);
+  EXPECT_EQ(count(html, "<template id=\"h-"), suspects);
   EXPECT_EQ(count(html, "<table class=\"bartable\">"), 2 * suspects);  // families, key features
-  EXPECT_EQ(count(html, "<figure class=\"graph\"><svg"), suspects);
   EXPECT_EQ(count(html, "<figure class=\"heatmap\">"), suspects);
-  EXPECT_EQ(count(html, "<table class=\"accounts\">"), suspects);
-  EXPECT_EQ(count(html, "<tr data-rank="), suspects);
-  // Exactly our two script elements; no payload markup survives anywhere.
-  EXPECT_EQ(count(html, "<script"), 2u);
-  EXPECT_EQ(count(html, "</script>"), 2u);
+  // The workbench: search box, filters, ranking and detail.
+  for (const char* id : {"id=\"search\"", "id=\"f-risk\"", "id=\"f-signal\"", "id=\"f-min\"", "id=\"f-max\"",
+                         "id=\"f-event\"", "id=\"ranking\"", "id=\"detail\""})
+    EXPECT_EQ(count(html, id), 1u) << id;
+  // Exactly our three script elements (data, graph library, our script);
+  // no payload markup survives anywhere outside them, and the data block has no '<'.
+  EXPECT_EQ(count(html, "<script"), 3u);
+  EXPECT_EQ(count(html, "</script>"), 3u);
+  const std::string markup = markup_of(html);
   for (const char* bad : {"<img", "<svg onload", "<iframe", "<b>relay", "<i>option", "<!--", "<pwned"})
-    EXPECT_EQ(html.find(bad), std::string::npos) << bad;
-  // Payloads appear as escaped text.
-  EXPECT_NE(html.find("a:&lt;script&gt;document.documentElement.setAttribute(&#39;data-pwned&#39;"), std::string::npos);
-  EXPECT_NE(html.find("a:&quot;&gt;&lt;img src=x onerror=&quot;"), std::string::npos);
-  EXPECT_NE(html.find("back\\slash\\\\ &amp; amp;&amp;lt;"), std::string::npos);
+    EXPECT_EQ(markup.find(bad), std::string::npos) << bad;
+  // Payloads appear as escaped text (markup) or as JSON escapes (data).
+  EXPECT_NE(markup.find("a:&lt;script&gt;document.documentElement.setAttribute(&#39;data-pwned&#39;"), std::string::npos);
+  EXPECT_NE(markup.find("a:&quot;&gt;&lt;img src=x onerror=&quot;"), std::string::npos);
+  EXPECT_NE(markup.find("back\\slash\\\\ &amp; amp;&amp;lt;"), std::string::npos);
   EXPECT_NE(html.find("\xE4\xB8\xAD\xE6\x96\x87\xE8\xB4\xA6\xE6\x88\xB7 \xF0\x9F\x90\x8D"), std::string::npos);
   EXPECT_NE(html.find("\\u003c/script\\u003e\\u003cscript\\u003e"), std::string::npos);  // the input path in JSON
+  EXPECT_NE(html.find("\"a:\\u003cscript\\u003edocument.documentElement"), std::string::npos);  // an account id in JSON
   EXPECT_NE(html.find("\\u2028"), std::string::npos);
-  // Every element the page has is one we write.
+  // Every element the markup has is one we write.
   std::set<std::string> tags;
   const std::regex tag("<([a-zA-Z][a-zA-Z0-9]*)");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), tag); it != std::sregex_iterator(); ++it)
+  for (auto it = std::sregex_iterator(markup.begin(), markup.end(), tag); it != std::sregex_iterator(); ++it)
     tags.insert((*it)[1]);
-  const std::set<std::string> ours = {"html", "head", "meta", "title", "style", "script", "body", "div", "header", "h1", "p",
-                                      "code", "main", "section", "h2", "details", "summary", "table", "tbody", "tr", "th",
-                                      "td", "h3", "thead", "a", "span", "button", "b", "ul", "li", "h4", "figure", "svg",
-                                      "path", "g", "circle", "title", "text", "figcaption", "br", "image", "line", "footer"};
+  const std::set<std::string> ours = {"html", "head", "meta", "title", "style", "script", "body", "div", "header", "h1",
+                                      "p", "code", "main", "section", "h2", "details", "summary", "table", "tbody", "tr",
+                                      "th", "td", "h3", "thead", "a", "span", "button", "ul", "li", "h4", "figure",
+                                      "svg", "title", "text", "figcaption", "image", "line", "footer", "noscript",
+                                      "input", "label", "select", "option", "template", "strong"};
   for (const auto& t : tags) EXPECT_TRUE(ours.count(t) != 0) << "unexpected element <" << t << ">";
   // Same folder => same bytes.
   EXPECT_EQ(build_report_html(dir), html);
 }
 
-TEST(ReportBuild, SectionCapAndLighterTail) {
+TEST(ReportBuild, SectionCapMembersCapAndLighterTail) {
   const std::string dir = testing::fresh_dir("report-cap");
-  const std::size_t suspects = testing::make_hostile_run(dir);
+  (void)testing::make_many_run(dir, 5);
   ReportOptions o;
-  o.max_communities = 1;
+  o.max_communities = 3;
+  o.top_accounts = 4;
+  o.graph_accounts = 8;
+  o.full_detail = 2;  // sections ranked 3rd and below get half the graph caps
   ReportSummary summary;
   const std::string html = build_report_html(dir, o, &summary);
-  EXPECT_EQ(summary.sections, 1u);
-  EXPECT_EQ(count(html, "<details class=\"community\""), 1u);
-  EXPECT_EQ(count(html, "<tr data-rank="), suspects);  // the table still lists every suspect
+  EXPECT_EQ(summary.suspect_communities, 5u);
+  EXPECT_EQ(summary.sections, 3u);
+  EXPECT_EQ(count(html, "<template id=\"t-"), 3u);
+  const rapidjson::Document d = page_data(html);
+  ASSERT_TRUE(d.IsObject());
+  EXPECT_EQ(d["communities"].Size(), 5u);  // the ranking still lists every suspect
+  ASSERT_EQ(d["sections"].Size(), 3u);
+  EXPECT_EQ(count(html, "\"section\":-1"), 2u);
+  for (const auto& s : d["sections"].GetArray()) {
+    EXPECT_EQ(s["members"].Size(), 4u);  // --members 4 of 12, the riskiest first
+    EXPECT_EQ(s["accounts_total"].GetUint(), 12u);
+  }
+  EXPECT_EQ(d["sections"][0]["graph"]["accounts_shown"].GetUint(), 8u);
+  EXPECT_EQ(d["sections"][1]["graph"]["accounts_shown"].GetUint(), 8u);
+  EXPECT_EQ(d["sections"][2]["graph"]["accounts_shown"].GetUint(), 4u);
   o.graph_accounts = 0;
   EXPECT_THROW((void)build_report_html(dir, o), std::invalid_argument);
+}
+
+// Communities that share an entity are linked both ways; each entity row
+// counts its accounts and the flagged ones (many_run: community k's card
+// is used by all 12 of its accounts, all flagged; communities 2j-1 and 2j
+// share "ip:shared-j" through their even-numbered accounts).
+TEST(ReportBuild, SharedEntitiesAndLinks) {
+  const std::string dir = testing::fresh_dir("report-links");
+  (void)testing::make_many_run(dir, 6);
+  const std::string html = build_report_html(dir);
+  const rapidjson::Document d = page_data(html);
+  ASSERT_TRUE(d.IsObject());
+  ASSERT_EQ(d["sections"].Size(), 6u);
+  std::map<std::uint32_t, const rapidjson::Value*> by_id;
+  for (const auto& s : d["sections"].GetArray()) by_id[s["id"].GetUint()] = &s;
+  for (std::uint32_t id = 1; id <= 6; ++id) {
+    const rapidjson::Value& s = *by_id.at(id);
+    const std::uint32_t partner = (id - 1) % 2 == 0 ? id + 1 : id - 1;  // shares ip:shared-((id-1)/2)
+    ASSERT_EQ(s["links"].Size(), 1u) << id;
+    EXPECT_EQ(s["links"][0][0].GetUint(), partner);
+    EXPECT_EQ(s["links"][0][1].GetUint(), 1u);
+    bool card = false, shared = false;
+    for (rapidjson::SizeType i = 0; i < s["entities"].Size(); ++i) {
+      const auto& e = s["entities"][i];
+      const std::string eid = e[0].GetString();
+      if (eid == "pm:" + std::to_string(id)) {
+        card = true;
+        EXPECT_STREQ(e[1].GetString(), "payment_method");
+        EXPECT_EQ(e[2].GetUint(), 12u);
+        EXPECT_EQ(e[3].GetUint(), 12u);
+        EXPECT_EQ(s["entity_links"][i].Size(), 0u);
+      }
+      if (eid == "ip:shared-" + std::to_string((id - 1) / 2)) {
+        shared = true;
+        EXPECT_EQ(e[2].GetUint(), 6u);
+        ASSERT_EQ(s["entity_links"][i].Size(), 1u);
+        EXPECT_EQ(s["entity_links"][i][0].GetUint(), partner);
+      }
+    }
+    EXPECT_TRUE(card && shared) << id;
+    EXPECT_EQ(s["members"].Size(), 12u);
+  }
+  // The ranking entry counts the linked communities.
+  for (const auto& c : d["communities"].GetArray()) EXPECT_EQ(c["links"].GetUint(), 1u);
 }
 
 TEST(ReportBuild, BadRunFolderNamesTheFile) {
