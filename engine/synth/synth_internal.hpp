@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "hydrascope/io.hpp"
+
 namespace hydrascope::synth {
 
 /// splitmix64 finaliser: a bijection of 64-bit words.
@@ -86,5 +88,14 @@ void read_ip_ranges(const std::string& dir, AddressSpace& datacenter, AddressSpa
 
 /// "a.b.c.d"
 [[nodiscard]] std::string ip_text(std::uint32_t ip);
+
+/// Paths of a generated world's two files, its folder created: every world
+/// model writes out_dir/snapshot.{json,ndjson}[.gz] (or the CSV folder
+/// out_dir/snapshot) and out_dir/truth.json. InputError naming the folder
+/// when it cannot be created.
+struct OutputPaths {
+  std::string snapshot, truth;
+};
+[[nodiscard]] OutputPaths prepare_output(const std::string& out_dir, SnapshotFormat format, bool gzip);
 
 }  // namespace hydrascope::synth

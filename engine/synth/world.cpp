@@ -1,13 +1,16 @@
 // Generator building blocks: random variates, the Feistel permutation that
-// shuffles account order, and IPv4 address spaces from range lists.
+// shuffles account order, IPv4 address spaces from range lists, and the
+// output paths every world model writes to.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include "hydrascope/error.hpp"
 #include "synth_internal.hpp"
 
 namespace hydrascope::synth {
@@ -155,6 +158,21 @@ std::string ip_text(std::uint32_t ip) {
   char buf[20];
   std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
   return buf;
+}
+
+OutputPaths prepare_output(const std::string& out_dir, SnapshotFormat format, bool gzip) {
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) {
+    SourceLocation where;
+    where.file = out_dir;
+    throw InputError(where, "cannot create output folder: " + ec.message());
+  }
+  std::string name = "snapshot";
+  if (format == SnapshotFormat::Json) name += ".json";
+  else if (format == SnapshotFormat::Ndjson) name += ".ndjson";
+  if (gzip && format != SnapshotFormat::CsvPair) name += ".gz";
+  return {out_dir + "/" + name, out_dir + "/truth.json"};
 }
 
 }  // namespace hydrascope::synth

@@ -1837,20 +1837,10 @@ WorldBData draw_world_b_data(const WorldBOptions& options) {
 
 WorldBReport generate_world_b(const WorldBOptions& options, const std::string& out_dir, const ProgressFn& progress) {
   options.validate();
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) {
-    SourceLocation where;
-    where.file = out_dir;
-    throw InputError(where, "cannot create output folder: " + ec.message());
-  }
+  const synth::OutputPaths paths = synth::prepare_output(out_dir, options.format, options.gzip);
   WorldBReport rep;
-  std::string name = "snapshot";
-  if (options.format == SnapshotFormat::Json) name += ".json";
-  else if (options.format == SnapshotFormat::Ndjson) name += ".ndjson";
-  if (options.gzip && options.format != SnapshotFormat::CsvPair) name += ".gz";
-  rep.summary.snapshot_path = out_dir + "/" + name;
-  rep.summary.truth_path = out_dir + "/truth.json";
+  rep.summary.snapshot_path = paths.snapshot;
+  rep.summary.truth_path = paths.truth;
   WorldB world(options);
   world.build(progress);
   world.write(rep.summary.snapshot_path, rep.summary.truth_path, rep, progress);

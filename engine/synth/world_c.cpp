@@ -1578,20 +1578,10 @@ void WorldCOptions::validate() const {
 
 GenerateReport generate_world_c(const WorldCOptions& options, const std::string& out_dir, const ProgressFn& progress) {
   options.validate();
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) {
-    SourceLocation where;
-    where.file = out_dir;
-    throw InputError(where, "cannot create output folder: " + ec.message());
-  }
+  const synth::OutputPaths paths = synth::prepare_output(out_dir, options.format, options.gzip);
   GenerateReport rep;
-  std::string name = "snapshot";
-  if (options.format == SnapshotFormat::Json) name += ".json";
-  else if (options.format == SnapshotFormat::Ndjson) name += ".ndjson";
-  if (options.gzip && options.format != SnapshotFormat::CsvPair) name += ".gz";
-  rep.snapshot_path = out_dir + "/" + name;
-  rep.truth_path = out_dir + "/truth.json";
+  rep.snapshot_path = paths.snapshot;
+  rep.truth_path = paths.truth;
   synth::WorldC world(options);
   world.write(rep.snapshot_path, rep.truth_path, rep, progress);
   return rep;
