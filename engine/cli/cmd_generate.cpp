@@ -30,14 +30,33 @@ struct GenerateArgs {
   double ban_rate = EvolveOptions{}.ban_rate;
 };
 
+// --format of generate: json, ndjson or csv.
+SnapshotFormat output_format(const std::string& name) {
+  if (name == "json") return SnapshotFormat::Json;
+  if (name == "ndjson") return SnapshotFormat::Ndjson;
+  if (name == "csv") return SnapshotFormat::CsvPair;
+  throw std::invalid_argument("unknown format \"" + name + "\" (json, ndjson or csv)");
+}
+
+// The one line every world model's generate ends with.
+std::string summary_line(const GenerateReport& r, std::chrono::steady_clock::time_point start) {
+  char buf[768];
+  std::snprintf(buf, sizeof buf,
+                "wrote %s and %s: %llu accounts, %llu nodes, %llu edges, %llu hydra clusters (%llu accounts), "
+                "%llu look-alike groups in %.2f s, peak memory %s",
+                r.snapshot_path.c_str(), r.truth_path.c_str(), static_cast<unsigned long long>(r.accounts),
+                static_cast<unsigned long long>(r.nodes), static_cast<unsigned long long>(r.edges),
+                static_cast<unsigned long long>(r.hydra_clusters), static_cast<unsigned long long>(r.hydra_accounts),
+                static_cast<unsigned long long>(r.lookalike_clusters), seconds_since(start),
+                human_bytes(static_cast<double>(peak_rss_bytes())).c_str());
+  return buf;
+}
+
 // World B (docs/generator.md, "World B: farms that interact"): held-out evaluation only.
 int run_generate_b(const Context& ctx, const GenerateArgs& a) {
   const auto start = std::chrono::steady_clock::now();
   WorldBOptions o = WorldBOptions::for_profile(parse_world_b_profile(a.profile), a.accounts, a.seed);
-  if (a.format == "json") o.format = SnapshotFormat::Json;
-  else if (a.format == "ndjson") o.format = SnapshotFormat::Ndjson;
-  else if (a.format == "csv") o.format = SnapshotFormat::CsvPair;
-  else throw std::invalid_argument("unknown format \"" + a.format + "\" (json, ndjson or csv)");
+  o.format = output_format(a.format);
   o.gzip = a.gzip;
   o.ip_ranges_dir = a.ip_ranges;  // empty: the copy of datasets/ip-ranges built into the program
   o.validate();
@@ -46,17 +65,7 @@ int run_generate_b(const Context& ctx, const GenerateArgs& a) {
            std::to_string(o.seed));
   const WorldBReport r = generate_world_b(o, a.out, ctx.progress());
   ctx.end_progress();
-  char buf[768];
-  std::snprintf(buf, sizeof buf,
-                "wrote %s and %s: %llu accounts, %llu nodes, %llu edges, %llu hydra clusters (%llu accounts), "
-                "%llu look-alike groups in %.2f s, peak memory %s",
-                r.summary.snapshot_path.c_str(), r.summary.truth_path.c_str(),
-                static_cast<unsigned long long>(r.summary.accounts), static_cast<unsigned long long>(r.summary.nodes),
-                static_cast<unsigned long long>(r.summary.edges), static_cast<unsigned long long>(r.summary.hydra_clusters),
-                static_cast<unsigned long long>(r.summary.hydra_accounts),
-                static_cast<unsigned long long>(r.summary.lookalike_clusters), seconds_since(start),
-                human_bytes(static_cast<double>(peak_rss_bytes())).c_str());
-  ctx.info(buf);
+  ctx.info(summary_line(r.summary, start));
   return kExitOk;
 }
 
@@ -68,10 +77,7 @@ int run_generate_c(const Context& ctx, const GenerateArgs& a) {
   WorldCOptions o;
   o.accounts = a.accounts;
   o.seed = a.seed;
-  if (a.format == "json") o.format = SnapshotFormat::Json;
-  else if (a.format == "ndjson") o.format = SnapshotFormat::Ndjson;
-  else if (a.format == "csv") o.format = SnapshotFormat::CsvPair;
-  else throw std::invalid_argument("unknown format \"" + a.format + "\" (json, ndjson or csv)");
+  o.format = output_format(a.format);
   o.gzip = a.gzip;
   o.ip_ranges_dir = a.ip_ranges;  // empty: the copy of datasets/ip-ranges built into the program
   o.validate();
@@ -81,16 +87,7 @@ int run_generate_c(const Context& ctx, const GenerateArgs& a) {
   ctx.info("generating world c: " + std::to_string(o.accounts) + " accounts, seed " + std::to_string(o.seed));
   const GenerateReport r = generate_world_c(o, a.out, ctx.progress());
   ctx.end_progress();
-  char buf[768];
-  std::snprintf(buf, sizeof buf,
-                "wrote %s and %s: %llu accounts, %llu nodes, %llu edges, %llu hydra clusters (%llu accounts), "
-                "%llu look-alike groups in %.2f s, peak memory %s",
-                r.snapshot_path.c_str(), r.truth_path.c_str(), static_cast<unsigned long long>(r.accounts),
-                static_cast<unsigned long long>(r.nodes), static_cast<unsigned long long>(r.edges),
-                static_cast<unsigned long long>(r.hydra_clusters), static_cast<unsigned long long>(r.hydra_accounts),
-                static_cast<unsigned long long>(r.lookalike_clusters), seconds_since(start),
-                human_bytes(static_cast<double>(peak_rss_bytes())).c_str());
-  ctx.info(buf);
+  ctx.info(summary_line(r, start));
   return kExitOk;
 }
 
@@ -102,10 +99,7 @@ int run_evolve(const Context& ctx, const GenerateArgs& a) {
   o.days = a.days;
   o.seed = a.seed;
   o.ban_rate = a.ban_rate;
-  if (a.format == "json") o.format = SnapshotFormat::Json;
-  else if (a.format == "ndjson") o.format = SnapshotFormat::Ndjson;
-  else if (a.format == "csv") o.format = SnapshotFormat::CsvPair;
-  else throw std::invalid_argument("unknown format \"" + a.format + "\" (json, ndjson or csv)");
+  o.format = output_format(a.format);
   o.gzip = a.gzip;
   o.validate();
   check_out_folder(a.out, a.force);
@@ -138,10 +132,7 @@ int run_generate(const Context& ctx, const GenerateArgs& a) {
   if (a.world == "c") return run_generate_c(ctx, a);
   const auto start = std::chrono::steady_clock::now();
   GeneratorOptions o = GeneratorOptions::for_profile(parse_profile(a.profile), a.accounts, a.seed);
-  if (a.format == "json") o.format = SnapshotFormat::Json;
-  else if (a.format == "ndjson") o.format = SnapshotFormat::Ndjson;
-  else if (a.format == "csv") o.format = SnapshotFormat::CsvPair;
-  else throw std::invalid_argument("unknown format \"" + a.format + "\" (json, ndjson or csv)");
+  o.format = output_format(a.format);
   o.gzip = a.gzip;
   o.ip_ranges_dir = a.ip_ranges;  // empty: the copy of datasets/ip-ranges built into the program
   o.validate();
@@ -152,16 +143,7 @@ int run_generate(const Context& ctx, const GenerateArgs& a) {
            std::to_string(o.seed));
   const GenerateReport r = generate_world(o, a.out, ctx.progress());
   ctx.end_progress();
-  char buf[768];
-  std::snprintf(buf, sizeof buf,
-                "wrote %s and %s: %llu accounts, %llu nodes, %llu edges, %llu hydra clusters (%llu accounts), "
-                "%llu look-alike groups in %.2f s, peak memory %s",
-                r.snapshot_path.c_str(), r.truth_path.c_str(), static_cast<unsigned long long>(r.accounts),
-                static_cast<unsigned long long>(r.nodes), static_cast<unsigned long long>(r.edges),
-                static_cast<unsigned long long>(r.hydra_clusters), static_cast<unsigned long long>(r.hydra_accounts),
-                static_cast<unsigned long long>(r.lookalike_clusters), seconds_since(start),
-                human_bytes(static_cast<double>(peak_rss_bytes())).c_str());
-  ctx.info(buf);
+  ctx.info(summary_line(r, start));
   return kExitOk;
 }
 
