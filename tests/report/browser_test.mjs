@@ -163,6 +163,7 @@ async function realPage(spec) {
   check(entityHead.includes("share flagged") && entityHead.includes("accounts"), `entity table columns ${entityHead}`);
   const firstEntity = await page.$$eval("#entities .vt-row", (rows) => rows.length ? Array.from(rows[0].children).map((c) => c.textContent) : []);
   check(firstEntity.length >= 5 && /%$/.test(firstEntity[4]), `an entity row shows its share flagged (${firstEntity})`);
+  await shot(page, "report-entities.png", await page.$("#entities"));
 
   // --- members: sortable; every account of the community is listed.
   const memberRows = await page.$eval("#members", (m) => Number(m.getAttribute("data-rows")));
