@@ -462,7 +462,7 @@ Section build_section(const RunFolder& r, const Community& c, std::size_t rank, 
   const std::size_t drawn_edges = std::min<std::size_t>(edges.size(), o.graph_edges);
   js += ",\"graph\":{\"accounts\":" + std::to_string(d.accounts_total) + ",\"accounts_shown\":" +
         std::to_string(d.accounts_shown) + ",\"entities\":" + std::to_string(d.entities_total) +
-        ",\"entities_shown\":" + std::to_string(d.entities_shown) + ",\"edges\":" + std::to_string(edges.size()) +
+        ",\"entities_shown\":" + std::to_string(d.entities_shown) + ",\"edges_total\":" + std::to_string(edges.size()) +
         ",\"edges_shown\":" + std::to_string(drawn_edges) + ",\"nodes\":[";
   // [0, member row, x, y] for accounts (or [0, -1, x, y, id, kind] when not listed), [1, entity row, x, y]
   for (std::uint32_t i = 0; i < d.nodes.size(); ++i) {

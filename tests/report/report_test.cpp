@@ -244,7 +244,10 @@ TEST(ReportBuild, HostileRunSectionsAndEscaping) {
     EXPECT_GT(s["entities"].Size(), 0u);
     EXPECT_EQ(s["entity_links"].Size(), s["entities"].Size());
     EXPECT_GT(s["graph"]["nodes"].Size(), 0u);
+    ASSERT_TRUE(s["graph"]["edges"].IsArray());  // one key "edges" (the count is edges_total)
     EXPECT_GT(s["graph"]["edges"].Size(), 0u);
+    EXPECT_LE(s["graph"]["edges"].Size(), s["graph"]["edges_total"].GetUint());
+    EXPECT_EQ(s["graph"]["edges"].Size(), s["graph"]["edges_shown"].GetUint());
     for (const auto& e : s["entities"].GetArray()) EXPECT_LE(e[3].GetUint(), e[2].GetUint());  // flagged <= accounts
   }
   // Static markup per section (cloned by the script): explanation and

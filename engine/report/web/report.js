@@ -414,7 +414,7 @@
     var g = s.graph;
     var tools = el("div", "graphtools");
     tools.appendChild(document.createTextNode(g.accounts_shown + " of " + g.accounts + " accounts, " + g.entities_shown + " of " +
-      g.entities + " entities" + (g.edges_shown < g.edges ? ", " + g.edges_shown + " of " + g.edges + " links" : "") +
+      g.entities + " entities" + (g.edges_shown < g.edges_total ? ", " + g.edges_shown + " of " + g.edges_total + " links" : "") +
       " drawn" + (g.accounts_shown < g.accounts ? " (the riskiest accounts, then a fixed sample)" : "") +
       ". Drag to pan, scroll to zoom, click a node for its attributes and neighbours. "));
     var fit = el("button", null, "fit");
