@@ -531,26 +531,7 @@ std::string terminal_text(std::string_view s) {
 }
 
 RefineOptions refine_options(const std::vector<std::string>& on, const std::vector<std::string>& off) {
-  RefineOptions o;
-  const auto set = [&o](const std::string& step, bool value, const char* option) {
-    if (step == "split_by_proxy") o.split_by_proxy = value;
-    else if (step == "split_tied") o.split_tied = value;
-    else if (step == "split_separated") o.split_separated = value;
-    else if (step == "rehome") o.rehome = value;
-    else if (step == "merge") o.merge = value;
-    else if (step == "all") o.split_by_proxy = o.split_tied = o.split_separated = o.rehome = o.merge = value;
-    else if (step == "none" && value) o.split_by_proxy = o.split_tied = o.split_separated = o.rehome = o.merge = false;
-    else
-      throw std::invalid_argument(std::string(option) + ": unknown step '" + step +
-                                  "' (split_by_proxy, split_tied, split_separated, rehome, merge, all" +
-                                  (value ? " or none)" : ")"));
-  };
-  if (!on.empty()) {
-    o.split_by_proxy = o.split_tied = o.split_separated = o.rehome = o.merge = false;
-    for (const auto& step : on) set(step, true, "--refine");
-  }
-  for (const auto& step : off) set(step, false, "--refine-off");
-  return o;
+  return RefineOptions::from_steps(on, off);
 }
 
 std::string refine_steps_text(const RefineOptions& o) {

@@ -79,30 +79,6 @@ SnapshotFormat format_from(const std::string& name) {
   throw std::invalid_argument("format: expected auto, json, ndjson, csv or edgelist, got '" + name + "'");
 }
 
-// `refine` (the steps to run; empty = the defaults) minus `refine_off`, as
-// the command line's --refine and --refine-off.
-RefineOptions refine_from(const std::vector<std::string>& on, const std::vector<std::string>& off) {
-  RefineOptions o;
-  const auto set = [&o](const std::string& step, bool value, const char* option) {
-    if (step == "split_by_proxy") o.split_by_proxy = value;
-    else if (step == "split_tied") o.split_tied = value;
-    else if (step == "split_separated") o.split_separated = value;
-    else if (step == "rehome") o.rehome = value;
-    else if (step == "merge") o.merge = value;
-    else if (step == "all") o.split_by_proxy = o.split_tied = o.split_separated = o.rehome = o.merge = value;
-    else if (step == "none" && value) o.split_by_proxy = o.split_tied = o.split_separated = o.rehome = o.merge = false;
-    else
-      throw std::invalid_argument(std::string(option) + ": unknown step '" + step +
-                                  "' (split_by_proxy, split_tied, split_separated, rehome, merge, all" +
-                                  (value ? " or none)" : ")"));
-  };
-  if (!on.empty()) {
-    o.split_by_proxy = o.split_tied = o.split_separated = o.rehome = o.merge = false;
-    for (const auto& step : on) set(step, true, "refine");
-  }
-  for (const auto& step : off) set(step, false, "refine_off");
-  return o;
-}
 
 // The pipeline's options, named as the command line names them (docs/python.md).
 PipelineOptions pipeline_options(const py::kwargs& kw) {
@@ -129,7 +105,7 @@ PipelineOptions pipeline_options(const py::kwargs& kw) {
     else if (key == "max_input_bytes") po.load.max_input_bytes = py::cast<std::uint64_t>(v);
     else throw std::invalid_argument("run: unknown option '" + key + "'");
   }
-  po.refine = refine_from(refine_on, refine_off);
+  po.refine = RefineOptions::from_steps(refine_on, refine_off, "refine", "refine_off");
   po.load.checksum = true;  // run.json records the checksum of the bytes read, as `hydrascope run` does
   po.validate();
   return po;

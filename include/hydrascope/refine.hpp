@@ -53,6 +53,12 @@ struct RefineOptions {
   [[nodiscard]] static RefineOptions none();
   /// Every step on (the thresholds as defaulted).
   [[nodiscard]] static RefineOptions all();
+  /// The defaults, or only the steps in `on` when it is not empty, minus the
+  /// steps in `off` (names: split_by_proxy, split_tied, split_separated,
+  /// rehome, merge, all; `on` also takes none). std::invalid_argument names
+  /// the option (`on_name` / `off_name`) and the unknown step.
+  [[nodiscard]] static RefineOptions from_steps(const std::vector<std::string>& on, const std::vector<std::string>& off,
+                                                const char* on_name = "--refine", const char* off_name = "--refine-off");
   /// Throws std::invalid_argument naming the bad value.
   void validate() const;
 };
