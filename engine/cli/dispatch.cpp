@@ -5,18 +5,92 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <map>
-#include <string>
 #include <new>
 #include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "cli_util.hpp"
 #include "hydrascope/common.hpp"
 #include "hydrascope/error.hpp"
 
 namespace hydrascope::cli {
+namespace {
+
+// Edit distance with adjacent transpositions (optimal string alignment):
+// "rnu" is one step from "run", as a typist would count it.
+std::size_t typo_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i)
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+// The closest of `names` to `word` when it is close enough to be a typo
+// (at most 1 edit for short words, 2 from 5 characters on, and never more
+// than a third of the word), else empty. Ties go to the first name.
+std::string closest(std::string_view word, const std::vector<std::string>& names) {
+  const std::size_t limit = std::min<std::size_t>(word.size() >= 5 ? 2 : 1, std::max<std::size_t>(1, word.size() / 3));
+  std::string best;
+  std::size_t best_d = limit + 1;
+  for (const std::string& n : names) {
+    if (n.size() > word.size() + limit || word.size() > n.size() + limit) continue;
+    const std::size_t dist = typo_distance(word, n);
+    if (dist < best_d) best_d = dist, best = n;
+  }
+  return best;
+}
+
+// The message for a command line CLI11 refused: for a word that is no
+// command "unknown command 'X'", for a long option the command does not
+// have "unknown option '--X' for CMD" (whatever CLI11 noticed first), each
+// with the name the user probably meant ("did you mean 'run'?") when one is
+// close; else CLI11's own message.
+std::string usage_message(CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  const std::vector<CLI::App*> chosen = app.get_subcommands();
+  if (chosen.empty()) {
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) commands.push_back(sub->get_name());
+    for (int i = 1; i < argc; ++i) {
+      const std::string_view a = argv[i];
+      if (a.starts_with('-')) {
+        if (a == "--log-format") ++i;  // its value is not a command
+        continue;
+      }
+      const std::string c = closest(a, commands);
+      return "unknown command '" + std::string(a) + "'" + (c.empty() ? "" : "; did you mean '" + c + "'?");
+    }
+    return e.what();
+  }
+  std::vector<std::string> options;
+  for (const CLI::Option* o : chosen.front()->get_options())
+    for (const std::string& l : o->get_lnames()) options.push_back("--" + l);
+  for (const CLI::Option* o : app.get_options())
+    for (const std::string& l : o->get_lnames()) options.push_back("--" + l);
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (!a.starts_with("--")) continue;
+    a = a.substr(0, a.find('='));
+    if (std::find(options.begin(), options.end(), a) != options.end()) continue;
+    const std::string c = closest(a, options);
+    return "unknown option '" + std::string(a) + "' for " + chosen.front()->get_name() +
+           (c.empty() ? "" : "; did you mean '" + c + "'?");
+  }
+  return e.what();
+}
+
+}  // namespace
 
 int run_command_line(int argc, char** argv) {
   CLI::App app{"hydrascope: find hydra-style reseller networks in an API provider's account graph"};
@@ -55,7 +129,7 @@ int run_command_line(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e) == 0 ? kExitOk : kExitUsage;  // --help, --version
-    ctx.error("usage", kExitUsage, std::string(e.what()) + " (see hydrascope --help)");
+    ctx.error("usage", kExitUsage, usage_message(app, e, argc, argv) + " (see hydrascope --help)");
     return kExitUsage;
   }
   try {

@@ -170,6 +170,36 @@ TEST(ConvertCli, ErrorsLeaveNoOutput) {
   EXPECT_EQ(list_dir(dir), (std::vector<std::string>{"bad.ndjson", "s.ndjson"}));
 }
 
+// A mistyped command or long option is a usage error (exit 2) that names
+// what was probably meant; a word far from every name gets no guess.
+TEST(Cli, TyposGetASuggestion) {
+  const std::string dir = with_snapshot("typo");
+  CliRun r = run(dir, "rnu " + dir + "/s.ndjson");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown command 'rnu'; did you mean 'run'?"), std::string::npos) << r.err;
+  r = run(dir, "--quiet inspcet " + dir + "/s.ndjson");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("did you mean 'inspect'?"), std::string::npos) << r.err;
+  r = run(dir, "inspect " + dir + "/s.ndjson --jsno");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown option '--jsno' for inspect; did you mean '--json'?"), std::string::npos) << r.err;
+  r = run(dir, "run " + dir + "/s.ndjson --out " + dir + "/o --dampnig 0.5");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("did you mean '--damping'?"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/o"));
+  // The unknown option is named even when CLI11 first saw a missing one.
+  r = run(dir, "run " + dir + "/s.ndjson --verbsoe");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown option '--verbsoe' for run; did you mean '--verbose'?"), std::string::npos) << r.err;
+  r = run(dir, "zzzzzz " + dir + "/s.ndjson");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown command 'zzzzzz'"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("did you mean"), std::string::npos) << r.err;
+  r = run(dir, "");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("A subcommand is required"), std::string::npos) << r.err;
+}
+
 // --damping changes the analysis graph of run and is recorded in run.json;
 // a bad name is a usage error that leaves no output folder.
 TEST(RunCli, DampingIsAppliedRecordedAndChecked) {
