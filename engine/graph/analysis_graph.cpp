@@ -12,7 +12,7 @@
 namespace hydrascope {
 
 namespace {
-[[noreturn]] void broken(const std::string& what) {
+[[noreturn]] void broken_graph(const std::string& what) {
   throw std::logic_error("AnalysisGraph invariant broken: " + what);
 }
 }  // namespace
@@ -138,35 +138,35 @@ AnalysisGraph AnalysisGraph::from_csr(std::vector<EdgeId> offsets, std::vector<N
 }
 
 void AnalysisGraph::validate() const {
-  if (offsets_.empty()) broken("offsets empty (need n+1 entries)");
+  if (offsets_.empty()) broken_graph("offsets empty (need n+1 entries)");
   const NodeId n = num_nodes();
-  if (offsets_[0] != 0) broken("offsets[0] != 0");
-  if (offsets_[n] != targets_.size() || weights_.size() != targets_.size()) broken("offsets[n] != arc count");
-  if (targets_.size() % 2 != 0) broken("odd arc count (not symmetric)");
-  if (strength_.size() != n) broken("strength column size");
+  if (offsets_[0] != 0) broken_graph("offsets[0] != 0");
+  if (offsets_[n] != targets_.size() || weights_.size() != targets_.size()) broken_graph("offsets[n] != arc count");
+  if (targets_.size() % 2 != 0) broken_graph("odd arc count (not symmetric)");
+  if (strength_.size() != n) broken_graph("strength column size");
   double total = 0.0;
   for (NodeId v = 0; v < n; ++v) {
-    if (offsets_[v] > offsets_[v + 1]) broken("offsets not monotone at " + std::to_string(v));
+    if (offsets_[v] > offsets_[v + 1]) broken_graph("offsets not monotone at " + std::to_string(v));
     const auto nb = neighbors(v);
     const auto ws = weights(v);
     double s = 0.0;
     for (std::size_t i = 0; i < nb.size(); ++i) {
       const NodeId u = nb[i];
-      if (u >= n) broken("neighbour out of range at " + std::to_string(v));
-      if (u == v) broken("self-loop at " + std::to_string(v));
-      if (i > 0 && nb[i - 1] >= u) broken("row not strictly sorted at " + std::to_string(v));
-      if (!(ws[i] > 0.0) || !std::isfinite(ws[i])) broken("weight not finite positive at " + std::to_string(v));
+      if (u >= n) broken_graph("neighbour out of range at " + std::to_string(v));
+      if (u == v) broken_graph("self-loop at " + std::to_string(v));
+      if (i > 0 && nb[i - 1] >= u) broken_graph("row not strictly sorted at " + std::to_string(v));
+      if (!(ws[i] > 0.0) || !std::isfinite(ws[i])) broken_graph("weight not finite positive at " + std::to_string(v));
       const auto back = neighbors(u);
       const auto it = std::lower_bound(back.begin(), back.end(), v);
-      if (it == back.end() || *it != v) broken("missing reverse arc " + std::to_string(u) + "->" + std::to_string(v));
+      if (it == back.end() || *it != v) broken_graph("missing reverse arc " + std::to_string(u) + "->" + std::to_string(v));
       if (weights(u)[static_cast<std::size_t>(it - back.begin())] != ws[i])
-        broken("asymmetric weight " + std::to_string(v) + "-" + std::to_string(u));
+        broken_graph("asymmetric weight " + std::to_string(v) + "-" + std::to_string(u));
       s += ws[i];
     }
-    if (std::abs(s - strength_[v]) > 1e-9 * std::max(1.0, std::abs(s))) broken("strength mismatch at " + std::to_string(v));
+    if (std::abs(s - strength_[v]) > 1e-9 * std::max(1.0, std::abs(s))) broken_graph("strength mismatch at " + std::to_string(v));
     total += s;
   }
-  if (std::abs(total / 2.0 - total_weight_) > 1e-9 * std::max(1.0, total)) broken("total weight mismatch");
+  if (std::abs(total / 2.0 - total_weight_) > 1e-9 * std::max(1.0, total)) broken_graph("total weight mismatch");
 }
 
 Incidence build_incidence(const Snapshot& s) {

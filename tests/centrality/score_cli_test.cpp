@@ -13,6 +13,7 @@
 
 #include "hydrascope/centrality.hpp"
 #include "test_graphs.hpp"
+#include "files.hpp"
 
 namespace hydrascope {
 namespace {
@@ -29,12 +30,7 @@ int run(const std::string& args, const std::string& stdout_file = "/dev/null") {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using hydrascope::testing::read_all;
 
 std::vector<std::vector<std::string>> read_csv(const std::string& path) {
   std::vector<std::vector<std::string>> rows;
@@ -52,7 +48,7 @@ std::vector<std::vector<std::string>> read_csv(const std::string& path) {
 
 TEST(ScoreCli, KarateColumnsMatchLibrary) {
   const std::string out = kTmp + "/karate.csv";
-  ASSERT_EQ(run(kKarate + " -c pagerank,degree,kcore,betweenness,ppr --out " + out), 0) << slurp(kTmp + "/stderr.txt");
+  ASSERT_EQ(run(kKarate + " -c pagerank,degree,kcore,betweenness,ppr --out " + out), 0) << read_all(kTmp + "/stderr.txt");
   const auto rows = read_csv(out);
   ASSERT_EQ(rows.size(), 35u);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"node_id", "pagerank", "degree", "kcore", "betweenness", "ppr"}));
@@ -83,8 +79,8 @@ TEST(ScoreCli, SameOutputForOneAndTwoThreadsAndJsonDiagnostics) {
   const std::string common = kKarate + " -c pagerank,betweenness --betweenness-samples 10 --exact-threshold 5 --seed 3";
   ASSERT_EQ(run(common + " --threads 1 --out " + a), 0);
   ASSERT_EQ(run(common + " --threads 2 --json --out " + b, js), 0);
-  EXPECT_EQ(slurp(a), slurp(b));
-  const std::string diag = slurp(js);
+  EXPECT_EQ(read_all(a), read_all(b));
+  const std::string diag = read_all(js);
   EXPECT_NE(diag.find("\"name\":\"pagerank\""), std::string::npos) << diag;
   EXPECT_NE(diag.find("\"converged\":true"), std::string::npos);
   EXPECT_NE(diag.find("\"exact\":false,\"sources\":10"), std::string::npos);
@@ -94,7 +90,7 @@ TEST(ScoreCli, SameOutputForOneAndTwoThreadsAndJsonDiagnostics) {
 TEST(ScoreCli, SnapshotWithBannedAccountSeedsPpr) {
   const std::string out = kTmp + "/full.csv";
   ASSERT_EQ(run(std::string(HYDRASCOPE_TEST_FIXTURES) + "/good/full.json -c ppr --out " + out), 0)
-      << slurp(kTmp + "/stderr.txt");
+      << read_all(kTmp + "/stderr.txt");
   const auto rows = read_csv(out);
   ASSERT_EQ(rows.size(), 5u);
   EXPECT_EQ(rows[1][0], "a:1001");  // the banned account: the restart node ranks first
@@ -117,7 +113,7 @@ TEST(ScoreCli, ErrorsExitNonZeroAndWriteNothing) {
   EXPECT_EQ(run(kKarate + " --betweenness-samples 5 --epsilon 0.1 --out " + out), 2);  // exclusive
   EXPECT_EQ(run(kKarate), 2);  // --out missing
   EXPECT_EQ(run(kTmp + "/missing.edges --out " + out), 1);
-  EXPECT_NE(slurp(kTmp + "/stderr.txt").find("missing.edges"), std::string::npos);
+  EXPECT_NE(read_all(kTmp + "/stderr.txt").find("missing.edges"), std::string::npos);
   EXPECT_EQ(run(std::string(HYDRASCOPE_TEST_FIXTURES) + "/bad/bad_format.ndjson --out " + out), 1);
   EXPECT_FALSE(std::filesystem::exists(out));
   EXPECT_EQ(run(kKarate + " --out " + kTmp + "/no/such/dir/x.csv"), 1);

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include "files.hpp"
+
 namespace hydrascope::testing {
 
 struct CliRun {
@@ -23,19 +25,16 @@ inline CliRun run_hydrascope(const std::string& args, const std::string& capture
   const std::string so = capture + ".stdout", se = capture + ".stderr";
   const int rc = std::system((std::string(HYDRASCOPE_TEST_BINARY) + " " + args + " > '" + so + "' 2> '" + se +
                               "' < /dev/null").c_str());
-  auto slurp = [](const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  };
   CliRun r;
   r.code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  r.out = slurp(so);
-  r.err = slurp(se);
+  r.out = read_all(so);
+  r.err = read_all(se);
   std::filesystem::remove(so);
   std::filesystem::remove(se);
   return r;
 }
+
+/// `hydrascope ARGS` with stdout and stderr captured beside the files of `dir`.
+inline CliRun run(const std::string& dir, const std::string& args) { return run_hydrascope(args, dir + "/"); }
 
 }  // namespace hydrascope::testing

@@ -25,7 +25,7 @@ using testing::read_all;
 using testing::CliRun;
 
 // Runs `hydrascope ARGS` with stdout and stderr captured to files in `dir`.
-CliRun run(const std::string& dir, const std::string& args) { return testing::run_hydrascope(args, dir + "/"); }
+using testing::run;
 
 // A fresh folder holding the hostile snapshot as s.ndjson.
 std::string with_snapshot(const std::string& name) {

@@ -12,16 +12,13 @@
 #include <sstream>
 #include <string>
 
+#include "files.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using hydrascope::testing::read_all;
 
 // Runs `hydrascope ARGS` with `cwd` as the working folder; returns the exit code.
 int run_in(const std::string& cwd, const std::string& args) {

@@ -25,6 +25,7 @@
 #include "hydrascope/eval.hpp"
 #include "hydrascope/io.hpp"
 #include "hydrascope/strings.hpp"
+#include "files.hpp"
 
 namespace {
 
@@ -32,12 +33,7 @@ namespace fs = std::filesystem;
 using hydrascope::testing::CliRun;
 const std::string kBin = HYDRASCOPE_TEST_BINARY;
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using hydrascope::testing::read_all;
 void write_all(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 std::string fresh(const std::string& name) {

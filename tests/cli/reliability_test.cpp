@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "cli/cli_run.hpp"
+#include "files.hpp"
 
 namespace {
 
@@ -28,12 +29,7 @@ namespace fs = std::filesystem;
 const std::string kBin = HYDRASCOPE_TEST_BINARY;
 const std::string kFixtures = HYDRASCOPE_TEST_FIXTURES;
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using hydrascope::testing::read_all;
 
 // A fresh, empty folder for one test (per process, so parallel ctest runs do not meet).
 std::string fresh(const std::string& name) {

@@ -24,7 +24,7 @@ using testing::read_all;
 
 const std::string kSample = std::string(HYDRASCOPE_TEST_DATASETS) + "/sample/snapshot.json.gz";
 
-CliRun run(const std::string& dir, const std::string& args) { return testing::run_hydrascope(args, dir + "/"); }
+using testing::run;
 
 rapidjson::Document parse(const std::string& text) {
   rapidjson::Document d;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "cli/cli_run.hpp"
+#include "files.hpp"
 
 namespace hydrascope {
 namespace {
@@ -20,12 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::run_hydrascope;
 
-std::string slurp(const std::string& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using hydrascope::testing::read_all;
 
 class Warehouse : public ::testing::Test {
  protected:
@@ -57,12 +53,12 @@ TEST_F(Warehouse, CsvFormKeepsActivityAndGivesTheSameRun) {
   ASSERT_EQ(a.code, 0) << a.err;
   ASSERT_EQ(b.code, 0) << b.err;
   EXPECT_EQ(b.err.find("warning"), std::string::npos) << b.err;
-  EXPECT_EQ(slurp(d() + "/run-ndjson/accounts.csv"), slurp(d() + "/run-csv/accounts.csv"));
+  EXPECT_EQ(read_all(d() + "/run-ndjson/accounts.csv"), read_all(d() + "/run-csv/accounts.csv"));
   EXPECT_EQ(a.out.substr(0, a.out.find('\n')), b.out.substr(0, b.out.find('\n')));
   // CSV -> JSON: the activity is back where it was.
   const auto j = run_hydrascope("-q convert " + d() + "/csv " + d() + "/back.ndjson", d() + "/conv2");
   ASSERT_EQ(j.code, 0) << j.err;
-  EXPECT_EQ(slurp(d() + "/back.ndjson").find("\"activity\":{\"start\":"), slurp(d() + "/world/snapshot.ndjson").find("\"activity\":{\"start\":"));
+  EXPECT_EQ(read_all(d() + "/back.ndjson").find("\"activity\":{\"start\":"), read_all(d() + "/world/snapshot.ndjson").find("\"activity\":{\"start\":"));
 }
 
 TEST_F(Warehouse, RunWarnsWhenTheSnapshotHasNoActivity) {
@@ -93,7 +89,7 @@ TEST_F(Warehouse, SummaryCountsAgreeWithTheStageLines) {
   EXPECT_EQ(summary[1].str(), refine[1].str());
   EXPECT_EQ(summary[2].str(), detect[1].str());
   EXPECT_EQ(summary[3].str(), refine[1].str());
-  const std::string cj = slurp(d() + "/run-sum/communities.json");
+  const std::string cj = read_all(d() + "/run-sum/communities.json");
   EXPECT_NE(cj.find("\"communities\":" + refine[1].str() + ","), std::string::npos);
   EXPECT_NE(cj.find("\"scored_communities\":" + summary[4].str() + ","), std::string::npos);
 }
@@ -111,21 +107,21 @@ TEST_F(Warehouse, ConfigReportTrueFalseOrFile) {
     const int rc = std::system(cmd.c_str());
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
   };
-  ASSERT_EQ(run_in("report = true", "o1"), 0) << slurp(work + "/err.txt");
+  ASSERT_EQ(run_in("report = true", "o1"), 0) << read_all(work + "/err.txt");
   EXPECT_TRUE(fs::exists(work + "/o1/report.html"));
   EXPECT_FALSE(fs::exists(work + "/true"));
-  EXPECT_NE(slurp(work + "/o1/run.json").find("\"report.html\""), std::string::npos);
-  ASSERT_EQ(run_in("report = false", "o2"), 0) << slurp(work + "/err.txt");
+  EXPECT_NE(read_all(work + "/o1/run.json").find("\"report.html\""), std::string::npos);
+  ASSERT_EQ(run_in("report = false", "o2"), 0) << read_all(work + "/err.txt");
   EXPECT_FALSE(fs::exists(work + "/o2/report.html"));
   EXPECT_FALSE(fs::exists(work + "/false"));
-  ASSERT_EQ(run_in("report = \"page.html\"", "o3"), 0) << slurp(work + "/err.txt");
+  ASSERT_EQ(run_in("report = \"page.html\"", "o3"), 0) << read_all(work + "/err.txt");
   EXPECT_TRUE(fs::exists(work + "/page.html"));
   EXPECT_FALSE(fs::exists(work + "/o3/report.html"));
   // The command line wins over the file.
   std::ofstream(work + "/run.conf") << "report = true\n";
   const std::string cmd = "cd '" + work + "' && '" + bin + "' -q run " + d() + "/world/snapshot.ndjson --out o4 --top 0 " +
                           "--config run.conf --report=cli.html > /dev/null 2> err.txt";
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << slurp(work + "/err.txt");
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << read_all(work + "/err.txt");
   EXPECT_TRUE(fs::exists(work + "/cli.html"));
   EXPECT_FALSE(fs::exists(work + "/o4/report.html"));
 }

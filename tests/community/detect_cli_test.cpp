@@ -10,10 +10,12 @@
 #include <sstream>
 #include <string>
 
+#include "files.hpp"
+
 namespace {
 
 const std::string kBin = HYDRASCOPE_TEST_BINARY;
-const std::string kData = HYDRASCOPE_TEST_DATASETS;
+const std::string kDatasets = HYDRASCOPE_TEST_DATASETS;
 const std::string kTmp = HYDRASCOPE_TEST_TMP;
 
 int run(const std::string& args, std::string* out = nullptr) {
@@ -31,20 +33,15 @@ int run(const std::string& args, std::string* out = nullptr) {
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using hydrascope::testing::read_all;
 
 bool exists(const std::string& path) { return std::ifstream(path).good(); }
 
 TEST(DetectCli, KarateCsvAndJsonSummary) {
   const std::string csv = kTmp + "/karate_communities.csv";
   std::string out;
-  ASSERT_EQ(run("detect " + kData + "/karate/karate.edges --out " + csv + " --json --threads 2", &out), 0);
-  const std::string text = slurp(csv);
+  ASSERT_EQ(run("detect " + kDatasets + "/karate/karate.edges --out " + csv + " --json --threads 2", &out), 0);
+  const std::string text = read_all(csv);
   EXPECT_EQ(text.rfind("node_id,community_id\n", 0), 0u);
   int lines = 0;
   for (char c : text) lines += c == '\n';
@@ -55,15 +52,15 @@ TEST(DetectCli, KarateCsvAndJsonSummary) {
 
 TEST(DetectCli, SameSeedByteIdenticalAcrossThreads) {
   const std::string a = kTmp + "/email_a.csv", b = kTmp + "/email_b.csv";
-  const std::string in = kData + "/email-eu-core/email-Eu-core.txt";
+  const std::string in = kDatasets + "/email-eu-core/email-Eu-core.txt";
   ASSERT_EQ(run("detect " + in + " --out " + a + " --seed 7 --threads 1"), 0);
   ASSERT_EQ(run("detect " + in + " --out " + b + " --seed 7 --threads 2"), 0);
-  EXPECT_EQ(slurp(a), slurp(b));
-  EXPECT_FALSE(slurp(a).empty());
+  EXPECT_EQ(read_all(a), read_all(b));
+  EXPECT_FALSE(read_all(a).empty());
 }
 
 TEST(DetectCli, EveryAlgorithmAndWriteGraph) {
-  const std::string in = kData + "/football/football.edges";
+  const std::string in = kDatasets + "/football/football.edges";
   for (const char* algo : {"leiden", "louvain", "lpa", "components"}) {
     std::string out;
     EXPECT_EQ(run(std::string("detect ") + in + " --algo " + algo + " --out " + kTmp + "/fb.csv", &out), 0) << algo;
@@ -73,14 +70,14 @@ TEST(DetectCli, EveryAlgorithmAndWriteGraph) {
                 "/fb.graph"),
             0);
   int lines = 0;
-  for (char c : slurp(kTmp + "/fb.graph")) lines += c == '\n';
+  for (char c : read_all(kTmp + "/fb.graph")) lines += c == '\n';
   EXPECT_EQ(lines, 613);
 }
 
 TEST(DetectCli, BadOptionsExitTwoAndWriteNothing) {
   const std::string csv = kTmp + "/never_written.csv";
   std::remove(csv.c_str());
-  const std::string in = kData + "/karate/karate.edges";
+  const std::string in = kDatasets + "/karate/karate.edges";
   EXPECT_EQ(run("detect " + in + " --out " + csv + " --algo magic"), 2);
   EXPECT_EQ(run("detect " + in + " --out " + csv + " --resolution -1"), 2);
   EXPECT_EQ(run("detect " + in + " --out " + csv + " --max-iterations 0"), 2);

@@ -16,6 +16,7 @@
 
 #include "hydrascope/atomic_file.hpp"
 #include "hydrascope/strings.hpp"
+#include "files.hpp"
 
 namespace hydrascope {
 namespace {
@@ -28,12 +29,7 @@ std::string fresh(const std::string& name) {
   fs::create_directories(dir);
   return dir;
 }
-std::string read_all(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using hydrascope::testing::read_all;
 
 TEST(Temporaries, PlantedSymlinkAtThePredictableNameIsNotFollowed) {
   const std::string dir = fresh("symlink");

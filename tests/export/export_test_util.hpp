@@ -7,6 +7,8 @@
 #include <sstream>
 #include <string>
 
+#include "files.hpp"
+
 namespace hydrascope::testing {
 
 /// HYDRASCOPE_TEST_TMP/<name>, emptied and created.
@@ -15,14 +17,6 @@ inline std::string fresh_dir(const std::string& name) {
   std::filesystem::remove_all(d);
   std::filesystem::create_directories(d);
   return d;
-}
-
-/// The bytes of a file ("" if it cannot be read).
-inline std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 }  // namespace hydrascope::testing

@@ -15,16 +15,14 @@
 
 #include "cli/cli_run.hpp"
 #include "test_util.hpp"
+#include "files.hpp"
 
 namespace hydrascope {
 namespace {
 namespace fs = std::filesystem;
 using testing::run_hydrascope;
 
-std::string slurp(const std::string& p) {
-  std::ifstream f(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-}
+using hydrascope::testing::read_all;
 
 // A per-process folder: ctest runs the tests of this file in parallel processes.
 std::string dir() {
@@ -40,7 +38,7 @@ std::string dir() {
 // run.json without what describes the input file itself: the `input`
 // object (path, bytes, checksum) and options.format.
 std::string run_json_core(const std::string& path) {
-  std::string s = slurp(path);
+  std::string s = read_all(path);
   const std::size_t at = s.find("\"input\":{");
   if (at != std::string::npos) s.erase(at, s.find('}', at) + 1 - at);
   for (const char* f : {"\"format\":\"ndjson\"", "\"format\":\"hsnap\""}) {
@@ -61,7 +59,7 @@ TEST(HsnapCli, RunOnHsnapMatchesRunOnNdjson) {
   ASSERT_EQ(c.code, 0) << c.err;
   // Deterministic: a second convert writes the same bytes.
   ASSERT_EQ(run_hydrascope("convert " + ndjson + " " + d + "/w2.hsnap", d + "/c2").code, 0);
-  EXPECT_EQ(slurp(d + "/w.hsnap"), slurp(d + "/w2.hsnap"));
+  EXPECT_EQ(read_all(d + "/w.hsnap"), read_all(d + "/w2.hsnap"));
   // No temporary left beside it.
   for (const auto& e : fs::directory_iterator(d)) EXPECT_EQ(e.path().string().find(".tmp"), std::string::npos) << e.path();
 
@@ -81,7 +79,7 @@ TEST(HsnapCli, RunOnHsnapMatchesRunOnNdjson) {
     const std::string pa = d + "/run-ndjson/" + n, pb = d + "/run-hsnap/" + n;
     if (n == "timings.json") continue;  // wall times
     if (n == "run.json") EXPECT_EQ(run_json_core(pa), run_json_core(pb));
-    else EXPECT_TRUE(slurp(pa) == slurp(pb)) << n << " differs";
+    else EXPECT_TRUE(read_all(pa) == read_all(pb)) << n << " differs";
   }
 
   // inspect reads it too (format by magic, whatever the name).
@@ -93,7 +91,7 @@ TEST(HsnapCli, RunOnHsnapMatchesRunOnNdjson) {
 TEST(HsnapCli, BadHsnapIsALocatedErrorWithoutOutput) {
   const std::string d = dir();
   ASSERT_EQ(run_hydrascope("convert " + testing::fixture("good/full.json") + " " + d + "/f.hsnap", d + "/c").code, 0);
-  std::string b = slurp(d + "/f.hsnap");
+  std::string b = read_all(d + "/f.hsnap");
   b.resize(b.size() - 100);
   std::ofstream(d + "/cut.hsnap", std::ios::binary) << b;
   const auto r = run_hydrascope("run " + d + "/cut.hsnap --out " + d + "/run-cut", d + "/r");

@@ -16,6 +16,7 @@
 #include "hsnap_layout.hpp"
 #include "hydrascope/io.hpp"
 #include "test_util.hpp"
+#include "files.hpp"
 
 namespace hydrascope {
 namespace {
@@ -25,10 +26,7 @@ using testing::tmp_path;
 using testing::write_tmp;
 namespace L = hsnap_layout;
 
-std::string slurp(const std::string& p) {
-  std::ifstream f(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-}
+using hydrascope::testing::read_all;
 
 WriteOptions hsnap_options() {
   WriteOptions o;
@@ -42,7 +40,7 @@ const std::string& full_bytes() {
     const Snapshot s = load_snapshot(fixture("good/full.json"));
     const std::string p = tmp_path("full.hsnap");
     write_snapshot(s, p, hsnap_options());
-    return slurp(p);
+    return read_all(p);
   }();
   return bytes;
 }
@@ -81,8 +79,8 @@ TEST(Hsnap, WritingIsDeterministic) {
   write_snapshot(s, tmp_path("d2.hsnap"), hsnap_options());
   const Snapshot back = load_snapshot(tmp_path("d1.hsnap"));
   write_snapshot(back, tmp_path("d3.hsnap"), hsnap_options());
-  EXPECT_EQ(slurp(tmp_path("d1.hsnap")), slurp(tmp_path("d2.hsnap")));
-  EXPECT_EQ(slurp(tmp_path("d1.hsnap")), slurp(tmp_path("d3.hsnap")));
+  EXPECT_EQ(read_all(tmp_path("d1.hsnap")), read_all(tmp_path("d2.hsnap")));
+  EXPECT_EQ(read_all(tmp_path("d1.hsnap")), read_all(tmp_path("d3.hsnap")));
 }
 
 TEST(Hsnap, DetectedByExtensionAndByMagic) {
@@ -295,7 +293,7 @@ TEST(Hsnap, ActivityWithoutSpec) {
   // karate (no activity spec): node 5 claims an activity array.
   const Snapshot k = load_snapshot(dataset("karate/karate.edges"));
   write_snapshot(k, tmp_path("karate.hsnap"), hsnap_options());
-  std::string b = slurp(tmp_path("karate.hsnap"));
+  std::string b = read_all(tmp_path("karate.hsnap"));
   const std::uint64_t at = L::section_offset(b, L::kHasActivity);
   b[at + 5] = 1;
   L::fix_checksums(b);

@@ -13,6 +13,7 @@
 
 #include "bad_expectations.hpp"
 #include "test_util.hpp"
+#include "files.hpp"
 
 namespace hydrascope {
 namespace {
@@ -22,12 +23,7 @@ struct CliRun {
   std::string out, err;
 };
 
-std::string slurp(const std::string& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using hydrascope::testing::read_all;
 
 CliRun inspect(const std::string& input) {
   // Per-process names: ctest runs this file's tests in parallel processes.
@@ -38,8 +34,8 @@ CliRun inspect(const std::string& input) {
   const int rc = std::system(cmd.c_str());
   CliRun r;
   r.code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  r.out = slurp(so);
-  r.err = slurp(se);
+  r.out = read_all(so);
+  r.err = read_all(se);
   return r;
 }
 

@@ -16,6 +16,7 @@
 #include "hydrascope/export.hpp"
 #include "hydrascope/pipeline.hpp"
 #include "hydrascope/tracking.hpp"
+#include "files.hpp"
 
 namespace hydrascope {
 namespace {
@@ -31,12 +32,7 @@ std::string tmp_dir(const std::string& name) {
   return d;
 }
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using hydrascope::testing::read_all;
 
 std::vector<std::string> files_under(const std::string& root) {
   std::vector<std::string> out;

@@ -13,6 +13,7 @@
 #include "hydrascope/error.hpp"
 #include "hydrascope/eval.hpp"
 #include "hydrascope/snapshot.hpp"
+#include "files.hpp"
 
 namespace hydrascope {
 namespace {
@@ -25,12 +26,7 @@ std::string write(const std::string& name, const std::string& text) {
   return p;
 }
 
-std::string slurp(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using hydrascope::testing::read_all;
 
 template <class F>
 SourceLocation expect_input_error(F&& f) {
@@ -166,7 +162,7 @@ TEST(EvalCli, EndToEndJsonAndErrors) {
                          "account_id,community_id,risk_score,suspect\na:1,1,0.9,true\na:2,1,0.8,true\na:3,2,0.1,false\na:4,3,0.2,true\n");
   const auto out = tmp("cli_out.json");
   ASSERT_EQ(run("eval --truth " + truth + " --accounts " + acc + " --json > " + out), 0);
-  const std::string j = slurp(out);
+  const std::string j = read_all(out);
   EXPECT_NE(j.find("\"auroc\":1.0"), std::string::npos) << j;
   EXPECT_NE(j.find("\"average_precision\":1.0"), std::string::npos) << j;
   EXPECT_NE(j.find("\"precision\":0.6666666666666666"), std::string::npos) << j;

@@ -16,26 +16,22 @@
 #include "hydrascope/graph.hpp"
 #include "hydrascope/io.hpp"
 #include "hydrascope/synth.hpp"
+#include "files.hpp"
 
 namespace hydrascope {
 namespace {
 
-const std::string kTmp = std::string(HYDRASCOPE_TEST_TMP) + "/evolve";
+const std::string kEvolveTmp = std::string(HYDRASCOPE_TEST_TMP) + "/evolve";
 
-std::string slurp(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using hydrascope::testing::read_all;
 
 // A 3,000-account day 0, made once.
 const std::string& day0() {
   static const std::string dir = [] {
     GeneratorOptions o = GeneratorOptions::mixed(3000, 7);
     o.ip_ranges_dir = std::string(HYDRASCOPE_TEST_DATASETS) + "/ip-ranges";
-    (void)generate_world(o, kTmp + "/day0");
-    return kTmp + "/day0";
+    (void)generate_world(o, kEvolveTmp + "/day0");
+    return kEvolveTmp + "/day0";
   }();
   return dir;
 }
@@ -56,7 +52,7 @@ EvolveOptions all_banned() {
 }
 
 TEST(Evolve, BansLabelRegrowAndTruthFollows) {
-  const EvolveReport rep = evolve_world(all_banned(), kTmp + "/all");
+  const EvolveReport rep = evolve_world(all_banned(), kEvolveTmp + "/all");
   ASSERT_EQ(rep.days.size(), 3u);
   const Truth t0 = load_truth(day0() + "/truth.json");
   std::set<std::string> farm0;
@@ -86,7 +82,7 @@ TEST(Evolve, BansLabelRegrowAndTruthFollows) {
   EXPECT_EQ(rep.days[1].regrown_farms, farms);
   EXPECT_GT(rep.days[1].heads, 0u);
   rapidjson::Document d;
-  const std::string text = slurp(rep.days[1].truth_path);
+  const std::string text = read_all(rep.days[1].truth_path);
   d.Parse(text.data(), text.size());
   ASSERT_FALSE(d.HasParseError());
   std::uint64_t heads = 0, sharing = 0;
@@ -139,15 +135,15 @@ TEST(Evolve, SameOptionsSameBytesOtherSeedDiffers) {
   o.days = 2;
   o.seed = 9;
   o.ban_rate = 0.5;
-  const EvolveReport a = evolve_world(o, kTmp + "/det-a");
-  const EvolveReport b = evolve_world(o, kTmp + "/det-b");
+  const EvolveReport a = evolve_world(o, kEvolveTmp + "/det-a");
+  const EvolveReport b = evolve_world(o, kEvolveTmp + "/det-b");
   o.seed = 10;
-  const EvolveReport c = evolve_world(o, kTmp + "/det-c");
+  const EvolveReport c = evolve_world(o, kEvolveTmp + "/det-c");
   for (std::size_t d = 0; d < 2; ++d) {
-    EXPECT_EQ(slurp(a.days[d].snapshot_path), slurp(b.days[d].snapshot_path));
-    EXPECT_EQ(slurp(a.days[d].truth_path), slurp(b.days[d].truth_path));
+    EXPECT_EQ(read_all(a.days[d].snapshot_path), read_all(b.days[d].snapshot_path));
+    EXPECT_EQ(read_all(a.days[d].truth_path), read_all(b.days[d].truth_path));
   }
-  EXPECT_NE(slurp(a.days[1].snapshot_path), slurp(c.days[1].snapshot_path));
+  EXPECT_NE(read_all(a.days[1].snapshot_path), read_all(c.days[1].snapshot_path));
   // Ordinary people come and go, benign groups churn: the days differ.
   EXPECT_GT(a.days[0].people_joined, 0u);
   EXPECT_GT(a.days[0].churned_accounts, 0u);
@@ -155,8 +151,8 @@ TEST(Evolve, SameOptionsSameBytesOtherSeedDiffers) {
 
 TEST(Evolve, BadInputAndOptionsAreRefused) {
   EvolveOptions o;
-  o.from_dir = kTmp + "/nothing-here";
-  EXPECT_THROW((void)evolve_world(o, kTmp + "/bad"), InputError);
+  o.from_dir = kEvolveTmp + "/nothing-here";
+  EXPECT_THROW((void)evolve_world(o, kEvolveTmp + "/bad"), InputError);
   o.from_dir = day0();
   o.days = 0;
   EXPECT_THROW(o.validate(), std::invalid_argument);

@@ -20,6 +20,7 @@
 
 #include "hydrascope/io.hpp"
 #include "hydrascope/synth.hpp"
+#include "files.hpp"
 
 namespace hydrascope {
 namespace {
@@ -32,17 +33,13 @@ std::string tmp_dir(const std::string& name) {
   return d;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using hydrascope::testing::read_existing;
 
 /// All files below `dir`, by relative path, with their bytes.
 std::map<std::string, std::string> files_of(const std::string& dir) {
   std::map<std::string, std::string> out;
   for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file()) out[fs::relative(e.path(), dir).string()] = slurp(e.path().string());
+    if (e.is_regular_file()) out[fs::relative(e.path(), dir).string()] = read_existing(e.path().string());
   return out;
 }
 
@@ -53,7 +50,7 @@ struct Truth {
 };
 
 Truth read_truth(const std::string& path) {
-  const std::string text = slurp(path);
+  const std::string text = read_existing(path);
   rapidjson::Document d;
   d.Parse(text.c_str(), text.size());
   if (d.HasParseError() || !d.IsObject()) throw std::runtime_error("truth.json is not a JSON object");
@@ -116,7 +113,7 @@ TEST(Generator, DifferentSeedsGiveDifferentWorlds) {
   const auto ra = generate(o, a);
   o.seed = 2;
   const auto rb = generate(o, b);
-  EXPECT_NE(slurp(ra.snapshot_path), slurp(rb.snapshot_path));
+  EXPECT_NE(read_existing(ra.snapshot_path), read_existing(rb.snapshot_path));
 }
 
 TEST(Generator, EveryFormatLoadsWithZeroErrorsAndMatchesTheReport) {
@@ -360,7 +357,7 @@ TEST(Generator, CliWritesTheRandomProfile) {
   Snapshot s;
   ASSERT_NO_THROW(s = load_snapshot(dir + "/snapshot.ndjson"));
   EXPECT_EQ(s.meta().id, "synth-random-3-2000");
-  const std::string truth = slurp(dir + "/truth.json");
+  const std::string truth = read_existing(dir + "/truth.json");
   rapidjson::Document d;
   d.Parse(truth.c_str(), truth.size());
   ASSERT_FALSE(d.HasParseError());

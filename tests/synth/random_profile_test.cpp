@@ -16,23 +16,19 @@
 #include "hydrascope/eval.hpp"
 #include "hydrascope/io.hpp"
 #include "hydrascope/synth.hpp"
+#include "files.hpp"
 
 namespace hydrascope {
 namespace {
 
-const std::string kTmp = std::string(HYDRASCOPE_TEST_TMP) + "/synth_random";
-const std::string kRanges = std::string(HYDRASCOPE_TEST_DATASETS) + "/ip-ranges";
+const std::string kRandomTmp = std::string(HYDRASCOPE_TEST_TMP) + "/synth_random";
+using hydrascope::testing::kIpRanges;
 
-std::string slurp(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using hydrascope::testing::read_all;
 
 GeneratorOptions random_options(std::uint64_t accounts, std::uint64_t seed) {
   GeneratorOptions o = GeneratorOptions::for_profile(WorldProfile::Random, accounts, seed);
-  o.ip_ranges_dir = kRanges;
+  o.ip_ranges_dir = kIpRanges;
   return o;
 }
 
@@ -47,9 +43,9 @@ World make_world(std::uint64_t accounts, std::uint64_t seed, SnapshotFormat form
   GeneratorOptions o = random_options(accounts, seed);
   o.format = format;
   World w;
-  w.report = generate_world(o, kTmp + "/w" + std::to_string(seed) + "-" + std::to_string(accounts) + "-" +
+  w.report = generate_world(o, kRandomTmp + "/w" + std::to_string(seed) + "-" + std::to_string(accounts) + "-" +
                                   std::string(to_string(format)));
-  const std::string text = slurp(w.report.truth_path);
+  const std::string text = read_all(w.report.truth_path);
   w.truth.Parse(text.c_str(), text.size());
   if (w.truth.HasParseError() || !w.truth.IsObject() || !w.truth.HasMember("world") || !w.truth["world"].IsObject())
     throw std::runtime_error("truth.json of the random profile has no world object");
@@ -70,19 +66,19 @@ TEST(RandomProfile, SameSeedSameBytesOtherSeedDiffers) {
   for (SnapshotFormat f : {SnapshotFormat::Ndjson, SnapshotFormat::CsvPair}) {
     GeneratorOptions o = random_options(2000, 7);
     o.format = f;
-    const auto a = generate_world(o, kTmp + "/det-a");
-    const auto b = generate_world(o, kTmp + "/det-b");
+    const auto a = generate_world(o, kRandomTmp + "/det-a");
+    const auto b = generate_world(o, kRandomTmp + "/det-b");
     o.seed = 8;
-    const auto c = generate_world(o, kTmp + "/det-c");
+    const auto c = generate_world(o, kRandomTmp + "/det-c");
     const std::string sa = f == SnapshotFormat::CsvPair ? a.snapshot_path + "/nodes.csv" : a.snapshot_path;
     const std::string sb = f == SnapshotFormat::CsvPair ? b.snapshot_path + "/nodes.csv" : b.snapshot_path;
     const std::string sc = f == SnapshotFormat::CsvPair ? c.snapshot_path + "/nodes.csv" : c.snapshot_path;
-    EXPECT_EQ(slurp(sa), slurp(sb));
+    EXPECT_EQ(read_all(sa), read_all(sb));
     if (f == SnapshotFormat::CsvPair) {
-      EXPECT_EQ(slurp(a.snapshot_path + "/edges.csv"), slurp(b.snapshot_path + "/edges.csv"));
+      EXPECT_EQ(read_all(a.snapshot_path + "/edges.csv"), read_all(b.snapshot_path + "/edges.csv"));
     }
-    EXPECT_EQ(slurp(a.truth_path), slurp(b.truth_path));
-    EXPECT_NE(slurp(sa), slurp(sc));
+    EXPECT_EQ(read_all(a.truth_path), read_all(b.truth_path));
+    EXPECT_NE(read_all(sa), read_all(sc));
   }
   EXPECT_EQ(parse_profile("random"), WorldProfile::Random);
   EXPECT_EQ(to_string(WorldProfile::Random), "random");

@@ -10,34 +10,30 @@
 #include "hydrascope/eval.hpp"
 #include "hydrascope/io.hpp"
 #include "hydrascope/synth.hpp"
+#include "files.hpp"
 
 namespace hydrascope {
 namespace {
 
-const std::string kTmp = std::string(HYDRASCOPE_TEST_TMP) + "/synth";
-const std::string kRanges = std::string(HYDRASCOPE_TEST_DATASETS) + "/ip-ranges";
+const std::string kSynthTmp = std::string(HYDRASCOPE_TEST_TMP) + "/synth";
+using hydrascope::testing::kIpRanges;
 
-std::string slurp(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using hydrascope::testing::read_all;
 
 GeneratorOptions small(WorldProfile p, std::uint64_t seed, SnapshotFormat f = SnapshotFormat::Ndjson) {
   GeneratorOptions o = GeneratorOptions::for_profile(p, 6000, seed);
   o.format = f;
-  o.ip_ranges_dir = kRanges;
+  o.ip_ranges_dir = kIpRanges;
   return o;
 }
 
 TEST(Generator, SameSeedSameBytesOtherSeedDiffers) {
-  const auto a = generate_world(small(WorldProfile::Mixed, 3), kTmp + "/det-a");
-  const auto b = generate_world(small(WorldProfile::Mixed, 3), kTmp + "/det-b");
-  const auto c = generate_world(small(WorldProfile::Mixed, 4), kTmp + "/det-c");
-  EXPECT_EQ(slurp(a.snapshot_path), slurp(b.snapshot_path));
-  EXPECT_EQ(slurp(a.truth_path), slurp(b.truth_path));
-  EXPECT_NE(slurp(a.snapshot_path), slurp(c.snapshot_path));
+  const auto a = generate_world(small(WorldProfile::Mixed, 3), kSynthTmp + "/det-a");
+  const auto b = generate_world(small(WorldProfile::Mixed, 3), kSynthTmp + "/det-b");
+  const auto c = generate_world(small(WorldProfile::Mixed, 4), kSynthTmp + "/det-c");
+  EXPECT_EQ(read_all(a.snapshot_path), read_all(b.snapshot_path));
+  EXPECT_EQ(read_all(a.truth_path), read_all(b.truth_path));
+  EXPECT_NE(read_all(a.snapshot_path), read_all(c.snapshot_path));
 }
 
 TEST(Generator, EveryFormatLoadsAndTruthMatches) {
@@ -45,7 +41,7 @@ TEST(Generator, EveryFormatLoadsAndTruthMatches) {
     for (bool gz : {false, true}) {
       auto o = small(WorldProfile::Hard, 5, f);
       o.gzip = gz;
-      const std::string dir = kTmp + "/fmt-" + std::string(to_string(f)) + (gz ? "-gz" : "");
+      const std::string dir = kSynthTmp + "/fmt-" + std::string(to_string(f)) + (gz ? "-gz" : "");
       const auto rep = generate_world(o, dir);
       const Snapshot s = load_snapshot(f == SnapshotFormat::CsvPair ? dir + "/snapshot" : rep.snapshot_path);
       EXPECT_NO_THROW(s.validate());
@@ -91,7 +87,7 @@ TEST(Generator, ValidateRejectsBadOptions) {
 TEST(Generator, HardWorldHasNoSingleFeatureWinner) {
   auto o = small(WorldProfile::Hard, 11);
   o.accounts = 20000;
-  const auto rep = generate_world(o, kTmp + "/hard");
+  const auto rep = generate_world(o, kSynthTmp + "/hard");
   const Snapshot s = load_snapshot(rep.snapshot_path);
   const Truth t = load_truth(rep.truth_path);
   std::set<std::string> hydra;

@@ -19,24 +19,20 @@
 #include "hydrascope/eval.hpp"
 #include "hydrascope/io.hpp"
 #include "hydrascope/synth.hpp"
+#include "files.hpp"
 
 namespace hydrascope {
 namespace {
 
-const std::string kTmp = std::string(HYDRASCOPE_TEST_TMP) + "/synth-world-b";
-const std::string kRanges = std::string(HYDRASCOPE_TEST_DATASETS) + "/ip-ranges";
+const std::string kWorldBTmp = std::string(HYDRASCOPE_TEST_TMP) + "/synth-world-b";
+using hydrascope::testing::kIpRanges;
 
-std::string slurp(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using hydrascope::testing::read_all;
 
 WorldBOptions opts(WorldBProfile p, std::uint64_t n, std::uint64_t seed, SnapshotFormat f = SnapshotFormat::Ndjson) {
   WorldBOptions o = WorldBOptions::for_profile(p, n, seed);
   o.format = f;
-  o.ip_ranges_dir = kRanges;
+  o.ip_ranges_dir = kIpRanges;
   return o;
 }
 
@@ -70,18 +66,18 @@ std::unordered_map<std::string, std::string> check_truth(const Snapshot& s, cons
 TEST(WorldB, SameSeedSameBytesOtherSeedDiffers) {
   for (auto f : {SnapshotFormat::Ndjson, SnapshotFormat::CsvPair}) {
     const std::string tag = f == SnapshotFormat::CsvPair ? "csv" : "ndjson";
-    const auto a = generate_world_b(opts(WorldBProfile::Mixed, 5000, 3, f), kTmp + "/det-a-" + tag);
-    const auto b = generate_world_b(opts(WorldBProfile::Mixed, 5000, 3, f), kTmp + "/det-b-" + tag);
-    const auto c = generate_world_b(opts(WorldBProfile::Mixed, 5000, 4, f), kTmp + "/det-c-" + tag);
+    const auto a = generate_world_b(opts(WorldBProfile::Mixed, 5000, 3, f), kWorldBTmp + "/det-a-" + tag);
+    const auto b = generate_world_b(opts(WorldBProfile::Mixed, 5000, 3, f), kWorldBTmp + "/det-b-" + tag);
+    const auto c = generate_world_b(opts(WorldBProfile::Mixed, 5000, 4, f), kWorldBTmp + "/det-c-" + tag);
     const auto file = [&](const WorldBReport& r) {
-      return f == SnapshotFormat::CsvPair ? slurp(r.summary.snapshot_path + "/nodes.csv") + slurp(r.summary.snapshot_path + "/edges.csv")
-                                          : slurp(r.summary.snapshot_path);
+      return f == SnapshotFormat::CsvPair ? read_all(r.summary.snapshot_path + "/nodes.csv") + read_all(r.summary.snapshot_path + "/edges.csv")
+                                          : read_all(r.summary.snapshot_path);
     };
     EXPECT_FALSE(file(a).empty());
     EXPECT_EQ(file(a), file(b));
-    EXPECT_EQ(slurp(a.summary.truth_path), slurp(b.summary.truth_path));
+    EXPECT_EQ(read_all(a.summary.truth_path), read_all(b.summary.truth_path));
     EXPECT_NE(file(a), file(c));
-    EXPECT_NE(slurp(a.summary.truth_path), slurp(c.summary.truth_path));
+    EXPECT_NE(read_all(a.summary.truth_path), read_all(c.summary.truth_path));
   }
 }
 
@@ -89,7 +85,7 @@ TEST(WorldB, EveryProfileLoadsInNdjsonAndCsvWithConsistentTruth) {
   for (auto p : kProfiles) {
     for (auto f : {SnapshotFormat::Ndjson, SnapshotFormat::CsvPair}) {
       SCOPED_TRACE(std::string(to_string(p)) + (f == SnapshotFormat::CsvPair ? " csv" : " ndjson"));
-      const std::string dir = kTmp + "/load-" + std::string(to_string(p)) + (f == SnapshotFormat::CsvPair ? "-csv" : "-ndjson");
+      const std::string dir = kWorldBTmp + "/load-" + std::string(to_string(p)) + (f == SnapshotFormat::CsvPair ? "-csv" : "-ndjson");
       const auto rep = generate_world_b(opts(p, 4000, 21, f), dir);
       LoadReport lr;
       const Snapshot s = load_snapshot(rep.summary.snapshot_path, {}, &lr);  // a file, or the CSV folder
@@ -134,7 +130,7 @@ TEST(WorldB, EveryProfileLoadsInNdjsonAndCsvWithConsistentTruth) {
 }
 
 TEST(WorldB, MixedWorldPlantsEveryKind) {
-  const auto rep = generate_world_b(opts(WorldBProfile::Mixed, 20000, 5), kTmp + "/kinds");
+  const auto rep = generate_world_b(opts(WorldBProfile::Mixed, 20000, 5), kWorldBTmp + "/kinds");
   const Truth t = load_truth(rep.summary.truth_path);
   std::map<std::string, std::uint64_t> sizes;
   for (const auto& c : t.clusters) sizes[c.kind] += c.accounts.size();
@@ -156,7 +152,7 @@ TEST(WorldB, DataAvailabilityFlagsAreRespected) {
     for (std::uint64_t seed = 1; seed <= 4; ++seed) {
       SCOPED_TRACE(std::string(to_string(p)) + " seed " + std::to_string(seed));
       const auto o = opts(p, 3000, seed);
-      const auto rep = generate_world_b(o, kTmp + "/avail-" + std::string(to_string(p)) + "-" + std::to_string(seed));
+      const auto rep = generate_world_b(o, kWorldBTmp + "/avail-" + std::string(to_string(p)) + "-" + std::to_string(seed));
       const WorldBData& d = rep.data;
       const WorldBData drawn = draw_world_b_data(o);
       EXPECT_EQ(drawn.activity, d.activity);
@@ -240,7 +236,7 @@ TEST(WorldB, DataAvailabilityFlagsAreRespected) {
 // Neither the position of an account nor its id tells its group: farm
 // accounts are spread over the order, and every id has the world's one form.
 TEST(WorldB, OrderAndIdsDoNotRevealMembership) {
-  const auto rep = generate_world_b(opts(WorldBProfile::Easy, 10000, 9), kTmp + "/order");
+  const auto rep = generate_world_b(opts(WorldBProfile::Easy, 10000, 9), kWorldBTmp + "/order");
   const Snapshot s = load_snapshot(rep.summary.snapshot_path);
   const Truth t = load_truth(rep.summary.truth_path);
   std::set<std::string> farm;
@@ -271,7 +267,7 @@ TEST(WorldB, OrderAndIdsDoNotRevealMembership) {
 // `hydrascope generate --world b` writes a loadable world; world A refuses the
 // bare profile and an unknown world is a usage error.
 TEST(WorldB, CliWritesWorldB) {
-  const std::string dir = kTmp + "/cli";
+  const std::string dir = kWorldBTmp + "/cli";
   std::filesystem::remove_all(dir);
   const std::string bin = HYDRASCOPE_TEST_BINARY;
   const std::string cmd = bin + " -q generate --world b --accounts 2000 --seed 5 --profile bare --format csv --out " + dir;
@@ -281,9 +277,9 @@ TEST(WorldB, CliWritesWorldB) {
   const Truth t = load_truth(dir + "/truth.json");
   EXPECT_EQ(t.accounts.size(), 2000u);
   // the same world as the library call
-  const auto rep = generate_world_b(opts(WorldBProfile::Bare, 2000, 5, SnapshotFormat::CsvPair), kTmp + "/cli-lib");
-  EXPECT_EQ(slurp(dir + "/snapshot/edges.csv"), slurp(rep.summary.snapshot_path + "/edges.csv"));
-  EXPECT_EQ(slurp(dir + "/truth.json"), slurp(rep.summary.truth_path));
+  const auto rep = generate_world_b(opts(WorldBProfile::Bare, 2000, 5, SnapshotFormat::CsvPair), kWorldBTmp + "/cli-lib");
+  EXPECT_EQ(read_all(dir + "/snapshot/edges.csv"), read_all(rep.summary.snapshot_path + "/edges.csv"));
+  EXPECT_EQ(read_all(dir + "/truth.json"), read_all(rep.summary.truth_path));
   for (const char* bad : {" -q generate --world a --profile bare --accounts 2000 --seed 5 --out ",
                           " -q generate --world c --accounts 2000 --seed 5 --out "}) {
     const std::string c = bin + bad + dir + "-bad 2>/dev/null";
@@ -324,7 +320,7 @@ TEST(WorldB, HardWorldHasNoSingleFeatureWinner) {
     const bool invites = std::find(d.account_edges.begin(), d.account_edges.end(), "invited") != d.account_edges.end();
     if (d.activity && d.created_at && invites) break;
   }
-  const auto rep = generate_world_b(opts(WorldBProfile::Hard, 20000, seed), kTmp + "/hard");
+  const auto rep = generate_world_b(opts(WorldBProfile::Hard, 20000, seed), kWorldBTmp + "/hard");
   const Snapshot s = load_snapshot(rep.summary.snapshot_path);
   const Truth t = load_truth(rep.summary.truth_path);
   std::set<std::string> hydra;

@@ -19,6 +19,7 @@
 
 #include "hydrascope/io.hpp"
 #include "hydrascope/synth.hpp"
+#include "files.hpp"
 
 namespace hydrascope {
 namespace {
@@ -31,16 +32,12 @@ std::string tmp_dir(const std::string& name) {
   return d;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using hydrascope::testing::read_existing;
 
 std::map<std::string, std::string> files_of(const std::string& dir) {
   std::map<std::string, std::string> out;
   for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file()) out[fs::relative(e.path(), dir).string()] = slurp(e.path().string());
+    if (e.is_regular_file()) out[fs::relative(e.path(), dir).string()] = read_existing(e.path().string());
   return out;
 }
 
@@ -74,7 +71,7 @@ TEST(WorldC, SameSeedGivesByteIdenticalFiles) {
     }
   }
   const auto ra = make_world(3000, 11, tmp_dir("det_a")), rc = make_world(3000, 12, tmp_dir("det_c"));
-  EXPECT_NE(slurp(ra.snapshot_path), slurp(rc.snapshot_path)) << "seeds 11 and 12 gave the same snapshot";
+  EXPECT_NE(read_existing(ra.snapshot_path), read_existing(rc.snapshot_path)) << "seeds 11 and 12 gave the same snapshot";
 }
 
 // Truth against the loaded snapshot, over several seeds (different data each).
@@ -87,7 +84,7 @@ TEST(WorldC, TruthMatchesTheSnapshotAndItLoads) {
     ASSERT_NO_THROW(s = load_snapshot(r.snapshot_path));
     EXPECT_NO_THROW(s.validate());
     EXPECT_EQ(s.num_nodes(), r.nodes);
-    const auto d = parse(slurp(r.truth_path));
+    const auto d = parse(read_existing(r.truth_path));
     ASSERT_TRUE(d.HasMember("generator") && d["generator"]["world"] == "c");
     ASSERT_TRUE(d.HasMember("world") && d["world"].IsObject());
     // Every account of the snapshot exactly once in "accounts", in snapshot order.
@@ -146,7 +143,7 @@ TEST(WorldC, WorldsDifferInTypeNamesAndData) {
     const std::string dir = tmp_dir("diff");
     const GenerateReport r = make_world(1000, seed, dir);
     const Snapshot s = load_snapshot(r.snapshot_path);
-    const auto d = parse(slurp(r.truth_path));
+    const auto d = parse(read_existing(r.truth_path));
     const auto& data = d["world"]["data"];
     const auto& names = d["world"]["names"];
     std::set<std::string> types;
@@ -181,7 +178,7 @@ TEST(WorldC, InfrastructureFreeFarmsExist) {
     const std::string dir = tmp_dir("noinfra");
     const GenerateReport r = make_world(4000, seed, dir);
     const Snapshot s = load_snapshot(r.snapshot_path);
-    const auto d = parse(slurp(r.truth_path));
+    const auto d = parse(read_existing(r.truth_path));
     if (!d["world"]["data"]["card"].GetBool() || !d["world"]["data"]["ip"].GetBool()) continue;
     const std::string card = d["world"]["names"]["card"].GetString(), ip = d["world"]["names"]["ip"].GetString();
     std::unordered_map<std::string, NodeId> index;
@@ -218,7 +215,7 @@ TEST(WorldC, FarmsInteractAndSomeAccountsAreBanned) {
     const std::string dir = tmp_dir("interact");
     const GenerateReport r = make_world(3000, seed, dir);
     const Snapshot s = load_snapshot(r.snapshot_path);
-    const auto d = parse(slurp(r.truth_path));
+    const auto d = parse(read_existing(r.truth_path));
     const std::string ref = d["world"]["names"]["referral"].GetString();
     for (NodeId v = 0; v < s.num_nodes(); ++v) banned += s.label(v) == Label::Banned ? 1 : 0;
     for (EdgeId e = 0; e < s.num_edges(); ++e)
@@ -241,7 +238,7 @@ TEST(WorldC, CliWritesWorldCAndRefusesOtherProfiles) {
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   Snapshot s;
   ASSERT_NO_THROW(s = load_snapshot(dir + "/snapshot.ndjson"));
-  const auto d = parse(slurp(dir + "/truth.json"));
+  const auto d = parse(read_existing(dir + "/truth.json"));
   EXPECT_EQ(std::string(d["generator"]["world"].GetString()), "c");
   EXPECT_EQ(d["accounts"].Size(), 1500u);
   const std::string bad = std::string(HYDRASCOPE_TEST_BINARY) + " -q generate --world c --profile hard --accounts 1500 --seed 3 --out " +
