@@ -18,6 +18,8 @@
 #                   page cache (posix_fadvise DONTNEED on the file only: the
 #                   reload reads it from disk; nothing else is evicted)
 #   SKIP_SNAPSHOT=1 / SKIP_EDGELIST=1  skip part (a) / (b)
+#   SKIP_NDJSON=1   part (a) without the NDJSON loads (reloads only)
+#   REUSE=1         keep the .hsnap files already in DATA (no convert)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build}" && pwd)
@@ -37,11 +39,11 @@ fi
 SRC=$(ls "$W"/*.ndjson | head -1)
 HSNAP=$W/snapshot.hsnap
 t0=$(date +%s.%N)
-"$HS" -q convert "$SRC" "$HSNAP"
+[[ ${REUSE:-0} == 1 && -s $HSNAP ]] || "$HS" -q convert "$SRC" "$HSNAP"
 t1=$(date +%s.%N)
 echo "case=convert accounts=$ACCOUNTS from_bytes=$(stat -c %s "$SRC") to_bytes=$(stat -c %s "$HSNAP") seconds=$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}")"
 BASE_HSNAP=$W/snapshot.base.hsnap
-if [[ -n ${BASE:-} ]]; then
+if [[ -n ${BASE:-} ]] && ! [[ ${REUSE:-0} == 1 && -s $BASE_HSNAP ]]; then
   "$BASE" -q convert "$SRC" "$BASE_HSNAP"
   echo "case=convert-base to_bytes=$(stat -c %s "$BASE_HSNAP")"
 fi
@@ -78,7 +80,7 @@ PY
 }
 
 [[ ${SKIP_SNAPSHOT:-0} == 1 ]] || for r in $(seq "$REPS"); do
-  inspect ndjson "$SRC"
+  [[ ${SKIP_NDJSON:-0} == 1 ]] || inspect ndjson "$SRC"
   inspect hsnap "$HSNAP"
   [[ -z ${BASE:-} ]] || inspect hsnap-base "$BASE_HSNAP" "$BASE"
 done
