@@ -39,9 +39,11 @@ fi
 SRC=$(ls "$W"/*.ndjson | head -1)
 HSNAP=$W/snapshot.hsnap
 t0=$(date +%s.%N)
-[[ ${REUSE:-0} == 1 && -s $HSNAP ]] || "$HS" -q convert "$SRC" "$HSNAP"
+if [[ ${REUSE:-0} == 1 && -s $HSNAP ]]; then echo "# reusing $HSNAP (REUSE=1: not converted again)"; else
+  "$HS" -q convert "$SRC" "$HSNAP"
 t1=$(date +%s.%N)
 echo "case=convert accounts=$ACCOUNTS from_bytes=$(stat -c %s "$SRC") to_bytes=$(stat -c %s "$HSNAP") seconds=$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}")"
+fi
 BASE_HSNAP=$W/snapshot.base.hsnap
 if [[ -n ${BASE:-} ]] && ! [[ ${REUSE:-0} == 1 && -s $BASE_HSNAP ]]; then
   "$BASE" -q convert "$SRC" "$BASE_HSNAP"
