@@ -10,6 +10,16 @@
 #
 #   bench/hsnap_bench.sh [BUILD_DIR] [ACCOUNTS] [DATA_DIR]
 #     defaults: build, 200000, /tmp/hsnap-bench (big data never in the repo)
+# Environment:
+#   REPS=3          rounds of the alternation
+#   BASE=path       another build's hydrascope (e.g. an older commit): its own
+#                   convert (snapshot.base.hsnap) and reload join the rounds
+#   COLD=1          before each .hsnap reload, drop that file's pages from the
+#                   page cache (posix_fadvise DONTNEED on the file only: the
+#                   reload reads it from disk; nothing else is evicted)
+#   SKIP_SNAPSHOT=1 / SKIP_EDGELIST=1  skip part (a) / (b)
+#   SKIP_NDJSON=1   part (a) without the NDJSON loads (reloads only)
+#   REUSE=1         keep the .hsnap files already in DATA (no convert)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build}" && pwd)
@@ -29,13 +39,25 @@ fi
 SRC=$(ls "$W"/*.ndjson | head -1)
 HSNAP=$W/snapshot.hsnap
 t0=$(date +%s.%N)
-"$HS" -q convert "$SRC" "$HSNAP"
+if [[ ${REUSE:-0} == 1 && -s $HSNAP ]]; then echo "# reusing $HSNAP (REUSE=1: not converted again)"; else
+  "$HS" -q convert "$SRC" "$HSNAP"
 t1=$(date +%s.%N)
 echo "case=convert accounts=$ACCOUNTS from_bytes=$(stat -c %s "$SRC") to_bytes=$(stat -c %s "$HSNAP") seconds=$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}")"
+fi
+BASE_HSNAP=$W/snapshot.base.hsnap
+if [[ -n ${BASE:-} ]] && ! [[ ${REUSE:-0} == 1 && -s $BASE_HSNAP ]]; then
+  "$BASE" -q convert "$SRC" "$BASE_HSNAP"
+  echo "case=convert-base to_bytes=$(stat -c %s "$BASE_HSNAP")"
+fi
 
-inspect() {  # inspect CASE FILE: one line with load_s, wall, peak RSS
-  local name=$1 in=$2
-  /usr/bin/time -v "$HS" -q inspect "$in" --json --threads 2 > "$DATA/inspect.json" 2> "$DATA/time.txt"
+uncache() {  # uncache FILE: drop this file's pages from the page cache
+  $PY -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.fsync(fd); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' "$1"
+}
+
+inspect() {  # inspect CASE FILE [BINARY]: one line with load_s, wall, peak RSS, model heap and mapped bytes
+  local name=$1 in=$2 bin=${3:-$HS}
+  [[ ${COLD:-0} == 1 && $in == *.hsnap ]] && uncache "$in"
+  /usr/bin/time -v "$bin" -q inspect "$in" --json --threads 2 > "$DATA/inspect.json" 2> "$DATA/time.txt"
   $PY - "$name" "$in" "$DATA/inspect.json" "$DATA/time.txt" <<'PY'
 import json, re, sys
 name, path, js, tt = sys.argv[1:5]
@@ -43,8 +65,9 @@ d = json.load(open(js))
 t = open(tt).read()
 rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1)) * 1024
 wall = re.search(r"Elapsed \(wall clock\) time.*: (\S+)", t).group(1)
-print("case=%s impl=hydrascope n=%d m=%d load_s=%.3f wall=%s peak_rss_mb=%.0f" %
-      (name, d["nodes"], d["edges"], d["input"]["load_seconds"], wall, rss / 1e6))
+print("case=%s impl=hydrascope n=%d m=%d load_s=%.3f wall=%s peak_rss_mb=%.0f model_heap_mb=%.0f mapped_mb=%.0f" %
+      (name, d["nodes"], d["edges"], d["input"]["load_seconds"], wall, rss / 1e6, d["memory_bytes"] / 1e6,
+       d.get("mapped_bytes", 0) / 1e6))
 PY
 }
 
@@ -59,9 +82,11 @@ PY
 }
 
 [[ ${SKIP_SNAPSHOT:-0} == 1 ]] || for r in $(seq "$REPS"); do
-  inspect ndjson "$SRC"
+  [[ ${SKIP_NDJSON:-0} == 1 ]] || inspect ndjson "$SRC"
   inspect hsnap "$HSNAP"
+  [[ -z ${BASE:-} ]] || inspect hsnap-base "$BASE_HSNAP" "$BASE"
 done
+[[ ${SKIP_EDGELIST:-0} == 1 ]] && exit 0
 
 # (b) SNAP-style edge list.
 # igraph's Read_Edgelist takes no comment lines: both read the list without

@@ -127,7 +127,10 @@ void print_text(const std::string& input, const LoadReport& rep, const SnapshotS
   head.push_back({"edges", grouped(st.edges) + (rep.merged_edges > 0
                                                     ? " (" + grouped(rep.merged_edges) + " duplicates merged)"
                                                     : std::string())});
-  head.push_back({"memory", human_bytes(static_cast<double>(st.memory_bytes)) + " (model)"});
+  head.push_back({"memory", human_bytes(static_cast<double>(st.memory_bytes)) + " (model)" +
+                                (st.mapped_bytes > 0 ? " + " + human_bytes(static_cast<double>(st.mapped_bytes)) +
+                                                           " read in place from the mapped file"
+                                                     : std::string())});
   if (m.activity.present()) {
     head.push_back({"activity", std::to_string(m.activity.buckets) + " buckets x " +
                                     std::to_string(m.activity.bucket_seconds) + " s, " +
@@ -233,6 +236,8 @@ void print_json(const std::string& input, const LoadReport& rep, const SnapshotS
   w.Uint64(st.edges);
   w.Key("memory_bytes");
   w.Uint64(st.memory_bytes);
+  w.Key("mapped_bytes");
+  w.Uint64(st.mapped_bytes);
   w.Key("peak_rss_bytes");
   w.Uint64(peak_rss_bytes());
   w.Key("activity");

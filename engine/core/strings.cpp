@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <random>
 
 #include "hydrascope/error.hpp"
@@ -129,20 +130,29 @@ std::uint64_t hash_id(std::uint64_t x) noexcept {
   return sip.finish();
 }
 
+struct StringPool::LazyIndex {
+  std::once_flag once;
+  std::vector<std::uint64_t> slots;
+  std::uint64_t mask = 0;
+};
+
 StringPool::StringPool() : offsets_{0} {}
 
 void StringPool::reserve(std::size_t strings, std::size_t bytes) {
+  detach();
   offsets_.reserve(strings + 1);
   bytes_.reserve(bytes);
   index_capacity(strings);
 }
 
 std::size_t StringPool::memory_bytes() const noexcept {
-  return bytes_.capacity() + offsets_.capacity() * sizeof(std::uint64_t) + slots_.capacity() * sizeof(std::uint64_t);
+  return bytes_.owned_bytes() + offsets_.owned_bytes() + slots_.capacity() * sizeof(std::uint64_t) +
+         (lazy_ ? lazy_->slots.capacity() * sizeof(std::uint64_t) : 0);
 }
 
 std::uint32_t StringPool::append(std::string_view s) {
-  bytes_.insert(bytes_.end(), s.begin(), s.end());
+  detach();
+  bytes_.insert_back(s.begin(), s.end());
   offsets_.push_back(bytes_.size());
   return size() - 1;
 }
@@ -152,20 +162,56 @@ constexpr std::uint64_t kEmptySlot = ~0ULL;
 inline std::uint64_t tag_of(std::uint64_t h) noexcept { return h >> 32; }
 }  // namespace
 
+namespace {
+// An index of every string of the pool at load <= 1/2; the first id of each
+// string wins (a pool given by the caller as unique has no other).
+template <class Get>
+void fill_index(std::vector<std::uint64_t>& slots, std::uint64_t& mask, std::uint32_t n, const Get& get) {
+  std::size_t cap = 1024;
+  while (cap < static_cast<std::size_t>(n) * 2 + 2) cap *= 2;
+  slots.assign(cap, kEmptySlot);
+  mask = cap - 1;
+  for (std::uint32_t id = 0; id < n; ++id) {
+    const std::uint64_t h = hash_id(get(id));
+    std::uint64_t i = h & mask;
+    while (slots[i] != kEmptySlot) i = (i + 1) & mask;
+    slots[i] = (tag_of(h) << 32) | id;
+  }
+}
+}  // namespace
+
 std::uint32_t StringPool::find(std::string_view s) const noexcept {
-  if (slots_.empty()) return kNotFound;
+  const std::uint64_t* slots = slots_.data();
+  std::uint64_t mask = mask_;
+  if (lazy_) {
+    LazyIndex& lazy = *lazy_;
+    // std::call_once may throw (bad_alloc while building): find() is
+    // noexcept, so that ends the process as any allocation failure would.
+    std::call_once(lazy.once, [&] { fill_index(lazy.slots, lazy.mask, size(), [this](std::uint32_t i) { return get(i); }); });
+    slots = lazy.slots.data();
+    mask = lazy.mask;
+  } else if (slots_.empty()) {
+    return kNotFound;
+  }
   const std::uint64_t h = hash_id(s);
   const std::uint64_t tag = tag_of(h);
-  std::uint64_t i = h & mask_;
+  std::uint64_t i = h & mask;
   while (true) {
-    const std::uint64_t slot = slots_[i];
+    const std::uint64_t slot = slots[i];
     if (slot == kEmptySlot) return kNotFound;
     if ((slot >> 32) == tag) {
       const auto id = static_cast<std::uint32_t>(slot);
       if (get(id) == s) return id;
     }
-    i = (i + 1) & mask_;
+    i = (i + 1) & mask;
   }
+}
+
+void StringPool::detach() {
+  if (!lazy_) return;
+  lazy_.reset();
+  slots_.clear();
+  index_capacity(size());
 }
 
 void StringPool::index_capacity(std::size_t strings) {
@@ -184,7 +230,15 @@ void StringPool::index_capacity(std::size_t strings) {
 
 std::uint32_t StringPool::intern(std::string_view s) { return intern(s, hash_id(s)); }
 
-StringPool StringPool::from_parts(std::vector<char> bytes, std::vector<std::uint64_t> offsets, std::uint32_t* duplicate) {
+StringPool StringPool::from_parts_lazy(Column<char> bytes, Column<std::uint64_t> offsets) {
+  StringPool p;
+  p.bytes_ = std::move(bytes);
+  p.offsets_ = std::move(offsets);
+  p.lazy_ = std::make_shared<LazyIndex>();
+  return p;
+}
+
+StringPool StringPool::from_parts(Column<char> bytes, Column<std::uint64_t> offsets, std::uint32_t* duplicate) {
   StringPool p;
   p.bytes_ = std::move(bytes);
   p.offsets_ = std::move(offsets);
@@ -216,6 +270,7 @@ StringPool StringPool::from_parts(std::vector<char> bytes, std::vector<std::uint
 }
 
 std::uint32_t StringPool::intern(std::string_view s, std::uint64_t h) {
+  if (lazy_) detach();
   // Keep the load factor at most 1/2.
   if ((static_cast<std::uint64_t>(size()) + 1) * 2 > slots_.size()) index_capacity(std::max<std::size_t>(size() + 1, slots_.size()));
   const std::uint64_t tag = tag_of(h);
@@ -235,6 +290,7 @@ std::uint32_t StringPool::intern(std::string_view s, std::uint64_t h) {
 }
 
 void StringPool::reorder(std::span<const std::uint32_t> new_to_old, std::span<const std::uint32_t> old_to_new) {
+  detach();
   const std::uint32_t n = size();
   std::vector<char> bytes(bytes_.size());
   std::vector<std::uint64_t> offsets(static_cast<std::size_t>(n) + 1);
@@ -253,11 +309,13 @@ void StringPool::reorder(std::span<const std::uint32_t> new_to_old, std::span<co
 }
 
 void StringPool::rebuild_index() {
+  lazy_.reset();
   slots_.clear();
   index_capacity(size());
 }
 
 void StringPool::drop_index() {
+  lazy_.reset();
   slots_.clear();
   slots_.shrink_to_fit();
   mask_ = 0;

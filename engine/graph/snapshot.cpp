@@ -33,8 +33,12 @@ double Snapshot::activity_total(NodeId v) const noexcept {
 }
 
 template <class T>
-static std::size_t cap_bytes(const std::vector<T>& v) {
-  return v.capacity() * sizeof(T);
+static std::size_t cap_bytes(const Column<T>& v) {
+  return v.owned_bytes();
+}
+template <class T>
+static std::size_t map_bytes(const Column<T>& v) {
+  return v.viewed_bytes();
 }
 
 std::size_t Snapshot::memory_bytes() const noexcept {
@@ -44,6 +48,15 @@ std::size_t Snapshot::memory_bytes() const noexcept {
          cap_bytes(has_activity_) + cap_bytes(act_offsets_) + cap_bytes(act_bucket_) + cap_bytes(act_value_) +
          cap_bytes(src_) + cap_bytes(dst_) + cap_bytes(etype_) + cap_bytes(weight_) + cap_bytes(first_seen_) +
          cap_bytes(last_seen_);
+}
+
+std::size_t Snapshot::mapped_bytes() const noexcept {
+  return ids_.mapped_bytes() + type_names_.mapped_bytes() + edge_type_names_.mapped_bytes() +
+         attr_keys_.mapped_bytes() + attr_strings_.mapped_bytes() + map_bytes(kind_) + map_bytes(type_) +
+         map_bytes(label_) + map_bytes(created_) + map_bytes(attr_offsets_) + map_bytes(attrs_) +
+         map_bytes(has_activity_) + map_bytes(act_offsets_) + map_bytes(act_bucket_) + map_bytes(act_value_) +
+         map_bytes(src_) + map_bytes(dst_) + map_bytes(etype_) + map_bytes(weight_) + map_bytes(first_seen_) +
+         map_bytes(last_seen_);
 }
 
 namespace {

@@ -159,8 +159,8 @@ struct SnapshotBuilder::Impl {
     }
     return cap;
   }
-  template <class T>
-  void room_per_node(std::vector<T>& v, std::size_t extra) {
+  template <class V>
+  void room_per_node(V& v, std::size_t extra) {
     const std::size_t need = v.size() + extra;
     if (need <= v.capacity()) return;
     // nodes done including the one being added
@@ -179,8 +179,8 @@ struct SnapshotBuilder::Impl {
   }
   // Returns unused capacity when it is more than 1/16 of the column (a
   // projection's margin is kept: shrinking would copy the whole column).
-  template <class T>
-  static void trim(std::vector<T>& v) {
+  template <class V>
+  static void trim(V& v) {
     if (v.capacity() - v.size() > v.capacity() / 16) v.shrink_to_fit();
   }
 };

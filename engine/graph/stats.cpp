@@ -62,6 +62,7 @@ SnapshotStats compute_stats(const Snapshot& s, const StatsOptions& options) {
   st.nodes = n;
   st.edges = m;
   st.memory_bytes = s.memory_bytes();
+  st.mapped_bytes = s.mapped_bytes();
 
   // Degrees (incident snapshot edges).
   std::vector<std::uint32_t> degree(n, 0);

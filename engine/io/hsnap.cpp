@@ -1,10 +1,12 @@
 // The binary snapshot (.hsnap, docs/formats.md "Binary snapshot"): the
 // model's columns and string pools as one versioned, checksummed file. The
-// reader maps the file, checks it, and copies each section into the model's
-// column with one memcpy, so that a snapshot loaded once from text costs
-// only its checks the next times. The reader trusts nothing: every offset,
-// size, checksum and invariant of the model is checked, and every problem is
-// an InputError naming the file, the byte offset, the section and the field.
+// reader maps the file, checks it, and hands the mapped sections to the
+// model as its columns (views, no copy: the model keeps the mapping alive),
+// so that a snapshot loaded once from text costs only its checks the next
+// times. The reader trusts nothing: every offset, size, checksum and
+// invariant of the model is checked before the model is returned, and every
+// problem is an InputError naming the file, the byte offset, the section and
+// the field.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -19,6 +21,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,7 +42,10 @@ namespace {
 
 // --- layout ---------------------------------------------------------------------
 constexpr char kMagic[8] = {'\x89', 'H', 'S', 'N', 'A', 'P', '\r', '\n'};
-constexpr std::uint32_t kVersion = 1;
+// 2: adds ids.order (the node ids' sorted order, which proves them unique
+// without hashing every id at load). Version 1 files are refused with a
+// located error that says to convert again.
+constexpr std::uint32_t kVersion = 2;
 constexpr std::uint64_t kAlign = 64;  // every section starts at a multiple of this
 
 struct FileHeader {             // 64 bytes at offset 0
@@ -76,8 +82,8 @@ enum Section : std::uint32_t {
   kIdBytes, kIdOffsets, kTypeBytes, kTypeOffsets, kEtypeBytes, kEtypeOffsets,
   kAttrKeyBytes, kAttrKeyOffsets, kAttrStringBytes, kAttrStringOffsets,
   kKind, kType, kLabel, kCreated, kAttrOffsets, kAttrs, kHasActivity, kActOffsets, kActBucket, kActValue,
-  kSrc, kDst, kEtype, kWeight, kFirstSeen, kLastSeen, kEdgeOrder,
-  kNumSections = kEdgeOrder  // ids 1..kNumSections, each exactly once, in this order
+  kSrc, kDst, kEtype, kWeight, kFirstSeen, kLastSeen, kEdgeOrder, kIdOrder,
+  kNumSections = kIdOrder  // ids 1..kNumSections, each exactly once, in this order
 };
 
 struct SectionInfo {
@@ -93,7 +99,7 @@ constexpr std::array<SectionInfo, kNumSections + 1> kInfo = {{
     {"kind", 1}, {"type", 2}, {"label", 1}, {"created_at", 8}, {"attr_offsets", 8}, {"attrs", 16},
     {"has_activity", 1}, {"activity_offsets", 8}, {"activity_buckets", 4}, {"activity_values", 4},
     {"src", 4}, {"dst", 4}, {"edge_type", 2}, {"weight", 8}, {"first_seen", 8}, {"last_seen", 8},
-    {"edge_order", 4},
+    {"edge_order", 4}, {"ids.order", 4},
 }};
 
 // meta: version i32, reserved u32, taken_at i64, activity start i64,
@@ -135,7 +141,7 @@ struct OutSection {
 };
 
 // The bytes of the file: a read-only mapping of a regular file, or the
-// whole stream in memory (a pipe).
+// whole stream in memory (a pipe). Shared by the model's columns that view it.
 struct Mapping {
   const std::uint8_t* data = nullptr;
   std::uint64_t size = 0;
@@ -154,7 +160,8 @@ struct Mapping {
 // Friend of Snapshot: reads and writes its private columns.
 struct HsnapCodec {
   static void write(const Snapshot& s, const std::string& path);
-  static Snapshot read(const std::string& path, const LoadOptions& options, const Mapping& map, std::uint32_t& identity);
+  static Snapshot read(const std::string& path, const LoadOptions& options, std::shared_ptr<const Mapping> map,
+                       std::uint32_t& identity);
 };
 
 // --- writer --------------------------------------------------------------------
@@ -186,6 +193,12 @@ void HsnapCodec::write(const Snapshot& s, const std::string& path) {
     if (s.etype_[a] != s.etype_[b]) return s.etype_[a] < s.etype_[b];
     return a < b;
   });
+  // Node ids in increasing byte order: the reader proves them unique by
+  // comparing neighbours (no hash of every id at load).
+  const NodeId n_ids = s.num_nodes();
+  std::vector<std::uint32_t> id_order(n_ids);
+  for (NodeId v = 0; v < n_ids; ++v) id_order[v] = v;
+  std::sort(id_order.begin(), id_order.end(), [&](std::uint32_t a, std::uint32_t b) { return s.ids_.get(a) < s.ids_.get(b); });
   std::vector<std::uint32_t> order32;  // 4 bytes per edge while the count fits
   if (m <= 0xFFFFFFFFull) order32.assign(order.begin(), order.end());
   // Attrs with their padding bytes zeroed (the in-memory padding is unspecified).
@@ -225,6 +238,7 @@ void HsnapCodec::write(const Snapshot& s, const std::string& path) {
   sec.push_back({kLastSeen, 8, s.last_seen_.data(), m});
   if (m <= 0xFFFFFFFFull) sec.push_back({kEdgeOrder, 4, order32.data(), m});
   else sec.push_back({kEdgeOrder, 8, order.data(), m});
+  sec.push_back({kIdOrder, 4, id_order.data(), n});
 
   std::vector<SectionEntry> table(sec.size());
   std::uint64_t at = align_up(sizeof(FileHeader) + sec.size() * sizeof(SectionEntry));
@@ -283,8 +297,8 @@ namespace {
 
 class Reader {
  public:
-  Reader(const std::string& path, const LoadOptions& options, const Mapping& map)
-      : path_(path), options_(options), base_(map.data), size_(map.size) {}
+  Reader(const std::string& path, const LoadOptions& options, std::shared_ptr<const Mapping> map)
+      : path_(path), options_(options), base_(map->data), size_(map->size), map_(std::move(map)) {}
 
   void read_header() {
     if (size_ < sizeof(FileHeader))
@@ -306,7 +320,8 @@ class Reader {
                std::to_string(size_) + (size_ < header_.file_bytes ? " (truncated)" : " (bytes appended)"));
     if (header_.sections != kNumSections)
       fail(offsetof(FileHeader, sections), "sections",
-           "has " + std::to_string(header_.sections) + " sections, version 1 has " + std::to_string(kNumSections));
+           "has " + std::to_string(header_.sections) + " sections, version " + std::to_string(kVersion) + " has " +
+               std::to_string(kNumSections));
     if (header_.reserved != 0 || header_.reserved2 != 0) fail(offsetof(FileHeader, reserved), "reserved", "must be 0");
     if (header_.nodes >= kInvalidNode) fail(offsetof(FileHeader, nodes), "nodes", "too many nodes (limit 2^32-2)");
     const std::uint64_t table_bytes = std::uint64_t{header_.sections} * sizeof(SectionEntry);
@@ -339,14 +354,39 @@ class Reader {
     if (align_up(prev_end) != size_) fail(prev_end, "", "unexpected bytes after the last section");
   }
 
-  // Every section against its crc32 (in parallel, one section per task), and
-  // the padding between sections must be zero (the crcs do not cover it).
+  // Every section against its crc32, and the padding between sections must
+  // be zero (the crcs do not cover it). Sections are cut into pieces of
+  // kPiece bytes, crc'd in parallel and joined with crc32_combine (the same
+  // crc32 as over the whole section, for any thread count).
   void check_checksums() {
-    std::vector<std::uint8_t> bad(table_.size(), 0);
+    constexpr std::uint64_t kPiece = std::uint64_t{8} << 20;
+    struct Piece {
+      std::size_t section;
+      std::uint64_t from, bytes;
+      std::uint32_t crc;
+    };
+    std::vector<Piece> pieces;
+    for (std::size_t i = 0; i < table_.size(); ++i) {
+      const std::uint64_t bytes = table_[i].count * table_[i].elem_bytes;
+      std::uint64_t from = 0;
+      do {
+        const std::uint64_t k = std::min(kPiece, bytes - from);
+        pieces.push_back({i, table_[i].offset + from, k, 0});
+        from += k;
+      } while (from < bytes);
+    }
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads_of(options_.threads))
-    for (std::int64_t i = 0; i < static_cast<std::int64_t>(table_.size()); ++i) {
-      const SectionEntry& t = table_[static_cast<std::size_t>(i)];
-      bad[static_cast<std::size_t>(i)] = crc_of(base_ + t.offset, t.count * t.elem_bytes) != t.crc;
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(pieces.size()); ++i) {
+      Piece& p = pieces[static_cast<std::size_t>(i)];
+      p.crc = crc_of(base_ + p.from, p.bytes);
+    }
+    std::vector<std::uint8_t> bad(table_.size(), 0);
+    for (std::size_t j = 0; j < pieces.size();) {
+      const std::size_t i = pieces[j].section;
+      uLong crc = pieces[j].crc;
+      for (++j; j < pieces.size() && pieces[j].section == i; ++j)
+        crc = ::crc32_combine64(crc, pieces[j].crc, static_cast<z_off64_t>(pieces[j].bytes));
+      bad[i] = static_cast<std::uint32_t>(crc) != table_[i].crc;
     }
     std::uint64_t from = sizeof(FileHeader) + table_.size() * sizeof(SectionEntry);
     for (std::size_t i = 0; i <= table_.size(); ++i) {
@@ -385,11 +425,12 @@ class Reader {
     return reinterpret_cast<const T*>(base_ + entry(id).offset);
   }
   std::uint64_t count(Section id) const { return entry(id).count; }
+  // A section as a model column: a view into the mapping, which it keeps
+  // alive (sections are 64-byte aligned in the file and the mapping is
+  // page-aligned, so every element is aligned).
   template <class T>
-  std::vector<T> column(Section id) const {
-    std::vector<T> v(count(id));
-    if (!v.empty()) std::memcpy(static_cast<void*>(v.data()), base_ + entry(id).offset, v.size() * sizeof(T));
-    return v;
+  Column<T> column(Section id) const {
+    return Column<T>::view(ptr<T>(id), count(id), map_);
   }
   void expect_count(Section id, std::uint64_t want) const {
     if (count(id) != want)
@@ -418,7 +459,12 @@ class Reader {
       fail(at(bytes_id, bad), kInfo[bytes_id].name, std::string(what) + " text is not valid UTF-8");
     if (const std::size_t nul = all.find('\0'); nul != std::string_view::npos)
       fail(at(bytes_id, nul), kInfo[bytes_id].name, std::string(what) + " holds a NUL byte");
-    for (std::uint64_t i = 0; i + 1 < entries; ++i) {
+    const std::uint64_t first = first_bad(entries - 1, [&](std::uint64_t i) {
+      return off[i + 1] < off[i] || (nonempty && off[i + 1] == off[i]) ||
+             (bytes_id == kIdBytes && off[i + 1] - off[i] > kMaxIdBytes) ||
+             (off[i] < bytes && (static_cast<unsigned char>(data[off[i]]) & 0xC0) == 0x80);
+    });
+    for (std::uint64_t i = first; i + 1 < entries; ++i) {
       if (off[i + 1] < off[i] || (nonempty && off[i + 1] == off[i]))
         fail(at(oid, i + 1), kInfo[oid].name,
              std::string(what) + " #" + std::to_string(i) + (off[i + 1] < off[i] ? ": offsets decrease" : " is empty"));
@@ -428,14 +474,48 @@ class Reader {
         fail(at(bytes_id, off[i]), kInfo[bytes_id].name,
              std::string(what) + " #" + std::to_string(i) + " starts inside a UTF-8 character");
     }
+    if (bytes_id == kIdBytes) {
+      // Unique by ids.order: a permutation under which the ids increase
+      // strictly. The index is built by the first find_node().
+      check_id_order(off, data, entries - 1);
+      return StringPool::from_parts_lazy(column<char>(bytes_id), column<std::uint64_t>(oid));
+    }
+    if (!unique) return StringPool::from_parts_lazy(column<char>(bytes_id), column<std::uint64_t>(oid));
     std::uint32_t dup = StringPool::kNotFound;
-    StringPool p = StringPool::from_parts(column<char>(bytes_id), column<std::uint64_t>(oid), unique ? &dup : nullptr);
+    StringPool p = StringPool::from_parts(column<char>(bytes_id), column<std::uint64_t>(oid), &dup);
     if (dup != StringPool::kNotFound) {
       const std::string s(p.get(dup));
       if (bytes_id == kIdBytes) fail(at(bytes_id, off[dup]), "id", "duplicate node id", "node", dup, s);
       fail(at(bytes_id, off[dup]), kInfo[bytes_id].name, std::string(what) + " \"" + s + "\" appears twice");
     }
     return p;
+  }
+
+  // ids.order lists every node once, in strictly increasing id order: so
+  // no two ids are equal. Two equal neighbours are a duplicate node id
+  // (named at the later node's bytes); anything else is a bad order.
+  void check_id_order(const std::uint64_t* off, const char* data, std::uint64_t n) const {
+    expect_count(kIdOrder, n);
+    const auto* order = ptr<std::uint32_t>(kIdOrder);
+    check_permutation(kIdOrder, order, n, "node");
+    auto id = [&](std::uint32_t v) { return std::string_view(data + off[v], off[v + 1] - off[v]); };
+    // The ids are visited in sorted order, not in file order: each compare
+    // would wait on two cache misses (the offset, then the bytes), so both
+    // are prefetched a few entries ahead.
+    constexpr std::uint64_t kAhead = 16;
+    const std::uint64_t bad = first_bad(n > 0 ? n - 1 : 0, [&](std::uint64_t i) {
+      if (i + 2 * kAhead < n) __builtin_prefetch(off + order[i + 2 * kAhead]);
+      if (i + kAhead < n) __builtin_prefetch(data + off[order[i + kAhead]]);
+      return !(id(order[i]) < id(order[i + 1]));
+    });
+    if (n > 0 && bad < n - 1) {
+      const std::uint32_t a = order[bad], b = order[bad + 1];
+      if (id(a) == id(b)) {
+        const std::uint32_t later = std::max(a, b);
+        fail(at(kIdBytes, off[later]), "id", "duplicate node id", "node", later, std::string(id(later)));
+      }
+      fail(at(kIdOrder, bad + 1), "ids.order", "node ids are not in increasing order");
+    }
   }
 
   void meta(SnapshotMeta& meta) const {
@@ -493,12 +573,13 @@ class Reader {
   }
 
   template <class T>
-  void check_permutation(Section id, const T* order, std::uint64_t count) const {
+  void check_permutation(Section id, const T* order, std::uint64_t count, const char* what = "edge") const {
     std::vector<std::uint8_t> seen(count, 0);
     for (std::uint64_t i = 0; i < count; ++i) {
       const std::uint64_t x = order[i];
       if (x >= count || seen[x])
-        fail(at(id, i), kInfo[id].name, "not a permutation of the edges (entry " + std::to_string(i) + " is " + std::to_string(x) + ")");
+        fail(at(id, i), kInfo[id].name,
+             std::string("not a permutation of the ") + what + "s (entry " + std::to_string(i) + " is " + std::to_string(x) + ")");
       seen[x] = 1;
     }
   }
@@ -508,14 +589,16 @@ class Reader {
   const LoadOptions& options_;
   const std::uint8_t* base_ = nullptr;
   std::uint64_t size_ = 0;
+  std::shared_ptr<const Mapping> map_;
   FileHeader header_{};
   std::vector<SectionEntry> table_;
 };
 
 }  // namespace
 
-Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, const Mapping& map, std::uint32_t& identity) {
-  Reader r(path, options, map);
+Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, std::shared_ptr<const Mapping> map,
+                          std::uint32_t& identity) {
+  Reader r(path, options, std::move(map));
   r.read_header();
   if (options.max_memory_bytes != 0) {
     const double projected = options.memory_model.bytes(r.nodes(), r.edges(), 0);
@@ -557,7 +640,7 @@ Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, c
   s.weight_ = r.column<double>(kWeight);
   s.first_seen_ = r.column<Timestamp>(kFirstSeen);
   s.last_seen_ = r.column<Timestamp>(kLastSeen);
-  // Attrs: checked as bytes (the padding must be zero), then copied.
+  // Attrs: checked as bytes (the padding must be zero), then viewed.
   const std::uint64_t num_attrs = r.count(kAttrs);
   {
     const auto* raw = r.ptr<std::uint8_t>(kAttrs);
@@ -577,18 +660,16 @@ Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, c
              (type == static_cast<std::uint8_t>(AttrType::Double) && !std::isfinite(d));
     });
     if (bad < num_attrs) r.fail(r.at(kAttrs, bad), "attrs", "attr #" + std::to_string(bad) + " has a bad key, type, padding or value");
-    s.attrs_.resize(num_attrs);
-    for (std::uint64_t i = 0; i < num_attrs; ++i) {
-      Attr& a = s.attrs_[i];
-      std::memcpy(&a.key, raw + 16 * i, 4);
-      a.type = static_cast<AttrType>(raw[16 * i + 4]);
-      std::memcpy(&a.bits, raw + 16 * i + 8, 8);
-    }
+    // The serialized layout is Attr's (static_assert above), with a valid
+    // type byte and zero padding: the section is the column.
+    s.attrs_ = r.column<Attr>(kAttrs);
   }
-  const StringPool& types = s.type_names_;
+  // Checks read through a const model: a view is never copied on access.
+  const Snapshot& c = s;
+  const StringPool& types = c.type_names_;
   const std::uint32_t num_types = types.size();
   if (num_types > 0x10000) r.fail(r.entry(kTypeOffsets).offset, "node_types.offsets", "more than 65536 node types");
-  if (s.edge_type_names_.size() > 0x10000) r.fail(r.entry(kEtypeOffsets).offset, "edge_types.offsets", "more than 65536 edge types");
+  if (c.edge_type_names_.size() > 0x10000) r.fail(r.entry(kEtypeOffsets).offset, "edge_types.offsets", "more than 65536 edge types");
   std::vector<NodeKind> kind_of(num_types);
   for (std::uint32_t t = 0; t < num_types; ++t) {
     if (!is_valid_type_name(types.get(t)))
@@ -596,35 +677,35 @@ Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, c
              "node type \"" + std::string(types.get(t)) + "\" must match [a-z][a-z0-9_]*");
     kind_of[t] = kind_from_type(types.get(t));
   }
-  const auto& attr_off = s.attr_offsets_;
-  const auto& act_off = s.act_offsets_;
-  auto node_name = [&](NodeId v) { return std::string(s.ids_.get(v)); };
+  const auto& attr_off = c.attr_offsets_;
+  const auto& act_off = c.act_offsets_;
+  auto node_name = [&](NodeId v) { return std::string(c.ids_.get(v)); };
   // Nodes: type, kind, label, created_at, offsets, activity.
-  const std::uint32_t buckets = s.meta_.activity.buckets;
-  const std::uint64_t act_count = s.act_bucket_.size();
+  const std::uint32_t buckets = c.meta_.activity.buckets;
+  const std::uint64_t act_count = c.act_bucket_.size();
   {
     const std::uint64_t bad = r.first_bad(n, [&](std::uint64_t v) {
-      const std::uint16_t t = s.type_[v];
-      return t >= num_types || s.kind_[v] != kind_of[t] || static_cast<std::uint8_t>(s.label_[v]) > 3 ||
-             (s.label_[v] != Label::Unknown && s.kind_[v] != NodeKind::Account) || !good_time(s.created_[v]) ||
-             attr_off[v + 1] < attr_off[v] || act_off[v + 1] < act_off[v] || s.has_activity_[v] > 1 ||
-             (s.has_activity_[v] == 0 && act_off[v + 1] != act_off[v]);
+      const std::uint16_t t = c.type_[v];
+      return t >= num_types || c.kind_[v] != kind_of[t] || static_cast<std::uint8_t>(c.label_[v]) > 3 ||
+             (c.label_[v] != Label::Unknown && c.kind_[v] != NodeKind::Account) || !good_time(c.created_[v]) ||
+             attr_off[v + 1] < attr_off[v] || act_off[v + 1] < act_off[v] || c.has_activity_[v] > 1 ||
+             (c.has_activity_[v] == 0 && act_off[v + 1] != act_off[v]);
     });
     if (bad < n) {
       const auto v = static_cast<NodeId>(bad);
-      const std::uint16_t t = s.type_[v];
+      const std::uint16_t t = c.type_[v];
       const std::string id = node_name(v);
       if (t >= num_types)
         r.fail(r.at(kType, v), "type", "type index " + std::to_string(t) + " >= " + std::to_string(num_types) + " types", "node", v, id);
-      if (s.kind_[v] != kind_of[t])
+      if (c.kind_[v] != kind_of[t])
         r.fail(r.at(kKind, v), "kind", "kind does not match the type \"" + std::string(types.get(t)) + "\"", "node", v, id);
-      if (static_cast<std::uint8_t>(s.label_[v]) > 3)
-        r.fail(r.at(kLabel, v), "label", "unknown label code " + std::to_string(static_cast<int>(s.label_[v])), "node", v, id);
-      if (s.label_[v] != Label::Unknown) r.fail(r.at(kLabel, v), "label", "only accounts carry a label", "node", v, id);
-      if (!good_time(s.created_[v])) r.fail(r.at(kCreated, v), "created_at", "timestamp outside years 0000-9999", "node", v, id);
+      if (static_cast<std::uint8_t>(c.label_[v]) > 3)
+        r.fail(r.at(kLabel, v), "label", "unknown label code " + std::to_string(static_cast<int>(c.label_[v])), "node", v, id);
+      if (c.label_[v] != Label::Unknown) r.fail(r.at(kLabel, v), "label", "only accounts carry a label", "node", v, id);
+      if (!good_time(c.created_[v])) r.fail(r.at(kCreated, v), "created_at", "timestamp outside years 0000-9999", "node", v, id);
       if (attr_off[v + 1] < attr_off[v]) r.fail(r.at(kAttrOffsets, v + 1), "attr_offsets", "offsets decrease", "node", v, id);
       if (act_off[v + 1] < act_off[v]) r.fail(r.at(kActOffsets, v + 1), "activity_offsets", "offsets decrease", "node", v, id);
-      if (s.has_activity_[v] > 1) r.fail(r.at(kHasActivity, v), "has_activity", "must be 0 or 1", "node", v, id);
+      if (c.has_activity_[v] > 1) r.fail(r.at(kHasActivity, v), "has_activity", "must be 0 or 1", "node", v, id);
       r.fail(r.at(kActOffsets, v), "activity", "activity on a node without activity", "node", v, id);
     }
   }
@@ -634,7 +715,7 @@ Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, c
     r.fail(r.at(kActOffsets, act_off[0] != 0 ? 0 : n), "activity_offsets",
            "must run from 0 to the activity entry count " + std::to_string(act_count));
   if (buckets == 0) {  // as the text readers: an `activity` array needs snapshot.activity
-    const std::uint64_t v = r.first_bad(n, [&](std::uint64_t i) { return s.has_activity_[i] != 0; });
+    const std::uint64_t v = r.first_bad(n, [&](std::uint64_t i) { return c.has_activity_[i] != 0; });
     if (v < n)
       r.fail(r.at(kHasActivity, v), "activity", "snapshot.activity is required when nodes have activity", "node", v,
              node_name(static_cast<NodeId>(v)));
@@ -643,8 +724,8 @@ Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, c
     // Buckets strictly increasing within a node and < buckets; values finite and > 0.
     const std::uint64_t bad = r.first_bad(n, [&](std::uint64_t v) {
       for (std::uint64_t i = act_off[v]; i < act_off[v + 1]; ++i) {
-        const float x = s.act_value_[i];
-        if (s.act_bucket_[i] >= buckets || (i > act_off[v] && s.act_bucket_[i] <= s.act_bucket_[i - 1]) || !(x > 0.0f) ||
+        const float x = c.act_value_[i];
+        if (c.act_bucket_[i] >= buckets || (i > act_off[v] && c.act_bucket_[i] <= c.act_bucket_[i - 1]) || !(x > 0.0f) ||
             !std::isfinite(x))
           return true;
       }
@@ -653,67 +734,64 @@ Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, c
     if (bad < n) {
       const auto v = static_cast<NodeId>(bad);
       std::uint64_t i = act_off[v];
-      while (i < act_off[v + 1] && s.act_bucket_[i] < buckets && (i == act_off[v] || s.act_bucket_[i] > s.act_bucket_[i - 1])) ++i;
+      while (i < act_off[v + 1] && c.act_bucket_[i] < buckets && (i == act_off[v] || c.act_bucket_[i] > c.act_bucket_[i - 1])) ++i;
       if (i < act_off[v + 1])
-        r.fail(r.at(kActBucket, i), "activity", "bucket " + std::to_string(s.act_bucket_[i]) + " out of range or not increasing", "node", v,
+        r.fail(r.at(kActBucket, i), "activity", "bucket " + std::to_string(c.act_bucket_[i]) + " out of range or not increasing", "node", v,
                node_name(v));
       r.fail(r.at(kActValue, act_off[v]), "activity", "activity values must be finite and > 0", "node", v, node_name(v));
     }
   }
   // Edges.
   {
-    const std::uint32_t etypes = s.edge_type_names_.size();
+    const std::uint32_t etypes = c.edge_type_names_.size();
     const std::uint64_t bad = r.first_bad(m, [&](std::uint64_t e) {
-      const NodeId u = s.src_[e], w = s.dst_[e];
-      const double x = s.weight_[e];
-      const Timestamp f = s.first_seen_[e], l = s.last_seen_[e];
-      return u >= n || w >= n || u == w || s.etype_[e] >= etypes || !(x > 0.0) || !std::isfinite(x) || !good_time(f) ||
+      const NodeId u = c.src_[e], w = c.dst_[e];
+      const double x = c.weight_[e];
+      const Timestamp f = c.first_seen_[e], l = c.last_seen_[e];
+      return u >= n || w >= n || u == w || c.etype_[e] >= etypes || !(x > 0.0) || !std::isfinite(x) || !good_time(f) ||
              !good_time(l) || (f != kNoTime && l != kNoTime && f > l);
     });
     if (bad < m) {
-      const NodeId u = s.src_[bad], w = s.dst_[bad];
+      const NodeId u = c.src_[bad], w = c.dst_[bad];
       const std::string name = u < n && w < n ? node_name(u) + " -> " + node_name(w) : std::string();
       if (u >= n) r.fail(r.at(kSrc, bad), "src", "node " + std::to_string(u) + " >= " + std::to_string(n) + " nodes", "edge", bad);
       if (w >= n) r.fail(r.at(kDst, bad), "dst", "node " + std::to_string(w) + " >= " + std::to_string(n) + " nodes", "edge", bad);
       if (u == w) r.fail(r.at(kDst, bad), "dst", "self-loop", "edge", bad, name);
-      if (s.etype_[bad] >= etypes) r.fail(r.at(kEtype, bad), "edge_type", "type index out of range", "edge", bad, name);
-      if (!(s.weight_[bad] > 0.0) || !std::isfinite(s.weight_[bad]))
+      if (c.etype_[bad] >= etypes) r.fail(r.at(kEtype, bad), "edge_type", "type index out of range", "edge", bad, name);
+      if (!(c.weight_[bad] > 0.0) || !std::isfinite(c.weight_[bad]))
         r.fail(r.at(kWeight, bad), "weight", "must be a positive finite number", "edge", bad, name);
-      if (!good_time(s.first_seen_[bad])) r.fail(r.at(kFirstSeen, bad), "first_seen", "timestamp outside years 0000-9999", "edge", bad, name);
-      if (!good_time(s.last_seen_[bad])) r.fail(r.at(kLastSeen, bad), "last_seen", "timestamp outside years 0000-9999", "edge", bad, name);
+      if (!good_time(c.first_seen_[bad])) r.fail(r.at(kFirstSeen, bad), "first_seen", "timestamp outside years 0000-9999", "edge", bad, name);
+      if (!good_time(c.last_seen_[bad])) r.fail(r.at(kLastSeen, bad), "last_seen", "timestamp outside years 0000-9999", "edge", bad, name);
       r.fail(r.at(kLastSeen, bad), "last_seen", "is before first_seen", "edge", bad, name);
     }
     double total = 0.0;
-    for (EdgeId e = 0; e < m; ++e) total += s.weight_[e];
+    for (EdgeId e = 0; e < m; ++e) total += c.weight_[e];
     if (!(total <= kMaxTotalWeight))
       r.fail(r.entry(kWeight).offset, "weight", "the weights of all edges add up to more than 1e100, the limit");
   }
   // No duplicate (src, dst, type): edge_order lists the edges in strictly increasing key order.
   {
-    std::vector<std::uint64_t> wide;
-    const std::uint64_t* order = nullptr;
-    if (r.entry(kEdgeOrder).elem_bytes == 8) {
-      wide = r.column<std::uint64_t>(kEdgeOrder);
-    } else {
-      wide.resize(m);
-      const auto* narrow = r.ptr<std::uint32_t>(kEdgeOrder);
-      for (EdgeId i = 0; i < m; ++i) wide[i] = narrow[i];
-    }
-    order = wide.data();
-    r.check_permutation(kEdgeOrder, order, m);
-    auto key_less = [&](std::uint64_t a, std::uint64_t b) {
-      if (s.src_[a] != s.src_[b]) return s.src_[a] < s.src_[b];
-      if (s.dst_[a] != s.dst_[b]) return s.dst_[a] < s.dst_[b];
-      return s.etype_[a] < s.etype_[b];
+    auto check = [&](const auto* order) {
+      r.check_permutation(kEdgeOrder, order, m);
+      const NodeId* src = c.src_.data();
+      const NodeId* dst = c.dst_.data();
+      const std::uint16_t* et = c.etype_.data();
+      auto key_less = [&](std::uint64_t a, std::uint64_t b) {
+        if (src[a] != src[b]) return src[a] < src[b];
+        if (dst[a] != dst[b]) return dst[a] < dst[b];
+        return et[a] < et[b];
+      };
+      const std::uint64_t bad = r.first_bad(m > 0 ? m - 1 : 0, [&](std::uint64_t i) { return !key_less(order[i], order[i + 1]); });
+      if (m > 0 && bad < m - 1) {
+        const std::uint64_t a = order[bad], b = order[bad + 1];
+        if (!key_less(b, a))
+          r.fail(r.at(kEdgeOrder, bad + 1), "edge", "duplicate edge (same src, dst and type as edge #" + std::to_string(a) + ")", "edge", b,
+                 node_name(c.src_[b]) + " -> " + node_name(c.dst_[b]));
+        r.fail(r.at(kEdgeOrder, bad + 1), "edge_order", "edges are not in increasing (src, dst, type) order");
+      }
     };
-    const std::uint64_t bad = r.first_bad(m > 0 ? m - 1 : 0, [&](std::uint64_t i) { return !key_less(order[i], order[i + 1]); });
-    if (m > 0 && bad < m - 1) {
-      const std::uint64_t a = order[bad], b = order[bad + 1];
-      if (!key_less(b, a))
-        r.fail(r.at(kEdgeOrder, bad + 1), "edge", "duplicate edge (same src, dst and type as edge #" + std::to_string(a) + ")", "edge", b,
-               node_name(s.src_[b]) + " -> " + node_name(s.dst_[b]));
-      r.fail(r.at(kEdgeOrder, bad + 1), "edge_order", "edges are not in increasing (src, dst, type) order");
-    }
+    if (r.entry(kEdgeOrder).elem_bytes == 8) check(r.ptr<std::uint64_t>(kEdgeOrder));
+    else check(r.ptr<std::uint32_t>(kEdgeOrder));
   }
   return s;
 }
@@ -740,7 +818,8 @@ bool read_hsnap_counts(const std::string& path, std::uint64_t& nodes, std::uint6
 }
 
 Snapshot read_hsnap(const std::string& path, const LoadOptions& options, LoadReport& report, InputStream* in) {
-  Mapping map;
+  auto shared_map = std::make_shared<Mapping>();
+  Mapping& map = *shared_map;
   std::vector<std::uint8_t>& buf = map.heap;
   std::size_t have = 0;
   auto grow = [&] {
@@ -801,10 +880,11 @@ Snapshot read_hsnap(const std::string& path, const LoadOptions& options, LoadRep
     map.size = have;
   }
   std::uint32_t identity = 0;
-  Snapshot s = HsnapCodec::read(path, options, map, identity);
+  const std::uint64_t size = map.size;
+  Snapshot s = HsnapCodec::read(path, options, std::move(shared_map), identity);
   report.gzip = false;
-  report.bytes_read = map.size;
-  report.input_bytes = map.size;
+  report.bytes_read = size;
+  report.input_bytes = size;
   report.records = s.num_nodes() + s.num_edges();
   if (options.checksum) report.checksum = "hsnap-crc32:" + hex8(identity);
   return s;

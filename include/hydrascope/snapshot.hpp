@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hydrascope/column.hpp"
 #include "hydrascope/error.hpp"
 #include "hydrascope/strings.hpp"
 #include "hydrascope/types.hpp"
@@ -139,8 +140,13 @@ class Snapshot {
   [[nodiscard]] std::span<const double> edge_weights() const noexcept { return weight_; }
   [[nodiscard]] std::span<const std::uint16_t> edge_type_indices() const noexcept { return etype_; }
 
-  /// Bytes held by the model (all columns and pools).
+  /// Heap bytes held by the model (columns and pools it owns, and the id
+  /// index once built): what it adds to the resident set.
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
+  /// Bytes of columns and pools read in place from a mapped binary snapshot
+  /// (file-backed pages the kernel may drop and read again; 0 for a model
+  /// loaded from text).
+  [[nodiscard]] std::size_t mapped_bytes() const noexcept;
   /// Checks every invariant above; throws std::logic_error naming the first broken one.
   void validate() const;
   /// Same model: same meta, nodes (order, ids, types, labels, times, attrs,
@@ -152,20 +158,22 @@ class Snapshot {
   friend struct io::HsnapCodec;
   SnapshotMeta meta_;
   StringPool ids_, type_names_, edge_type_names_, attr_keys_, attr_strings_;
-  std::vector<NodeKind> kind_;
-  std::vector<std::uint16_t> type_;
-  std::vector<Label> label_;
-  std::vector<Timestamp> created_;
-  std::vector<std::uint64_t> attr_offsets_{0};
-  std::vector<Attr> attrs_;
-  std::vector<std::uint8_t> has_activity_;
-  std::vector<std::uint64_t> act_offsets_{0};
-  std::vector<std::uint32_t> act_bucket_;
-  std::vector<float> act_value_;
-  std::vector<NodeId> src_, dst_;
-  std::vector<std::uint16_t> etype_;
-  std::vector<double> weight_;
-  std::vector<Timestamp> first_seen_, last_seen_;
+  // Owned (built from text) or views into a mapped binary snapshot that the
+  // columns keep alive (column.hpp); moves keep views valid.
+  Column<NodeKind> kind_;
+  Column<std::uint16_t> type_;
+  Column<Label> label_;
+  Column<Timestamp> created_;
+  Column<std::uint64_t> attr_offsets_{0};
+  Column<Attr> attrs_;
+  Column<std::uint8_t> has_activity_;
+  Column<std::uint64_t> act_offsets_{0};
+  Column<std::uint32_t> act_bucket_;
+  Column<float> act_value_;
+  Column<NodeId> src_, dst_;
+  Column<std::uint16_t> etype_;
+  Column<double> weight_;
+  Column<Timestamp> first_seen_, last_seen_;
 };
 
 /// Where a record came from, for error messages.

@@ -77,6 +77,7 @@ struct SnapshotStats {
   std::uint64_t nodes_with_attrs = 0;
   ComponentStats components;
   std::uint64_t memory_bytes = 0;     ///< Snapshot::memory_bytes()
+  std::uint64_t mapped_bytes = 0;     ///< Snapshot::mapped_bytes()
 };
 
 /// Computes every statistic above. O(n + m) time (union-find with path

@@ -4,10 +4,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "hydrascope/column.hpp"
 
 namespace hydrascope {
 
@@ -25,8 +28,13 @@ class StringPool {
   /// monotone, last == bytes.size()). Builds the index; `duplicate` (when
   /// given) receives the first id whose string equals an earlier one's, or
   /// kNotFound. For the binary snapshot reader.
-  [[nodiscard]] static StringPool from_parts(std::vector<char> bytes, std::vector<std::uint64_t> offsets,
+  [[nodiscard]] static StringPool from_parts(Column<char> bytes, Column<std::uint64_t> offsets,
                                              std::uint32_t* duplicate = nullptr);
+  /// The same pool (bytes and offsets may be views into a mapped file)
+  /// without building the index now: the first find() builds it (once,
+  /// thread-safe; copies of the pool share it). The caller has checked the
+  /// strings unique. For the binary snapshot reader.
+  [[nodiscard]] static StringPool from_parts_lazy(Column<char> bytes, Column<std::uint64_t> offsets);
   /// The whole byte buffer and the size() + 1 offsets (for the binary snapshot writer).
   [[nodiscard]] std::span<const char> bytes() const noexcept { return bytes_; }
   [[nodiscard]] std::span<const std::uint64_t> offsets() const noexcept { return offsets_; }
@@ -49,7 +57,10 @@ class StringPool {
   [[nodiscard]] std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(offsets_.size() - 1); }
   /// Bytes of all strings together.
   [[nodiscard]] std::size_t byte_size() const noexcept { return bytes_.size(); }
+  /// Heap bytes: owned strings, offsets and the index (built or not yet).
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
+  /// Bytes of strings and offsets viewed in a mapped file (not heap).
+  [[nodiscard]] std::size_t mapped_bytes() const noexcept { return bytes_.viewed_bytes() + offsets_.viewed_bytes(); }
   void reserve(std::size_t strings, std::size_t bytes);
   /// Puts the strings in a new order: string i becomes new_to_old[i]'s
   /// string, and old_to_new is the inverse (both permutations of 0..size-1).
@@ -68,8 +79,14 @@ class StringPool {
  private:
   /// Grows the index to hold `strings` strings at load <= 1/2 (never shrinks).
   void index_capacity(std::size_t strings);
-  std::vector<char> bytes_;
-  std::vector<std::uint64_t> offsets_;  // size()+1 entries
+  /// Before a change: a lazily indexed pool gets its own eager index.
+  void detach();
+  struct LazyIndex;
+  Column<char> bytes_;
+  Column<std::uint64_t> offsets_;  // size()+1 entries
+  // Set by from_parts_lazy(): the index, built by the first find() (then
+  // slots_ stays empty). Shared by copies, which see the same strings.
+  std::shared_ptr<LazyIndex> lazy_;
   // Open addressing; each slot packs (hash tag << 32 | id), kEmptySlot when
   // free. The tag (high 32 bits of the hash) lets a probe skip other strings
   // without touching their bytes.

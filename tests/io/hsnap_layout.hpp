@@ -20,7 +20,8 @@ inline constexpr std::size_t kVersionAt = 8, kFileBytesAt = 16, kSectionsAt = 24
 enum : std::uint32_t {
   kMeta = 1, kIdBytes, kIdOffsets, kTypeBytes, kTypeOffsets, kEtypeBytes, kEtypeOffsets, kAttrKeyBytes,
   kAttrKeyOffsets, kAttrStringBytes, kAttrStringOffsets, kKind, kType, kLabel, kCreated, kAttrOffsets, kAttrs,
-  kHasActivity, kActOffsets, kActBucket, kActValue, kSrc, kDst, kEtype, kWeight, kFirstSeen, kLastSeen, kEdgeOrder
+  kHasActivity, kActOffsets, kActBucket, kActValue, kSrc, kDst, kEtype, kWeight, kFirstSeen, kLastSeen, kEdgeOrder,
+  kIdOrder
 };
 
 template <class T>

@@ -136,13 +136,128 @@ TEST(Hsnap, BadMagic) {
 }
 
 TEST(Hsnap, OtherVersion) {
+  for (const std::uint32_t v : {1u, 3u}) {
+    std::string b = full_bytes();
+    L::put<std::uint32_t>(b, L::kVersionAt, v);
+    L::fix_checksums(b);
+    const InputError e = load_bad("version.hsnap", b);
+    EXPECT_EQ(e.where().field, "version");
+    EXPECT_EQ(e.where().byte_offset, L::kVersionAt);
+    EXPECT_NE(std::string(e.what()).find("unsupported .hsnap version " + std::to_string(v)), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("convert the snapshot again"), std::string::npos) << e.what();
+  }
+}
+
+// A .hsnap of a generated world reloads as the same model as the NDJSON it
+// was converted from, read in place (mapped), the id index working.
+TEST(Hsnap, ReloadEqualsTheNdjsonLoad) {
+  const Snapshot src = load_snapshot(dataset("sample/snapshot.json.gz"));
+  WriteOptions nd;
+  nd.format = SnapshotFormat::Ndjson;
+  write_snapshot(src, tmp_path("eq.ndjson"), nd);
+  const Snapshot text = load_snapshot(tmp_path("eq.ndjson"));
+  write_snapshot(text, tmp_path("eq.hsnap"), hsnap_options());
+  const Snapshot back = load_snapshot(tmp_path("eq.hsnap"));
+  EXPECT_TRUE(back == text);
+  back.validate();
+  EXPECT_EQ(text.mapped_bytes(), 0u);
+  EXPECT_GT(back.mapped_bytes(), 0u);
+  // Columns are read in place: the heap part is the small pools and the index.
+  EXPECT_LT(back.memory_bytes(), text.memory_bytes());
+  for (NodeId v = 0; v < text.num_nodes(); ++v) ASSERT_EQ(back.find_node(text.node_id(v)), v);
+}
+
+// The model's views keep the mapping alive: through moves, after the file
+// is removed, and in a copy of a pool that outlives the model.
+TEST(Hsnap, ViewsStayValidAfterMovesAndRemoval) {
+  const Snapshot ref = load_snapshot(fixture("good/full.json"));
+  const std::string p = write_tmp("moved.hsnap", full_bytes());
+  Snapshot s = load_snapshot(p);
+  ASSERT_EQ(std::remove(p.c_str()), 0);
+  std::vector<Snapshot> many;
+  many.push_back(std::move(s));
+  for (int i = 0; i < 20; ++i) many.push_back(load_snapshot(fixture("good/full.json")));  // reallocations move [0]
+  Snapshot moved = std::move(many.front());
+  many.clear();
+  EXPECT_TRUE(moved == ref);
+  moved.validate();
+  StringPool ids = moved.id_pool();
+  Snapshot other;
+  other = std::move(moved);
+  EXPECT_TRUE(other == ref);
+  { const Snapshot gone = std::move(other); }
+  ASSERT_EQ(ids.size(), ref.num_nodes());
+  for (NodeId v = 0; v < ref.num_nodes(); ++v) {
+    EXPECT_EQ(ids.get(v), ref.node_id(v));
+    EXPECT_EQ(ids.find(ref.node_id(v)), v);
+  }
+  // A copy that changes becomes its own (copy on write): the original view is untouched.
+  StringPool grown = ids;
+  EXPECT_EQ(grown.intern("new:id"), ref.num_nodes());
+  EXPECT_EQ(ids.size(), ref.num_nodes());
+  EXPECT_EQ(ids.find("new:id"), StringPool::kNotFound);
+  EXPECT_EQ(grown.find(ref.node_id(1)), 1u);
+}
+
+// The id index is built once by the first find_node, whichever thread asks.
+TEST(Hsnap, FindNodeFromManyThreads) {
+  const Snapshot ref = load_snapshot(dataset("sample/snapshot.json.gz"));
+  write_snapshot(ref, tmp_path("threads.hsnap"), hsnap_options());
+  const Snapshot s = load_snapshot(tmp_path("threads.hsnap"));
+  std::vector<std::thread> threads;
+  std::vector<int> wrong(4, 0);
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (NodeId v = static_cast<NodeId>(t); v < ref.num_nodes(); v += 4)
+        if (s.find_node(ref.node_id(v)) != v) ++wrong[t];
+    });
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 4; ++t) EXPECT_EQ(wrong[t], 0) << t;
+}
+
+// One flipped bit anywhere in a section: the section's name and offset.
+TEST(Hsnap, EveryFlippedSectionIsNamed) {
+  const std::string& full = full_bytes();
+  const char* names[] = {"", "meta", "ids.bytes", "ids.offsets", "node_types.bytes", "node_types.offsets",
+                         "edge_types.bytes", "edge_types.offsets", "attr_keys.bytes", "attr_keys.offsets",
+                         "attr_strings.bytes", "attr_strings.offsets", "kind", "type", "label", "created_at",
+                         "attr_offsets", "attrs", "has_activity", "activity_offsets", "activity_buckets",
+                         "activity_values", "src", "dst", "edge_type", "weight", "first_seen", "last_seen",
+                         "edge_order", "ids.order"};
+  int flipped = 0;
+  for (std::uint32_t id = L::kMeta; id <= L::kIdOrder; ++id) {
+    const std::uint64_t at = L::section_offset(full, id);
+    const std::uint64_t bytes = L::section_count(full, id) * L::get<std::uint32_t>(full, L::entry_at(id) + 4);
+    if (bytes == 0) continue;
+    std::string b = full;
+    b[at + bytes / 2] ^= 0x10;
+    const InputError e = load_bad("flip.hsnap", b);
+    EXPECT_EQ(e.where().field, names[id]) << e.what();
+    EXPECT_EQ(e.where().byte_offset, at) << e.what();
+    EXPECT_NE(std::string(e.what()).find("crc32"), std::string::npos) << e.what();
+    ++flipped;
+  }
+  EXPECT_GE(flipped, 25);
+}
+
+// ids.order out of order (the ids still unique) behind valid checksums.
+TEST(Hsnap, IdOrderNotIncreasing) {
   std::string b = full_bytes();
-  L::put<std::uint32_t>(b, L::kVersionAt, 2);
+  const std::uint64_t at = L::section_offset(b, L::kIdOrder);
+  const auto x = L::get<std::uint32_t>(b, at), y = L::get<std::uint32_t>(b, at + 4);
+  L::put<std::uint32_t>(b, at, y);
+  L::put<std::uint32_t>(b, at + 4, x);
   L::fix_checksums(b);
-  const InputError e = load_bad("version.hsnap", b);
-  EXPECT_EQ(e.where().field, "version");
-  EXPECT_EQ(e.where().byte_offset, L::kVersionAt);
-  EXPECT_NE(std::string(e.what()).find("unsupported .hsnap version 2"), std::string::npos) << e.what();
+  const InputError e = load_bad("idorder.hsnap", b);
+  EXPECT_EQ(e.where().field, "ids.order");
+  EXPECT_EQ(e.where().byte_offset, at + 4);
+  // Not a permutation.
+  L::put<std::uint32_t>(b, at, x);
+  L::put<std::uint32_t>(b, at + 4, x);
+  L::fix_checksums(b);
+  const InputError p = load_bad("idperm.hsnap", b);
+  EXPECT_EQ(p.where().field, "ids.order");
+  EXPECT_NE(std::string(p.what()).find("not a permutation of the nodes"), std::string::npos) << p.what();
 }
 
 TEST(Hsnap, DamagedHeader) {
