@@ -14,6 +14,10 @@ ctest --test-dir build --output-on-failure --timeout 900 -j"$jobs" --repeat unti
 # UndefinedBehaviorSanitizer (gcc, -O1 to keep build and run short; asserts
 # on). A leak, an invalid access or any undefined behaviour fails the test.
 # The huge-page operator new is left out of this build (engine/cli).
+# The two SIGKILL tests (KillTest.*: a run or generate killed at many points
+# leaves no partial file) run in the first pass only: the processes they
+# kill never reach the sanitizers' exit checks, and the pipeline they
+# repeat a dozen times is sanitized by the other tests.
 # HYDRASCOPE_SANITIZERS=0 skips it (docs/reliability.md, "Sanitizers in CI").
 if [[ "${HYDRASCOPE_SANITIZERS:-1}" != 0 ]]; then
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
@@ -21,5 +25,5 @@ if [[ "${HYDRASCOPE_SANITIZERS:-1}" != 0 ]]; then
   cmake --build build-asan -j"$(nproc)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure --timeout 1800 -j"$jobs" --repeat until-pass:2
+    ctest --test-dir build-asan --output-on-failure --timeout 1800 -j"$jobs" --repeat until-pass:2 -E '^KillTest\.'
 fi
