@@ -84,10 +84,6 @@ struct Prep {
   std::vector<std::uint64_t> links;     // account-to-account edges as (src << 32 | dst), sorted, unique
   bool ip_prefixes = false;
 
-  bool linked(NodeId a, NodeId b) const {
-    return std::binary_search(links.begin(), links.end(), static_cast<std::uint64_t>(a) << 32 | b);
-  }
-
   // a and b are linked in both directions (they are linked in at least one).
   bool mutual(NodeId a, NodeId b) const {
     auto key = [](NodeId x, NodeId y) { return static_cast<std::uint64_t>(x) << 32 | y; };
@@ -108,38 +104,7 @@ struct Scratch {
   std::vector<float> kept;
   std::vector<std::uint8_t> ok, core;
   ActivityStandardiser::Scratch act;
-  // Account-to-account links inside the community, by local account index.
-  std::vector<std::pair<NodeId, std::uint32_t>> local;  // (account, index), sorted
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> inner;  // (i, j) per internal link end, both directions
-  std::vector<std::uint32_t> adj_off, adj, dist, bfs, lgroup;
 };
-
-// Two breadth-first sweeps over an undirected adjacency (CSR by local index):
-// from the smallest index of the largest linked group to the farthest account
-// (smallest index on ties), then from there; the second sweep's eccentricity
-// is a lower bound of the group's diameter, exact on trees, chains and rings.
-std::uint32_t link_depth(Scratch& sc, std::uint32_t start) {
-  const auto sweep = [&](std::uint32_t from) {
-    std::fill(sc.dist.begin(), sc.dist.end(), UINT32_MAX);
-    sc.bfs.clear();
-    sc.bfs.push_back(from);
-    sc.dist[from] = 0;
-    std::uint32_t far = from;
-    for (std::size_t h = 0; h < sc.bfs.size(); ++h) {
-      const std::uint32_t x = sc.bfs[h];
-      if (sc.dist[x] > sc.dist[far] || (sc.dist[x] == sc.dist[far] && x < far)) far = x;
-      for (std::uint32_t k = sc.adj_off[x]; k < sc.adj_off[x + 1]; ++k)
-        if (sc.dist[sc.adj[k]] == UINT32_MAX) {
-          sc.dist[sc.adj[k]] = sc.dist[x] + 1;
-          sc.bfs.push_back(sc.adj[k]);
-        }
-    }
-    return far;
-  };
-  const std::uint32_t far = sweep(start);
-  const std::uint32_t other = sweep(far);
-  return sc.dist[other];
-}
 
 // Most common key of sorted unique (key, account) pairs and its account count.
 std::pair<std::uint64_t, std::uint32_t> top_key(std::vector<std::pair<std::uint64_t, std::uint32_t>>& pairs) {
@@ -478,19 +443,12 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
     sc.slot_has.assign(na * kNumEntitySlots, 0);
     sc.slot_owned.assign(na * kNumEntitySlots, 0);
     double links_total = 0.0, links_in_total = 0.0, mutual_in_total = 0.0;
-    std::uint32_t linked_inside = 0, hub_links = 0, relays = 0, senders = 0;
-    sc.inner.clear();
-    if (av.account_links) {
-      sc.local.resize(na);
-      for (std::uint32_t i = 0; i < na; ++i) sc.local[i] = {sc.acc[i], i};
-      std::sort(sc.local.begin(), sc.local.end());
-    }
+    std::uint32_t linked_inside = 0, hub_links = 0;
     double seeds_c = 0.0, trusted_c = 0.0, suspects_c = 0.0;
     for (std::size_t i = 0; i < na; ++i) {
       const NodeId a = sc.acc[i];
       float* x = af(i);
       std::uint32_t degree = 0, shared = 0, pool = 0, own = 0, links = 0, links_in = 0, mutual = 0, mutual_in = 0;
-      std::uint32_t sends_in = 0, gets_in = 0;
       std::uint32_t max_shared = 0, min_shared = UINT32_MAX;
       std::uint32_t slot_count[kNumEntitySlots] = {}, slot_max[kNumEntitySlots] = {}, slot_own[kNumEntitySlots] = {};
       double ent_banned = 0.0, ent_banned_count = 0.0, ent_trusted = 0.0, ent_suspect = 0.0, links_seed = 0.0;
@@ -506,12 +464,6 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
           ++links;
           links_in += membership[u] == c;
           links_seed += p.seed_w[u];
-          if (membership[u] == c) {
-            sends_in += p.linked(a, u);
-            gets_in += p.linked(u, a);
-            const auto it = std::lower_bound(sc.local.begin(), sc.local.end(), std::pair<NodeId, std::uint32_t>{u, 0});
-            sc.inner.emplace_back(static_cast<std::uint32_t>(i), it->second);
-          }
           if (p.mutual(a, u)) {
             ++mutual;
             mutual_in += membership[u] == c;
@@ -563,10 +515,7 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
         x[AF::a_links_in_comm] = links > 0 ? static_cast<float>(links_in) / static_cast<float>(links) : 0.0f;
         x[AF::a_links_mutual] = links > 0 ? static_cast<float>(mutual) / static_cast<float>(links) : 0.0f;
         if (have_seeds) x[AF::a_links_banned] = links > 0 ? static_cast<float>(links_seed / links) : 0.0f;
-        x[AF::a_links_relay] = sends_in > 0 && gets_in > 0 ? 1.0f : 0.0f;
       }
-      relays += sends_in > 0 && gets_in > 0;
-      senders += sends_in > 0;
       links_total += links;
       links_in_total += links_in;
       mutual_in_total += mutual_in;
@@ -639,47 +588,6 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
       af(i)[AF::a_tie_group] = static_cast<float>(std::log(static_cast<double>(g)));
     }
     cf[CF::c_largest_tie_group] = static_cast<float>(static_cast<double>(largest_group) / nd);
-    if (av.account_links) {
-      // Bond groups: tie groups joined further by the links inside the community.
-      for (const auto& [x, y] : sc.inner) {
-        const std::uint32_t rx = find(x), ry = find(y);
-        if (rx != ry) sc.parent[std::max(rx, ry)] = std::min(rx, ry);
-      }
-      sc.group.assign(na, 0);
-      std::uint32_t largest_bond = 0;
-      for (std::uint32_t i = 0; i < na; ++i) largest_bond = std::max(largest_bond, ++sc.group[find(i)]);
-      for (std::uint32_t i = 0; i < na; ++i) af(i)[AF::a_bond_group] = static_cast<float>(std::log(static_cast<double>(sc.group[find(i)])));
-      cf[CF::c_bond_group] = static_cast<float>(static_cast<double>(largest_bond) / nd);
-      // Depth: the link-only groups (a second union-find), then two sweeps
-      // over the largest one.
-      if (!sc.inner.empty()) {
-        std::sort(sc.inner.begin(), sc.inner.end());
-        sc.inner.erase(std::unique(sc.inner.begin(), sc.inner.end()), sc.inner.end());
-        sc.adj_off.assign(na + 1, 0);
-        for (const auto& e : sc.inner) ++sc.adj_off[e.first + 1];
-        for (std::size_t i = 0; i < na; ++i) sc.adj_off[i + 1] += sc.adj_off[i];
-        sc.adj.resize(sc.inner.size());
-        for (std::size_t k = 0; k < sc.inner.size(); ++k) sc.adj[k] = sc.inner[k].second;  // sorted by first
-        for (std::uint32_t i = 0; i < na; ++i) sc.parent[i] = i;
-        for (const auto& [x, y] : sc.inner) {
-          const std::uint32_t rx = find(x), ry = find(y);
-          if (rx != ry) sc.parent[std::max(rx, ry)] = std::min(rx, ry);
-        }
-        sc.lgroup.assign(na, 0);
-        std::uint32_t best_root = 0, best_size = 0;
-        for (std::uint32_t i = 0; i < na; ++i) {
-          const std::uint32_t r = find(i);
-          if (++sc.lgroup[r] > best_size || (sc.lgroup[r] == best_size && r < best_root)) {
-            best_size = sc.lgroup[r];
-            best_root = r;
-          }
-        }
-        sc.dist.resize(na);
-        cf[CF::c_links_depth] = static_cast<float>(std::log1p(static_cast<double>(link_depth(sc, best_root))));
-      } else {
-        cf[CF::c_links_depth] = 0.0f;
-      }
-    }
     std::size_t core = 0, tie = 0;
     for (std::size_t i = 0; i < na; ++i) {
       core += sc.owned[i] >= 2;
@@ -747,8 +655,6 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
       cf[CF::c_links_coverage] = static_cast<float>(linked_inside / nd);
       cf[CF::c_links_mutual] = links_in_total > 0.0 ? static_cast<float>(mutual_in_total / links_in_total) : kNaNf;
       cf[CF::c_links_hub] = na >= 2 ? static_cast<float>(hub_links / (nd - 1.0)) : kNaNf;
-      cf[CF::c_links_relay] = static_cast<float>(relays / nd);
-      cf[CF::c_links_senders] = linked_inside > 0 ? static_cast<float>(static_cast<double>(senders) / linked_inside) : kNaNf;
     }
 
     // --- activity: synchrony, balance, pivot ------------------------------------------

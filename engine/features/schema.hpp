@@ -42,9 +42,7 @@
   X(a_comm_trusted, Seed, "share of the other accounts of its community labelled trusted")                        \
   X(a_ent_trusted, Seed, "largest share of trusted accounts among the other accounts of one of its entities")     \
   X(a_comm_suspect, Seed, "share of the other accounts of its community labelled suspect (an analyst's lead)")    \
-  X(a_ent_suspect, Seed, "largest share of suspect accounts among the other accounts of one of its entities")       \
-  X(a_links_relay, Links, "1 when the account is linked from and links to other accounts of its community (a go-between of a chain, tree or ring)") \
-  X(a_bond_group, Links, "ln(accounts in the account's bond group: accounts joined through entities its community owns or links inside it)")
+  X(a_ent_suspect, Seed, "largest share of suspect accounts among the other accounts of one of its entities")
 
 #define HS_SLOT_COMMUNITY_FEATURES(X, slot, Fam, what)                                                              \
   X(c_##slot##_coverage, Fam, "share of the community's accounts with " what)                                       \
@@ -82,11 +80,7 @@
   X(c_burst_6h, Burst, "largest share of its accounts created within six hours")                                  \
   X(c_burst_24h, Burst, "largest share of its accounts created within one day")                                   \
   X(c_burst_7d, Burst, "largest share of its accounts created within one week")                                   \
-  X(c_pivot, Pivot, "share of its active accounts whose traffic steps at the community's change point")         \
-  X(c_links_relay, Links, "share of its accounts linked from and linking to other accounts of it (go-betweens)")   \
-  X(c_links_senders, Links, "accounts that link to another of its accounts / accounts linked inside it (low = one hub)") \
-  X(c_links_depth, Links, "ln(1 + the longest shortest path, in links, across its largest linked group of accounts)") \
-  X(c_bond_group, Links, "share of its accounts in its largest group joined through entities it owns or links inside it")
+  X(c_pivot, Pivot, "share of its active accounts whose traffic steps at the community's change point")
 
 // Quantiles: X(name, family, source community feature)
 #define HS_QUANTILE_FEATURES(X)                          \
@@ -117,10 +111,7 @@
   X(q_spread_core, Balance, c_spread_core)               \
   X(q_burst_6h, Burst, c_burst_6h)                       \
   X(q_burst_24h, Burst, c_burst_24h)                     \
-  X(q_pivot, Pivot, c_pivot)                             \
-  X(q_links_relay, Links, c_links_relay)                 \
-  X(q_links_depth, Links, c_links_depth)                 \
-  X(q_bond_group, Links, c_bond_group)
+  X(q_pivot, Pivot, c_pivot)
 
 namespace hydrascope::features {
 

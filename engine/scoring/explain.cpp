@@ -31,8 +31,7 @@ bool is_share(std::string_view name) {
          starts_with(name, "c_burst_") || name == "c_pivot" || name == "c_conductance" || ends_with(name, "_q") ||
          name == "a_comm_banned" || name == "a_ent_banned" || name == "a_links_banned" || name == "a_comm_trusted" ||
          name == "a_ent_trusted" || name == "a_links_in_comm" || name == "a_in_burst" || name == "a_pivot" ||
-         name == "c_exclusive" || name == "c_links_relay" || name == "a_links_relay" || name == "c_bond_group" ||
-         starts_with(name, "q_");
+         name == "c_exclusive" || starts_with(name, "q_");
 }
 
 std::string value_text(std::string_view name, double v) { return is_share(name) ? pct(v) : format_number(v); }
@@ -128,18 +127,6 @@ std::string describe_feature(std::string_view name, double v, const ExplainConte
     text = format_number(v) + " account-to-account links inside it per account";
   } else if (name == "c_links_share") {
     text = pct(v) + " of its accounts' account-to-account links stay inside it";
-  } else if (name == "c_links_relay") {
-    text = of_accounts(v) + " are go-betweens: linked from one of its accounts and linking to another (chains, trees, rings)";
-  } else if (name == "a_links_relay") {
-    text = pct(v) + " of its flagged accounts pass links on inside the community (linked from one of its accounts, linking to another)";
-  } else if (name == "c_links_senders") {
-    text = format_number(v) + " senders per account linked inside it (low = one hub links everyone; high = many pass links on)";
-  } else if (name == "c_links_depth") {
-    text = "its linked accounts form paths of up to " + format_number(std::expm1(v)) + " links";
-  } else if (name == "a_bond_group") {
-    text = "its flagged accounts each sit in a group of " + format_number(std::exp(v)) + " accounts joined by entities the community owns and links among them (mean of logs)";
-  } else if (name == "c_bond_group") {
-    text = of_accounts(v) + " are joined into one group by entities it owns and links among its accounts";
   } else if (name == "a_links") {
     text = "its flagged accounts are linked to " + format_number(std::expm1(v)) + " other accounts each (mean)";
   } else if (name == "a_links_in_comm") {

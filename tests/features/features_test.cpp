@@ -396,56 +396,6 @@ TEST(Features, LinksMutualCoverageAndHub) {
   EXPECT_TRUE(std::isnan(t.community_value(p.membership[s.find_node("a:5")], idx("c_links_mutual"))));
 }
 
-// Go-betweens, senders, depth and bond groups: community 0 is a chain
-// a:1 -> a:2 -> a:3 -> a:4 -> a:5; community 1 a star a:6 -> a:7, a:8, a:9,
-// a:10, plus a:11 tied to a:10 only by an email domain they alone share.
-TEST(Features, ChainsAndStarsOfLinks) {
-  SnapshotBuilder b("chains");
-  RecordRef ref;
-  for (int i = 1; i <= 11; ++i) b.add_node(ref, "a:" + std::to_string(i), "account", Label::Unknown, kNoTime, {}, nullptr);
-  b.add_node(ref, "d:1", "email_domain", Label::Unknown, kNoTime, {}, nullptr);
-  for (int i = 1; i < 5; ++i)
-    b.add_edge(ref, "a:" + std::to_string(i), "a:" + std::to_string(i + 1), "invited", 1.0, kNoTime, kNoTime);
-  for (int i = 7; i <= 10; ++i) b.add_edge(ref, "a:6", "a:" + std::to_string(i), "invited", 1.0, kNoTime, kNoTime);
-  b.add_edge(ref, "a:10", "d:1", "has_email", 1.0, kNoTime, kNoTime);
-  b.add_edge(ref, "a:11", "d:1", "has_email", 1.0, kNoTime, kNoTime);
-  const Snapshot s = b.finish();
-  std::vector<std::uint64_t> m(s.num_nodes(), 1);
-  for (int i = 1; i <= 5; ++i) m[s.find_node("a:" + std::to_string(i))] = 0;
-  const Partition p = canonicalize(m);
-  const FeatureTable t = compute_features(s, build_incidence(s), p);
-  auto row = [&](const char* id) { return t.row_of(s.find_node(id)); };
-  const CommunityId chain = p.membership[s.find_node("a:1")], star = p.membership[s.find_node("a:6")];
-  ASSERT_NE(chain, star);
-  // The chain: a:2..a:4 pass links on; 4 of its 5 linked accounts send one; 4 links end to end.
-  EXPECT_FLOAT_EQ(t.value(row("a:3"), idx("a_links_relay")), 1.0f);
-  EXPECT_FLOAT_EQ(t.value(row("a:1"), idx("a_links_relay")), 0.0f);
-  EXPECT_FLOAT_EQ(t.value(row("a:5"), idx("a_links_relay")), 0.0f);
-  EXPECT_FLOAT_EQ(t.community_value(chain, idx("c_links_relay")), 3.0f / 5.0f);
-  EXPECT_FLOAT_EQ(t.community_value(chain, idx("c_links_senders")), 4.0f / 5.0f);
-  EXPECT_FLOAT_EQ(t.community_value(chain, idx("c_links_depth")), static_cast<float>(std::log1p(4.0)));
-  EXPECT_FLOAT_EQ(t.community_value(chain, idx("c_bond_group")), 1.0f);
-  EXPECT_FLOAT_EQ(t.value(row("a:1"), idx("a_bond_group")), static_cast<float>(std::log(5.0)));
-  // The star: nobody passes links on, one sender, paths of 2 links; a:11
-  // joins the bond group through the domain the community owns.
-  EXPECT_FLOAT_EQ(t.community_value(star, idx("c_links_relay")), 0.0f);
-  EXPECT_FLOAT_EQ(t.community_value(star, idx("c_links_senders")), 1.0f / 5.0f);
-  EXPECT_FLOAT_EQ(t.community_value(star, idx("c_links_depth")), static_cast<float>(std::log1p(2.0)));
-  EXPECT_FLOAT_EQ(t.community_value(star, idx("c_bond_group")), 1.0f);
-  EXPECT_FLOAT_EQ(t.community_value(star, idx("c_largest_tie_group")), 2.0f / 6.0f);
-  EXPECT_FLOAT_EQ(t.value(row("a:11"), idx("a_bond_group")), static_cast<float>(std::log(6.0)));
-  EXPECT_FLOAT_EQ(t.value(row("a:11"), idx("a_tie_group")), static_cast<float>(std::log(2.0)));
-}
-
-// Without account-to-account edges the link features are missing.
-TEST(Features, NoLinksMeansLinkShapeIsMissing) {
-  const Small w = small_world(Label::Unknown);
-  const FeatureTable t = compute_features(w.s, build_incidence(w.s), w.p);
-  for (std::uint64_t r = 0; r < t.accounts().size(); ++r)
-    for (const char* f : {"a_links_relay", "a_bond_group", "c_links_relay", "c_links_senders", "c_links_depth", "c_bond_group", "q_links_depth"})
-      EXPECT_TRUE(std::isnan(t.value(r, idx(f)))) << f;
-}
-
 // A hub of 20,000 accounts on one IP: linear work, exact counts.
 TEST(Features, HubsAreCountedNotPaired) {
   SnapshotBuilder b("hub");
