@@ -350,14 +350,26 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
       pack(out[static_cast<std::size_t>(r.owner2)], ghost);
     }
   }
+  recs.clear();
+  units.clear();  // the texts: every line is now in `out`
   std::vector<int> scount(static_cast<std::size_t>(size)), rcount(static_cast<std::size_t>(size));
   std::vector<int> sdispl(static_cast<std::size_t>(size)), rdispl(static_cast<std::size_t>(size));
   std::string sendbuf;
-  for (int d = 0; d < size; ++d) {
-    sdispl[static_cast<std::size_t>(d)] = to_int_count(sendbuf.size(), "a send");
-    scount[static_cast<std::size_t>(d)] = to_int_count(out[static_cast<std::size_t>(d)].size(), "a send");
-    sendbuf += out[static_cast<std::size_t>(d)];
-    std::string().swap(out[static_cast<std::size_t>(d)]);
+  {
+    std::size_t total = 0;
+    for (const std::string& o : out) total += o.size();
+    if (size == 1) {
+      scount[0] = to_int_count(out[0].size(), "a send");
+      sendbuf = std::move(out[0]);
+    } else {
+      sendbuf.reserve(total);
+      for (int d = 0; d < size; ++d) {
+        sdispl[static_cast<std::size_t>(d)] = to_int_count(sendbuf.size(), "a send");
+        scount[static_cast<std::size_t>(d)] = to_int_count(out[static_cast<std::size_t>(d)].size(), "a send");
+        sendbuf += out[static_cast<std::size_t>(d)];
+        std::string().swap(out[static_cast<std::size_t>(d)]);
+      }
+    }
   }
   to_int_count(sendbuf.size(), "a rank's sends");
   MPI_Alltoall(scount.data(), 1, MPI_INT, rcount.data(), 1, MPI_INT, comm);
@@ -370,8 +382,6 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
   MPI_Alltoallv(sendbuf.data(), scount.data(), sdispl.data(), MPI_BYTE, recvbuf.data(), rcount.data(), rdispl.data(),
                 MPI_BYTE, comm);
   std::string().swap(sendbuf);
-  recs.clear();
-  units.clear();  // the texts: every line now lives in recvbuf
 
   // --- the owners: their ids in the global order ----------------------------------
   std::vector<Rec> held = unpack(recvbuf);
@@ -435,7 +445,25 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
     }
   }
   // One NDJSON stream in input order; line k + 2 is record k.
-  std::string text(header[0]->text);
+  // Written straight into an anonymous memory file (no second copy of the
+  // stream in the process), 4 MiB at a time.
+  const int fd = ::memfd_create("hydrascope-gathered", MFD_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(std::string("memfd_create: ") + std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  std::string text;
+  auto flush = [&] {
+    for (std::size_t done = 0; done < text.size();) {
+      const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+      if (n <= 0) throw std::runtime_error(std::string("writing the gathered snapshot: ") + std::strerror(errno));
+      done += static_cast<std::size_t>(n);
+    }
+    text.clear();
+  };
+  text.reserve(std::size_t{4} << 20);
+  text.append(header[0]->text);
   text += '\n';
   std::vector<const Rec*> by_line;
   std::vector<std::uint64_t> node_base(nunits, 0), edge_base(nunits, 0);
@@ -453,21 +481,12 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
       text += r.text;
       text += '\n';
       by_line.push_back(&r);
+      if (text.size() >= (std::size_t{4} << 20)) flush();
     }
-  }
-  std::string().swap(all);  // `in` views into it: keep until here
-  const int fd = ::memfd_create("hydrascope-gathered", MFD_CLOEXEC);
-  if (fd < 0) throw std::runtime_error(std::string("memfd_create: ") + std::strerror(errno));
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  for (std::size_t done = 0; done < text.size();) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n <= 0) throw std::runtime_error(std::string("writing the gathered snapshot: ") + std::strerror(errno));
-    done += static_cast<std::size_t>(n);
+    flush();
   }
   std::string().swap(text);
+  std::string().swap(all);  // the texts of `in` view into it (only their unit and line are used below)
   const std::string mem = "/proc/self/fd/" + std::to_string(fd);
   LoadOptions lo = options;
   lo.format = SnapshotFormat::Ndjson;
