@@ -33,9 +33,10 @@ install(TARGETS hydrascope_shared EXPORT hydrascopeTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT library
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 # Public headers; bgl.hpp holds Boost.Graph templates for the engine's own
-# modules and is not part of the installed interface.
+# modules and is not part of the installed interface, nor is mpi.hpp (the MPI
+# launcher of the executable, engine/mpi, not in libhydrascope).
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/hydrascope DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-        COMPONENT library FILES_MATCHING PATTERN "*.hpp" PATTERN "bgl.hpp" EXCLUDE)
+        COMPONENT library FILES_MATCHING PATTERN "*.hpp" PATTERN "bgl.hpp" EXCLUDE PATTERN "mpi.hpp" EXCLUDE)
 
 set(hydrascope_cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/hydrascope)
 install(EXPORT hydrascopeTargets NAMESPACE hydrascope:: DESTINATION ${hydrascope_cmake_dir} COMPONENT library)

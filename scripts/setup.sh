@@ -29,6 +29,9 @@ PKGS=(
   python3-networkx python3-igraph  # read GraphML back
   graphviz                  # dot -Tsvg renders the DOT export
   chromium                  # headless rendering of the HTML report
+  # Open MPI: `mpirun -np P hydrascope run` (engine/mpi, docs/scale.md). The
+  # Release build turns HYDRASCOPE_MPI on so that ctest runs the MPI tests.
+  openmpi-bin libopenmpi-dev
 )
 PEERS=(
   python3-leidenalg libsimdjson-dev time
@@ -65,5 +68,5 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_sum" ]]; then
   echo "$lock_sum" > "$stamp"
 fi
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DHYDRASCOPE_MPI=ON >/dev/null
 cmake --build build -j"$(nproc)"

@@ -31,6 +31,13 @@ namespace hydrascope::cli {
 bool Context::stderr_is_tty() const { return ::isatty(STDERR_FILENO) == 1; }
 
 namespace {
+// The MPI launcher's hooks (main.cpp sets them once, before any command runs).
+const Distributed* g_distributed = nullptr;
+}  // namespace
+const Distributed* distributed() noexcept { return g_distributed; }
+void set_distributed(const Distributed* d) noexcept { g_distributed = d; }
+
+namespace {
 
 // One stderr line: text "hydrascope: <prefix><message>" or a JSON object
 // {"level": ..., "message": ...} (plus `extra`, already-encoded members).

@@ -43,6 +43,18 @@ enum ExitCode : int {
 /// How stderr lines are written (--log-format).
 enum class LogFormat : std::uint8_t { Text, Json };
 
+/// Set when the executable was launched by mpirun with the MPI launcher
+/// built in (main.cpp, docs/scale.md): `run` loads collectively through
+/// `load` on every rank, and only rank 0 runs the rest and writes.
+struct Distributed {
+  int rank = 0;
+  int size = 1;
+  std::function<Snapshot(const std::string& path, const LoadOptions& options, LoadReport* report)> load;
+};
+/// The launcher's hooks, or null (a plain process).
+[[nodiscard]] const Distributed* distributed() noexcept;
+void set_distributed(const Distributed* d) noexcept;
+
 /// Flags every subcommand shares (set on the root app).
 struct Context {
   bool quiet = false;    ///< no progress, no info lines

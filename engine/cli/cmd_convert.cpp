@@ -24,6 +24,7 @@ struct ConvertArgs {
   bool gzip = false;
   bool pretty = false;
   int threads = 0;
+  int shards = 0;  // --shards N: OUT is a folder of N NDJSON parts and manifest.json
   std::string csv_guard = "sheets";  // the CSV pair is data: guarded only with `all`
 };
 
@@ -54,7 +55,32 @@ bool is_csv_file_name(const std::string& p) {
   return false;
 }
 
+// `convert IN --shards N --out DIR`: a sharded snapshot (docs/formats.md, section 3a).
+int run_convert_shards(const Context& ctx, const ConvertArgs& a) {
+  if (!a.to.empty() && a.to != "ndjson") throw std::invalid_argument("--shards writes NDJSON parts: drop --format " + a.to);
+  if (a.pretty) throw std::invalid_argument("--pretty applies to JSON output only");
+  std::string out = a.output;
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  if (!is_directory(parent_of(out))) throw std::runtime_error("cannot write " + out + ": no folder " + parent_of(out));
+  check_outputs_spare_inputs({a.input}, {{out, "OUT", true}});
+  LoadOptions lo;
+  lo.format = parse_format_name(a.from);
+  lo.threads = a.threads;
+  lo.progress = ctx.progress();
+  LoadReport report;
+  const Snapshot snapshot = load_snapshot(a.input, lo, &report);
+  ctx.end_progress();
+  ctx.info("loaded " + a.input + ": " + std::to_string(snapshot.num_nodes()) + " nodes, " +
+           std::to_string(snapshot.num_edges()) + " edges in " + seconds_text(report.seconds) + " s");
+  const auto t0 = std::chrono::steady_clock::now();
+  write_sharded_snapshot(snapshot, out, a.shards, a.gzip);
+  ctx.info("wrote " + out + "/ (" + std::to_string(a.shards) + " NDJSON parts" + (a.gzip ? ", gzip" : "") +
+           ", manifest.json) in " + seconds_text(seconds_since(t0)) + " s");
+  return kExitOk;
+}
+
 int run_convert(const Context& ctx, const ConvertArgs& a) {
+  if (a.shards > 0) return run_convert_shards(ctx, a);
   // Options first: a bad OUT name fails before any reading.
   WriteOptions wo;
   if (a.to.empty()) {
@@ -118,8 +144,10 @@ int run_convert(const Context& ctx, const ConvertArgs& a) {
 void add_convert(CLI::App& app, const Context& ctx, Action& action) {
   auto args = std::make_shared<ConvertArgs>();
   auto* sub = app.add_subcommand("convert", "Convert a snapshot between JSON, NDJSON, the CSV pair (optionally .gz) and the binary .hsnap");
-  sub->add_option("input", args->input, "Snapshot to read (file, or folder with nodes.csv and edges.csv)")->required();
-  sub->add_option("output", args->output,
+  sub->add_option("input", args->input,
+                  "Snapshot to read (file, folder with nodes.csv and edges.csv, or folder of NDJSON parts)")
+      ->required();
+  sub->add_option("output,--out", args->output,
                   "Where to write: .json, .ndjson/.jsonl, a folder or .../edges.csv for CSV (.gz compresses), or .hsnap")
       ->required();
   sub->add_option("--format", args->to, "Output format (default: from OUT's name)")
@@ -127,6 +155,9 @@ void add_convert(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--input-format", args->from, "Input format (default: auto, by name then content)")
       ->check(CLI::IsMember({"auto", "json", "ndjson", "csv", "edgelist", "hsnap"}));
   sub->add_flag("--gzip", args->gzip, "Compress the output with gzip");
+  sub->add_option("--shards", args->shards,
+                  "Write OUT as a folder of N NDJSON parts and manifest.json (a sharded snapshot, docs/formats.md)")
+      ->check(CLI::Range(1, 100000));
   sub->add_flag("--pretty", args->pretty, "JSON: one record per line, indented");
   sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
   sub->add_option("--threads", args->threads, "Parsing threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));

@@ -196,6 +196,21 @@ int run_command(RunArgs args, const Context& ctx) {
   check_outputs_spare_inputs({args.input, args.config, args.model},
                              {{args.out, "--out", true}, {args.report_file, "--report", false}});
 
+  // Under mpirun (docs/scale.md): every rank takes part in the load; the
+  // other ranks then stop, and rank 0 runs the stages and writes --out alone.
+  const Distributed* dist = distributed();
+  if (dist != nullptr && dist->rank != 0) {
+    if (args.estimate) return kExitOk;
+    LoadOptions lo;
+    lo.max_input_bytes = max_input;
+    lo.memory_model = run_memory_model();
+    lo.checksum = true;
+    lo.format = lo_format(args);
+    lo.threads = args.threads;
+    (void)dist->load(args.input, lo, nullptr);
+    return kExitOk;
+  }
+
   // --- memory estimate, before any work -------------------------------------------
   // A pipe or FIFO can be read only once: it is not counted ahead, and
   // --max-memory is then enforced while loading (below).
@@ -255,6 +270,7 @@ int run_command(RunArgs args, const Context& ctx) {
   po.load.memory_model = run_memory_model();
   po.load.checksum = true;  // run.json records the checksum of the bytes read
   po.load.format = lo_format(args);
+  if (dist != nullptr) po.loader = dist->load;
   po.progress = ctx.progress();
   po.on_stage = [&](const StageReport& r) {
     ctx.end_progress();

@@ -1,5 +1,65 @@
 // `hydrascope`: the command line. Subcommands map 1:1 to pipeline stages;
 // the dispatch lives in dispatch.cpp (shared with the fuzz targets).
+//
+// Built with -DHYDRASCOPE_MPI=ON, the same program starts MPI when mpirun
+// launched it (OMPI_COMM_WORLD_SIZE is set) and not otherwise: `run` then
+// loads collectively (engine/mpi) and rank 0 does the rest (docs/scale.md).
+// A command that fails on any rank prints its one error line there and ends
+// the whole job with MPI_Abort, so that every rank exits non-zero and no
+// rank waits for it; --out is written (swapped into place) only by rank 0 at
+// the very end.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
 #include "cli_util.hpp"
 
-int main(int argc, char** argv) { return hydrascope::cli::run_command_line(argc, argv); }
+#ifdef HYDRASCOPE_WITH_MPI
+#include "hydrascope/mpi.hpp"
+
+namespace {
+
+// The subcommand named on the command line ("" when none).
+std::string subcommand(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const char* a = argv[i];
+    if (a[0] != '-') return a;
+    if (std::strcmp(a, "--log-format") == 0) ++i;  // takes a value
+  }
+  return {};
+}
+
+int main_under_mpirun(int argc, char** argv) {
+  int provided = 0;
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  hydrascope::cli::Distributed d;
+  d.rank = rank;
+  d.size = size;
+  d.load = [](const std::string& path, const hydrascope::LoadOptions& options, hydrascope::LoadReport* report) {
+    return hydrascope::mpi::load_snapshot(path, options, report, MPI_COMM_WORLD);
+  };
+  hydrascope::cli::set_distributed(&d);
+  int code = 0;
+  // Only `run` is distributed; any other command runs on rank 0 alone.
+  if (rank == 0 || subcommand(argc, argv) == "run") code = hydrascope::cli::run_command_line(argc, argv);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  if (code != 0) MPI_Abort(MPI_COMM_WORLD, code);  // ends every rank of the job, non-zero
+  hydrascope::mpi::sleeping_barrier(MPI_COMM_WORLD);
+  MPI_Finalize();
+  return 0;
+}
+
+}  // namespace
+#endif
+
+int main(int argc, char** argv) {
+#ifdef HYDRASCOPE_WITH_MPI
+  if (const char* n = std::getenv("OMPI_COMM_WORLD_SIZE"); n != nullptr && *n != '\0') return main_under_mpirun(argc, argv);
+#endif
+  return hydrascope::cli::run_command_line(argc, argv);
+}

@@ -83,6 +83,7 @@ SnapshotFormat format_by_name(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) io::fail_file(path, "cannot open: no such file or directory");
   if (S_ISDIR(st.st_mode)) {
+    if (is_sharded_snapshot(path)) return SnapshotFormat::Ndjson;  // NDJSON parts (section 3a)
     const std::string dir = path.empty() || path.back() == '/' ? path : path + "/";
     if (exists(dir + "edges.csv") || exists(dir + "edges.csv.gz") || exists(dir + "nodes.csv") ||
         exists(dir + "nodes.csv.gz"))
@@ -175,6 +176,18 @@ Scan scan(const std::string& path, std::string_view needle_a, std::string_view n
 
 RecordCount count_records(const std::string& path, SnapshotFormat format, std::uint64_t max_input_bytes) {
   RecordCount c;
+  if (is_sharded_snapshot(path)) {  // the parts' counts and sizes, from the manifest
+    const SnapshotManifest m = read_manifest(path);
+    c.format = SnapshotFormat::Ndjson;
+    for (std::size_t i = 0; i < m.parts.size(); ++i) {
+      const Scan sc = scan(m.part_path(i), "\"id\"", "\"src\"", max_input_bytes, true);
+      c.nodes += sc.a;
+      c.edges += sc.b;
+      c.activity_values += sc.activity * sc.buckets;
+      c.bytes += sc.bytes;
+    }
+    return c;
+  }
   c.format = format == SnapshotFormat::Auto ? detect_format(path) : format;
   switch (c.format) {
     case SnapshotFormat::Hsnap: {

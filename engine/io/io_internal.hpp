@@ -154,6 +154,9 @@ inline constexpr std::int64_t kMaxUnixSeconds = 253402300799;  // 9999-12-31T23:
 // load_snapshot; the CSV reader opens its two files and sets the checksum.
 Snapshot read_edge_list(const std::string& path, const LoadOptions& options, LoadReport& report, InputStream& in);
 Snapshot read_ndjson(const std::string& path, const LoadOptions& options, LoadReport& report, InputStream& in);
+/// A sharded snapshot's parts in manifest order (ndjson_reader.cpp); checks
+/// each part's size, checksum and counts against the manifest.
+Snapshot read_ndjson_parts(const SnapshotManifest& manifest, const LoadOptions& options, LoadReport& report);
 Snapshot read_json(const std::string& path, const LoadOptions& options, LoadReport& report, InputStream& in);
 Snapshot read_csv_pair(const std::string& path, const LoadOptions& options, LoadReport& report);
 /// The binary snapshot (hsnap.cpp): a regular file is mapped; anything else

@@ -15,6 +15,19 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
   if (options.threads < 0) throw std::invalid_argument("LoadOptions.threads must be >= 0, got " + std::to_string(options.threads));
   const auto t0 = std::chrono::steady_clock::now();
   LoadReport local;
+  if (options.format != SnapshotFormat::CsvPair && is_sharded_snapshot(path)) {
+    // A folder of NDJSON parts (docs/formats.md, section 3a): read in manifest order.
+    if (options.format != SnapshotFormat::Auto && options.format != SnapshotFormat::Ndjson)
+      io::fail_file(path, "is a sharded snapshot (NDJSON parts), not " + std::string(to_string(options.format)));
+    const SnapshotManifest m = read_manifest(path);
+    if (options.progress) options.progress("load", 0, 0);
+    Snapshot s = io::read_ndjson_parts(m, options, local);
+    local.format = SnapshotFormat::Ndjson;
+    if (!options.checksum) local.checksum.clear();
+    local.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (report != nullptr) *report = local;
+    return s;
+  }
   SnapshotFormat format = options.format == SnapshotFormat::Auto ? io::format_by_name(path) : options.format;
   std::unique_ptr<io::InputStream> in;
   if (format != SnapshotFormat::CsvPair && format != SnapshotFormat::Hsnap) {

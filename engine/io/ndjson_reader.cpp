@@ -281,10 +281,20 @@ struct Stage {
   std::vector<Batch> batches;
 };
 
+// Where one part of a sharded snapshot goes (read_ndjson_parts): the shared
+// builder sees lines and record indices counted over all parts so far (its
+// errors are mapped back to the part afterwards); the part's header must
+// equal the first part's.
+struct PartState {
+  std::uint64_t line_base = 0, node_base = 0, edge_base = 0;
+  const SnapshotMeta* first_meta = nullptr;  // null for the first part
+};
+
 class NdjsonLoader {
  public:
-  NdjsonLoader(const std::string& path, const LoadOptions& options, InputStream& in)
-      : path_(path), options_(options), in_(in), blocks_(in_), builder_(path) {
+  NdjsonLoader(const std::string& path, const LoadOptions& options, InputStream& in, SnapshotBuilder& builder,
+               PartState part = {})
+      : path_(path), options_(options), in_(in), blocks_(in_), builder_(builder), part_(part) {
     builder_.set_memory_limit(options.max_memory_bytes, options.memory_model);
     threads_ = options.threads;
 #ifdef _OPENMP
@@ -303,6 +313,17 @@ class NdjsonLoader {
   }
 
   Snapshot run(LoadReport& report) {
+    read_all();
+    Snapshot s = builder_.finish();
+    report.gzip = in_.gzip();
+    report.bytes_read = in_.bytes_out();
+    report.records = nodes_ + edges_;
+    report.merged_edges = builder_.merged_edges();
+    return s;
+  }
+
+  // Reads the stream into the builder (without finishing it).
+  void read_all() {
     Stage stages[2];
     // Stage 0 is parsed by every thread; afterwards thread 0 feeds block k
     // to the builder while the other threads parse block k+1, and joins them
@@ -330,13 +351,11 @@ class NdjsonLoader {
       have = have_next;
     }
     if (!header_seen_) fail_file(path_, "has no header line (the file is empty)");
-    Snapshot s = builder_.finish();
-    report.gzip = in_.gzip();
-    report.bytes_read = in_.bytes_out();
-    report.records = nodes_ + edges_;
-    report.merged_edges = builder_.merged_edges();
-    return s;
   }
+  [[nodiscard]] std::uint64_t nodes() const noexcept { return nodes_; }
+  [[nodiscard]] std::uint64_t edges() const noexcept { return edges_; }
+  [[nodiscard]] std::uint64_t lines() const noexcept { return lines_; }
+  [[nodiscard]] const SnapshotMeta& meta() const noexcept { return meta_; }
 
  private:
   // Reads the next block (the header first, if not seen) and cuts it into at
@@ -399,7 +418,13 @@ class NdjsonLoader {
       loc.field = w.field;
       throw InputError(std::move(loc), w.message);
     }
-    builder_.set_meta(meta);
+    meta_ = meta;
+    if (part_.first_meta != nullptr) {
+      if (!(meta == *part_.first_meta))
+        throw InputError(std::move(loc), "differs from the first part's header (every part of a sharded snapshot has the same header)");
+    } else {
+      builder_.set_meta(meta);
+    }
     header_seen_ = true;
   }
 
@@ -462,11 +487,12 @@ class NdjsonLoader {
         const CheckedRecord& c = br.rec;
         if (c.is_node) {
           const std::vector<double>* act = c.has_activity ? &b.activity[br.act_begin] : nullptr;
-          builder_.add_node(RecordRef{line + br.line, kNoPosition, nodes_}, c.a, c.type, c.label, c.t1,
+          builder_.add_node(RecordRef{part_.line_base + line + br.line, kNoPosition, part_.node_base + nodes_}, c.a, c.type, c.label, c.t1,
                             std::span<const AttrInput>(b.attrs.data() + br.attr_begin, br.attr_count), act);
           ++nodes_;
         } else {
-          builder_.add_edge(RecordRef{line + br.line, kNoPosition, edges_}, c.a, c.b, c.type, c.weight, c.t1, c.t2);
+          builder_.add_edge(RecordRef{part_.line_base + line + br.line, kNoPosition, part_.edge_base + edges_}, c.a, c.b,
+                            c.type, c.weight, c.t1, c.t2);
           ++edges_;
         }
       }
@@ -479,13 +505,17 @@ class NdjsonLoader {
       }
       line += b.lines;
     }
+    lines_ = line - 1;
   }
 
   const std::string& path_;
   const LoadOptions& options_;
   InputStream& in_;
   BlockReader blocks_;
-  SnapshotBuilder builder_;
+  SnapshotBuilder& builder_;
+  PartState part_;
+  SnapshotMeta meta_;        // the header read
+  std::uint64_t lines_ = 0;  // lines fed so far (the part's line count at the end)
   int threads_ = 1;
   std::vector<Worker> workers_;
   std::unique_ptr<Crew> crew_;  // helper threads (2+ threads)
@@ -496,8 +526,156 @@ class NdjsonLoader {
 }  // namespace
 
 Snapshot read_ndjson(const std::string& path, const LoadOptions& options, LoadReport& report, InputStream& in) {
-  NdjsonLoader loader(path, options, in);
+  SnapshotBuilder builder(path);
+  NdjsonLoader loader(path, options, in, builder);
   return loader.run(report);
 }
 
+Snapshot read_ndjson_parts(const SnapshotManifest& m, const LoadOptions& options, LoadReport& report) {
+  // The builder names the folder; its errors carry lines and indices counted
+  // over all parts, mapped back to the part below.
+  SnapshotBuilder builder(m.folder);
+  builder.set_memory_limit(options.max_memory_bytes, options.memory_model);
+  struct Span { std::uint64_t line_base, lines, node_base, edge_base; };
+  std::vector<Span> spans;
+  SnapshotMeta first;
+  PartState st;
+  std::uint64_t bytes_out = 0, bytes_in = 0;
+  bool gzip = false;
+  auto remap = [&](const InputError& e) -> InputError {
+    SourceLocation loc = e.where();
+    if (loc.file != m.folder || loc.line == 0) return e;
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+      if (loc.line > spans[i].line_base && loc.line <= spans[i].line_base + spans[i].lines) {
+        loc.file = m.part_path(i);
+        loc.line -= spans[i].line_base;
+        if (loc.record_index != kNoPosition) {
+          if (loc.record_kind == "node") loc.record_index -= spans[i].node_base;
+          if (loc.record_kind == "edge") loc.record_index -= spans[i].edge_base;
+        }
+        return InputError(std::move(loc), e.message());
+      }
+    }
+    return e;
+  };
+  try {
+    for (std::size_t i = 0; i < m.parts.size(); ++i) {
+      const std::string path = m.part_path(i);
+      InputStream in(path, options.max_input_bytes, true);
+      NdjsonLoader loader(path, options, in, builder, st);
+      loader.read_all();
+      in.drain();
+      const SnapshotPart& p = m.parts[i];
+      if (checksum_text(in.checksum()) != p.checksum || in.bytes_in() != p.bytes)
+        throw InputError(file_location(m.folder + "/" + kManifestName, 0, "parts[" + std::to_string(i) + "].checksum"),
+                         p.file + " has " + std::to_string(in.bytes_in()) + " bytes with checksum " +
+                             checksum_text(in.checksum()) + ", the manifest says " + std::to_string(p.bytes) +
+                             " bytes, " + p.checksum + " (a part changed or was cut short)");
+      if (loader.nodes() != p.nodes || loader.edges() != p.edges)
+        throw InputError(file_location(m.folder + "/" + kManifestName, 0, "parts[" + std::to_string(i) + "].nodes"),
+                         p.file + " holds " + std::to_string(loader.nodes()) + " nodes and " +
+                             std::to_string(loader.edges()) + " edges, the manifest says " + std::to_string(p.nodes) +
+                             " and " + std::to_string(p.edges));
+      spans.push_back(Span{st.line_base, loader.lines(), st.node_base, st.edge_base});
+      st.line_base += loader.lines();
+      st.node_base += loader.nodes();
+      st.edge_base += loader.edges();
+      bytes_out += in.bytes_out();
+      bytes_in += in.bytes_in();
+      gzip = gzip || in.gzip();
+      if (i == 0) {
+        first = loader.meta();
+        st.first_meta = &first;
+      }
+    }
+    Snapshot s = builder.finish();
+    report.gzip = gzip;
+    report.bytes_read = bytes_out;
+    report.records = st.node_base + st.edge_base;
+    report.merged_edges = builder.merged_edges();
+    report.input_bytes = bytes_in + m.manifest_bytes;
+    report.checksum = m.checksum;
+    return s;
+  } catch (const InputError& e) {
+    throw remap(e);
+  }
+}
+
 }  // namespace hydrascope::io
+
+namespace hydrascope {
+
+// The per-line checks of parse_piece() and NdjsonLoader::header() on one
+// line, for callers that hold lines one at a time (engine/mpi).
+CheckedLine check_ndjson_line(std::string_view text, bool header_expected, const std::string& file,
+                              std::uint64_t line_no, std::uint64_t node_index, std::uint64_t edge_index) {
+  using namespace io;
+  CheckedLine out;
+  const char* p = text.data();
+  if (is_blank_line(p, p + text.size())) return out;
+  thread_local Worker w;
+  thread_local std::string buf;
+  buf.assign(text);
+  w.name.clear();
+  SourceLocation loc;
+  loc.file = file;
+  loc.line = line_no;
+  if (header_expected) {
+    loc.record_kind = "header";
+    if (!parse_line(w, buf.data(), buf.size())) {
+      loc.field = w.field;
+      throw InputError(std::move(loc), w.message);
+    }
+    const ParsedRecord& r = w.sax.record;
+    if (r.has(kFKind) || (!r.has(kFFormat) && (r.has(kFId) || r.has(kFSrc)))) {
+      loc.field = "format";
+      throw InputError(std::move(loc),
+                       "the first line must be the header {\"format\": \"hydrascope.snapshot\", \"version\": 1, ...}");
+    }
+    if (!check_header(r, out.meta, w.field, w.message)) {
+      loc.field = w.field;
+      throw InputError(std::move(loc), w.message);
+    }
+    out.kind = CheckedLine::Kind::Header;
+    return out;
+  }
+  auto fail = [&](const char* kind, std::uint64_t index) {
+    loc.record_kind = kind;
+    loc.record_index = index;
+    loc.record_id = w.name;
+    loc.field = w.field;
+    throw InputError(std::move(loc), w.message);
+  };
+  if (!parse_line(w, buf.data(), buf.size())) {
+    const ParsedRecord& r = w.sax.record;
+    const bool node = r.has(kFKind) && r.kind == "node", edge = r.has(kFKind) && r.kind == "edge";
+    if (node && r.has(kFId)) w.name = std::string(r.id);
+    if (edge && r.has(kFSrc) && r.has(kFDst)) w.name = std::string(r.src) + " -> " + std::string(r.dst);
+    fail(node ? "node" : edge ? "edge" : "record", node ? node_index : edge ? edge_index : kNoPosition);
+  }
+  const ParsedRecord& r = w.sax.record;
+  bool is_node = false;
+  if (r.has(kFKind) && r.kind == "node") {
+    is_node = true;
+  } else if (!(r.has(kFKind) && r.kind == "edge")) {
+    w.field = "kind";
+    if (r.has(kFKind))
+      w.message = "must be \"node\" or \"edge\", got \"" + std::string(r.kind.substr(0, 64)) + "\"";
+    else if ((r.wrong >> kFKind) & 1u)
+      w.message = std::string("must be \"node\" or \"edge\", got ") + r.wrong_type[kFKind];
+    else if (r.has(kFFormat))
+      w.message = "is required (\"node\" or \"edge\"); a header is allowed only on the first line";
+    else
+      w.message = "is required (\"node\" or \"edge\")";
+    fail("record", kNoPosition);
+  }
+  CheckedRecord c;
+  if (!check_record(r, is_node, c, w.field, w.message, w.name))
+    fail(is_node ? "node" : "edge", is_node ? node_index : edge_index);
+  out.kind = is_node ? CheckedLine::Kind::Node : CheckedLine::Kind::Edge;
+  out.a.assign(c.a);
+  if (!is_node) out.b.assign(c.b);
+  return out;
+}
+
+}  // namespace hydrascope

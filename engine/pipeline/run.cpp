@@ -67,6 +67,7 @@ void run_stages(RunResult& r, const PipelineOptions& options) {
   r.options.progress = {};
   r.options.cancel = {};
   r.options.on_stage = {};
+  r.options.loader = {};
   r.options.load.progress = {};
   r.options.load.cancel = {};
 }
@@ -92,7 +93,8 @@ RunResult run_pipeline(const std::string& path, const PipelineOptions& options) 
   lo.threads = options.threads;
   lo.progress = options.progress;
   lo.cancel = options.cancel;
-  r.snapshot = std::make_shared<const Snapshot>(load_snapshot(path, lo, &r.load));
+  r.snapshot = std::make_shared<const Snapshot>(options.loader ? options.loader(path, lo, &r.load)
+                                                                : load_snapshot(path, lo, &r.load));
   r.input_path = path;
   std::uint64_t with_activity = 0;
   r.accounts = count_accounts(*r.snapshot, &with_activity);

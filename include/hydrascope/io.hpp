@@ -197,6 +197,62 @@ class SnapshotWriter {
   std::unique_ptr<Impl> impl_;
 };
 
+/// A sharded snapshot (docs/formats.md, section 3a): a folder holding
+/// `manifest.json` and NDJSON parts (optionally .gz), each part a complete
+/// NDJSON stream with the same header line; read in manifest order, the parts
+/// are one snapshot (an edge may name a node of another part).
+struct SnapshotPart {
+  std::string file;            ///< name inside the folder, e.g. part-00003.ndjson
+  std::uint64_t nodes = 0;     ///< node records of the part
+  std::uint64_t edges = 0;     ///< edge records of the part
+  std::uint64_t bytes = 0;     ///< size of the file as stored (compressed when .gz)
+  std::string checksum;        ///< "fnv1a64:<16 hex>" of the file as stored
+};
+struct SnapshotManifest {
+  std::string folder;          ///< as given (no trailing '/')
+  std::vector<SnapshotPart> parts;
+  std::string checksum;        ///< "fnv1a64:<16 hex>" of manifest.json's bytes: the snapshot's checksum
+  std::uint64_t manifest_bytes = 0;
+  [[nodiscard]] std::string part_path(std::size_t i) const { return folder + "/" + parts[i].file; }
+};
+/// Name of the manifest file inside a sharded snapshot folder.
+inline constexpr const char* kManifestName = "manifest.json";
+/// Whether `path` is a folder holding manifest.json.
+[[nodiscard]] bool is_sharded_snapshot(const std::string& path);
+/// Reads and checks `folder`/manifest.json (InputError naming the manifest and
+/// the field, e.g. `parts[2].checksum`, or a part file that is missing).
+[[nodiscard]] SnapshotManifest read_manifest(const std::string& folder);
+/// Checks part `i`'s stored size and checksum against the manifest
+/// (InputError naming the part file). Reads the part once.
+void verify_part(const SnapshotManifest& manifest, std::size_t i);
+/// Writes `snapshot` as a folder of `parts` NDJSON parts (contiguous runs of
+/// the records in the order write_snapshot writes them, nodes first, split by
+/// record count) and the manifest, into a temporary folder renamed into
+/// place. `gzip`: parts as .ndjson.gz. Refuses a folder that exists and is
+/// not empty (std::invalid_argument).
+void write_sharded_snapshot(const Snapshot& snapshot, const std::string& folder, int parts, bool gzip = false);
+
+/// The whole (decompressed: plain or gzip) content of a file, at most
+/// `max_bytes` (0 = no limit; past it an InputError). For the MPI launcher's parts.
+[[nodiscard]] std::string read_input_file(const std::string& path, std::uint64_t max_bytes = kDefaultMaxInputBytes);
+/// Whether the file starts with the gzip magic bytes (false when it cannot be read).
+[[nodiscard]] bool is_gzip_file(const std::string& path);
+
+/// One NDJSON line checked on its own, with the loader's checks and messages
+/// (the MPI launcher parses its share of the lines with it; the checks that
+/// need the whole snapshot -- duplicate ids, unknown endpoints, activity
+/// length -- stay with SnapshotBuilder).
+struct CheckedLine {
+  enum class Kind : std::uint8_t { Blank, Header, Node, Edge } kind = Kind::Blank;
+  std::string a, b;  ///< node: id, ""; edge: src, dst (decoded)
+  SnapshotMeta meta; ///< Header only
+};
+/// Checks `line` (without its '\n'). `header_expected`: the first non-blank
+/// line of a stream. Throws InputError at `file`:`line_no`, naming the
+/// record (kind, `node_index`/`edge_index` among its kind) and the field.
+[[nodiscard]] CheckedLine check_ndjson_line(std::string_view line, bool header_expected, const std::string& file,
+                                            std::uint64_t line_no, std::uint64_t node_index, std::uint64_t edge_index);
+
 /// Format implied by an output path's extension (.json, .ndjson/.jsonl, a
 /// folder or edges.csv for CSV; optional .gz; .hsnap). Throws std::invalid_argument.
 [[nodiscard]] WriteOptions write_options_for_path(const std::string& path);

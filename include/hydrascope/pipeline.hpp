@@ -57,6 +57,10 @@ struct PipelineOptions {
   /// How the path overload of run_pipeline() reads the snapshot (its
   /// threads, progress and cancel are the pipeline's).
   LoadOptions load;
+  /// Replaces load_snapshot() in the path overload of run_pipeline() when
+  /// set; it must return what load_snapshot(path, options, report) would
+  /// (the MPI launcher's collective load, engine/mpi).
+  std::function<Snapshot(const std::string& path, const LoadOptions& options, LoadReport* report)> loader;
   /// Tracking (docs/tracking.md), after scoring: the previous run (read with
   /// RunData::read_tracking) and review decisions (read_reviews). Tracking
   /// runs when either is given (and a model is); without both the results

@@ -1,0 +1,540 @@
+// The distributed load of `mpirun -np P hydrascope run` (docs/scale.md):
+// byte ranges or parts per rank, records checked where they are read, sent
+// to the owners of their nodes (MPI_Alltoallv), numbered in the global order
+// by their owners, then gathered to rank 0 in input order and built there by
+// the single-process loader, so that rank 0 holds exactly the snapshot that
+// load_snapshot() makes (the stages after the load are not distributed yet).
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstring>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "hydrascope/mpi.hpp"
+
+namespace hydrascope::mpi {
+
+namespace {
+
+enum : std::uint8_t { kHeader = 0, kNode = 1, kEdge = 2 };
+
+// One input line in flight: where it came from and its text.
+struct Rec {
+  std::uint32_t unit = 0;    // part index (sharded) or 0 (one file)
+  std::uint8_t kind = 0;     // kHeader, kNode, kEdge
+  std::uint8_t primary = 1;  // the copy that goes to rank 0 (edges: the source owner's)
+  std::uint64_t offset = 0;  // byte offset in the unit's uncompressed stream
+  std::uint64_t line = 0;    // 1-based line in the unit
+  std::string_view text;
+  int owner = 0, owner2 = 0;  // not sent: the owners of the node, or of the edge's src and dst
+};
+constexpr std::size_t kRecHead = 4 + 1 + 1 + 8 + 8 + 8;
+
+void put(std::string& out, const void* p, std::size_t n) { out.append(static_cast<const char*>(p), n); }
+void pack(std::string& out, const Rec& r) {
+  const std::uint64_t len = r.text.size();
+  put(out, &r.unit, 4);
+  put(out, &r.kind, 1);
+  put(out, &r.primary, 1);
+  put(out, &r.offset, 8);
+  put(out, &r.line, 8);
+  put(out, &len, 8);
+  out.append(r.text);
+}
+// Records packed in `buf` (views into it).
+std::vector<Rec> unpack(const std::string& buf) {
+  std::vector<Rec> out;
+  std::size_t at = 0;
+  while (at + kRecHead <= buf.size()) {
+    Rec r;
+    std::uint64_t len = 0;
+    std::memcpy(&r.unit, buf.data() + at, 4);
+    std::memcpy(&r.kind, buf.data() + at + 4, 1);
+    std::memcpy(&r.primary, buf.data() + at + 5, 1);
+    std::memcpy(&r.offset, buf.data() + at + 6, 8);
+    std::memcpy(&r.line, buf.data() + at + 14, 8);
+    std::memcpy(&len, buf.data() + at + 22, 8);
+    at += kRecHead;
+    r.text = std::string_view(buf.data() + at, len);
+    at += len;
+    out.push_back(r);
+  }
+  return out;
+}
+
+int to_int_count(std::uint64_t n, const char* what) {
+  if (n > static_cast<std::uint64_t>(INT_MAX))
+    throw std::runtime_error(std::string("mpirun: ") + what + " of " + std::to_string(n) +
+                             " bytes between two ranks is over MPI's 2 GiB count: run with more ranks");
+  return static_cast<int>(n);
+}
+
+// Waits to be ended by the MPI_Abort of the rank that reports the error.
+[[noreturn]] void wait_for_abort() {
+  for (int i = 0; i < 60000; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::fprintf(stderr, "hydrascope: error: another rank failed and did not end the job\n");
+  std::_Exit(1);
+}
+
+// Every rank calls it after a step that may have failed on some ranks: when
+// any failed, the lowest failed rank rethrows its error (the caller aborts
+// the job) and the others wait to be ended. `fix` adjusts the error first.
+void settle(std::exception_ptr error, MPI_Comm comm) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  int mine = error ? rank : size, first = size;
+  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
+  if (first == size) return;
+  if (first == rank) std::rethrow_exception(error);
+  wait_for_abort();
+}
+
+std::uint64_t file_size(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw InputError(file_location(path), std::string("cannot open: ") + std::strerror(errno));
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+// First line start at or after `pos` (a byte after a '\n', or 0, or the end).
+std::uint64_t align_to_line(int fd, std::uint64_t pos, std::uint64_t size, const std::string& path) {
+  if (pos == 0 || pos >= size) return std::min(pos, size);
+  std::vector<char> buf(std::size_t{1} << 16);
+  std::uint64_t at = pos - 1;
+  while (at < size) {
+    const ssize_t n = ::pread(fd, buf.data(), buf.size(), static_cast<off_t>(at));
+    if (n <= 0) throw InputError(file_location(path), std::string("read error: ") + std::strerror(errno));
+    if (const void* nl = std::memchr(buf.data(), '\n', static_cast<std::size_t>(n)); nl != nullptr)
+      return at + static_cast<std::uint64_t>(static_cast<const char*>(nl) - buf.data()) + 1;
+    at += static_cast<std::uint64_t>(n);
+  }
+  return size;
+}
+
+std::string read_range(const std::string& path, std::uint64_t begin, std::uint64_t end) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw InputError(file_location(path), std::string("cannot open: ") + std::strerror(errno));
+  std::string out(end - begin, '\0');
+  std::uint64_t done = 0;
+  while (done < out.size()) {
+    const ssize_t n = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(begin + done));
+    if (n <= 0) {
+      ::close(fd);
+      throw InputError(file_location(path), std::string("read error: ") + std::strerror(errno));
+    }
+    done += static_cast<std::uint64_t>(n);
+  }
+  ::close(fd);
+  return out;
+}
+
+// FNV-1a 64 of a whole file, as load_snapshot's checksum of a plain file.
+std::uint64_t file_fnv(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw InputError(file_location(path), std::string("cannot open: ") + std::strerror(errno));
+  std::vector<unsigned char> buf(std::size_t{4} << 20);
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (;;) {
+    const ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0) {
+      ::close(fd);
+      throw InputError(file_location(path), std::string("read error: ") + std::strerror(errno));
+    }
+    if (n == 0) break;
+    for (ssize_t i = 0; i < n; ++i) {
+      h ^= buf[static_cast<std::size_t>(i)];
+      h *= 0x100000001b3ULL;
+    }
+  }
+  ::close(fd);
+  return h;
+}
+
+std::string fnv_text(std::uint64_t h) {
+  char b[32];
+  std::snprintf(b, sizeof b, "fnv1a64:%016llx", static_cast<unsigned long long>(h));
+  return b;
+}
+
+// One stretch of input this rank reads: a whole part, or its byte range of the file.
+struct Unit {
+  std::uint32_t index = 0;
+  std::string file;
+  std::string text;
+  std::uint64_t offset = 0;  // of text[0] in the unit's stream
+  bool header_first = false; // its first non-blank line is a header
+};
+
+}  // namespace
+
+void sleeping_barrier(MPI_Comm comm) {
+  MPI_Request req;
+  MPI_Ibarrier(comm, &req);
+  for (;;) {
+    int done = 0;
+    MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+    if (done) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+Snapshot load_snapshot(const std::string& path, const LoadOptions& options, LoadReport* report, MPI_Comm comm,
+                       LoadStats* stats) {
+  const auto t0 = std::chrono::steady_clock::now();
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  LoadStats st;
+
+  // --- what to read ----------------------------------------------------------
+  bool sharded = false, ranges = false;
+  SnapshotManifest manifest;
+  std::uint64_t fsize = 0;
+  {
+    std::exception_ptr err;
+    try {
+      sharded = options.format != SnapshotFormat::CsvPair && is_sharded_snapshot(path);
+      if (sharded) {
+        manifest = read_manifest(path);
+      } else {
+        const SnapshotFormat f = options.format == SnapshotFormat::Auto ? detect_format(path) : options.format;
+        struct stat sb {};
+        ranges = f == SnapshotFormat::Ndjson && ::stat(path.c_str(), &sb) == 0 && S_ISREG(sb.st_mode) &&
+                 !is_gzip_file(path);
+        if (ranges) fsize = file_size(path);
+      }
+    } catch (...) {
+      err = std::current_exception();  // usually the same on every rank: the lowest one reports it
+    }
+    settle(err, comm);
+  }
+  if (!sharded && !ranges) {  // JSON, CSV, edge lists, .hsnap, gzip, pipes: rank 0 reads it alone
+    if (stats != nullptr) *stats = st;
+    if (rank == 0) return hydrascope::load_snapshot(path, options, report);
+    return Snapshot{};
+  }
+  st.distributed = true;
+
+  // --- this rank's units, read and checked line by line -------------------------
+  std::vector<Unit> units;
+  std::vector<Rec> recs;
+  std::uint64_t newlines = 0, nodes = 0, edges = 0, bytes_out = 0;
+  std::exception_ptr err;
+  std::optional<InputError> parse_error;
+  try {
+    if (sharded) {
+      for (std::size_t i = static_cast<std::size_t>(rank); i < manifest.parts.size(); i += static_cast<std::size_t>(size)) {
+        verify_part(manifest, i);
+        Unit u;
+        u.index = static_cast<std::uint32_t>(i);
+        u.file = manifest.part_path(i);
+        u.text = read_input_file(u.file, options.max_input_bytes);
+        u.header_first = true;
+        units.push_back(std::move(u));
+      }
+    } else {
+      const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) throw InputError(file_location(path), std::string("cannot open: ") + std::strerror(errno));
+      const auto P = static_cast<std::uint64_t>(size), r = static_cast<std::uint64_t>(rank);
+      std::uint64_t b = 0, e = 0;
+      try {
+        b = align_to_line(fd, fsize * r / P, fsize, path);
+        e = align_to_line(fd, fsize * (r + 1) / P, fsize, path);
+      } catch (...) {
+        ::close(fd);
+        throw;
+      }
+      ::close(fd);
+      Unit u;
+      u.file = path;
+      u.offset = b;
+      u.text = read_range(path, b, e);
+      u.header_first = rank == 0;
+      if (rank == 0 && u.text.compare(0, 3, "\xEF\xBB\xBF") == 0) {  // a byte-order mark, as the loader skips it
+        u.text.erase(0, 3);
+        u.offset = 3;
+      }
+      units.push_back(std::move(u));
+    }
+    for (const Unit& u : units) {
+      bytes_out += u.text.size();
+      std::uint64_t line = 0, unit_nodes = 0, unit_edges = 0;
+      bool want_header = u.header_first;
+      std::size_t at = 0;
+      const std::string_view text = u.text;
+      while (at < text.size()) {
+        std::size_t eol = text.find('\n', at);
+        const bool has_nl = eol != std::string_view::npos;
+        if (!has_nl) eol = text.size();
+        ++line;
+        if (has_nl) ++newlines;
+        const std::string_view l = text.substr(at, eol - at);
+        const std::uint64_t off = u.offset + at;
+        at = eol + 1;
+        try {
+          const CheckedLine c = check_ndjson_line(l, want_header, u.file, line,
+                                                  sharded ? unit_nodes : nodes, sharded ? unit_edges : edges);
+          if (c.kind == CheckedLine::Kind::Blank) continue;
+          Rec rec;
+          rec.unit = u.index;
+          rec.offset = off;
+          rec.line = line;
+          rec.text = l;
+          if (c.kind != CheckedLine::Kind::Header) {
+            rec.owner = owner_of(c.a, size);
+            rec.owner2 = c.kind == CheckedLine::Kind::Edge ? owner_of(c.b, size) : rec.owner;
+          }
+          if (c.kind == CheckedLine::Kind::Header) {
+            want_header = false;
+            rec.kind = kHeader;
+          } else if (c.kind == CheckedLine::Kind::Node) {
+            rec.kind = kNode;
+            ++nodes;
+            ++unit_nodes;
+          } else {
+            rec.kind = kEdge;
+            ++edges;
+            ++unit_edges;
+          }
+          recs.push_back(rec);
+        } catch (const InputError& e) {
+          parse_error = e;
+          throw;
+        }
+      }
+      if (want_header && sharded)  // a part with no header line, as the loader says it
+        throw InputError(file_location(u.file), "has no header line (the file is empty)");
+    }
+    st.lines_parsed = recs.size();
+  } catch (const InputError& e) {
+    if (!parse_error) parse_error = e;
+    err = std::current_exception();
+  } catch (...) {
+    err = std::current_exception();
+  }
+  // One file in ranges: lines and record indices continue from the ranks before.
+  std::uint64_t mine[3] = {newlines, nodes, edges}, before[3] = {0, 0, 0};
+  MPI_Exscan(mine, before, 3, MPI_UINT64_T, MPI_SUM, comm);
+  if (rank == 0) before[0] = before[1] = before[2] = 0;
+  if (parse_error && !sharded) {
+    SourceLocation loc = parse_error->where();
+    if (loc.file == path && loc.line > 0) loc.line += before[0];
+    if (loc.record_index != kNoPosition) loc.record_index += loc.record_kind == "node" ? before[1] : loc.record_kind == "edge" ? before[2] : 0;
+    err = std::make_exception_ptr(InputError(std::move(loc), parse_error->message()));
+  }
+  settle(err, comm);
+  if (!sharded)
+    for (Rec& r : recs) r.line += before[0];
+
+  // --- records to the owners of their nodes ------------------------------------
+  std::vector<std::string> out(static_cast<std::size_t>(size));
+  for (const Rec& r : recs) {
+    if (r.kind == kHeader) {
+      pack(out[0], r);
+      continue;
+    }
+    pack(out[static_cast<std::size_t>(r.owner)], r);
+    if (r.kind == kEdge && r.owner2 != r.owner) {  // the ghost copy at the other endpoint's owner
+      Rec ghost = r;
+      ghost.primary = 0;
+      pack(out[static_cast<std::size_t>(r.owner2)], ghost);
+    }
+  }
+  recs.clear();
+  units.clear();  // the texts: every line is now in `out`
+  std::vector<int> scount(static_cast<std::size_t>(size)), rcount(static_cast<std::size_t>(size));
+  std::vector<int> sdispl(static_cast<std::size_t>(size)), rdispl(static_cast<std::size_t>(size));
+  std::string sendbuf;
+  {
+    std::size_t total = 0;
+    for (const std::string& o : out) total += o.size();
+    if (size == 1) {
+      scount[0] = to_int_count(out[0].size(), "a send");
+      sendbuf = std::move(out[0]);
+    } else {
+      sendbuf.reserve(total);
+      for (int d = 0; d < size; ++d) {
+        sdispl[static_cast<std::size_t>(d)] = to_int_count(sendbuf.size(), "a send");
+        scount[static_cast<std::size_t>(d)] = to_int_count(out[static_cast<std::size_t>(d)].size(), "a send");
+        sendbuf += out[static_cast<std::size_t>(d)];
+        std::string().swap(out[static_cast<std::size_t>(d)]);
+      }
+    }
+  }
+  to_int_count(sendbuf.size(), "a rank's sends");
+  MPI_Alltoall(scount.data(), 1, MPI_INT, rcount.data(), 1, MPI_INT, comm);
+  std::uint64_t rtotal = 0;
+  for (int d = 0; d < size; ++d) {
+    rdispl[static_cast<std::size_t>(d)] = to_int_count(rtotal, "a rank's receives");
+    rtotal += static_cast<std::uint64_t>(rcount[static_cast<std::size_t>(d)]);
+  }
+  std::string recvbuf(to_int_count(rtotal, "a rank's receives"), '\0');
+  MPI_Alltoallv(sendbuf.data(), scount.data(), sdispl.data(), MPI_BYTE, recvbuf.data(), rcount.data(), rdispl.data(),
+                MPI_BYTE, comm);
+  std::string().swap(sendbuf);
+
+  // --- the owners: their ids in the global order ----------------------------------
+  std::vector<Rec> held = unpack(recvbuf);
+  std::string gather;
+  {
+    std::vector<std::string> owned;
+    for (const Rec& r : held) {
+      if (r.kind == kNode) {
+        owned.push_back(check_ndjson_line(r.text, false, path, r.line, 0, 0).a);
+        ++st.owned_nodes;
+      } else if (r.kind == kEdge) {
+        ++st.edge_copies;
+      }
+      if (r.primary) pack(gather, r);
+    }
+    std::sort(owned.begin(), owned.end());
+    owned.erase(std::unique(owned.begin(), owned.end()), owned.end());  // a duplicate id is rank 0's error, below
+    (void)global_ids(owned, comm, &st.global_nodes);
+  }
+  held.clear();
+  std::string().swap(recvbuf);
+
+  // --- gathered to rank 0 in input order, built by the single-process loader ------------
+  int gsize = to_int_count(gather.size(), "the gather");
+  std::vector<int> gcounts(static_cast<std::size_t>(size)), gdispl(static_cast<std::size_t>(size));
+  MPI_Gather(&gsize, 1, MPI_INT, gcounts.data(), 1, MPI_INT, 0, comm);
+  std::uint64_t gtotal = 0;
+  if (rank == 0)
+    for (int d = 0; d < size; ++d) {
+      gdispl[static_cast<std::size_t>(d)] = to_int_count(gtotal, "the gather");
+      gtotal += static_cast<std::uint64_t>(gcounts[static_cast<std::size_t>(d)]);
+    }
+  std::string all(rank == 0 ? to_int_count(gtotal, "the gather") : 0, '\0');
+  MPI_Gatherv(gather.data(), gsize, MPI_BYTE, all.data(), gcounts.data(), gdispl.data(), MPI_BYTE, 0, comm);
+  std::string().swap(gather);
+  std::uint64_t bytes_sum = 0;
+  MPI_Reduce(&bytes_out, &bytes_sum, 1, MPI_UINT64_T, MPI_SUM, 0, comm);
+  if (stats != nullptr) *stats = st;
+  if (rank != 0) return Snapshot{};
+
+  std::vector<Rec> in = unpack(all);
+  std::sort(in.begin(), in.end(), [](const Rec& a, const Rec& b) {
+    return a.unit != b.unit ? a.unit < b.unit : a.offset < b.offset;
+  });
+  const std::size_t nunits = sharded ? manifest.parts.size() : 1;
+  auto unit_file = [&](std::uint32_t u) { return sharded ? manifest.part_path(u) : path; };
+  // Headers: every part has one, equal to the first part's.
+  std::vector<const Rec*> header(nunits, nullptr);
+  for (const Rec& r : in)
+    if (r.kind == kHeader && header[r.unit] == nullptr) header[r.unit] = &r;
+  SnapshotMeta first;
+  for (std::size_t u = 0; u < nunits; ++u) {
+    if (header[u] == nullptr) throw InputError(file_location(unit_file(static_cast<std::uint32_t>(u))), "has no header line (the file is empty)");
+    const CheckedLine c = check_ndjson_line(header[u]->text, true, unit_file(static_cast<std::uint32_t>(u)), header[u]->line, 0, 0);
+    if (u == 0) {
+      first = c.meta;
+    } else if (!(c.meta == first)) {
+      SourceLocation loc = file_location(unit_file(static_cast<std::uint32_t>(u)), header[u]->line);
+      loc.record_kind = "header";
+      throw InputError(std::move(loc), "differs from the first part's header (every part of a sharded snapshot has the same header)");
+    }
+  }
+  // One NDJSON stream in input order; line k + 2 is record k.
+  // Written straight into an anonymous memory file (no second copy of the
+  // stream in the process), 4 MiB at a time.
+  const int fd = ::memfd_create("hydrascope-gathered", MFD_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(std::string("memfd_create: ") + std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  std::string text;
+  auto flush = [&] {
+    for (std::size_t done = 0; done < text.size();) {
+      const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+      if (n <= 0) throw std::runtime_error(std::string("writing the gathered snapshot: ") + std::strerror(errno));
+      done += static_cast<std::size_t>(n);
+    }
+    text.clear();
+  };
+  text.reserve(std::size_t{4} << 20);
+  text.append(header[0]->text);
+  text += '\n';
+  std::vector<const Rec*> by_line;
+  std::vector<std::uint64_t> node_base(nunits, 0), edge_base(nunits, 0);
+  {
+    std::uint64_t n = 0, m = 0;
+    std::uint32_t cur = UINT32_MAX;
+    for (const Rec& r : in) {
+      if (r.kind == kHeader) continue;
+      if (r.unit != cur) {
+        cur = r.unit;
+        node_base[cur] = n;
+        edge_base[cur] = m;
+      }
+      (r.kind == kNode ? n : m) += 1;
+      text += r.text;
+      text += '\n';
+      by_line.push_back(&r);
+      if (text.size() >= (std::size_t{4} << 20)) flush();
+    }
+    flush();
+  }
+  std::string().swap(text);
+  std::string().swap(all);  // the texts of `in` view into it (only their unit and line are used below)
+  const std::string mem = "/proc/self/fd/" + std::to_string(fd);
+  LoadOptions lo = options;
+  lo.format = SnapshotFormat::Ndjson;
+  lo.checksum = false;
+  lo.max_input_bytes = 0;
+  lo.progress = {};
+  LoadReport rep;
+  Snapshot s;
+  try {
+    s = hydrascope::load_snapshot(mem, lo, &rep);
+  } catch (const InputError& e) {
+    SourceLocation loc = e.where();
+    if (loc.file != mem) throw;
+    if (loc.line >= 2 && loc.line - 2 < by_line.size()) {
+      const Rec& r = *by_line[loc.line - 2];
+      loc.file = unit_file(r.unit);
+      loc.line = r.line;
+      if (sharded && loc.record_index != kNoPosition) {
+        if (loc.record_kind == "node") loc.record_index -= node_base[r.unit];
+        if (loc.record_kind == "edge") loc.record_index -= edge_base[r.unit];
+      }
+    } else {
+      loc.file = sharded ? manifest.folder : path;
+    }
+    throw InputError(std::move(loc), e.message());
+  }
+  // The report load_snapshot(path) gives.
+  LoadReport out_rep;
+  out_rep.format = SnapshotFormat::Ndjson;
+  out_rep.records = rep.records;
+  out_rep.merged_edges = rep.merged_edges;
+  if (sharded) {
+    std::uint64_t raw = manifest.manifest_bytes;
+    for (std::size_t i = 0; i < manifest.parts.size(); ++i) {
+      raw += manifest.parts[i].bytes;
+      out_rep.gzip = out_rep.gzip || is_gzip_file(manifest.part_path(i));
+    }
+    out_rep.input_bytes = raw;
+    out_rep.bytes_read = bytes_sum;
+    if (options.checksum) out_rep.checksum = manifest.checksum;
+  } else {
+    out_rep.input_bytes = fsize;
+    out_rep.bytes_read = fsize;
+    if (options.checksum) out_rep.checksum = fnv_text(file_fnv(path));
+  }
+  out_rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (report != nullptr) *report = out_rep;
+  return s;
+}
+
+}  // namespace hydrascope::mpi
