@@ -19,7 +19,7 @@ using testing::load_error;
 using testing::tmp_path;
 using testing::write_tmp;
 
-const char* kHeader = R"({"format": "hydrascope.snapshot", "version": 1, "snapshot": {"id": "sh1"}})";
+const char* kShardHeader = R"({"format": "hydrascope.snapshot", "version": 1, "snapshot": {"id": "sh1"}})";
 
 std::string read_all(const std::string& p) {
   std::ifstream in(p, std::ios::binary);
@@ -111,7 +111,7 @@ TEST(Sharded, RefusesAFolderThatIsNotEmpty) {
 
 // Three small parts: nodes in parts 0 and 1, edges in part 2 (naming nodes of other parts).
 std::string small(const std::string& name) {
-  const std::string src = write_tmp(name + ".ndjson", std::string(kHeader) + "\n" +
+  const std::string src = write_tmp(name + ".ndjson", std::string(kShardHeader) + "\n" +
       R"({"kind": "node", "id": "a:1", "type": "account"}
 {"kind": "node", "id": "a:2", "type": "account"}
 {"kind": "node", "id": "ip:1", "type": "ip"}
@@ -184,7 +184,7 @@ TEST(Sharded, CheckLineMatchesTheLoader) {
   EXPECT_EQ(e.kind, CheckedLine::Kind::Edge);
   EXPECT_EQ(e.a, "a:1");
   EXPECT_EQ(e.b, "b");
-  EXPECT_EQ(check_ndjson_line(kHeader, true, "f", 1, 0, 0).meta.id, "sh1");
+  EXPECT_EQ(check_ndjson_line(kShardHeader, true, "f", 1, 0, 0).meta.id, "sh1");
   try {
     (void)check_ndjson_line(R"({"kind": "edge", "src": "a:1", "dst": "b", "type": "t", "weight": -3})", false, "f.ndjson", 17, 0, 4);
     FAIL();
