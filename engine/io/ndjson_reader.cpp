@@ -16,6 +16,7 @@
 #include <utility>
 #include <cstring>
 #include <exception>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -102,6 +103,35 @@ bool parse_line(Worker& w, char* line, std::size_t len) {
   return true;
 }
 
+// After a failed parse_line: what the record was, as far as it was read
+// ("node", "edge" or "record"), naming it in w.name when its id or
+// endpoints were read.
+const char* failed_record_kind(Worker& w) {
+  const ParsedRecord& r = w.sax.record;
+  const bool node = r.has(kFKind) && r.kind == "node", edge = r.has(kFKind) && r.kind == "edge";
+  if (node && r.has(kFId)) w.name = std::string(r.id);
+  if (edge && r.has(kFSrc) && r.has(kFDst)) w.name = std::string(r.src) + " -> " + std::string(r.dst);
+  return node ? "node" : edge ? "edge" : "record";
+}
+
+// Whether the parsed record is a node (true) or an edge (false); nullopt,
+// with w.field and w.message set, when its `kind` is neither.
+std::optional<bool> record_is_node(Worker& w) {
+  const ParsedRecord& r = w.sax.record;
+  if (r.has(kFKind) && r.kind == "node") return true;
+  if (r.has(kFKind) && r.kind == "edge") return false;
+  w.field = "kind";
+  if (r.has(kFKind))
+    w.message = "must be \"node\" or \"edge\", got \"" + std::string(r.kind.substr(0, 64)) + "\"";
+  else if ((r.wrong >> kFKind) & 1u)
+    w.message = std::string("must be \"node\" or \"edge\", got ") + r.wrong_type[kFKind];
+  else if (r.has(kFFormat))
+    w.message = "is required (\"node\" or \"edge\"); a header is allowed only on the first line";
+  else
+    w.message = "is required (\"node\" or \"edge\")";
+  return std::nullopt;
+}
+
 // Parses the lines of [begin, end) into `out`.
 void parse_piece(Worker& w, char* begin, char* end, Batch& out) {
   out.clear();
@@ -128,30 +158,17 @@ void parse_piece(Worker& w, char* begin, char* end, Batch& out) {
     w.name.clear();
     const auto len = static_cast<std::size_t>(line_end - start);
     if (!parse_line(w, start, len)) {
-      const ParsedRecord& r = w.sax.record;
-      const bool node = r.has(kFKind) && r.kind == "node", edge = r.has(kFKind) && r.kind == "edge";
-      if (node && r.has(kFId)) w.name = std::string(r.id);
-      if (edge && r.has(kFSrc) && r.has(kFDst)) w.name = std::string(r.src) + " -> " + std::string(r.dst);
-      fail(node ? "node" : edge ? "edge" : "record", node ? nodes : edge ? edges : kNoPosition);
+      const std::string_view kind = failed_record_kind(w);
+      fail(kind.data(), kind == "node" ? nodes : kind == "edge" ? edges : kNoPosition);
       return;
     }
     const ParsedRecord& r = w.sax.record;
-    bool is_node = false;
-    if (r.has(kFKind) && r.kind == "node") {
-      is_node = true;
-    } else if (!(r.has(kFKind) && r.kind == "edge")) {
-      w.field = "kind";
-      if (r.has(kFKind))
-        w.message = "must be \"node\" or \"edge\", got \"" + std::string(r.kind.substr(0, 64)) + "\"";
-      else if ((r.wrong >> kFKind) & 1u)
-        w.message = std::string("must be \"node\" or \"edge\", got ") + r.wrong_type[kFKind];
-      else if (r.has(kFFormat))
-        w.message = "is required (\"node\" or \"edge\"); a header is allowed only on the first line";
-      else
-        w.message = "is required (\"node\" or \"edge\")";
+    const std::optional<bool> node_or_edge = record_is_node(w);
+    if (!node_or_edge) {
       fail("record", kNoPosition);
       return;
     }
+    const bool is_node = *node_or_edge;
     BatchRecord b;
     b.line = line;
     if (!check_record(r, is_node, b.rec, w.field, w.message, w.name)) {
@@ -647,28 +664,13 @@ CheckedLine check_ndjson_line(std::string_view text, bool header_expected, const
     throw InputError(std::move(loc), w.message);
   };
   if (!parse_line(w, buf.data(), buf.size())) {
-    const ParsedRecord& r = w.sax.record;
-    const bool node = r.has(kFKind) && r.kind == "node", edge = r.has(kFKind) && r.kind == "edge";
-    if (node && r.has(kFId)) w.name = std::string(r.id);
-    if (edge && r.has(kFSrc) && r.has(kFDst)) w.name = std::string(r.src) + " -> " + std::string(r.dst);
-    fail(node ? "node" : edge ? "edge" : "record", node ? node_index : edge ? edge_index : kNoPosition);
+    const std::string_view kind = failed_record_kind(w);
+    fail(kind.data(), kind == "node" ? node_index : kind == "edge" ? edge_index : kNoPosition);
   }
   const ParsedRecord& r = w.sax.record;
-  bool is_node = false;
-  if (r.has(kFKind) && r.kind == "node") {
-    is_node = true;
-  } else if (!(r.has(kFKind) && r.kind == "edge")) {
-    w.field = "kind";
-    if (r.has(kFKind))
-      w.message = "must be \"node\" or \"edge\", got \"" + std::string(r.kind.substr(0, 64)) + "\"";
-    else if ((r.wrong >> kFKind) & 1u)
-      w.message = std::string("must be \"node\" or \"edge\", got ") + r.wrong_type[kFKind];
-    else if (r.has(kFFormat))
-      w.message = "is required (\"node\" or \"edge\"); a header is allowed only on the first line";
-    else
-      w.message = "is required (\"node\" or \"edge\")";
-    fail("record", kNoPosition);
-  }
+  const std::optional<bool> node_or_edge = record_is_node(w);
+  if (!node_or_edge) fail("record", kNoPosition);
+  const bool is_node = *node_or_edge;
   CheckedRecord c;
   if (!check_record(r, is_node, c, w.field, w.message, w.name))
     fail(is_node ? "node" : "edge", is_node ? node_index : edge_index);
