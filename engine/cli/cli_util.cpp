@@ -438,13 +438,7 @@ SnapshotFormat parse_format_name(const std::string& name) {
   throw std::invalid_argument("unknown format \"" + name + "\" (auto, json, ndjson, csv, edgelist, hsnap)");
 }
 
-HubDamping parse_damping_name(const std::string& name, const char* option) {
-  if (name == "none") return HubDamping::None;
-  if (name == "log") return HubDamping::InvLog;
-  if (name == "sqrt") return HubDamping::InvSqrt;
-  if (name == "degree") return HubDamping::InvDegree;
-  throw std::invalid_argument(std::string(option) + ": expected none, log, sqrt or degree, got '" + name + "'");
-}
+HubDamping parse_damping_name(const std::string& name, const char* option) { return hub_damping_from(name, option); }
 
 
 void append_json_string(std::string& out, std::string_view s) {

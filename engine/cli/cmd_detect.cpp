@@ -240,7 +240,7 @@ void add_detect(CLI::App& app, const Context& ctx, Action& action) {
                                   "lists structural: unit weights, no damping, no cap)");
   g->add_option("--weights", args->weights, "Edge weight source: unit, log (1 + ln requests) or requests")
       ->check(CLI::IsMember({"unit", "log", "requests"}));
-  g->add_option("--damping", args->damping, "Hub damping: none, log (1/ln(e+deg)), sqrt or degree")
+  g->add_option("--damping", args->damping, "Hub damping: none, log (1/ln(e+deg)), sqrt or degree (1/deg, the default for snapshots)")
       ->check(CLI::IsMember({"none", "log", "sqrt", "degree"}));
   g->add_option("--degree-cap", args->degree_cap, "Entities with more neighbours lose their edges (0 = no cap)")
       ->check(unsigned_integer());

@@ -35,7 +35,7 @@ struct RunArgs {
   std::string algorithm = "leiden";
   double resolution = 1.0;
   std::uint32_t degree_cap = 5000;
-  std::string damping = "log";
+  std::string damping{to_string(GraphOptions{}.damping)};
   // refinement, features, scoring
   std::vector<std::string> refine_on;   // --refine split_separated,... (empty: the defaults)
   std::vector<std::string> refine_off;  // --refine-off split_by_proxy,...
@@ -355,7 +355,7 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
       ->capture_default_str()
       ->check(unsigned_integer())
       ->group(det);
-  sub->add_option("--damping", args->damping, "Hub damping of shared entities' edges: none, log (1/ln(e+deg)), sqrt or degree")
+  sub->add_option("--damping", args->damping, "Hub damping of shared entities' edges: none, log (1/ln(e+deg)), sqrt or degree (1/deg)")
       ->capture_default_str()
       ->group(det);
   auto* sc = "Scoring";

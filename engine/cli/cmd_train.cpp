@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -54,6 +55,8 @@ struct TrainArgs {
   std::vector<std::string> drop;
   std::vector<std::string> refine_on;
   std::vector<std::string> refine_off;
+  double resolution = CommunityOptions{}.resolution;
+  std::string damping;
   std::string rows_cache;
   std::uint64_t seed = 1;
   int threads = 0;
@@ -147,7 +150,12 @@ int run_train(TrainArgs args, const Context& ctx) {
   po.threads = args.threads;
   po.community.seed = args.seed;
   po.refine = refine_options(args.refine_on, args.refine_off);
+  po.community.resolution = args.resolution;
+  if (!args.damping.empty()) po.graph.damping = parse_damping_name(args.damping);
   po.validate();
+  std::ostringstream det;
+  det << "resolution " << po.community.resolution << ", damping " << to_string(po.graph.damping);
+  const std::string detection = det.str();
   TrainingSet set;
   auto add_snapshot = [&](const std::string& path, const std::string& truth_path, const std::string& label,
                           double weight) {
@@ -177,7 +185,7 @@ int run_train(TrainArgs args, const Context& ctx) {
   // sampling and the seed: that is the cache key (the schema is checked too).
   std::string cache_key = "recipe=" + (use_recipe ? recipe_text(args.recipe, recipe_worlds(args.recipe)) : "") + ";seed=" + std::to_string(args.seed) +
                           ";negative_sample=" + std::to_string(args.rows.negative_sample) + ";labels=" +
-                          (args.labels ? "1" : "0") + ";refine=" + refine_steps_text(po.refine);
+                          (args.labels ? "1" : "0") + ";refine=" + refine_steps_text(po.refine) + ";detection=" + detection;
   for (const auto& x : args.snapshots) cache_key += ";snapshot=" + x;
   for (const auto& x : args.truths) cache_key += ";truth=" + x;
   const bool cached = !args.rows_cache.empty() && load_training_set(set, args.rows_cache, cache_key);
@@ -243,6 +251,7 @@ int run_train(TrainArgs args, const Context& ctx) {
                 "; negatives alone in their community sampled at " + std::to_string(args.rows.negative_sample).substr(0, 5);
   info.trained_on = trained_on;
   info.extra["refine"] = refine_steps_text(po.refine);
+  info.extra["detection"] = detection;
   info.extra["name"] = args.name.empty() ? (use_recipe ? "hydrascope-" + args.recipe : "custom") : args.name;
   ctx.info("train: " + std::to_string(set.x.rows) + " rows (" + std::to_string(set.positives) + " positive) x " +
            std::to_string(set.x.names.size()) + " features; boosting " + std::to_string(args.booster.rounds) + " rounds");
@@ -303,6 +312,12 @@ void add_train(CLI::App& app, const Context& ctx, Action& action) {
       ->group(r);
   sub->add_option("--refine-off", args->refine_off, "Refinement steps to skip (after --refine)")
       ->delimiter(',')
+      ->group(r);
+  sub->add_option("--resolution", args->resolution,
+                  "Modularity resolution of community detection (as for run; a model should be used with the detection it was trained with)")
+      ->capture_default_str()
+      ->group(r);
+  sub->add_option("--damping", args->damping, "Hub damping of shared entities' edges (as for run): none, log, sqrt or degree")
       ->group(r);
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_train(*args, ctx); }; });
 }

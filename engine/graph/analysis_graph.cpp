@@ -17,6 +17,22 @@ namespace {
 }
 }  // namespace
 
+std::string_view to_string(HubDamping d) noexcept {
+  switch (d) {
+    case HubDamping::None: return "none";
+    case HubDamping::InvLog: return "log";
+    case HubDamping::InvSqrt: return "sqrt";
+    case HubDamping::InvDegree: return "degree";
+  }
+  return "log";
+}
+
+HubDamping hub_damping_from(std::string_view name, std::string_view option) {
+  for (const auto d : {HubDamping::None, HubDamping::InvLog, HubDamping::InvSqrt, HubDamping::InvDegree})
+    if (name == to_string(d)) return d;
+  throw std::invalid_argument(std::string(option) + ": expected none, log, sqrt or degree, got '" + std::string(name) + "'");
+}
+
 std::size_t AnalysisGraph::memory_bytes() const noexcept {
   return offsets_.capacity() * sizeof(EdgeId) + targets_.capacity() * sizeof(NodeId) +
          weights_.capacity() * sizeof(double) + strength_.capacity() * sizeof(double);

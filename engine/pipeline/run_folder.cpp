@@ -21,16 +21,6 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
-std::string_view damping_name(HubDamping d) noexcept {
-  switch (d) {
-    case HubDamping::None: return "none";
-    case HubDamping::InvLog: return "log";
-    case HubDamping::InvSqrt: return "sqrt";
-    case HubDamping::InvDegree: return "degree";
-  }
-  return "log";
-}
-
 RunOption opt_num(std::string key, double v) {
   RunOption o;
   o.key = std::move(key);
@@ -133,7 +123,7 @@ std::vector<RunOption> recorded_options(const RunResult& result, const RunFolder
       opt_str("algorithm", std::string(to_string(po.community.algorithm))),
       opt_num("resolution", po.community.resolution),
       opt_num("degree_cap", po.graph.degree_cap),
-      opt_str("damping", std::string(damping_name(po.graph.damping))),
+      opt_str("damping", std::string(to_string(po.graph.damping))),
       opt_str("refine", refine_steps(po.refine)),
       opt_bool("detrend", po.features.detrend),
       opt_num("threshold", po.scoring.threshold),

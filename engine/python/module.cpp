@@ -56,13 +56,7 @@ struct PyGraph {
 
 // --- options from keyword arguments -------------------------------------------------------------
 
-HubDamping damping_from(const std::string& name) {
-  if (name == "none") return HubDamping::None;
-  if (name == "log") return HubDamping::InvLog;
-  if (name == "sqrt") return HubDamping::InvSqrt;
-  if (name == "degree") return HubDamping::InvDegree;
-  throw std::invalid_argument("damping: expected none, log, sqrt or degree, got '" + name + "'");
-}
+HubDamping damping_from(const std::string& name) { return hub_damping_from(name); }
 
 Algorithm algorithm_from(const std::string& name) {
   const auto a = parse_algorithm(name);
@@ -359,7 +353,7 @@ PYBIND11_MODULE(_hydrascope, m) {
     auto g = std::make_shared<PyGraph>();
     g->graph = build_analysis_graph(*s, go, &g->report);
     return g;
-  }, py::arg("snapshot"), py::arg("damping") = "log", py::arg("degree_cap") = 5000, "Stage build: the analysis graph");
+  }, py::arg("snapshot"), py::arg("damping") = "degree", py::arg("degree_cap") = 5000, "Stage build: the analysis graph");
 
   m.def("detect", [](const std::shared_ptr<PyGraph>& g, const std::string& algorithm, double resolution,
                      std::uint64_t seed, int threads) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hydrascope/snapshot.hpp"
@@ -98,15 +99,20 @@ enum class WeightSource : std::uint8_t {
 /// with 3 accounts is strong evidence of a tie, an IP with 50,000 is none.
 enum class HubDamping : std::uint8_t {
   None,
-  InvLog,   ///< w / ln(e + deg)   (default)
+  InvLog,   ///< w / ln(e + deg)
   InvSqrt,  ///< w / sqrt(deg)
-  InvDegree ///< w / deg
+  InvDegree ///< w / deg   (default: docs/community.md, "Why degree is the default")
 };
+/// The command-line name of a damping: none, log, sqrt or degree.
+[[nodiscard]] std::string_view to_string(HubDamping d) noexcept;
+/// The damping of a command-line name; std::invalid_argument naming
+/// `option` and the valid names otherwise.
+[[nodiscard]] HubDamping hub_damping_from(std::string_view name, std::string_view option = "damping");
 
 /// How the Snapshot becomes the AnalysisGraph.
 struct GraphOptions {
   WeightSource weight_source = WeightSource::LogRequests;
-  HubDamping damping = HubDamping::InvLog;
+  HubDamping damping = HubDamping::InvDegree;
   /// Non-account nodes with more distinct neighbours than this keep their
   /// node but lose all analysis edges (left out of community search, kept for
   /// scoring through Incidence). 0 = no cap.
