@@ -438,6 +438,17 @@ SnapshotFormat parse_format_name(const std::string& name) {
   throw std::invalid_argument("unknown format \"" + name + "\" (auto, json, ndjson, csv, edgelist, hsnap)");
 }
 
+Snapshot load_input(const Context& ctx, const std::string& path, const std::string& format, int threads,
+                    LoadReport* report, bool progress) {
+  LoadOptions lo;
+  lo.format = parse_format_name(format);
+  lo.threads = threads;
+  if (progress) lo.progress = ctx.progress();
+  Snapshot snapshot = load_snapshot(path, lo, report);  // on a throw, the dispatcher ends the line
+  if (progress) ctx.end_progress();
+  return snapshot;
+}
+
 HubDamping parse_damping_name(const std::string& name, const char* option) {
   if (name == "none") return HubDamping::None;
   if (name == "log") return HubDamping::InvLog;

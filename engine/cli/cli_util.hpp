@@ -138,6 +138,16 @@ void add_report_options(CLI::App& sub, ReportOptions& options, const std::string
 /// `auto|json|ndjson|csv|edgelist` -> SnapshotFormat; std::invalid_argument otherwise.
 [[nodiscard]] SnapshotFormat parse_format_name(const std::string& name);
 
+/// The input snapshot of a command (inspect, convert, detect, score,
+/// export, features, baseline, eval --shared-in, train): load_snapshot()
+/// with the format named by --input-format (`auto` by default, see
+/// parse_format_name), `threads` parsing threads and the command's progress
+/// line, ended when the load is done (on a throw, by the dispatcher). Errors are those of
+/// load_snapshot (InputError, std::runtime_error): the dispatcher maps them
+/// to one located error line and exit 1.
+[[nodiscard]] Snapshot load_input(const Context& ctx, const std::string& path, const std::string& format = "auto",
+                                  int threads = 0, LoadReport* report = nullptr, bool progress = true);
+
 /// `none|log|sqrt|degree` -> HubDamping; std::invalid_argument (naming `option`) otherwise.
 [[nodiscard]] HubDamping parse_damping_name(const std::string& name, const char* option = "--damping");
 

@@ -118,19 +118,14 @@ int run_detect(const Context& ctx, const DetectArgs& a) {
   co.max_iterations = a.max_iterations;
   co.randomness = a.randomness;
   co.validate();
-  const SnapshotFormat format = parse_format_name(a.input_format);
+  (void)parse_format_name(a.input_format);  // checked before any reading
   (void)graph_options(a, GraphOptions{});  // validate graph options early too
   check_outputs_spare_inputs({a.input}, {{a.out, "--out", false}, {a.write_graph, "--write-graph", false}});
   const CsvGuard guard = parse_csv_guard(a.csv_guard);
 
   const auto start = std::chrono::steady_clock::now();
-  LoadOptions lo;
-  lo.format = format;
-  lo.threads = a.threads;
-  lo.progress = ctx.progress();
   LoadReport report;
-  const Snapshot snapshot = load_snapshot(a.input, lo, &report);
-  ctx.end_progress();
+  const Snapshot snapshot = load_input(ctx, a.input, a.input_format, a.threads, &report);
   ctx.info("loaded " + a.input + " (" + std::string(to_string(report.format)) + "): " +
            std::to_string(snapshot.num_nodes()) + " nodes, " + std::to_string(snapshot.num_edges()) + " edges in " +
            fmt(report.seconds) + " s");

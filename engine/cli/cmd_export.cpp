@@ -67,11 +67,7 @@ int run_export(const Context& ctx, ExportArgs a) {
 
   // --- load ---------------------------------------------------------------------
   const auto t_load = std::chrono::steady_clock::now();
-  LoadOptions lo;
-  lo.threads = a.threads;
-  lo.progress = ctx.progress();
-  const Snapshot snapshot = load_snapshot(a.input, lo);
-  ctx.end_progress();
+  const Snapshot snapshot = load_input(ctx, a.input, "auto", a.threads);
   const Incidence incidence = build_incidence(snapshot);
   NodeId center = kInvalidNode;
   if (!a.around.empty()) {

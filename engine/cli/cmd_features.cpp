@@ -49,11 +49,7 @@ int run_features(const FeaturesArgs& args, const Context& ctx) {
     for (const auto& c : truth.clusters)
       for (const auto& a : c.accounts) truth_of[a] = {c.kind == "hydra" ? 1 : 0, c.kind};
   }
-  LoadOptions lo;
-  lo.threads = args.threads;
-  lo.progress = ctx.progress();
-  const Snapshot snapshot = load_snapshot(args.input, lo);
-  ctx.end_progress();
+  const Snapshot snapshot = load_input(ctx, args.input, "auto", args.threads);
   PipelineOptions po;
   po.community.seed = args.seed;
   po.threads = args.threads;

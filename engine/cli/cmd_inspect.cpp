@@ -345,13 +345,8 @@ int run_inspect(const Context& ctx, const InspectArgs& a) {
   StatsOptions so;
   so.top_k = a.top;
   so.validate();
-  LoadOptions lo;
-  lo.format = parse_format_name(a.from);
-  lo.threads = a.threads;
-  lo.progress = ctx.progress();
   LoadReport report;
-  const Snapshot snapshot = load_snapshot(a.input, lo, &report);
-  ctx.end_progress();
+  const Snapshot snapshot = load_input(ctx, a.input, a.from, a.threads, &report);
   ctx.debug("loaded in " + std::to_string(report.seconds) + " s");
   const SnapshotStats st = compute_stats(snapshot, so);
   if (a.json) {

@@ -113,12 +113,8 @@ int run_score(const ScoreArgs& args, const Context& ctx) {
   pr.progress = ctx.progress();
 
   const auto start = std::chrono::steady_clock::now();
-  LoadOptions lo;
-  lo.threads = args.threads;
-  lo.progress = ctx.progress();
   LoadReport report;
-  const Snapshot snapshot = load_snapshot(args.input, lo, &report);
-  ctx.end_progress();
+  const Snapshot snapshot = load_input(ctx, args.input, "auto", args.threads, &report);
   ctx.info("loaded " + args.input + ": " + std::to_string(snapshot.num_nodes()) + " nodes, " +
            std::to_string(snapshot.num_edges()) + " edges (" + std::string(to_string(report.format)) + ")");
   const GraphOptions go =
