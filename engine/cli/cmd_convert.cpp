@@ -57,7 +57,7 @@ bool is_csv_file_name(const std::string& p) {
 
 // `convert IN --shards N --out DIR`: a sharded snapshot (docs/formats.md, section 3a).
 int run_convert_shards(const Context& ctx, const ConvertArgs& a) {
-  if (!a.to.empty() && a.to != "ndjson") throw std::invalid_argument("--shards writes NDJSON parts: drop --format " + a.to);
+  if (!a.to.empty() && a.to != "ndjson") throw std::invalid_argument("--shards writes NDJSON parts: drop --output-format " + a.to);
   if (a.pretty) throw std::invalid_argument("--pretty applies to JSON output only");
   std::string out = a.output;
   while (out.size() > 1 && out.back() == '/') out.pop_back();
@@ -140,8 +140,9 @@ void add_convert(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("output,--out", args->output,
                   "Where to write: .json, .ndjson/.jsonl, a folder or .../edges.csv for CSV (.gz compresses), or .hsnap")
       ->required();
-  sub->add_option("--format", args->to, "Output format (default: from OUT's name)")
-      ->check(CLI::IsMember({"json", "ndjson", "csv", "hsnap"}));
+  auto* to = sub->add_option("--output-format", args->to, "Output format (default: from OUT's name)")
+                ->check(CLI::IsMember({"json", "ndjson", "csv", "hsnap"}));
+  deprecated_alias(sub->add_option("--format", args->to)->check(CLI::IsMember({"json", "ndjson", "csv", "hsnap"})), to);
   sub->add_option("--input-format", args->from, "Input format (default: auto, by name then content)")
       ->check(CLI::IsMember({"auto", "json", "ndjson", "csv", "edgelist", "hsnap"}));
   sub->add_flag("--gzip", args->gzip, "Compress the output with gzip");

@@ -107,13 +107,15 @@ void add_eval(CLI::App& app, const Context& ctx, Action& action) {
   auto args = std::make_shared<EvalArgs>();
   auto* sub = app.add_subcommand("eval", "Score a run's accounts.csv against truth.json");
   sub->add_option("--truth", args->truth, "truth.json of a generated world")->required();
-  sub->add_option("--accounts", args->accounts, "accounts.csv of a run or baseline")->required();
+  auto* accounts = sub->add_option("--accounts-csv", args->accounts, "accounts.csv of a run or baseline (required)");
+  deprecated_alias(sub->add_option("--accounts", args->accounts), accounts);
   sub->add_flag("--json", args->json, "JSON output for machines");
   sub->add_flag("--only-listed", args->only_listed, "Score only accounts listed in truth clusters");
   sub->add_option("--shared-in", args->shared_in,
                   "Snapshot: score only the accounts that share an entity with another account (or link to one)");
   sub->callback([&ctx, &action, args] {
     action = [&ctx, args] {
+      if (args->accounts.empty()) throw std::invalid_argument("--accounts-csv is required (the accounts.csv to score)");
       Truth t = load_truth(args->truth);
       auto rows = load_accounts_csv(args->accounts);
       if (!args->shared_in.empty()) {

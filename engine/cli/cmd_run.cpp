@@ -54,7 +54,7 @@ struct RunArgs {
   ReportOptions report;
   // limits
   bool force = false;       // --force: replace a non-empty --out
-  std::string input_format = "auto";  // as detected; kept for a future --format
+  std::string input_format = "auto";  // as detected; kept for a future --input-format
   bool estimate = false;    // --estimate: print the memory estimate and stop
   std::string max_memory;   // --max-memory SIZE: refuse a run estimated above it
   std::string max_input = "64G";
@@ -64,76 +64,6 @@ struct RunArgs {
   std::string reviews;      // --reviews FILE: review decisions
   bool no_warm_start = false;
 };
-
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return std::string(s);
-}
-
-// Applies `key = value` lines of a config file to the options of `sub` that
-// were not given on the command line. Throws std::invalid_argument naming the
-// file and line on an unknown key or a bad value.
-void apply_config(CLI::App& sub, const std::string& path) {
-  check_config_file(path);  // a regular file of at most 1 MiB: not a folder, not /dev/zero
-  std::ifstream in(path);
-  if (!in) throw std::invalid_argument("--config: cannot read " + path);
-  std::string line;
-  int number = 0;
-  std::string section;
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.find('\0') != std::string::npos)
-      throw std::invalid_argument(path + ":" + std::to_string(number) + ": NUL byte in a config file");
-    const std::string t = trim(line.substr(0, line.find('#')));
-    if (t.empty()) continue;
-    const std::string where = path + ":" + std::to_string(number) + ": ";
-    if (t.front() == '[') {
-      if (t.back() != ']') throw std::invalid_argument(where + "bad section header");
-      section = trim(std::string_view(t).substr(1, t.size() - 2));
-      if (section != "run") throw std::invalid_argument(where + "unknown section [" + section + "] (only [run])");
-      continue;
-    }
-    const auto eq = t.find('=');
-    if (eq == std::string::npos) throw std::invalid_argument(where + "expected key = value");
-    std::string key = trim(std::string_view(t).substr(0, eq));
-    std::string value = trim(std::string_view(t).substr(eq + 1));
-    for (char& c : key)
-      if (c == '_') c = '-';
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
-      value = value.substr(1, value.size() - 2);
-    if (key == "config" || key == "snapshot") throw std::invalid_argument(where + "'" + key + "' cannot be set in a config file");
-    CLI::Option* opt = nullptr;
-    try {
-      opt = sub.get_option("--" + key);
-    } catch (const CLI::Error&) {
-      throw std::invalid_argument(where + "unknown option '" + key + "'");
-    }
-    if (opt->count() > 0) continue;  // the command line wins
-    if (value.size() >= 2 && value.front() == '[' && value.back() == ']') {
-      value = value.substr(1, value.size() - 2);
-      for (char& c : value)
-        if (c == '"' || c == '\'') c = ' ';
-    }
-    try {
-      if (key == "report") {  // --report takes an optional FILE: true / false, or the file
-        if (value == "false" || value == "0") continue;
-        opt->add_result(value == "true" || value == "1" ? std::string() : value);
-      } else if (opt->get_type_size() == 0) {  // a flag
-        if (value == "true" || value == "1") opt->add_result(std::string("true"));
-        else if (value == "false" || value == "0") continue;
-        else throw std::invalid_argument("expected true or false");
-      } else {
-        opt->add_result(value);
-      }
-      opt->run_callback();
-    } catch (const CLI::Error& e) {
-      throw std::invalid_argument(where + key + ": " + e.what());
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(where + key + ": " + e.what());
-    }
-  }
-}
 
 std::string fmt(const char* format, double v) {
   char buf[64];
@@ -173,7 +103,7 @@ int run_command(RunArgs args, const Context& ctx) {
     so.csv = ef.csv;
     so.neo4j = ef.neo4j;
   } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(std::string("--export: ") + e.what());
+    throw std::invalid_argument(std::string("--export-formats: ") + e.what());
   }
   so.max_communities = args.max_suspects;
   const CsvGuard guard = parse_csv_guard(args.csv_guard);
@@ -187,7 +117,7 @@ int run_command(RunArgs args, const Context& ctx) {
   fo.validate();
   if (args.out.empty()) throw std::invalid_argument("--out must name a folder");
   while (args.out.size() > 1 && args.out.back() == '/') args.out.pop_back();
-  if (args.top < 0) throw std::invalid_argument("--top must be >= 0");
+  if (args.top < 0) throw std::invalid_argument("--show must be >= 0");
   const std::uint64_t max_memory = args.max_memory.empty() ? 0 : parse_size(args.max_memory);
   if (!args.max_memory.empty() && max_memory == 0) throw std::invalid_argument("--max-memory must be > 0");
   const std::uint64_t max_input = parse_size(args.max_input);
@@ -341,9 +271,10 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
   auto args = std::make_shared<RunArgs>();
   auto* sub = app.add_subcommand("run", "Full pipeline: load, build, detect, score, export (accounts.csv, "
                                         "communities.json, suspects/, run.json, timings.json)");
-  sub->add_option("--config", args->config,
-                  "Read options from a file of `key = value` lines (keys = long option names without --; "
-                  "`#` comments; an optional [run] section); the command line wins");
+  // --config FILE: read by CLI11's reader and applied by the dispatcher (docs/cli.md, "Config files").
+  sub->set_config("--config", "", kConfigHelp)
+      ->type_name("FILE")
+      ->each([args](const std::string& path) { args->config = path; });
   sub->add_option("snapshot", args->input, "Snapshot file (JSON, NDJSON, .gz) or CSV-pair folder")->required();
   sub->add_option("-o,--out", args->out, "Output folder (replaced atomically when the run completes)")->required();
   sub->add_option("--seed", args->seed, "Seed of community detection")->capture_default_str()->check(unsigned_integer());
@@ -392,12 +323,17 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
       ->delimiter(',')
       ->group(det);
   auto* ex = "Output";
-  sub->add_option("--export", args->formats, "Extra subgraph formats: graphml,gexf (1.2),gexf13,dot,csv,neo4j (json is always written)")->delimiter(',')->group(ex);
+  auto* formats = sub->add_option("--export-formats", args->formats,
+                                  "Extra subgraph formats: graphml,gexf (1.2),gexf13,dot,csv,neo4j (json is always written)")
+                      ->delimiter(',')
+                      ->group(ex);
+  deprecated_alias(sub->add_option("--export", args->formats)->delimiter(','), formats);
   sub->add_option("--max-suspects", args->max_suspects, "Write subgraphs of at most this many suspect communities (0 = all)")
       ->capture_default_str()
       ->check(unsigned_integer())
       ->group(ex);
-  sub->add_option("--top", args->top, "Suspect communities listed on stdout")->capture_default_str()->group(ex);
+  auto* show = sub->add_option("--show", args->top, "Suspect communities listed on stdout")->capture_default_str()->group(ex);
+  deprecated_alias(sub->add_option("--top", args->top), show);
   args->report_option =
       sub->add_option("--report", args->report_file,
                       "Also write the HTML report (hydrascope report) to FILE, or to DIR/report.html without FILE")
@@ -427,11 +363,8 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
                   "Stop (exit 1) after this many uncompressed bytes of input, e.g. a gzip bomb (default 64G)")
       ->capture_default_str()
       ->group(lim);
-  sub->callback([&action, &ctx, args, sub] {
-    action = [&ctx, args, sub] {
-      if (!args->config.empty()) apply_config(*sub, args->config);
-      return run_command(*args, ctx);
-    };
+  sub->callback([&action, &ctx, args] {
+    action = [&ctx, args] { return run_command(*args, ctx); };
   });
 }
 
