@@ -114,6 +114,21 @@ int run_command(RunArgs args, const Context& ctx) {
   const bool want_report = args.report_option != nullptr && args.report_option->count() > 0;
   fo.report = want_report && args.report_file.empty();  // DIR/report.html, inside the folder swapped into place
   fo.report_options = args.report;
+  if (want_report) {  // the report's options change report.html: run.json records them
+    RunOption file;  // whether a report was written (its place, DIR/report.html or FILE, changes no byte of it)
+    file.key = "report";
+    file.is_bool = true;
+    file.boolean = true;
+    RunOption sections;
+    sections.key = "report_communities";
+    sections.is_integer = true;
+    sections.integer = args.report.max_communities;
+    RunOption seed;
+    seed.key = "report_seed";
+    seed.is_integer = true;
+    seed.integer = args.report.seed;
+    fo.extra_options = {file, sections, seed};
+  }
   fo.validate();
   if (args.out.empty()) throw std::invalid_argument("--out must name a folder");
   while (args.out.size() > 1 && args.out.back() == '/') args.out.pop_back();

@@ -383,5 +383,50 @@ TEST(Cli, BadConfigFileIsALocatedUsageError) {
   EXPECT_NE(r.err.find("other.toml:1: unknown key 'threshold' for inspect"), std::string::npos) << r.err;
 }
 
+// Every option of run that changes a file of the run folder is recorded in
+// run.json: each changed alone shows up there.
+TEST(RunCli, EveryOptionThatChangesAnOutputIsInRunJson) {
+  const std::string dir = with_snapshot("run_json");
+  const std::string s = dir + "/s.ndjson";
+  ASSERT_EQ(run(dir, "-q run " + s + " --out " + dir + "/base").code, 0);
+  const std::string base = read_all(dir + "/base/run.json");
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"--seed 5", {"\"seed\":5"}},
+      {"--threads 1", {"\"threads\":1"}},
+      {"--algo louvain", {"\"algorithm\":\"louvain\""}},
+      {"--resolution 0.5", {"\"resolution\":0.5"}},
+      {"--degree-cap 7", {"\"degree_cap\":7"}},
+      {"--damping sqrt", {"\"damping\":\"sqrt\""}},
+      {"--refine none", {"\"refine\":\"none\""}},
+      {"--refine-off split_separated", {"\"refine\":\"none\""}},
+      {"--no-detrend", {"\"detrend\":false"}},
+      {"--threshold 0.5", {"\"threshold\":0.5"}},
+      {"--min-flagged 3", {"\"min_flagged\":3"}},
+      {"--min-flagged-share 0.5", {"\"min_flagged_share\":0.5"}},
+      {"--min-accounts 4", {"\"min_accounts\":4"}},
+      {"--no-calibrate", {"\"calibrate\":false"}},
+      {"--max-suspects 1", {"\"max_suspects\":1"}},
+      {"--export-formats graphml,gexf13,dot,csv,neo4j",
+       {"\"graphml\":true", "\"gexf13\":true", "\"dot\":true", "\"csv\":true", "\"neo4j\":true"}},
+      {"--export-formats gexf", {"\"gexf\":true"}},
+      {"--csv-guard all", {"\"csv_guard\":\"all\""}},
+      {"--csv-guard none", {"\"csv_guard\":\"none\""}},
+      {"--report --report-communities 3 --report-seed 9",
+       {"\"report\":true", "\"report_communities\":3", "\"report_seed\":9"}},
+  };
+  EXPECT_NE(base.find("\"csv_guard\":\"sheets\""), std::string::npos) << base;
+  int i = 0;
+  for (const auto& [options, recorded] : cases) {
+    const std::string out = dir + "/o" + std::to_string(i++);
+    const CliRun r = run(dir, "-q run " + s + " --out " + out + " " + options);
+    ASSERT_EQ(r.code, 0) << options << ": " << r.err;
+    const std::string json = read_all(out + "/run.json");
+    for (const std::string& field : recorded) {
+      EXPECT_NE(json.find(field), std::string::npos) << options << ": " << field << " in " << json;
+      EXPECT_EQ(base.find(field), std::string::npos) << options << ": " << field << " already in " << base;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hydrascope
