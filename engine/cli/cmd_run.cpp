@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_enum.hpp"
 #include "cli_util.hpp"
 #include "hydrascope/community.hpp"
 #include "hydrascope/export.hpp"
@@ -29,13 +30,9 @@ namespace {
 struct RunArgs {
   std::string input;
   std::string out;
-  std::uint64_t seed = 1;
-  int threads = 0;
-  // detection
-  std::string algorithm = "leiden";
-  double resolution = 1.0;
-  std::uint32_t degree_cap = 5000;
-  std::string damping = "log";
+  // seed, threads and detection (--algo, --resolution, --degree-cap,
+  // --damping) are bound straight into the pipeline's options
+  PipelineOptions po;
   // refinement, features, scoring
   std::vector<std::string> refine_on;   // --refine split_separated,... (empty: the defaults)
   std::vector<std::string> refine_off;  // --refine-off split_by_proxy,...
@@ -65,6 +62,19 @@ struct RunArgs {
   bool no_warm_start = false;
 };
 
+// The names of --algo and --damping (as run.json writes them).
+std::vector<std::pair<std::string, Algorithm>> algorithm_names() {
+  std::vector<std::pair<std::string, Algorithm>> out;
+  for (const Algorithm a : {Algorithm::Leiden, Algorithm::Louvain, Algorithm::LabelPropagation, Algorithm::Components})
+    out.emplace_back(std::string(to_string(a)), a);
+  return out;
+}
+std::vector<std::pair<std::string, HubDamping>> damping_names() {
+  std::vector<std::pair<std::string, HubDamping>> out;
+  for (const char* n : {"none", "log", "sqrt", "degree"}) out.emplace_back(n, parse_damping_name(n));
+  return out;
+}
+
 std::string fmt(const char* format, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, format, v);
@@ -75,15 +85,7 @@ SnapshotFormat lo_format(const RunArgs& args) { return parse_format_name(args.in
 
 int run_command(RunArgs args, const Context& ctx) {
   // --- options, checked before any work ------------------------------------
-  const auto algo = parse_algorithm(args.algorithm);
-  if (!algo) throw std::invalid_argument("--algo must be leiden, louvain, lpa or components, got '" + args.algorithm + "'");
-  PipelineOptions po;
-  po.community.algorithm = *algo;
-  po.community.resolution = args.resolution;
-  po.community.seed = args.seed;
-  po.graph.degree_cap = args.degree_cap;
-  po.graph.damping = parse_damping_name(args.damping);
-  po.threads = args.threads;
+  PipelineOptions po = args.po;
   po.refine = refine_options(args.refine_on, args.refine_off);
   po.features.detrend = !args.no_detrend;
   po.scoring = args.scoring;
@@ -151,7 +153,7 @@ int run_command(RunArgs args, const Context& ctx) {
     lo.memory_model = run_memory_model();
     lo.checksum = true;
     lo.format = lo_format(args);
-    lo.threads = args.threads;
+    lo.threads = po.threads;
     (void)dist->load(args.input, lo, nullptr);
     return kExitOk;
   }
@@ -292,17 +294,18 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
       ->each([args](const std::string& path) { args->config = path; });
   sub->add_option("snapshot", args->input, "Snapshot file (JSON, NDJSON, .gz) or CSV-pair folder")->required();
   sub->add_option("-o,--out", args->out, "Output folder (replaced atomically when the run completes)")->required();
-  sub->add_option("--seed", args->seed, "Seed of community detection")->capture_default_str()->check(unsigned_integer());
-  sub->add_option("-t,--threads", args->threads, "Worker threads (0 = all cores; at most 1024)")->capture_default_str()->check(CLI::Range(0, 1024));
+  PipelineOptions& po = args->po;
+  sub->add_option("--seed", po.community.seed, "Seed of community detection")->capture_default_str()->check(unsigned_integer());
+  sub->add_option("-t,--threads", po.threads, "Worker threads (0 = all cores; at most 1024)")->capture_default_str()->check(CLI::Range(0, 1024));
   auto* det = "Detection";
-  sub->add_option("--algo", args->algorithm, "leiden | louvain | lpa | components")->capture_default_str()->group(det);
-  sub->add_option("--resolution", args->resolution, "Modularity resolution")->capture_default_str()->group(det);
-  sub->add_option("--degree-cap", args->degree_cap, "Entities with more neighbours leave the analysis graph (0 = none)")
+  add_enum_option(*sub, "--algo", po.community.algorithm, algorithm_names(), "Community detection algorithm")->group(det);
+  sub->add_option("--resolution", po.community.resolution, "Modularity resolution")->capture_default_str()->group(det);
+  sub->add_option("--degree-cap", po.graph.degree_cap, "Entities with more neighbours leave the analysis graph (0 = none)")
       ->capture_default_str()
       ->check(unsigned_integer())
       ->group(det);
-  sub->add_option("--damping", args->damping, "Hub damping of shared entities' edges: none, log (1/ln(e+deg)), sqrt or degree")
-      ->capture_default_str()
+  add_enum_option(*sub, "--damping", po.graph.damping, damping_names(),
+                  "Hub damping of shared entities' edges: none, log (1/ln(e+deg)), sqrt or degree")
       ->group(det);
   auto* sc = "Scoring";
   sub->add_option("--model", args->model,

@@ -428,5 +428,32 @@ TEST(RunCli, EveryOptionThatChangesAnOutputIsInRunJson) {
   }
 }
 
+// Enum options are bound straight into the options structs through CLI11's
+// CheckedTransformer: the names are listed in --help with the default, and
+// anything else (a number too) is a usage error naming the option.
+TEST(Cli, EnumOptionsListTheirNamesAndRefuseOthers) {
+  const std::string dir = with_snapshot("enums");
+  const std::string s = dir + "/s.ndjson";
+  const CliRun help = run(dir, "run --help");
+  EXPECT_NE(help.out.find("{leiden,louvain,lpa,components}"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("{none,log,sqrt,degree}"), std::string::npos) << help.out;
+  for (const char* option : {"--algo 0", "--algo Leiden", "--damping 1"}) {
+    const std::string bad = option;
+    const CliRun r = run(dir, "run " + s + " --out " + dir + "/o " + bad);
+    EXPECT_EQ(r.code, 2) << bad;
+    EXPECT_NE(r.err.find(bad.substr(0, bad.find(' ')) + ": expected "), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir + "/o"));
+  }
+  CliRun r = run(dir, "detect " + s + " --out " + dir + "/d.csv --quality potts");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--quality: expected modularity or cpm, got 'potts'"), std::string::npos) << r.err;
+  r = run(dir, "-q detect " + s + " --out " + dir + "/d.csv --algo louvain --quality cpm --resolution 0.1 --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"algorithm\":\"louvain\",\"quality_function\":\"cpm\""), std::string::npos) << r.out;
+  r = run(dir, "-q run " + s + " --out " + dir + "/lpa --algo lpa");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(read_all(dir + "/lpa/run.json").find("\"algorithm\":\"lpa\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace hydrascope
