@@ -51,8 +51,8 @@ for config in $configs; do
   fi
   for w in "$@"; do
     w="${w%/}"
-    "$bin" -q run "$w/snapshot.ndjson" --out "$w/run-ablation" --force --seed 1 --threads "$threads" --top 0 \
+    "$bin" -q run "$w/snapshot.ndjson" --out "$w/run-ablation" --force --seed 1 --threads "$threads" --show 0 \
       --model "$model" "${run_args[@]}" > /dev/null 2>&1
-    echo "{\"config\":\"$config\",\"world\":\"$(basename "$w")\",\"eval\":$("$bin" -q eval --truth "$w/truth.json" --accounts "$w/run-ablation/accounts.csv" --json)}"
+    echo "{\"config\":\"$config\",\"world\":\"$(basename "$w")\",\"eval\":$("$bin" -q eval --truth "$w/truth.json" --accounts-csv "$w/run-ablation/accounts.csv" --json)}"
   done
 done

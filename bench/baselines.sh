@@ -19,7 +19,7 @@ for seed in "${seeds[@]}"; do
     [ -f "$world/truth.json" ] || "$bin" --quiet generate --accounts "$accounts" --seed "$seed" --profile "$profile" --out "$world"
     for method in shared-card ip-fanin proxy degree; do
       "$bin" --quiet baseline "$world/snapshot.ndjson" --method "$method" --out "$world/$method.csv"
-      "$bin" --quiet eval --truth "$world/truth.json" --accounts "$world/$method.csv" --json > "$world/$method.eval.json"
+      "$bin" --quiet eval --truth "$world/truth.json" --accounts-csv "$world/$method.csv" --json > "$world/$method.eval.json"
     done
   done
 done

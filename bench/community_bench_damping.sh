@@ -17,7 +17,7 @@ CONFIGS=${CONFIGS:-"none:0 none:5000 log:0 log:5000 log:1000 sqrt:5000 degree:50
 mkdir -p "$OUT"
 GEN=$OUT/gen$ACCOUNTS-s$SEED
 [ -s "$GEN/snapshot.ndjson" ] || "$BUILD/hydrascope" -q generate --accounts "$ACCOUNTS" --seed "$SEED" --profile mixed \
-  --out "$GEN" --format ndjson
+  --out "$GEN" --output-format ndjson
 ARGS=()
 for cfg in $CONFIGS; do
   d=${cfg%%:*}; cap=${cfg##*:}

@@ -17,11 +17,11 @@ HS=${HYDRASCOPE:-./build/hydrascope}
 rm -rf "$OUT"
 mkdir -p "$OUT"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-/usr/bin/time -v "$HS" export "$SNAP" --run "$RUN" --out "$OUT/all" --format json,graphml,gexf,dot,csv,neo4j \
+/usr/bin/time -v "$HS" export "$SNAP" --run "$RUN" --out "$OUT/all" --export-formats json,graphml,gexf,dot,csv,neo4j \
   > "$OUT/all.stdout" 2> "$OUT/all.stderr"
 echo "hydrascope all formats: $(grep 'export:' "$OUT/all.stderr" | sed 's/.*export: //'); peak RSS $(grep 'Maximum resident' "$OUT/all.stderr" | awk '{print $6}') KB"
 echo "  subgraphs: $(wc -l < "$OUT/all.stdout"), nodes: $(awk '{s+=$2} END {print s}' "$OUT/all.stdout"), bytes written: $(du -sb "$OUT/all" | cut -f1)"
-"$HS" export "$SNAP" --run "$RUN" --out "$OUT/graphml" --format graphml > /dev/null 2> "$OUT/graphml.stderr"
+"$HS" export "$SNAP" --run "$RUN" --out "$OUT/graphml" --export-formats graphml > /dev/null 2> "$OUT/graphml.stderr"
 echo "hydrascope graphml only: $(grep 'export:' "$OUT/graphml.stderr" | sed 's/.*export: //')"
 /usr/bin/python3 - "$OUT/all" "$OUT/peer" <<'PY'
 import glob, json, os, sys, time

@@ -44,15 +44,15 @@ for spec in "${specs[@]}"; do
   fi
   head="\"world\":\"$world\",\"profile\":\"$profile\",\"accounts\":$accounts,\"seed\":$seed"
   start=$(date +%s.%N)
-  "$bin" -q run "$w/snapshot.ndjson" --out "$w/run" --force --seed 1 --threads "$threads" --top 0 "${model_args[@]}" > /dev/null
+  "$bin" -q run "$w/snapshot.ndjson" --out "$w/run" --force --seed 1 --threads "$threads" --show 0 "${model_args[@]}" > /dev/null
   secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
-  echo "{$head,\"method\":\"hydrascope\",\"seconds\":$secs,\"eval\":$("$bin" -q eval --truth "$w/truth.json" --accounts "$w/run/accounts.csv" --json)}"
+  echo "{$head,\"method\":\"hydrascope\",\"seconds\":$secs,\"eval\":$("$bin" -q eval --truth "$w/truth.json" --accounts-csv "$w/run/accounts.csv" --json)}"
   if [[ -n "${RULES:-}" ]]; then
-    "$RULES" -q run "$w/snapshot.ndjson" --out "$w/rules" --force --seed 1 --threads "$threads" --top 0 > /dev/null 2>&1 &&
-      echo "{$head,\"method\":\"rules\",\"eval\":$("$bin" -q eval --truth "$w/truth.json" --accounts "$w/rules/accounts.csv" --json)}"
+    "$RULES" -q run "$w/snapshot.ndjson" --out "$w/rules" --force --seed 1 --threads "$threads" --show 0 > /dev/null 2>&1 &&
+      echo "{$head,\"method\":\"rules\",\"eval\":$("$bin" -q eval --truth "$w/truth.json" --accounts-csv "$w/rules/accounts.csv" --json)}"
   fi
   for m in $methods; do
     "$bin" -q baseline --method "$m" "$w/snapshot.ndjson" --out "$w/baseline-$m.csv" > /dev/null 2>&1 || continue
-    echo "{$head,\"method\":\"$m\",\"eval\":$("$bin" -q eval --truth "$w/truth.json" --accounts "$w/baseline-$m.csv" --json)}"
+    echo "{$head,\"method\":\"$m\",\"eval\":$("$bin" -q eval --truth "$w/truth.json" --accounts-csv "$w/baseline-$m.csv" --json)}"
   done
 done

@@ -34,7 +34,7 @@ echo "# machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free
 # (a) NDJSON vs .hsnap.
 W=$DATA/w$((ACCOUNTS / 1000))k
 if ! ls "$W"/*.ndjson >/dev/null 2>&1; then
-  "$HS" -q generate --accounts "$ACCOUNTS" --seed 7 --format ndjson --out "$W"
+  "$HS" -q generate --accounts "$ACCOUNTS" --seed 7 --output-format ndjson --out "$W"
 fi
 SRC=$(ls "$W"/*.ndjson | head -1)
 HSNAP=$W/snapshot.hsnap

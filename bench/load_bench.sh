@@ -29,8 +29,8 @@ LOG=$FMT/results.log
 SRC=$(ls "$GEN"/*.ndjson 2>/dev/null | head -1 || true)
 if [[ -z $SRC ]]; then
   if "$HS" generate --help 2>/dev/null | grep -q -- "--accounts"; then
-    echo "# generating: hydrascope generate --accounts $ACCOUNTS --seed 1 --out $GEN --format ndjson" >&2
-    "$HS" generate --accounts "$ACCOUNTS" --seed 1 --out "$GEN" --format ndjson >&2
+    echo "# generating: hydrascope generate --accounts $ACCOUNTS --seed 1 --out $GEN --output-format ndjson" >&2
+    "$HS" generate --accounts "$ACCOUNTS" --seed 1 --out "$GEN" --output-format ndjson >&2
     SRC=$(ls "$GEN"/*.ndjson | head -1)
   else
     SRC=$FMT/snapshot.ndjson

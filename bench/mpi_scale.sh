@@ -29,7 +29,7 @@ echo "# $(date -u +%FT%TZ) $(nproc) cpus, load: $(uptime | sed 's/.*load average
 printf "%-9s %-5s %8s %8s %12s %13s  %s\n" accounts ranks wall_s load_s rss_rank0_MB rss_others_MB "outputs (sha256 of sums)"
 for n in "${sizes[@]}"; do
   w="$data/world$n"
-  [[ -f "$w/snapshot.ndjson" ]] || "$bin" -q generate --accounts "$n" --seed 3 --format ndjson --out "$w" > /dev/null
+  [[ -f "$w/snapshot.ndjson" ]] || "$bin" -q generate --accounts "$n" --seed 3 --output-format ndjson --out "$w" > /dev/null
   snap="$w/snapshot.ndjson"
   out="$data/out$n"
   rm -rf "$out" && mkdir -p "$out"

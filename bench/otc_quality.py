@@ -84,7 +84,7 @@ def main(argv):
         subprocess.run(["/usr/bin/python3", os.path.join(HERE, "bitcoin_otc_to_snapshot.py"), "--dataset", dataset] + conv + [d],
                        check=True, stderr=subprocess.DEVNULL)
         subprocess.run([binary, "-q", "run", os.path.join(d, "snapshot.ndjson"), "--out", os.path.join(d, "run"),
-                        "--seed", "1", "--top", "0", "--force"] + model, check=True, stdout=subprocess.DEVNULL,
+                        "--seed", "1", "--show", "0", "--force"] + model, check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
         truth = json.load(open(os.path.join(d, "truth.json")))
         label = {}

@@ -23,11 +23,11 @@ for profile in $profiles; do
   for seed in $seeds; do
     w="$worlds/$profile-$accounts-$seed"
     [[ -f "$w/truth.json" ]] || "$bin" -q generate --accounts "$accounts" --seed "$seed" --profile "$profile" --out "$w"
-    "$bin" -q run "$w/snapshot.ndjson" --out "$w/run" --force --seed 1 --threads 2 --top 0 > /dev/null
-    echo "{\"profile\":\"$profile\",\"seed\":$seed,\"method\":\"hydrascope\",\"eval\":$("$bin" -q eval --truth "$w/truth.json" --accounts "$w/run/accounts.csv" --json)}"
+    "$bin" -q run "$w/snapshot.ndjson" --out "$w/run" --force --seed 1 --threads 2 --show 0 > /dev/null
+    echo "{\"profile\":\"$profile\",\"seed\":$seed,\"method\":\"hydrascope\",\"eval\":$("$bin" -q eval --truth "$w/truth.json" --accounts-csv "$w/run/accounts.csv" --json)}"
     for m in $methods; do
       "$bin" -q baseline --method "$m" "$w/snapshot.ndjson" --out "$w/baseline-$m.csv" > /dev/null 2>&1 || continue
-      echo "{\"profile\":\"$profile\",\"seed\":$seed,\"method\":\"$m\",\"eval\":$("$bin" -q eval --truth "$w/truth.json" --accounts "$w/baseline-$m.csv" --json)}"
+      echo "{\"profile\":\"$profile\",\"seed\":$seed,\"method\":\"$m\",\"eval\":$("$bin" -q eval --truth "$w/truth.json" --accounts-csv "$w/baseline-$m.csv" --json)}"
     done
   done
 done

@@ -6,7 +6,7 @@
 #
 # usage: bench/run_bench.sh [SNAPSHOT] [THREADS] [--no-peer]
 #   SNAPSHOT defaults to out/gen1m/snapshot.ndjson; make it with
-#     ./build/hydrascope generate --accounts 1000000 --seed 1 --out out/gen1m --format ndjson
+#     ./build/hydrascope generate --accounts 1000000 --seed 1 --out out/gen1m --output-format ndjson
 #   THREADS defaults to 2. HYDRASCOPE=path/to/binary overrides ./build/hydrascope.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,7 +22,7 @@ out="$root/out/run_bench"
 echo "# machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cpus, $(free -g | awk '/Mem:/{print $2}') GiB"
 echo "# input: $snap ($(du -h "$snap" | cut -f1)), threads $threads, binary $bin"
 log="$(mktemp)"
-/usr/bin/time -v "$bin" -q run "$snap" --out "$out" --force --threads "$threads" --seed 1 --top 5 > "$out.stdout" 2> "$log" || {
+/usr/bin/time -v "$bin" -q run "$snap" --out "$out" --force --threads "$threads" --seed 1 --show 5 > "$out.stdout" 2> "$log" || {
   cat "$log" >&2; exit 1; }
 wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log")
 rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")

@@ -59,7 +59,7 @@ for ((i = 0; i < iterations; i++)); do
   n=${size_list[$((i % ${#size_list[@]}))]}
   rm -rf "$work/p"
   /usr/bin/time -f "%M" -o "$work/gen.rss" "$build/hydrascope" -q generate --accounts "$n" --seed $((i + 1)) --out "$work/p/world"
-  /usr/bin/time -f "%M %e" -o "$work/run.rss" "$build/hydrascope" -q run "$work/p/world/snapshot.ndjson" --out "$work/p/out" --threads 2 --seed $((i + 1)) --export graphml,gexf,dot,csv,neo4j > /dev/null
+  /usr/bin/time -f "%M %e" -o "$work/run.rss" "$build/hydrascope" -q run "$work/p/world/snapshot.ndjson" --out "$work/p/out" --threads 2 --seed $((i + 1)) --export-formats graphml,gexf,dot,csv,neo4j > /dev/null
   echo "$i $n - - - $(cut -d' ' -f1 "$work/run.rss") $(cut -d' ' -f2 "$work/run.rss") gen_rss_kb=$(cat "$work/gen.rss")" >> "$work/procs.txt"
 done
 awk '($1 % 10 == 9) || $1 == 0 { print "run", $1, "accounts", $2, "peak_rss_kb", $6, "seconds", $7, $8 }' "$work/procs.txt"

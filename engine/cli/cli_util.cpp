@@ -438,6 +438,37 @@ SnapshotFormat parse_format_name(const std::string& name) {
   throw std::invalid_argument("unknown format \"" + name + "\" (auto, json, ndjson, csv, edgelist, hsnap)");
 }
 
+namespace {
+constexpr std::string_view kDeprecatedPrefix = "Deprecated spelling of ";
+}  // namespace
+
+CLI::Option* deprecated_alias(CLI::Option* alias, CLI::Option* target) {
+  return alias->description(std::string(kDeprecatedPrefix) + "--" + target->get_lnames().front())->group("");
+}
+
+void warn_deprecated(const CLI::App& sub, const Context& ctx) {
+  for (const CLI::Option* o : sub.get_options()) {
+    const std::string& d = o->get_description();
+    if (o->count() == 0 || !d.starts_with(kDeprecatedPrefix)) continue;
+    const std::string old_name = "--" + o->get_lnames().front();
+    const std::string new_name = d.substr(kDeprecatedPrefix.size());
+    if (const CLI::Option* target = sub.get_option_no_throw(new_name); target != nullptr && target->count() > 0)
+      throw std::invalid_argument("give " + new_name + " or its old spelling " + old_name + ", not both");
+    ctx.warn(old_name + " for " + sub.get_name() + " is now " + new_name);
+  }
+}
+
+Snapshot load_input(const Context& ctx, const std::string& path, const std::string& format, int threads,
+                    LoadReport* report, bool progress) {
+  LoadOptions lo;
+  lo.format = parse_format_name(format);
+  lo.threads = threads;
+  if (progress) lo.progress = ctx.progress();
+  Snapshot snapshot = load_snapshot(path, lo, report);  // on a throw, the dispatcher ends the line
+  if (progress) ctx.end_progress();
+  return snapshot;
+}
+
 HubDamping parse_damping_name(const std::string& name, const char* option) { return hub_damping_from(name, option); }
 
 

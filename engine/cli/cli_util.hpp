@@ -23,6 +23,7 @@
 
 namespace CLI {
 class App;
+class Option;
 class Validator;
 }
 
@@ -112,6 +113,15 @@ void add_diff(CLI::App& app, const Context& ctx, Action& action);
 /// The report options `run --report` shares with `report` (cmd_report.cpp).
 void add_report_options(CLI::App& sub, ReportOptions& options, const std::string& group);
 
+/// Marks `alias` (an option of `sub` bound to the same variable as `target`)
+/// as the deprecated old spelling of `target` (docs/cli.md, "One name per
+/// concept"): hidden from --help, refused together with `target`, and
+/// warn_deprecated() prints one warning line when it was used.
+CLI::Option* deprecated_alias(CLI::Option* alias, CLI::Option* target);
+/// One warning line on stderr per deprecated spelling given to `sub` on the
+/// command line or in its --config file: "--damping for score is now --alpha".
+void warn_deprecated(const CLI::App& sub, const Context& ctx);
+
 /// A CLI11 check for unsigned integer options (seeds, counts): digits only,
 /// so that `--seed -5` is refused instead of wrapping around.
 [[nodiscard]] CLI::Validator unsigned_integer();
@@ -137,6 +147,16 @@ void add_report_options(CLI::App& sub, ReportOptions& options, const std::string
 
 /// `auto|json|ndjson|csv|edgelist` -> SnapshotFormat; std::invalid_argument otherwise.
 [[nodiscard]] SnapshotFormat parse_format_name(const std::string& name);
+
+/// The input snapshot of a command (inspect, convert, detect, score,
+/// export, features, baseline, eval --shared-in, train): load_snapshot()
+/// with the format named by --input-format (`auto` by default, see
+/// parse_format_name), `threads` parsing threads and the command's progress
+/// line, ended when the load is done (on a throw, by the dispatcher). Errors are those of
+/// load_snapshot (InputError, std::runtime_error): the dispatcher maps them
+/// to one located error line and exit 1.
+[[nodiscard]] Snapshot load_input(const Context& ctx, const std::string& path, const std::string& format = "auto",
+                                  int threads = 0, LoadReport* report = nullptr, bool progress = true);
 
 /// `none|log|sqrt|degree` -> HubDamping; std::invalid_argument (naming `option`) otherwise.
 [[nodiscard]] HubDamping parse_damping_name(const std::string& name, const char* option = "--damping");
@@ -210,6 +230,13 @@ struct CsvGuard {
 inline constexpr const char* kCsvGuardHelp =
     "Leading ' before CSV cells a spreadsheet would run as formulas (= + - @): sheets (accounts.csv and other "
     "analyst tables; default), all (data files too: nodes.csv, edges.csv, Neo4j CSV, accounts.txt), none";
+
+/// The help of every command's --config FILE (applied by the dispatcher,
+/// docs/cli.md "Config files").
+inline constexpr const char* kConfigHelp =
+    "Read options from a TOML/INI file: `key = value` lines (keys: long option names without --, with - or _; "
+    "`#` comments; lists as a,b or [\"a\", \"b\"]; an optional [COMMAND] section; sections of other commands are "
+    "skipped); the command line wins";
 
 /// "4G", "512M", "1.5GB", "1000000" -> bytes (powers of 1024 for K/M/G/T);
 /// std::invalid_argument otherwise.

@@ -36,10 +36,7 @@ void add_baseline(CLI::App& app, const Context& ctx, Action& action) {
     action = [&ctx, args] {
       const BaselineMethod m = parse_baseline_method(args->method);
       check_outputs_spare_inputs({args->input}, {{args->out, "--out", false}});
-      LoadOptions lo;
-      lo.progress = ctx.progress();
-      const Snapshot s = load_snapshot(args->input, lo);
-      ctx.end_progress();
+      const Snapshot s = load_input(ctx, args->input);
       write_file_atomic(args->out, accounts_csv(run_baseline(s, m, args->threshold), parse_csv_guard(args->csv_guard).sheets));
       ctx.info("wrote " + args->out);
       return kExitOk;

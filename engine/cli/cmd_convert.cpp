@@ -56,26 +56,15 @@ bool is_csv_file_name(const std::string& p) {
 }
 
 // `convert IN --shards N --out DIR`: a sharded snapshot (docs/formats.md, section 3a).
-// The input of `convert`, loaded with the command's progress.
-Snapshot load_input(const Context& ctx, const ConvertArgs& a, LoadReport& report) {
-  LoadOptions lo;
-  lo.format = parse_format_name(a.from);
-  lo.threads = a.threads;
-  lo.progress = ctx.progress();
-  Snapshot snapshot = load_snapshot(a.input, lo, &report);
-  ctx.end_progress();
-  return snapshot;
-}
-
 int run_convert_shards(const Context& ctx, const ConvertArgs& a) {
-  if (!a.to.empty() && a.to != "ndjson") throw std::invalid_argument("--shards writes NDJSON parts: drop --format " + a.to);
+  if (!a.to.empty() && a.to != "ndjson") throw std::invalid_argument("--shards writes NDJSON parts: drop --output-format " + a.to);
   if (a.pretty) throw std::invalid_argument("--pretty applies to JSON output only");
   std::string out = a.output;
   while (out.size() > 1 && out.back() == '/') out.pop_back();
   if (!is_directory(parent_of(out))) throw std::runtime_error("cannot write " + out + ": no folder " + parent_of(out));
   check_outputs_spare_inputs({a.input}, {{out, "OUT", true}});
   LoadReport report;
-  const Snapshot snapshot = load_input(ctx, a, report);
+  const Snapshot snapshot = load_input(ctx, a.input, a.from, a.threads, &report);
   ctx.info("loaded " + a.input + ": " + std::to_string(snapshot.num_nodes()) + " nodes, " +
            std::to_string(snapshot.num_edges()) + " edges in " + seconds_text(report.seconds) + " s");
   const auto t0 = std::chrono::steady_clock::now();
@@ -126,7 +115,7 @@ int run_convert(const Context& ctx, const ConvertArgs& a) {
   }
 
   LoadReport report;
-  const Snapshot snapshot = load_input(ctx, a, report);
+  const Snapshot snapshot = load_input(ctx, a.input, a.from, a.threads, &report);
   ctx.info("loaded " + a.input + " (" + std::string(to_string(report.format)) + (report.gzip ? ", gzip" : "") + "): " +
            std::to_string(snapshot.num_nodes()) + " nodes, " + std::to_string(snapshot.num_edges()) + " edges in " +
            seconds_text(report.seconds) + " s");
@@ -151,8 +140,9 @@ void add_convert(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("output,--out", args->output,
                   "Where to write: .json, .ndjson/.jsonl, a folder or .../edges.csv for CSV (.gz compresses), or .hsnap")
       ->required();
-  sub->add_option("--format", args->to, "Output format (default: from OUT's name)")
-      ->check(CLI::IsMember({"json", "ndjson", "csv", "hsnap"}));
+  auto* to = sub->add_option("--output-format", args->to, "Output format (default: from OUT's name)")
+                ->check(CLI::IsMember({"json", "ndjson", "csv", "hsnap"}));
+  deprecated_alias(sub->add_option("--format", args->to)->check(CLI::IsMember({"json", "ndjson", "csv", "hsnap"})), to);
   sub->add_option("--input-format", args->from, "Input format (default: auto, by name then content)")
       ->check(CLI::IsMember({"auto", "json", "ndjson", "csv", "edgelist", "hsnap"}));
   sub->add_flag("--gzip", args->gzip, "Compress the output with gzip");

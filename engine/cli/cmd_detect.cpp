@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_enum.hpp"
 #include "cli_util.hpp"
 #include "hydrascope/atomic_file.hpp"
 #include "hydrascope/community.hpp"
@@ -25,13 +26,9 @@ namespace {
 struct DetectArgs {
   std::string input, out, write_graph;
   std::string input_format = "auto";
-  std::string algo = "leiden";
-  std::string quality = "modularity";
-  double resolution = 1.0;
-  std::uint64_t seed = 1;
-  int threads = 0;
-  int max_iterations = 2;
-  double randomness = 0.01;
+  // --algo, --quality, --resolution, --seed, --threads, --max-iterations,
+  // --randomness: bound straight into the detection's options
+  CommunityOptions co;
   bool json = false;
   // GraphOptions (defaults depend on the input: structural for edge lists).
   std::string weights;
@@ -105,32 +102,16 @@ void write_graph_file(const AnalysisGraph& g, const std::string& path) {
 
 int run_detect(const Context& ctx, const DetectArgs& a) {
   // Options first: bad values fail before any reading.
-  CommunityOptions co;
-  const auto algo = parse_algorithm(a.algo);
-  if (!algo) throw std::invalid_argument("--algo: expected leiden, louvain, lpa or components, got '" + a.algo + "'");
-  const auto qf = parse_quality(a.quality);
-  if (!qf) throw std::invalid_argument("--quality: expected modularity or cpm, got '" + a.quality + "'");
-  co.algorithm = *algo;
-  co.quality = *qf;
-  co.resolution = a.resolution;
-  co.seed = a.seed;
-  co.threads = a.threads;
-  co.max_iterations = a.max_iterations;
-  co.randomness = a.randomness;
+  CommunityOptions co = a.co;
   co.validate();
-  const SnapshotFormat format = parse_format_name(a.input_format);
+  (void)parse_format_name(a.input_format);  // checked before any reading
   (void)graph_options(a, GraphOptions{});  // validate graph options early too
   check_outputs_spare_inputs({a.input}, {{a.out, "--out", false}, {a.write_graph, "--write-graph", false}});
   const CsvGuard guard = parse_csv_guard(a.csv_guard);
 
   const auto start = std::chrono::steady_clock::now();
-  LoadOptions lo;
-  lo.format = format;
-  lo.threads = a.threads;
-  lo.progress = ctx.progress();
   LoadReport report;
-  const Snapshot snapshot = load_snapshot(a.input, lo, &report);
-  ctx.end_progress();
+  const Snapshot snapshot = load_input(ctx, a.input, a.input_format, co.threads, &report);
   ctx.info("loaded " + a.input + " (" + std::string(to_string(report.format)) + "): " +
            std::to_string(snapshot.num_nodes()) + " nodes, " + std::to_string(snapshot.num_edges()) + " edges in " +
            fmt(report.seconds) + " s");
@@ -220,17 +201,20 @@ void add_detect(CLI::App& app, const Context& ctx, Action& action) {
   auto* sub = app.add_subcommand("detect", "Find communities (Leiden, Louvain, label propagation, components)");
   sub->add_option("input", args->input, "Snapshot (any format) or plain `u v [w]` edge list")->required();
   sub->add_option("--out", args->out, "CSV to write: node_id,community_id")->required();
-  sub->add_option("--algo", args->algo, "leiden (default), louvain, lpa or components")
-      ->check(CLI::IsMember({"leiden", "louvain", "lpa", "components"}));
-  sub->add_option("--quality", args->quality, "Quality function: modularity (default) or cpm")
-      ->check(CLI::IsMember({"modularity", "cpm"}));
-  sub->add_option("--resolution", args->resolution, "Resolution gamma >= 0 (default 1)");
+  CommunityOptions& co = args->co;
+  add_enum_option(*sub, "--algo", co.algorithm,
+                  {{"leiden", Algorithm::Leiden}, {"louvain", Algorithm::Louvain}, {"lpa", Algorithm::LabelPropagation},
+                   {"components", Algorithm::Components}},
+                  "Community detection algorithm");
+  add_enum_option(*sub, "--quality", co.quality, {{"modularity", QualityFunction::Modularity}, {"cpm", QualityFunction::Cpm}},
+                  "Quality function");
+  sub->add_option("--resolution", co.resolution, "Resolution gamma >= 0 (default 1)");
   sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
-  sub->add_option("--seed", args->seed, "Random seed (default 1)")->check(unsigned_integer());
-  sub->add_option("--threads", args->threads, "Threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));
-  sub->add_option("--max-iterations", args->max_iterations,
+  sub->add_option("--seed", co.seed, "Random seed (default 1)")->check(unsigned_integer());
+  sub->add_option("--threads", co.threads, "Threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));
+  sub->add_option("--max-iterations", co.max_iterations,
                   "Leiden/Louvain: outer iterations at most (stops earlier when stable; default 2); LPA: 10x sweeps");
-  sub->add_option("--randomness", args->randomness, "Leiden refinement randomness theta (0 = greedy; default 0.01)");
+  sub->add_option("--randomness", co.randomness, "Leiden refinement randomness theta (0 = greedy; default 0.01)");
   sub->add_flag("--json", args->json, "Summary as one JSON object on stdout");
   sub->add_option("--write-graph", args->write_graph, "Also write the analysis graph as `u v w` lines");
   sub->add_option("--input-format", args->input_format, "auto (default), json, ndjson, csv or edgelist")

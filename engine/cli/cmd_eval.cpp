@@ -107,19 +107,21 @@ void add_eval(CLI::App& app, const Context& ctx, Action& action) {
   auto args = std::make_shared<EvalArgs>();
   auto* sub = app.add_subcommand("eval", "Score a run's accounts.csv against truth.json");
   sub->add_option("--truth", args->truth, "truth.json of a generated world")->required();
-  sub->add_option("--accounts", args->accounts, "accounts.csv of a run or baseline")->required();
+  auto* accounts = sub->add_option("--accounts-csv", args->accounts, "accounts.csv of a run or baseline (required)");
+  deprecated_alias(sub->add_option("--accounts", args->accounts), accounts);
   sub->add_flag("--json", args->json, "JSON output for machines");
   sub->add_flag("--only-listed", args->only_listed, "Score only accounts listed in truth clusters");
   sub->add_option("--shared-in", args->shared_in,
                   "Snapshot: score only the accounts that share an entity with another account (or link to one)");
   sub->callback([&ctx, &action, args] {
     action = [&ctx, args] {
+      if (args->accounts.empty()) throw std::invalid_argument("--accounts-csv is required (the accounts.csv to score)");
       Truth t = load_truth(args->truth);
       auto rows = load_accounts_csv(args->accounts);
       if (!args->shared_in.empty()) {
         // Keep only accounts that share an entity with another account (or
         // are linked to one): the accounts a graph method can say anything about.
-        const Snapshot s = load_snapshot(args->shared_in);
+        const Snapshot s = load_input(ctx, args->shared_in, "auto", 0, nullptr, /*progress=*/false);
         const Incidence inc = build_incidence(s);
         std::unordered_set<std::string> keep;
         for (NodeId v = 0; v < s.num_nodes(); ++v) {

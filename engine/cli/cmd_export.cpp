@@ -1,4 +1,4 @@
-// `hydrascope export SNAPSHOT [--run DIR] --out DIR --format LIST [selection]`:
+// `hydrascope export SNAPSHOT [--run DIR] --out DIR --export-formats LIST [selection]`:
 // suspect subgraphs (communities of a run, or the ego network of one node) in
 // the formats analysts' tools read: snapshot JSON, GraphML, GEXF 1.3, DOT,
 // the CSV pair with accounts.txt, Neo4j admin-import CSV; and the ban list
@@ -50,7 +50,7 @@ int run_export(const Context& ctx, ExportArgs a) {
   ExportFormats formats = parse_export_formats(a.formats);
   formats.guard_csv = parse_csv_guard(a.csv_guard).data;
   if (!formats.any() && !a.ban_list)
-    throw std::invalid_argument("--format: name at least one of json, graphml, gexf, gexf13, dot, csv, neo4j (or give --ban-list)");
+    throw std::invalid_argument("--export-formats: name at least one of json, graphml, gexf, gexf13, dot, csv, neo4j (or give --ban-list)");
   if (a.ban_list && a.run.empty()) throw std::invalid_argument("--ban-list needs --run DIR (a `hydrascope run` output folder)");
   if (a.ban_list) a.ban.validate();
   if (a.out.empty()) throw std::invalid_argument("--out must name a folder");
@@ -67,11 +67,7 @@ int run_export(const Context& ctx, ExportArgs a) {
 
   // --- load ---------------------------------------------------------------------
   const auto t_load = std::chrono::steady_clock::now();
-  LoadOptions lo;
-  lo.threads = a.threads;
-  lo.progress = ctx.progress();
-  const Snapshot snapshot = load_snapshot(a.input, lo);
-  ctx.end_progress();
+  const Snapshot snapshot = load_input(ctx, a.input, "auto", a.threads);
   const Incidence incidence = build_incidence(snapshot);
   NodeId center = kInvalidNode;
   if (!a.around.empty()) {
@@ -190,7 +186,10 @@ void add_export(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("-o,--out", args->out, "Folder to write into (created if missing)")->required();
   sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
   sub->add_flag("--force", args->force, "Write into --out even when it exists and is not empty (files replaced atomically)");
-  sub->add_option("--format", args->formats, "Formats: json,graphml,gexf (1.2),gexf13,dot,csv,neo4j (one import for all subgraphs)")->delimiter(',');
+  auto* formats = sub->add_option("--export-formats", args->formats,
+                                  "Formats: json,graphml,gexf (1.2),gexf13,dot,csv,neo4j (one import for all subgraphs)")
+                      ->delimiter(',');
+  deprecated_alias(sub->add_option("--format", args->formats)->delimiter(','), formats);
   auto* ban = "Ban list";
   sub->add_flag("--ban-list", args->ban_list,
                 "Write ban_accounts.csv (the run's flagged accounts) and ban_entities.csv (the entities and IP "

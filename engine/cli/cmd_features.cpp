@@ -24,7 +24,8 @@ struct FeaturesArgs {
   bool list = false;
   std::uint64_t seed = 1;
   int threads = 0;
-  bool no_refine = false;
+  std::vector<std::string> refine_on, refine_off;  // --refine, --refine-off (as for run)
+  bool no_refine = false;                          // the old spelling of --refine none
 };
 
 int list_schema() {
@@ -49,15 +50,11 @@ int run_features(const FeaturesArgs& args, const Context& ctx) {
     for (const auto& c : truth.clusters)
       for (const auto& a : c.accounts) truth_of[a] = {c.kind == "hydra" ? 1 : 0, c.kind};
   }
-  LoadOptions lo;
-  lo.threads = args.threads;
-  lo.progress = ctx.progress();
-  const Snapshot snapshot = load_snapshot(args.input, lo);
-  ctx.end_progress();
+  const Snapshot snapshot = load_input(ctx, args.input, "auto", args.threads);
   PipelineOptions po;
   po.community.seed = args.seed;
   po.threads = args.threads;
-  if (args.no_refine) po.refine = RefineOptions::none();
+  po.refine = args.no_refine ? RefineOptions::none() : refine_options(args.refine_on, args.refine_off);
   po.progress = ctx.progress();
   po.on_stage = [&](const StageReport& r) {
     ctx.end_progress();
@@ -121,7 +118,12 @@ void add_features(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_flag("--list", args->list, "Print the feature schema (name, family, level, description) and exit");
   sub->add_option("--seed", args->seed, "Seed of community detection")->capture_default_str();
   sub->add_option("-t,--threads", args->threads, "Worker threads (0 = all cores)")->capture_default_str();
-  sub->add_flag("--no-refine", args->no_refine, "Keep the detected partition (no refinement steps)");
+  sub->add_option("--refine", args->refine_on,
+                                 "Refinement steps to run: split_by_proxy,split_tied,split_separated,rehome,merge, all "
+                                 "or none (default split_separated; as for run)")
+      ->delimiter(',');
+  sub->add_option("--refine-off", args->refine_off, "Refinement steps to skip (after --refine)")->delimiter(',');
+  sub->add_flag("--no-refine", args->no_refine)->description("Deprecated spelling of --refine none")->group("");
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_features(*args, ctx); }; });
 }
 

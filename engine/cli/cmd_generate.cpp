@@ -30,7 +30,7 @@ struct GenerateArgs {
   double ban_rate = EvolveOptions{}.ban_rate;
 };
 
-// --format of generate: json, ndjson or csv.
+// --output-format of generate: json, ndjson or csv.
 SnapshotFormat output_format(const std::string& name) {
   if (name == "json") return SnapshotFormat::Json;
   if (name == "ndjson") return SnapshotFormat::Ndjson;
@@ -165,9 +165,10 @@ void add_generate(CLI::App& app, const Context& ctx, Action& action) {
       ->check(CLI::IsMember({"a", "b", "c"}))
       ->capture_default_str();
   sub->add_option("--out", args->out, "Output folder (created if missing)")->required();
-  sub->add_option("--format", args->format, "json, ndjson or csv")
-      ->check(CLI::IsMember({"json", "ndjson", "csv"}))
-      ->capture_default_str();
+  auto* format = sub->add_option("--output-format", args->format, "json, ndjson or csv")
+                    ->check(CLI::IsMember({"json", "ndjson", "csv"}))
+                    ->capture_default_str();
+  deprecated_alias(sub->add_option("--format", args->format)->check(CLI::IsMember({"json", "ndjson", "csv"})), format);
   sub->add_flag("--gzip", args->gzip, "Compress the snapshot with gzip");
   sub->add_flag("--force", args->force, "Write into --out even when it exists and is not empty (files replaced atomically)");
   sub->add_option("--ip-ranges", args->ip_ranges,

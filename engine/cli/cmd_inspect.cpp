@@ -345,13 +345,8 @@ int run_inspect(const Context& ctx, const InspectArgs& a) {
   StatsOptions so;
   so.top_k = a.top;
   so.validate();
-  LoadOptions lo;
-  lo.format = parse_format_name(a.from);
-  lo.threads = a.threads;
-  lo.progress = ctx.progress();
   LoadReport report;
-  const Snapshot snapshot = load_snapshot(a.input, lo, &report);
-  ctx.end_progress();
+  const Snapshot snapshot = load_input(ctx, a.input, a.from, a.threads, &report);
   ctx.debug("loaded in " + std::to_string(report.seconds) + " s");
   const SnapshotStats st = compute_stats(snapshot, so);
   if (a.json) {
@@ -371,7 +366,8 @@ void add_inspect(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("snapshot", args->input, "Snapshot to read (file, or folder with nodes.csv and edges.csv)")
       ->required();
   sub->add_flag("--json", args->json, "Print JSON instead of the text table");
-  sub->add_option("--top", args->top, "Hubs listed per node type")->check(CLI::Range(0, 1000000));
+  auto* hubs = sub->add_option("--hubs", args->top, "Hubs listed per node type")->check(CLI::Range(0, 1000000));
+  deprecated_alias(sub->add_option("--top", args->top)->check(CLI::Range(0, 1000000)), hubs);
   sub->add_option("--input-format", args->from, "Input format (default: auto, by name then content)")
       ->check(CLI::IsMember({"auto", "json", "ndjson", "csv", "edgelist", "hsnap"}));
   sub->add_option("--threads", args->threads, "Parsing threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_enum.hpp"
 #include "cli_util.hpp"
 #include "hydrascope/community.hpp"
 #include "hydrascope/export.hpp"
@@ -29,13 +30,9 @@ namespace {
 struct RunArgs {
   std::string input;
   std::string out;
-  std::uint64_t seed = 1;
-  int threads = 0;
-  // detection
-  std::string algorithm = "leiden";
-  double resolution = 1.0;
-  std::uint32_t degree_cap = 5000;
-  std::string damping{to_string(GraphOptions{}.damping)};
+  // seed, threads and detection (--algo, --resolution, --degree-cap,
+  // --damping) are bound straight into the pipeline's options
+  PipelineOptions po;
   // refinement, features, scoring
   std::vector<std::string> refine_on;   // --refine split_separated,... (empty: the defaults)
   std::vector<std::string> refine_off;  // --refine-off split_by_proxy,...
@@ -54,7 +51,7 @@ struct RunArgs {
   ReportOptions report;
   // limits
   bool force = false;       // --force: replace a non-empty --out
-  std::string input_format = "auto";  // as detected; kept for a future --format
+  std::string input_format = "auto";  // as detected; kept for a future --input-format
   bool estimate = false;    // --estimate: print the memory estimate and stop
   std::string max_memory;   // --max-memory SIZE: refuse a run estimated above it
   std::string max_input = "64G";
@@ -65,74 +62,18 @@ struct RunArgs {
   bool no_warm_start = false;
 };
 
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return std::string(s);
+// The names of --algo and --damping (as run.json writes them).
+std::vector<std::pair<std::string, Algorithm>> algorithm_names() {
+  std::vector<std::pair<std::string, Algorithm>> out;
+  for (const Algorithm a : {Algorithm::Leiden, Algorithm::Louvain, Algorithm::LabelPropagation, Algorithm::Components})
+    out.emplace_back(std::string(to_string(a)), a);
+  return out;
 }
-
-// Applies `key = value` lines of a config file to the options of `sub` that
-// were not given on the command line. Throws std::invalid_argument naming the
-// file and line on an unknown key or a bad value.
-void apply_config(CLI::App& sub, const std::string& path) {
-  check_config_file(path);  // a regular file of at most 1 MiB: not a folder, not /dev/zero
-  std::ifstream in(path);
-  if (!in) throw std::invalid_argument("--config: cannot read " + path);
-  std::string line;
-  int number = 0;
-  std::string section;
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.find('\0') != std::string::npos)
-      throw std::invalid_argument(path + ":" + std::to_string(number) + ": NUL byte in a config file");
-    const std::string t = trim(line.substr(0, line.find('#')));
-    if (t.empty()) continue;
-    const std::string where = path + ":" + std::to_string(number) + ": ";
-    if (t.front() == '[') {
-      if (t.back() != ']') throw std::invalid_argument(where + "bad section header");
-      section = trim(std::string_view(t).substr(1, t.size() - 2));
-      if (section != "run") throw std::invalid_argument(where + "unknown section [" + section + "] (only [run])");
-      continue;
-    }
-    const auto eq = t.find('=');
-    if (eq == std::string::npos) throw std::invalid_argument(where + "expected key = value");
-    std::string key = trim(std::string_view(t).substr(0, eq));
-    std::string value = trim(std::string_view(t).substr(eq + 1));
-    for (char& c : key)
-      if (c == '_') c = '-';
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
-      value = value.substr(1, value.size() - 2);
-    if (key == "config" || key == "snapshot") throw std::invalid_argument(where + "'" + key + "' cannot be set in a config file");
-    CLI::Option* opt = nullptr;
-    try {
-      opt = sub.get_option("--" + key);
-    } catch (const CLI::Error&) {
-      throw std::invalid_argument(where + "unknown option '" + key + "'");
-    }
-    if (opt->count() > 0) continue;  // the command line wins
-    if (value.size() >= 2 && value.front() == '[' && value.back() == ']') {
-      value = value.substr(1, value.size() - 2);
-      for (char& c : value)
-        if (c == '"' || c == '\'') c = ' ';
-    }
-    try {
-      if (key == "report") {  // --report takes an optional FILE: true / false, or the file
-        if (value == "false" || value == "0") continue;
-        opt->add_result(value == "true" || value == "1" ? std::string() : value);
-      } else if (opt->get_type_size() == 0) {  // a flag
-        if (value == "true" || value == "1") opt->add_result(std::string("true"));
-        else if (value == "false" || value == "0") continue;
-        else throw std::invalid_argument("expected true or false");
-      } else {
-        opt->add_result(value);
-      }
-      opt->run_callback();
-    } catch (const CLI::Error& e) {
-      throw std::invalid_argument(where + key + ": " + e.what());
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(where + key + ": " + e.what());
-    }
-  }
+std::vector<std::pair<std::string, HubDamping>> damping_names() {
+  std::vector<std::pair<std::string, HubDamping>> out;
+  for (const HubDamping d : {HubDamping::None, HubDamping::InvLog, HubDamping::InvSqrt, HubDamping::InvDegree})
+    out.emplace_back(std::string(to_string(d)), d);
+  return out;
 }
 
 std::string fmt(const char* format, double v) {
@@ -145,15 +86,7 @@ SnapshotFormat lo_format(const RunArgs& args) { return parse_format_name(args.in
 
 int run_command(RunArgs args, const Context& ctx) {
   // --- options, checked before any work ------------------------------------
-  const auto algo = parse_algorithm(args.algorithm);
-  if (!algo) throw std::invalid_argument("--algo must be leiden, louvain, lpa or components, got '" + args.algorithm + "'");
-  PipelineOptions po;
-  po.community.algorithm = *algo;
-  po.community.resolution = args.resolution;
-  po.community.seed = args.seed;
-  po.graph.degree_cap = args.degree_cap;
-  po.graph.damping = parse_damping_name(args.damping);
-  po.threads = args.threads;
+  PipelineOptions po = args.po;
   po.refine = refine_options(args.refine_on, args.refine_off);
   po.features.detrend = !args.no_detrend;
   po.scoring = args.scoring;
@@ -173,7 +106,7 @@ int run_command(RunArgs args, const Context& ctx) {
     so.csv = ef.csv;
     so.neo4j = ef.neo4j;
   } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(std::string("--export: ") + e.what());
+    throw std::invalid_argument(std::string("--export-formats: ") + e.what());
   }
   so.max_communities = args.max_suspects;
   const CsvGuard guard = parse_csv_guard(args.csv_guard);
@@ -184,10 +117,25 @@ int run_command(RunArgs args, const Context& ctx) {
   const bool want_report = args.report_option != nullptr && args.report_option->count() > 0;
   fo.report = want_report && args.report_file.empty();  // DIR/report.html, inside the folder swapped into place
   fo.report_options = args.report;
+  if (want_report) {  // the report's options change report.html: run.json records them
+    RunOption file;  // whether a report was written (its place, DIR/report.html or FILE, changes no byte of it)
+    file.key = "report";
+    file.is_bool = true;
+    file.boolean = true;
+    RunOption sections;
+    sections.key = "report_communities";
+    sections.is_integer = true;
+    sections.integer = args.report.max_communities;
+    RunOption seed;
+    seed.key = "report_seed";
+    seed.is_integer = true;
+    seed.integer = args.report.seed;
+    fo.extra_options = {file, sections, seed};
+  }
   fo.validate();
   if (args.out.empty()) throw std::invalid_argument("--out must name a folder");
   while (args.out.size() > 1 && args.out.back() == '/') args.out.pop_back();
-  if (args.top < 0) throw std::invalid_argument("--top must be >= 0");
+  if (args.top < 0) throw std::invalid_argument("--show must be >= 0");
   const std::uint64_t max_memory = args.max_memory.empty() ? 0 : parse_size(args.max_memory);
   if (!args.max_memory.empty() && max_memory == 0) throw std::invalid_argument("--max-memory must be > 0");
   const std::uint64_t max_input = parse_size(args.max_input);
@@ -206,7 +154,7 @@ int run_command(RunArgs args, const Context& ctx) {
     lo.memory_model = run_memory_model();
     lo.checksum = true;
     lo.format = lo_format(args);
-    lo.threads = args.threads;
+    lo.threads = po.threads;
     (void)dist->load(args.input, lo, nullptr);
     return kExitOk;
   }
@@ -341,22 +289,24 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
   auto args = std::make_shared<RunArgs>();
   auto* sub = app.add_subcommand("run", "Full pipeline: load, build, detect, score, export (accounts.csv, "
                                         "communities.json, suspects/, run.json, timings.json)");
-  sub->add_option("--config", args->config,
-                  "Read options from a file of `key = value` lines (keys = long option names without --; "
-                  "`#` comments; an optional [run] section); the command line wins");
+  // --config FILE: read by CLI11's reader and applied by the dispatcher (docs/cli.md, "Config files").
+  sub->set_config("--config", "", kConfigHelp)
+      ->type_name("FILE")
+      ->each([args](const std::string& path) { args->config = path; });
   sub->add_option("snapshot", args->input, "Snapshot file (JSON, NDJSON, .gz) or CSV-pair folder")->required();
   sub->add_option("-o,--out", args->out, "Output folder (replaced atomically when the run completes)")->required();
-  sub->add_option("--seed", args->seed, "Seed of community detection")->capture_default_str()->check(unsigned_integer());
-  sub->add_option("-t,--threads", args->threads, "Worker threads (0 = all cores; at most 1024)")->capture_default_str()->check(CLI::Range(0, 1024));
+  PipelineOptions& po = args->po;
+  sub->add_option("--seed", po.community.seed, "Seed of community detection")->capture_default_str()->check(unsigned_integer());
+  sub->add_option("-t,--threads", po.threads, "Worker threads (0 = all cores; at most 1024)")->capture_default_str()->check(CLI::Range(0, 1024));
   auto* det = "Detection";
-  sub->add_option("--algo", args->algorithm, "leiden | louvain | lpa | components")->capture_default_str()->group(det);
-  sub->add_option("--resolution", args->resolution, "Modularity resolution")->capture_default_str()->group(det);
-  sub->add_option("--degree-cap", args->degree_cap, "Entities with more neighbours leave the analysis graph (0 = none)")
+  add_enum_option(*sub, "--algo", po.community.algorithm, algorithm_names(), "Community detection algorithm")->group(det);
+  sub->add_option("--resolution", po.community.resolution, "Modularity resolution")->capture_default_str()->group(det);
+  sub->add_option("--degree-cap", po.graph.degree_cap, "Entities with more neighbours leave the analysis graph (0 = none)")
       ->capture_default_str()
       ->check(unsigned_integer())
       ->group(det);
-  sub->add_option("--damping", args->damping, "Hub damping of shared entities' edges: none, log (1/ln(e+deg)), sqrt or degree (1/deg)")
-      ->capture_default_str()
+  add_enum_option(*sub, "--damping", po.graph.damping, damping_names(),
+                  "Hub damping of shared entities' edges: none, log (1/ln(e+deg)), sqrt or degree (1/deg)")
       ->group(det);
   auto* sc = "Scoring";
   sub->add_option("--model", args->model,
@@ -392,12 +342,17 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
       ->delimiter(',')
       ->group(det);
   auto* ex = "Output";
-  sub->add_option("--export", args->formats, "Extra subgraph formats: graphml,gexf (1.2),gexf13,dot,csv,neo4j (json is always written)")->delimiter(',')->group(ex);
+  auto* formats = sub->add_option("--export-formats", args->formats,
+                                  "Extra subgraph formats: graphml,gexf (1.2),gexf13,dot,csv,neo4j (json is always written)")
+                      ->delimiter(',')
+                      ->group(ex);
+  deprecated_alias(sub->add_option("--export", args->formats)->delimiter(','), formats);
   sub->add_option("--max-suspects", args->max_suspects, "Write subgraphs of at most this many suspect communities (0 = all)")
       ->capture_default_str()
       ->check(unsigned_integer())
       ->group(ex);
-  sub->add_option("--top", args->top, "Suspect communities listed on stdout")->capture_default_str()->group(ex);
+  auto* show = sub->add_option("--show", args->top, "Suspect communities listed on stdout")->capture_default_str()->group(ex);
+  deprecated_alias(sub->add_option("--top", args->top), show);
   args->report_option =
       sub->add_option("--report", args->report_file,
                       "Also write the HTML report (hydrascope report) to FILE, or to DIR/report.html without FILE")
@@ -427,11 +382,8 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
                   "Stop (exit 1) after this many uncompressed bytes of input, e.g. a gzip bomb (default 64G)")
       ->capture_default_str()
       ->group(lim);
-  sub->callback([&action, &ctx, args, sub] {
-    action = [&ctx, args, sub] {
-      if (!args->config.empty()) apply_config(*sub, args->config);
-      return run_command(*args, ctx);
-    };
+  sub->callback([&action, &ctx, args] {
+    action = [&ctx, args] { return run_command(*args, ctx); };
   });
 }
 

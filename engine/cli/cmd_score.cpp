@@ -113,12 +113,8 @@ int run_score(const ScoreArgs& args, const Context& ctx) {
   pr.progress = ctx.progress();
 
   const auto start = std::chrono::steady_clock::now();
-  LoadOptions lo;
-  lo.threads = args.threads;
-  lo.progress = ctx.progress();
   LoadReport report;
-  const Snapshot snapshot = load_snapshot(args.input, lo, &report);
-  ctx.end_progress();
+  const Snapshot snapshot = load_input(ctx, args.input, "auto", args.threads, &report);
   ctx.info("loaded " + args.input + ": " + std::to_string(snapshot.num_nodes()) + " nodes, " +
            std::to_string(snapshot.num_edges()) + " edges (" + std::string(to_string(report.format)) + ")");
   const GraphOptions go =
@@ -287,11 +283,13 @@ void add_score(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
   sub->add_option("--seed", args->seed, "Seed of sampled betweenness")->capture_default_str()->check(unsigned_integer());
   auto* pr = sub->add_option_group("PageRank");
-  pr->add_option("--damping", args->damping, "PageRank damping alpha in [0, 1)")->capture_default_str();
+  auto* alpha = pr->add_option("--alpha", args->damping, "PageRank damping factor alpha in [0, 1)")->capture_default_str();
+  deprecated_alias(sub->add_option("--damping", args->damping), alpha);
   pr->add_option("--tolerance", args->tolerance, "Stop when the L1 change of an iteration is <= this")
       ->capture_default_str();
-  pr->add_option("--max-iterations", args->max_iterations, "Upper bound on PageRank iterations")
-      ->capture_default_str();
+  auto* iterations = pr->add_option("--pagerank-iterations", args->max_iterations, "Upper bound on PageRank iterations")
+                         ->capture_default_str();
+  deprecated_alias(sub->add_option("--max-iterations", args->max_iterations), iterations);
   auto* bt = sub->add_option_group("Betweenness");
   auto* samples = bt->add_option("--betweenness-samples", args->samples,
                                  "Sampled betweenness: number of source nodes (else derived from --epsilon/--delta)");

@@ -160,9 +160,7 @@ int run_train(TrainArgs args, const Context& ctx) {
   auto add_snapshot = [&](const std::string& path, const std::string& truth_path, const std::string& label,
                           double weight) {
     const auto t0 = std::chrono::steady_clock::now();
-    LoadOptions lo;
-    lo.threads = args.threads;
-    const Snapshot snapshot = load_snapshot(path, lo);
+    const Snapshot snapshot = load_input(ctx, path, "auto", args.threads, nullptr, /*progress=*/false);
     const PipelineResult r = run_pipeline(snapshot, po);
     std::vector<float> target;
     if (truth_path.empty()) {

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <exception>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <new>
 #include <stdexcept>
@@ -52,6 +54,16 @@ std::string closest(std::string_view word, const std::vector<std::string>& names
   return best;
 }
 
+// The options of `app`, those of its option groups included.
+std::vector<const CLI::Option*> all_options(const CLI::App& app) {
+  std::vector<const CLI::Option*> out = app.get_options();
+  for (const CLI::App* group : app.get_subcommands([](const CLI::App* a) { return a->get_name().empty(); })) {
+    const auto more = all_options(*group);
+    out.insert(out.end(), more.begin(), more.end());
+  }
+  return out;
+}
+
 // The message for a command line CLI11 refused: for a word that is no
 // command "unknown command 'X'", for a long option the command does not
 // have "unknown option '--X' for CMD" (whatever CLI11 noticed first), each
@@ -74,7 +86,7 @@ std::string usage_message(CLI::App& app, const CLI::ParseError& e, int argc, cha
     return e.what();
   }
   std::vector<std::string> options;
-  for (const CLI::Option* o : chosen.front()->get_options())
+  for (const CLI::Option* o : all_options(*chosen.front()))
     for (const std::string& l : o->get_lnames()) options.push_back("--" + l);
   for (const CLI::Option* o : app.get_options())
     for (const std::string& l : o->get_lnames()) options.push_back("--" + l);
@@ -88,6 +100,112 @@ std::string usage_message(CLI::App& app, const CLI::ParseError& e, int argc, cha
            (c.empty() ? "" : "; did you mean '" + c + "'?");
   }
   return e.what();
+}
+
+// The line of `text` (1-based) at or after `from` whose key (the text before
+// `=`, quotes removed) is `name` or ends in `.name`; 0 when there is none.
+std::size_t line_of_key(const std::vector<std::string>& lines, std::size_t from, const std::string& name) {
+  for (std::size_t i = from; i < lines.size(); ++i) {
+    std::string key = lines[i].substr(0, lines[i].find('='));
+    CLI::detail::trim(key);
+    CLI::detail::remove_quotes(key);
+    if (key == name || (key.size() > name.size() && key.ends_with("." + name))) return i + 1;
+  }
+  return 0;
+}
+
+// Applies the --config FILE of the chosen command `sub` (docs/cli.md,
+// "Config files"): the file is read by CLI11's own reader (the command's
+// config formatter, TOML by default: `key = value`, `#` comments, arrays,
+// [sections]), and each key is given to the option of that name unless the
+// command line set it. An unknown key, a bad value, a key of no option or an
+// unknown section is a std::invalid_argument (exit 2) naming file, line and key.
+void apply_config_file(const CLI::App& app, CLI::App& sub, const std::string& path) {
+  check_config_file(path);  // a regular file of at most 1 MiB: not a folder, not /dev/zero
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (!in || !(text << in.rdbuf())) throw std::invalid_argument("--config " + path + ": cannot read");
+  const std::string all = text.str();
+  std::vector<std::string> lines;
+  for (std::size_t start = 0; start <= all.size();) {
+    const std::size_t end = std::min(all.find('\n', start), all.size());
+    lines.push_back(all.substr(start, end - start));
+    start = end + 1;
+  }
+  std::string cleaned;  // what the reader is given: a comment after a [section] header dropped
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].find('\0') != std::string::npos)
+      throw std::invalid_argument(path + ":" + std::to_string(i + 1) + ": NUL byte in a config file");
+    std::string line = lines[i];
+    if (std::string t = CLI::detail::trim_copy(line); t.starts_with('[') && t.find('#') != std::string::npos) {
+      line = t.substr(0, t.find('#'));
+      CLI::detail::trim(line);
+    }
+    cleaned += line + "\n";
+  }
+  std::istringstream stream(cleaned);
+  const std::vector<CLI::ConfigItem> items = sub.get_config_formatter()->from_config(stream);
+
+  // What the command line set wins over the file.
+  std::vector<const CLI::Option*> given;
+  for (const CLI::Option* o : all_options(sub))
+    if (o->count() > 0) given.push_back(o);
+  std::vector<std::string> keys;
+  for (const CLI::Option* o : all_options(sub))
+    if (o->get_configurable() && !o->get_lnames().empty() && !o->get_group().empty()) keys.push_back(o->get_lnames().front());
+
+  std::size_t cursor = 0;
+  for (const CLI::ConfigItem& item : items) {
+    if (item.name == "--" || item.name == "++") continue;  // the end or start of a [section]
+    const std::size_t line = line_of_key(lines, cursor, item.name);
+    if (line > 0) cursor = line;
+    const std::string where = path + ":" + (line > 0 ? std::to_string(line) + ":" : std::string()) + " ";
+    if (item.parents.size() > 1 || (item.parents.size() == 1 && item.parents.front() != sub.get_name())) {
+      const std::string section = item.parents.front();
+      bool other_command = item.parents.size() == 1;
+      if (other_command) {
+        other_command = false;
+        for (const CLI::App* c : app.get_subcommands([](const CLI::App*) { return true; }))
+          if (c->get_name() == section) other_command = true;
+      }
+      if (other_command) continue;  // [export] in a file shared by several commands
+      throw std::invalid_argument(where + "key '" + item.fullname() + "': unknown section [" + section +
+                                  "] (a section is a command's name, e.g. [" + sub.get_name() + "])");
+    }
+    std::string key = item.name;
+    std::replace(key.begin(), key.end(), '_', '-');
+    if (key == "config") throw std::invalid_argument(where + "key 'config' cannot be set in a config file");
+    CLI::Option* opt = sub.get_option_no_throw("--" + key);
+    if (opt == nullptr) {
+      if (sub.get_option_no_throw(key) != nullptr)  // a positional argument (the snapshot, ...)
+        throw std::invalid_argument(where + "key '" + key + "' cannot be set in a config file (give it on the command line)");
+      const std::string c = closest(key, keys);
+      throw std::invalid_argument(where + "unknown key '" + item.name + "' for " + sub.get_name() +
+                                  (c.empty() ? "" : "; did you mean '" + c + "'?"));
+    }
+    if (std::find(given.begin(), given.end(), opt) != given.end()) continue;  // the command line wins
+    try {
+      const std::string value = item.inputs.size() == 1 ? item.inputs.front() : std::string();
+      const bool yes = value == "true" || value == "1" || value == "yes" || value == "on";
+      const bool no = value == "false" || value == "0" || value == "no" || value == "off";
+      if (opt->get_expected_max() == 0) {  // a flag
+        if (no) continue;
+        if (!yes) throw std::invalid_argument("expected true or false, got '" + value + "'");
+        opt->add_result(std::string("true"));
+      } else if (opt->get_expected_min() == 0) {  // an optional value (--report[=FILE])
+        if (no) continue;
+        opt->add_result(yes ? std::string() : value);
+      } else {
+        if (item.inputs.empty()) throw std::invalid_argument("no value");
+        opt->add_result(item.inputs);
+      }
+      opt->run_callback();
+    } catch (const CLI::Error& e) {
+      throw std::invalid_argument(where + "key '" + item.name + "': " + e.what());
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(where + "key '" + item.name + "': " + e.what());
+    }
+  }
 }
 
 }  // namespace
@@ -124,6 +242,9 @@ int run_command_line(int argc, char** argv) {
   add_features(app, ctx, action);
   add_train(app, ctx, action);
   add_diff(app, ctx, action);
+  // --config FILE for every command, read by CLI11's own reader (apply_config_file).
+  for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    if (sub->get_config_ptr() == nullptr) sub->set_config("--config", "", kConfigHelp)->type_name("FILE");
 
   try {
     app.parse(argc, argv);
@@ -136,6 +257,12 @@ int run_command_line(int argc, char** argv) {
     // Test hook (tests/cli/reliability_test.cpp): a broken invariant on demand.
     if (const char* fault = std::getenv("HYDRASCOPE_FAULT"); fault != nullptr && std::string(fault) == "internal")
       throw std::logic_error("fault injected by HYDRASCOPE_FAULT=internal");
+    if (!app.get_subcommands().empty()) {
+      CLI::App& sub = *app.get_subcommands().front();
+      if (const CLI::Option* config = sub.get_config_ptr(); config != nullptr && config->count() > 0)
+        apply_config_file(app, sub, config->as<std::string>());
+      warn_deprecated(sub, ctx);
+    }
     return action ? action() : kExitUsage;
   } catch (const hydrascope::InputError& e) {
     ctx.end_progress();

@@ -891,7 +891,7 @@ WriteOptions write_options_for_path(const std::string& path) {
     const std::string_view last = slash == std::string_view::npos ? name : name.substr(slash + 1);
     if (last.find('.') != std::string_view::npos || o.gzip)
       throw std::invalid_argument("cannot tell the output format from \"" + path +
-                                  "\": use .json, .ndjson, .jsonl, a folder or edges.csv (optionally .gz), .hsnap, or --format");
+                                  "\": use .json, .ndjson, .jsonl, a folder or edges.csv (optionally .gz), .hsnap, or --output-format");
     o.format = SnapshotFormat::CsvPair;  // a new folder
   }
   return o;

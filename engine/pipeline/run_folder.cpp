@@ -138,7 +138,9 @@ std::vector<RunOption> recorded_options(const RunResult& result, const RunFolder
       opt_bool("gexf13", so.gexf13),
       opt_bool("dot", so.dot),
       opt_bool("csv", so.csv),
-      opt_bool("neo4j", so.neo4j)};
+      opt_bool("neo4j", so.neo4j),
+      // --csv-guard: which CSV files get a leading ' before formula-like cells
+      opt_str("csv_guard", so.guard_csv ? "all" : folder.guard_sheets ? "sheets" : "none")};
   if (result.tracking() != nullptr) {
     o.push_back(opt_str("previous", folder.previous));
     o.push_back(opt_str("reviews", folder.reviews));

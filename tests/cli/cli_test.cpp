@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "cli/cli_run.hpp"
 #include "hydrascope/io.hpp"
@@ -36,7 +37,7 @@ std::string with_snapshot(const std::string& name) {
 
 TEST(InspectCli, TextTableOnStdoutOnly) {
   const std::string dir = with_snapshot("inspect_text");
-  const CliRun r = run(dir, "inspect " + dir + "/s.ndjson --top 1");
+  const CliRun r = run(dir, "inspect " + dir + "/s.ndjson --hubs 1");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(r.err.empty()) << r.err;  // stderr is not a terminal: no progress
   EXPECT_NE(r.out.find("\nnodes       7\n"), std::string::npos) << r.out;
@@ -55,7 +56,7 @@ TEST(InspectCli, TextTableOnStdoutOnly) {
 
 TEST(InspectCli, JsonParsesAndHasTheStats) {
   const std::string dir = with_snapshot("inspect_json");
-  const CliRun r = run(dir, "--quiet inspect " + dir + "/s.ndjson --json --top 3 --threads 2");
+  const CliRun r = run(dir, "--quiet inspect " + dir + "/s.ndjson --json --hubs 3 --threads 2");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(r.err.empty());
   rapidjson::Document d;
@@ -93,7 +94,7 @@ TEST(InspectCli, ErrorsExitWithTheRightCode) {
   EXPECT_TRUE(r.out.empty());
   EXPECT_NE(r.err.find("bad.json"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("type"), std::string::npos) << r.err;
-  EXPECT_EQ(run(dir, "inspect " + dir + "/bad.json --top -1").code, 2);
+  EXPECT_EQ(run(dir, "inspect " + dir + "/bad.json --hubs -1").code, 2);
   EXPECT_EQ(run(dir, "inspect").code, 2);
   EXPECT_EQ(run(dir, "inspect a b").code, 2);
   EXPECT_EQ(run(dir, "").code, 2);
@@ -126,8 +127,8 @@ TEST(ConvertCli, EveryFormatReloadsEqual) {
   EXPECT_EQ(list_dir(dir + "/csvgz"),
             (std::vector<std::string>{"activity.csv.gz", "edges.csv.gz", "nodes.csv.gz", "snapshot.csv.gz"}));
   EXPECT_TRUE(load_snapshot(dir + "/csvgz") == csv_safe);
-  // --format and --gzip override the name.
-  r = run(dir, "-q convert " + dir + "/s.json " + dir + "/forced.out --format ndjson --gzip");
+  // --output-format and --gzip override the name.
+  r = run(dir, "-q convert " + dir + "/s.json " + dir + "/forced.out --output-format ndjson --gzip");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(read_all(dir + "/forced.out").substr(0, 2), "\x1f\x8b");
   LoadOptions lo;
@@ -152,7 +153,7 @@ TEST(ConvertCli, ErrorsLeaveNoOutput) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("out.txt"), std::string::npos) << r.err;
   EXPECT_EQ(run(dir, "convert " + dir + "/s.ndjson " + dir + "/o.ndjson --pretty").code, 2);
-  EXPECT_EQ(run(dir, "convert " + dir + "/s.ndjson " + dir + "/o.json --format xml").code, 2);
+  EXPECT_EQ(run(dir, "convert " + dir + "/s.ndjson " + dir + "/o.json --output-format xml").code, 2);
   EXPECT_EQ(run(dir, "convert " + dir + "/s.ndjson").code, 2);
   // Bad input: exit 1 naming the file and line; nothing written.
   std::ofstream(dir + "/bad.ndjson") << "{\"format\":\"hydrascope.snapshot\",\"version\":1}\n"
@@ -214,6 +215,244 @@ TEST(RunCli, DampingIsAppliedRecordedAndChecked) {
   EXPECT_NE(r.err.find("--damping"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("cubic"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir + "/bad"));
+}
+
+// inspect's output without the lines of measurements (the load's time and
+// rate, peak memory), which change from run to run.
+std::string without_timing(const std::string& text) {
+  std::istringstream in(text);
+  std::string out, line;
+  while (std::getline(in, line))
+    if (!line.starts_with("input ") && line.find("\"load_seconds\"") == std::string::npos &&
+        line.find("\"peak_rss_bytes\"") == std::string::npos)
+      out += line + "\n";
+  return out;
+}
+
+// Occurrences of `needle` in `text`.
+std::size_t count_of(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+// One name per concept (docs/cli.md): each old spelling does what the new
+// name does, with one warning line on stderr (-q keeps it); both at once is
+// a usage error.
+TEST(Cli, OldSpellingsWorkWithOneWarning) {
+  const std::string dir = with_snapshot("aliases");
+  const std::string s = dir + "/s.ndjson";
+  struct Case {
+    std::string command, now, before, warning;
+  };
+  const std::vector<Case> cases = {
+      {"inspect " + s, "--hubs 1", "--top 1", "--top for inspect is now --hubs"},
+      {"score " + s + " --out " + dir + "/OUT", "--alpha 0.5", "--damping 0.5", "--damping for score is now --alpha"},
+      {"score " + s + " --out " + dir + "/OUT", "--pagerank-iterations 500", "--max-iterations 500",
+       "--max-iterations for score is now --pagerank-iterations"},
+      {"convert " + s + " " + dir + "/OUT", "--output-format json", "--format json", "--format for convert is now --output-format"},
+      {"run " + s + " --out " + dir + "/OUT", "--show 1", "--top 1", "--top for run is now --show"},
+      {"run " + s + " --out " + dir + "/OUT", "--export-formats graphml", "--export graphml",
+       "--export for run is now --export-formats"},
+      {"export " + s + " --around a:3 --out " + dir + "/OUT", "--export-formats graphml", "--format graphml",
+       "--format for export is now --export-formats"},
+      {"features " + s + " --out " + dir + "/OUT", "--refine none", "--no-refine", "--no-refine for features is now --refine none"},
+  };
+  int i = 0;
+  for (const Case& c : cases) {
+    const std::string a = "new" + std::to_string(i), b = "old" + std::to_string(i);
+    ++i;
+    auto with = [&](const std::string& command, const std::string& out) {
+      std::string r = command;
+      const auto at = r.find("OUT");
+      if (at != std::string::npos) r.replace(at, 3, out);
+      return r;
+    };
+    const CliRun now = run(dir, "-q " + with(c.command, a) + " " + c.now);
+    const CliRun before = run(dir, "-q " + with(c.command, b) + " " + c.before);
+    ASSERT_EQ(now.code, 0) << c.now << ": " << now.err;
+    ASSERT_EQ(before.code, 0) << c.before << ": " << before.err;
+    EXPECT_EQ(now.err.find("warning"), std::string::npos) << now.err;
+    EXPECT_EQ(count_of(before.err, "hydrascope: warning: " + c.warning + "\n"), 1u) << before.err;
+    if (c.command.starts_with("inspect")) {
+      EXPECT_EQ(without_timing(now.out), without_timing(before.out));
+    }
+    for (const std::string f : {"", "/accounts.csv", "/communities.json"}) {
+      if (std::filesystem::is_regular_file(dir + "/" + a + f)) {
+        EXPECT_EQ(read_all(dir + "/" + a + f), read_all(dir + "/" + b + f)) << c.now << f;
+      }
+    }
+  }
+  // eval --accounts, on a run's accounts.csv.
+  std::ofstream(dir + "/truth.json") << "{\"format\":\"hydrascope.truth\",\"version\":1,\"clusters\":[]}";
+  const CliRun now = run(dir, "eval --truth " + dir + "/truth.json --accounts-csv " + dir + "/new4/accounts.csv --json");
+  const CliRun before = run(dir, "eval --truth " + dir + "/truth.json --accounts " + dir + "/new4/accounts.csv --json");
+  ASSERT_EQ(now.code, 0) << now.err;
+  ASSERT_EQ(before.code, 0) << before.err;
+  EXPECT_EQ(now.out, before.out);
+  EXPECT_NE(before.err.find("warning: --accounts for eval is now --accounts-csv"), std::string::npos) << before.err;
+  // Both spellings at once: exit 2, nothing written.
+  const CliRun both = run(dir, "score " + s + " --out " + dir + "/both.csv --alpha 0.5 --damping 0.5");
+  EXPECT_EQ(both.code, 2);
+  EXPECT_NE(both.err.find("give --alpha or its old spelling --damping, not both"), std::string::npos) << both.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/both.csv"));
+  // The old names are not in --help; the new ones are.
+  const CliRun help = run(dir, "score --help");
+  EXPECT_NE(help.out.find("--alpha"), std::string::npos);
+  EXPECT_EQ(help.out.find("--damping"), std::string::npos) << help.out;
+}
+
+// --config FILE on any command: CLI11's TOML/INI reader, the command line
+// wins, [COMMAND] sections, other commands' sections skipped.
+TEST(Cli, ConfigFileForEveryCommand) {
+  const std::string dir = with_snapshot("config");
+  const std::string s = dir + "/s.ndjson";
+  auto config = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir + "/" + name) << text;
+    return dir + "/" + name;
+  };
+  const CliRun plain = run(dir, "inspect " + s + " --hubs 1 --json");
+  ASSERT_EQ(plain.code, 0) << plain.err;
+  CliRun r = run(dir, "inspect " + s + " --config " + config("a.toml", "# inspect\nhubs = 1\njson = true\n"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(without_timing(r.out), without_timing(plain.out));
+  EXPECT_TRUE(r.err.empty()) << r.err;
+  // The command line wins over the file.
+  r = run(dir, "inspect " + s + " --hubs 1 --config " + config("b.toml", "hubs = 3\njson = true\n"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(without_timing(r.out), without_timing(plain.out));
+  // One file for several commands: its own section applies, the others' are skipped.
+  const std::string shared = config("shared.ini", "[run]\nthreshold = 0.5\n[inspect]   # this command\nhubs = 1\njson = true\n[score]\nalpha = 0.5\n");
+  r = run(dir, "inspect " + s + " --config " + shared);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(without_timing(r.out), without_timing(plain.out));
+  ASSERT_EQ(run(dir, "-q score " + s + " --out " + dir + "/a.csv --alpha 0.5").code, 0);
+  r = run(dir, "-q score " + s + " --out " + dir + "/b.csv --config " + shared);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_all(dir + "/a.csv"), read_all(dir + "/b.csv"));
+  // Lists, both ways, and a flag; an old spelling in a file warns too.
+  ASSERT_EQ(run(dir, "-q convert " + s + " " + dir + "/c1 --output-format csv").code, 0);
+  r = run(dir, "-q convert " + s + " " + dir + "/c2 --config " + config("c.toml", "format = \"csv\"\n"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: --format for convert is now --output-format"), std::string::npos) << r.err;
+  EXPECT_EQ(read_all(dir + "/c1/nodes.csv"), read_all(dir + "/c2/nodes.csv"));
+  ASSERT_EQ(run(dir, "-q run " + s + " --out " + dir + "/r1 --export-formats graphml,csv --no-detrend").code, 0);
+  r = run(dir, "-q run " + s + " --out " + dir + "/r2 --config " +
+                   config("r.toml", "export_formats = [\"graphml\", \"csv\"]\nno-detrend = true\n"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_all(dir + "/r1/run.json"), read_all(dir + "/r2/run.json"));
+  EXPECT_EQ(list_dir(dir + "/r1/suspects"), list_dir(dir + "/r2/suspects"));
+}
+
+// A bad config file: a usage error (exit 2) naming file, line and key;
+// nothing written.
+TEST(Cli, BadConfigFileIsALocatedUsageError) {
+  const std::string dir = with_snapshot("config_bad");
+  const std::string s = dir + "/s.ndjson";
+  struct Case {
+    std::string text, message;
+  };
+  const std::vector<Case> cases = {
+      {"# ok\nthreshold = 0.5\ntreshold = 0.9\n", "bad.toml:3: unknown key 'treshold' for run; did you mean 'threshold'?"},
+      {"threshold = high\n", "bad.toml:1: key 'threshold': "},
+      {"\n\nno-detrend = maybe\n", "bad.toml:3: key 'no-detrend': expected true or false, got 'maybe'"},
+      {"[run]\nseed = 1\n[nosuch]\nx = 1\n", "bad.toml:4: key 'nosuch.x': unknown section [nosuch]"},
+      {"snapshot = other.ndjson\n", "bad.toml:1: key 'snapshot' cannot be set in a config file"},
+      {"seed = -5\n", "bad.toml:1: key 'seed': "},
+      {"algo = leiden\nalgo2 = x\n", "bad.toml:2: unknown key 'algo2' for run"},
+  };
+  for (const Case& c : cases) {
+    std::ofstream(dir + "/bad.toml") << c.text;
+    const CliRun r = run(dir, "run " + s + " --out " + dir + "/o --config " + dir + "/bad.toml");
+    EXPECT_EQ(r.code, 2) << c.text << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.text << r.err;
+    EXPECT_EQ(count_of(r.err, "\n"), 1u) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir + "/o")) << c.text;
+  }
+  // Unreadable: missing, a folder.
+  CliRun r = run(dir, "inspect " + s + " --config " + dir + "/nosuch.toml");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("nosuch.toml: cannot read"), std::string::npos) << r.err;
+  r = run(dir, "inspect " + s + " --config " + dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("is a folder"), std::string::npos) << r.err;
+  // Another command's key at the top level is unknown to this one.
+  std::ofstream(dir + "/other.toml") << "threshold = 0.5\n";
+  r = run(dir, "inspect " + s + " --config " + dir + "/other.toml");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("other.toml:1: unknown key 'threshold' for inspect"), std::string::npos) << r.err;
+}
+
+// Every option of run that changes a file of the run folder is recorded in
+// run.json: each changed alone shows up there.
+TEST(RunCli, EveryOptionThatChangesAnOutputIsInRunJson) {
+  const std::string dir = with_snapshot("run_json");
+  const std::string s = dir + "/s.ndjson";
+  ASSERT_EQ(run(dir, "-q run " + s + " --out " + dir + "/base").code, 0);
+  const std::string base = read_all(dir + "/base/run.json");
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"--seed 5", {"\"seed\":5"}},
+      {"--threads 1", {"\"threads\":1"}},
+      {"--algo louvain", {"\"algorithm\":\"louvain\""}},
+      {"--resolution 0.5", {"\"resolution\":0.5"}},
+      {"--degree-cap 7", {"\"degree_cap\":7"}},
+      {"--damping sqrt", {"\"damping\":\"sqrt\""}},
+      {"--refine none", {"\"refine\":\"none\""}},
+      {"--refine-off split_separated", {"\"refine\":\"none\""}},
+      {"--no-detrend", {"\"detrend\":false"}},
+      {"--threshold 0.5", {"\"threshold\":0.5"}},
+      {"--min-flagged 3", {"\"min_flagged\":3"}},
+      {"--min-flagged-share 0.5", {"\"min_flagged_share\":0.5"}},
+      {"--min-accounts 4", {"\"min_accounts\":4"}},
+      {"--no-calibrate", {"\"calibrate\":false"}},
+      {"--max-suspects 1", {"\"max_suspects\":1"}},
+      {"--export-formats graphml,gexf13,dot,csv,neo4j",
+       {"\"graphml\":true", "\"gexf13\":true", "\"dot\":true", "\"csv\":true", "\"neo4j\":true"}},
+      {"--export-formats gexf", {"\"gexf\":true"}},
+      {"--csv-guard all", {"\"csv_guard\":\"all\""}},
+      {"--csv-guard none", {"\"csv_guard\":\"none\""}},
+      {"--report --report-communities 3 --report-seed 9",
+       {"\"report\":true", "\"report_communities\":3", "\"report_seed\":9"}},
+  };
+  EXPECT_NE(base.find("\"csv_guard\":\"sheets\""), std::string::npos) << base;
+  int i = 0;
+  for (const auto& [options, recorded] : cases) {
+    const std::string out = dir + "/o" + std::to_string(i++);
+    const CliRun r = run(dir, "-q run " + s + " --out " + out + " " + options);
+    ASSERT_EQ(r.code, 0) << options << ": " << r.err;
+    const std::string json = read_all(out + "/run.json");
+    for (const std::string& field : recorded) {
+      EXPECT_NE(json.find(field), std::string::npos) << options << ": " << field << " in " << json;
+      EXPECT_EQ(base.find(field), std::string::npos) << options << ": " << field << " already in " << base;
+    }
+  }
+}
+
+// Enum options are bound straight into the options structs through CLI11's
+// CheckedTransformer: the names are listed in --help with the default, and
+// anything else (a number too) is a usage error naming the option.
+TEST(Cli, EnumOptionsListTheirNamesAndRefuseOthers) {
+  const std::string dir = with_snapshot("enums");
+  const std::string s = dir + "/s.ndjson";
+  const CliRun help = run(dir, "run --help");
+  EXPECT_NE(help.out.find("{leiden,louvain,lpa,components}"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("{none,log,sqrt,degree}"), std::string::npos) << help.out;
+  for (const char* option : {"--algo 0", "--algo Leiden", "--damping 1"}) {
+    const std::string bad = option;
+    const CliRun r = run(dir, "run " + s + " --out " + dir + "/o " + bad);
+    EXPECT_EQ(r.code, 2) << bad;
+    EXPECT_NE(r.err.find(bad.substr(0, bad.find(' ')) + ": expected "), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir + "/o"));
+  }
+  CliRun r = run(dir, "detect " + s + " --out " + dir + "/d.csv --quality potts");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--quality: expected modularity or cpm, got 'potts'"), std::string::npos) << r.err;
+  r = run(dir, "-q detect " + s + " --out " + dir + "/d.csv --algo louvain --quality cpm --resolution 0.1 --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"algorithm\":\"louvain\",\"quality_function\":\"cpm\""), std::string::npos) << r.out;
+  r = run(dir, "-q run " + s + " --out " + dir + "/lpa --algo lpa");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(read_all(dir + "/lpa/run.json").find("\"algorithm\":\"lpa\""), std::string::npos);
 }
 
 }  // namespace

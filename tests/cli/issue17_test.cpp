@@ -187,7 +187,7 @@ std::string hostile_world(const std::string& dir) {
 TEST(Issue17, AnalystTablesAreGuardedAndReadBack) {
   const std::string dir = fresh("formula");
   const std::string h = hostile_world(dir);
-  const CliRun r = run(dir, "-q run " + h + " --out " + dir + "/o --threshold 0.05 --export csv,neo4j");
+  const CliRun r = run(dir, "-q run " + h + " --out " + dir + "/o --threshold 0.05 --export-formats csv,neo4j");
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string csv = read_all(dir + "/o/accounts.csv");
   EXPECT_NE(csv.find("\n'=cmd|' /C calc'!A0,"), std::string::npos);
@@ -200,7 +200,7 @@ TEST(Issue17, AnalystTablesAreGuardedAndReadBack) {
   std::set<std::string> ids;
   for (const auto& row : hydrascope::load_accounts_csv(dir + "/o/accounts.csv")) ids.insert(row.account_id);
   for (const char* id : {"=cmd|' /C calc'!A0", "+1+2", "-5", "@SUM(1)", "'quoted"}) EXPECT_TRUE(ids.count(id)) << id;
-  EXPECT_EQ(run(dir, "-q export " + h + " --run " + dir + "/o --out " + dir + "/e --format json --account '=cmd|'\"'\"' /C calc'\"'\"'!A0'").code, 0);
+  EXPECT_EQ(run(dir, "-q export " + h + " --run " + dir + "/o --out " + dir + "/e --export-formats json --account '=cmd|'\"'\"' /C calc'\"'\"'!A0'").code, 0);
   EXPECT_EQ(run(dir, "-q report --run " + dir + "/o --out " + dir + "/report.html").code, 0);
   // Data files stay exact (and load back); --csv-guard all guards them, none leaves accounts.csv raw.
   for (const auto& e : fs::directory_iterator(dir + "/o/suspects"))
@@ -227,7 +227,7 @@ TEST(Issue17, TerminalNeverGetsControlCharactersFromInput) {
   write_all(dir + "/truth.json",
             "{\"format\":\"hydrascope.truth\",\"version\":1,\"clusters\":[{\"id\":\"h\\u001b[2J\\u0007\",\"kind\":\"hydra\","
             "\"accounts\":[\"nobody\"]}]}");
-  const CliRun e = run(dir, "eval --truth " + dir + "/truth.json --accounts " + dir + "/o/accounts.csv");
+  const CliRun e = run(dir, "eval --truth " + dir + "/truth.json --accounts-csv " + dir + "/o/accounts.csv");
   ASSERT_EQ(e.code, 0) << e.err;
   for (char c : {'\x1b', '\x07', '\r'}) {
     EXPECT_EQ(e.out.find(c), std::string::npos);
@@ -377,7 +377,7 @@ TEST(Issue17, AcceptedInputReadsBackTheSame) {
   ASSERT_EQ(run(dir, "-q run " + dir + "/ids.ndjson --out " + dir + "/o").code, 0);
   write_all(dir + "/truth.json", "{\"format\":\"hydrascope.truth\",\"version\":1,\"clusters\":[{\"id\":\"h\",\"kind\":\"hydra\","
                                  "\"accounts\":[\"a:nl\\nx\",\"a:cr\\r\\\"q,\"]}]}");
-  const CliRun e = run(dir, "eval --truth " + dir + "/truth.json --accounts " + dir + "/o/accounts.csv --json");
+  const CliRun e = run(dir, "eval --truth " + dir + "/truth.json --accounts-csv " + dir + "/o/accounts.csv --json");
   ASSERT_EQ(e.code, 0) << e.err;
   EXPECT_EQ(e.err.find("missing"), std::string::npos) << e.err;
   // --config naming a folder or a device is refused, not ignored.
@@ -398,7 +398,7 @@ TEST(Issue17, SecondWriterOfTheSameOutIsRefused) {
   ASSERT_EQ(::write(fd, "4242\n", 5), 5);
   for (const std::string& cmd : {"-q run " + world() + " --out " + dir + "/o",
                                  "-q generate --accounts 1000 --seed 1 --out " + dir + "/o",
-                                 "-q export " + world() + " --around a:x --out " + dir + "/o --format json"}) {
+                                 "-q export " + world() + " --around a:x --out " + dir + "/o --export-formats json"}) {
     const CliRun r = run(dir, cmd);
     EXPECT_EQ(r.code, 2) << cmd << "\n" << r.err;
     EXPECT_NE(r.err.find("being written by another hydrascope process (pid 4242"), std::string::npos) << r.err;

@@ -132,7 +132,7 @@ void expect_start_and_end(const std::map<std::string, std::vector<std::string>>&
 
 TEST_F(ProgressOnTerminal, RunShowsEveryStageFromStartToEnd) {
   const PtyRun r = run_on_pty({"run", *dir_ + "/world/snapshot.ndjson", "--out", *dir_ + "/run", "--force", "--report",
-                               "--export", "graphml"});
+                               "--export-formats", "graphml"});
   ASSERT_EQ(r.code, 0) << r.text;
   const auto frames = frames_by_stage(r.text);
   for (const char* stage :

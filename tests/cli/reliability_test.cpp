@@ -176,7 +176,7 @@ TEST(OutFolder, NonEmptyIsRefusedUnlessForce) {
   const std::vector<std::string> commands = {
       "run " + snap + " --out " + dir + "/o",
       "generate --accounts 1000 --seed 1 --out " + dir + "/o",
-      "export " + snap + " --around a:0 --format json --out " + dir + "/o",
+      "export " + snap + " --around a:0 --export-formats json --out " + dir + "/o",
   };
   for (const auto& c : commands) {
     const CliResult r = run(dir, c);
@@ -224,7 +224,7 @@ TEST(OutFolder, NothingIsWrittenOutsideOut) {
   const std::string work = dir + "/deep/er";
   fs::create_directories(work);
   auto before = tree(dir);
-  const CliResult r = run(work, "-q run " + hostile + " --out " + work + "/o --threshold 0.05 --export graphml,gexf,dot,csv,neo4j --report");
+  const CliResult r = run(work, "-q run " + hostile + " --out " + work + "/o --threshold 0.05 --export-formats graphml,gexf,dot,csv,neo4j --report");
   ASSERT_EQ(r.code, 0) << r.err;
   const CliResult e = run(work, "-q export " + hostile + " --run " + work + "/o --around '" + first_account +
                               "' --format json,graphml,gexf,dot,csv,neo4j --out " + work + "/e");
@@ -333,7 +333,7 @@ TEST(KillTest, RunLeavesThePreviousResultOrPlainlyIncompleteFiles) {
   const std::vector<std::string> args = {"-q", "run", snap, "--out", out, "--threads", "2", "--force",
                                          "--export", "graphml,csv"};
   const auto t0 = std::chrono::steady_clock::now();
-  ASSERT_EQ(run(dir, "-q run " + snap + " --out " + out + " --threads 2 --export graphml,csv").code, 0);
+  ASSERT_EQ(run(dir, "-q run " + snap + " --out " + out + " --threads 2 --export-formats graphml,csv").code, 0);
   const int full_ms = elapsed_ms(t0);
   auto reference = tree(out);
   reference.erase("timings.json");
@@ -364,13 +364,13 @@ TEST(KillTest, GenerateNeverLeavesATruncatedFileUnderAFinalName) {
   for (const char* format : {"ndjson", "json", "csv"}) {
     fs::remove_all(ref);
     const auto t0 = std::chrono::steady_clock::now();
-    ASSERT_EQ(run(dir, std::string("-q generate --accounts 20000 --seed 4 --format ") + format + " --out " + ref).code, 0);
+    ASSERT_EQ(run(dir, std::string("-q generate --accounts 20000 --seed 4 --output-format ") + format + " --out " + ref).code, 0);
     const int full_ms = elapsed_ms(t0);
     const auto reference = tree(ref);
     int killed = 0;
     for (const int ms : kill_points(full_ms)) {
       const std::string out = dir + "/g" + std::to_string(ms) + format;
-      if (run_and_kill({"-q", "generate", "--accounts", "20000", "--seed", "4", "--format", format, "--out", out}, ms))
+      if (run_and_kill({"-q", "generate", "--accounts", "20000", "--seed", "4", "--output-format", format, "--out", out}, ms))
         ++killed;
       for (const auto& [path, bytes] : tree(out)) {
         if (is_temp_name(path)) continue;  // plainly incomplete

@@ -48,8 +48,8 @@ TEST_F(Warehouse, CsvFormKeepsActivityAndGivesTheSameRun) {
   for (const char* part : {"nodes.csv", "edges.csv", "snapshot.csv", "activity.csv"})
     EXPECT_TRUE(fs::exists(d() + "/csv/" + part)) << part;
   // The same run from NDJSON and from the CSV form: no warning, same accounts.
-  const auto a = run_hydrascope("run " + d() + "/world/snapshot.ndjson --out " + d() + "/run-ndjson --top 0", d() + "/ra");
-  const auto b = run_hydrascope("run " + d() + "/csv --out " + d() + "/run-csv --top 0", d() + "/rb");
+  const auto a = run_hydrascope("run " + d() + "/world/snapshot.ndjson --out " + d() + "/run-ndjson --show 0", d() + "/ra");
+  const auto b = run_hydrascope("run " + d() + "/csv --out " + d() + "/run-csv --show 0", d() + "/rb");
   ASSERT_EQ(a.code, 0) << a.err;
   ASSERT_EQ(b.code, 0) << b.err;
   EXPECT_EQ(b.err.find("warning"), std::string::npos) << b.err;
@@ -65,18 +65,18 @@ TEST_F(Warehouse, RunWarnsWhenTheSnapshotHasNoActivity) {
   const auto c = run_hydrascope("-q convert " + d() + "/world/snapshot.ndjson " + d() + "/bare/", d() + "/conv3");
   ASSERT_EQ(c.code, 0) << c.err;
   fs::remove(d() + "/bare/activity.csv");
-  const auto r = run_hydrascope("run " + d() + "/bare --out " + d() + "/run-bare --top 0", d() + "/rbare");
+  const auto r = run_hydrascope("run " + d() + "/bare --out " + d() + "/run-bare --show 0", d() + "/rbare");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("warning: the snapshot has no activity: synchrony, balance and pivot features are missing"),
             std::string::npos)
       << r.err;
   // Warnings are not info lines: -q keeps them.
-  const auto q = run_hydrascope("-q run " + d() + "/bare --out " + d() + "/run-bare --force --top 0", d() + "/rbareq");
+  const auto q = run_hydrascope("-q run " + d() + "/bare --out " + d() + "/run-bare --force --show 0", d() + "/rbareq");
   EXPECT_NE(q.err.find("warning: the snapshot has no activity"), std::string::npos) << q.err;
 }
 
 TEST_F(Warehouse, SummaryCountsAgreeWithTheStageLines) {
-  const auto r = run_hydrascope("run " + d() + "/world/snapshot.ndjson --out " + d() + "/run-sum --top 3", d() + "/rsum");
+  const auto r = run_hydrascope("run " + d() + "/world/snapshot.ndjson --out " + d() + "/run-sum --show 3", d() + "/rsum");
   ASSERT_EQ(r.code, 0) << r.err;
   std::smatch detect, refine, summary;
   ASSERT_TRUE(std::regex_search(r.err, detect, std::regex("detect: ([0-9]+) communities"))) << r.err;
@@ -101,7 +101,7 @@ TEST_F(Warehouse, ConfigReportTrueFalseOrFile) {
   fs::create_directories(work);
   const std::string bin = HYDRASCOPE_TEST_BINARY;
   auto run_in = [&](const std::string& conf, const std::string& out) {
-    std::ofstream(work + "/run.conf") << "# issue 20\n[run]\n" << conf << "\ntop = 0\n";
+    std::ofstream(work + "/run.conf") << "# issue 20\n[run]\n" << conf << "\nshow = 0\n";
     const std::string cmd = "cd '" + work + "' && '" + bin + "' -q run " + d() + "/world/snapshot.ndjson --out " + out +
                             " --force --config run.conf > /dev/null 2> err.txt";
     const int rc = std::system(cmd.c_str());
@@ -119,7 +119,7 @@ TEST_F(Warehouse, ConfigReportTrueFalseOrFile) {
   EXPECT_FALSE(fs::exists(work + "/o3/report.html"));
   // The command line wins over the file.
   std::ofstream(work + "/run.conf") << "report = true\n";
-  const std::string cmd = "cd '" + work + "' && '" + bin + "' -q run " + d() + "/world/snapshot.ndjson --out o4 --top 0 " +
+  const std::string cmd = "cd '" + work + "' && '" + bin + "' -q run " + d() + "/world/snapshot.ndjson --out o4 --show 0 " +
                           "--config run.conf --report=cli.html > /dev/null 2> err.txt";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << read_all(work + "/err.txt");
   EXPECT_TRUE(fs::exists(work + "/cli.html"));

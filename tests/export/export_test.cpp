@@ -201,7 +201,7 @@ TEST(RunCommand, BadInputLeavesNoFolder) {
   EXPECT_FALSE(fs::exists(dir + "/out"));
   EXPECT_EQ(run_cli(dir + "/missing.json --out " + dir + "/out"), 1);
   EXPECT_EQ(run_cli(dir + "/bad.json --out " + dir + "/out --threshold 2"), 2);
-  EXPECT_EQ(run_cli(dir + "/bad.json --out " + dir + "/out --export pdf"), 2);
+  EXPECT_EQ(run_cli(dir + "/bad.json --out " + dir + "/out --export-formats pdf"), 2);
   EXPECT_FALSE(fs::exists(dir + "/out"));
   for (const auto& e : fs::directory_iterator(dir))
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();

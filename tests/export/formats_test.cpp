@@ -282,7 +282,7 @@ TEST(ExportHostile, AroundFileNameStaysInside) {
   const std::string snap = tmp_dir("inside") + "/snap.json";
   write_snapshot(s, snap, WriteOptions{});
   const std::string out = tmp_dir("inside-out");
-  ASSERT_EQ(run_cli("export " + snap + " --out " + out + " --format json,csv --around ../../etc/x --hops 1"), 0);
+  ASSERT_EQ(run_cli("export " + snap + " --out " + out + " --export-formats json,csv --around ../../etc/x --hops 1"), 0);
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(out)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
@@ -331,7 +331,7 @@ TEST(ExportSelection, HubIsBoundedAndContextAddsNeighbours) {
   EXPECT_EQ(select.community(3, members, 1).nodes, c1.nodes);
 }
 
-// `run --export all` on the sample, then `export --run` of that folder: the
+// `run --export-formats all` on the sample, then `export --run` of that folder: the
 // same bytes; the run's attributes are in every format; tools read them.
 // Communities that share entities (a card, an IP): one Neo4j import holds
 // every node once; each community is a Subgraph node its members point to,
@@ -431,8 +431,8 @@ TEST(ExportDot, BigCommunityDrawsAsABlockWithSuspectsColoured) {
 TEST(ExportCli, RunAndExportWriteTheSameBytes) {
   const std::string dir = tmp_dir("cli");
   const std::string sample = std::string(HYDRASCOPE_TEST_DATASETS) + "/sample/snapshot.json.gz";
-  ASSERT_EQ(run_cli("run " + sample + " --out " + dir + "/run --export graphml,gexf,dot,csv,neo4j"), 0);
-  ASSERT_EQ(run_cli("export " + sample + " --run " + dir + "/run --out " + dir + "/exp --format json,graphml,gexf,dot,csv,neo4j"), 0);
+  ASSERT_EQ(run_cli("run " + sample + " --out " + dir + "/run --export-formats graphml,gexf,dot,csv,neo4j"), 0);
+  ASSERT_EQ(run_cli("export " + sample + " --run " + dir + "/run --out " + dir + "/exp --export-formats json,graphml,gexf,dot,csv,neo4j"), 0);
   std::set<std::string> run_files, exp_files;
   for (const auto& e : fs::recursive_directory_iterator(dir + "/run/suspects"))
     if (e.is_regular_file()) run_files.insert(fs::relative(e.path(), dir + "/run/suspects").string());
@@ -442,7 +442,7 @@ TEST(ExportCli, RunAndExportWriteTheSameBytes) {
   EXPECT_EQ(run_files, exp_files);
   for (const auto& f : run_files) EXPECT_EQ(read_all(dir + "/run/suspects/" + f), read_all(dir + "/exp/" + f)) << f;
   // Deterministic: again, same bytes.
-  ASSERT_EQ(run_cli("export " + sample + " --run " + dir + "/run --out " + dir + "/exp2 --format json,graphml,gexf,dot,csv,neo4j"), 0);
+  ASSERT_EQ(run_cli("export " + sample + " --run " + dir + "/run --out " + dir + "/exp2 --export-formats json,graphml,gexf,dot,csv,neo4j"), 0);
   for (const auto& f : exp_files) EXPECT_EQ(read_all(dir + "/exp/" + f), read_all(dir + "/exp2/" + f)) << f;
 
   // The run's attributes: community, risk and features on every account.
@@ -474,7 +474,7 @@ TEST(ExportCli, SelectionsAndContext) {
   const std::string dir = tmp_dir("sel");
   const std::string sample = std::string(HYDRASCOPE_TEST_DATASETS) + "/sample/snapshot.json.gz";
   ASSERT_EQ(run_cli("run " + sample + " --out " + dir + "/run"), 0);
-  const std::string base = "export " + sample + " --run " + dir + "/run --format json ";
+  const std::string base = "export " + sample + " --run " + dir + "/run --export-formats json ";
   // --min-score 0: every scored community, riskiest first; --min-score 2: none.
   ASSERT_EQ(run_cli(base + "--min-score 0 --out " + dir + "/all", dir + "/all.txt"), 0);
   const std::string all = read_all(dir + "/all.txt");
@@ -508,11 +508,11 @@ TEST(ExportCli, ErrorsAreClear) {
   const std::string sample = std::string(HYDRASCOPE_TEST_DATASETS) + "/sample/snapshot.json.gz";
   const std::string log = dir + "/log.txt";
   // Usage errors: exit 2, before writing anything.
-  EXPECT_EQ(run_cli("export " + sample + " --out " + dir + "/o --format json --community 3", log), 2);
+  EXPECT_EQ(run_cli("export " + sample + " --out " + dir + "/o --export-formats json --community 3", log), 2);
   EXPECT_NE(read_all(log).find("need --run"), std::string::npos) << read_all(log);
-  EXPECT_EQ(run_cli("export " + sample + " --out " + dir + "/o --format svg --around x", log), 2);
+  EXPECT_EQ(run_cli("export " + sample + " --out " + dir + "/o --export-formats svg --around x", log), 2);
   EXPECT_NE(read_all(log).find("unknown export format 'svg'"), std::string::npos) << read_all(log);
-  EXPECT_EQ(run_cli("export " + sample + " --out " + dir + "/o --format json --around no-such-node", log), 2);
+  EXPECT_EQ(run_cli("export " + sample + " --out " + dir + "/o --export-formats json --around no-such-node", log), 2);
   EXPECT_NE(read_all(log).find("no-such-node"), std::string::npos) << read_all(log);
   EXPECT_FALSE(fs::exists(dir + "/o"));
   // A broken run folder: exit 1 naming file and line.
@@ -521,13 +521,13 @@ TEST(ExportCli, ErrorsAreClear) {
     std::ofstream(dir + "/run/communities.json") << R"({"format":"hydrascope.communities","ranking":[0],"communities":[]})";
     std::ofstream(dir + "/run/accounts.csv") << "account_id,community_id,risk_score,suspect\nnot-an-account,0,0.5,true\n";
   }
-  EXPECT_EQ(run_cli("export " + sample + " --run " + dir + "/run --out " + dir + "/o --format json", log), 1);
+  EXPECT_EQ(run_cli("export " + sample + " --run " + dir + "/run --out " + dir + "/o --export-formats json", log), 1);
   EXPECT_NE(read_all(log).find("accounts.csv:2"), std::string::npos) << read_all(log);
   EXPECT_NE(read_all(log).find("not in the snapshot"), std::string::npos) << read_all(log);
   {
     std::ofstream(dir + "/run/accounts.csv") << "account_id,community_id,risk_score,suspect\n\"unterminated,0,0.5,true\n";
   }
-  EXPECT_EQ(run_cli("export " + sample + " --run " + dir + "/run --out " + dir + "/o --format json", log), 1);
+  EXPECT_EQ(run_cli("export " + sample + " --run " + dir + "/run --out " + dir + "/o --export-formats json", log), 1);
   EXPECT_NE(read_all(log).find("unterminated"), std::string::npos) << read_all(log);
 }
 

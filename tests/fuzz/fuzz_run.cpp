@@ -377,13 +377,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                    "--threshold", kThresholds[(o1 >> 6) & 3],
                                    "--min-accounts", std::to_string(2 + o3 % 6),
                                    "--max-suspects", std::to_string((o3 >> 3) % 4),
-                                   "--top", std::to_string(o3 >> 5),
+                                   "--show", std::to_string(o3 >> 5),
                                    "--csv-guard", guard};
   if (o1 & 8) args.emplace_back("--no-detrend");
   if (!formats.empty()) {
     std::string list;
     for (const auto& f : formats) list += (list.empty() ? "" : ",") + f;
-    args.emplace_back("--export");
+    args.emplace_back("--export-formats");
     args.push_back(list);
   }
   if (report) args.emplace_back("--report");

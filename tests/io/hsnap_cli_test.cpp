@@ -50,7 +50,7 @@ std::string run_json_core(const std::string& path) {
 
 TEST(HsnapCli, RunOnHsnapMatchesRunOnNdjson) {
   const std::string d = dir();
-  ASSERT_EQ(run_hydrascope("generate --accounts 3000 --seed 7 --format ndjson --out " + d + "/world", d + "/g").code, 0);
+  ASSERT_EQ(run_hydrascope("generate --accounts 3000 --seed 7 --output-format ndjson --out " + d + "/world", d + "/g").code, 0);
   std::string ndjson;
   for (const auto& e : fs::directory_iterator(d + "/world"))
     if (e.path().extension() == ".ndjson") ndjson = e.path().string();

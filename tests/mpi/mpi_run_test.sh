@@ -44,7 +44,7 @@ case "$case_name" in
     same "$T/base_gz" "$T/gz_np2" "sample .json.gz (rank 0 reads it), 2 ranks vs hydrascope run"
     ;;
   world20k)
-    "$H" -q generate --accounts 20000 --seed 3 --format ndjson --out "$T/w" > /dev/null
+    "$H" -q generate --accounts 20000 --seed 3 --output-format ndjson --out "$T/w" > /dev/null
     snap=$(ls "$T"/w/snapshot*.ndjson)
     "$H" -q convert "$snap" --shards 4 --out "$T/w.parts"
     run_plain "$snap" "$T/base"

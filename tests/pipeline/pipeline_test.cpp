@@ -62,7 +62,7 @@ PipelineOptions sample_options() {
 
 TEST(Pipeline, RunFolderIsTheCommandLinesByteForByte) {
   const std::string dir = tmp_dir("cli");
-  const auto cli = testing::run_hydrascope("-q run " + kSample + " --out " + dir + "/cli --seed 1 --threads 2 --export graphml,csv",
+  const auto cli = testing::run_hydrascope("-q run " + kSample + " --out " + dir + "/cli --seed 1 --threads 2 --export-formats graphml,csv",
                                            dir + "/cap");
   ASSERT_EQ(cli.code, 0) << cli.err;
   std::vector<std::string> stages;

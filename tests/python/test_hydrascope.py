@@ -67,7 +67,7 @@ def test_run_folder_matches_cli_byte_for_byte(tmp, sample_run):
 def test_options_named_as_the_command_line(tmp):
     cli = os.path.join(tmp, "cli-options")
     subprocess.run([BINARY, "-q", "run", SAMPLE, "--out", cli, "--seed", "3", "--threads", "2", "--refine", "none",
-                    "--min-flagged-share", "0.2", "--export", "gexf13"], check=True, stdout=subprocess.DEVNULL)
+                    "--min-flagged-share", "0.2", "--export-formats", "gexf13"], check=True, stdout=subprocess.DEVNULL)
     py = os.path.join(tmp, "py-options")
     hydrascope.run(SAMPLE, seed=3, threads=2, refine=["none"], min_flagged_share=0.2).write(py, formats=["gexf13"])
     names = files_under(cli)

@@ -103,7 +103,7 @@ TEST(ReportBrowser, SearchFiltersGraphTablesNoNetworkInertPayloads) {
   // 1. A run of a generated world, with its report.
   ASSERT_EQ(std::system((bin + " -q generate --accounts 4000 --seed 5 --out " + dir + "/world > /dev/null").c_str()), 0);
   ASSERT_EQ(std::system(("OMP_WAIT_POLICY=passive " + bin + " -q run " + dir + "/world/snapshot.ndjson --out " + dir +
-                         "/run --top 0 --threshold 0.2 --report > /dev/null 2>&1")
+                         "/run --show 0 --threshold 0.2 --report > /dev/null 2>&1")
                             .c_str()),
             0);
   const Top top = top_community(dir + "/run");

@@ -411,13 +411,13 @@ TEST(ReportCli, RunReportEqualsReportCommand) {
   const std::string bin = HYDRASCOPE_TEST_BINARY;
   const std::string snap = std::string(HYDRASCOPE_TEST_DATASETS) + "/sample/snapshot.json.gz";
   ASSERT_TRUE(fs::exists(snap));
-  ASSERT_EQ(std::system((bin + " -q run " + snap + " --out " + dir + "/run --top 0 --report > /dev/null").c_str()), 0);
+  ASSERT_EQ(std::system((bin + " -q run " + snap + " --out " + dir + "/run --show 0 --report > /dev/null").c_str()), 0);
   ASSERT_TRUE(fs::exists(dir + "/run/report.html"));
   EXPECT_NE(read_all(dir + "/run/run.json").find("\"report.html\""), std::string::npos);
   ASSERT_EQ(std::system((bin + " -q report --run " + dir + "/run --out " + dir + "/again.html").c_str()), 0);
   EXPECT_EQ(read_all(dir + "/again.html"), read_all(dir + "/run/report.html"));
   // --report FILE outside the folder; a bad option is a usage error before any work.
-  ASSERT_EQ(std::system((bin + " -q run " + snap + " --out " + dir + "/run2 --top 0 --report " + dir + "/out.html > /dev/null").c_str()), 0);
+  ASSERT_EQ(std::system((bin + " -q run " + snap + " --out " + dir + "/run2 --show 0 --report " + dir + "/out.html > /dev/null").c_str()), 0);
   EXPECT_EQ(read_all(dir + "/out.html"), read_all(dir + "/run/report.html"));
   EXPECT_EQ(WEXITSTATUS(std::system((bin + " -q report --run " + dir + "/run --out " + dir + "/x.html --graph-accounts 0 2> /dev/null").c_str())), 2);
   EXPECT_EQ(WEXITSTATUS(std::system((bin + " -q report --run " + dir + "/nothing --out " + dir + "/x.html 2> /dev/null").c_str())), 1);

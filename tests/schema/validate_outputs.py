@@ -34,14 +34,14 @@ def main():
     env = dict(os.environ, OMP_WAIT_POLICY="passive")
     sample = os.path.join(datasets, "sample", "snapshot.json.gz")
     out = os.path.join(work, "run")
-    subprocess.run([binary, "-q", "run", sample, "--out", out, "--export", "graphml,csv"], check=True, env=env,
+    subprocess.run([binary, "-q", "run", sample, "--out", out, "--export-formats", "graphml,csv"], check=True, env=env,
                    stdout=subprocess.DEVNULL)
     # A tracked run (--previous): hydra ids, events and the tracking options.
     tracked = os.path.join(work, "tracked")
     subprocess.run([binary, "-q", "run", sample, "--out", tracked, "--previous", out], check=True, env=env,
                    stdout=subprocess.DEVNULL)
     world = os.path.join(work, "world")
-    subprocess.run([binary, "-q", "generate", "--accounts", "1000", "--seed", "7", "--format", "json", "--out", world],
+    subprocess.run([binary, "-q", "generate", "--accounts", "1000", "--seed", "7", "--output-format", "json", "--out", world],
                    check=True, env=env)
     checked = []
 

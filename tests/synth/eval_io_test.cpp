@@ -161,14 +161,14 @@ TEST(EvalCli, EndToEndJsonAndErrors) {
   const auto acc = write("cli_acc.csv",
                          "account_id,community_id,risk_score,suspect\na:1,1,0.9,true\na:2,1,0.8,true\na:3,2,0.1,false\na:4,3,0.2,true\n");
   const auto out = tmp("cli_out.json");
-  ASSERT_EQ(run("eval --truth " + truth + " --accounts " + acc + " --json > " + out), 0);
+  ASSERT_EQ(run("eval --truth " + truth + " --accounts-csv " + acc + " --json > " + out), 0);
   const std::string j = read_all(out);
   EXPECT_NE(j.find("\"auroc\":1.0"), std::string::npos) << j;
   EXPECT_NE(j.find("\"average_precision\":1.0"), std::string::npos) << j;
   EXPECT_NE(j.find("\"precision\":0.6666666666666666"), std::string::npos) << j;
   EXPECT_NE(j.find("\"ari\":1.0"), std::string::npos) << j;
   const auto bad = write("cli_bad.csv", "account_id,community_id,risk_score,suspect\na:1,1,x,true\n");
-  EXPECT_EQ(run("eval --truth " + truth + " --accounts " + bad + " 2> /dev/null > /dev/null"), 1);
+  EXPECT_EQ(run("eval --truth " + truth + " --accounts-csv " + bad + " 2> /dev/null > /dev/null"), 1);
   EXPECT_EQ(run("eval --truth " + truth + " 2> /dev/null > /dev/null"), 2);
 }
 

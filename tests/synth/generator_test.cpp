@@ -338,7 +338,7 @@ TEST(Generator, RejectsBadOptions) {
 TEST(Generator, CliWritesSnapshotAndTruth) {
   const std::string dir = tmp_dir("cli");
   const std::string cmd = std::string(HYDRASCOPE_TEST_BINARY) + " -q generate --accounts 2000 --seed 7 --profile hard --out " +
-                          dir + " --format csv --gzip";
+                          dir + " --output-format csv --gzip";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   EXPECT_TRUE(fs::exists(dir + "/truth.json"));
   Snapshot s;

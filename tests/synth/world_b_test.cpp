@@ -270,7 +270,7 @@ TEST(WorldB, CliWritesWorldB) {
   const std::string dir = kWorldBTmp + "/cli";
   std::filesystem::remove_all(dir);
   const std::string bin = HYDRASCOPE_TEST_BINARY;
-  const std::string cmd = bin + " -q generate --world b --accounts 2000 --seed 5 --profile bare --format csv --out " + dir;
+  const std::string cmd = bin + " -q generate --world b --accounts 2000 --seed 5 --profile bare --output-format csv --out " + dir;
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   Snapshot s;
   ASSERT_NO_THROW(s = load_snapshot(dir + "/snapshot"));

@@ -1,0 +1,50 @@
+// Enum options of the subcommands: the value is checked and converted by
+// CLI11's CheckedTransformer and stored straight into an options struct's
+// field; --help lists the valid names and shows the default by name.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hydrascope::cli {
+
+/// `--name` bound to `target`, one of `names` (in help order). A name not in
+/// the list is refused as "--name: expected a, b or c, got 'x'" (numbers,
+/// which CheckedTransformer would take as the enum's value, too).
+template <class E>
+CLI::Option* add_enum_option(CLI::App& app, const std::string& name, E& target,
+                             const std::vector<std::pair<std::string, E>>& names, const std::string& help) {
+  std::string list, braces = "{", current;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    list += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i].first;
+    braces += (i == 0 ? "" : ",") + names[i].first;
+    if (names[i].second == target) current = names[i].first;
+  }
+  braces += "}";
+  // name -> the enum's value as an int (the engine's enums have a to_string()
+  // of their own that CLI11's conversion of an enum would pick up)
+  std::map<std::string, int> values;
+  for (const auto& n : names) values[n.first] = static_cast<int>(n.second);
+  const CLI::CheckedTransformer convert(values);
+  const CLI::Validator checked(
+      [convert, names, list](std::string& input) -> std::string {
+        for (const auto& n : names)
+          if (n.first == input) return convert(input);  // the name -> the enum's value
+        return "expected " + list + ", got '" + input + "'";
+      },
+      braces);
+  CLI::Option* opt = app.add_option(
+      name,
+      [&target](const CLI::results_t& results) {
+        target = static_cast<E>(std::stoi(results.back()));  // the transformer wrote the value
+        return true;
+      },
+      help);
+  return opt->transform(checked)->default_str(current)->type_name("TEXT")->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+}
+
+}  // namespace hydrascope::cli
