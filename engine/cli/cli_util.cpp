@@ -566,13 +566,6 @@ RefineOptions refine_options(const std::vector<std::string>& on, const std::vect
   return RefineOptions::from_steps(on, off);
 }
 
-std::string refine_steps_text(const RefineOptions& o) {
-  std::string out;
-  for (const auto& [on, name] : {std::pair{o.split_by_proxy, "split_by_proxy"}, std::pair{o.split_tied, "split_tied"},
-                                 std::pair{o.split_separated, "split_separated"}, std::pair{o.rehome, "rehome"},
-                                 std::pair{o.merge, "merge"}})
-    if (on) out += (out.empty() ? "" : ",") + std::string(name);
-  return out.empty() ? "none" : out;
-}
+std::string refine_steps_text(const RefineOptions& o) { return o.steps_text(); }
 
 }  // namespace hydrascope::cli

@@ -153,9 +153,7 @@ int run_train(TrainArgs args, const Context& ctx) {
   po.community.resolution = args.resolution;
   if (!args.damping.empty()) po.graph.damping = parse_damping_name(args.damping);
   po.validate();
-  std::ostringstream det;
-  det << "resolution " << po.community.resolution << ", damping " << to_string(po.graph.damping);
-  const std::string detection = det.str();
+  const std::string detection = detection_text(po);
   TrainingSet set;
   auto add_snapshot = [&](const std::string& path, const std::string& truth_path, const std::string& label,
                           double weight) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
+#include <sstream>
 #include <string>
 #include <utility>
 
@@ -83,6 +84,27 @@ AccountColumns RunResult::columns() const noexcept {
   return c;
 }
 
+std::string detection_text(const PipelineOptions& options) {
+  std::ostringstream out;
+  out << "resolution " << options.community.resolution << ", damping " << to_string(options.graph.damping);
+  return out.str();
+}
+
+std::string model_mismatch(const Model& model, const PipelineOptions& options) {
+  std::string differ;
+  const auto check = [&](const char* key, const std::string& run_value, const char* option) {
+    const auto it = model.info().extra.find(key);
+    if (it == model.info().extra.end() || it->second == run_value) return;
+    differ += std::string(differ.empty() ? "" : "; ") + key + " '" + it->second + "' where this run has '" + run_value +
+              "' (" + option + ")";
+  };
+  check("detection", detection_text(options), "--damping, --resolution");
+  check("refine", options.refine.steps_text(), "--refine");
+  if (differ.empty()) return differ;
+  return "the model was trained with " + differ + ": its risks are read off communities of another shape; "
+         "run with the settings it was trained with (docs/scoring.md)";
+}
+
 RunResult run_pipeline(const std::string& path, const PipelineOptions& options) {
   options.validate();
   RunResult r;
@@ -106,6 +128,7 @@ RunResult run_pipeline(const std::string& path, const PipelineOptions& options) 
     rep.warnings.emplace_back(
         "the snapshot has no activity: synchrony, balance and pivot features are missing (docs/features.md); "
         "a CSV snapshot carries it in activity.csv (docs/formats.md, section 4)");
+  if (std::string w = model_mismatch(*r.model, options); !w.empty()) rep.warnings.push_back(std::move(w));
   r.timings.emplace_back(rep.name, rep.seconds);
   if (options.on_stage) options.on_stage(rep);
   if (options.cancel.cancelled()) throw Cancelled();

@@ -49,16 +49,6 @@ RunOption opt_bool(std::string key, bool v) {
   return o;
 }
 
-// The refinement steps that run, comma-separated, in their order; "none".
-std::string refine_steps(const RefineOptions& r) {
-  std::string steps;
-  for (const auto& [on, name] : {std::pair{r.split_by_proxy, "split_by_proxy"}, std::pair{r.split_tied, "split_tied"},
-                                 std::pair{r.split_separated, "split_separated"}, std::pair{r.rehome, "rehome"},
-                                 std::pair{r.merge, "merge"}})
-    if (on) steps += (steps.empty() ? "" : ",") + std::string(name);
-  return steps.empty() ? std::string("none") : steps;  // as refine_steps_text() of the command line
-}
-
 // A folder that exists must be a folder, and empty unless `replace`.
 void check_folder(const std::string& dir, bool replace) {
   namespace fs = std::filesystem;
@@ -124,7 +114,7 @@ std::vector<RunOption> recorded_options(const RunResult& result, const RunFolder
       opt_num("resolution", po.community.resolution),
       opt_num("degree_cap", po.graph.degree_cap),
       opt_str("damping", std::string(to_string(po.graph.damping))),
-      opt_str("refine", refine_steps(po.refine)),
+      opt_str("refine", po.refine.steps_text()),
       opt_bool("detrend", po.features.detrend),
       opt_num("threshold", po.scoring.threshold),
       opt_num("min_accounts", po.scoring.min_accounts),

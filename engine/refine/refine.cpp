@@ -43,6 +43,15 @@ RefineOptions RefineOptions::all() {
   return o;
 }
 
+std::string RefineOptions::steps_text() const {
+  std::string out;
+  for (const auto& [on, name] : {std::pair{split_by_proxy, "split_by_proxy"}, std::pair{split_tied, "split_tied"},
+                                 std::pair{split_separated, "split_separated"}, std::pair{rehome, "rehome"},
+                                 std::pair{merge, "merge"}})
+    if (on) out += (out.empty() ? "" : ",") + std::string(name);
+  return out.empty() ? std::string("none") : out;
+}
+
 void RefineOptions::validate() const {
   if (min_accounts < 1) throw std::invalid_argument("refine: min_accounts must be >= 1");
   if (min_piece < 2) throw std::invalid_argument("refine: min_piece must be >= 2");

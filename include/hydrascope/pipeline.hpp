@@ -146,6 +146,13 @@ struct RunResult {
 /// std::invalid_argument on bad options, ResourceLimitError past
 /// load.max_memory_bytes, Cancelled when cancelled.
 [[nodiscard]] RunResult run_pipeline(const std::string& path, const PipelineOptions& options);
+/// The community detection a model is trained with, as recorded in the
+/// model (`detection`): "resolution R, damping D".
+[[nodiscard]] std::string detection_text(const PipelineOptions& options);
+/// A warning when `model` records a detection or refinement (`train`) other
+/// than the options': its scores would be read off communities of another
+/// shape. Empty when they agree or the model records neither.
+[[nodiscard]] std::string model_mismatch(const Model& model, const PipelineOptions& options);
 /// The same on a snapshot already in memory (built with SnapshotBuilder, or
 /// loaded); nothing is read.
 [[nodiscard]] RunResult run_pipeline(std::shared_ptr<const Snapshot> snapshot, const PipelineOptions& options);

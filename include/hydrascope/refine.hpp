@@ -59,6 +59,9 @@ struct RefineOptions {
   /// the option (`on_name` / `off_name`) and the unknown step.
   [[nodiscard]] static RefineOptions from_steps(const std::vector<std::string>& on, const std::vector<std::string>& off,
                                                 const char* on_name = "--refine", const char* off_name = "--refine-off");
+  /// The steps that run, comma-separated in their order, or "none" (as
+  /// --refine takes them; recorded in run.json and in a trained model).
+  [[nodiscard]] std::string steps_text() const;
   /// Throws std::invalid_argument naming the bad value.
   void validate() const;
 };

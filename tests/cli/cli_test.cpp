@@ -428,6 +428,28 @@ TEST(RunCli, EveryOptionThatChangesAnOutputIsInRunJson) {
   }
 }
 
+// The built-in model records the detection and refinement it was trained
+// with; a run with other settings still runs but says so, once, naming the
+// options; a run with the same settings says nothing about the model.
+TEST(RunCli, WarnsWhenTheModelWasTrainedWithOtherDetection) {
+  const std::string dir = with_snapshot("model_mismatch");
+  const std::string s = dir + "/s.ndjson";
+  const CliRun same = run(dir, "-q run " + s + " --out " + dir + "/same --damping degree --resolution 1");
+  ASSERT_EQ(same.code, 0) << same.err;
+  EXPECT_EQ(same.err.find("the model was trained with"), std::string::npos) << same.err;
+  const CliRun damping = run(dir, "-q run " + s + " --out " + dir + "/log --damping log");
+  ASSERT_EQ(damping.code, 0) << damping.err;
+  EXPECT_NE(damping.err.find("the model was trained with detection 'resolution 1, damping degree' where this run has "
+                             "'resolution 1, damping log' (--damping, --resolution)"),
+            std::string::npos)
+      << damping.err;
+  const CliRun refine = run(dir, "-q run " + s + " --out " + dir + "/none --refine none --resolution 2");
+  ASSERT_EQ(refine.code, 0) << refine.err;
+  EXPECT_NE(refine.err.find("'resolution 2, damping degree'"), std::string::npos) << refine.err;
+  EXPECT_NE(refine.err.find("refine 'split_separated' where this run has 'none' (--refine)"), std::string::npos)
+      << refine.err;
+}
+
 // Enum options are bound straight into the options structs through CLI11's
 // CheckedTransformer: the names are listed in --help with the default, and
 // anything else (a number too) is a usage error naming the option.
