@@ -20,6 +20,7 @@ ctest --test-dir build --output-on-failure --timeout 900 -j"$jobs" --repeat unti
 # repeat a dozen times is sanitized by the other tests.
 # HYDRASCOPE_SANITIZERS=0 skips it (docs/reliability.md, "Sanitizers in CI").
 if [[ "${HYDRASCOPE_SANITIZERS:-1}" != 0 ]]; then
+  export CMAKE_GENERATOR="${CMAKE_GENERATOR:-Ninja}"  # as in scripts/setup.sh
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
     -DHYDRASCOPE_SANITIZE=address,undefined -DHYDRASCOPE_BENCHMARKS=OFF >/dev/null
   cmake --build build-asan -j"$(nproc)"
