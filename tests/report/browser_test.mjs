@@ -185,7 +185,11 @@ async function realPage(spec) {
   const links = await page.$$eval("#links a", (a) => a.map((x) => x.getAttribute("data-community")));
   if (spec.expect_links) check(links.length > 0, "the community lists communities it shares entities with");
   if (links.length > 0) {
-    await page.click("#links a");
+    // A real click, after the link is scrolled to the middle of the window
+    // (the graph above it may still be laying out and move it).
+    const link = await page.$("#links a");
+    await link.evaluate((a) => a.scrollIntoView({ block: "center" }));
+    await link.click();
     await page.waitForSelector(`#detail[data-community="${links[0]}"]`, { timeout: 5000 });
   }
 
