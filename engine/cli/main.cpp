@@ -8,12 +8,35 @@
 // the whole job with MPI_Abort, so that every rank exits non-zero and no
 // rank waits for it; --out is written (swapped into place) only by rank 0 at
 // the very end.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include "cli_util.hpp"
+
+namespace {
+
+// OpenMP threads that wait for work: libgomp's default keeps them spinning
+// for a while after each parallel region, which on a machine whose cores are
+// shared (the 2-core machines this runs on, CI, a busy server) takes the
+// cores from the thread that still works: a 200,000-account `run` took
+// 10-13 s instead of 4 s under a load of 3-8 (docs/performance.md,
+// "OpenMP wait policy"); on an idle machine passive waiting costs nothing
+// measurable. libgomp reads OMP_WAIT_POLICY once, before main, so when the
+// user has not set it the program sets it to passive and starts itself
+// again (same process id, arguments and descriptors); a user's own
+// OMP_WAIT_POLICY is kept. If the new start fails, the program goes on with
+// the default.
+void passive_openmp_wait(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  if (::setenv("OMP_WAIT_POLICY", "passive", 1) != 0) return;
+  ::execv("/proc/self/exe", argv);
+}
+
+}  // namespace
 
 #ifdef HYDRASCOPE_WITH_MPI
 #include "hydrascope/mpi.hpp"
@@ -58,6 +81,7 @@ int main_under_mpirun(int argc, char** argv) {
 #endif
 
 int main(int argc, char** argv) {
+  passive_openmp_wait(argv);
 #ifdef HYDRASCOPE_WITH_MPI
   if (const char* n = std::getenv("OMPI_COMM_WORLD_SIZE"); n != nullptr && *n != '\0') return main_under_mpirun(argc, argv);
 #endif

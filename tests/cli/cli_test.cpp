@@ -3,8 +3,12 @@
 // output file (or temporary) left behind on error, and conversions that reload equal.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -478,4 +482,51 @@ TEST(Cli, EnumOptionsListTheirNamesAndRefuseOthers) {
 }
 
 }  // namespace
+// The program waits passively for OpenMP work unless the user chose a
+// policy: with OMP_WAIT_POLICY unset it starts itself again with it set to
+// passive (same process: its environment then shows the value), and a
+// user's own value is kept. The program is held open on a FIFO that nobody
+// writes yet, read from /proc, then let go.
+namespace {
+std::string wait_policy_of_running_program(const std::string& dir, const char* policy) {
+  const std::string fifo = dir + "/in.ndjson";
+  ::unlink(fifo.c_str());
+  if (::mkfifo(fifo.c_str(), 0600) != 0) return "mkfifo failed";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (policy == nullptr) ::unsetenv("OMP_WAIT_POLICY");
+    else ::setenv("OMP_WAIT_POLICY", policy, 1);
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, 1);
+    ::dup2(devnull, 2);
+    ::execl(HYDRASCOPE_TEST_BINARY, HYDRASCOPE_TEST_BINARY, "-q", "inspect", fifo.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  std::string seen = "none";
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < until) {
+    std::ifstream env("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+    std::string all((std::istreambuf_iterator<char>(env)), std::istreambuf_iterator<char>());
+    const auto key = all.find("OMP_WAIT_POLICY=");
+    if (key != std::string::npos && (key == 0 || all[key - 1] == '\0')) {
+      seen = all.substr(key + 16, all.find('\0', key) - key - 16);
+      break;
+    }
+    ::usleep(20000);
+  }
+  const int w = ::open(fifo.c_str(), O_WRONLY);  // the reader is blocked on its open: let it go (empty input)
+  if (w >= 0) ::close(w);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return seen;
+}
+}  // namespace
+
+TEST(Cli, WaitsPassivelyForOpenMpUnlessTheUserChoseAPolicy) {
+  const std::string dir = fresh_dir("cli_omp_wait");
+  EXPECT_EQ(wait_policy_of_running_program(dir, nullptr), "passive");
+  EXPECT_EQ(wait_policy_of_running_program(dir, "active"), "active");
+}
+
+
 }  // namespace hydrascope
