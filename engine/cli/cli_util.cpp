@@ -469,7 +469,6 @@ Snapshot load_input(const Context& ctx, const std::string& path, const std::stri
   return snapshot;
 }
 
-HubDamping parse_damping_name(const std::string& name, const char* option) { return hub_damping_from(name, option); }
 
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -566,6 +565,5 @@ RefineOptions refine_options(const std::vector<std::string>& on, const std::vect
   return RefineOptions::from_steps(on, off);
 }
 
-std::string refine_steps_text(const RefineOptions& o) { return o.steps_text(); }
 
 }  // namespace hydrascope::cli

@@ -158,10 +158,6 @@ void warn_deprecated(const CLI::App& sub, const Context& ctx);
 [[nodiscard]] Snapshot load_input(const Context& ctx, const std::string& path, const std::string& format = "auto",
                                   int threads = 0, LoadReport* report = nullptr, bool progress = true);
 
-/// `none|log|sqrt|degree` -> HubDamping; std::invalid_argument (naming `option`) otherwise.
-[[nodiscard]] HubDamping parse_damping_name(const std::string& name, const char* option = "--damping");
-
-
 /// Default refinement with the named steps off (`--refine-off`:
 /// split_by_proxy, split_tied, split_separated, rehome, merge or all);
 /// std::invalid_argument naming an unknown step.
@@ -169,8 +165,6 @@ void warn_deprecated(const CLI::App& sub, const Context& ctx);
 /// of RefineOptions; `all`, `none`) minus those of --refine-off.
 /// std::invalid_argument naming the option and an unknown step.
 [[nodiscard]] RefineOptions refine_options(const std::vector<std::string>& on, const std::vector<std::string>& off);
-/// "split_separated" / "split_by_proxy,merge" / "none": the steps that run, in order.
-[[nodiscard]] std::string refine_steps_text(const RefineOptions& o);
 
 /// Appends `s` as a JSON string literal (quotes, backslashes and control
 /// characters escaped; other bytes as they are).

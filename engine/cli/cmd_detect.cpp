@@ -55,7 +55,7 @@ GraphOptions graph_options(const DetectArgs& a, GraphOptions base) {
     else if (a.weights == "requests") base.weight_source = WeightSource::Requests;
     else throw std::invalid_argument("--weights: expected unit, log or requests, got '" + a.weights + "'");
   }
-  if (!a.damping.empty()) base.damping = parse_damping_name(a.damping);
+  if (!a.damping.empty()) base.damping = hub_damping_from(a.damping, "--damping");
   if (a.degree_cap >= 0) {
     if (a.degree_cap > 0xffffffffLL) throw std::invalid_argument("--degree-cap too large");
     base.degree_cap = static_cast<std::uint32_t>(a.degree_cap);

@@ -151,7 +151,7 @@ int run_train(TrainArgs args, const Context& ctx) {
   po.community.seed = args.seed;
   po.refine = refine_options(args.refine_on, args.refine_off);
   po.community.resolution = args.resolution;
-  if (!args.damping.empty()) po.graph.damping = parse_damping_name(args.damping);
+  if (!args.damping.empty()) po.graph.damping = hub_damping_from(args.damping, "--damping");
   po.validate();
   const std::string detection = detection_text(po);
   TrainingSet set;
@@ -181,7 +181,7 @@ int run_train(TrainArgs args, const Context& ctx) {
   // sampling and the seed: that is the cache key (the schema is checked too).
   std::string cache_key = "recipe=" + (use_recipe ? recipe_text(args.recipe, recipe_worlds(args.recipe)) : "") + ";seed=" + std::to_string(args.seed) +
                           ";negative_sample=" + std::to_string(args.rows.negative_sample) + ";labels=" +
-                          (args.labels ? "1" : "0") + ";refine=" + refine_steps_text(po.refine) + ";detection=" + detection;
+                          (args.labels ? "1" : "0") + ";refine=" + po.refine.steps_text() + ";detection=" + detection;
   for (const auto& x : args.snapshots) cache_key += ";snapshot=" + x;
   for (const auto& x : args.truths) cache_key += ";truth=" + x;
   const bool cached = !args.rows_cache.empty() && load_training_set(set, args.rows_cache, cache_key);
@@ -246,7 +246,7 @@ int run_train(TrainArgs args, const Context& ctx) {
                 "); targets: " + (args.labels ? "the snapshots' banned (1) and trusted (0) labels" : "generated truth (hydra = 1)") +
                 "; negatives alone in their community sampled at " + std::to_string(args.rows.negative_sample).substr(0, 5);
   info.trained_on = trained_on;
-  info.extra["refine"] = refine_steps_text(po.refine);
+  info.extra["refine"] = po.refine.steps_text();
   info.extra["detection"] = detection;
   info.extra["name"] = args.name.empty() ? (use_recipe ? "hydrascope-" + args.recipe : "custom") : args.name;
   ctx.info("train: " + std::to_string(set.x.rows) + " rows (" + std::to_string(set.positives) + " positive) x " +

@@ -56,7 +56,6 @@ struct PyGraph {
 
 // --- options from keyword arguments -------------------------------------------------------------
 
-HubDamping damping_from(const std::string& name) { return hub_damping_from(name); }
 
 Algorithm algorithm_from(const std::string& name) {
   const auto a = parse_algorithm(name);
@@ -85,7 +84,7 @@ PipelineOptions pipeline_options(const py::kwargs& kw) {
     else if (key == "algorithm") po.community.algorithm = algorithm_from(py::cast<std::string>(v));
     else if (key == "resolution") po.community.resolution = py::cast<double>(v);
     else if (key == "degree_cap") po.graph.degree_cap = py::cast<std::uint32_t>(v);
-    else if (key == "damping") po.graph.damping = damping_from(py::cast<std::string>(v));
+    else if (key == "damping") po.graph.damping = hub_damping_from(py::cast<std::string>(v));
     else if (key == "refine") refine_on = py::cast<std::vector<std::string>>(v);
     else if (key == "refine_off") refine_off = py::cast<std::vector<std::string>>(v);
     else if (key == "detrend") po.features.detrend = py::cast<bool>(v);
@@ -346,7 +345,7 @@ PYBIND11_MODULE(_hydrascope, m) {
 
   m.def("build_graph", [](const SnapshotPtr& s, const std::string& damping, std::uint32_t degree_cap) {
     GraphOptions go;
-    go.damping = damping_from(damping);
+    go.damping = hub_damping_from(damping);
     go.degree_cap = degree_cap;
     go.validate();
     py::gil_scoped_release release;
