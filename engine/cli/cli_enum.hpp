@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "hydrascope/graph.hpp"
+
 namespace hydrascope::cli {
 
 /// `--name` bound to `target`, one of `names` (in help order). A name not in
@@ -45,6 +47,14 @@ CLI::Option* add_enum_option(CLI::App& app, const std::string& name, E& target,
       },
       help);
   return opt->transform(checked)->default_str(current)->type_name("TEXT")->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+}
+
+/// The names of `--damping` (run, train), as run.json and a model record them.
+inline std::vector<std::pair<std::string, HubDamping>> damping_names() {
+  std::vector<std::pair<std::string, HubDamping>> out;
+  for (const HubDamping d : {HubDamping::None, HubDamping::InvLog, HubDamping::InvSqrt, HubDamping::InvDegree})
+    out.emplace_back(std::string(to_string(d)), d);
+  return out;
 }
 
 }  // namespace hydrascope::cli

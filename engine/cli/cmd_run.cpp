@@ -62,17 +62,11 @@ struct RunArgs {
   bool no_warm_start = false;
 };
 
-// The names of --algo and --damping (as run.json writes them).
+// The names of --algo (as run.json writes them).
 std::vector<std::pair<std::string, Algorithm>> algorithm_names() {
   std::vector<std::pair<std::string, Algorithm>> out;
   for (const Algorithm a : {Algorithm::Leiden, Algorithm::Louvain, Algorithm::LabelPropagation, Algorithm::Components})
     out.emplace_back(std::string(to_string(a)), a);
-  return out;
-}
-std::vector<std::pair<std::string, HubDamping>> damping_names() {
-  std::vector<std::pair<std::string, HubDamping>> out;
-  for (const HubDamping d : {HubDamping::None, HubDamping::InvLog, HubDamping::InvSqrt, HubDamping::InvDegree})
-    out.emplace_back(std::string(to_string(d)), d);
   return out;
 }
 

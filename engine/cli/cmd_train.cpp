@@ -14,6 +14,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "cli_enum.hpp"
 #include "cli_util.hpp"
 #include "hydrascope/eval.hpp"
 #include "hydrascope/io.hpp"
@@ -55,7 +56,7 @@ struct TrainArgs {
   std::vector<std::string> refine_on;
   std::vector<std::string> refine_off;
   double resolution = CommunityOptions{}.resolution;
-  std::string damping;
+  HubDamping damping = GraphOptions{}.damping;
   std::string rows_cache;
   std::uint64_t seed = 1;
   int threads = 0;
@@ -150,7 +151,7 @@ int run_train(TrainArgs args, const Context& ctx) {
   po.community.seed = args.seed;
   po.refine = refine_options(args.refine_on, args.refine_off);
   po.community.resolution = args.resolution;
-  if (!args.damping.empty()) po.graph.damping = hub_damping_from(args.damping, "--damping");
+  po.graph.damping = args.damping;
   po.validate();
   const std::string detection = detection_text(po);
   TrainingSet set;
@@ -312,7 +313,7 @@ void add_train(CLI::App& app, const Context& ctx, Action& action) {
                   "Modularity resolution of community detection (as for run; a model should be used with the detection it was trained with)")
       ->capture_default_str()
       ->group(r);
-  sub->add_option("--damping", args->damping, "Hub damping of shared entities' edges (as for run): none, log, sqrt or degree")
+  add_enum_option(*sub, "--damping", args->damping, damping_names(), "Hub damping of shared entities' edges (as for run)")
       ->group(r);
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_train(*args, ctx); }; });
 }
