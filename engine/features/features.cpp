@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <iterator>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -862,112 +861,6 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
       }
       if (options.progress) options.progress("features", work[static_cast<std::size_t>(last)], work[num_slots]);
     }
-  }
-
-  // --- neighbours: what the communities it shares pool entities with look like -----------------
-  // A farm that detection cut into pieces shows up as pieces that share
-  // pools with each other. For community c, an entity e of 2..pool_max
-  // accounts with k of them in c ties c to the other d_e - k with weight
-  // k (d_e - k) / d_e; c_nb_ties sums the weights per account, and c_nb_X
-  // is the tie-weighted mean of X over the accounts on the other side (an
-  // account counts once per entity, with its community's X; missing X
-  // is left out). Per entity, the sum of X over its accounts is taken once;
-  // per community, its (entity, k) pairs are sorted, so the sums run in a
-  // fixed order for any thread count. Linear in the incidences.
-  {
-    constexpr int kSources[] = {
-#define HS_Y(name, src) static_cast<int>(features::src),
-        HS_NEIGHBOUR_SOURCES(HS_Y)
-#undef HS_Y
-    };
-    constexpr int kTargets[] = {
-#define HS_Y(name, src) static_cast<int>(features::name),
-        HS_NEIGHBOUR_SOURCES(HS_Y)
-#undef HS_Y
-    };
-    constexpr std::size_t K = std::size(kSources);
-    auto is_pool = [&](NodeId e) {
-      return s.kind(e) != NodeKind::Account && p.acc_deg[e] >= 2 && p.acc_deg[e] <= options.pool_max_accounts;
-    };
-    std::vector<std::uint32_t> pool_index(n, UINT32_MAX);
-    std::uint32_t pools = 0;
-    for (NodeId v = 0; v < n; ++v)
-      if (is_pool(v)) pool_index[v] = pools++;
-    std::vector<float> psum(static_cast<std::size_t>(pools) * K, 0.0f);
-    std::vector<std::uint16_t> pcount(static_cast<std::size_t>(pools) * K, 0);
-    const bool small_pools = options.pool_max_accounts <= 65535;  // counts fit pcount (else only c_nb_ties)
-    if (small_pools) {
-      const auto nn = static_cast<std::int64_t>(n);
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 4096)
-      for (std::int64_t i = 0; i < nn; ++i) {
-        const auto e = static_cast<NodeId>(i);
-        const std::uint32_t pi = pool_index[e];
-        if (pi == UINT32_MAX) continue;
-        float* sum = psum.data() + static_cast<std::size_t>(pi) * K;
-        std::uint16_t* cnt = pcount.data() + static_cast<std::size_t>(pi) * K;
-        NodeId last = kInvalidNode;
-        for (NodeId u : inc.neighbors(e)) {
-          if (u == last) continue;
-          last = u;
-          if (s.kind(u) != NodeKind::Account) continue;
-          const float* cf = table.community_.data() + static_cast<std::size_t>(table.comm_slot_[membership[u]]) * kNumCommunityFeatures;
-          for (std::size_t j = 0; j < K; ++j) {
-            const float x = cf[kSources[j]];
-            if (std::isnan(x)) continue;
-            sum[j] += x;
-            ++cnt[j];
-          }
-        }
-      }
-    }
-    check_cancel();
-    const auto slots = static_cast<std::int64_t>(num_slots);
-#pragma omp parallel num_threads(threads)
-    {
-      std::vector<std::uint32_t> ents;
-#pragma omp for schedule(dynamic, 256)
-      for (std::int64_t si = 0; si < slots; ++si) {
-        const auto slot = static_cast<std::size_t>(si);
-        const CommunityId c = table.comm_ids_[slot];
-        float* cf = table.community_.data() + slot * kNumCommunityFeatures;
-        ents.clear();
-        for (std::uint64_t i = offsets[c]; i < offsets[c + 1]; ++i) {
-          const NodeId a = members[i];
-          if (s.kind(a) != NodeKind::Account) continue;
-          NodeId last = kInvalidNode;
-          for (NodeId u : inc.neighbors(a)) {
-            if (u == last) continue;
-            last = u;
-            if (pool_index[u] != UINT32_MAX) ents.push_back(u);
-          }
-        }
-        std::sort(ents.begin(), ents.end());
-        double ties = 0.0, num[K] = {}, den[K] = {};
-        for (std::size_t i = 0; i < ents.size();) {
-          std::size_t j = i;
-          while (j < ents.size() && ents[j] == ents[i]) ++j;
-          const NodeId e = ents[i];
-          const double k = static_cast<double>(j - i), d = static_cast<double>(p.acc_deg[e]);
-          i = j;
-          if (k >= d) continue;
-          ties += k * (d - k) / d;
-          if (!small_pools) continue;
-          const std::size_t pi = static_cast<std::size_t>(pool_index[e]) * K;
-          for (std::size_t f = 0; f < K; ++f) {
-            const float own = cf[kSources[f]];
-            const double others = static_cast<double>(pcount[pi + f]) - (std::isnan(own) ? 0.0 : k);
-            if (others <= 0.0) continue;
-            const double sum = static_cast<double>(psum[pi + f]) - (std::isnan(own) ? 0.0 : k * static_cast<double>(own));
-            num[f] += k / d * sum;
-            den[f] += k / d * others;
-          }
-        }
-        cf[features::c_nb_ties] = static_cast<float>(ties / static_cast<double>(table.comm_accounts_[slot]));
-        for (std::size_t f = 0; f < K; ++f)
-          if (den[f] > 0.0) cf[kTargets[f]] = static_cast<float>(num[f] / den[f]);
-      }
-    }
-    check_cancel();
   }
 
   // --- quantiles within size bands, and the references for explanations -------------------------

@@ -51,21 +51,6 @@
   X(c_##slot##_owned_share, Fam, "share of accounts on " what " the community owns")                                \
   X(c_##slot##_exclusive, Fam, "of the accounts of its " what " shared inside it, the share that are its own accounts")
 
-// The community features that are also averaged over a community's
-// neighbours (X(name, source); each in its source's family): the communities its accounts share
-// pool entities with, weighted by those ties (features.cpp, "neighbours").
-#define HS_NEIGHBOUR_SOURCES(X)                        \
-  X(c_nb_log_accounts, c_log_accounts)                 \
-  X(c_nb_entities_per_account, c_entities_per_account) \
-  X(c_nb_core_share, c_core_share)                     \
-  X(c_nb_exclusive, c_exclusive)                       \
-  X(c_nb_payment_top_share, c_payment_top_share)       \
-  X(c_nb_ip_top_share, c_ip_top_share)                 \
-  X(c_nb_proxy_coverage, c_proxy_coverage)             \
-  X(c_nb_sync, c_sync)                                 \
-  X(c_nb_spread, c_spread)                             \
-  X(c_nb_burst_6h, c_burst_6h)
-
 #define HS_COMMUNITY_FEATURES(X)                                                                                   \
   X(c_log_accounts, Structure, "ln(accounts in the community)")                                                   \
   X(c_entities_per_account, Structure, "distinct entities of its accounts / accounts")                            \
@@ -95,18 +80,7 @@
   X(c_burst_6h, Burst, "largest share of its accounts created within six hours")                                  \
   X(c_burst_24h, Burst, "largest share of its accounts created within one day")                                   \
   X(c_burst_7d, Burst, "largest share of its accounts created within one week")                                   \
-  X(c_pivot, Pivot, "share of its active accounts whose traffic steps at the community's change point")           \
-  X(c_nb_ties, Structure, "pool ties leaving it per account: each entity of 2 to pool_max_accounts accounts adds (its accounts here) x (its accounts elsewhere) / (its accounts)") \
-  X(c_nb_log_accounts, Structure, "c_log_accounts of the communities it shares pool entities with (mean weighted by the ties of c_nb_ties)") \
-  X(c_nb_entities_per_account, Structure, "c_entities_per_account of the communities it shares pool entities with (mean weighted by the ties of c_nb_ties)") \
-  X(c_nb_core_share, Structure, "c_core_share of the communities it shares pool entities with (mean weighted by the ties of c_nb_ties)") \
-  X(c_nb_exclusive, Sharing, "c_exclusive of the communities it shares pool entities with (mean weighted by the ties of c_nb_ties)") \
-  X(c_nb_payment_top_share, Payment, "c_payment_top_share of the communities it shares pool entities with (mean weighted by the ties of c_nb_ties)") \
-  X(c_nb_ip_top_share, Ip, "c_ip_top_share of the communities it shares pool entities with (mean weighted by the ties of c_nb_ties)") \
-  X(c_nb_proxy_coverage, Proxy, "c_proxy_coverage of the communities it shares pool entities with (mean weighted by the ties of c_nb_ties)") \
-  X(c_nb_sync, Synchrony, "c_sync of the communities it shares pool entities with (mean weighted by the ties of c_nb_ties)") \
-  X(c_nb_spread, Balance, "c_spread of the communities it shares pool entities with (mean weighted by the ties of c_nb_ties)") \
-  X(c_nb_burst_6h, Burst, "c_burst_6h of the communities it shares pool entities with (mean weighted by the ties of c_nb_ties)")
+  X(c_pivot, Pivot, "share of its active accounts whose traffic steps at the community's change point")
 
 // Quantiles: X(name, family, source community feature)
 #define HS_QUANTILE_FEATURES(X)                          \

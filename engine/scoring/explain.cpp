@@ -28,7 +28,7 @@ bool ends_with(std::string_view s, std::string_view p) {
 // Whether a feature is a share (printed as a percentage).
 bool is_share(std::string_view name) {
   return ends_with(name, "_share") || ends_with(name, "_coverage") || ends_with(name, "_exclusive") ||
-         starts_with(name, "c_burst_") || starts_with(name, "c_nb_burst_") || name == "c_pivot" || name == "c_conductance" || ends_with(name, "_q") ||
+         starts_with(name, "c_burst_") || name == "c_pivot" || name == "c_conductance" || ends_with(name, "_q") ||
          name == "a_comm_banned" || name == "a_ent_banned" || name == "a_links_banned" || name == "a_comm_trusted" ||
          name == "a_ent_trusted" || name == "a_links_in_comm" || name == "a_in_burst" || name == "a_pivot" ||
          name == "c_exclusive" || starts_with(name, "q_");
@@ -86,11 +86,6 @@ std::string describe_feature(std::string_view name, double v, const ExplainConte
     else if (ends_with(name, "_coverage")) text = of_accounts(v) + " have " + words;
     else if (ends_with(name, "_max_shared")) text = "its flagged accounts share one of their " + words + " with up to " + format_number(std::expm1(v)) + " other accounts (mean)";
     else if (ends_with(name, "_owned")) text = "its flagged accounts use " + format_number(v) + " of the community's own " + words + " each (mean)";
-  } else if (name == "c_nb_ties") {
-    text = format_number(v) + " pool ties per account lead to accounts of other communities (pieces of one operation cut apart look like this)";
-  } else if (starts_with(name, "c_nb_")) {
-    const std::string source = "c_" + std::string(name.substr(5));
-    text = "the communities it shares pools with have " + source + " = " + value_text(source, v) + " (mean over those ties)";
   } else if (name == "c_ip_prefix_share") {
     text = of_accounts(v) + " use an IP in one /24 (IPv6 /48) prefix";
   } else if (name == "c_ip_asn_share") {

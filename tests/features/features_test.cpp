@@ -396,49 +396,6 @@ TEST(Features, LinksMutualCoverageAndHub) {
   EXPECT_TRUE(std::isnan(t.community_value(p.membership[s.find_node("a:5")], idx("c_links_mutual"))));
 }
 
-// Neighbours: X = {a:1, a:2, a:3} owns card:x, Y = {a:4, a:5} owns card:y,
-// ip:p (a:1, a:4, a:5) ties them, dev:d (a:1..a:4) is above the pool size
-// and ties nothing, a:6 shares nothing.
-TEST(Features, NeighboursAreTheCommunitiesSharingPools) {
-  SnapshotBuilder b("neighbours");
-  RecordRef ref;
-  for (const char* id : {"a:1", "a:2", "a:3", "a:4", "a:5", "a:6"})
-    b.add_node(ref, id, "account", Label::Unknown, kNoTime, {}, nullptr);
-  b.add_node(ref, "card:x", "payment_method", Label::Unknown, kNoTime, {}, nullptr);
-  b.add_node(ref, "card:y", "payment_method", Label::Unknown, kNoTime, {}, nullptr);
-  b.add_node(ref, "ip:10.0.0.1", "ip", Label::Unknown, kNoTime, {}, nullptr);
-  b.add_node(ref, "dev:d", "device", Label::Unknown, kNoTime, {}, nullptr);
-  auto use = [&](const char* a, const char* e, const char* type) { b.add_edge(ref, a, e, type, 1.0, kNoTime, kNoTime); };
-  for (const char* a : {"a:1", "a:2", "a:3"}) use(a, "card:x", "paid_with");
-  for (const char* a : {"a:4", "a:5"}) use(a, "card:y", "paid_with");
-  for (const char* a : {"a:1", "a:4", "a:5"}) use(a, "ip:10.0.0.1", "uses_ip");
-  for (const char* a : {"a:1", "a:2", "a:3", "a:4"}) use(a, "dev:d", "uses_device");
-  const Snapshot s = b.finish();
-  std::vector<std::uint64_t> m(s.num_nodes(), 0);
-  for (const char* id : {"a:4", "a:5", "card:y"}) m[s.find_node(id)] = 1;
-  m[s.find_node("a:6")] = 2;
-  const Partition p = canonicalize(m);
-  FeatureOptions o;
-  o.pool_max_accounts = 3;
-  const FeatureTable t = compute_features(s, build_incidence(s), p, {}, o);
-  const CommunityId x = p.membership[s.find_node("a:1")], y = p.membership[s.find_node("a:4")],
-                    z = p.membership[s.find_node("a:6")];
-  // ip:p: 1 account in X, 2 elsewhere -> weight 1 x 2 / 3, over 3 accounts;
-  // 2 in Y, 1 elsewhere -> 2 x 1 / 3 over 2 accounts. The cards tie nothing.
-  EXPECT_FLOAT_EQ(t.community_value(x, idx("c_nb_ties")), 2.0f / 9.0f);
-  EXPECT_FLOAT_EQ(t.community_value(y, idx("c_nb_ties")), 1.0f / 3.0f);
-  EXPECT_FLOAT_EQ(t.community_value(z, idx("c_nb_ties")), 0.0f);
-  // The other side's value: Y's size seen from X, X's from Y; none for Z.
-  EXPECT_FLOAT_EQ(t.community_value(x, idx("c_nb_log_accounts")), t.community_value(y, idx("c_log_accounts")));
-  EXPECT_FLOAT_EQ(t.community_value(y, idx("c_nb_log_accounts")), t.community_value(x, idx("c_log_accounts")));
-  EXPECT_FLOAT_EQ(t.community_value(y, idx("c_nb_core_share")), t.community_value(x, idx("c_core_share")));
-  EXPECT_TRUE(std::isnan(t.community_value(z, idx("c_nb_log_accounts"))));
-  // Above the pool size the device ties nothing: with a pool size of 4 it does.
-  o.pool_max_accounts = 4;
-  const FeatureTable wide = compute_features(s, build_incidence(s), p, {}, o);
-  EXPECT_GT(wide.community_value(x, idx("c_nb_ties")), t.community_value(x, idx("c_nb_ties")));
-}
-
 // A hub of 20,000 accounts on one IP: linear work, exact counts.
 TEST(Features, HubsAreCountedNotPaired) {
   SnapshotBuilder b("hub");
