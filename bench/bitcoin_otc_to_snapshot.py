@@ -17,10 +17,15 @@ fraudulent users is labelled `banned` in the snapshot (what analysts already
 know; seeds of personalized PageRank) and left out of truth.json, so that the
 evaluation runs on the held-out users only.
 
+With --trusted-fraction T, a random fraction T of the benign users (drawn
+after the banned ones, same seed) is labelled `trusted` and left out of
+truth.json too: the labels an operator would train its own model on
+(`hydrascope train --labels`).
+
 With --dataset alpha the same is done for datasets/bitcoin-alpha (SNAP
 soc-sign-bitcoinalpha + REV2 labels: 102 fraudulent, 138 benign users).
 
-usage: bench/bitcoin_otc_to_snapshot.py [--dataset otc|alpha] [--signs|--no-signs] [--banned-fraction F --seed S] OUT_DIR
+usage: bench/bitcoin_otc_to_snapshot.py [--dataset otc|alpha] [--signs|--no-signs] [--banned-fraction F] [--trusted-fraction T] [--seed S] OUT_DIR
 """
 import csv
 import json
@@ -33,6 +38,7 @@ def main(argv):
     signs = True
     args = []
     banned_fraction = 0.0
+    trusted_fraction = 0.0
     seed = 1
     dataset = "otc"
     it = iter(argv[1:])
@@ -41,6 +47,8 @@ def main(argv):
             dataset = next(it)
         elif a == "--banned-fraction":
             banned_fraction = float(next(it))
+        elif a == "--trusted-fraction":
+            trusted_fraction = float(next(it))
         elif a == "--seed":
             seed = int(next(it))
         elif a == "--signs":
@@ -80,6 +88,8 @@ def main(argv):
     fraud = sorted((u for u in labels if labels[u] < 0), key=int)
     rng = random.Random(seed)
     banned = set(rng.sample(fraud, int(round(banned_fraction * len(fraud))))) if banned_fraction > 0 else set()
+    benign = sorted((u for u in labels if labels[u] > 0), key=int)
+    trusted = set(rng.sample(benign, int(round(trusted_fraction * len(benign))))) if trusted_fraction > 0 else set()
     os.makedirs(out, exist_ok=True)
     users = sorted(first, key=lambda u: int(u))
     with open(os.path.join(out, "snapshot.ndjson"), "w") as f:
@@ -87,7 +97,7 @@ def main(argv):
                             "snapshot": {"id": "bitcoin-" + dataset + ("-signed" if signs else "-unsigned")}}) + "\n")
         for u in users:
             f.write(json.dumps({"kind": "node", "id": "u:" + u, "type": "account", "created_at": first[u],
-                                **({"label": "banned"} if u in banned else {})}) + "\n")
+                                **({"label": "banned"} if u in banned else {"label": "trusted"} if u in trusted else {})}) + "\n")
         for src, dst, etype, w, t in edges:
             f.write(json.dumps({"kind": "edge", "src": "u:" + src, "dst": "u:" + dst, "type": etype,
                                 "weight": w, "first_seen": t, "last_seen": t}) + "\n")
@@ -95,7 +105,7 @@ def main(argv):
         {"id": dataset + "-fraud", "kind": "hydra",
          "accounts": ["u:" + u for u in sorted(labels, key=int) if labels[u] < 0 and u not in banned]},
         {"id": dataset + "-benign", "kind": "trusted_user",
-         "accounts": ["u:" + u for u in sorted(labels, key=int) if labels[u] > 0]},
+         "accounts": ["u:" + u for u in sorted(labels, key=int) if labels[u] > 0 and u not in trusted]},
     ]}
     with open(os.path.join(out, "truth.json"), "w") as f:
         json.dump(truth, f)

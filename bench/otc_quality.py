@@ -14,6 +14,13 @@ Variants:
 
   seeded10-K unsigned, with 10 % of the fraudulent users labelled `banned`
   (the operator's labels in the generalization issue), evaluated on the rest
+  own-K      unsigned, with half of the fraudulent users labelled `banned` and
+             half of the benign users `trusted` (seed K); scored twice on the
+             other halves: by the built-in model (which calibrates to those
+             labels, scoring.md), by a model trained on that snapshot's own
+             labels alone (`+trained`: `hydrascope train --labels`, then
+             `run --model`) and by the built-in model boosted further on them
+             (`+continued`: `train --labels --from default`)
 
 --dataset alpha runs the same on datasets/bitcoin-alpha; --model FILE scores
 with a model file instead of the built-in one.
@@ -76,15 +83,33 @@ def main(argv):
     variants = [("signed", ["--signs"]), ("unsigned", ["--no-signs"])]
     variants += [("seeded-%d" % s, ["--no-signs", "--banned-fraction", "0.5", "--seed", str(s)]) for s in seeds]
     variants += [("seeded10-%d" % s, ["--no-signs", "--banned-fraction", "0.1", "--seed", str(s)]) for s in seeds]
+    own = [("own-%d" % s, ["--no-signs", "--banned-fraction", "0.5", "--trusted-fraction", "0.5", "--seed", str(s)])
+           for s in seeds]
+    variants += own
+    variants += [(name + "+trained", conv) for name, conv in own]
+    variants += [(name + "+continued", conv) for name, conv in own]
     out = os.path.join(out, dataset)
     print("| variant | labelled users (fraud / benign) | hydrascope AUROC | hydrascope AP | degree AUROC | degree AP |")
     print("|---|---|---|---|---|---|")
     for name, conv in variants:
-        d = os.path.join(out, name)
-        subprocess.run(["/usr/bin/python3", os.path.join(HERE, "bitcoin_otc_to_snapshot.py"), "--dataset", dataset] + conv + [d],
-                       check=True, stderr=subprocess.DEVNULL)
-        subprocess.run([binary, "-q", "run", os.path.join(d, "snapshot.ndjson"), "--out", os.path.join(d, "run"),
-                        "--seed", "1", "--show", "0", "--force"] + model, check=True, stdout=subprocess.DEVNULL,
+        base, _, how = name.partition("+")
+        trained = how != ""
+        d = os.path.join(out, base)
+        run_dir = os.path.join(d, "run-" + how if trained else "run")
+        use = model
+        if trained:
+            # the operator's own model, from this snapshot's banned and trusted accounts only:
+            # trained from nothing, or continued from the built-in model
+            own_model = os.path.join(d, how + "-model.json.gz")
+            start = ["--from", "default"] if how == "continued" else []
+            subprocess.run([binary, "-q", "train", os.path.join(d, "snapshot.ndjson"), "--labels", "--seed", "1",
+                            "--out", own_model] + start, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            use = ["--model", own_model]
+        else:
+            subprocess.run(["/usr/bin/python3", os.path.join(HERE, "bitcoin_otc_to_snapshot.py"), "--dataset", dataset] + conv + [d],
+                           check=True, stderr=subprocess.DEVNULL)
+        subprocess.run([binary, "-q", "run", os.path.join(d, "snapshot.ndjson"), "--out", run_dir,
+                        "--seed", "1", "--show", "0", "--force"] + use, check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
         truth = json.load(open(os.path.join(d, "truth.json")))
         label = {}
@@ -92,7 +117,7 @@ def main(argv):
             for a in c["accounts"]:
                 label[a] = 1 if c["kind"] == "hydra" else 0
         risk = {}
-        with open(os.path.join(d, "run", "accounts.csv"), newline="") as f:
+        with open(os.path.join(run_dir, "accounts.csv"), newline="") as f:
             for r in csv.DictReader(f):
                 risk[r["account_id"]] = float(r["risk_score"])
         degree = {}

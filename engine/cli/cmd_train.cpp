@@ -45,6 +45,8 @@ BoosterOptions default_booster() {
 struct TrainArgs {
   std::vector<std::string> snapshots, truths;
   bool labels = false;
+  std::string from;  // --from MODEL|default: keep boosting from this model
+  bool min_child_weight_given = false;
   std::string recipe;
   std::string out;
   std::string name;
@@ -232,6 +234,8 @@ int run_train(TrainArgs args, const Context& ctx) {
   }
   if (!cached && !args.rows_cache.empty()) save_training_set(set, args.rows_cache, cache_key);
   if (!args.rows.drop_families.empty()) set = without_families(set, args.rows.drop_families);
+  if (!args.from.empty() && !args.rows.drop_families.empty())
+    throw std::invalid_argument("--from and --drop-family exclude each other (the base model reads every family)");
   if (set.positives == 0 || set.negatives == 0)
     throw std::invalid_argument("the training rows need both classes: " + std::to_string(set.positives) +
                                 " positive and " + std::to_string(set.negatives) + " negative rows");
@@ -252,7 +256,26 @@ int run_train(TrainArgs args, const Context& ctx) {
   ctx.info("train: " + std::to_string(set.x.rows) + " rows (" + std::to_string(set.positives) + " positive) x " +
            std::to_string(set.x.names.size()) + " features; boosting " + std::to_string(args.booster.rounds) + " rounds");
   TrainReport report;
-  const Model model = Model::train(set.x, set.label, set.weight, args.booster, info, &report, ctx.progress());
+  Model model = [&] {
+    if (args.from.empty()) return Model::train(set.x, set.label, set.weight, args.booster, info, &report, ctx.progress());
+    const Model base = args.from == "default" ? default_model() : Model::load_file(args.from);
+    // The rows in the base model's columns (a column it has and the rows
+    // lack stays missing; a column only the rows have is not used).
+    FeatureMatrix x = FeatureMatrix::filled(base.feature_names(), set.x.rows);
+    for (std::size_t c = 0; c < x.cols(); ++c) {
+      const auto from = set.x.column(x.names[c]);
+      if (!from) continue;
+      for (std::uint64_t r = 0; r < x.rows; ++r) x.at(r, c) = set.x.at(r, *from);
+    }
+    // A confident base leaves hessians p (1 - p) near 0 on the rows it
+    // already gets right, so a least hessian sum per leaf would keep any tree
+    // from growing on a few hundred labels; lambda still bounds each leaf.
+    BoosterOptions bo = args.booster;
+    if (!args.min_child_weight_given) bo.min_child_weight = 0.0;
+    ctx.info("train: continuing from " + (args.from == "default" ? std::string("the built-in model") : args.from) +
+             " (" + std::to_string(base.rounds()) + " trees)");
+    return Model::train_from(base, x, set.label, set.weight, bo, info, &report, ctx.progress());
+  }();
   ctx.end_progress();
   model.save_file(args.out);
   const std::string bytes = model.to_buffer();
@@ -275,6 +298,9 @@ void add_train(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("snapshots", args->snapshots, "Snapshots to learn from");
   sub->add_option("--truth", args->truths, "truth.json per snapshot, in the same order (hydra clusters = 1)");
   sub->add_flag("--labels", args->labels, "Learn from the snapshots' own labels: banned = 1, trusted = 0 (others skipped)");
+  sub->add_option("--from", args->from,
+                  "Keep boosting from this model file (or `default`, the built-in model): its trees first, --rounds more "
+                  "fitted to these rows (an operator's own labels adjusting a general model)");
   sub->add_option("--recipe", args->recipe, "Generate and learn from the worlds of a recipe: default (the shipped model: worlds a and c), a-only (world a alone) or quick");
   sub->add_option("-o,--out", args->out, "Model file to write (.json or .json.gz)")->required();
   sub->add_option("--name", args->name, "Name recorded in the model (default: hydrascope-<recipe> or custom)");
@@ -289,7 +315,11 @@ void add_train(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--eta", args->booster.eta, "Learning rate")->capture_default_str()->group(b);
   sub->add_option("--subsample", args->booster.subsample, "Share of rows per tree")->capture_default_str()->group(b);
   sub->add_option("--colsample", args->booster.colsample_bytree, "Share of features per tree")->capture_default_str()->group(b);
-  sub->add_option("--min-child-weight", args->booster.min_child_weight, "Least hessian sum per leaf")->capture_default_str()->group(b);
+  sub->add_option("--min-child-weight", args->booster.min_child_weight,
+                  "Least hessian sum per leaf (with --from: 0 unless given, see docs/scoring.md)")
+      ->capture_default_str()
+      ->each([args](const std::string&) { args->min_child_weight_given = true; })
+      ->group(b);
   auto* r = "Rows";
   sub->add_option("--negative-sample", args->rows.negative_sample,
                   "Keep this share of negatives alone in their community (weighted back)")

@@ -175,6 +175,22 @@ Model::~Model() = default;
 Model Model::train(const FeatureMatrix& x, std::span<const float> labels, std::span<const float> weights,
                    const BoosterOptions& options, const ModelInfo& info, TrainReport* report,
                    const ProgressFn& progress, const CancelToken& cancel) {
+  return train_impl(nullptr, x, labels, weights, options, info, report, progress, cancel);
+}
+
+Model Model::train_from(const Model& base, const FeatureMatrix& x, std::span<const float> labels,
+                        std::span<const float> weights, const BoosterOptions& options, const ModelInfo& info,
+                        TrainReport* report, const ProgressFn& progress, const CancelToken& cancel) {
+  if (x.names != base.feature_names())
+    throw std::invalid_argument("train_from: the rows must have the base model's " +
+                                std::to_string(base.feature_names().size()) + " columns in its order (got " +
+                                std::to_string(x.names.size()) + ")");
+  return train_impl(&base, x, labels, weights, options, info, report, progress, cancel);
+}
+
+Model Model::train_impl(const Model* base, const FeatureMatrix& x, std::span<const float> labels,
+                        std::span<const float> weights, const BoosterOptions& options, const ModelInfo& info,
+                        TrainReport* report, const ProgressFn& progress, const CancelToken& cancel) {
   const auto t0 = std::chrono::steady_clock::now();
   options.validate();
   check_inputs(x, labels, weights);
@@ -194,6 +210,14 @@ Model Model::train(const FeatureMatrix& x, std::span<const float> labels, std::s
   void* bh = nullptr;
   check(XGBoosterCreate(&dm, 1, &bh), "create");
   detail::BoosterPtr booster(bh);
+  if (base != nullptr) {
+    // The base's trees first (XGBoost's own JSON, loaded into this booster).
+    std::lock_guard<std::mutex> guard(base->impl_->lock);
+    bst_ulong len = 0;
+    const char* raw = nullptr;
+    check(XGBoosterSaveModelToBuffer(base->impl_->booster.get(), R"({"format":"json"})", &len, &raw), "base model");
+    check(XGBoosterLoadModelFromBuffer(bh, raw, len), "base model");
+  }
   set_param(bh, "verbosity", "0");
   set_param(bh, "objective", "binary:logistic");
   set_param(bh, "base_score", "0.5");  // margin 0 before the first tree
@@ -262,7 +286,7 @@ Model Model::train(const FeatureMatrix& x, std::span<const float> labels, std::s
       wsum += wi;
       positives += y[i] == 1.0f ? 1 : 0;
     }
-    rep.rounds = options.rounds;
+    rep.rounds = options.rounds + (base != nullptr ? base->rounds() : 0);
     rep.train_logloss = loss / wsum;
     rep.train_error = wrong / wsum;
     rep.rows = n;
@@ -284,7 +308,14 @@ Model Model::train(const FeatureMatrix& x, std::span<const float> labels, std::s
   impl->info.training_data = "rows=" + std::to_string(n) + " positives=" + std::to_string(rep.positives) +
                              " features=" + std::to_string(x.cols()) +
                              " weight_sum=" + detail::format_double(rep.weight_sum);
-  impl->rounds = options.rounds;
+  impl->rounds = rep.rounds;
+  if (base != nullptr) {
+    const ModelInfo& b = base->info();
+    const auto name = b.extra.find("name");
+    impl->info.extra["continued_from"] = (name != b.extra.end() ? name->second : std::string("a model")) + " (" +
+                                         std::to_string(base->rounds()) + " trees; " + b.trained_on + ")";
+    impl->info.options += " continued_rounds=" + std::to_string(options.rounds);
+  }
   dtrain.reset();
   // The model returned is the one its own bytes load to: no training state
   // (caches, parameters) stays behind, and the file checks run on it.

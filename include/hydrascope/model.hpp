@@ -142,6 +142,18 @@ class Model {
                                    const ModelInfo& info = {}, TrainReport* report = nullptr,
                                    const ProgressFn& progress = {}, const CancelToken& cancel = {});
 
+  /// Like train(), but boosting starts from `base`: its trees come first and
+  /// `options.rounds` more are grown on these rows, each fitted to what the
+  /// base (and the trees before it) still gets wrong. So a handful of an
+  /// operator's labels adjust a general model to one provider without
+  /// starting from nothing. `x` must have the base's columns, in its order
+  /// (std::invalid_argument otherwise). The result holds base + new trees;
+  /// rounds() counts both.
+  [[nodiscard]] static Model train_from(const Model& base, const FeatureMatrix& x, std::span<const float> labels,
+                                        std::span<const float> weights, const BoosterOptions& options,
+                                        const ModelInfo& info = {}, TrainReport* report = nullptr,
+                                        const ProgressFn& progress = {}, const CancelToken& cancel = {});
+
   /// Reads a model file (.json, or gzip-compressed: recognised by its magic
   /// bytes, whatever the name). Throws InputError naming the file, and where
   /// known the byte offset (in the uncompressed JSON) and the field, for an
@@ -212,6 +224,10 @@ class Model {
 
  private:
   explicit Model(std::unique_ptr<Impl> impl);
+  [[nodiscard]] static Model train_impl(const Model* base, const FeatureMatrix& x, std::span<const float> labels,
+                                        std::span<const float> weights, const BoosterOptions& options,
+                                        const ModelInfo& info, TrainReport* report, const ProgressFn& progress,
+                                        const CancelToken& cancel);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -454,6 +454,31 @@ TEST(RunCli, WarnsWhenTheModelWasTrainedWithOtherDetection) {
       << refine.err;
 }
 
+// train --labels learns banned (1) against trusted (0) accounts of the
+// snapshot; --from boosts on from a model (here the built-in one), whose
+// trees come first and whose name the new model records.
+TEST(TrainCli, LearnsTheSnapshotsLabelsFromScratchOrFromABase) {
+  const std::string dir = with_snapshot("train_labels");
+  const std::string s = dir + "/s.ndjson";
+  const CliRun scratch = run(dir, "-q train " + s + " --labels --rounds 3 --out " + dir + "/own.json");
+  ASSERT_EQ(scratch.code, 0) << scratch.err;
+  EXPECT_NE(scratch.out.find("2 rows, 1 positive"), std::string::npos) << scratch.out;
+  const CliRun more = run(dir, "-q train " + s + " --labels --from default --rounds 3 --out " + dir + "/more.json");
+  ASSERT_EQ(more.code, 0) << more.err;
+  const std::string model = read_all(dir + "/more.json");
+  EXPECT_NE(model.find("\"continued_from\":\"hydrascope-default ("), std::string::npos);
+  EXPECT_NE(model.find("continued_rounds=3"), std::string::npos);
+  const CliRun used = run(dir, "-q run " + s + " --out " + dir + "/run --model " + dir + "/more.json");
+  ASSERT_EQ(used.code, 0) << used.err;
+  const CliRun bad = run(dir, "-q train " + s + " --labels --from default --drop-family seed --out " + dir + "/x.json");
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.err.find("--from and --drop-family exclude each other"), std::string::npos) << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/x.json"));
+  const CliRun missing = run(dir, "-q train " + s + " --labels --from " + dir + "/nope.json --out " + dir + "/y.json");
+  EXPECT_NE(missing.code, 0);
+  EXPECT_NE(missing.err.find("nope.json"), std::string::npos) << missing.err;
+}
+
 // Enum options are bound straight into the options structs through CLI11's
 // CheckedTransformer: the names are listed in --help with the default, and
 // anything else (a number too) is a usage error naming the option.
@@ -470,6 +495,9 @@ TEST(Cli, EnumOptionsListTheirNamesAndRefuseOthers) {
     EXPECT_NE(r.err.find(bad.substr(0, bad.find(' ')) + ": expected "), std::string::npos) << r.err;
     EXPECT_FALSE(std::filesystem::exists(dir + "/o"));
   }
+  const CliRun train = run(dir, "train " + s + " --labels --out " + dir + "/m.json --damping bogus");
+  EXPECT_EQ(train.code, 2);
+  EXPECT_NE(train.err.find("--damping: expected none, log, sqrt or degree, got 'bogus'"), std::string::npos) << train.err;
   CliRun r = run(dir, "detect " + s + " --out " + dir + "/d.csv --quality potts");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--quality: expected modularity or cpm, got 'potts'"), std::string::npos) << r.err;

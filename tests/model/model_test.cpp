@@ -158,6 +158,38 @@ TEST_F(XorModel, LearnsXorWithMissingToPerfectAccuracy) {
   EXPECT_EQ(model().feature_names(), (std::vector<std::string>{"x0", "x1", "const", "noise"}));
 }
 
+// Boosting on from a base model: its trees stay first, the new ones learn
+// what the base gets wrong on the new rows (here every label flipped).
+TEST_F(XorModel, TrainingFromABaseKeepsItsTreesAndLearnsTheNewRows) {
+  std::vector<float> flipped;
+  for (float y : data().y) flipped.push_back(1.0f - y);
+  BoosterOptions o = xor_options();
+  o.rounds = 40;
+  TrainReport rep;
+  const Model more = Model::train_from(model(), data().x, flipped, {}, o, {}, &rep);
+  EXPECT_EQ(more.rounds(), model().rounds() + 40);
+  EXPECT_EQ(rep.rounds, model().rounds() + 40);
+  EXPECT_EQ(more.feature_names(), model().feature_names());
+  EXPECT_NE(more.info().extra.at("continued_from").find("30 trees"), std::string::npos);
+  const auto before = model().predict_probability(data().x);
+  const auto after = more.predict_probability(data().x);
+  double err_before = 0.0, err_after = 0.0;
+  for (std::size_t r = 0; r < after.size(); ++r) {
+    err_before += std::fabs(before[r] - flipped[r]);
+    err_after += std::fabs(after[r] - flipped[r]);
+  }
+  EXPECT_LT(err_after, 0.5 * err_before);
+  // One round at a tiny learning rate leaves the base's margins almost as they were.
+  o.rounds = 1;
+  o.eta = 1e-6;
+  const auto same = Model::train_from(model(), data().x, flipped, {}, o).predict_margin(data().x);
+  const auto base = model().predict_margin(data().x);
+  for (std::size_t r = 0; r < base.size(); ++r) EXPECT_NEAR(same[r], base[r], 1e-3);
+  // Columns must be the base's, in its order.
+  FeatureMatrix other = FeatureMatrix::filled({"noise", "const", "x1", "x0"}, data().x.rows, 0.0f);
+  EXPECT_THROW((void)Model::train_from(model(), other, flipped, {}, o), std::invalid_argument);
+}
+
 TEST_F(XorModel, ProbabilityIsTheSigmoidOfTheMargin) {
   const auto m = model().predict_margin(data().x);
   const auto p = model().predict_probability(data().x);
