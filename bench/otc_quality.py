@@ -20,7 +20,9 @@ Variants:
              labels, scoring.md), by a model trained on that snapshot's own
              labels alone (`+trained`: `hydrascope train --labels`, then
              `run --model`) and by the built-in model boosted further on them
-             (`+continued`: `train --labels --from default`)
+             (`+continued`: `train --labels --from default`), and by whichever
+             of the two ranks the labels better in grouped cross-validation
+             (`+auto`: `train --labels --from auto`)
 
 --dataset alpha runs the same on datasets/bitcoin-alpha; --model FILE scores
 with a model file instead of the built-in one.
@@ -88,6 +90,7 @@ def main(argv):
     variants += own
     variants += [(name + "+trained", conv) for name, conv in own]
     variants += [(name + "+continued", conv) for name, conv in own]
+    variants += [(name + "+auto", conv) for name, conv in own]
     out = os.path.join(out, dataset)
     print("| variant | labelled users (fraud / benign) | hydrascope AUROC | hydrascope AP | degree AUROC | degree AP |")
     print("|---|---|---|---|---|---|")
@@ -101,7 +104,7 @@ def main(argv):
             # the operator's own model, from this snapshot's banned and trusted accounts only:
             # trained from nothing, or continued from the built-in model
             own_model = os.path.join(d, how + "-model.json.gz")
-            start = ["--from", "default"] if how == "continued" else []
+            start = {"trained": [], "continued": ["--from", "default"], "auto": ["--from", "auto"]}[how]
             subprocess.run([binary, "-q", "train", os.path.join(d, "snapshot.ndjson"), "--labels", "--seed", "1",
                             "--out", own_model] + start, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             use = ["--model", own_model]

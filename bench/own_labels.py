@@ -11,6 +11,8 @@ left unlabelled three ways:
               (`hydrascope train --labels`), then `run --model`
   continued   the built-in model boosted further on those labels
               (`hydrascope train --labels --from default`), then `run --model`
+  auto        whichever of trained and continued ranks the labels better in
+              grouped cross-validation (`train --labels --from auto`)
 
 and prints one table row per world and way: AUROC and AP of risk_score over
 the unlabelled accounts (farm = 1).
@@ -19,6 +21,7 @@ usage: bench/own_labels.py [--hydrascope BIN] [--banned F] [--trusted F] [--seed
   (WORLD_DIR holds snapshot.ndjson and truth.json, as `hydrascope generate` writes them)
 """
 import csv
+import gzip
 import json
 import os
 import random
@@ -28,6 +31,10 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from otc_quality import auroc_ap  # noqa: E402
+
+
+def gzip_text(data):
+    return (gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data).decode("utf-8", "replace")
 
 
 def main(argv):
@@ -50,8 +57,8 @@ def main(argv):
     if out is None or not worlds:
         sys.stderr.write(__doc__)
         return 2
-    print("| world | labels (banned / trusted) | scored (farm / other) | built-in AUROC / AP | trained AUROC / AP | continued AUROC / AP |")
-    print("|---|---|---|---|---|---|")
+    print("| world | labels (banned / trusted) | scored (farm / other) | built-in AUROC / AP | trained AUROC / AP | continued AUROC / AP | auto AUROC / AP (choice) |")
+    print("|---|---|---|---|---|---|---|")
     for w in worlds:
         name = os.path.basename(os.path.normpath(w))
         d = os.path.join(out, name)
@@ -86,11 +93,11 @@ def main(argv):
         scored = [a for a in accounts if a not in banned and a not in trusted]
         y = [1 if a in farm else 0 for a in scored]
         cells = []
-        for how in ("built-in", "trained", "continued"):
+        for how in ("built-in", "trained", "continued", "auto"):
             model = []
             if how != "built-in":
                 m = os.path.join(d, how + ".json.gz")
-                start = ["--from", "default"] if how == "continued" else []
+                start = {"trained": [], "continued": ["--from", "default"], "auto": ["--from", "auto"]}[how]
                 subprocess.run([binary, "-q", "train", snap, "--labels", "--seed", "1", "--out", m] + start,
                                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 model = ["--model", m]
@@ -102,7 +109,12 @@ def main(argv):
                 for r in csv.DictReader(f):
                     risk[r["account_id"]] = float(r["risk_score"])
             auc, ap = auroc_ap([risk[a] for a in scored], y)
-            cells.append("%.4f / %.4f" % (auc, ap))
+            cell = "%.4f / %.4f" % (auc, ap)
+            if how == "auto":
+                with open(os.path.join(d, "auto.json.gz"), "rb") as f:
+                    text = gzip_text(f.read())
+                cell += " (%s)" % ("continued" if "boosting on from" in text else "trained")
+            cells.append(cell)
         print("| %s | %d / %d | %d / %d | %s |" % (name, len(banned), len(trusted), sum(y), len(y) - sum(y), " | ".join(cells)))
         sys.stdout.flush()
     return 0

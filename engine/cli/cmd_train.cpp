@@ -31,6 +31,9 @@ namespace {
 // features, which keeps any one feature from carrying a model alone. (300
 // trees at 0.1 scored the same on the development worlds and cost twice the
 // prediction time: docs/quality.md.)
+// Folds of `--from auto`'s cross-validation.
+constexpr int kStartFolds = 5;
+
 BoosterOptions default_booster() {
   BoosterOptions b;
   b.rounds = 150;
@@ -258,7 +261,9 @@ int run_train(TrainArgs args, const Context& ctx) {
   TrainReport report;
   Model model = [&] {
     if (args.from.empty()) return Model::train(set.x, set.label, set.weight, args.booster, info, &report, ctx.progress());
-    const Model base = args.from == "default" ? default_model() : Model::load_file(args.from);
+    const bool automatic = args.from == "auto";
+    const Model base = automatic || args.from == "default" ? default_model() : Model::load_file(args.from);
+    const std::string base_name = args.from == "default" || automatic ? std::string("the built-in model") : args.from;
     // The rows in the base model's columns (a column it has and the rows
     // lack stays missing; a column only the rows have is not used).
     FeatureMatrix x = FeatureMatrix::filled(base.feature_names(), set.x.rows);
@@ -272,8 +277,17 @@ int run_train(TrainArgs args, const Context& ctx) {
     // from growing on a few hundred labels; lambda still bounds each leaf.
     BoosterOptions bo = args.booster;
     if (!args.min_child_weight_given) bo.min_child_weight = 0.0;
-    ctx.info("train: continuing from " + (args.from == "default" ? std::string("the built-in model") : args.from) +
-             " (" + std::to_string(base.rounds()) + " trees)");
+    if (automatic) {
+      const StartChoice choice = choose_start(set, x, base, args.booster, bo, kStartFolds, args.seed);
+      char text[256];
+      std::snprintf(text, sizeof text, "%s (grouped %d-fold AUROC: boosting on %.4f, from scratch %.4f)",
+                    choice.continued ? "boosting on from the built-in model" : "from scratch", choice.folds,
+                    choice.auroc_continued, choice.auroc_scratch);
+      ctx.info(std::string("train: --from auto: ") + text);
+      info.extra["start"] = text;
+      if (!choice.continued) return Model::train(set.x, set.label, set.weight, args.booster, info, &report, ctx.progress());
+    }
+    ctx.info("train: continuing from " + base_name + " (" + std::to_string(base.rounds()) + " trees)");
     return Model::train_from(base, x, set.label, set.weight, bo, info, &report, ctx.progress());
   }();
   ctx.end_progress();
@@ -300,7 +314,8 @@ void add_train(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_flag("--labels", args->labels, "Learn from the snapshots' own labels: banned = 1, trusted = 0 (others skipped)");
   sub->add_option("--from", args->from,
                   "Keep boosting from this model file (or `default`, the built-in model): its trees first, --rounds more "
-                  "fitted to these rows (an operator's own labels adjusting a general model)");
+                  "fitted to these rows (an operator's own labels adjusting a general model); `auto`: boost on from the "
+                  "built-in model or start from scratch, whichever ranks the rows better in grouped 5-fold cross-validation");
   sub->add_option("--recipe", args->recipe, "Generate and learn from the worlds of a recipe: default (the shipped model: worlds a and c), a-only (world a alone) or quick");
   sub->add_option("-o,--out", args->out, "Model file to write (.json or .json.gz)")->required();
   sub->add_option("--name", args->name, "Name recorded in the model (default: hydrascope-<recipe> or custom)");

@@ -9,6 +9,7 @@
 
 #include "hydrascope/atomic_file.hpp"
 #include "hydrascope/error.hpp"
+#include "hydrascope/eval.hpp"
 
 #include "hydrascope/strings.hpp"
 
@@ -81,6 +82,7 @@ void append_training_rows(TrainingSet& set, const Snapshot& s, const FeatureTabl
       const float* src = chunk.values.data() + i * schema.size();
       for (std::size_t f : keep) set.x.values.push_back(src[f]);
       set.label.push_back(target[rows[first + i]]);
+      set.group.push_back(static_cast<std::uint64_t>(set.sources.size()) << 32 | features.row_community(rows[first + i]));
       set.weight.push_back(weights[first + i]);
     }
   }
@@ -90,6 +92,83 @@ void append_training_rows(TrainingSet& set, const Snapshot& s, const FeatureTabl
   set.sampled_out += out;
   set.sources.push_back(source + ": " + std::to_string(pos) + " positive, " + std::to_string(neg) + " negative rows" +
                         (out > 0 ? ", " + std::to_string(out) + " negatives sampled out" : ""));
+}
+
+namespace {
+
+// Rows `which` of x, in that order.
+FeatureMatrix row_subset(const FeatureMatrix& x, const std::vector<std::uint64_t>& which) {
+  FeatureMatrix out;
+  out.names = x.names;
+  out.rows = which.size();
+  out.values.reserve(which.size() * x.cols());
+  for (std::uint64_t r : which) {
+    const auto row = x.row(r);
+    out.values.insert(out.values.end(), row.begin(), row.end());
+  }
+  return out;
+}
+
+}  // namespace
+
+StartChoice choose_start(const TrainingSet& set, const FeatureMatrix& base_x, const Model& base,
+                         const BoosterOptions& scratch, const BoosterOptions& continued, int folds,
+                         std::uint64_t seed) {
+  const std::uint64_t n = set.x.rows;
+  if (set.group.size() != n) throw std::invalid_argument("choose_start: the rows have no groups (rows from a cache?)");
+  if (base_x.rows != n) throw std::invalid_argument("choose_start: base_x must hold the same rows");
+  if (folds < 2) throw std::invalid_argument("choose_start: at least 2 folds needed");
+  if (set.positives == 0 || set.negatives == 0) throw std::invalid_argument("choose_start: rows of both classes needed");
+  std::vector<int> fold(n);
+  for (std::uint64_t r = 0; r < n; ++r) {
+    const std::uint64_t h = hash_bytes(std::to_string(set.group[r]) + "#" + std::to_string(seed));
+    fold[r] = static_cast<int>(h % static_cast<std::uint64_t>(folds));
+  }
+  std::vector<double> risk_scratch(n, 0.0), risk_continued(n, 0.0);
+  std::vector<bool> scored(n, false);
+  StartChoice choice;
+  for (int f = 0; f < folds; ++f) {
+    std::vector<std::uint64_t> train_rows, test_rows;
+    std::uint64_t pos = 0;
+    for (std::uint64_t r = 0; r < n; ++r) {
+      if (fold[r] == f) {
+        test_rows.push_back(r);
+      } else {
+        train_rows.push_back(r);
+        pos += set.label[r] == 1.0f ? 1 : 0;
+      }
+    }
+    if (test_rows.empty() || pos == 0 || pos == train_rows.size()) continue;
+    std::vector<float> y, w;
+    for (std::uint64_t r : train_rows) {
+      y.push_back(set.label[r]);
+      w.push_back(set.weight.empty() ? 1.0f : set.weight[r]);
+    }
+    const Model own = Model::train(row_subset(set.x, train_rows), y, w, scratch);
+    const Model more = Model::train_from(base, row_subset(base_x, train_rows), y, w, continued);
+    const auto a = own.predict_margin(row_subset(set.x, test_rows));
+    const auto b = more.predict_margin(row_subset(base_x, test_rows));
+    for (std::size_t i = 0; i < test_rows.size(); ++i) {
+      risk_scratch[test_rows[i]] = a[i];
+      risk_continued[test_rows[i]] = b[i];
+      scored[test_rows[i]] = true;
+    }
+    ++choice.folds;
+  }
+  std::vector<double> sa, sb;
+  std::vector<bool> positive;
+  for (std::uint64_t r = 0; r < n; ++r) {
+    if (!scored[r]) continue;
+    sa.push_back(risk_scratch[r]);
+    sb.push_back(risk_continued[r]);
+    positive.push_back(set.label[r] == 1.0f);
+  }
+  if (!sa.empty()) {
+    choice.auroc_scratch = auroc(sa, positive);
+    choice.auroc_continued = auroc(sb, positive);
+  }
+  choice.continued = choice.auroc_continued >= choice.auroc_scratch;
+  return choice;
 }
 
 TrainingSet without_families(const TrainingSet& set, std::span<const FeatureFamily> drop) {
@@ -112,6 +191,7 @@ TrainingSet without_families(const TrainingSet& set, std::span<const FeatureFami
     for (std::size_t c : keep) out.x.values.push_back(set.x.values[r * cols + c]);
   out.label = set.label;
   out.weight = set.weight;
+  out.group = set.group;
   out.positives = set.positives;
   out.negatives = set.negatives;
   out.sampled_out = set.sampled_out;

@@ -148,6 +148,8 @@ class FeatureTable {
   [[nodiscard]] std::uint32_t community_accounts(CommunityId c) const noexcept;
   /// Accounts in the community of row r.
   [[nodiscard]] std::uint32_t row_community_accounts(std::uint64_t r) const noexcept { return comm_accounts_[row_comm_[r]]; }
+  /// The community of row r.
+  [[nodiscard]] CommunityId row_community(std::uint64_t r) const noexcept { return comm_ids_[row_comm_[r]]; }
   /// Size band of community c (index into band_bounds) and the reference of
   /// community feature f in that band (communities of >= 2 accounts).
   [[nodiscard]] std::uint32_t band_of(CommunityId c) const noexcept;

@@ -40,6 +40,10 @@ struct TrainingSet {
   std::vector<float> weight;
   std::uint64_t positives = 0, negatives = 0, sampled_out = 0;
   std::vector<std::string> sources;  ///< one line per snapshot added
+  /// Per row: (index of its snapshot in `sources` << 32) | its community id,
+  /// so that cross-validation keeps a community's rows in one fold. Empty for
+  /// rows read from a cache.
+  std::vector<std::uint64_t> group;
 };
 
 /// Column names of a training matrix: the schema without `drop`.
@@ -52,6 +56,27 @@ struct TrainingSet {
 void append_training_rows(TrainingSet& set, const Snapshot& snapshot, const FeatureTable& features,
                           std::span<const float> target, const TrainingRowsOptions& options,
                           const std::string& source);
+
+/// Out-of-fold ranking of two ways to learn from the same rows: from scratch,
+/// or boosting on from a base model (Model::train_from).
+struct StartChoice {
+  int folds = 0;                ///< folds that had both classes to train on
+  double auroc_scratch = 0.5;   ///< AUROC of the out-of-fold risks, all rows pooled
+  double auroc_continued = 0.5;
+  bool continued = false;       ///< boosting on ranks at least as well
+};
+
+/// Grouped k-fold cross-validation: rows are split into `folds` folds by a
+/// hash of their group (TrainingSet::group) and `seed`, so that accounts of
+/// one community, whose features share that community's values, never sit on
+/// both sides; each fold is scored by a model trained on the others, from
+/// scratch on `set.x` and from `base` on `base_x` (the same rows in the
+/// base's columns). The same rows, options and seed give the same choice.
+/// Throws std::invalid_argument without groups, with fewer than 2 folds, or
+/// with rows of one class only.
+[[nodiscard]] StartChoice choose_start(const TrainingSet& set, const FeatureMatrix& base_x, const Model& base,
+                                       const BoosterOptions& scratch, const BoosterOptions& continued, int folds,
+                                       std::uint64_t seed);
 
 /// The set without the columns of `drop` (ablation on rows already gathered).
 [[nodiscard]] TrainingSet without_families(const TrainingSet& set, std::span<const FeatureFamily> drop);

@@ -468,6 +468,12 @@ TEST(TrainCli, LearnsTheSnapshotsLabelsFromScratchOrFromABase) {
   const std::string model = read_all(dir + "/more.json");
   EXPECT_NE(model.find("\"continued_from\":\"hydrascope-default ("), std::string::npos);
   EXPECT_NE(model.find("continued_rounds=3"), std::string::npos);
+  // auto: cross-validated; with two rows no fold has both classes to train on,
+  // so nothing speaks against the base and boosting on is kept.
+  const CliRun chosen = run(dir, "-q train " + s + " --labels --from auto --rounds 3 --out " + dir + "/auto.json");
+  ASSERT_EQ(chosen.code, 0) << chosen.err;
+  EXPECT_NE(read_all(dir + "/auto.json").find("\"start\":\"boosting on from the built-in model (grouped 0-fold AUROC"),
+            std::string::npos);
   const CliRun used = run(dir, "-q run " + s + " --out " + dir + "/run --model " + dir + "/more.json");
   ASSERT_EQ(used.code, 0) << used.err;
   const CliRun bad = run(dir, "-q train " + s + " --labels --from default --drop-family seed --out " + dir + "/x.json");

@@ -320,5 +320,51 @@ TEST(Scoring, FormatNumber) {
   EXPECT_EQ(format_number(std::nan("")), "n/a");
 }
 
+// choose_start: grouped cross-validation between learning the rows from
+// scratch and boosting on from a base. A base that already ranks the rows
+// (at least as well) is kept; a base that ranks them backwards loses.
+TEST(Training, ChooseStartKeepsAGoodBaseAndDropsABackwardOne) {
+  TrainingSet set;
+  set.x = FeatureMatrix::filled({"x", "noise"}, 400);
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  std::vector<float> flipped;
+  for (std::uint64_t r = 0; r < 400; ++r) {
+    const float x = unit(rng);
+    set.x.at(r, 0) = x;
+    set.x.at(r, 1) = unit(rng);
+    const float y = x > 0.5f ? 1.0f : 0.0f;
+    set.label.push_back(y);
+    flipped.push_back(1.0f - y);
+    set.weight.push_back(1.0f);
+    set.group.push_back(r / 4);  // communities of four rows
+    (y == 1.0f ? set.positives : set.negatives) += 1;
+  }
+  BoosterOptions o;
+  o.rounds = 20;
+  o.max_depth = 2;
+  o.threads = 1;
+  const Model good = Model::train(set.x, set.label, set.weight, o);
+  const Model backward = Model::train(set.x, flipped, set.weight, o);
+  BoosterOptions little = o;  // one tiny step: the base's ranking stays
+  little.rounds = 1;
+  little.eta = 0.01;
+  const StartChoice keep = choose_start(set, set.x, good, o, little, 5, 1);
+  EXPECT_EQ(keep.folds, 5);
+  EXPECT_TRUE(keep.continued);
+  EXPECT_GT(keep.auroc_continued, 0.99);
+  const StartChoice drop = choose_start(set, set.x, backward, o, little, 5, 1);
+  EXPECT_FALSE(drop.continued);
+  EXPECT_LT(drop.auroc_continued, 0.1);
+  EXPECT_GT(drop.auroc_scratch, 0.95);
+  const StartChoice again = choose_start(set, set.x, backward, o, little, 5, 1);
+  EXPECT_EQ(again.auroc_scratch, drop.auroc_scratch);
+  EXPECT_EQ(again.auroc_continued, drop.auroc_continued);
+  EXPECT_THROW((void)choose_start(set, set.x, good, o, little, 1, 1), std::invalid_argument);
+  TrainingSet cached = set;
+  cached.group.clear();
+  EXPECT_THROW((void)choose_start(cached, set.x, good, o, little, 5, 1), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace hydrascope
