@@ -57,6 +57,7 @@ void run_stages(RunResult& r, const PipelineOptions& options) {
   auto on_stage = options.on_stage;
   po.on_stage = [&r, on_stage](const StageReport& rep) {
     r.timings.emplace_back(rep.name, rep.seconds);
+    r.warnings.insert(r.warnings.end(), rep.warnings.begin(), rep.warnings.end());
     if (on_stage) on_stage(rep);
   };
   r.stages = run_pipeline(*r.snapshot, po);
@@ -105,6 +106,21 @@ std::string model_mismatch(const Model& model, const PipelineOptions& options) {
          "run with the settings it was trained with (docs/scoring.md)";
 }
 
+namespace {
+
+// What the user should know about the input and the model before the stages.
+std::vector<std::string> input_warnings(const RunResult& r, std::uint64_t with_activity, const PipelineOptions& options) {
+  std::vector<std::string> out;
+  if (r.accounts > 0 && with_activity == 0)
+    out.emplace_back(
+        "the snapshot has no activity: synchrony, balance and pivot features are missing (docs/features.md); "
+        "a CSV snapshot carries it in activity.csv (docs/formats.md, section 4)");
+  if (std::string w = model_mismatch(*r.model, options); !w.empty()) out.push_back(std::move(w));
+  return out;
+}
+
+}  // namespace
+
 RunResult run_pipeline(const std::string& path, const PipelineOptions& options) {
   options.validate();
   RunResult r;
@@ -124,12 +140,9 @@ RunResult run_pipeline(const std::string& path, const PipelineOptions& options) 
   rep.name = "load";
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
   rep.summary = load_summary(*r.snapshot, r.accounts, r.load.format);
-  if (r.accounts > 0 && with_activity == 0)
-    rep.warnings.emplace_back(
-        "the snapshot has no activity: synchrony, balance and pivot features are missing (docs/features.md); "
-        "a CSV snapshot carries it in activity.csv (docs/formats.md, section 4)");
-  if (std::string w = model_mismatch(*r.model, options); !w.empty()) rep.warnings.push_back(std::move(w));
+  rep.warnings = input_warnings(r, with_activity, options);
   r.timings.emplace_back(rep.name, rep.seconds);
+  r.warnings = rep.warnings;
   if (options.on_stage) options.on_stage(rep);
   if (options.cancel.cancelled()) throw Cancelled();
   run_stages(r, options);
@@ -143,7 +156,9 @@ RunResult run_pipeline(std::shared_ptr<const Snapshot> snapshot, const PipelineO
   r.started = std::chrono::steady_clock::now();
   choose_model(r, options);
   r.snapshot = std::move(snapshot);
-  r.accounts = count_accounts(*r.snapshot);
+  std::uint64_t with_activity = 0;
+  r.accounts = count_accounts(*r.snapshot, &with_activity);
+  r.warnings = input_warnings(r, with_activity, options);  // no load stage to carry them: they open the list
   run_stages(r, options);
   return r;
 }

@@ -432,6 +432,9 @@ PYBIND11_MODULE(_hydrascope, m) {
         for (const auto& [name, seconds] : r.timings) out.append(py::make_tuple(name, seconds));
         return out;
       }, "(stage, seconds) in order")
+      .def_property_readonly("warnings", [](const RunResult& r) { return r.warnings; },
+                             "What the user should know, as the CLI prints it: no activity, a model trained with other "
+                             "detection or refinement, ...")
       .def_property_readonly("calibration", [](const RunResult& r) {
         const Calibration& c = r.scoring().calibration;
         py::dict d;

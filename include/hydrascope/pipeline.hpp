@@ -124,6 +124,10 @@ struct RunResult {
   std::uint64_t accounts = 0;  ///< account nodes of the snapshot
   std::vector<std::pair<std::string, double>> timings;  ///< seconds per stage, load first when loaded
   std::chrono::steady_clock::time_point started{};      ///< when run_pipeline() began (for "total")
+  /// Every stage's warnings in stage order (StageReport::warnings), and a
+  /// model trained with other detection or refinement (model_mismatch()),
+  /// whichever overload ran.
+  std::vector<std::string> warnings;
 
   /// Per CommunityId its hydra id (TrackingResult::hydra_ids()) when the run
   /// was tracked (PipelineOptions::previous or reviews); empty otherwise.

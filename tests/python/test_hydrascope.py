@@ -162,6 +162,11 @@ def test_snapshot_from_lists_and_numpy():
     assert list(s1.labels) == [1, 0, 3, 0, 0]
     r = hydrascope.run(s2, seed=1)
     assert r.risk.shape == (5,) and r.accounts == 3
+    assert len(r.warnings) == 1 and "no activity" in r.warnings[0], r.warnings
+    # a snapshot given in memory warns as the command line does about a model
+    # trained with other detection (there is no load stage to carry it)
+    other = hydrascope.run(s2, seed=1, damping="log")
+    assert "the model was trained with detection" in other.warnings[1], other.warnings
     assert s2.find("card") == 3 and s2.find("nope") is None
 
 
