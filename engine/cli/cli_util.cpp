@@ -561,9 +561,5 @@ std::string terminal_text(std::string_view s) {
   return out;
 }
 
-RefineOptions refine_options(const std::vector<std::string>& on, const std::vector<std::string>& off) {
-  return RefineOptions::from_steps(on, off);
-}
-
 
 }  // namespace hydrascope::cli

@@ -158,14 +158,6 @@ void warn_deprecated(const CLI::App& sub, const Context& ctx);
 [[nodiscard]] Snapshot load_input(const Context& ctx, const std::string& path, const std::string& format = "auto",
                                   int threads = 0, LoadReport* report = nullptr, bool progress = true);
 
-/// Default refinement with the named steps off (`--refine-off`:
-/// split_by_proxy, split_tied, split_separated, rehome, merge or all);
-/// std::invalid_argument naming an unknown step.
-/// The refinement steps of --refine (the steps to run; empty = the defaults
-/// of RefineOptions; `all`, `none`) minus those of --refine-off.
-/// std::invalid_argument naming the option and an unknown step.
-[[nodiscard]] RefineOptions refine_options(const std::vector<std::string>& on, const std::vector<std::string>& off);
-
 /// Appends `s` as a JSON string literal (quotes, backslashes and control
 /// characters escaped; other bytes as they are).
 void append_json_string(std::string& out, std::string_view s);

@@ -54,7 +54,7 @@ int run_features(const FeaturesArgs& args, const Context& ctx) {
   PipelineOptions po;
   po.community.seed = args.seed;
   po.threads = args.threads;
-  po.refine = args.no_refine ? RefineOptions::none() : refine_options(args.refine_on, args.refine_off);
+  po.refine = args.no_refine ? RefineOptions::none() : RefineOptions::from_steps(args.refine_on, args.refine_off);
   po.progress = ctx.progress();
   po.on_stage = [&](const StageReport& r) {
     ctx.end_progress();

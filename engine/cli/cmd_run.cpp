@@ -81,7 +81,7 @@ SnapshotFormat lo_format(const RunArgs& args) { return parse_format_name(args.in
 int run_command(RunArgs args, const Context& ctx) {
   // --- options, checked before any work ------------------------------------
   PipelineOptions po = args.po;
-  po.refine = refine_options(args.refine_on, args.refine_off);
+  po.refine = RefineOptions::from_steps(args.refine_on, args.refine_off);
   po.features.detrend = !args.no_detrend;
   po.scoring = args.scoring;
   po.scoring.calibrate = !args.no_calibrate;

@@ -154,7 +154,7 @@ int run_train(TrainArgs args, const Context& ctx) {
   PipelineOptions po;
   po.threads = args.threads;
   po.community.seed = args.seed;
-  po.refine = refine_options(args.refine_on, args.refine_off);
+  po.refine = RefineOptions::from_steps(args.refine_on, args.refine_off);
   po.community.resolution = args.resolution;
   po.graph.damping = args.damping;
   po.validate();
