@@ -192,7 +192,8 @@ RunFolderReport write_run_folder(const RunResult& result, const std::string& dir
   const AccountColumns columns = result.columns();
   RunFolderReport out;
   out.account_rows =
-      write_accounts_csv(tmp + "/accounts.csv", snapshot, result.partition(), scoring, columns, options.guard_sheets);
+      write_accounts_csv(tmp + "/accounts.csv", snapshot, result.partition(), scoring, columns, options.guard_sheets,
+                         result.options.threads);
   const TrackingResult* track = result.tracking();
   write_communities_json(tmp + "/communities.json", snapshot, scoring, track);
   out.suspect_files = write_suspect_subgraphs(tmp + "/suspects", snapshot, result.stages.incidence, result.partition(),
