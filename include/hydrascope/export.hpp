@@ -241,8 +241,12 @@ struct SuspectExportOptions {
   std::uint32_t max_communities = 0;
   bool guard_csv = false;  ///< as ExportFormats::guard_csv
   /// Called with stage "export", the communities written and the
-  /// communities to write (not part of the output).
+  /// communities to write (not part of the output), always from the calling
+  /// thread.
   ProgressFn progress;
+  /// Subgraphs written at the same time (0 = all cores); the bytes and the
+  /// list of files do not depend on it.
+  int threads = 0;
 };
 
 /// suspects/community-<id>.* for each suspect community: the subgraph of
