@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "export/export_test_util.hpp"
 #include "hydrascope/export.hpp"
@@ -115,6 +117,43 @@ TEST(Export, SuspectSubgraphsLoadBack) {
   const NodeId a = sub.find_node(s.world.hydra[0]);
   const NodeId orig = s.world.snapshot.find_node(s.world.hydra[0]);
   EXPECT_EQ(sub.activity_total(a), s.world.snapshot.activity_total(orig));
+}
+
+// Subgraphs are written in parallel: the same files, in ranking order, with
+// the same bytes for 1 and 3 threads; progress comes from the calling thread,
+// from 0 to all, never backwards.
+TEST(Export, SuspectSubgraphsAreTheSameForAnyThreadCount) {
+  const Scored s = scored_world(true);
+  ScoringResult scoring = s.scoring;
+  const auto sizes = s.world.partition.sizes();
+  for (CommunityId c = 0; c < sizes.size() && scoring.ranking.size() < 8; ++c)
+    if (sizes[c] >= 2 && c != s.world.hydra_community) scoring.ranking.push_back(c);
+  ASSERT_GE(scoring.ranking.size(), 4u);
+  std::vector<std::vector<std::string>> lists;
+  std::vector<std::string> dirs;
+  for (int threads : {1, 3}) {
+    const std::string dir = tmp_dir("suspects-threads-" + std::to_string(threads));
+    SuspectExportOptions o;
+    o.graphml = o.gexf = o.dot = o.csv = o.neo4j = true;
+    o.threads = threads;
+    const auto caller = std::this_thread::get_id();
+    std::vector<std::uint64_t> done;
+    o.progress = [&](std::string_view stage, std::uint64_t d, std::uint64_t total) {
+      EXPECT_EQ(stage, "export");
+      EXPECT_EQ(total, scoring.ranking.size());
+      EXPECT_TRUE(std::this_thread::get_id() == caller);
+      done.push_back(d);
+    };
+    lists.push_back(write_suspect_subgraphs(dir, s.world.snapshot, s.incidence, s.world.partition, scoring, o));
+    dirs.push_back(dir);
+    ASSERT_GE(done.size(), 2u);
+    EXPECT_EQ(done.front(), 0u);
+    EXPECT_EQ(done.back(), scoring.ranking.size());
+    EXPECT_TRUE(std::is_sorted(done.begin(), done.end()));
+  }
+  ASSERT_EQ(lists[0], lists[1]);
+  EXPECT_EQ(lists[0][0], "community-" + std::to_string(scoring.ranking[0]) + ".json");
+  for (const auto& f : lists[0]) EXPECT_TRUE(read_all(dirs[0] + "/" + f) == read_all(dirs[1] + "/" + f)) << f;
 }
 
 TEST(Export, HostileIdsAreEscapedInEveryFormat) {
