@@ -9,7 +9,6 @@
 #include <cstring>
 #include <exception>
 #include <numeric>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
