@@ -7,7 +7,8 @@
 # usage: bench/run_bench.sh [SNAPSHOT] [THREADS] [--no-peer]
 #   SNAPSHOT defaults to out/gen1m/snapshot.ndjson; make it with
 #     ./build/hydrascope generate --accounts 1000000 --seed 1 --out out/gen1m --output-format ndjson
-#   THREADS defaults to 2. HYDRASCOPE=path/to/binary overrides ./build/hydrascope.
+#   THREADS defaults to 2. HYDRASCOPE=path/to/binary overrides ./build/hydrascope;
+#   RUN_BENCH_OUT=folder overrides the run folder out/run_bench (e.g. a data disk).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 snap="${1:-$root/out/gen1m/snapshot.ndjson}"
@@ -15,12 +16,14 @@ threads="${2:-2}"
 peer=1
 [[ "${3:-}" == "--no-peer" ]] && peer=0
 bin="${HYDRASCOPE:-$root/build/hydrascope}"
-out="$root/out/run_bench"
+out="${RUN_BENCH_OUT:-$root/out/run_bench}"
 [[ -x "$bin" ]] || { echo "run_bench: $bin not built" >&2; exit 1; }
 [[ -f "$snap" ]] || { echo "run_bench: $snap missing (see the usage line)" >&2; exit 1; }
 
 echo "# machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cpus, $(free -g | awk '/Mem:/{print $2}') GiB"
 echo "# input: $snap ($(du -h "$snap" | cut -f1)), threads $threads, binary $bin"
+echo "# load before the run: $(cut -d' ' -f1-3 /proc/loadavg) ($(date -u +%H:%M:%S) UTC)"
+mkdir -p "$(dirname "$out")"
 log="$(mktemp)"
 /usr/bin/time -v "$bin" -q run "$snap" --out "$out" --force --threads "$threads" --seed 1 --show 5 > "$out.stdout" 2> "$log" || {
   cat "$log" >&2; exit 1; }

@@ -5,12 +5,19 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <exception>
+#include <stdexcept>
 #include <string>
 #include <vector>
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
 
 #include "hydrascope/atomic_file.hpp"
 #include "hydrascope/error.hpp"
@@ -71,17 +78,6 @@ void calibration_object(JsonWriter& w, const bool* applied, std::uint64_t banned
   key(w, "note");
   str(w, note);
   w.EndObject();
-}
-
-void append_fixed(std::string& out, double v, int decimals) {
-  char buf[64];
-  const int len = std::snprintf(buf, sizeof buf, "%.*f", decimals, std::isfinite(v) ? v : 0.0);
-  out.append(buf, static_cast<std::size_t>(len));
-}
-void append_general(std::string& out, double v) {
-  char buf[64];
-  const int len = std::snprintf(buf, sizeof buf, "%.6g", std::isfinite(v) ? v : 0.0);
-  out.append(buf, static_cast<std::size_t>(len));
 }
 
 void write_infrastructure(JsonWriter& w, const std::vector<InfraEntity>& infra) {
@@ -337,75 +333,229 @@ std::vector<std::string> account_header(const AccountColumns& columns, std::size
   return h;
 }
 
-void account_cells(const Snapshot& s, const Partition& partition, const ScoringResult& scoring,
-                   const AccountColumns& columns, NodeId v, std::vector<std::string>& cells) {
+}  // namespace exp
+
+namespace {
+
+// The cells of accounts.csv, formatted with std::to_chars (the same text as
+// printf's %.6f, %.6g and %u, without the locale and format parsing).
+void append_fixed6(std::string& out, double v) {
+  char buf[400];  // the longest double in fixed notation with 6 decimals is 316 characters
+  const auto r = std::to_chars(buf, buf + sizeof buf, std::isfinite(v) ? v : 0.0, std::chars_format::fixed, 6);
+  out.append(buf, r.ptr);
+}
+void append_general6(std::string& out, double v) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, std::isfinite(v) ? v : 0.0, std::chars_format::general, 6);
+  out.append(buf, r.ptr);
+}
+template <class Int>
+void append_int(std::string& out, Int v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+// Calls cell(text) for each cell of account v's row after its id; `printed`
+// is llround(risk * 1e6), the risk_score as printed.
+template <class Cell>
+void for_each_account_cell(const Snapshot& s, const Partition& partition, const ScoringResult& scoring,
+                           const AccountColumns& columns, NodeId v, std::int64_t printed, std::string& t, Cell&& cell) {
   const std::size_t n = s.num_nodes();
-  cells.clear();
   const CommunityId c = partition.membership[v];
-  cells.push_back(std::to_string(c));
-  std::string t;
-  append_fixed(t, static_cast<double>(std::llround(scoring.account_risk[v] * 1e6)) / 1e6, 6);
-  cells.push_back(std::move(t));
-  cells.emplace_back(scoring.account_suspect[v] ? "true" : "false");
   t.clear();
-  append_fixed(t, scoring.communities[c].risk, 6);
-  cells.push_back(std::move(t));
+  append_int(t, c);
+  cell(t);
+  t.clear();
+  append_fixed6(t, static_cast<double>(printed) / 1e6);
+  cell(t);
+  t.assign(scoring.account_suspect[v] ? "true" : "false");
+  cell(t);
+  t.clear();
+  append_fixed6(t, scoring.communities[c].risk);
+  cell(t);
   const std::uint8_t fam = scoring.account_family.size() == n ? scoring.account_family[v] : 255;
-  cells.emplace_back(fam < kNumFeatureFamilies ? std::string(to_string(static_cast<FeatureFamily>(fam))) : std::string("none"));
+  t.assign(fam < kNumFeatureFamilies ? to_string(static_cast<FeatureFamily>(fam)) : std::string_view("none"));
+  cell(t);
   if (columns.pagerank.size() == n) {
     t.clear();
-    append_general(t, columns.pagerank[v]);
-    cells.push_back(std::move(t));
+    append_general6(t, columns.pagerank[v]);
+    cell(t);
   }
   if (columns.ppr.size() == n) {
     t.clear();
-    append_general(t, columns.ppr[v]);
-    cells.push_back(std::move(t));
+    append_general6(t, columns.ppr[v]);
+    cell(t);
   }
-  if (columns.core.size() == n) cells.push_back(std::to_string(columns.core[v]));
+  if (columns.core.size() == n) {
+    t.clear();
+    append_int(t, columns.core[v]);
+    cell(t);
+  }
   if (!columns.hydra_id.empty()) {
     t.clear();
-    if (c < columns.hydra_id.size()) append_csv(t, columns.hydra_id[c]);
-    cells.push_back(std::move(t));
+    if (c < columns.hydra_id.size()) exp::append_csv(t, columns.hydra_id[c]);
+    cell(t);
   }
+}
+
+std::int64_t printed_risk(const ScoringResult& scoring, NodeId v) { return std::llround(scoring.account_risk[v] * 1e6); }
+
+int export_threads(int threads) {
+#if defined(_OPENMP)
+  return threads > 0 ? threads : omp_get_max_threads();
+#else
+  (void)threads;
+  return 1;
+#endif
+}
+
+}  // namespace
+
+namespace exp {
+
+void account_cells(const Snapshot& s, const Partition& partition, const ScoringResult& scoring,
+                   const AccountColumns& columns, NodeId v, std::vector<std::string>& cells) {
+  cells.clear();
+  std::string t;
+  for_each_account_cell(s, partition, scoring, columns, v, printed_risk(scoring, v), t,
+                        [&](const std::string& text) { cells.push_back(text); });
 }
 
 }  // namespace exp
 
 std::uint64_t write_accounts_csv(const std::string& path, const Snapshot& s, const Partition& partition,
-                                 const ScoringResult& scoring, const AccountColumns& columns, bool formula_guard) {
+                                 const ScoringResult& scoring, const AccountColumns& columns, bool formula_guard,
+                                 int threads) {
   const NodeId n = s.num_nodes();
+  const int nt = export_threads(threads);
+  // Sort on the printed risk (6 decimals) so that the order matches the file,
+  // then on the id. Account ids are distinct, so the order is total and the
+  // same whatever the sort. Ids are compared first through 8 bytes after the
+  // prefix all accounts' ids share (big-endian, zero-padded: the same order
+  // as the bytes), and in full only when those are equal.
+  const StringPool& ids = s.id_pool();
   std::vector<NodeId> accounts;
   for (NodeId v = 0; v < n; ++v)
     if (s.kind(v) == NodeKind::Account) accounts.push_back(v);
-  // Sort on the printed risk (6 decimals) so that the order matches the file.
-  std::vector<std::int64_t> printed(n, 0);
-  for (NodeId v : accounts) printed[v] = std::llround(scoring.account_risk[v] * 1e6);
-  std::sort(accounts.begin(), accounts.end(), [&](NodeId a, NodeId b) {
-    if (printed[a] != printed[b]) return printed[a] > printed[b];
-    return s.node_id(a) < s.node_id(b);
-  });
-  AtomicFile file(path);
-  std::string buf = "account_id";
-  for (const auto& h : exp::account_header(columns, n)) buf += "," + h;
-  buf += '\n';
-  std::vector<std::string> cells;
+  std::size_t common = accounts.empty() ? 0 : ids.get(accounts[0]).size();
   for (NodeId v : accounts) {
-    append_sheet_cell(buf, s.node_id(v), formula_guard);
-    exp::account_cells(s, partition, scoring, columns, v, cells);
-    for (const auto& c : cells) {
-      buf += ',';
-      buf += c;
-    }
-    buf += '\n';
-    if (buf.size() >= (1u << 20)) {
-      file.write(buf);
-      buf.clear();
+    const std::string_view id = ids.get(v), first = ids.get(accounts[0]);
+    std::size_t i = 0;
+    while (i < common && i < id.size() && id[i] == first[i]) ++i;
+    common = i;
+  }
+  struct Key {
+    std::int64_t printed;
+    std::uint64_t id8;
+    NodeId v;
+  };
+  std::vector<Key> order(accounts.size());
+  for (std::size_t i = 0; i < accounts.size(); ++i) {
+    const NodeId v = accounts[i];
+    const std::string_view id = ids.get(v);
+    std::uint64_t id8 = 0;
+    for (std::size_t j = 0; j < 8; ++j)
+      id8 = (id8 << 8) | (common + j < id.size() ? static_cast<unsigned char>(id[common + j]) : 0u);
+    order[i] = {printed_risk(scoring, v), id8, v};
+  }
+  std::vector<NodeId>().swap(accounts);
+  const auto before = [&](const Key& a, const Key& b) {
+    if (a.printed != b.printed) return a.printed > b.printed;
+    if (a.id8 != b.id8) return a.id8 < b.id8;
+    return ids.get(a.v) < ids.get(b.v);
+  };
+  const std::size_t rows = order.size();
+  if (nt > 1 && rows >= 65536) {
+    const auto mid = order.begin() + static_cast<std::ptrdiff_t>(rows / 2);
+#pragma omp parallel for schedule(static, 1) num_threads(2)
+    for (int half = 0; half < 2; ++half)
+      if (half == 0) std::sort(order.begin(), mid, before);
+      else std::sort(mid, order.end(), before);
+    std::inplace_merge(order.begin(), mid, order.end(), before);
+  } else {
+    std::sort(order.begin(), order.end(), before);
+  }
+
+  AtomicFile file(path);
+  std::string head = "account_id";
+  for (const auto& h : exp::account_header(columns, n)) head += "," + h;
+  head += '\n';
+  file.write(head);
+  // Rows are in risk order, so a row read straight from the per-node arrays
+  // would read each of them at random. Instead every row is first formatted
+  // in node order (each array read in sequence; ranges of nodes in
+  // parallel), and then copied out in file order: one random read per row.
+  constexpr NodeId kRangeNodes = 65536;
+  const std::size_t ranges = (static_cast<std::size_t>(n) + kRangeNodes - 1) / kRangeNodes;
+  std::vector<std::string> text(ranges);
+  std::vector<std::uint32_t> at(n, 0), len(n, 0);  // row of account v: text[v / kRangeNodes] from at[v], len[v] bytes
+  std::exception_ptr failure;
+  const auto keep_failure = [&] {
+#pragma omp critical(hydrascope_accounts_csv)
+    if (!failure) failure = std::current_exception();
+  };
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nt > 1 && ranges > 1)
+  for (std::size_t r = 0; r < ranges; ++r) {
+    try {
+      std::string& buf = text[r];
+      std::string t;
+      const NodeId lo = static_cast<NodeId>(r * kRangeNodes), hi = std::min<NodeId>(n, lo + kRangeNodes);
+      for (NodeId v = lo; v < hi; ++v) {
+        if (s.kind(v) != NodeKind::Account) continue;
+        const std::size_t start = buf.size();
+        append_sheet_cell(buf, ids.get(v), formula_guard);
+        for_each_account_cell(s, partition, scoring, columns, v, printed_risk(scoring, v), t, [&](const std::string& cell) {
+          buf += ',';
+          buf += cell;
+        });
+        buf += '\n';
+        if (buf.size() > UINT32_MAX) throw std::length_error("accounts.csv: rows of one node range over 4 GB");
+        at[v] = static_cast<std::uint32_t>(start);
+        len[v] = static_cast<std::uint32_t>(buf.size() - start);
+      }
+    } catch (...) {  // out of memory: rethrown below, not out of the parallel region
+      keep_failure();
     }
   }
-  file.write(buf);
+  if (failure) std::rethrow_exception(failure);
+  // Then in file order: chunks of rows joined in parallel, a round of chunks
+  // at a time, written in order.
+  constexpr std::size_t kChunkRows = 16384;
+  constexpr std::size_t kAhead = 16;  // rows whose bytes are loaded ahead
+  const std::size_t chunks = (rows + kChunkRows - 1) / kChunkRows;
+  const std::size_t per_round = static_cast<std::size_t>(nt) * 4;
+  std::vector<std::string> bufs(std::min(per_round, chunks));
+  for (std::size_t first = 0; first < chunks; first += per_round) {
+    const std::size_t round = std::min(per_round, chunks - first);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nt > 1 && round > 1)
+    for (std::size_t k = 0; k < round; ++k) {
+      try {
+        std::string& buf = bufs[k];
+        buf.clear();
+        const std::size_t lo = (first + k) * kChunkRows, hi = std::min(rows, lo + kChunkRows);
+        for (std::size_t i = lo; i < hi; ++i) {
+          if (i + 2 * kAhead < hi) {
+            const NodeId u = order[i + 2 * kAhead].v;
+            __builtin_prefetch(at.data() + u);
+            __builtin_prefetch(len.data() + u);
+          }
+          if (i + kAhead < hi) {
+            const NodeId u = order[i + kAhead].v;
+            __builtin_prefetch(text[u / kRangeNodes].data() + at[u]);
+          }
+          const NodeId v = order[i].v;
+          buf.append(text[v / kRangeNodes].data() + at[v], len[v]);
+        }
+      } catch (...) {
+        keep_failure();
+      }
+    }
+    if (failure) std::rethrow_exception(failure);
+    for (std::size_t k = 0; k < round; ++k) file.write(bufs[k]);
+  }
   file.commit();
-  return accounts.size();
+  return rows;
 }
 
 void write_communities_json(const std::string& path, const Snapshot& s, const ScoringResult& scoring,

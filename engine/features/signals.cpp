@@ -54,27 +54,48 @@ bool ActivityStandardiser::operator()(const Snapshot& s, NodeId a, Scratch& sc) 
     dense[b[i]] = x[i];
     dot += x[i] * profile[b[i]];
   }
+  const double B = static_cast<double>(buckets);
+  double* d = dense.data();
+  double mean = 0.0;
   if (detrend) {
     // The snapshot's shape, then the account's own mean per hour of day (a
     // shared office schedule is not lock-step automation), then its own
     // level per day (weekends, days off): what is left are the within-day
-    // deviations from its own routine.
+    // deviations from its own routine. Each pass over the buckets also sums
+    // what the next one needs (the same sums, in the same order), and buckets
+    // are visited day by day, phase by phase (no division per bucket).
     const double beta = dot / profile_norm2;
-    for (std::uint32_t t = 0; t < buckets; ++t) dense[t] -= beta * profile[t];
     if (period > 1) {
+      double* phase = sc.phase.data();
+      double* day = sc.day.data();
       std::fill(sc.phase.begin(), sc.phase.end(), 0.0);
-      for (std::uint32_t t = 0; t < buckets; ++t) sc.phase[t % period] += dense[t];
-      for (std::uint32_t t = 0; t < buckets; ++t)
-        dense[t] -= sc.phase[t % period] / static_cast<double>(phase_count[t % period]);
       std::fill(sc.day.begin(), sc.day.end(), 0.0);
-      for (std::uint32_t t = 0; t < buckets; ++t) sc.day[t / period] += dense[t];
-      for (std::uint32_t t = 0; t < buckets; ++t)
-        dense[t] -= sc.day[t / period] / static_cast<double>(day_count[t / period]);
+      for (std::uint32_t t0 = 0; t0 < buckets; t0 += period)
+        for (std::uint32_t ph = 0, t = t0; ph < period && t < buckets; ++ph, ++t) {
+          d[t] -= beta * profile[t];
+          phase[ph] += d[t];
+        }
+      for (std::uint32_t ph = 0; ph < period; ++ph) phase[ph] /= static_cast<double>(phase_count[ph]);
+      for (std::uint32_t t0 = 0, dd = 0; t0 < buckets; t0 += period, ++dd)
+        for (std::uint32_t ph = 0, t = t0; ph < period && t < buckets; ++ph, ++t) {
+          d[t] -= phase[ph];
+          day[dd] += d[t];
+        }
+      for (std::size_t dd = 0; dd < sc.day.size(); ++dd) day[dd] /= static_cast<double>(day_count[dd]);
+      for (std::uint32_t t0 = 0, dd = 0; t0 < buckets; t0 += period, ++dd)
+        for (std::uint32_t t = t0, end = std::min(buckets, t0 + period); t < end; ++t) {
+          d[t] -= day[dd];
+          mean += d[t];
+        }
+    } else {
+      for (std::uint32_t t = 0; t < buckets; ++t) {
+        d[t] -= beta * profile[t];
+        mean += d[t];
+      }
     }
+  } else {
+    for (std::uint32_t t = 0; t < buckets; ++t) mean += d[t];
   }
-  const double B = static_cast<double>(buckets);
-  double mean = 0.0;
-  for (double v : dense) mean += v;
   mean /= B;
   double var = 0.0;
   for (double v : dense) var += (v - mean) * (v - mean);

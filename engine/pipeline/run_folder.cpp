@@ -192,11 +192,14 @@ RunFolderReport write_run_folder(const RunResult& result, const std::string& dir
   const AccountColumns columns = result.columns();
   RunFolderReport out;
   out.account_rows =
-      write_accounts_csv(tmp + "/accounts.csv", snapshot, result.partition(), scoring, columns, options.guard_sheets);
+      write_accounts_csv(tmp + "/accounts.csv", snapshot, result.partition(), scoring, columns, options.guard_sheets,
+                         result.options.threads);
   const TrackingResult* track = result.tracking();
   write_communities_json(tmp + "/communities.json", snapshot, scoring, track);
+  SuspectExportOptions suspects = options.suspects;
+  if (suspects.threads == 0) suspects.threads = result.options.threads;
   out.suspect_files = write_suspect_subgraphs(tmp + "/suspects", snapshot, result.stages.incidence, result.partition(),
-                                              scoring, options.suspects, columns);
+                                              scoring, suspects, columns);
   out.seconds = seconds_since(t);
   std::vector<std::pair<std::string, double>> timings = result.timings;
   timings.emplace_back("export", out.seconds);

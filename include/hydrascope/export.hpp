@@ -41,9 +41,11 @@ struct AccountColumns {
 /// Ids are analyst-table cells (append_sheet_cell): with `formula_guard` one
 /// that a spreadsheet would run as a formula gets a leading ', and one that
 /// starts with ' always does; every reader of accounts.csv removes it.
+/// Rows are formatted by `threads` threads (0 = all cores) in chunks written
+/// in order: the bytes are the same for any thread count.
 std::uint64_t write_accounts_csv(const std::string& path, const Snapshot& snapshot, const Partition& partition,
                                  const ScoringResult& scoring, const AccountColumns& columns = {},
-                                 bool formula_guard = true);
+                                 bool formula_guard = true, int threads = 0);
 
 /// communities.json: the threshold, the references, the ranking of suspect
 /// communities, a full record (counts by type, features, z-scores, group
@@ -239,8 +241,12 @@ struct SuspectExportOptions {
   std::uint32_t max_communities = 0;
   bool guard_csv = false;  ///< as ExportFormats::guard_csv
   /// Called with stage "export", the communities written and the
-  /// communities to write (not part of the output).
+  /// communities to write (not part of the output), always from the calling
+  /// thread.
   ProgressFn progress;
+  /// Subgraphs written at the same time (0 = all cores); the bytes and the
+  /// list of files do not depend on it.
+  int threads = 0;
 };
 
 /// suspects/community-<id>.* for each suspect community: the subgraph of

@@ -5,11 +5,16 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "export/export_test_util.hpp"
 #include "hydrascope/export.hpp"
@@ -114,6 +119,43 @@ TEST(Export, SuspectSubgraphsLoadBack) {
   EXPECT_EQ(sub.activity_total(a), s.world.snapshot.activity_total(orig));
 }
 
+// Subgraphs are written in parallel: the same files, in ranking order, with
+// the same bytes for 1 and 3 threads; progress comes from the calling thread,
+// from 0 to all, never backwards.
+TEST(Export, SuspectSubgraphsAreTheSameForAnyThreadCount) {
+  const Scored s = scored_world(true);
+  ScoringResult scoring = s.scoring;
+  const auto sizes = s.world.partition.sizes();
+  for (CommunityId c = 0; c < sizes.size() && scoring.ranking.size() < 8; ++c)
+    if (sizes[c] >= 2 && c != s.world.hydra_community) scoring.ranking.push_back(c);
+  ASSERT_GE(scoring.ranking.size(), 4u);
+  std::vector<std::vector<std::string>> lists;
+  std::vector<std::string> dirs;
+  for (int threads : {1, 3}) {
+    const std::string dir = tmp_dir("suspects-threads-" + std::to_string(threads));
+    SuspectExportOptions o;
+    o.graphml = o.gexf = o.dot = o.csv = o.neo4j = true;
+    o.threads = threads;
+    const auto caller = std::this_thread::get_id();
+    std::vector<std::uint64_t> done;
+    o.progress = [&](std::string_view stage, std::uint64_t d, std::uint64_t total) {
+      EXPECT_EQ(stage, "export");
+      EXPECT_EQ(total, scoring.ranking.size());
+      EXPECT_TRUE(std::this_thread::get_id() == caller);
+      done.push_back(d);
+    };
+    lists.push_back(write_suspect_subgraphs(dir, s.world.snapshot, s.incidence, s.world.partition, scoring, o));
+    dirs.push_back(dir);
+    ASSERT_GE(done.size(), 2u);
+    EXPECT_EQ(done.front(), 0u);
+    EXPECT_EQ(done.back(), scoring.ranking.size());
+    EXPECT_TRUE(std::is_sorted(done.begin(), done.end()));
+  }
+  ASSERT_EQ(lists[0], lists[1]);
+  EXPECT_EQ(lists[0][0], "community-" + std::to_string(scoring.ranking[0]) + ".json");
+  for (const auto& f : lists[0]) EXPECT_TRUE(read_all(dirs[0] + "/" + f) == read_all(dirs[1] + "/" + f)) << f;
+}
+
 TEST(Export, HostileIdsAreEscapedInEveryFormat) {
   const Scored s = scored_world(true);
   const std::string dir = tmp_dir("hostile");
@@ -133,6 +175,85 @@ TEST(Export, HostileIdsAreEscapedInEveryFormat) {
   const std::string dot = read_all(dir + "/s/" + files[3]);
   // Quotes escaped, `&` as an entity (Graphviz decodes entities in labels), the line break as \n.
   EXPECT_NE(dot.find("\"a:\\\"<&amp;>,\\nh0\""), std::string::npos);
+}
+
+// accounts.csv of a snapshot larger than one formatting range and one output
+// chunk, with ids of every length sharing a prefix, many tied risks, and
+// hostile ids: the same bytes for 1, 2 and 3 threads, equal to the rows
+// written one by one with printf's formats and a plain sort.
+TEST(Export, AccountsCsvIsTheSameForAnyThreadCount) {
+  SnapshotBuilder b("t");
+  RecordRef r;
+  const int accounts = 70000;
+  std::vector<std::string> ids;
+  for (int i = 0; i < accounts; ++i) {
+    std::string id = "acct:" + std::to_string((i * 7919) % 100003);
+    if (i % 97 == 0) id += ",\"q\"";
+    if (i % 1013 == 0) id = "=" + id;
+    if (i % 4099 == 0) id = "'" + id;
+    if (i % 3 == 0) b.add_node(r, "ip:" + std::to_string(i), "ip", Label::Unknown, kNoTime, {}, nullptr);
+    b.add_node(r, id, "account", Label::Unknown, kNoTime, {}, nullptr);
+    ids.push_back(id);
+  }
+  const Snapshot snap = b.finish();
+  const NodeId n = snap.num_nodes();
+  Partition p;
+  p.membership.resize(n);
+  p.num_communities = 50;
+  for (NodeId v = 0; v < n; ++v) p.membership[v] = (v * 31) % 50;
+  ScoringResult sc;
+  sc.account_risk.assign(n, 0.0);
+  sc.account_suspect.assign(n, 0);
+  sc.account_family.assign(n, 255);
+  sc.communities.resize(50);
+  for (CommunityId c = 0; c < 50; ++c) sc.communities[c].risk = c / 49.0;
+  std::vector<double> pagerank(n), ppr(n);
+  std::vector<std::uint32_t> core(n);
+  for (NodeId v = 0; v < n; ++v) {
+    if (snap.kind(v) != NodeKind::Account) continue;
+    sc.account_risk[v] = v % 5 == 0 ? 0.25 : std::fmod(v * 0.6180339887, 1.0) / (v % 7 == 0 ? 1e5 : 1.0);
+    sc.account_suspect[v] = sc.account_risk[v] >= 0.8;
+    sc.account_family[v] = static_cast<std::uint8_t>(v % 11 == 0 ? v % kNumFeatureFamilies : 255);
+    pagerank[v] = 1.0 / (v + 3.0);
+    ppr[v] = v % 2 ? 0.0 : std::ldexp(1.0, -static_cast<int>(v % 60));
+    core[v] = v % 9;
+  }
+  std::vector<std::string> hydra(50);
+  hydra[3] = "hydra-3,x";
+  AccountColumns cols{pagerank, ppr, core, hydra};
+
+  // The reference: rows one by one, printf formats, sorted by (printed risk desc, id bytes).
+  std::vector<NodeId> order;
+  for (NodeId v = 0; v < n; ++v)
+    if (snap.kind(v) == NodeKind::Account) order.push_back(v);
+  const auto printed = [&](NodeId v) { return std::llround(sc.account_risk[v] * 1e6); };
+  std::sort(order.begin(), order.end(), [&](NodeId a, NodeId b) {
+    if (printed(a) != printed(b)) return printed(a) > printed(b);
+    return snap.node_id(a) < snap.node_id(b);
+  });
+  std::string want = "account_id,community_id,risk_score,suspect,community_risk,top_family,pagerank,ppr,core,hydra_id\n";
+  const auto fmt = [](const char* f, double x) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, f, x);
+    return std::string(buf);
+  };
+  for (NodeId v : order) {
+    append_sheet_cell(want, snap.node_id(v), true);
+    const CommunityId c = p.membership[v];
+    want += "," + std::to_string(c) + "," + fmt("%.6f", static_cast<double>(printed(v)) / 1e6) + "," +
+            (sc.account_suspect[v] ? "true" : "false") + "," + fmt("%.6f", sc.communities[c].risk) + "," +
+            (sc.account_family[v] < kNumFeatureFamilies ? std::string(to_string(static_cast<FeatureFamily>(sc.account_family[v])))
+                                                         : std::string("none")) +
+            "," + fmt("%.6g", pagerank[v]) + "," + fmt("%.6g", ppr[v]) + "," + std::to_string(core[v]) + ",";
+    append_csv_field(want, hydra[c]);
+    want += '\n';
+  }
+  const std::string dir = tmp_dir("csv-threads");
+  for (int threads : {1, 2, 3}) {
+    const std::string path = dir + "/accounts-" + std::to_string(threads) + ".csv";
+    EXPECT_EQ(write_accounts_csv(path, snap, p, sc, cols, true, threads), static_cast<std::uint64_t>(accounts));
+    EXPECT_TRUE(read_all(path) == want) << threads << " threads";
+  }
 }
 
 TEST(Export, RunJsonAndChecksum) {

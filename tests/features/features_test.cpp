@@ -21,6 +21,7 @@
 #include "hydrascope/features.hpp"
 #include "hydrascope/graph.hpp"
 #include "scoring/test_world.hpp"
+#include "signals.hpp"
 
 namespace hydrascope {
 namespace {
@@ -449,6 +450,90 @@ TEST(Features, EmptySnapshotGivesAnEmptyTable) {
   FeatureMatrix m;
   t.rows(0, 0, m);
   EXPECT_EQ(m.rows, 0u);
+}
+
+}  // namespace
+}  // namespace hydrascope
+
+namespace hydrascope {
+namespace {
+
+// The activity standardisation (fused passes) gives exactly the values of the
+// plain definition: the snapshot's profile removed, then the mean per hour
+// of day, then the mean per day (the last day partial), then z-scored.
+bool plain_standardise(const features::ActivityStandardiser& st, const Snapshot& s, NodeId a, std::vector<double>& dense) {
+  dense.assign(st.buckets, 0.0);
+  const auto b = s.activity_buckets(a);
+  const auto x = s.activity_values(a);
+  if (b.empty() || st.buckets < 2) return false;
+  double dot = 0.0;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    dense[b[i]] = x[i];
+    dot += x[i] * st.profile[b[i]];
+  }
+  if (st.detrend) {
+    const double beta = dot / st.profile_norm2;
+    for (std::uint32_t t = 0; t < st.buckets; ++t) dense[t] -= beta * st.profile[t];
+    if (st.period > 1) {
+      std::vector<double> phase(st.period, 0.0), day(st.day_count.size(), 0.0);
+      for (std::uint32_t t = 0; t < st.buckets; ++t) phase[t % st.period] += dense[t];
+      for (std::uint32_t t = 0; t < st.buckets; ++t)
+        dense[t] -= phase[t % st.period] / static_cast<double>(st.phase_count[t % st.period]);
+      for (std::uint32_t t = 0; t < st.buckets; ++t) day[t / st.period] += dense[t];
+      for (std::uint32_t t = 0; t < st.buckets; ++t)
+        dense[t] -= day[t / st.period] / static_cast<double>(st.day_count[t / st.period]);
+    }
+  }
+  const double B = static_cast<double>(st.buckets);
+  double mean = 0.0;
+  for (double v : dense) mean += v;
+  mean /= B;
+  double var = 0.0;
+  for (double v : dense) var += (v - mean) * (v - mean);
+  var /= B;
+  if (!(var > 1e-18)) return false;
+  const double inv = 1.0 / std::sqrt(var);
+  for (double& v : dense) v = (v - mean) * inv;
+  return true;
+}
+
+TEST(ActivityStandardiser, SameValuesAsThePlainDefinition) {
+  for (std::uint32_t buckets : {100u, 168u, 7u}) {
+    SnapshotBuilder b("t");
+    SnapshotMeta meta;
+    meta.activity.start = 0;
+    meta.activity.bucket_seconds = 3600;
+    meta.activity.buckets = buckets;
+    b.set_meta(meta);
+    RecordRef r;
+    std::uint64_t state = 12345;
+    for (int i = 0; i < 300; ++i) {
+      std::vector<double> act(buckets, 0.0);
+      for (std::uint32_t t = 0; t < buckets; ++t) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        if ((state >> 60) < (i % 3 == 0 ? 2u : 9u)) act[t] = static_cast<double>((state >> 33) % 1000) / 7.0;
+      }
+      if (i == 5) act.assign(buckets, 3.0);  // constant: no variation
+      b.add_node(r, "a" + std::to_string(i), "account", Label::Unknown, kNoTime, {}, i == 6 ? nullptr : &act);
+    }
+    const Snapshot s = b.finish();
+    for (bool detrend : {true, false}) {
+      const features::ActivityStandardiser st(s, detrend);
+      EXPECT_EQ(st.period, buckets >= 48 ? 24u : 0u);
+      EXPECT_EQ(st.detrend, detrend);
+      auto sc = st.scratch();
+      std::vector<double> want;
+      int ok = 0;
+      for (NodeId v = 0; v < s.num_nodes(); ++v) {
+        const bool got = st(s, v, sc);
+        ASSERT_EQ(got, plain_standardise(st, s, v, want)) << v;
+        if (!got) continue;
+        ++ok;
+        for (std::uint32_t t = 0; t < buckets; ++t) ASSERT_EQ(sc.dense[t], want[t]) << "account " << v << " bucket " << t;
+      }
+      EXPECT_GT(ok, 250);
+    }
+  }
 }
 
 }  // namespace
