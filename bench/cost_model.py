@@ -309,6 +309,18 @@ def main():
         r = part[p]
         print(f"{p:>5} {r['cut_edge_fraction']:>9.3f} {r['ghosts_per_owned_mean']:>12.3f} "
               f"{r['edges_held_over_even_mean']:>15.3f} {r['nodes_held_over_even_max']:>26.3f}")
+    # How much the choice of x matters: each stage fitted on nodes, edges and records instead.
+    alt = {k: {x: line_fit([X[i][x] for i in range(len(X))], [m["stages"][k] for m in plain])
+               for x in ("nodes", "edges", "records")} for k in STAGES}
+    print("\nchoice of x: largest change of a stage's prediction if fitted on nodes, edges or records instead")
+    for accounts in (1_000_000, 100_000_000, 1_000_000_000):
+        size = xs({k: per_acc[k] * accounts for k in ("nodes", "edges")})
+        worst = 0.0
+        for k in STAGES:
+            base = coef[k][0] + coef[k][1] * size[STAGE_X[k]]
+            for x, (a, b) in alt[k].items():
+                worst = max(worst, abs(a + b * size[x] - base) / abs(base))
+        print(f"  {accounts:>13,} accounts: {worst:.1%}")
     for accounts in (100_000_000, 1_000_000_000):
         size = {k: per_acc[k] * accounts for k in per_acc}
         st, mem = predict(size)
