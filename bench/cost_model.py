@@ -259,6 +259,7 @@ def main():
         return st, mem_c + mem_k * size["nodes"]
 
     # --- 3. the check ---------------------------------------------------------------
+    check = None
     if not args.no_check:
         check = os.path.abspath(args.check or world(args.data, 1000000, 7))
         print(f"\n## check: {check} ({os.path.getsize(check)} bytes; per stage the median of the runs)")
@@ -340,6 +341,20 @@ def main():
             gather = B * (p - 1) / p
             print(f"{p:>5} {fmt_bytes(today0):>12} {fmt_bytes(other):>12} {fmt_bytes(target):>12} "
                   f"{fmt_bytes(off_rank):>18} {fmt_bytes(gather):>16} {'yes' if send_rank < 2**31 else 'NO':>15}")
+
+
+    # --- limits -------------------------------------------------------------------
+    print("\n## limits of today's code at this shape")
+    print(f"gather to rank 0 under MPI's 2 GiB count (INT_MAX bytes): up to {(2**31 - 1) / per_acc['bytes'] / 1e6:.2f} M accounts")
+    cut = part[PS[-1]]["cut_edge_fraction"]
+    for accounts in (100_000_000, 1_000_000_000):
+        B = per_acc["bytes"] * accounts
+        need = (B * (1 - fe) + B * fe * (1 + cut)) / (2**31 - 1)
+        print(f"a rank's sends under 2 GiB at {accounts:,} accounts: P > {need:.0f}")
+    print(f"32-bit NodeId (2^32 - 1 nodes, the last value is the sentinel): up to "
+          f"{(2**32 - 1) / per_acc['nodes'] / 1e9:.2f} G accounts")
+    if check is not None:
+        print(f"the check world's half for -np 2: {os.path.getsize(check) / 2 / MB:.0f} MB")
 
 
 if __name__ == "__main__":
