@@ -273,7 +273,9 @@ def main():
             size = dict(m["counts"], bytes=os.path.getsize(check))
             st, mem = predict(size)
             if p is not None:
-                fit_p = load_p.get(p)
+                if p not in load_p:
+                    sys.exit(f"cost_model: --check-modes {mode} needs {p} in --ranks")
+                fit_p = load_p[p]
                 st["load"] = fit_p[0] + fit_p[1] * xs(size)["records"]
                 mem0 = mem + alpha + beta * size["bytes"] / p
             tot_p, tot_m = sum(st.values()), m["sum"]  # the median run's sum of stages
