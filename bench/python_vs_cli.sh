@@ -6,7 +6,8 @@
 # each and their ratio, and whether the two folders hold the same bytes
 # (timings.json aside).
 #
-# usage: bench/python_vs_cli.sh SNAPSHOT [THREADS]     (env: ROUNDS, default 3; OUT, default out/python_vs_cli)
+# usage: bench/python_vs_cli.sh SNAPSHOT [THREADS]     (env: ROUNDS, default 3; OUT, default out/python_vs_cli;
+#   PY_ENV: extra VAR=value words for the Python process, e.g. GLIBC_TUNABLES=glibc.malloc.hugetlb=1)
 #   needs the Release build in build/ (the module in build/python)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,12 +18,12 @@ out="${OUT:-$root/out/python_vs_cli}"
 bin="$root/build/hydrascope"
 export OMP_WAIT_POLICY=passive  # what the command line sets for itself; the module runs in the caller's process
 mkdir -p "$out"
-echo "# $(date -u +%FT%TZ) $(nproc) cpus, load: $(uptime | sed 's/.*load average: //'), threads $threads, $snap"
+echo "# $(date -u +%FT%TZ) $(nproc) cpus, load: $(uptime | sed 's/.*load average: //'), threads $threads, $snap${PY_ENV:+, python with $PY_ENV}"
 cli=() py=()
 for ((i = 1; i <= rounds; i++)); do
   rm -rf "$out/cli" "$out/py"
   /usr/bin/time -f "%e %M" -o "$out/cli.time" "$bin" -q run "$snap" --out "$out/cli" --threads "$threads" --seed 1 --show 0 > /dev/null
-  /usr/bin/time -f "%e %M" -o "$out/py.time" env PYTHONPATH="$root/build/python" /usr/bin/python3 -c \
+  /usr/bin/time -f "%e %M" -o "$out/py.time" env ${PY_ENV:-} PYTHONPATH="$root/build/python" /usr/bin/python3 -c \
     'import sys, hydrascope; hydrascope.run(sys.argv[1], threads=int(sys.argv[2]), seed=1).write(sys.argv[3])' \
     "$snap" "$threads" "$out/py"
   read -r cw cm < "$out/cli.time"
