@@ -49,13 +49,7 @@ void CommunityOptions::validate() const {
 CommunityResult detect_communities(const AnalysisGraph& g, const CommunityOptions& options) {
   options.validate();
   const auto start = std::chrono::steady_clock::now();
-  int threads = options.threads;
-#ifdef _OPENMP
-  if (threads == 0) threads = omp_get_max_threads();
-#else
-  threads = 1;
-#endif
-  if (threads < 1) threads = 1;
+  const int threads = resolve_threads(options.threads);
   if (!options.initial.empty() && options.initial.size() != g.num_nodes()) {
     throw std::invalid_argument("initial partition has " + std::to_string(options.initial.size()) +
                                 " labels, the graph has " + std::to_string(g.num_nodes()) + " nodes");

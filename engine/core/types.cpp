@@ -1,4 +1,10 @@
 // Names of node kinds and labels.
+#include <algorithm>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "hydrascope/types.hpp"
 
 #include "hydrascope/common.hpp"
@@ -53,5 +59,14 @@ bool is_valid_type_name(std::string_view type) noexcept {
 }
 
 std::string_view version() noexcept { return HYDRASCOPE_VERSION; }
+
+int resolve_threads(int threads) noexcept {
+#ifdef _OPENMP
+  return threads > 0 ? threads : std::max(1, omp_get_max_threads());
+#else
+  (void)threads;
+  return 1;
+#endif
+}
 
 }  // namespace hydrascope

@@ -60,10 +60,7 @@ std::vector<std::string> write_suspect_subgraphs(const std::string& dir, const S
   std::stable_sort(by_size.begin(), by_size.end(), [&](std::size_t a, std::size_t b) {
     return subs[a].nodes.size() + subs[a].edges.size() > subs[b].nodes.size() + subs[b].edges.size();
   });
-  int threads = 1;
-#if defined(_OPENMP)
-  threads = options.threads > 0 ? options.threads : omp_get_max_threads();
-#endif
+  const int threads = resolve_threads(options.threads);
   std::vector<std::vector<std::string>> written(subs.size());
   std::vector<std::exception_ptr> failed(subs.size());
   std::atomic<std::size_t> done{0};

@@ -401,14 +401,7 @@ void for_each_account_cell(const Snapshot& s, const Partition& partition, const 
 
 std::int64_t printed_risk(const ScoringResult& scoring, NodeId v) { return std::llround(scoring.account_risk[v] * 1e6); }
 
-int export_threads(int threads) {
-#if defined(_OPENMP)
-  return threads > 0 ? threads : omp_get_max_threads();
-#else
-  (void)threads;
-  return 1;
-#endif
-}
+
 
 }  // namespace
 
@@ -428,7 +421,7 @@ std::uint64_t write_accounts_csv(const std::string& path, const Snapshot& s, con
                                  const ScoringResult& scoring, const AccountColumns& columns, bool formula_guard,
                                  int threads) {
   const NodeId n = s.num_nodes();
-  const int nt = export_threads(threads);
+  const int nt = resolve_threads(threads);
   // Sort on the printed risk (6 decimals) so that the order matches the file,
   // then on the id. Account ids are distinct, so the order is total and the
   // same whatever the sort. Ids are compared first through 8 bytes after the

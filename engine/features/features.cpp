@@ -48,14 +48,6 @@ int slot_of(NodeKind k) noexcept {
   return -1;
 }
 
-int resolve_threads(int threads) {
-#if defined(_OPENMP)
-  return threads > 0 ? threads : omp_get_max_threads();
-#else
-  (void)threads;
-  return 1;
-#endif
-}
 
 // Mid-rank quantile of x among sorted values: (below + equal / 2) / count.
 float midrank(const std::vector<double>& sorted, double x) {

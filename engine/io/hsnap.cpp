@@ -123,14 +123,7 @@ constexpr Timestamp kMinTime = kMinUnixSeconds * kMicrosPerSecond;
 constexpr Timestamp kMaxTime = (kMaxUnixSeconds + 1) * kMicrosPerSecond - 1;
 bool good_time(Timestamp t) { return t == kNoTime || (t >= kMinTime && t <= kMaxTime); }
 
-int threads_of(int threads) {
-#ifdef _OPENMP
-  return threads > 0 ? threads : omp_get_max_threads();
-#else
-  (void)threads;
-  return 1;
-#endif
-}
+
 
 struct OutSection {
   std::uint32_t id = 0;
@@ -375,7 +368,7 @@ class Reader {
         from += k;
       } while (from < bytes);
     }
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads_of(options_.threads))
+#pragma omp parallel for schedule(dynamic, 1) num_threads(resolve_threads(options_.threads))
     for (std::int64_t i = 0; i < static_cast<std::int64_t>(pieces.size()); ++i) {
       Piece& p = pieces[static_cast<std::size_t>(i)];
       p.crc = crc_of(base_ + p.from, p.bytes);
@@ -560,7 +553,7 @@ class Reader {
     constexpr std::uint64_t kBlock = 1 << 16;
     const auto blocks = static_cast<std::int64_t>((count + kBlock - 1) / kBlock);
     std::uint64_t first = count;
-#pragma omp parallel for schedule(dynamic, 1) reduction(min : first) num_threads(threads_of(options_.threads))
+#pragma omp parallel for schedule(dynamic, 1) reduction(min : first) num_threads(resolve_threads(options_.threads))
     for (std::int64_t b = 0; b < blocks; ++b) {
       const std::uint64_t lo = static_cast<std::uint64_t>(b) * kBlock, hi = std::min(count, lo + kBlock);
       for (std::uint64_t i = lo; i < hi; ++i)

@@ -396,12 +396,7 @@ Snapshot read_json(const std::string& path, const LoadOptions& options, LoadRepo
   Feeder feeder(builder, in);
   // Two threads or more, and more than a small file: one thread parses and
   // checks, another feeds the builder (batches of records, in file order).
-  int threads = options.threads;
-#ifdef _OPENMP
-  if (threads <= 0) threads = omp_get_max_threads();
-#else
-  threads = 1;
-#endif
+  const int threads = resolve_threads(options.threads);
   bool two = threads >= 2 && (in.gzip() || in.file_size() == 0 || in.file_size() >= kTwoThreadBytes);
   BatchQueue* queue = nullptr;
   std::unique_ptr<BatchQueue> queue_owner;

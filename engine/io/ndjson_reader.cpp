@@ -313,12 +313,7 @@ class NdjsonLoader {
                PartState part = {})
       : path_(path), options_(options), in_(in), blocks_(in_), builder_(builder), part_(part) {
     builder_.set_memory_limit(options.max_memory_bytes, options.memory_model);
-    threads_ = options.threads;
-#ifdef _OPENMP
-    if (threads_ <= 0) threads_ = omp_get_max_threads();
-#else
-    threads_ = 1;
-#endif
+    threads_ = resolve_threads(options.threads);
     threads_ = std::max(threads_, 1);
     if (threads_ > 1) {
       crew_ = std::make_unique<Crew>(threads_);

@@ -48,7 +48,7 @@ void set_param(void* booster, const char* name, const std::string& value) {
 
 // Sets the booster's thread count when it differs from the last one set.
 void use_threads(Model::Impl& m, int threads) {
-  const int t = detail::resolve_threads(threads);
+  const int t = resolve_threads(threads);
   if (m.threads == t) return;
   set_param(m.booster.get(), "nthread", std::to_string(t));
   m.threads = t;
@@ -195,7 +195,7 @@ Model Model::train_impl(const Model* base, const FeatureMatrix& x, std::span<con
   options.validate();
   check_inputs(x, labels, weights);
   detail::quiet_xgboost();
-  const int threads = detail::resolve_threads(options.threads);
+  const int threads = resolve_threads(options.threads);
   const std::uint64_t n = x.rows;
 
   // XGBoost's own copy of x (CSR without the missing values) and its labels.
@@ -376,7 +376,7 @@ std::vector<double> Model::predict_margin(const FeatureMatrix& x, int threads) c
   detail::quiet_xgboost();
   const ColumnMap map = map_columns(m.features, x);
   const std::size_t nf = m.features.size();
-  const int t = detail::resolve_threads(threads);
+  const int t = resolve_threads(threads);
   std::vector<float> block;
   std::lock_guard<std::mutex> hold(m.lock);
   use_threads(m, threads);
@@ -426,7 +426,7 @@ std::vector<double> Model::contributions(const FeatureMatrix& x, std::span<const
   if (rows.empty()) return out;
   detail::quiet_xgboost();
   const ColumnMap map = map_columns(m.features, x);
-  const int t = detail::resolve_threads(threads);
+  const int t = resolve_threads(threads);
   std::vector<float> block;
   std::vector<const char*> names;
   for (const auto& s : m.features) names.push_back(s.c_str());

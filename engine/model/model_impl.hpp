@@ -39,9 +39,6 @@ void check(int rc, std::string_view what);
 /// The __array_interface__ JSON of a row-major float32 matrix (read-only).
 [[nodiscard]] std::string dense_interface(const float* data, std::uint64_t rows, std::uint64_t cols);
 
-/// Resolves a thread count (0 = OpenMP default, else as given).
-[[nodiscard]] int resolve_threads(int threads);
-
 /// Shortest decimal text that reads back as the same double.
 [[nodiscard]] std::string format_double(double v);
 

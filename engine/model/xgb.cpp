@@ -79,15 +79,6 @@ std::string dense_interface(const float* data, std::uint64_t rows, std::uint64_t
   return s;
 }
 
-int resolve_threads(int threads) {
-  if (threads > 0) return threads;
-#ifdef _OPENMP
-  return std::max(1, omp_get_max_threads());
-#else
-  return std::max(1u, std::thread::hardware_concurrency());
-#endif
-}
-
 std::string format_double(double v) {
   char buf[64];
   const auto r = std::to_chars(buf, buf + sizeof buf, v);

@@ -24,6 +24,11 @@ struct Cancelled : std::exception {
   [[nodiscard]] const char* what() const noexcept override { return "cancelled"; }
 };
 
+/// The worker threads of a stage's `threads` option: the value when > 0,
+/// else OpenMP's default (the cores, or OMP_NUM_THREADS); 1 in a build
+/// without OpenMP. Every stage resolves its option through this one rule.
+[[nodiscard]] int resolve_threads(int threads) noexcept;
+
 /// The engine's version string ("MAJOR.MINOR.PATCH").
 [[nodiscard]] std::string_view version() noexcept;
 
