@@ -31,9 +31,6 @@ namespace {
 // features, which keeps any one feature from carrying a model alone. (300
 // trees at 0.1 scored the same on the development worlds and cost twice the
 // prediction time: docs/quality.md.)
-// Folds of `--from auto`'s cross-validation.
-constexpr int kStartFolds = 5;
-
 BoosterOptions default_booster() {
   BoosterOptions b;
   b.rounds = 150;
@@ -44,6 +41,9 @@ BoosterOptions default_booster() {
   b.min_child_weight = 1.0;
   return b;
 }
+
+// Folds of `--from auto`'s cross-validation.
+constexpr int kStartFolds = 5;
 
 struct TrainArgs {
   std::vector<std::string> snapshots, truths;
@@ -331,7 +331,7 @@ void add_train(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--subsample", args->booster.subsample, "Share of rows per tree")->capture_default_str()->group(b);
   sub->add_option("--colsample", args->booster.colsample_bytree, "Share of features per tree")->capture_default_str()->group(b);
   sub->add_option("--min-child-weight", args->booster.min_child_weight,
-                  "Least hessian sum per leaf (with --from: 0 unless given, see docs/scoring.md)")
+                  "Least hessian sum per leaf (with --from: 0 unless given, docs/model.md)")
       ->capture_default_str()
       ->each([args](const std::string&) { args->min_child_weight_given = true; })
       ->group(b);
