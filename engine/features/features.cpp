@@ -135,6 +135,212 @@ void prepare_matrix(FeatureMatrix& out, std::uint64_t rows) {
   out.rows = rows;
   out.values.resize(rows * static_cast<std::uint64_t>(kNumFeatures));
 }
+// Accounts: their rows, what the snapshot carries (availability) and their
+// labels; the account-to-account edges with their direction.
+void scan_accounts(const Snapshot& s, std::vector<std::uint32_t>& row_of, std::vector<NodeId>& accounts,
+                   DataAvailability& av, Prep& p) {
+  const NodeId n = s.num_nodes();
+  row_of.assign(n, UINT32_MAX);
+  p.seed_w.assign(n, 0.0f);
+  p.suspect.assign(n, 0);
+  p.trusted.assign(n, 0);
+  for (NodeId v = 0; v < n; ++v) {
+    const NodeKind k = s.kind(v);
+    if (k != NodeKind::Account) {
+      av.slot[static_cast<std::size_t>(slot_of(k))] = true;
+      continue;
+    }
+    row_of[v] = static_cast<std::uint32_t>(accounts.size());
+    accounts.push_back(v);
+    if (s.has_activity(v)) av.activity = true;
+    if (s.created_at(v) != kNoTime) av.created_at = true;
+    switch (s.label(v)) {
+      case Label::Banned:
+        p.seed_w[v] = 1.0f;
+        ++av.banned;
+        break;
+      case Label::Suspect:
+        p.suspect[v] = 1;
+        ++av.suspect;
+        break;
+      case Label::Trusted:
+        p.trusted[v] = 1;
+        ++av.trusted;
+        break;
+      default: break;
+    }
+  }
+  av.activity = av.activity && s.meta().activity.buckets >= 2;
+  // Account-to-account edges with their direction, for reciprocity (the
+  // incidence lists are undirected). One pass; sorted, so lookups are log E.
+  for (EdgeId e = 0; e < s.num_edges(); ++e) {
+    const NodeId u = s.edge_src(e), v = s.edge_dst(e);
+    if (u == v || s.kind(u) != NodeKind::Account || s.kind(v) != NodeKind::Account) continue;
+    p.links.push_back(static_cast<std::uint64_t>(u) << 32 | v);
+  }
+  av.account_links = !p.links.empty();
+  std::sort(p.links.begin(), p.links.end());
+  p.links.erase(std::unique(p.links.begin(), p.links.end()), p.links.end());
+}
+
+// Entities: their distinct accounts, the labels among them, the community
+// holding most of them (their home), and IP prefixes and ASNs.
+void scan_entities(const Snapshot& s, const Incidence& inc, const std::vector<CommunityId>& membership, int threads,
+                   DataAvailability& av, Prep& p) {
+  const NodeId n = s.num_nodes();
+  const std::uint32_t asn_key = s.attr_keys().find("asn");
+  p.acc_deg.assign(n, 0);
+  p.ent_seed.assign(n, 0.0f);
+  p.ent_suspect.assign(n, 0);
+  p.ent_trusted.assign(n, 0);
+  p.ip_prefix.assign(n, 0);
+  p.ip_asn.assign(n, 0);
+  p.home.assign(n, kNoCommunity);
+  p.home_count.assign(n, 0);
+  {
+    const auto nn = static_cast<std::int64_t>(n);
+    bool any_prefix = false, any_asn = false;
+#pragma omp parallel num_threads(threads) reduction(|| : any_prefix, any_asn)
+    {
+      std::vector<CommunityId> comms;
+#pragma omp for schedule(dynamic, 1024)
+      for (std::int64_t i = 0; i < nn; ++i) {
+        const auto v = static_cast<NodeId>(i);
+        std::uint32_t accounts = 0;
+        float seed = 0.0f;
+        std::uint32_t trusted = 0, suspects = 0;
+        const bool entity = s.kind(v) != NodeKind::Account;
+        comms.clear();
+        NodeId last = kInvalidNode;
+        for (NodeId u : inc.neighbors(v)) {
+          if (u == last) continue;
+          last = u;
+          if (s.kind(u) != NodeKind::Account) continue;
+          ++accounts;
+          seed += p.seed_w[u];
+          trusted += p.trusted[u];
+          suspects += p.suspect[u];
+          if (entity) comms.push_back(membership[u]);
+        }
+        p.acc_deg[v] = accounts;
+        if (!entity) continue;
+        p.ent_seed[v] = seed;
+        p.ent_trusted[v] = trusted;
+        p.ent_suspect[v] = suspects;
+        if (comms.size() >= 2) {
+          std::sort(comms.begin(), comms.end());
+          CommunityId best = kNoCommunity;
+          std::uint32_t best_count = 0;
+          for (std::size_t a = 0; a < comms.size();) {
+            std::size_t b = a;
+            while (b < comms.size() && comms[b] == comms[a]) ++b;
+            if (b - a > best_count) {
+              best_count = static_cast<std::uint32_t>(b - a);
+              best = comms[a];
+            }
+            a = b;
+          }
+          p.home[v] = best;
+          p.home_count[v] = best_count;
+        }
+        if (s.kind(v) == NodeKind::Ip) {
+          p.ip_prefix[v] = ip_prefix_key(s.node_id(v));
+          any_prefix = any_prefix || p.ip_prefix[v] != 0;
+          for (const Attr& a : s.attrs(v)) {
+            if (a.key != asn_key) continue;
+            if (a.type == AttrType::Int) p.ip_asn[v] = (1ull << 62) | (static_cast<std::uint64_t>(a.as_int()) & ((1ull << 62) - 1));
+            else if (a.type == AttrType::String) p.ip_asn[v] = (2ull << 62) | a.as_string_id();
+            else if (a.type == AttrType::Double && std::isfinite(a.as_double()))
+              p.ip_asn[v] = (3ull << 62) | (static_cast<std::uint64_t>(std::fabs(a.as_double())) & ((1ull << 62) - 1));
+            any_asn = any_asn || p.ip_asn[v] != 0;
+          }
+        }
+      }
+    }
+    p.ip_prefixes = any_prefix;
+    av.ip_asn = any_asn;
+  }
+}
+
+// Centralities relative to the snapshot: personalized PageRank per degree
+// over its mean (labelled accounts without their own restart mass), PageRank
+// over the uniform value.
+void relative_centralities(const Snapshot& s, const Incidence& inc, const FeatureInputs& inputs,
+                           const std::vector<NodeId>& accounts, bool labelled, Prep& p) {
+  const NodeId n = s.num_nodes();
+  p.ppr_ratio.assign(n, kNaNf);
+  p.pagerank_ratio.assign(n, kNaNf);
+  {
+    if (!inputs.ppr.empty() && labelled) {
+      double sum = 0.0;
+      for (NodeId a : accounts) {
+        double x = inputs.ppr[a];
+        if (p.seed_w[a] > 0.0f || p.suspect[a]) x = std::max(0.0, x - inputs.ppr_own_restart);
+        const double r = x / static_cast<double>(std::max<EdgeId>(1, inc.degree(a)));
+        p.ppr_ratio[a] = static_cast<float>(r);
+        sum += r;
+      }
+      const double mean = accounts.empty() ? 0.0 : sum / static_cast<double>(accounts.size());
+      for (NodeId a : accounts)
+        p.ppr_ratio[a] = mean > 0.0 ? static_cast<float>(std::log1p(p.ppr_ratio[a] / mean)) : 0.0f;
+    }
+    if (!inputs.pagerank.empty())
+      for (NodeId a : accounts)
+        p.pagerank_ratio[a] = inputs.pagerank[a] > 0.0
+                                  ? static_cast<float>(std::log(inputs.pagerank[a] * static_cast<double>(n)))
+                                  : kNaNf;
+  }
+}
+
+// Quantiles of the community features within size bands, and the
+// references (median, p90, p99 per band) that explanations quote.
+void band_quantiles(const std::vector<std::uint8_t>& comm_band, const std::vector<std::uint32_t>& comm_accounts,
+                    const std::vector<float>& community, std::vector<float>& quantile,
+                    std::vector<BandReference>& refs, const FeatureOptions& options) {
+  const std::size_t num_slots = comm_band.size();
+  const auto num_bands = static_cast<std::uint32_t>(options.band_bounds.size());
+  refs.assign(static_cast<std::size_t>(num_bands) * kNumFeatures, BandReference{});
+  {
+    std::vector<std::uint32_t> band_count(num_bands, 0);
+    for (std::size_t slot = 0; slot < num_slots; ++slot) ++band_count[comm_band[slot]];
+    std::vector<std::vector<double>> sorted(num_bands + 1);  // last: every community of >= 2 accounts
+    const auto fill_sorted = [&](int f) {
+      for (auto& v : sorted) v.clear();
+      for (std::size_t slot = 0; slot < num_slots; ++slot) {
+        const float x = community[slot * kNumCommunityFeatures + static_cast<std::size_t>(f)];
+        if (std::isnan(x)) continue;
+        sorted[comm_band[slot]].push_back(x);
+        if (comm_accounts[slot] >= 2) sorted[num_bands].push_back(x);
+      }
+      for (auto& v : sorted) std::sort(v.begin(), v.end());
+    };
+    for (int f = 0; f < kNumCommunityFeatures; ++f) {
+      fill_sorted(f);
+      for (std::uint32_t b = 0; b < num_bands; ++b) {
+        BandReference& r = refs[static_cast<std::size_t>(b) * kNumFeatures + schema_index_community(f)];
+        const auto& v = band_count[b] >= options.min_band_communities ? sorted[b] : sorted[num_bands];
+        r.communities = static_cast<std::uint32_t>(v.size());
+        r.pooled = band_count[b] < options.min_band_communities;
+        r.median = percentile_sorted(v, 0.5);
+        r.p90 = percentile_sorted(v, 0.9);
+        r.p99 = percentile_sorted(v, 0.99);
+      }
+      // Quantile features ranking this community feature.
+      for (int q = 0; q < kNumQuantileFeatures; ++q) {
+        if (kQuantileSource[q] != f) continue;
+        for (std::size_t slot = 0; slot < num_slots; ++slot) {
+          const float x = community[slot * kNumCommunityFeatures + static_cast<std::size_t>(f)];
+          if (std::isnan(x)) continue;
+          const std::uint32_t b = comm_band[slot];
+          const auto& v = band_count[b] >= options.min_band_communities ? sorted[b] : sorted[num_bands];
+          if (v.empty()) continue;
+          quantile[slot * kNumQuantileFeatures + static_cast<std::size_t>(q)] = midrank(v, x);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void FeatureTable::rows(std::uint64_t first, std::uint64_t count, FeatureMatrix& out) const {
@@ -235,151 +441,16 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
   DataAvailability& av = table.avail_;
   Prep p;
 
-  // --- accounts, availability -------------------------------------------------
-  table.row_of_.assign(n, UINT32_MAX);
-  p.seed_w.assign(n, 0.0f);
-  p.suspect.assign(n, 0);
-  p.trusted.assign(n, 0);
-  for (NodeId v = 0; v < n; ++v) {
-    const NodeKind k = s.kind(v);
-    if (k != NodeKind::Account) {
-      av.slot[static_cast<std::size_t>(slot_of(k))] = true;
-      continue;
-    }
-    table.row_of_[v] = static_cast<std::uint32_t>(table.accounts_.size());
-    table.accounts_.push_back(v);
-    if (s.has_activity(v)) av.activity = true;
-    if (s.created_at(v) != kNoTime) av.created_at = true;
-    switch (s.label(v)) {
-      case Label::Banned:
-        p.seed_w[v] = 1.0f;
-        ++av.banned;
-        break;
-      case Label::Suspect:
-        p.suspect[v] = 1;
-        ++av.suspect;
-        break;
-      case Label::Trusted:
-        p.trusted[v] = 1;
-        ++av.trusted;
-        break;
-      default: break;
-    }
-  }
-  av.activity = av.activity && s.meta().activity.buckets >= 2;
-  // Account-to-account edges with their direction, for reciprocity (the
-  // incidence lists are undirected). One pass; sorted, so lookups are log E.
-  for (EdgeId e = 0; e < s.num_edges(); ++e) {
-    const NodeId u = s.edge_src(e), v = s.edge_dst(e);
-    if (u == v || s.kind(u) != NodeKind::Account || s.kind(v) != NodeKind::Account) continue;
-    p.links.push_back(static_cast<std::uint64_t>(u) << 32 | v);
-  }
-  av.account_links = !p.links.empty();
-  std::sort(p.links.begin(), p.links.end());
-  p.links.erase(std::unique(p.links.begin(), p.links.end()), p.links.end());
+  scan_accounts(s, table.row_of_, table.accounts_, av, p);
   const bool have_seeds = av.banned > 0;
   const bool have_suspects = av.suspect > 0;
   const bool have_trusted = av.trusted > 0;
-  const std::uint32_t asn_key = s.attr_keys().find("asn");
 
-  // --- entities: account counts, labels, IP keys --------------------------------
-  p.acc_deg.assign(n, 0);
-  p.ent_seed.assign(n, 0.0f);
-  p.ent_suspect.assign(n, 0);
-  p.ent_trusted.assign(n, 0);
-  p.ip_prefix.assign(n, 0);
-  p.ip_asn.assign(n, 0);
-  p.home.assign(n, kNoCommunity);
-  p.home_count.assign(n, 0);
-  {
-    const auto nn = static_cast<std::int64_t>(n);
-    bool any_prefix = false, any_asn = false;
-#pragma omp parallel num_threads(threads) reduction(|| : any_prefix, any_asn)
-    {
-      std::vector<CommunityId> comms;
-#pragma omp for schedule(dynamic, 1024)
-      for (std::int64_t i = 0; i < nn; ++i) {
-        const auto v = static_cast<NodeId>(i);
-        std::uint32_t accounts = 0;
-        float seed = 0.0f;
-        std::uint32_t trusted = 0, suspects = 0;
-        const bool entity = s.kind(v) != NodeKind::Account;
-        comms.clear();
-        NodeId last = kInvalidNode;
-        for (NodeId u : inc.neighbors(v)) {
-          if (u == last) continue;
-          last = u;
-          if (s.kind(u) != NodeKind::Account) continue;
-          ++accounts;
-          seed += p.seed_w[u];
-          trusted += p.trusted[u];
-          suspects += p.suspect[u];
-          if (entity) comms.push_back(membership[u]);
-        }
-        p.acc_deg[v] = accounts;
-        if (!entity) continue;
-        p.ent_seed[v] = seed;
-        p.ent_trusted[v] = trusted;
-        p.ent_suspect[v] = suspects;
-        if (comms.size() >= 2) {
-          std::sort(comms.begin(), comms.end());
-          CommunityId best = kNoCommunity;
-          std::uint32_t best_count = 0;
-          for (std::size_t a = 0; a < comms.size();) {
-            std::size_t b = a;
-            while (b < comms.size() && comms[b] == comms[a]) ++b;
-            if (b - a > best_count) {
-              best_count = static_cast<std::uint32_t>(b - a);
-              best = comms[a];
-            }
-            a = b;
-          }
-          p.home[v] = best;
-          p.home_count[v] = best_count;
-        }
-        if (s.kind(v) == NodeKind::Ip) {
-          p.ip_prefix[v] = ip_prefix_key(s.node_id(v));
-          any_prefix = any_prefix || p.ip_prefix[v] != 0;
-          for (const Attr& a : s.attrs(v)) {
-            if (a.key != asn_key) continue;
-            if (a.type == AttrType::Int) p.ip_asn[v] = (1ull << 62) | (static_cast<std::uint64_t>(a.as_int()) & ((1ull << 62) - 1));
-            else if (a.type == AttrType::String) p.ip_asn[v] = (2ull << 62) | a.as_string_id();
-            else if (a.type == AttrType::Double && std::isfinite(a.as_double()))
-              p.ip_asn[v] = (3ull << 62) | (static_cast<std::uint64_t>(std::fabs(a.as_double())) & ((1ull << 62) - 1));
-            any_asn = any_asn || p.ip_asn[v] != 0;
-          }
-        }
-      }
-    }
-    p.ip_prefixes = any_prefix;
-    av.ip_asn = any_asn;
-  }
+  scan_entities(s, inc, membership, threads, av, p);
   check_cancel();
 
-  // --- centralities relative to the snapshot ---------------------------------------
   const std::uint32_t buckets = s.meta().activity.buckets;
-  p.ppr_ratio.assign(n, kNaNf);
-  p.pagerank_ratio.assign(n, kNaNf);
-  {
-    if (!inputs.ppr.empty() && (have_seeds || have_suspects)) {
-      double sum = 0.0;
-      for (NodeId a : table.accounts_) {
-        double x = inputs.ppr[a];
-        if (p.seed_w[a] > 0.0f || p.suspect[a]) x = std::max(0.0, x - inputs.ppr_own_restart);
-        const double r = x / static_cast<double>(std::max<EdgeId>(1, inc.degree(a)));
-        p.ppr_ratio[a] = static_cast<float>(r);
-        sum += r;
-      }
-      const double mean = table.accounts_.empty() ? 0.0 : sum / static_cast<double>(table.accounts_.size());
-      for (NodeId a : table.accounts_)
-        p.ppr_ratio[a] = mean > 0.0 ? static_cast<float>(std::log1p(p.ppr_ratio[a] / mean)) : 0.0f;
-    }
-    if (!inputs.pagerank.empty())
-      for (NodeId a : table.accounts_)
-        p.pagerank_ratio[a] = inputs.pagerank[a] > 0.0
-                                  ? static_cast<float>(std::log(inputs.pagerank[a] * static_cast<double>(n)))
-                                  : kNaNf;
-  }
+  relative_centralities(s, inc, inputs, table.accounts_, have_seeds || have_suspects, p);
   const ActivityStandardiser standardise(s, options.detrend);
 
   // --- communities with accounts ----------------------------------------------------
@@ -855,48 +926,7 @@ FeatureTable compute_features(const Snapshot& s, const Incidence& inc, const Par
     }
   }
 
-  // --- quantiles within size bands, and the references for explanations -------------------------
-  const auto num_bands = static_cast<std::uint32_t>(options.band_bounds.size());
-  table.refs_.assign(static_cast<std::size_t>(num_bands) * kNumFeatures, BandReference{});
-  {
-    std::vector<std::uint32_t> band_count(num_bands, 0);
-    for (std::size_t slot = 0; slot < num_slots; ++slot) ++band_count[table.comm_band_[slot]];
-    std::vector<std::vector<double>> sorted(num_bands + 1);  // last: every community of >= 2 accounts
-    const auto fill_sorted = [&](int f) {
-      for (auto& v : sorted) v.clear();
-      for (std::size_t slot = 0; slot < num_slots; ++slot) {
-        const float x = table.community_[slot * kNumCommunityFeatures + static_cast<std::size_t>(f)];
-        if (std::isnan(x)) continue;
-        sorted[table.comm_band_[slot]].push_back(x);
-        if (table.comm_accounts_[slot] >= 2) sorted[num_bands].push_back(x);
-      }
-      for (auto& v : sorted) std::sort(v.begin(), v.end());
-    };
-    for (int f = 0; f < kNumCommunityFeatures; ++f) {
-      fill_sorted(f);
-      for (std::uint32_t b = 0; b < num_bands; ++b) {
-        BandReference& r = table.refs_[static_cast<std::size_t>(b) * kNumFeatures + schema_index_community(f)];
-        const auto& v = band_count[b] >= options.min_band_communities ? sorted[b] : sorted[num_bands];
-        r.communities = static_cast<std::uint32_t>(v.size());
-        r.pooled = band_count[b] < options.min_band_communities;
-        r.median = percentile_sorted(v, 0.5);
-        r.p90 = percentile_sorted(v, 0.9);
-        r.p99 = percentile_sorted(v, 0.99);
-      }
-      // Quantile features ranking this community feature.
-      for (int q = 0; q < kNumQuantileFeatures; ++q) {
-        if (kQuantileSource[q] != f) continue;
-        for (std::size_t slot = 0; slot < num_slots; ++slot) {
-          const float x = table.community_[slot * kNumCommunityFeatures + static_cast<std::size_t>(f)];
-          if (std::isnan(x)) continue;
-          const std::uint32_t b = table.comm_band_[slot];
-          const auto& v = band_count[b] >= options.min_band_communities ? sorted[b] : sorted[num_bands];
-          if (v.empty()) continue;
-          table.quantile_[slot * kNumQuantileFeatures + static_cast<std::size_t>(q)] = midrank(v, x);
-        }
-      }
-    }
-  }
+  band_quantiles(table.comm_band_, table.comm_accounts_, table.community_, table.quantile_, table.refs_, options);
   table.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return table;
 }
