@@ -343,18 +343,26 @@ void band_quantiles(const std::vector<std::uint8_t>& comm_band, const std::vecto
 
 }  // namespace
 
+namespace {
+
+// Row r of a table as the model's row: the account's values, then its
+// community's, then the community's quantiles.
+void assemble_row(const float* account, const float* community, const float* quantile, std::uint64_t r,
+                  std::uint64_t slot, float* dst) {
+  std::copy_n(account + r * kNumAccountFeatures, kNumAccountFeatures, dst);
+  std::copy_n(community + slot * kNumCommunityFeatures, kNumCommunityFeatures, dst + kNumAccountFeatures);
+  std::copy_n(quantile + slot * kNumQuantileFeatures, kNumQuantileFeatures,
+              dst + kNumAccountFeatures + kNumCommunityFeatures);
+}
+
+}  // namespace
+
 void FeatureTable::rows(std::uint64_t first, std::uint64_t count, FeatureMatrix& out) const {
   if (first > accounts_.size() || count > accounts_.size() - first) throw std::invalid_argument("FeatureTable::rows: out of range");
   prepare_matrix(out, count);
-  for (std::uint64_t i = 0; i < count; ++i) {
-    const std::uint64_t r = first + i;
-    float* dst = out.values.data() + i * kNumFeatures;
-    const std::uint64_t slot = row_comm_[r];
-    std::copy_n(account_.data() + r * kNumAccountFeatures, kNumAccountFeatures, dst);
-    std::copy_n(community_.data() + slot * kNumCommunityFeatures, kNumCommunityFeatures, dst + kNumAccountFeatures);
-    std::copy_n(quantile_.data() + slot * kNumQuantileFeatures, kNumQuantileFeatures,
-                dst + kNumAccountFeatures + kNumCommunityFeatures);
-  }
+  for (std::uint64_t i = 0; i < count; ++i)
+    assemble_row(account_.data(), community_.data(), quantile_.data(), first + i, row_comm_[first + i],
+                 out.values.data() + i * kNumFeatures);
 }
 
 void FeatureTable::rows(std::span<const std::uint32_t> which, FeatureMatrix& out) const {
@@ -362,12 +370,7 @@ void FeatureTable::rows(std::span<const std::uint32_t> which, FeatureMatrix& out
   for (std::size_t i = 0; i < which.size(); ++i) {
     const std::uint64_t r = which[i];
     if (r >= accounts_.size()) throw std::invalid_argument("FeatureTable::rows: row out of range");
-    float* dst = out.values.data() + i * kNumFeatures;
-    const std::uint64_t slot = row_comm_[r];
-    std::copy_n(account_.data() + r * kNumAccountFeatures, kNumAccountFeatures, dst);
-    std::copy_n(community_.data() + slot * kNumCommunityFeatures, kNumCommunityFeatures, dst + kNumAccountFeatures);
-    std::copy_n(quantile_.data() + slot * kNumQuantileFeatures, kNumQuantileFeatures,
-                dst + kNumAccountFeatures + kNumCommunityFeatures);
+    assemble_row(account_.data(), community_.data(), quantile_.data(), r, row_comm_[r], out.values.data() + i * kNumFeatures);
   }
 }
 
