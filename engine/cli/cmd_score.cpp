@@ -285,7 +285,7 @@ void add_score(CLI::App& app, const Context& ctx, Action& action) {
   auto* pr = sub->add_option_group("PageRank");
   auto* alpha = pr->add_option("--alpha", args->damping, "PageRank damping factor alpha in [0, 1)")->capture_default_str();
   deprecated_alias(sub->add_option("--damping", args->damping), alpha);
-  pr->add_option("--tolerance", args->tolerance, "Stop when the L1 change of an iteration is <= this")
+  pr->add_option("--tolerance", args->tolerance, "Stop when the estimated L1 distance to the fixed point (and the last sweep's change) is <= this")
       ->capture_default_str();
   auto* iterations = pr->add_option("--pagerank-iterations", args->max_iterations, "Upper bound on PageRank iterations")
                          ->capture_default_str();

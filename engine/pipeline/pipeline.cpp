@@ -83,20 +83,21 @@ PipelineResult run_pipeline(const Snapshot& snapshot, const PipelineOptions& opt
   PageRankOptions pro = options.pagerank;
   pro.threads = options.threads;
   pro.cancel = options.cancel;
-  // One "centrality" progress over both power iterations (each expects as
-  // many iterations as the L1 bound needs) and the k-core pass (one step).
-  std::uint64_t expected = 0, offset = 0;
+  // One "centrality" progress over the sweeps of PageRank and personalized
+  // PageRank, computed together (each sweep gathers both), and the k-core
+  // pass (one step).
+  std::uint64_t expected = 0;
   if (options.progress)
     pro.progress = [&](std::string_view, std::uint64_t done, std::uint64_t total) {
-      if (expected == 0) expected = total;
-      options.progress("centrality", std::min(offset + done, 2 * expected), 2 * expected + 1);
+      expected = total;
+      options.progress("centrality", std::min(done, expected), expected + 1);
     };
-  r.pagerank = pagerank(r.graph, pro);
-  offset = expected;
   r.seeds = seed_nodes(snapshot);
-  r.ppr = personalized_pagerank(r.graph, r.seeds, pro);
+  PageRankPair both = pagerank_and_personalized(r.graph, r.seeds, pro);
+  r.pagerank = std::move(both.pagerank);
+  r.ppr = std::move(both.ppr);
   r.cores = core_numbers(r.graph);
-  if (options.progress && expected > 0) options.progress("centrality", 2 * expected + 1, 2 * expected + 1);
+  if (options.progress && expected > 0) options.progress("centrality", expected + 1, expected + 1);
   done("centrality", "PageRank (" + std::to_string(r.pagerank.iterations) + " iterations), personalized PageRank from " +
                          std::to_string(r.seeds.size()) + " seeds, k-core (degeneracy " +
                          std::to_string(r.cores.degeneracy) + ")");

@@ -45,19 +45,20 @@ enum class PageRankOrdering : std::uint8_t {
 struct PageRankOptions {
   /// Damping alpha in [0, 1): probability of following an edge (1 - alpha = restart).
   double damping = 0.85;
-  /// Stop when the L1 change of one iteration is <= tolerance. > 0.
+  /// Stop when the L1 distance to the fixed point, estimated from the last two
+  /// sweeps (change x rho / (1 - rho), rho = change / previous change), and the
+  /// change itself are <= tolerance. > 0.
   double tolerance = 1e-9;
-  /// Upper bound on iterations. >= 1. The L1 change shrinks at least by alpha
-  /// per iteration (2 alpha^k after k), so the default 200 reaches 1e-9 at
-  /// alpha = 0.85 on any graph, bipartite ones (slowest) included.
+  /// Upper bound on sweeps. >= 1; the default 200 reaches 1e-9 at alpha = 0.85
+  /// with room to spare (docs/centrality.md).
   int max_iterations = 200;
   /// Worker threads; 0 = all available (OpenMP). Results do not depend on it.
   int threads = 0;
   PageRankOrdering ordering = PageRankOrdering::Auto;
-  /// Called after each iteration with stage "pagerank" (or "ppr"), the
-  /// iterations done and the iterations expected: min(max_iterations,
-  /// ceil(ln(tolerance / 2) / ln(alpha))), the bound of the L1 change above
-  /// (raised when an iteration goes past it); never from a parallel region.
+  /// Called after each sweep with stage "pagerank" (or "ppr"), the sweeps
+  /// done and the sweeps expected: min(max_iterations,
+  /// ceil(ln(tolerance / 2) / (2 ln(alpha)))), the rate on a bipartite graph
+  /// (raised when a sweep goes past it); never from a parallel region.
   ProgressFn progress;
   /// Checked after each iteration; throws Cancelled when set.
   CancelToken cancel;
@@ -68,12 +69,14 @@ struct PageRankOptions {
 /// Weighted PageRank (Brin & Page 1998):
 ///   x' (v) = (1 - alpha) / n + alpha * [ sum_{u in N(v)} w_uv / s(u) * x(u) + D / n ],
 /// where s(u) is u's strength and D = sum of x over dangling nodes (strength 0),
-/// redistributed uniformly. Starts from x = 1/n; iterates until the L1 change
-/// is <= tolerance or max_iterations. Values sum to 1.
-/// Pull-based parallel sweep over the CSR, no atomics; each node's sum and the
-/// global residual are summed in a fixed order, so results are bit-identical
-/// for any thread count. O(n + m) per iteration; extra memory O(n), plus a
-/// relabelled copy of the CSR (O(n + m)) when the ordering is DegreeDescending.
+/// redistributed uniformly. Starts from x = 1/n; red-black Gauss-Seidel sweeps
+/// (two colours by BFS parity, each updated from the other's latest values,
+/// then the sum put back to 1) until the tolerance is met or max_iterations.
+/// Values sum to 1. Pull-based parallel sweep over the CSR, no atomics; each
+/// node's sum and the global residual are summed in a fixed order, so results
+/// are bit-identical for any thread count. O(n + m) per sweep; extra memory
+/// O(n), plus a relabelled copy of the CSR (O(n + m)) when the ordering is
+/// DegreeDescending.
 /// Empty graph -> empty values, iterations 0, converged true.
 [[nodiscard]] CentralityResult pagerank(const AnalysisGraph& g, const PageRankOptions& options = {});
 
@@ -83,6 +86,18 @@ struct PageRankOptions {
 /// Duplicate seeds count once. No seeds -> all zeros, converged true, note set.
 /// Throws std::invalid_argument for a seed >= n.
 [[nodiscard]] CentralityResult personalized_pagerank(const AnalysisGraph& g, std::span<const NodeId> seeds,
+                                                     const PageRankOptions& options = {});
+
+/// PageRank and personalized PageRank from `seeds`, computed together: one
+/// sweep gathers both vectors (side by side in memory, so one cache miss
+/// serves both) and the graph is relabelled once. Each result is bit for bit
+/// that of pagerank() and personalized_pagerank() alone (a vector that has
+/// converged is left as it is while the other goes on).
+struct PageRankPair {
+  CentralityResult pagerank;
+  CentralityResult ppr;
+};
+[[nodiscard]] PageRankPair pagerank_and_personalized(const AnalysisGraph& g, std::span<const NodeId> seeds,
                                                      const PageRankOptions& options = {});
 
 /// Accounts labelled banned or suspect, ascending: the seeds of personalized_pagerank().
