@@ -13,7 +13,9 @@ ctest --test-dir build --output-on-failure --timeout 900 -j"$jobs" --repeat unti
 # Second pass: the same suite built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (gcc, -O1 to keep build and run short; asserts
 # on). A leak, an invalid access or any undefined behaviour fails the test.
-# The huge-page operator new is left out of this build (engine/cli).
+# The huge-page operator new is left out of this build (engine/cli). The
+# tests' own code is compiled without the sanitizers there (the engine and
+# the hydrascope binary they run are instrumented): HYDRASCOPE_SANITIZE_TESTS.
 # The two SIGKILL tests (KillTest.*: a run or generate killed at many points
 # leaves no partial file) run in the first pass only: the processes they
 # kill never reach the sanitizers' exit checks, and the pipeline they
@@ -26,7 +28,7 @@ ctest --test-dir build --output-on-failure --timeout 900 -j"$jobs" --repeat unti
 if [[ "${HYDRASCOPE_SANITIZERS:-1}" != 0 ]]; then
   export CMAKE_GENERATOR="${CMAKE_GENERATOR:-Ninja}"  # as in scripts/setup.sh
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
-    -DHYDRASCOPE_SANITIZE=address,undefined -DHYDRASCOPE_BENCHMARKS=OFF >/dev/null
+    -DHYDRASCOPE_SANITIZE=address,undefined -DHYDRASCOPE_SANITIZE_TESTS=OFF -DHYDRASCOPE_BENCHMARKS=OFF >/dev/null
   cmake --build build-asan -j"$(nproc)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
