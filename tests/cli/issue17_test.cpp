@@ -284,7 +284,7 @@ TEST(Issue17, GzipBombOfWhitespaceAndMaxInputBytesAreRefusedQuickly) {
 // --- 7. thread creation failing -------------------------------------------------------------
 
 TEST(Issue17, ThreadCreationFailureDoesNotHang) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(HYDRASCOPE_SANITIZED)
   GTEST_SKIP() << "ASan reserves terabytes of address space: ulimit -v cannot be used";
 #else
   const std::string dir = fresh("threads");

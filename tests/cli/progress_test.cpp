@@ -101,7 +101,7 @@ std::map<std::string, std::vector<std::string>> frames_by_stage(const std::strin
 // still draws its start and end frames.
 std::string accounts() {
   const char* env = std::getenv("HYDRASCOPE_PROGRESS_ACCOUNTS");
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(HYDRASCOPE_SANITIZED)
   const char* fallback = "5000";
 #else
   const char* fallback = "20000";

@@ -242,7 +242,7 @@ TEST(OutFolder, NothingIsWrittenOutsideOut) {
 // 5,000 accounts; 2,000 in a sanitizer build (scripts/test.sh, second pass),
 // where the four whole runs with every export and the report were an eighth
 // of that pass: the same commands, exports and thread counts, a smaller world.
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(HYDRASCOPE_SANITIZED)
 constexpr int kReproAccounts = 2000;
 #else
 constexpr int kReproAccounts = 5000;
