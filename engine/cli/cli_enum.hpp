@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli_util.hpp"
 #include "hydrascope/graph.hpp"
 
 namespace hydrascope::cli {
@@ -55,6 +56,14 @@ inline std::vector<std::pair<std::string, HubDamping>> damping_names() {
   for (const HubDamping d : {HubDamping::None, HubDamping::InvLog, HubDamping::InvSqrt, HubDamping::InvDegree})
     out.emplace_back(std::string(to_string(d)), d);
   return out;
+}
+
+/// `--csv-guard sheets|all|none` bound to `target` (the commands that write
+/// CSV: run, export, convert, detect, score, baseline).
+inline CLI::Option* add_csv_guard_option(CLI::App& app, CsvGuardMode& target) {
+  return add_enum_option(app, "--csv-guard", target,
+                         {{"sheets", CsvGuardMode::Sheets}, {"all", CsvGuardMode::All}, {"none", CsvGuardMode::None}},
+                         kCsvGuardHelp);
 }
 
 }  // namespace hydrascope::cli

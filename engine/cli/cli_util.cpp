@@ -254,11 +254,13 @@ CLI::Validator unsigned_integer() {
       "UINT");
 }
 
-CsvGuard parse_csv_guard(const std::string& text) {
-  if (text == "sheets") return CsvGuard{true, false};
-  if (text == "all") return CsvGuard{true, true};
-  if (text == "none") return CsvGuard{false, false};
-  throw std::invalid_argument("--csv-guard: expected sheets, all or none, got '" + text + "'");
+CsvGuard csv_guard_of(CsvGuardMode mode) noexcept {
+  switch (mode) {
+    case CsvGuardMode::Sheets: return CsvGuard{true, false};
+    case CsvGuardMode::All: return CsvGuard{true, true};
+    case CsvGuardMode::None: return CsvGuard{false, false};
+  }
+  return CsvGuard{};
 }
 
 std::uint64_t parse_size(const std::string& text) {

@@ -207,12 +207,14 @@ class OutLock {
 /// tables (accounts.csv, detect's, score's and baseline's CSV), undone by
 /// every hydrascope reader; `all`: the data files too (nodes.csv, edges.csv,
 /// Neo4j CSV, accounts.txt; they then no longer load back exactly); `none`.
+enum class CsvGuardMode { Sheets, All, None };
 struct CsvGuard {
   bool sheets = true;
   bool data = false;
 };
-[[nodiscard]] CsvGuard parse_csv_guard(const std::string& text);
-/// The help text of --csv-guard.
+/// What each value of --csv-guard guards.
+[[nodiscard]] CsvGuard csv_guard_of(CsvGuardMode mode) noexcept;
+/// The help text of --csv-guard (add_csv_guard_option in cli_enum.hpp lists the names).
 inline constexpr const char* kCsvGuardHelp =
     "Leading ' before CSV cells a spreadsheet would run as formulas (= + - @): sheets (accounts.csv and other "
     "analyst tables; default), all (data files too: nodes.csv, edges.csv, Neo4j CSV, accounts.txt), none";

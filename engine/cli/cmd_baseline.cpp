@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "cli_enum.hpp"
 #include "cli_util.hpp"
 #include "hydrascope/atomic_file.hpp"
 #include "hydrascope/eval.hpp"
@@ -17,7 +18,7 @@ namespace {
 struct BaselineArgs {
   std::string input, out, method = "shared-card";
   double threshold = -1.0;
-  std::string csv_guard = "sheets";
+  CsvGuardMode csv_guard = CsvGuardMode::Sheets;
 };
 
 }  // namespace
@@ -30,14 +31,14 @@ void add_baseline(CLI::App& app, const Context& ctx, Action& action) {
       ->check(CLI::IsMember({"shared-card", "ip-fanin", "proxy", "degree"}))
       ->capture_default_str();
   sub->add_option("--out", args->out, "accounts.csv to write")->required();
-  sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
+  add_csv_guard_option(*sub, args->csv_guard);
   sub->add_option("--threshold", args->threshold, "Flag at or above this count (default per method: 5, 20, 20, 6)");
   sub->callback([&ctx, &action, args] {
     action = [&ctx, args] {
       const BaselineMethod m = parse_baseline_method(args->method);
       check_outputs_spare_inputs({args->input}, {{args->out, "--out", false}});
       const Snapshot s = load_input(ctx, args->input);
-      write_file_atomic(args->out, accounts_csv(run_baseline(s, m, args->threshold), parse_csv_guard(args->csv_guard).sheets));
+      write_file_atomic(args->out, accounts_csv(run_baseline(s, m, args->threshold), csv_guard_of(args->csv_guard).sheets));
       ctx.info("wrote " + args->out);
       return kExitOk;
     };

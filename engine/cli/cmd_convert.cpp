@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "cli_enum.hpp"
 #include "cli_util.hpp"
 #include "hydrascope/io.hpp"
 
@@ -25,7 +26,7 @@ struct ConvertArgs {
   bool pretty = false;
   int threads = 0;
   int shards = 0;  // --shards N: OUT is a folder of N NDJSON parts and manifest.json
-  std::string csv_guard = "sheets";  // the CSV pair is data: guarded only with `all`
+  CsvGuardMode csv_guard = CsvGuardMode::Sheets;  // the CSV pair is data: guarded only with `all`
 };
 
 std::string seconds_text(double s) {
@@ -91,7 +92,7 @@ int run_convert(const Context& ctx, const ConvertArgs& a) {
   if (a.pretty && wo.format != SnapshotFormat::Json)
     throw std::invalid_argument("--pretty applies to JSON output only");
   wo.pretty = a.pretty;
-  wo.guard_csv = parse_csv_guard(a.csv_guard).data;
+  wo.guard_csv = csv_guard_of(a.csv_guard).data;
   // Fail before a long load if the output cannot be created: the folder
   // that will hold the file (or the CSV folder) must exist.
   {
@@ -150,7 +151,7 @@ void add_convert(CLI::App& app, const Context& ctx, Action& action) {
                   "Write OUT as a folder of N NDJSON parts and manifest.json (a sharded snapshot, docs/formats.md)")
       ->check(CLI::Range(1, 100000));
   sub->add_flag("--pretty", args->pretty, "JSON: one record per line, indented");
-  sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
+  add_csv_guard_option(*sub, args->csv_guard);
   sub->add_option("--threads", args->threads, "Parsing threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_convert(ctx, *args); }; });
 }

@@ -35,7 +35,7 @@ struct DetectArgs {
   std::string damping;
   std::int64_t degree_cap = -1;
   std::vector<std::string> type_weights;
-  std::string csv_guard = "sheets";
+  CsvGuardMode csv_guard = CsvGuardMode::Sheets;
 };
 
 std::string fmt(double x) {
@@ -107,7 +107,7 @@ int run_detect(const Context& ctx, const DetectArgs& a) {
   (void)parse_format_name(a.input_format);  // checked before any reading
   (void)graph_options(a, GraphOptions{});  // validate graph options early too
   check_outputs_spare_inputs({a.input}, {{a.out, "--out", false}, {a.write_graph, "--write-graph", false}});
-  const CsvGuard guard = parse_csv_guard(a.csv_guard);
+  const CsvGuard guard = csv_guard_of(a.csv_guard);
 
   const auto start = std::chrono::steady_clock::now();
   LoadReport report;
@@ -209,7 +209,7 @@ void add_detect(CLI::App& app, const Context& ctx, Action& action) {
   add_enum_option(*sub, "--quality", co.quality, {{"modularity", QualityFunction::Modularity}, {"cpm", QualityFunction::Cpm}},
                   "Quality function");
   sub->add_option("--resolution", co.resolution, "Resolution gamma >= 0 (default 1)");
-  sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
+  add_csv_guard_option(*sub, args->csv_guard);
   sub->add_option("--seed", co.seed, "Random seed (default 1)")->check(unsigned_integer());
   sub->add_option("--threads", co.threads, "Threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));
   sub->add_option("--max-iterations", co.max_iterations,

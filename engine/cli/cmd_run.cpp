@@ -54,8 +54,8 @@ struct RunArgs {
   std::string input_format = "auto";  // as detected; kept for a future --input-format
   bool estimate = false;    // --estimate: print the memory estimate and stop
   std::string max_memory;   // --max-memory SIZE: refuse a run estimated above it
-  std::string max_input = "64G";
-  std::string csv_guard = "sheets";  // --csv-guard  // --max-input-bytes SIZE: most uncompressed bytes read from the input
+  std::string max_input = "64G";  // --max-input-bytes SIZE: most uncompressed bytes read from the input
+  CsvGuardMode csv_guard = CsvGuardMode::Sheets;  // --csv-guard
   // tracking (docs/tracking.md)
   std::string previous;     // --previous DIR: the previous run's folder
   std::string reviews;      // --reviews FILE: review decisions
@@ -103,7 +103,7 @@ int run_command(RunArgs args, const Context& ctx) {
     throw std::invalid_argument(std::string("--export-formats: ") + e.what());
   }
   so.max_communities = args.max_suspects;
-  const CsvGuard guard = parse_csv_guard(args.csv_guard);
+  const CsvGuard guard = csv_guard_of(args.csv_guard);
   so.guard_csv = guard.data;
   so.progress = ctx.progress();
   fo.guard_sheets = guard.sheets;
@@ -352,7 +352,7 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
                       "Also write the HTML report (hydrascope report) to FILE, or to DIR/report.html without FILE")
           ->expected(0, 1)
           ->group(ex);
-  sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str()->group(ex);
+  add_csv_guard_option(*sub, args->csv_guard)->group(ex);
   sub->add_flag("--force", args->force, "Replace the results in --out when it exists and is not empty")->group(ex);
   add_report_options(*sub, args->report, ex);
   auto* lim = "Limits";

@@ -507,6 +507,18 @@ TEST(Cli, EnumOptionsListTheirNamesAndRefuseOthers) {
   CliRun r = run(dir, "detect " + s + " --out " + dir + "/d.csv --quality potts");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--quality: expected modularity or cpm, got 'potts'"), std::string::npos) << r.err;
+  // --csv-guard on every command that writes CSV: refused before anything is read or written.
+  for (const std::string& command : {"run " + s + " --out " + dir + "/g", "export " + s + " --run " + dir + "/g --out " + dir + "/g",
+                                     "convert " + s + " " + dir + "/g/", "detect " + s + " --out " + dir + "/g",
+                                     "score " + s + " --out " + dir + "/g", "baseline " + s + " --out " + dir + "/g"}) {
+    const std::string name = command.substr(0, command.find(' '));
+    const CliRun h = run(dir, name + " --help");
+    EXPECT_NE(h.out.find("--csv-guard TEXT:{sheets,all,none}=sheets"), std::string::npos) << name << "\n" << h.out;
+    r = run(dir, command + " --csv-guard formulas");
+    EXPECT_EQ(r.code, 2) << command;
+    EXPECT_NE(r.err.find("--csv-guard: expected sheets, all or none, got 'formulas'"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir + "/g")) << command;
+  }
   r = run(dir, "-q detect " + s + " --out " + dir + "/d.csv --algo louvain --quality cpm --resolution 0.1 --json");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("\"algorithm\":\"louvain\",\"quality_function\":\"cpm\""), std::string::npos) << r.out;
