@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -31,8 +32,8 @@ struct DetectArgs {
   CommunityOptions co;
   bool json = false;
   // GraphOptions (defaults depend on the input: structural for edge lists).
-  std::string weights;
-  std::string damping;
+  std::optional<WeightSource> weights;  // --weights, --damping: unset = the input's default
+  std::optional<HubDamping> damping;
   std::int64_t degree_cap = -1;
   std::vector<std::string> type_weights;
   CsvGuardMode csv_guard = CsvGuardMode::Sheets;
@@ -49,13 +50,8 @@ std::string jnum(double x) { return std::isfinite(x) ? fmt(x) : std::string("nul
 
 // Applies --weights/--damping/--degree-cap/--type-weight on top of `base`.
 GraphOptions graph_options(const DetectArgs& a, GraphOptions base) {
-  if (!a.weights.empty()) {
-    if (a.weights == "unit") base.weight_source = WeightSource::Unit;
-    else if (a.weights == "log") base.weight_source = WeightSource::LogRequests;
-    else if (a.weights == "requests") base.weight_source = WeightSource::Requests;
-    else throw std::invalid_argument("--weights: expected unit, log or requests, got '" + a.weights + "'");
-  }
-  if (!a.damping.empty()) base.damping = hub_damping_from(a.damping, "--damping");
+  if (a.weights) base.weight_source = *a.weights;
+  if (a.damping) base.damping = *a.damping;
   if (a.degree_cap >= 0) {
     if (a.degree_cap > 0xffffffffLL) throw std::invalid_argument("--degree-cap too large");
     base.degree_cap = static_cast<std::uint32_t>(a.degree_cap);
@@ -222,10 +218,10 @@ void add_detect(CLI::App& app, const Context& ctx, Action& action) {
   auto* g = sub->add_option_group("analysis graph",
                                   "How the snapshot becomes the graph (defaults: snapshots as GraphOptions{}, edge "
                                   "lists structural: unit weights, no damping, no cap)");
-  g->add_option("--weights", args->weights, "Edge weight source: unit, log (1 + ln requests) or requests")
-      ->check(CLI::IsMember({"unit", "log", "requests"}));
-  g->add_option("--damping", args->damping, "Hub damping: none, log (1/ln(e+deg)), sqrt or degree (1/deg, the default for snapshots)")
-      ->check(CLI::IsMember({"none", "log", "sqrt", "degree"}));
+  add_enum_option(*g, "--weights", args->weights, weight_source_names(),
+                  "Edge weight source: unit, log (1 + ln requests; the default for snapshots) or requests");
+  add_enum_option(*g, "--damping", args->damping, damping_names(),
+                  "Hub damping: none, log (1/ln(e+deg)), sqrt or degree (1/deg, the default for snapshots)");
   g->add_option("--degree-cap", args->degree_cap, "Entities with more neighbours lose their edges (0 = no cap)")
       ->check(unsigned_integer());
   g->add_option("--type-weight", args->type_weights, "Edge type multiplier TYPE=W (repeatable)");

@@ -507,6 +507,20 @@ TEST(Cli, EnumOptionsListTheirNamesAndRefuseOthers) {
   CliRun r = run(dir, "detect " + s + " --out " + dir + "/d.csv --quality potts");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--quality: expected modularity or cpm, got 'potts'"), std::string::npos) << r.err;
+  // detect's --weights and --damping: named the same way, with no default in
+  // --help (it depends on the input: snapshots log and degree, edge lists unit and none).
+  const CliRun detect_help = run(dir, "detect --help");
+  EXPECT_NE(detect_help.out.find("--weights TEXT:{unit,log,requests}"), std::string::npos) << detect_help.out;
+  EXPECT_EQ(detect_help.out.find("--weights TEXT:{unit,log,requests}="), std::string::npos) << detect_help.out;
+  EXPECT_NE(detect_help.out.find("--damping TEXT:{none,log,sqrt,degree}"), std::string::npos) << detect_help.out;
+  EXPECT_EQ(detect_help.out.find("--damping TEXT:{none,log,sqrt,degree}="), std::string::npos) << detect_help.out;
+  r = run(dir, "detect " + s + " --out " + dir + "/d.csv --weights Log");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--weights: expected unit, log or requests, got 'Log'"), std::string::npos) << r.err;
+  r = run(dir, "detect " + s + " --out " + dir + "/d.csv --damping 3");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--damping: expected none, log, sqrt or degree, got '3'"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/d.csv"));
   // --csv-guard on every command that writes CSV: refused before anything is read or written.
   for (const std::string& command : {"run " + s + " --out " + dir + "/g", "export " + s + " --run " + dir + "/g --out " + dir + "/g",
                                      "convert " + s + " " + dir + "/g/", "detect " + s + " --out " + dir + "/g",
