@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -81,6 +82,21 @@ inline std::vector<std::pair<std::string, HubDamping>> damping_names() {
 /// The names of detect's `--weights`.
 inline std::vector<std::pair<std::string, WeightSource>> weight_source_names() {
   return {{"unit", WeightSource::Unit}, {"log", WeightSource::LogRequests}, {"requests", WeightSource::Requests}};
+}
+
+/// Snapshot formats by their names (to_string: auto, json, ndjson, csv, edgelist, hsnap).
+inline std::vector<std::pair<std::string, SnapshotFormat>> format_names(std::initializer_list<SnapshotFormat> formats) {
+  std::vector<std::pair<std::string, SnapshotFormat>> out;
+  for (const SnapshotFormat f : formats) out.emplace_back(std::string(to_string(f)), f);
+  return out;
+}
+
+/// `--input-format` of the commands that read a snapshot (inspect, convert, detect).
+inline CLI::Option* add_input_format_option(CLI::App& app, SnapshotFormat& target) {
+  return add_enum_option(app, "--input-format", target,
+                         format_names({SnapshotFormat::Auto, SnapshotFormat::Json, SnapshotFormat::Ndjson,
+                                       SnapshotFormat::CsvPair, SnapshotFormat::EdgeList, SnapshotFormat::Hsnap}),
+                         "Input format (default: auto, by name then content)");
 }
 
 /// `--csv-guard sheets|all|none` bound to `target` (the commands that write

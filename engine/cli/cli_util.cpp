@@ -430,16 +430,6 @@ void Context::end_progress() const {
   std::fflush(stderr);
 }
 
-SnapshotFormat parse_format_name(const std::string& name) {
-  if (name == "auto") return SnapshotFormat::Auto;
-  if (name == "json") return SnapshotFormat::Json;
-  if (name == "ndjson") return SnapshotFormat::Ndjson;
-  if (name == "csv") return SnapshotFormat::CsvPair;
-  if (name == "edgelist") return SnapshotFormat::EdgeList;
-  if (name == "hsnap") return SnapshotFormat::Hsnap;
-  throw std::invalid_argument("unknown format \"" + name + "\" (auto, json, ndjson, csv, edgelist, hsnap)");
-}
-
 namespace {
 constexpr std::string_view kDeprecatedPrefix = "Deprecated spelling of ";
 }  // namespace
@@ -460,10 +450,10 @@ void warn_deprecated(const CLI::App& sub, const Context& ctx) {
   }
 }
 
-Snapshot load_input(const Context& ctx, const std::string& path, const std::string& format, int threads,
+Snapshot load_input(const Context& ctx, const std::string& path, SnapshotFormat format, int threads,
                     LoadReport* report, bool progress) {
   LoadOptions lo;
-  lo.format = parse_format_name(format);
+  lo.format = format;
   lo.threads = threads;
   if (progress) lo.progress = ctx.progress();
   Snapshot snapshot = load_snapshot(path, lo, report);  // on a throw, the dispatcher ends the line

@@ -26,7 +26,7 @@ namespace {
 
 struct DetectArgs {
   std::string input, out, write_graph;
-  std::string input_format = "auto";
+  SnapshotFormat input_format = SnapshotFormat::Auto;
   // --algo, --quality, --resolution, --seed, --threads, --max-iterations,
   // --randomness: bound straight into the detection's options
   CommunityOptions co;
@@ -100,7 +100,6 @@ int run_detect(const Context& ctx, const DetectArgs& a) {
   // Options first: bad values fail before any reading.
   CommunityOptions co = a.co;
   co.validate();
-  (void)parse_format_name(a.input_format);  // checked before any reading
   (void)graph_options(a, GraphOptions{});  // validate graph options early too
   check_outputs_spare_inputs({a.input}, {{a.out, "--out", false}, {a.write_graph, "--write-graph", false}});
   const CsvGuard guard = csv_guard_of(a.csv_guard);
@@ -213,8 +212,7 @@ void add_detect(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--randomness", co.randomness, "Leiden refinement randomness theta (0 = greedy; default 0.01)");
   sub->add_flag("--json", args->json, "Summary as one JSON object on stdout");
   sub->add_option("--write-graph", args->write_graph, "Also write the analysis graph as `u v w` lines");
-  sub->add_option("--input-format", args->input_format, "auto (default), json, ndjson, csv or edgelist")
-      ->check(CLI::IsMember({"auto", "json", "ndjson", "csv", "edgelist", "hsnap"}));
+  add_input_format_option(*sub, args->input_format);
   auto* g = sub->add_option_group("analysis graph",
                                   "How the snapshot becomes the graph (defaults: snapshots as GraphOptions{}, edge "
                                   "lists structural: unit weights, no damping, no cap)");

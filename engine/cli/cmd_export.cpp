@@ -68,7 +68,7 @@ int run_export(const Context& ctx, ExportArgs a) {
 
   // --- load ---------------------------------------------------------------------
   const auto t_load = std::chrono::steady_clock::now();
-  const Snapshot snapshot = load_input(ctx, a.input, "auto", a.threads);
+  const Snapshot snapshot = load_input(ctx, a.input, SnapshotFormat::Auto, a.threads);
   const Incidence incidence = build_incidence(snapshot);
   NodeId center = kInvalidNode;
   if (!a.around.empty()) {

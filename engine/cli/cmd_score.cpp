@@ -115,7 +115,7 @@ int run_score(const ScoreArgs& args, const Context& ctx) {
 
   const auto start = std::chrono::steady_clock::now();
   LoadReport report;
-  const Snapshot snapshot = load_input(ctx, args.input, "auto", args.threads, &report);
+  const Snapshot snapshot = load_input(ctx, args.input, SnapshotFormat::Auto, args.threads, &report);
   ctx.info("loaded " + args.input + ": " + std::to_string(snapshot.num_nodes()) + " nodes, " +
            std::to_string(snapshot.num_edges()) + " edges (" + std::string(to_string(report.format)) + ")");
   const GraphOptions go =

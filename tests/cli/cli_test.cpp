@@ -521,6 +521,24 @@ TEST(Cli, EnumOptionsListTheirNamesAndRefuseOthers) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--damping: expected none, log, sqrt or degree, got '3'"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir + "/d.csv"));
+  // Snapshot formats: --input-format (inspect, convert, detect), --output-format (convert, generate).
+  for (const std::string name : {"inspect", "convert", "detect"}) {
+    const CliRun h = run(dir, name + " --help");
+    EXPECT_NE(h.out.find("--input-format TEXT:{auto,json,ndjson,csv,edgelist,hsnap}=auto"), std::string::npos) << h.out;
+  }
+  EXPECT_NE(run(dir, "convert --help").out.find("--output-format TEXT:{json,ndjson,csv,hsnap}\n"), std::string::npos);
+  EXPECT_NE(run(dir, "generate --help").out.find("--output-format TEXT:{json,ndjson,csv}=ndjson"), std::string::npos);
+  for (const auto& [command, message] : std::vector<std::pair<std::string, std::string>>{
+           {"inspect " + s + " --input-format JSON", "--input-format: expected auto, json, ndjson, csv, edgelist or hsnap, got 'JSON'"},
+           {"convert " + s + " " + dir + "/f.json --output-format xml", "--output-format: expected json, ndjson, csv or hsnap, got 'xml'"},
+           {"convert " + s + " " + dir + "/f.json --format 1", "--format: expected json, ndjson, csv or hsnap, got '1'"},
+           {"generate --accounts 1000 --seed 1 --out " + dir + "/f --output-format hsnap", "--output-format: expected json, ndjson or csv, got 'hsnap'"}}) {
+    r = run(dir, command);
+    EXPECT_EQ(r.code, 2) << command;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/f.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/f"));
   // --csv-guard on every command that writes CSV: refused before anything is read or written.
   for (const std::string& command : {"run " + s + " --out " + dir + "/g", "export " + s + " --run " + dir + "/g --out " + dir + "/g",
                                      "convert " + s + " " + dir + "/g/", "detect " + s + " --out " + dir + "/g",
