@@ -524,6 +524,8 @@ TEST(Cli, EnumOptionsListTheirNamesAndRefuseOthers) {
   for (const auto& [command, message] : std::vector<std::pair<std::string, std::string>>{
            {"detect " + s + " --out " + dir + "/f.json --weights Log", "--weights: expected unit, log or requests, got 'Log'"},
            {"detect " + s + " --out " + dir + "/f.json --damping 3", "--damping: expected none, log, sqrt or degree, got '3'"},
+           {"baseline " + s + " --out " + dir + "/f.json --method pagerank",
+            "--method: expected shared-card, ip-fanin, proxy or degree, got 'pagerank'"},
            {"inspect " + s + " --input-format JSON", "--input-format: expected auto, json, ndjson, csv, edgelist or hsnap, got 'JSON'"},
            {"convert " + s + " " + dir + "/f.json --output-format xml", "--output-format: expected json, ndjson, csv or hsnap, got 'xml'"},
            {"convert " + s + " " + dir + "/f.json --format 1", "--format: expected json, ndjson, csv or hsnap, got '1'"},
