@@ -25,7 +25,8 @@ struct GenerateArgs {
   bool gzip = false;
   std::string ip_ranges;
   bool force = false;
-  std::string world = "a";  // a: generate_world (default); b: generate_world_b (held-out evaluation)
+  // --world: a, generate_world (default); b, generate_world_b (held-out evaluation); c, generate_world_c
+  enum class World { A, B, C } world = World::A;
   std::string evolve;       // --evolve FROM_DIR: day-by-day snapshots grown from a world
   std::uint32_t days = 7;
   double ban_rate = EvolveOptions{}.ban_rate;
@@ -121,8 +122,8 @@ int run_evolve(const Context& ctx, const GenerateArgs& a) {
 int run_generate(const Context& ctx, const GenerateArgs& a) {
   if (!a.evolve.empty()) return run_evolve(ctx, a);
   if (a.accounts == 0) throw std::invalid_argument("--accounts is required (unless --evolve is given)");
-  if (a.world == "b") return run_generate_b(ctx, a);
-  if (a.world == "c") return run_generate_c(ctx, a);
+  if (a.world == GenerateArgs::World::B) return run_generate_b(ctx, a);
+  if (a.world == GenerateArgs::World::C) return run_generate_c(ctx, a);
   const auto start = std::chrono::steady_clock::now();
   GeneratorOptions o = GeneratorOptions::for_profile(parse_profile(a.profile), a.accounts, a.seed);
   o.format = a.format;
@@ -152,11 +153,10 @@ void add_generate(CLI::App& app, const Context& ctx, Action& action) {
                   "or bare (world b)")
       ->check(CLI::IsMember({"easy", "mixed", "hard", "random", "bare"}))
       ->capture_default_str();
-  sub->add_option("--world", args->world,
+  using World = GenerateArgs::World;
+  add_enum_option(*sub, "--world", args->world, {{"a", World::A}, {"b", World::B}, {"c", World::C}},
                   "a: the project's world (default); b: held-out world B, never used for training; "
-                  "c: an economy of principals (training; --profile random)")
-      ->check(CLI::IsMember({"a", "b", "c"}))
-      ->capture_default_str();
+                  "c: an economy of principals (training; --profile random)");
   sub->add_option("--out", args->out, "Output folder (created if missing)")->required();
   const auto format_list = format_names({SnapshotFormat::Json, SnapshotFormat::Ndjson, SnapshotFormat::CsvPair});
   auto* format = add_enum_option(*sub, "--output-format", args->format, format_list, "json, ndjson or csv");

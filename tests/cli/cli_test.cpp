@@ -529,6 +529,7 @@ TEST(Cli, EnumOptionsListTheirNamesAndRefuseOthers) {
            {"inspect " + s + " --input-format JSON", "--input-format: expected auto, json, ndjson, csv, edgelist or hsnap, got 'JSON'"},
            {"convert " + s + " " + dir + "/f.json --output-format xml", "--output-format: expected json, ndjson, csv or hsnap, got 'xml'"},
            {"convert " + s + " " + dir + "/f.json --format 1", "--format: expected json, ndjson, csv or hsnap, got '1'"},
+           {"generate --accounts 1000 --seed 1 --out " + dir + "/f --world d", "--world: expected a, b or c, got 'd'"},
            {"generate --accounts 1000 --seed 1 --out " + dir + "/f --output-format hsnap", "--output-format: expected json, ndjson or csv, got 'hsnap'"}}) {
     r = run(dir, command);
     EXPECT_EQ(r.code, 2) << command;
