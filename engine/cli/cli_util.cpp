@@ -254,11 +254,13 @@ CLI::Validator unsigned_integer() {
       "UINT");
 }
 
-CsvGuard parse_csv_guard(const std::string& text) {
-  if (text == "sheets") return CsvGuard{true, false};
-  if (text == "all") return CsvGuard{true, true};
-  if (text == "none") return CsvGuard{false, false};
-  throw std::invalid_argument("--csv-guard: expected sheets, all or none, got '" + text + "'");
+CsvGuard csv_guard_of(CsvGuardMode mode) noexcept {
+  switch (mode) {
+    case CsvGuardMode::Sheets: return CsvGuard{true, false};
+    case CsvGuardMode::All: return CsvGuard{true, true};
+    case CsvGuardMode::None: return CsvGuard{false, false};
+  }
+  return CsvGuard{};
 }
 
 std::uint64_t parse_size(const std::string& text) {
@@ -428,16 +430,6 @@ void Context::end_progress() const {
   std::fflush(stderr);
 }
 
-SnapshotFormat parse_format_name(const std::string& name) {
-  if (name == "auto") return SnapshotFormat::Auto;
-  if (name == "json") return SnapshotFormat::Json;
-  if (name == "ndjson") return SnapshotFormat::Ndjson;
-  if (name == "csv") return SnapshotFormat::CsvPair;
-  if (name == "edgelist") return SnapshotFormat::EdgeList;
-  if (name == "hsnap") return SnapshotFormat::Hsnap;
-  throw std::invalid_argument("unknown format \"" + name + "\" (auto, json, ndjson, csv, edgelist, hsnap)");
-}
-
 namespace {
 constexpr std::string_view kDeprecatedPrefix = "Deprecated spelling of ";
 }  // namespace
@@ -458,10 +450,10 @@ void warn_deprecated(const CLI::App& sub, const Context& ctx) {
   }
 }
 
-Snapshot load_input(const Context& ctx, const std::string& path, const std::string& format, int threads,
+Snapshot load_input(const Context& ctx, const std::string& path, SnapshotFormat format, int threads,
                     LoadReport* report, bool progress) {
   LoadOptions lo;
-  lo.format = parse_format_name(format);
+  lo.format = format;
   lo.threads = threads;
   if (progress) lo.progress = ctx.progress();
   Snapshot snapshot = load_snapshot(path, lo, report);  // on a throw, the dispatcher ends the line

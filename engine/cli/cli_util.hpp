@@ -145,17 +145,14 @@ void warn_deprecated(const CLI::App& sub, const Context& ctx);
 /// Human-readable byte count ("1.3 GB").
 [[nodiscard]] std::string human_bytes(double bytes);
 
-/// `auto|json|ndjson|csv|edgelist` -> SnapshotFormat; std::invalid_argument otherwise.
-[[nodiscard]] SnapshotFormat parse_format_name(const std::string& name);
-
 /// The input snapshot of a command (inspect, convert, detect, score,
 /// export, features, baseline, eval --shared-in, train): load_snapshot()
-/// with the format named by --input-format (`auto` by default, see
-/// parse_format_name), `threads` parsing threads and the command's progress
+/// with the format of --input-format (`auto` by default, see
+/// add_input_format_option), `threads` parsing threads and the command's progress
 /// line, ended when the load is done (on a throw, by the dispatcher). Errors are those of
 /// load_snapshot (InputError, std::runtime_error): the dispatcher maps them
 /// to one located error line and exit 1.
-[[nodiscard]] Snapshot load_input(const Context& ctx, const std::string& path, const std::string& format = "auto",
+[[nodiscard]] Snapshot load_input(const Context& ctx, const std::string& path, SnapshotFormat format = SnapshotFormat::Auto,
                                   int threads = 0, LoadReport* report = nullptr, bool progress = true);
 
 /// Appends `s` as a JSON string literal (quotes, backslashes and control
@@ -207,12 +204,14 @@ class OutLock {
 /// tables (accounts.csv, detect's, score's and baseline's CSV), undone by
 /// every hydrascope reader; `all`: the data files too (nodes.csv, edges.csv,
 /// Neo4j CSV, accounts.txt; they then no longer load back exactly); `none`.
+enum class CsvGuardMode { Sheets, All, None };
 struct CsvGuard {
   bool sheets = true;
   bool data = false;
 };
-[[nodiscard]] CsvGuard parse_csv_guard(const std::string& text);
-/// The help text of --csv-guard.
+/// What each value of --csv-guard guards.
+[[nodiscard]] CsvGuard csv_guard_of(CsvGuardMode mode) noexcept;
+/// The help text of --csv-guard (add_csv_guard_option in cli_enum.hpp lists the names).
 inline constexpr const char* kCsvGuardHelp =
     "Leading ' before CSV cells a spreadsheet would run as formulas (= + - @): sheets (accounts.csv and other "
     "analyst tables; default), all (data files too: nodes.csv, edges.csv, Neo4j CSV, accounts.txt), none";

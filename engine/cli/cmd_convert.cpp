@@ -7,9 +7,11 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
+#include "cli_enum.hpp"
 #include "cli_util.hpp"
 #include "hydrascope/io.hpp"
 
@@ -19,13 +21,13 @@ namespace {
 
 struct ConvertArgs {
   std::string input, output;
-  std::string from = "auto";  // input format
-  std::string to;             // output format ("" = from OUT's name)
+  SnapshotFormat from = SnapshotFormat::Auto;  // input format
+  std::optional<SnapshotFormat> to;            // output format (unset: from OUT's name)
   bool gzip = false;
   bool pretty = false;
   int threads = 0;
   int shards = 0;  // --shards N: OUT is a folder of N NDJSON parts and manifest.json
-  std::string csv_guard = "sheets";  // the CSV pair is data: guarded only with `all`
+  CsvGuardMode csv_guard = CsvGuardMode::Sheets;  // the CSV pair is data: guarded only with `all`
 };
 
 std::string seconds_text(double s) {
@@ -57,7 +59,8 @@ bool is_csv_file_name(const std::string& p) {
 
 // `convert IN --shards N --out DIR`: a sharded snapshot (docs/formats.md, section 3a).
 int run_convert_shards(const Context& ctx, const ConvertArgs& a) {
-  if (!a.to.empty() && a.to != "ndjson") throw std::invalid_argument("--shards writes NDJSON parts: drop --output-format " + a.to);
+  if (a.to && *a.to != SnapshotFormat::Ndjson)
+    throw std::invalid_argument("--shards writes NDJSON parts: drop --output-format " + std::string(to_string(*a.to)));
   if (a.pretty) throw std::invalid_argument("--pretty applies to JSON output only");
   std::string out = a.output;
   while (out.size() > 1 && out.back() == '/') out.pop_back();
@@ -78,10 +81,10 @@ int run_convert(const Context& ctx, const ConvertArgs& a) {
   if (a.shards > 0) return run_convert_shards(ctx, a);
   // Options first: a bad OUT name fails before any reading.
   WriteOptions wo;
-  if (a.to.empty()) {
+  if (!a.to) {
     wo = write_options_for_path(a.output);
   } else {
-    wo.format = parse_format_name(a.to);
+    wo.format = *a.to;
     const std::string& o = a.output;
     wo.gzip = o.size() > 3 && o.compare(o.size() - 3, 3, ".gz") == 0;
   }
@@ -91,7 +94,7 @@ int run_convert(const Context& ctx, const ConvertArgs& a) {
   if (a.pretty && wo.format != SnapshotFormat::Json)
     throw std::invalid_argument("--pretty applies to JSON output only");
   wo.pretty = a.pretty;
-  wo.guard_csv = parse_csv_guard(a.csv_guard).data;
+  wo.guard_csv = csv_guard_of(a.csv_guard).data;
   // Fail before a long load if the output cannot be created: the folder
   // that will hold the file (or the CSV folder) must exist.
   {
@@ -140,17 +143,17 @@ void add_convert(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("output,--out", args->output,
                   "Where to write: .json, .ndjson/.jsonl, a folder or .../edges.csv for CSV (.gz compresses), or .hsnap")
       ->required();
-  auto* to = sub->add_option("--output-format", args->to, "Output format (default: from OUT's name)")
-                ->check(CLI::IsMember({"json", "ndjson", "csv", "hsnap"}));
-  deprecated_alias(sub->add_option("--format", args->to)->check(CLI::IsMember({"json", "ndjson", "csv", "hsnap"})), to);
-  sub->add_option("--input-format", args->from, "Input format (default: auto, by name then content)")
-      ->check(CLI::IsMember({"auto", "json", "ndjson", "csv", "edgelist", "hsnap"}));
+  const auto to_names =
+      format_names({SnapshotFormat::Json, SnapshotFormat::Ndjson, SnapshotFormat::CsvPair, SnapshotFormat::Hsnap});
+  auto* to = add_enum_option(*sub, "--output-format", args->to, to_names, "Output format (default: from OUT's name)");
+  deprecated_alias(add_enum_option(*sub, "--format", args->to, to_names, ""), to);
+  add_input_format_option(*sub, args->from);
   sub->add_flag("--gzip", args->gzip, "Compress the output with gzip");
   sub->add_option("--shards", args->shards,
                   "Write OUT as a folder of N NDJSON parts and manifest.json (a sharded snapshot, docs/formats.md)")
       ->check(CLI::Range(1, 100000));
   sub->add_flag("--pretty", args->pretty, "JSON: one record per line, indented");
-  sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
+  add_csv_guard_option(*sub, args->csv_guard);
   sub->add_option("--threads", args->threads, "Parsing threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_convert(ctx, *args); }; });
 }

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,17 +26,17 @@ namespace {
 
 struct DetectArgs {
   std::string input, out, write_graph;
-  std::string input_format = "auto";
+  SnapshotFormat input_format = SnapshotFormat::Auto;
   // --algo, --quality, --resolution, --seed, --threads, --max-iterations,
   // --randomness: bound straight into the detection's options
   CommunityOptions co;
   bool json = false;
   // GraphOptions (defaults depend on the input: structural for edge lists).
-  std::string weights;
-  std::string damping;
+  std::optional<WeightSource> weights;  // --weights, --damping: unset = the input's default
+  std::optional<HubDamping> damping;
   std::int64_t degree_cap = -1;
   std::vector<std::string> type_weights;
-  std::string csv_guard = "sheets";
+  CsvGuardMode csv_guard = CsvGuardMode::Sheets;
 };
 
 std::string fmt(double x) {
@@ -49,13 +50,8 @@ std::string jnum(double x) { return std::isfinite(x) ? fmt(x) : std::string("nul
 
 // Applies --weights/--damping/--degree-cap/--type-weight on top of `base`.
 GraphOptions graph_options(const DetectArgs& a, GraphOptions base) {
-  if (!a.weights.empty()) {
-    if (a.weights == "unit") base.weight_source = WeightSource::Unit;
-    else if (a.weights == "log") base.weight_source = WeightSource::LogRequests;
-    else if (a.weights == "requests") base.weight_source = WeightSource::Requests;
-    else throw std::invalid_argument("--weights: expected unit, log or requests, got '" + a.weights + "'");
-  }
-  if (!a.damping.empty()) base.damping = hub_damping_from(a.damping, "--damping");
+  if (a.weights) base.weight_source = *a.weights;
+  if (a.damping) base.damping = *a.damping;
   if (a.degree_cap >= 0) {
     if (a.degree_cap > 0xffffffffLL) throw std::invalid_argument("--degree-cap too large");
     base.degree_cap = static_cast<std::uint32_t>(a.degree_cap);
@@ -104,10 +100,9 @@ int run_detect(const Context& ctx, const DetectArgs& a) {
   // Options first: bad values fail before any reading.
   CommunityOptions co = a.co;
   co.validate();
-  (void)parse_format_name(a.input_format);  // checked before any reading
   (void)graph_options(a, GraphOptions{});  // validate graph options early too
   check_outputs_spare_inputs({a.input}, {{a.out, "--out", false}, {a.write_graph, "--write-graph", false}});
-  const CsvGuard guard = parse_csv_guard(a.csv_guard);
+  const CsvGuard guard = csv_guard_of(a.csv_guard);
 
   const auto start = std::chrono::steady_clock::now();
   LoadReport report;
@@ -209,7 +204,7 @@ void add_detect(CLI::App& app, const Context& ctx, Action& action) {
   add_enum_option(*sub, "--quality", co.quality, {{"modularity", QualityFunction::Modularity}, {"cpm", QualityFunction::Cpm}},
                   "Quality function");
   sub->add_option("--resolution", co.resolution, "Resolution gamma >= 0 (default 1)");
-  sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
+  add_csv_guard_option(*sub, args->csv_guard);
   sub->add_option("--seed", co.seed, "Random seed (default 1)")->check(unsigned_integer());
   sub->add_option("--threads", co.threads, "Threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));
   sub->add_option("--max-iterations", co.max_iterations,
@@ -217,15 +212,14 @@ void add_detect(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_option("--randomness", co.randomness, "Leiden refinement randomness theta (0 = greedy; default 0.01)");
   sub->add_flag("--json", args->json, "Summary as one JSON object on stdout");
   sub->add_option("--write-graph", args->write_graph, "Also write the analysis graph as `u v w` lines");
-  sub->add_option("--input-format", args->input_format, "auto (default), json, ndjson, csv or edgelist")
-      ->check(CLI::IsMember({"auto", "json", "ndjson", "csv", "edgelist", "hsnap"}));
+  add_input_format_option(*sub, args->input_format);
   auto* g = sub->add_option_group("analysis graph",
                                   "How the snapshot becomes the graph (defaults: snapshots as GraphOptions{}, edge "
                                   "lists structural: unit weights, no damping, no cap)");
-  g->add_option("--weights", args->weights, "Edge weight source: unit, log (1 + ln requests) or requests")
-      ->check(CLI::IsMember({"unit", "log", "requests"}));
-  g->add_option("--damping", args->damping, "Hub damping: none, log (1/ln(e+deg)), sqrt or degree (1/deg, the default for snapshots)")
-      ->check(CLI::IsMember({"none", "log", "sqrt", "degree"}));
+  add_enum_option(*g, "--weights", args->weights, weight_source_names(),
+                  "Edge weight source: unit, log (1 + ln requests; the default for snapshots) or requests");
+  add_enum_option(*g, "--damping", args->damping, damping_names(),
+                  "Hub damping: none, log (1/ln(e+deg)), sqrt or degree (1/deg, the default for snapshots)");
   g->add_option("--degree-cap", args->degree_cap, "Entities with more neighbours lose their edges (0 = no cap)")
       ->check(unsigned_integer());
   g->add_option("--type-weight", args->type_weights, "Edge type multiplier TYPE=W (repeatable)");

@@ -121,7 +121,7 @@ void add_eval(CLI::App& app, const Context& ctx, Action& action) {
       if (!args->shared_in.empty()) {
         // Keep only accounts that share an entity with another account (or
         // are linked to one): the accounts a graph method can say anything about.
-        const Snapshot s = load_input(ctx, args->shared_in, "auto", 0, nullptr, /*progress=*/false);
+        const Snapshot s = load_input(ctx, args->shared_in, SnapshotFormat::Auto, 0, nullptr, /*progress=*/false);
         const Incidence inc = build_incidence(s);
         std::unordered_set<std::string> keep;
         for (NodeId v = 0; v < s.num_nodes(); ++v) {

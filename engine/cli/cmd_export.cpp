@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_enum.hpp"
 #include "cli_util.hpp"
 #include "hydrascope/export.hpp"
 #include "hydrascope/graph.hpp"
@@ -40,7 +41,7 @@ struct ExportArgs {
   std::uint64_t max_nodes = 200000;
   int threads = 0;
   bool force = false;
-  std::string csv_guard = "sheets";
+  CsvGuardMode csv_guard = CsvGuardMode::Sheets;
   bool ban_list = false;  // --ban-list: ban_accounts.csv + ban_entities.csv
   BanListOptions ban;
 };
@@ -48,7 +49,7 @@ struct ExportArgs {
 int run_export(const Context& ctx, ExportArgs a) {
   // --- options, checked before any work --------------------------------------
   ExportFormats formats = parse_export_formats(a.formats);
-  formats.guard_csv = parse_csv_guard(a.csv_guard).data;
+  formats.guard_csv = csv_guard_of(a.csv_guard).data;
   if (!formats.any() && !a.ban_list)
     throw std::invalid_argument("--export-formats: name at least one of json, graphml, gexf, gexf13, dot, csv, neo4j (or give --ban-list)");
   if (a.ban_list && a.run.empty()) throw std::invalid_argument("--ban-list needs --run DIR (a `hydrascope run` output folder)");
@@ -67,7 +68,7 @@ int run_export(const Context& ctx, ExportArgs a) {
 
   // --- load ---------------------------------------------------------------------
   const auto t_load = std::chrono::steady_clock::now();
-  const Snapshot snapshot = load_input(ctx, a.input, "auto", a.threads);
+  const Snapshot snapshot = load_input(ctx, a.input, SnapshotFormat::Auto, a.threads);
   const Incidence incidence = build_incidence(snapshot);
   NodeId center = kInvalidNode;
   if (!a.around.empty()) {
@@ -184,7 +185,7 @@ void add_export(CLI::App& app, const Context& ctx, Action& action) {
       ->required();
   sub->add_option("--run", args->run, "Output folder of `hydrascope run` (accounts.csv, communities.json)");
   sub->add_option("-o,--out", args->out, "Folder to write into (created if missing)")->required();
-  sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
+  add_csv_guard_option(*sub, args->csv_guard);
   sub->add_flag("--force", args->force, "Write into --out even when it exists and is not empty (files replaced atomically)");
   auto* formats = sub->add_option("--export-formats", args->formats,
                                   "Formats: json,graphml,gexf (1.2),gexf13,dot,csv,neo4j (one import for all subgraphs)")

@@ -50,7 +50,7 @@ int run_features(const FeaturesArgs& args, const Context& ctx) {
     for (const auto& c : truth.clusters)
       for (const auto& a : c.accounts) truth_of[a] = {c.kind == "hydra" ? 1 : 0, c.kind};
   }
-  const Snapshot snapshot = load_input(ctx, args.input, "auto", args.threads);
+  const Snapshot snapshot = load_input(ctx, args.input, SnapshotFormat::Auto, args.threads);
   PipelineOptions po;
   po.community.seed = args.seed;
   po.threads = args.threads;

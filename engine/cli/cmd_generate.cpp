@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "cli_enum.hpp"
 #include "cli_util.hpp"
 #include "hydrascope/synth.hpp"
 
@@ -20,23 +21,16 @@ struct GenerateArgs {
   std::uint64_t seed = 1;
   std::string profile = "mixed";
   std::string out;
-  std::string format = "ndjson";
+  SnapshotFormat format = SnapshotFormat::Ndjson;
   bool gzip = false;
   std::string ip_ranges;
   bool force = false;
-  std::string world = "a";  // a: generate_world (default); b: generate_world_b (held-out evaluation)
+  // --world: a, generate_world (default); b, generate_world_b (held-out evaluation); c, generate_world_c
+  enum class World { A, B, C } world = World::A;
   std::string evolve;       // --evolve FROM_DIR: day-by-day snapshots grown from a world
   std::uint32_t days = 7;
   double ban_rate = EvolveOptions{}.ban_rate;
 };
-
-// --output-format of generate: json, ndjson or csv.
-SnapshotFormat output_format(const std::string& name) {
-  if (name == "json") return SnapshotFormat::Json;
-  if (name == "ndjson") return SnapshotFormat::Ndjson;
-  if (name == "csv") return SnapshotFormat::CsvPair;
-  throw std::invalid_argument("unknown format \"" + name + "\" (json, ndjson or csv)");
-}
 
 // The one line every world model's generate ends with.
 std::string summary_line(const GenerateReport& r, std::chrono::steady_clock::time_point start) {
@@ -56,7 +50,7 @@ std::string summary_line(const GenerateReport& r, std::chrono::steady_clock::tim
 int run_generate_b(const Context& ctx, const GenerateArgs& a) {
   const auto start = std::chrono::steady_clock::now();
   WorldBOptions o = WorldBOptions::for_profile(parse_world_b_profile(a.profile), a.accounts, a.seed);
-  o.format = output_format(a.format);
+  o.format = a.format;
   o.gzip = a.gzip;
   o.ip_ranges_dir = a.ip_ranges;  // empty: the copy of datasets/ip-ranges built into the program
   o.validate();
@@ -77,7 +71,7 @@ int run_generate_c(const Context& ctx, const GenerateArgs& a) {
   WorldCOptions o;
   o.accounts = a.accounts;
   o.seed = a.seed;
-  o.format = output_format(a.format);
+  o.format = a.format;
   o.gzip = a.gzip;
   o.ip_ranges_dir = a.ip_ranges;  // empty: the copy of datasets/ip-ranges built into the program
   o.validate();
@@ -99,7 +93,7 @@ int run_evolve(const Context& ctx, const GenerateArgs& a) {
   o.days = a.days;
   o.seed = a.seed;
   o.ban_rate = a.ban_rate;
-  o.format = output_format(a.format);
+  o.format = a.format;
   o.gzip = a.gzip;
   o.validate();
   check_out_folder(a.out, a.force);
@@ -128,11 +122,11 @@ int run_evolve(const Context& ctx, const GenerateArgs& a) {
 int run_generate(const Context& ctx, const GenerateArgs& a) {
   if (!a.evolve.empty()) return run_evolve(ctx, a);
   if (a.accounts == 0) throw std::invalid_argument("--accounts is required (unless --evolve is given)");
-  if (a.world == "b") return run_generate_b(ctx, a);
-  if (a.world == "c") return run_generate_c(ctx, a);
+  if (a.world == GenerateArgs::World::B) return run_generate_b(ctx, a);
+  if (a.world == GenerateArgs::World::C) return run_generate_c(ctx, a);
   const auto start = std::chrono::steady_clock::now();
   GeneratorOptions o = GeneratorOptions::for_profile(parse_profile(a.profile), a.accounts, a.seed);
-  o.format = output_format(a.format);
+  o.format = a.format;
   o.gzip = a.gzip;
   o.ip_ranges_dir = a.ip_ranges;  // empty: the copy of datasets/ip-ranges built into the program
   o.validate();
@@ -159,16 +153,14 @@ void add_generate(CLI::App& app, const Context& ctx, Action& action) {
                   "or bare (world b)")
       ->check(CLI::IsMember({"easy", "mixed", "hard", "random", "bare"}))
       ->capture_default_str();
-  sub->add_option("--world", args->world,
+  using World = GenerateArgs::World;
+  add_enum_option(*sub, "--world", args->world, {{"a", World::A}, {"b", World::B}, {"c", World::C}},
                   "a: the project's world (default); b: held-out world B, never used for training; "
-                  "c: an economy of principals (training; --profile random)")
-      ->check(CLI::IsMember({"a", "b", "c"}))
-      ->capture_default_str();
+                  "c: an economy of principals (training; --profile random)");
   sub->add_option("--out", args->out, "Output folder (created if missing)")->required();
-  auto* format = sub->add_option("--output-format", args->format, "json, ndjson or csv")
-                    ->check(CLI::IsMember({"json", "ndjson", "csv"}))
-                    ->capture_default_str();
-  deprecated_alias(sub->add_option("--format", args->format)->check(CLI::IsMember({"json", "ndjson", "csv"})), format);
+  const auto format_list = format_names({SnapshotFormat::Json, SnapshotFormat::Ndjson, SnapshotFormat::CsvPair});
+  auto* format = add_enum_option(*sub, "--output-format", args->format, format_list, "json, ndjson or csv");
+  deprecated_alias(add_enum_option(*sub, "--format", args->format, format_list, ""), format);
   sub->add_flag("--gzip", args->gzip, "Compress the snapshot with gzip");
   sub->add_flag("--force", args->force, "Write into --out even when it exists and is not empty (files replaced atomically)");
   sub->add_option("--ip-ranges", args->ip_ranges,

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_enum.hpp"
 #include "cli_util.hpp"
 #include "hydrascope/io.hpp"
 #include "hydrascope/stats.hpp"
@@ -30,7 +31,7 @@ void json_double(Writer& w, double v) {
 
 struct InspectArgs {
   std::string input;
-  std::string from = "auto";
+  SnapshotFormat from = SnapshotFormat::Auto;
   bool json = false;
   std::uint32_t top = 5;
   int threads = 0;
@@ -368,8 +369,7 @@ void add_inspect(CLI::App& app, const Context& ctx, Action& action) {
   sub->add_flag("--json", args->json, "Print JSON instead of the text table");
   auto* hubs = sub->add_option("--hubs", args->top, "Hubs listed per node type")->check(CLI::Range(0, 1000000));
   deprecated_alias(sub->add_option("--top", args->top)->check(CLI::Range(0, 1000000)), hubs);
-  sub->add_option("--input-format", args->from, "Input format (default: auto, by name then content)")
-      ->check(CLI::IsMember({"auto", "json", "ndjson", "csv", "edgelist", "hsnap"}));
+  add_input_format_option(*sub, args->from);
   sub->add_option("--threads", args->threads, "Parsing threads (0 = all cores; at most 1024)")->check(CLI::Range(0, 1024));
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_inspect(ctx, *args); }; });
 }

@@ -51,11 +51,11 @@ struct RunArgs {
   ReportOptions report;
   // limits
   bool force = false;       // --force: replace a non-empty --out
-  std::string input_format = "auto";  // as detected; kept for a future --input-format
+  SnapshotFormat input_format = SnapshotFormat::Auto;  // as detected; kept for a future --input-format
   bool estimate = false;    // --estimate: print the memory estimate and stop
   std::string max_memory;   // --max-memory SIZE: refuse a run estimated above it
-  std::string max_input = "64G";
-  std::string csv_guard = "sheets";  // --csv-guard  // --max-input-bytes SIZE: most uncompressed bytes read from the input
+  std::string max_input = "64G";  // --max-input-bytes SIZE: most uncompressed bytes read from the input
+  CsvGuardMode csv_guard = CsvGuardMode::Sheets;  // --csv-guard
   // tracking (docs/tracking.md)
   std::string previous;     // --previous DIR: the previous run's folder
   std::string reviews;      // --reviews FILE: review decisions
@@ -76,7 +76,6 @@ std::string fmt(const char* format, double v) {
   return buf;
 }
 
-SnapshotFormat lo_format(const RunArgs& args) { return parse_format_name(args.input_format); }
 
 int run_command(RunArgs args, const Context& ctx) {
   // --- options, checked before any work ------------------------------------
@@ -103,7 +102,7 @@ int run_command(RunArgs args, const Context& ctx) {
     throw std::invalid_argument(std::string("--export-formats: ") + e.what());
   }
   so.max_communities = args.max_suspects;
-  const CsvGuard guard = parse_csv_guard(args.csv_guard);
+  const CsvGuard guard = csv_guard_of(args.csv_guard);
   so.guard_csv = guard.data;
   so.progress = ctx.progress();
   fo.guard_sheets = guard.sheets;
@@ -147,7 +146,7 @@ int run_command(RunArgs args, const Context& ctx) {
     lo.max_input_bytes = max_input;
     lo.memory_model = run_memory_model();
     lo.checksum = true;
-    lo.format = lo_format(args);
+    lo.format = args.input_format;
     lo.threads = po.threads;
     (void)dist->load(args.input, lo, nullptr);
     return kExitOk;
@@ -159,7 +158,7 @@ int run_command(RunArgs args, const Context& ctx) {
   const bool stream = input_is_stream(args.input);
   if (args.estimate || (max_memory > 0 && !stream)) {
     const auto t0 = std::chrono::steady_clock::now();
-    const MemoryEstimate est = estimate_run_memory(args.input, lo_format(args), max_input);
+    const MemoryEstimate est = estimate_run_memory(args.input, args.input_format, max_input);
     const std::string line = "estimated peak memory " + human_bytes(static_cast<double>(est.peak_bytes)) + " (" +
                              std::to_string(est.count.nodes) + " nodes, " + std::to_string(est.count.edges) +
                              " edges counted in " + human_bytes(static_cast<double>(est.count.bytes)) + " of " +
@@ -211,7 +210,7 @@ int run_command(RunArgs args, const Context& ctx) {
   po.load.max_memory_bytes = max_memory;
   po.load.memory_model = run_memory_model();
   po.load.checksum = true;  // run.json records the checksum of the bytes read
-  po.load.format = lo_format(args);
+  po.load.format = args.input_format;
   if (dist != nullptr) po.loader = dist->load;
   po.progress = ctx.progress();
   po.on_stage = [&](const StageReport& r) {
@@ -352,7 +351,7 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
                       "Also write the HTML report (hydrascope report) to FILE, or to DIR/report.html without FILE")
           ->expected(0, 1)
           ->group(ex);
-  sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str()->group(ex);
+  add_csv_guard_option(*sub, args->csv_guard)->group(ex);
   sub->add_flag("--force", args->force, "Replace the results in --out when it exists and is not empty")->group(ex);
   add_report_options(*sub, args->report, ex);
   auto* lim = "Limits";

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_enum.hpp"
 #include "cli_util.hpp"
 #include "hydrascope/atomic_file.hpp"
 #include "hydrascope/centrality.hpp"
@@ -47,7 +48,7 @@ struct ScoreArgs {
   NodeId exact_threshold = 5000;
   bool exact_betweenness = false;
   bool json = false;
-  std::string csv_guard = "sheets";
+  CsvGuardMode csv_guard = CsvGuardMode::Sheets;
 };
 
 // One computed column and its diagnostics.
@@ -108,13 +109,13 @@ int run_score(const ScoreArgs& args, const Context& ctx) {
   bo.exact_threshold = args.exact_threshold;
   bo.validate();
   check_outputs_spare_inputs({args.input}, {{args.out, "--out", false}});
-  const CsvGuard guard = parse_csv_guard(args.csv_guard);
+  const CsvGuard guard = csv_guard_of(args.csv_guard);
   bo.progress = ctx.progress();
   pr.progress = ctx.progress();
 
   const auto start = std::chrono::steady_clock::now();
   LoadReport report;
-  const Snapshot snapshot = load_input(ctx, args.input, "auto", args.threads, &report);
+  const Snapshot snapshot = load_input(ctx, args.input, SnapshotFormat::Auto, args.threads, &report);
   ctx.info("loaded " + args.input + ": " + std::to_string(snapshot.num_nodes()) + " nodes, " +
            std::to_string(snapshot.num_edges()) + " edges (" + std::string(to_string(report.format)) + ")");
   const GraphOptions go =
@@ -280,7 +281,7 @@ void add_score(CLI::App& app, const Context& ctx, Action& action) {
       ->capture_default_str();
   sub->add_option("--threads,-t", args->threads, "Worker threads (0 = all, at most 1024); results do not depend on it")->check(CLI::Range(0, 1024))
       ->capture_default_str();
-  sub->add_option("--csv-guard", args->csv_guard, kCsvGuardHelp)->capture_default_str();
+  add_csv_guard_option(*sub, args->csv_guard);
   sub->add_option("--seed", args->seed, "Seed of sampled betweenness")->capture_default_str()->check(unsigned_integer());
   auto* pr = sub->add_option_group("PageRank");
   auto* alpha = pr->add_option("--alpha", args->damping, "PageRank damping factor alpha in [0, 1)")->capture_default_str();

@@ -163,7 +163,7 @@ int run_train(TrainArgs args, const Context& ctx) {
   auto add_snapshot = [&](const std::string& path, const std::string& truth_path, const std::string& label,
                           double weight) {
     const auto t0 = std::chrono::steady_clock::now();
-    const Snapshot snapshot = load_input(ctx, path, "auto", args.threads, nullptr, /*progress=*/false);
+    const Snapshot snapshot = load_input(ctx, path, SnapshotFormat::Auto, args.threads, nullptr, /*progress=*/false);
     const PipelineResult r = run_pipeline(snapshot, po);
     std::vector<float> target;
     if (truth_path.empty()) {

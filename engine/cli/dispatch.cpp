@@ -99,7 +99,19 @@ std::string usage_message(CLI::App& app, const CLI::ParseError& e, int argc, cha
     return "unknown option '" + std::string(a) + "' for " + chosen.front()->get_name() +
            (c.empty() ? "" : "; did you mean '" + c + "'?");
   }
-  return e.what();
+  // CLI11 names no hidden option (an old spelling, deprecated_alias) in its
+  // message (": expected ..."): name the one on the command line.
+  const std::string what = e.what();
+  if (what.starts_with(": "))
+    for (const CLI::Option* o : all_options(*chosen.front())) {
+      if (!o->get_group().empty()) continue;
+      for (const std::string& l : o->get_lnames())
+        for (int i = 1; i < argc; ++i) {
+          const std::string_view a = argv[i];
+          if (a == "--" + l || a.starts_with("--" + l + "=")) return "--" + l + what;
+        }
+    }
+  return what;
 }
 
 // The line of `text` (1-based) at or after `from` whose key (the text before

@@ -507,6 +507,48 @@ TEST(Cli, EnumOptionsListTheirNamesAndRefuseOthers) {
   CliRun r = run(dir, "detect " + s + " --out " + dir + "/d.csv --quality potts");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--quality: expected modularity or cpm, got 'potts'"), std::string::npos) << r.err;
+  // detect's --weights and --damping: named the same way, with no default in
+  // --help (it depends on the input: snapshots log and degree, edge lists unit and none).
+  const CliRun detect_help = run(dir, "detect --help");
+  EXPECT_NE(detect_help.out.find("--weights TEXT:{unit,log,requests}"), std::string::npos) << detect_help.out;
+  EXPECT_EQ(detect_help.out.find("--weights TEXT:{unit,log,requests}="), std::string::npos) << detect_help.out;
+  EXPECT_NE(detect_help.out.find("--damping TEXT:{none,log,sqrt,degree}"), std::string::npos) << detect_help.out;
+  EXPECT_EQ(detect_help.out.find("--damping TEXT:{none,log,sqrt,degree}="), std::string::npos) << detect_help.out;
+  // Snapshot formats: --input-format (inspect, convert, detect), --output-format (convert, generate).
+  for (const std::string name : {"inspect", "convert", "detect"}) {
+    const CliRun h = run(dir, name + " --help");
+    EXPECT_NE(h.out.find("--input-format TEXT:{auto,json,ndjson,csv,edgelist,hsnap}=auto"), std::string::npos) << h.out;
+  }
+  EXPECT_NE(run(dir, "convert --help").out.find("--output-format TEXT:{json,ndjson,csv,hsnap}\n"), std::string::npos);
+  EXPECT_NE(run(dir, "generate --help").out.find("--output-format TEXT:{json,ndjson,csv}=ndjson"), std::string::npos);
+  for (const auto& [command, message] : std::vector<std::pair<std::string, std::string>>{
+           {"detect " + s + " --out " + dir + "/f.json --weights Log", "--weights: expected unit, log or requests, got 'Log'"},
+           {"detect " + s + " --out " + dir + "/f.json --damping 3", "--damping: expected none, log, sqrt or degree, got '3'"},
+           {"baseline " + s + " --out " + dir + "/f.json --method pagerank",
+            "--method: expected shared-card, ip-fanin, proxy or degree, got 'pagerank'"},
+           {"inspect " + s + " --input-format JSON", "--input-format: expected auto, json, ndjson, csv, edgelist or hsnap, got 'JSON'"},
+           {"convert " + s + " " + dir + "/f.json --output-format xml", "--output-format: expected json, ndjson, csv or hsnap, got 'xml'"},
+           {"convert " + s + " " + dir + "/f.json --format 1", "--format: expected json, ndjson, csv or hsnap, got '1'"},
+           {"generate --accounts 1000 --seed 1 --out " + dir + "/f --world d", "--world: expected a, b or c, got 'd'"},
+           {"generate --accounts 1000 --seed 1 --out " + dir + "/f --output-format hsnap", "--output-format: expected json, ndjson or csv, got 'hsnap'"}}) {
+    r = run(dir, command);
+    EXPECT_EQ(r.code, 2) << command;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/f.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/f"));
+  // --csv-guard on every command that writes CSV: refused before anything is read or written.
+  for (const std::string& command : {"run " + s + " --out " + dir + "/g", "export " + s + " --run " + dir + "/g --out " + dir + "/g",
+                                     "convert " + s + " " + dir + "/g/", "detect " + s + " --out " + dir + "/g",
+                                     "score " + s + " --out " + dir + "/g", "baseline " + s + " --out " + dir + "/g"}) {
+    const std::string name = command.substr(0, command.find(' '));
+    const CliRun h = run(dir, name + " --help");
+    EXPECT_NE(h.out.find("--csv-guard TEXT:{sheets,all,none}=sheets"), std::string::npos) << name << "\n" << h.out;
+    r = run(dir, command + " --csv-guard formulas");
+    EXPECT_EQ(r.code, 2) << command;
+    EXPECT_NE(r.err.find("--csv-guard: expected sheets, all or none, got 'formulas'"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir + "/g")) << command;
+  }
   r = run(dir, "-q detect " + s + " --out " + dir + "/d.csv --algo louvain --quality cpm --resolution 0.1 --json");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("\"algorithm\":\"louvain\",\"quality_function\":\"cpm\""), std::string::npos) << r.out;

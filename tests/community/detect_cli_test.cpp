@@ -79,12 +79,36 @@ TEST(DetectCli, BadOptionsExitTwoAndWriteNothing) {
   std::remove(csv.c_str());
   const std::string in = kDatasets + "/karate/karate.edges";
   EXPECT_EQ(run("detect " + in + " --out " + csv + " --algo magic"), 2);
+  EXPECT_EQ(run("detect " + in + " --out " + csv + " --weights heavy"), 2);
+  EXPECT_EQ(run("detect " + in + " --out " + csv + " --damping 2"), 2);
   EXPECT_EQ(run("detect " + in + " --out " + csv + " --resolution -1"), 2);
   EXPECT_EQ(run("detect " + in + " --out " + csv + " --max-iterations 0"), 2);
   EXPECT_EQ(run("detect " + in + " --out " + csv + " --type-weight paid_with"), 2);
   EXPECT_EQ(run("detect " + in + " --out " + csv + " --type-weight paid_with=abc"), 2);
   EXPECT_EQ(run("detect " + in), 2);  // --out missing
   EXPECT_FALSE(exists(csv));
+}
+
+// --weights and --damping default to what suits the input: an edge list is
+// taken as it is (unit weights, no damping), a snapshot as GraphOptions{}
+// (log of requests, degree damping); given, they apply to either.
+TEST(DetectCli, GraphDefaultsDependOnTheInput) {
+  const std::string edges = kTmp + "/weighted_edges.txt";
+  {
+    std::ofstream f(edges);
+    f << "0 1 5\n1 2 1\n2 0 9\n2 3 2\n3 4 7\n4 5 1\n5 3 3\n";
+  }
+  const auto graph = [](const std::string& input, const std::string& options) {
+    const std::string g = kTmp + "/defaults.graph";
+    std::remove(g.c_str());
+    EXPECT_EQ(run("detect " + input + " --out " + kTmp + "/defaults.csv --write-graph " + g + " " + options), 0) << options;
+    return read_all(g);
+  };
+  EXPECT_EQ(graph(edges, ""), graph(edges, "--weights unit --damping none"));
+  EXPECT_NE(graph(edges, ""), graph(edges, "--weights requests"));
+  const std::string snapshot = kDatasets + "/sample/snapshot.json.gz";
+  EXPECT_EQ(graph(snapshot, ""), graph(snapshot, "--weights log --damping degree"));
+  EXPECT_NE(graph(snapshot, ""), graph(snapshot, "--damping none"));
 }
 
 TEST(DetectCli, BadInputExitOne) {
