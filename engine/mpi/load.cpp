@@ -599,7 +599,14 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
   text.reserve(std::size_t{4} << 20);
   text.append(header[0]->text);
   text += '\n';
-  std::vector<const Rec*> by_line;
+  // Where line k + 2 of the stream came from (unit, line), for errors: the
+  // records themselves are freed before the build.
+  struct Origin {
+    std::uint32_t unit;
+    std::uint64_t line;
+  };
+  std::vector<Origin> by_line;
+  by_line.reserve(in.size());
   std::vector<std::uint64_t> node_base(nunits, 0), edge_base(nunits, 0);
   {
     std::uint64_t n = 0, m = 0;
@@ -614,13 +621,13 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
       (r.kind == kNode ? n : m) += 1;
       text += r.text;
       text += '\n';
-      by_line.push_back(&r);
+      by_line.push_back(Origin{r.unit, r.line});
       if (text.size() >= (std::size_t{4} << 20)) flush();
     }
     flush();
   }
   std::string().swap(text);
-  // The texts of `in` view into the blocks (only their unit and line are used below).
+  std::vector<Rec>().swap(in);  // views into the blocks, freed with them
   std::vector<std::string>().swap(keep.list);
   std::vector<std::string>().swap(got);
   const std::string mem = "/proc/self/fd/" + std::to_string(fd);
@@ -637,7 +644,7 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
     SourceLocation loc = e.where();
     if (loc.file != mem) throw;
     if (loc.line >= 2 && loc.line - 2 < by_line.size()) {
-      const Rec& r = *by_line[loc.line - 2];
+      const Origin& r = by_line[loc.line - 2];
       loc.file = unit_file(r.unit);
       loc.line = r.line;
       if (sharded && loc.record_index != kNoPosition) {
