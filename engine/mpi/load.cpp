@@ -220,12 +220,17 @@ std::string fnv_text(std::uint64_t h) {
 }
 
 // One stretch of input this rank reads: a whole part, or its byte range of the file.
+// A byte range of one file is read in pieces of whole lines (one Unit each,
+// `continues` the one before), so that each piece can be freed as soon as
+// its records are sent.
 struct Unit {
   std::uint32_t index = 0;
   std::string file;
   std::string text;
   std::uint64_t offset = 0;  // of text[0] in the unit's stream
   bool header_first = false; // its first non-blank line is a header
+  bool continues = false;    // the same file as the unit before: lines and the header state go on
+  std::size_t end_rec = 0;   // recs holds this unit's records before this index
 };
 
 }  // namespace
@@ -332,22 +337,38 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
         ::close(fd);
         throw;
       }
-      ::close(fd);
-      Unit u;
-      u.file = path;
-      u.offset = b;
-      u.text = read_range(path, b, e);
-      u.header_first = rank == 0;
-      if (rank == 0 && u.text.compare(0, 3, "\xEF\xBB\xBF") == 0) {  // a byte-order mark, as the loader skips it
-        u.text.erase(0, 3);
-        u.offset = 3;
+      // Pieces of at most about min(budget, 16 MiB), cut at line starts.
+      const std::uint64_t piece = std::min<std::uint64_t>(budget, std::uint64_t{16} << 20);
+      try {
+        for (std::uint64_t at = b; at < e;) {
+          const std::uint64_t next = std::min(e, align_to_line(fd, std::min(e, at + piece), fsize, path));
+          Unit u;
+          u.file = path;
+          u.offset = at;
+          u.text = read_range(path, at, next);
+          u.header_first = rank == 0 && at == b;
+          u.continues = at != b;
+          if (rank == 0 && at == 0 && u.text.compare(0, 3, "\xEF\xBB\xBF") == 0) {  // a byte-order mark, as the loader skips it
+            u.text.erase(0, 3);
+            u.offset = 3;
+          }
+          units.push_back(std::move(u));
+          at = next;
+        }
+      } catch (...) {
+        ::close(fd);
+        throw;
       }
-      units.push_back(std::move(u));
+      ::close(fd);
     }
-    for (const Unit& u : units) {
+    std::uint64_t line = 0, unit_nodes = 0, unit_edges = 0;
+    bool want_header = false;
+    for (Unit& u : units) {
       bytes_out += u.text.size();
-      std::uint64_t line = 0, unit_nodes = 0, unit_edges = 0;
-      bool want_header = u.header_first;
+      if (!u.continues) {
+        line = unit_nodes = unit_edges = 0;
+        want_header = u.header_first;
+      }
       std::size_t at = 0;
       const std::string_view text = u.text;
       while (at < text.size()) {
@@ -392,6 +413,7 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
       }
       if (want_header && sharded)  // a part with no header line, as the loader says it
         throw InputError(file_location(u.file), "has no header line (the file is empty)");
+      u.end_rec = recs.size();
     }
     st.lines_parsed = recs.size();
   } catch (const InputError& e) {
@@ -452,12 +474,6 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
     }
     if (r.primary) keep.add(r);
   };
-  // This rank's own records need no transfer.
-  for (std::uint64_t i = dfirst[me]; i < dfirst[me + 1]; ++i) {
-    Rec r = recs[copies[i]];
-    r.primary = r.owner == rank ? 1 : 0;
-    take(r);
-  }
   // The end of the round that starts at copy `from` of destination d: at
   // most `cap` bytes, at least one record.
   auto round_end = [&](std::size_t d, std::uint64_t from) {
@@ -468,6 +484,27 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
       bytes += n;
     }
     return i;
+  };
+  std::vector<std::uint64_t> next(dfirst.begin(), dfirst.end() - 1);  // per destination: its first copy not yet sent
+  // This rank's own records need no transfer: a round's worth at a time, in
+  // step with the others.
+  auto take_own = [&] {
+    const std::uint64_t end = round_end(me, next[me]);
+    for (std::uint64_t i = next[me]; i < end; ++i) {
+      Rec r = recs[copies[i]];
+      r.primary = r.owner == rank ? 1 : 0;
+      take(r);
+    }
+    next[me] = end;
+  };
+  // Frees the pieces of text whose records are all sent (every destination's
+  // next copy comes after them).
+  std::size_t freed = 0;
+  auto release = [&] {
+    std::size_t low = recs.size();
+    for (std::size_t d = 0; d < P; ++d)
+      if (next[d] < dfirst[d + 1]) low = std::min<std::size_t>(low, copies[next[d]]);
+    for (; freed < units.size() && units[freed].end_rec <= low; ++freed) std::string().swap(units[freed].text);
   };
   const RoundFault fault = round_fault();
   {
@@ -480,9 +517,9 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
     }
     MPI_Allreduce(&mine, &rounds, 1, MPI_UINT64_T, MPI_MAX, comm);
     st.shuffle_rounds = rounds;
-    std::vector<std::uint64_t> next(dfirst.begin(), dfirst.end() - 1);
     std::vector<int> scount(P, 0), rcount(P, 0), sdispl(P, 0), rdispl(P, 0);
     std::string sbuf, rbuf;
+    sbuf.reserve(static_cast<std::size_t>(budget));  // no regrowth in the common case (pages are touched as written)
     for (std::uint64_t round = 0; round < rounds; ++round) {
       maybe_fault(fault, 0, round, rounds, rank, size);
       sbuf.clear();
@@ -509,7 +546,13 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
                     MPI_BYTE, comm);
       for (std::size_t d = 0; d < P; ++d)
         for_each_packed(std::string_view(rbuf).substr(static_cast<std::size_t>(rdispl[d]), static_cast<std::size_t>(rcount[d])), take);
+      take_own();
+      release();
     }
+  }
+  while (next[me] < dfirst[me + 1]) {  // what is left of this rank's own records (all of them when P = 1)
+    take_own();
+    release();
   }
   // Every line is sent: the texts and the records in flight are freed.
   std::vector<Rec>().swap(recs);
