@@ -21,6 +21,7 @@
 #include <climits>
 #include <cstring>
 #include <optional>
+#include <utility>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -58,24 +59,34 @@ void pack(std::string& out, const Rec& r, std::uint8_t primary) {
   put(out, &len, 8);
   out.append(r.text);
 }
-// Calls f(rec) for every record packed in `buf` (its text views into buf).
+// The record packed at `p` (its text views into the buffer).
+Rec decode(const char* p) {
+  Rec r;
+  std::uint64_t len = 0;
+  std::memcpy(&r.unit, p, 4);
+  std::memcpy(&r.kind, p + 4, 1);
+  std::memcpy(&r.primary, p + 5, 1);
+  std::memcpy(&r.offset, p + 6, 8);
+  std::memcpy(&r.line, p + 14, 8);
+  std::memcpy(&len, p + 22, 8);
+  r.text = std::string_view(p + kRecHead, len);
+  return r;
+}
+// Calls f(p) for the start of every record packed in `buf`.
 template <class F>
-void for_each_packed(std::string_view buf, F&& f) {
+void for_each_start(std::string_view buf, F&& f) {
   std::size_t at = 0;
   while (at + kRecHead <= buf.size()) {
-    Rec r;
     std::uint64_t len = 0;
-    std::memcpy(&r.unit, buf.data() + at, 4);
-    std::memcpy(&r.kind, buf.data() + at + 4, 1);
-    std::memcpy(&r.primary, buf.data() + at + 5, 1);
-    std::memcpy(&r.offset, buf.data() + at + 6, 8);
-    std::memcpy(&r.line, buf.data() + at + 14, 8);
     std::memcpy(&len, buf.data() + at + 22, 8);
-    at += kRecHead;
-    r.text = buf.substr(at, len);
-    at += len;
-    f(r);
+    f(buf.data() + at);
+    at += kRecHead + len;
   }
+}
+// Calls f(rec) for every record packed in `buf`.
+template <class F>
+void for_each_packed(std::string_view buf, F&& f) {
+  for_each_start(buf, [&](const char* p) { f(decode(p)); });
 }
 
 int to_int_count(std::uint64_t n, const char* what) {
@@ -597,21 +608,27 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
   if (stats != nullptr) *stats = st;
   if (rank != 0) return Snapshot{};
 
-  std::vector<Rec> in;
+  // Every record by where it starts in the blocks (8 bytes each), sorted by (part, offset).
+  std::vector<const char*> in;
   for (const std::vector<std::string>* list : {&keep.list, &got})
-    for (const std::string& b : *list) for_each_packed(b, [&](const Rec& r) { in.push_back(r); });
-  std::sort(in.begin(), in.end(), [](const Rec& a, const Rec& b) {
-    return a.unit != b.unit ? a.unit < b.unit : a.offset < b.offset;
-  });
+    for (const std::string& b : *list) for_each_start(b, [&](const char* p) { in.push_back(p); });
+  auto key = [](const char* p) {
+    std::uint32_t unit = 0;
+    std::uint64_t offset = 0;
+    std::memcpy(&unit, p, 4);
+    std::memcpy(&offset, p + 6, 8);
+    return std::pair{unit, offset};
+  };
+  std::sort(in.begin(), in.end(), [&](const char* a, const char* b) { return key(a) < key(b); });
   const std::size_t nunits = sharded ? manifest.parts.size() : 1;
   auto unit_file = [&](std::uint32_t u) { return sharded ? manifest.part_path(u) : path; };
   // Headers: every part has one, equal to the first part's.
-  std::vector<const Rec*> header(nunits, nullptr);
-  for (const Rec& r : in)
-    if (r.kind == kHeader && header[r.unit] == nullptr) header[r.unit] = &r;
+  std::vector<std::optional<Rec>> header(nunits);
+  for (const char* p : in)
+    if (const Rec r = decode(p); r.kind == kHeader && !header[r.unit]) header[r.unit] = r;
   SnapshotMeta first;
   for (std::size_t u = 0; u < nunits; ++u) {
-    if (header[u] == nullptr) throw InputError(file_location(unit_file(static_cast<std::uint32_t>(u))), "has no header line (the file is empty)");
+    if (!header[u]) throw InputError(file_location(unit_file(static_cast<std::uint32_t>(u))), "has no header line (the file is empty)");
     const CheckedLine c = check_ndjson_line(header[u]->text, true, unit_file(static_cast<std::uint32_t>(u)), header[u]->line, 0, 0);
     if (u == 0) {
       first = c.meta;
@@ -654,7 +671,8 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
   {
     std::uint64_t n = 0, m = 0;
     std::uint32_t cur = UINT32_MAX;
-    for (const Rec& r : in) {
+    for (const char* p : in) {
+      const Rec r = decode(p);
       if (r.kind == kHeader) continue;
       if (r.unit != cur) {
         cur = r.unit;
@@ -670,7 +688,7 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
     flush();
   }
   std::string().swap(text);
-  std::vector<Rec>().swap(in);  // views into the blocks, freed with them
+  std::vector<const char*>().swap(in);  // into the blocks, freed with them
   std::vector<std::string>().swap(keep.list);
   std::vector<std::string>().swap(got);
   const std::string mem = "/proc/self/fd/" + std::to_string(fd);

@@ -61,7 +61,7 @@ inline constexpr std::uint32_t kChunks = std::uint32_t{1} << kChunkBits;
 /// (default kDefaultRoundBytes) and sent to the others; the outputs do not
 /// depend on it.
 inline constexpr const char* kRoundBytesVariable = "HYDRASCOPE_MPI_ROUND_BYTES";
-inline constexpr std::uint64_t kDefaultRoundBytes = std::uint64_t{256} << 20;
+inline constexpr std::uint64_t kDefaultRoundBytes = std::uint64_t{16} << 20;
 inline constexpr std::uint64_t kMinRoundBytes = std::uint64_t{1} << 10;
 inline constexpr std::uint64_t kMaxRoundBytes = std::uint64_t{1} << 30;
 /// A round budget: a whole number of bytes, optionally followed by k, m or g

@@ -33,7 +33,7 @@ TEST(RoundBytes, ParsesBytesAndBinarySuffixes) {
   EXPECT_EQ(parse_round_bytes("256m"), std::uint64_t{256} << 20);
   EXPECT_EQ(parse_round_bytes("1g"), kMaxRoundBytes);
   EXPECT_EQ(parse_round_bytes("1073741824"), kMaxRoundBytes);
-  EXPECT_EQ(kDefaultRoundBytes, std::uint64_t{256} << 20);
+  EXPECT_EQ(kDefaultRoundBytes, std::uint64_t{16} << 20);
 }
 
 TEST(RoundBytes, RefusesWhatIsNotABudgetNamingTheVariable) {
