@@ -51,6 +51,8 @@ struct Distributed {
   int rank = 0;
   int size = 1;
   std::function<Snapshot(const std::string& path, const LoadOptions& options, LoadReport* report)> load;
+  /// After `load`: a line on how it went (its rounds), shown with --verbose; "" when none.
+  std::function<std::string()> summary;
 };
 /// The launcher's hooks, or null (a plain process).
 [[nodiscard]] const Distributed* distributed() noexcept;

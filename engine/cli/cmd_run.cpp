@@ -219,6 +219,8 @@ int run_command(RunArgs args, const Context& ctx) {
     for (const std::string& w : r.warnings) ctx.warn(w);
   };
   const RunResult result = hydrascope::run_pipeline(args.input, po);
+  if (dist != nullptr && dist->summary)
+    if (const std::string line = dist->summary(); !line.empty()) ctx.debug(line);
   const ScoringResult& scoring = result.scoring();
   const Partition& partition = result.partition();
   previous.reset();

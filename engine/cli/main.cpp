@@ -62,8 +62,15 @@ int main_under_mpirun(int argc, char** argv) {
   hydrascope::cli::Distributed d;
   d.rank = rank;
   d.size = size;
-  d.load = [](const std::string& path, const hydrascope::LoadOptions& options, hydrascope::LoadReport* report) {
-    return hydrascope::mpi::load_snapshot(path, options, report, MPI_COMM_WORLD);
+  hydrascope::mpi::LoadStats stats;
+  d.load = [&stats](const std::string& path, const hydrascope::LoadOptions& options, hydrascope::LoadReport* report) {
+    return hydrascope::mpi::load_snapshot(path, options, report, MPI_COMM_WORLD, &stats);
+  };
+  d.summary = [&stats, size]() -> std::string {
+    if (!stats.distributed) return "mpirun: the input was read by rank 0 alone";
+    return "mpirun: load over " + std::to_string(size) + " rank(s): " + std::to_string(stats.shuffle_rounds) +
+           " round(s) to the owners, " + std::to_string(stats.gather_rounds) + " round(s) to rank 0, at most " +
+           std::to_string(stats.round_bytes) + " bytes a round (" + hydrascope::mpi::kRoundBytesVariable + ")";
   };
   hydrascope::cli::set_distributed(&d);
   int code = 0;

@@ -1,9 +1,13 @@
 // The distributed load of `mpirun -np P hydrascope run` (docs/scale.md):
 // byte ranges or parts per rank, records checked where they are read, sent
 // to the owners of their nodes (MPI_Alltoallv), numbered in the global order
-// by their owners, then gathered to rank 0 in input order and built there by
-// the single-process loader, so that rank 0 holds exactly the snapshot that
-// load_snapshot() makes (the stages after the load are not distributed yet).
+// by their owners, then gathered to rank 0 (MPI_Gatherv), put back in input
+// order and built there by the single-process loader, so that rank 0 holds
+// exactly the snapshot that load_snapshot() makes (the stages after the load
+// are not distributed yet). Both transfers go in rounds of a bounded number
+// of bytes (HYDRASCOPE_MPI_ROUND_BYTES), every rank taking part in every
+// round: no count comes near MPI's 2 GiB int limit, send buffers hold one
+// round, and the records kept for rank 0 are freed block by block as sent.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -11,10 +15,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <chrono>
 #include <climits>
 #include <cstring>
 #include <optional>
+#include <utility>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -39,44 +46,101 @@ struct Rec {
   int owner = 0, owner2 = 0;  // not sent: the owners of the node, or of the edge's src and dst
 };
 constexpr std::size_t kRecHead = 4 + 1 + 1 + 8 + 8 + 8;
+std::size_t packed_size(const Rec& r) { return kRecHead + r.text.size(); }
 
 void put(std::string& out, const void* p, std::size_t n) { out.append(static_cast<const char*>(p), n); }
-void pack(std::string& out, const Rec& r) {
+void pack(std::string& out, const Rec& r, std::uint8_t primary) {
   const std::uint64_t len = r.text.size();
   put(out, &r.unit, 4);
   put(out, &r.kind, 1);
-  put(out, &r.primary, 1);
+  put(out, &primary, 1);
   put(out, &r.offset, 8);
   put(out, &r.line, 8);
   put(out, &len, 8);
   out.append(r.text);
 }
-// Records packed in `buf` (views into it).
-std::vector<Rec> unpack(const std::string& buf) {
-  std::vector<Rec> out;
+// The record packed at `p` (its text views into the buffer).
+Rec decode(const char* p) {
+  Rec r;
+  std::uint64_t len = 0;
+  std::memcpy(&r.unit, p, 4);
+  std::memcpy(&r.kind, p + 4, 1);
+  std::memcpy(&r.primary, p + 5, 1);
+  std::memcpy(&r.offset, p + 6, 8);
+  std::memcpy(&r.line, p + 14, 8);
+  std::memcpy(&len, p + 22, 8);
+  r.text = std::string_view(p + kRecHead, len);
+  return r;
+}
+// Calls f(p) for the start of every record packed in `buf`.
+template <class F>
+void for_each_start(std::string_view buf, F&& f) {
   std::size_t at = 0;
   while (at + kRecHead <= buf.size()) {
-    Rec r;
     std::uint64_t len = 0;
-    std::memcpy(&r.unit, buf.data() + at, 4);
-    std::memcpy(&r.kind, buf.data() + at + 4, 1);
-    std::memcpy(&r.primary, buf.data() + at + 5, 1);
-    std::memcpy(&r.offset, buf.data() + at + 6, 8);
-    std::memcpy(&r.line, buf.data() + at + 14, 8);
     std::memcpy(&len, buf.data() + at + 22, 8);
-    at += kRecHead;
-    r.text = std::string_view(buf.data() + at, len);
-    at += len;
-    out.push_back(r);
+    f(buf.data() + at);
+    at += kRecHead + len;
   }
-  return out;
+}
+// Calls f(rec) for every record packed in `buf`.
+template <class F>
+void for_each_packed(std::string_view buf, F&& f) {
+  for_each_start(buf, [&](const char* p) { f(decode(p)); });
 }
 
 int to_int_count(std::uint64_t n, const char* what) {
   if (n > static_cast<std::uint64_t>(INT_MAX))
     throw std::runtime_error(std::string("mpirun: ") + what + " of " + std::to_string(n) +
-                             " bytes between two ranks is over MPI's 2 GiB count: run with more ranks");
+                             " bytes is over MPI's 2 GiB count: set " + kRoundBytesVariable + " lower");
   return static_cast<int>(n);
+}
+
+// The records a rank holds for rank 0, in blocks of at most `cap` bytes (a
+// record longer than that alone in its block): each gather round sends one
+// block per rank and frees it.
+struct Blocks {
+  std::size_t cap = 0;
+  std::vector<std::string> list;
+  void add(const Rec& r) {
+    const std::size_t n = packed_size(r);
+    if (list.empty() || (!list.back().empty() && list.back().size() + n > cap)) {
+      list.emplace_back();
+      list.back().reserve(std::max(cap, n));  // pages are touched only as records are written
+    }
+    pack(list.back(), r, 1);
+  }
+};
+
+// The fault hook of the round loops (tests/mpi/mpi_run_test.sh failures):
+// HYDRASCOPE_FAULT=mpi-round:PHASE:ACTION, PHASE `shuffle` or `gather`,
+// ACTION `kill` (SIGKILL) or `fail` (an error): the last rank does it at the
+// middle round of that phase.
+struct RoundFault {
+  int phase = -1;  // 0 shuffle, 1 gather
+  bool kill = false;
+  std::string spec;
+};
+RoundFault round_fault() {
+  RoundFault f;
+  const char* v = std::getenv("HYDRASCOPE_FAULT");
+  if (v == nullptr) return f;
+  const std::string s = v;
+  for (const char* phase : {"shuffle", "gather"})
+    for (const char* action : {"kill", "fail"})
+      if (s == std::string("mpi-round:") + phase + ":" + action) {
+        f.phase = std::strcmp(phase, "shuffle") == 0 ? 0 : 1;
+        f.kill = std::strcmp(action, "kill") == 0;
+        f.spec = s;
+      }
+  return f;
+}
+void maybe_fault(const RoundFault& f, int phase, std::uint64_t round, std::uint64_t rounds, int rank, int size) {
+  if (f.phase != phase || rank != size - 1 || round != rounds / 2) return;
+  if (f.kill) std::raise(SIGKILL);
+  throw std::runtime_error("HYDRASCOPE_FAULT=" + f.spec + ": rank " + std::to_string(rank) + " fails in round " +
+                           std::to_string(round + 1) + " of " + std::to_string(rounds) + " of the " +
+                           (phase == 0 ? "shuffle" : "gather"));
 }
 
 // Waits to be ended by the MPI_Abort of the rank that reports the error.
@@ -167,15 +231,41 @@ std::string fnv_text(std::uint64_t h) {
 }
 
 // One stretch of input this rank reads: a whole part, or its byte range of the file.
+// A byte range of one file is read in pieces of whole lines (one Unit each,
+// `continues` the one before), so that each piece can be freed as soon as
+// its records are sent.
 struct Unit {
   std::uint32_t index = 0;
   std::string file;
   std::string text;
   std::uint64_t offset = 0;  // of text[0] in the unit's stream
   bool header_first = false; // its first non-blank line is a header
+  bool continues = false;    // the same file as the unit before: lines and the header state go on
+  std::size_t end_rec = 0;   // recs holds this unit's records before this index
 };
 
 }  // namespace
+
+std::uint64_t parse_round_bytes(std::string_view text) {
+  std::uint64_t v = 0;
+  std::size_t i = 0;
+  bool ok = !text.empty();
+  for (; ok && i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+    v = v * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    if (v > kMaxRoundBytes) ok = false;
+  }
+  ok = ok && i > 0;
+  if (ok && i < text.size()) {
+    const char u = text[i] | 0x20;
+    const int shift = u == 'k' ? 10 : u == 'm' ? 20 : u == 'g' ? 30 : -1;
+    if (shift < 0 || i + 1 != text.size()) ok = false;
+    else v <<= shift;
+  }
+  if (!ok || v < kMinRoundBytes || v > kMaxRoundBytes)
+    throw std::invalid_argument(std::string(kRoundBytesVariable) + "=" + std::string(text) +
+                                ": want a number of bytes from 1024 (1k) to 1073741824 (1g), with an optional k, m or g");
+  return v;
+}
 
 void sleeping_barrier(MPI_Comm comm) {
   MPI_Request req;
@@ -200,9 +290,11 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
   bool sharded = false, ranges = false;
   SnapshotManifest manifest;
   std::uint64_t fsize = 0;
+  std::uint64_t budget = kDefaultRoundBytes;
   {
     std::exception_ptr err;
     try {
+      if (const char* v = std::getenv(kRoundBytesVariable); rank == 0 && v != nullptr) budget = parse_round_bytes(v);
       sharded = options.format != SnapshotFormat::CsvPair && is_sharded_snapshot(path);
       if (sharded) {
         manifest = read_manifest(path);
@@ -218,6 +310,8 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
     }
     settle(err, comm);
   }
+  MPI_Bcast(&budget, 1, MPI_UINT64_T, 0, comm);  // rank 0's budget, whatever the others' environment says
+  st.round_bytes = budget;
   if (!sharded && !ranges) {  // JSON, CSV, edge lists, .hsnap, gzip, pipes: rank 0 reads it alone
     if (stats != nullptr) *stats = st;
     if (rank == 0) return hydrascope::load_snapshot(path, options, report);
@@ -254,22 +348,38 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
         ::close(fd);
         throw;
       }
-      ::close(fd);
-      Unit u;
-      u.file = path;
-      u.offset = b;
-      u.text = read_range(path, b, e);
-      u.header_first = rank == 0;
-      if (rank == 0 && u.text.compare(0, 3, "\xEF\xBB\xBF") == 0) {  // a byte-order mark, as the loader skips it
-        u.text.erase(0, 3);
-        u.offset = 3;
+      // Pieces of at most about min(budget, 16 MiB), cut at line starts.
+      const std::uint64_t piece = std::min<std::uint64_t>(budget, std::uint64_t{16} << 20);
+      try {
+        for (std::uint64_t at = b; at < e;) {
+          const std::uint64_t next = std::min(e, align_to_line(fd, std::min(e, at + piece), fsize, path));
+          Unit u;
+          u.file = path;
+          u.offset = at;
+          u.text = read_range(path, at, next);
+          u.header_first = rank == 0 && at == b;
+          u.continues = at != b;
+          if (rank == 0 && at == 0 && u.text.compare(0, 3, "\xEF\xBB\xBF") == 0) {  // a byte-order mark, as the loader skips it
+            u.text.erase(0, 3);
+            u.offset = 3;
+          }
+          units.push_back(std::move(u));
+          at = next;
+        }
+      } catch (...) {
+        ::close(fd);
+        throw;
       }
-      units.push_back(std::move(u));
+      ::close(fd);
     }
-    for (const Unit& u : units) {
+    std::uint64_t line = 0, unit_nodes = 0, unit_edges = 0;
+    bool want_header = false;
+    for (Unit& u : units) {
       bytes_out += u.text.size();
-      std::uint64_t line = 0, unit_nodes = 0, unit_edges = 0;
-      bool want_header = u.header_first;
+      if (!u.continues) {
+        line = unit_nodes = unit_edges = 0;
+        want_header = u.header_first;
+      }
       std::size_t at = 0;
       const std::string_view text = u.text;
       while (at < text.size()) {
@@ -314,6 +424,7 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
       }
       if (want_header && sharded)  // a part with no header line, as the loader says it
         throw InputError(file_location(u.file), "has no header line (the file is empty)");
+      u.end_rec = recs.size();
     }
     st.lines_parsed = recs.size();
   } catch (const InputError& e) {
@@ -336,105 +447,188 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
   if (!sharded)
     for (Rec& r : recs) r.line += before[0];
 
-  // --- records to the owners of their nodes ------------------------------------
-  std::vector<std::string> out(static_cast<std::size_t>(size));
+  // --- records to the owners of their nodes, in rounds ----------------------------
+  // The copies each destination gets, as indices into recs grouped by
+  // destination (an edge goes to both endpoint owners; the copy at the
+  // source's owner is the primary one, the one rank 0 gets).
+  const auto P = static_cast<std::size_t>(size), me = static_cast<std::size_t>(rank);
+  if (recs.size() > UINT32_MAX)
+    throw std::runtime_error("mpirun: rank " + std::to_string(rank) + " read " + std::to_string(recs.size()) +
+                             " records, over 2^32 - 1: run with more ranks");
+  std::vector<std::uint64_t> dfirst(P + 1, 0);
   for (const Rec& r : recs) {
-    if (r.kind == kHeader) {
-      pack(out[0], r);
-      continue;
-    }
-    pack(out[static_cast<std::size_t>(r.owner)], r);
-    if (r.kind == kEdge && r.owner2 != r.owner) {  // the ghost copy at the other endpoint's owner
-      Rec ghost = r;
-      ghost.primary = 0;
-      pack(out[static_cast<std::size_t>(r.owner2)], ghost);
-    }
+    ++dfirst[static_cast<std::size_t>(r.owner) + 1];
+    if (r.kind == kEdge && r.owner2 != r.owner) ++dfirst[static_cast<std::size_t>(r.owner2) + 1];
   }
-  recs.clear();
-  units.clear();  // the texts: every line is now in `out`
-  std::vector<int> scount(static_cast<std::size_t>(size)), rcount(static_cast<std::size_t>(size));
-  std::vector<int> sdispl(static_cast<std::size_t>(size)), rdispl(static_cast<std::size_t>(size));
-  std::string sendbuf;
+  for (std::size_t d = 0; d < P; ++d) dfirst[d + 1] += dfirst[d];
+  std::vector<std::uint32_t> copies(dfirst[P]);
   {
-    std::size_t total = 0;
-    for (const std::string& o : out) total += o.size();
-    if (size == 1) {
-      scount[0] = to_int_count(out[0].size(), "a send");
-      sendbuf = std::move(out[0]);
-    } else {
-      sendbuf.reserve(total);
-      for (int d = 0; d < size; ++d) {
-        sdispl[static_cast<std::size_t>(d)] = to_int_count(sendbuf.size(), "a send");
-        scount[static_cast<std::size_t>(d)] = to_int_count(out[static_cast<std::size_t>(d)].size(), "a send");
-        sendbuf += out[static_cast<std::size_t>(d)];
-        std::string().swap(out[static_cast<std::size_t>(d)]);
-      }
+    std::vector<std::uint64_t> at(dfirst.begin(), dfirst.end() - 1);
+    for (std::size_t i = 0; i < recs.size(); ++i) {
+      const Rec& r = recs[i];
+      copies[at[static_cast<std::size_t>(r.owner)]++] = static_cast<std::uint32_t>(i);
+      if (r.kind == kEdge && r.owner2 != r.owner) copies[at[static_cast<std::size_t>(r.owner2)]++] = static_cast<std::uint32_t>(i);
     }
   }
-  to_int_count(sendbuf.size(), "a rank's sends");
-  MPI_Alltoall(scount.data(), 1, MPI_INT, rcount.data(), 1, MPI_INT, comm);
-  std::uint64_t rtotal = 0;
-  for (int d = 0; d < size; ++d) {
-    rdispl[static_cast<std::size_t>(d)] = to_int_count(rtotal, "a rank's receives");
-    rtotal += static_cast<std::uint64_t>(rcount[static_cast<std::size_t>(d)]);
+  // What an owner does with a record it gets: its node id for the global
+  // numbering, and the primary copies kept for rank 0 in blocks.
+  const std::uint64_t cap = std::max<std::uint64_t>(1, budget / P);  // bytes per destination per round
+  Blocks keep;
+  keep.cap = static_cast<std::size_t>(cap);
+  std::vector<std::string> owned;
+  auto take = [&](const Rec& r) {
+    if (r.kind == kNode) {
+      owned.push_back(check_ndjson_line(r.text, false, path, r.line, 0, 0).a);
+      ++st.owned_nodes;
+    } else if (r.kind == kEdge) {
+      ++st.edge_copies;
+    }
+    if (r.primary) keep.add(r);
+  };
+  // The end of the round that starts at copy `from` of destination d: at
+  // most `cap` bytes, at least one record.
+  auto round_end = [&](std::size_t d, std::uint64_t from) {
+    std::uint64_t bytes = 0, i = from;
+    for (; i < dfirst[d + 1]; ++i) {
+      const std::uint64_t n = packed_size(recs[copies[i]]);
+      if (i > from && bytes + n > cap) break;
+      bytes += n;
+    }
+    return i;
+  };
+  std::vector<std::uint64_t> next(dfirst.begin(), dfirst.end() - 1);  // per destination: its first copy not yet sent
+  // This rank's own records need no transfer: a round's worth at a time, in
+  // step with the others.
+  auto take_own = [&] {
+    const std::uint64_t end = round_end(me, next[me]);
+    for (std::uint64_t i = next[me]; i < end; ++i) {
+      Rec r = recs[copies[i]];
+      r.primary = r.owner == rank ? 1 : 0;
+      take(r);
+    }
+    next[me] = end;
+  };
+  // Frees the pieces of text whose records are all sent (every destination's
+  // next copy comes after them).
+  std::size_t freed = 0;
+  auto release = [&] {
+    std::size_t low = recs.size();
+    for (std::size_t d = 0; d < P; ++d)
+      if (next[d] < dfirst[d + 1]) low = std::min<std::size_t>(low, copies[next[d]]);
+    for (; freed < units.size() && units[freed].end_rec <= low; ++freed) std::string().swap(units[freed].text);
+  };
+  const RoundFault fault = round_fault();
+  {
+    std::uint64_t mine = 0, rounds = 0;
+    for (std::size_t d = 0; d < P; ++d) {
+      if (d == me) continue;
+      std::uint64_t n = 0;
+      for (std::uint64_t i = dfirst[d]; i < dfirst[d + 1]; i = round_end(d, i)) ++n;
+      mine = std::max(mine, n);
+    }
+    MPI_Allreduce(&mine, &rounds, 1, MPI_UINT64_T, MPI_MAX, comm);
+    st.shuffle_rounds = rounds;
+    std::vector<int> scount(P, 0), rcount(P, 0), sdispl(P, 0), rdispl(P, 0);
+    std::string sbuf, rbuf;
+    sbuf.reserve(static_cast<std::size_t>(budget));  // no regrowth in the common case (pages are touched as written)
+    for (std::uint64_t round = 0; round < rounds; ++round) {
+      maybe_fault(fault, 0, round, rounds, rank, size);
+      sbuf.clear();
+      for (std::size_t d = 0; d < P; ++d) {
+        sdispl[d] = to_int_count(sbuf.size(), "a round's sends");
+        if (d != me) {
+          const std::uint64_t end = round_end(d, next[d]);
+          for (std::uint64_t i = next[d]; i < end; ++i) {
+            const Rec& r = recs[copies[i]];
+            pack(sbuf, r, static_cast<std::size_t>(r.owner) == d ? 1 : 0);
+          }
+          next[d] = end;
+        }
+        scount[d] = to_int_count(sbuf.size() - static_cast<std::size_t>(sdispl[d]), "a round's sends");
+      }
+      MPI_Alltoall(scount.data(), 1, MPI_INT, rcount.data(), 1, MPI_INT, comm);
+      std::uint64_t rtotal = 0;
+      for (std::size_t d = 0; d < P; ++d) {
+        rdispl[d] = to_int_count(rtotal, "a round's receives");
+        rtotal += static_cast<std::uint64_t>(rcount[d]);
+      }
+      rbuf.resize(static_cast<std::size_t>(to_int_count(rtotal, "a round's receives")));
+      MPI_Alltoallv(sbuf.data(), scount.data(), sdispl.data(), MPI_BYTE, rbuf.data(), rcount.data(), rdispl.data(),
+                    MPI_BYTE, comm);
+      for (std::size_t d = 0; d < P; ++d)
+        for_each_packed(std::string_view(rbuf).substr(static_cast<std::size_t>(rdispl[d]), static_cast<std::size_t>(rcount[d])), take);
+      take_own();
+      release();
+    }
   }
-  std::string recvbuf(to_int_count(rtotal, "a rank's receives"), '\0');
-  MPI_Alltoallv(sendbuf.data(), scount.data(), sdispl.data(), MPI_BYTE, recvbuf.data(), rcount.data(), rdispl.data(),
-                MPI_BYTE, comm);
-  std::string().swap(sendbuf);
+  while (next[me] < dfirst[me + 1]) {  // what is left of this rank's own records (all of them when P = 1)
+    take_own();
+    release();
+  }
+  // Every line is sent: the texts and the records in flight are freed.
+  std::vector<Rec>().swap(recs);
+  std::vector<std::uint32_t>().swap(copies);
+  units.clear();
+  units.shrink_to_fit();
 
   // --- the owners: their ids in the global order ----------------------------------
-  std::vector<Rec> held = unpack(recvbuf);
-  std::string gather;
-  {
-    std::vector<std::string> owned;
-    for (const Rec& r : held) {
-      if (r.kind == kNode) {
-        owned.push_back(check_ndjson_line(r.text, false, path, r.line, 0, 0).a);
-        ++st.owned_nodes;
-      } else if (r.kind == kEdge) {
-        ++st.edge_copies;
-      }
-      if (r.primary) pack(gather, r);
-    }
-    std::sort(owned.begin(), owned.end());
-    owned.erase(std::unique(owned.begin(), owned.end()), owned.end());  // a duplicate id is rank 0's error, below
-    (void)global_ids(owned, comm, &st.global_nodes);
-  }
-  held.clear();
-  std::string().swap(recvbuf);
+  std::sort(owned.begin(), owned.end());
+  owned.erase(std::unique(owned.begin(), owned.end()), owned.end());  // a duplicate id is rank 0's error, below
+  (void)global_ids(owned, comm, &st.global_nodes);
+  std::vector<std::string>().swap(owned);
 
-  // --- gathered to rank 0 in input order, built by the single-process loader ------------
-  int gsize = to_int_count(gather.size(), "the gather");
-  std::vector<int> gcounts(static_cast<std::size_t>(size)), gdispl(static_cast<std::size_t>(size));
-  MPI_Gather(&gsize, 1, MPI_INT, gcounts.data(), 1, MPI_INT, 0, comm);
-  std::uint64_t gtotal = 0;
-  if (rank == 0)
-    for (int d = 0; d < size; ++d) {
-      gdispl[static_cast<std::size_t>(d)] = to_int_count(gtotal, "the gather");
-      gtotal += static_cast<std::uint64_t>(gcounts[static_cast<std::size_t>(d)]);
+  // --- gathered to rank 0 in rounds (one block per rank and round, freed as sent) ----
+  std::vector<std::string> got;  // rank 0: the blocks of the other ranks
+  {
+    const std::uint64_t mine = rank == 0 ? 0 : keep.list.size();
+    std::uint64_t rounds = 0;
+    MPI_Allreduce(&mine, &rounds, 1, MPI_UINT64_T, MPI_MAX, comm);
+    st.gather_rounds = rounds;
+    std::vector<int> gcounts(P, 0), gdispl(P, 0);
+    for (std::uint64_t round = 0; round < rounds; ++round) {
+      maybe_fault(fault, 1, round, rounds, rank, size);
+      std::string* block = rank != 0 && round < keep.list.size() ? &keep.list[round] : nullptr;
+      const int n = block != nullptr ? to_int_count(block->size(), "a gather round's block") : 0;
+      MPI_Gather(&n, 1, MPI_INT, gcounts.data(), 1, MPI_INT, 0, comm);
+      std::uint64_t total = 0;
+      if (rank == 0)
+        for (std::size_t d = 0; d < P; ++d) {
+          gdispl[d] = to_int_count(total, "a gather round");
+          total += static_cast<std::uint64_t>(gcounts[d]);
+        }
+      std::string buf(static_cast<std::size_t>(to_int_count(total, "a gather round")), '\0');
+      MPI_Gatherv(block != nullptr ? block->data() : nullptr, n, MPI_BYTE, buf.data(), gcounts.data(), gdispl.data(),
+                  MPI_BYTE, 0, comm);
+      if (block != nullptr) std::string().swap(*block);
+      if (!buf.empty()) got.push_back(std::move(buf));
     }
-  std::string all(rank == 0 ? to_int_count(gtotal, "the gather") : 0, '\0');
-  MPI_Gatherv(gather.data(), gsize, MPI_BYTE, all.data(), gcounts.data(), gdispl.data(), MPI_BYTE, 0, comm);
-  std::string().swap(gather);
+  }
   std::uint64_t bytes_sum = 0;
   MPI_Reduce(&bytes_out, &bytes_sum, 1, MPI_UINT64_T, MPI_SUM, 0, comm);
   if (stats != nullptr) *stats = st;
   if (rank != 0) return Snapshot{};
 
-  std::vector<Rec> in = unpack(all);
-  std::sort(in.begin(), in.end(), [](const Rec& a, const Rec& b) {
-    return a.unit != b.unit ? a.unit < b.unit : a.offset < b.offset;
-  });
+  // Every record by where it starts in the blocks (8 bytes each), sorted by (part, offset).
+  std::vector<const char*> in;
+  for (const std::vector<std::string>* list : {&keep.list, &got})
+    for (const std::string& b : *list) for_each_start(b, [&](const char* p) { in.push_back(p); });
+  auto key = [](const char* p) {
+    std::uint32_t unit = 0;
+    std::uint64_t offset = 0;
+    std::memcpy(&unit, p, 4);
+    std::memcpy(&offset, p + 6, 8);
+    return std::pair{unit, offset};
+  };
+  std::sort(in.begin(), in.end(), [&](const char* a, const char* b) { return key(a) < key(b); });
   const std::size_t nunits = sharded ? manifest.parts.size() : 1;
   auto unit_file = [&](std::uint32_t u) { return sharded ? manifest.part_path(u) : path; };
   // Headers: every part has one, equal to the first part's.
-  std::vector<const Rec*> header(nunits, nullptr);
-  for (const Rec& r : in)
-    if (r.kind == kHeader && header[r.unit] == nullptr) header[r.unit] = &r;
+  std::vector<std::optional<Rec>> header(nunits);
+  for (const char* p : in)
+    if (const Rec r = decode(p); r.kind == kHeader && !header[r.unit]) header[r.unit] = r;
   SnapshotMeta first;
   for (std::size_t u = 0; u < nunits; ++u) {
-    if (header[u] == nullptr) throw InputError(file_location(unit_file(static_cast<std::uint32_t>(u))), "has no header line (the file is empty)");
+    if (!header[u]) throw InputError(file_location(unit_file(static_cast<std::uint32_t>(u))), "has no header line (the file is empty)");
     const CheckedLine c = check_ndjson_line(header[u]->text, true, unit_file(static_cast<std::uint32_t>(u)), header[u]->line, 0, 0);
     if (u == 0) {
       first = c.meta;
@@ -465,12 +659,20 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
   text.reserve(std::size_t{4} << 20);
   text.append(header[0]->text);
   text += '\n';
-  std::vector<const Rec*> by_line;
+  // Where line k + 2 of the stream came from (unit, line), for errors: the
+  // records themselves are freed before the build.
+  struct Origin {
+    std::uint32_t unit;
+    std::uint64_t line;
+  };
+  std::vector<Origin> by_line;
+  by_line.reserve(in.size());
   std::vector<std::uint64_t> node_base(nunits, 0), edge_base(nunits, 0);
   {
     std::uint64_t n = 0, m = 0;
     std::uint32_t cur = UINT32_MAX;
-    for (const Rec& r : in) {
+    for (const char* p : in) {
+      const Rec r = decode(p);
       if (r.kind == kHeader) continue;
       if (r.unit != cur) {
         cur = r.unit;
@@ -480,13 +682,15 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
       (r.kind == kNode ? n : m) += 1;
       text += r.text;
       text += '\n';
-      by_line.push_back(&r);
+      by_line.push_back(Origin{r.unit, r.line});
       if (text.size() >= (std::size_t{4} << 20)) flush();
     }
     flush();
   }
   std::string().swap(text);
-  std::string().swap(all);  // the texts of `in` view into it (only their unit and line are used below)
+  std::vector<const char*>().swap(in);  // into the blocks, freed with them
+  std::vector<std::string>().swap(keep.list);
+  std::vector<std::string>().swap(got);
   const std::string mem = "/proc/self/fd/" + std::to_string(fd);
   LoadOptions lo = options;
   lo.format = SnapshotFormat::Ndjson;
@@ -501,7 +705,7 @@ Snapshot load_snapshot(const std::string& path, const LoadOptions& options, Load
     SourceLocation loc = e.where();
     if (loc.file != mem) throw;
     if (loc.line >= 2 && loc.line - 2 < by_line.size()) {
-      const Rec& r = *by_line[loc.line - 2];
+      const Origin& r = by_line[loc.line - 2];
       loc.file = unit_file(r.unit);
       loc.line = r.line;
       if (sharded && loc.record_index != kNoPosition) {

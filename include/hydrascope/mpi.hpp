@@ -53,6 +53,22 @@ inline constexpr std::uint32_t kChunks = std::uint32_t{1} << kChunkBits;
 
 // --- distributed load ----------------------------------------------------------
 
+/// The load's transfers (records to their owners, then to rank 0) go in
+/// rounds: in each round a rank sends at most about budget / P bytes to each
+/// other rank (a record longer than that alone), so that no MPI count comes
+/// near 2 GiB and no rank holds more than one round's send and receive
+/// buffers. The budget is read by rank 0 from this environment variable
+/// (default kDefaultRoundBytes) and sent to the others; the outputs do not
+/// depend on it.
+inline constexpr const char* kRoundBytesVariable = "HYDRASCOPE_MPI_ROUND_BYTES";
+inline constexpr std::uint64_t kDefaultRoundBytes = std::uint64_t{16} << 20;
+inline constexpr std::uint64_t kMinRoundBytes = std::uint64_t{1} << 10;
+inline constexpr std::uint64_t kMaxRoundBytes = std::uint64_t{1} << 30;
+/// A round budget: a whole number of bytes, optionally followed by k, m or g
+/// (KiB, MiB, GiB; either case), from kMinRoundBytes to kMaxRoundBytes.
+/// Throws std::invalid_argument naming the variable otherwise.
+[[nodiscard]] std::uint64_t parse_round_bytes(std::string_view text);
+
 /// What one rank did in load_snapshot().
 struct LoadStats {
   std::uint64_t lines_parsed = 0;  ///< record lines this rank read and checked
@@ -60,6 +76,9 @@ struct LoadStats {
   std::uint64_t owned_nodes = 0;   ///< node records sent to this rank (it owns their ids)
   std::uint64_t edge_copies = 0;   ///< edge records held: once per endpoint owner (ghost copies)
   std::uint64_t global_nodes = 0;  ///< nodes over all ranks (from the global ids)
+  std::uint64_t round_bytes = 0;   ///< the round budget used
+  std::uint64_t shuffle_rounds = 0;  ///< rounds of the transfer to the owners (every rank took part in each)
+  std::uint64_t gather_rounds = 0;   ///< rounds of the gather to rank 0
   bool distributed = false;        ///< false: the input was read by rank 0 alone (not NDJSON, or gzip)
 };
 
@@ -68,8 +87,9 @@ struct LoadStats {
 /// parts) gives part i to rank i % P. Each rank checks its lines (the
 /// loader's messages, located in the original file and line), sends each
 /// record to the owner of its node (an edge to both endpoints' owners:
-/// MPI_Alltoallv), the owners number their ids in the global order, and the
-/// records are gathered to rank 0 in input order and built there by the
+/// MPI_Alltoallv in rounds), the owners number their ids in the global order,
+/// and the records are gathered to rank 0 (MPI_Gatherv in rounds), put back
+/// in input order and built there by the
 /// single-process loader: rank 0 returns the same Snapshot and LoadReport as
 /// load_snapshot(path, options) (byte-identical run outputs for any P); the
 /// other ranks return an empty snapshot. Other formats are read by rank 0

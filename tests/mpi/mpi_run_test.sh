@@ -5,8 +5,13 @@
 #             (P = 2) and as its .json.gz (read by rank 0 alone, P = 2)
 #   world20k  a generated 20,000-account world as one NDJSON file (P = 1..4)
 #             and as 4 parts (P = 3)
-#   failures  a changed part, a bad line, a killed rank, a refused --out:
-#             every rank ends non-zero, the error is located, --out is untouched
+#   failures  a changed part, a bad line, a killed rank, a refused --out, a
+#             rank killed or failing in the middle of a round, a bad
+#             HYDRASCOPE_MPI_ROUND_BYTES: every rank ends non-zero, the error
+#             is located, --out is untouched
+# The sample and the 20,000-account world are also run with a small round
+# budget (HYDRASCOPE_MPI_ROUND_BYTES: 4 KiB and 64 KiB), so that the load's
+# transfers take hundreds of rounds; the outputs must not change.
 # Outputs are compared by the sha256 of every file but timings.json (seconds
 # and peak memory: the one file that differs between identical runs).
 set -euo pipefail
@@ -23,6 +28,15 @@ same() {  # same OUT_A OUT_B WHAT
 }
 run_plain() { "$H" -q run "$1" --out "$2" --threads 1 > "$2.stdout"; }
 run_mpi() { mpirun "$1" "$H" -q run "$2" --out "$3" --threads 1 > "$3.stdout"; }
+# run_rounds P BUDGET IN OUT MIN: a run with that round budget; --verbose names
+# the rounds (stderr), of which each transfer must take at least MIN (P > 1).
+run_rounds() {
+  HYDRASCOPE_MPI_ROUND_BYTES=$2 mpirun "$1" "$H" -v run "$3" --out "$4" --threads 1 > "$4.stdout" 2> "$4.stderr"
+  local line; line=$(grep -m1 'mpirun: load over' "$4.stderr") || fail "$4: no rounds line"
+  [[ "$line" =~ ([0-9]+)\ round\(s\)\ to\ the\ owners,\ ([0-9]+)\ round\(s\)\ to\ rank\ 0 ]] || fail "$4: '$line'"
+  if (( $1 > 1 )) && (( BASH_REMATCH[1] < $5 || BASH_REMATCH[2] < $5 )); then fail "$4: too few rounds: $line"; fi
+  echo "   ${line#*debug: }"
+}
 
 case "$case_name" in
   sample)
@@ -34,10 +48,19 @@ case "$case_name" in
       same "$T/base" "$T/np$p" "sample NDJSON, $p rank(s) vs hydrascope run"
       cmp -s <(sed '$d' "$T/base.stdout") <(sed '$d' "$T/np$p.stdout") || fail "sample NDJSON, $p rank(s): stdout differs"  # the last line names --out
     done
+    for p in 1 2 3 4; do  # a 4 KiB round budget: hundreds of rounds each way
+      run_rounds $p 4k "$T/s.ndjson" "$T/r4k_np$p" 100
+      same "$T/base" "$T/r4k_np$p" "sample NDJSON, $p rank(s), 4 KiB rounds vs hydrascope run"
+      cmp -s <(sed '$d' "$T/base.stdout") <(sed '$d' "$T/r4k_np$p.stdout") || fail "sample NDJSON, $p rank(s), 4 KiB rounds: stdout differs"
+    done
     run_plain "$T/s.parts" "$T/base_parts"
     for p in 2; do
       run_mpi $p "$T/s.parts" "$T/parts_np$p"
       same "$T/base_parts" "$T/parts_np$p" "sample in 3 parts, $p ranks vs hydrascope run"
+    done
+    for p in 2 3; do
+      run_rounds $p 4k "$T/s.parts" "$T/parts_r4k_np$p" 100
+      same "$T/base_parts" "$T/parts_r4k_np$p" "sample in 3 parts, $p ranks, 4 KiB rounds vs hydrascope run"
     done
     run_plain "$DATA/sample/snapshot.json.gz" "$T/base_gz"
     run_mpi 2 "$DATA/sample/snapshot.json.gz" "$T/gz_np2"
@@ -55,6 +78,10 @@ case "$case_name" in
     run_plain "$T/w.parts" "$T/base_parts"
     run_mpi 3 "$T/w.parts" "$T/parts_np3"
     same "$T/base_parts" "$T/parts_np3" "20,000-account world in 4 parts, 3 ranks vs hydrascope run"
+    run_rounds 4 64k "$snap" "$T/r64k_np4" 100
+    same "$T/base" "$T/r64k_np4" "20,000-account world, 4 ranks, 64 KiB rounds vs hydrascope run"
+    run_rounds 2 64k "$T/w.parts" "$T/parts_r64k_np2" 100
+    same "$T/base_parts" "$T/parts_r64k_np2" "20,000-account world in 4 parts, 2 ranks, 64 KiB rounds vs hydrascope run"
     ;;
   failures)
     "$H" -q convert "$DATA/sample/snapshot.json.gz" "$T/s.ndjson"
@@ -100,6 +127,36 @@ case "$case_name" in
     [[ "$(ls "$T/out4")" == keep.txt ]] || fail "a refused --out: the folder changed"
     grep -q 'error:' "$T/err4" || fail "a refused --out: no error line"
     echo "ok: a refused --out ends the job (exit $rc) with: $(grep -m1 'error:' "$T/err4")"
+    # 5. A rank killed, or failing, in the middle round of either transfer (4 KiB
+    # rounds; the test hook HYDRASCOPE_FAULT=mpi-round:PHASE:ACTION acts on the
+    # last rank): every rank ends (within the timeout), non-zero, nothing written.
+    for phase in shuffle gather; do
+      for action in kill fail; do
+        o="$T/out5_${phase}_$action"
+        set +e
+        HYDRASCOPE_FAULT=mpi-round:$phase:$action HYDRASCOPE_MPI_ROUND_BYTES=4k \
+          timeout 300 "$MPIRUN" --oversubscribe -np 3 "$H" run "$T/s.ndjson" --out "$o" --threads 1 > /dev/null 2> "$o.err"
+        rc=$?
+        set -e
+        [[ $rc -ne 0 ]] || fail "a rank that does '$action' in the $phase: exit 0"
+        [[ $rc -ne 124 ]] || fail "a rank that does '$action' in the $phase: the job did not end"
+        [[ ! -e "$o" ]] || fail "a rank that does '$action' in the $phase: --out was written"
+        if [[ $action == kill ]]; then
+          msg=$(grep -m1 'exited on signal 9' "$o.err") || { cat "$o.err" >&2; fail "a rank killed in the $phase: mpirun does not say so"; }
+        else
+          msg=$(grep -m1 "^hydrascope: error: HYDRASCOPE_FAULT=mpi-round:$phase:fail: rank 2 fails in round [0-9]* of [0-9]* of the $phase\$" "$o.err") ||
+            { cat "$o.err" >&2; fail "a rank failing in the $phase: no error line"; }
+        fi
+        echo "ok: a rank that does '$action' in the middle round of the $phase ends the job (exit $rc) with: $msg"
+      done
+    done
+    # 6. A round budget that is not one: rank 0 refuses it before anything is read, naming the variable.
+    set +e; HYDRASCOPE_MPI_ROUND_BYTES=12x mpirun 3 "$H" run "$T/s.ndjson" --out "$T/out6" > /dev/null 2> "$T/err6"; rc=$?; set -e
+    [[ $rc -ne 0 ]] || fail "a bad round budget: exit 0"
+    [[ ! -e "$T/out6" ]] || fail "a bad round budget: --out was written"
+    grep -q '^hydrascope: error: invalid option: HYDRASCOPE_MPI_ROUND_BYTES=12x: want a number of bytes' "$T/err6" ||
+      { cat "$T/err6" >&2; fail "a bad round budget: no error line"; }
+    echo "ok: a bad round budget ends the job (exit $rc) with: $(grep -m1 'error:' "$T/err6")"
     ;;
   *) fail "unknown case $case_name" ;;
 esac

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,28 @@ std::vector<std::string> some_ids(int n) {
     if (i % 7 == 0) ids.push_back("pm:" + std::to_string(i * 7919));
   }
   return ids;
+}
+
+TEST(RoundBytes, ParsesBytesAndBinarySuffixes) {
+  EXPECT_EQ(parse_round_bytes("1024"), 1024u);
+  EXPECT_EQ(parse_round_bytes("4k"), 4096u);
+  EXPECT_EQ(parse_round_bytes("4K"), 4096u);
+  EXPECT_EQ(parse_round_bytes("256m"), std::uint64_t{256} << 20);
+  EXPECT_EQ(parse_round_bytes("1g"), kMaxRoundBytes);
+  EXPECT_EQ(parse_round_bytes("1073741824"), kMaxRoundBytes);
+  EXPECT_EQ(kDefaultRoundBytes, std::uint64_t{16} << 20);
+}
+
+TEST(RoundBytes, RefusesWhatIsNotABudgetNamingTheVariable) {
+  for (const char* bad : {"", "k", "12x", "4kb", "-4k", " 4k", "4 k", "1023", "0", "2g", "1073741825",
+                          "99999999999999999999999", "1.5m"}) {
+    try {
+      (void)parse_round_bytes(bad);
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(std::string("HYDRASCOPE_MPI_ROUND_BYTES=") + bad + ": ", 0), 0u) << e.what();
+    }
+  }
 }
 
 TEST(Partition, HashIsFixed) {
