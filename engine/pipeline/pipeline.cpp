@@ -2,6 +2,8 @@
 // reported through PipelineOptions::on_stage.
 #include "hydrascope/pipeline.hpp"
 
+#include "hydrascope/atomic_file.hpp"
+
 #include <chrono>
 #include <algorithm>
 #include <cstdio>
@@ -40,6 +42,9 @@ PipelineResult run_pipeline(const Snapshot& snapshot, const PipelineOptions& opt
     rep.name = name;
     rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
     rep.summary = std::move(summary);
+    const RssSample mem = rss_sample();
+    rep.rss_bytes = mem.rss_bytes;
+    rep.peak_rss_bytes = mem.peak_rss_bytes;
     r.stages.push_back(rep);
     if (options.on_stage) options.on_stage(rep);
     t = std::chrono::steady_clock::now();

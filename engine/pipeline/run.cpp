@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "hydrascope/atomic_file.hpp"
 #include "hydrascope/pipeline.hpp"
 #include "hydrascope/strings.hpp"
 
@@ -57,6 +58,7 @@ void run_stages(RunResult& r, const PipelineOptions& options) {
   auto on_stage = options.on_stage;
   po.on_stage = [&r, on_stage](const StageReport& rep) {
     r.timings.emplace_back(rep.name, rep.seconds);
+    r.memory.push_back({rep.name, rep.rss_bytes, rep.peak_rss_bytes});
     r.warnings.insert(r.warnings.end(), rep.warnings.begin(), rep.warnings.end());
     if (on_stage) on_stage(rep);
   };
@@ -141,7 +143,11 @@ RunResult run_pipeline(const std::string& path, const PipelineOptions& options) 
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
   rep.summary = load_summary(*r.snapshot, r.accounts, r.load.format);
   rep.warnings = input_warnings(r, with_activity, options);
+  const RssSample mem = rss_sample();
+  rep.rss_bytes = mem.rss_bytes;
+  rep.peak_rss_bytes = mem.peak_rss_bytes;
   r.timings.emplace_back(rep.name, rep.seconds);
+  r.memory.push_back({rep.name, rep.rss_bytes, rep.peak_rss_bytes});
   r.warnings = rep.warnings;
   if (options.on_stage) options.on_stage(rep);
   if (options.cancel.cancelled()) throw Cancelled();
