@@ -1,5 +1,7 @@
 // run_pipeline() over a file or a shared snapshot: the model, the load and the
 // stages of PipelineOptions, kept together in a RunResult that owns them.
+#include <malloc.h>
+
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -143,6 +145,7 @@ RunResult run_pipeline(const std::string& path, const PipelineOptions& options) 
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
   rep.summary = load_summary(*r.snapshot, r.accounts, r.load.format);
   rep.warnings = input_warnings(r, with_activity, options);
+  (void)::malloc_trim(0);  // the loader's freed buffers (run_pipeline() does this after every stage)
   const RssSample mem = rss_sample();
   rep.rss_bytes = mem.rss_bytes;
   rep.peak_rss_bytes = mem.peak_rss_bytes;

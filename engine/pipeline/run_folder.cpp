@@ -85,7 +85,7 @@ RunReport run_report(const RunResult& result, const RunFolderOptions& options) {
   report.counts = {{"nodes", snapshot.num_nodes()},
                    {"edges", snapshot.num_edges()},
                    {"accounts", result.accounts},
-                   {"analysis_edges", result.stages.graph.num_edges()},
+                   {"analysis_edges", result.stages.analysis_edges},
                    {"excluded_hubs", result.stages.build.excluded_hubs},
                    {"seeds", result.stages.seeds.size()},
                    {"detected_communities", result.stages.detected.partition.num_communities},

@@ -82,6 +82,15 @@ struct PipelineOptions {
   /// With `previous`: community detection (Leiden, Louvain, LPA) starts from
   /// the previous run's communities (warm_start_labels) instead of singletons.
   bool warm_start = true;
+  /// Free what no later stage and no run-folder file reads, as soon as the
+  /// last stage reading it is done: the analysis graph after the
+  /// centralities, detection's membership after refinement (its count
+  /// stays), the feature table after scoring; and drop the pages of a mapped
+  /// binary snapshot out of the resident set after every stage
+  /// (Snapshot::release_mapped_pages). `hydrascope run` sets it; the result
+  /// then has an empty `graph`, `detected.partition.membership` and
+  /// `features` (docs/performance.md, "Memory"). Outputs are the same.
+  bool release = false;
   /// Worker threads of every stage (0 = all cores); overrides the stages' own.
   int threads = 0;
   ProgressFn progress;
@@ -94,7 +103,8 @@ struct PipelineOptions {
 
 /// Everything the pipeline made. The snapshot stays the caller's.
 struct PipelineResult {
-  AnalysisGraph graph;
+  AnalysisGraph graph;             ///< empty after the run with PipelineOptions::release
+  std::uint64_t analysis_edges = 0;  ///< graph.num_edges(), kept when the graph is freed
   GraphBuildReport build;
   Incidence incidence;
   CommunityResult detected;       ///< the partition community detection found
