@@ -202,6 +202,7 @@ int run_command(RunArgs args, const Context& ctx) {
     po.reviews = &*reviews;
   }
   po.warm_start = !args.no_warm_start;
+  po.release = true;  // free each stage's inputs once no later stage or file reads them
   fo.previous = args.previous;  // run.json records them when the run is tracked
   fo.reviews = args.reviews;
 
@@ -211,7 +212,6 @@ int run_command(RunArgs args, const Context& ctx) {
   po.load.max_memory_bytes = max_memory;
   po.load.memory_model = run_memory_model();
   po.load.checksum = true;  // run.json records the checksum of the bytes read
-  po.release = true;        // free each stage's inputs once no later stage or file reads them
   po.load.format = lo_format(args);
   if (dist != nullptr) po.loader = dist->load;
   po.progress = ctx.progress();
