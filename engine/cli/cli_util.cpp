@@ -480,26 +480,30 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-// Bytes per node and per edge of a whole `hydrascope run` at its peak
-// (load, analysis graph, incidence, detection, scoring, export buffers),
-// measured on generated worlds by bench/estimate_check.sh (docs/reliability.md).
+// Bytes per node and per edge of a whole `hydrascope run` at its peak, as
+// `run` frees each stage's inputs once they are no longer read
+// (PipelineOptions::release): measured on generated worlds of 200,000 and
+// 1,000,000 accounts by bench/memory_stages.sh (docs/performance.md,
+// "Memory"). From text the peak holds the model on the heap; from a .hsnap
+// the model is the mapped file, resident only while a stage reads it.
 // Those worlds hold 168 activity buckets per account: activity up to 168
-// values per node is in the per-node figure; each value past that costs
-// its sparse storage (8 bytes), the loader's dense copy and scoring's
+// values per node is in the per-node figure; each value past that costs its
+// sparse storage (8 bytes), the loader's dense copy and scoring's
 // per-community profiles (together at most 10 bytes a value).
 namespace {
-constexpr double kRunBytesPerNode = 330.0;
-constexpr double kRunBytesPerEdge = 330.0;
+constexpr double kRunBytesPerNodeText = 266.0, kRunBytesPerEdgeText = 266.0;
+constexpr double kRunBytesPerNodeHsnap = 231.0, kRunBytesPerEdgeHsnap = 231.0;
 constexpr double kRunBaseBytes = 40.0 * 1024 * 1024;  // executable, loader chunks, thread stacks
 constexpr double kRunBytesPerActivityValue = 10.0;
 constexpr double kActivityValuesPerNodeIncluded = 168.0;
 }  // namespace
 
-MemoryModel run_memory_model() {
+MemoryModel run_memory_model(SnapshotFormat format) {
+  const bool hsnap = format == SnapshotFormat::Hsnap;
   MemoryModel m;
   m.base = kRunBaseBytes;
-  m.per_node = kRunBytesPerNode;
-  m.per_edge = kRunBytesPerEdge;
+  m.per_node = hsnap ? kRunBytesPerNodeHsnap : kRunBytesPerNodeText;
+  m.per_edge = hsnap ? kRunBytesPerEdgeHsnap : kRunBytesPerEdgeText;
   m.per_activity_value = kRunBytesPerActivityValue;
   m.activity_values_per_node_included = kActivityValuesPerNodeIncluded;
   return m;
@@ -508,7 +512,7 @@ MemoryModel run_memory_model() {
 MemoryEstimate estimate_run_memory(const std::string& input, SnapshotFormat format, std::uint64_t max_input_bytes) {
   MemoryEstimate e;
   e.count = count_records(input, format, max_input_bytes);
-  const double bytes = run_memory_model().bytes(e.count.nodes, e.count.edges, e.count.activity_values);
+  const double bytes = run_memory_model(e.count.format).bytes(e.count.nodes, e.count.edges, e.count.activity_values);
   e.peak_bytes = bytes >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(bytes);
   return e;
 }

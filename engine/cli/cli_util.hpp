@@ -244,8 +244,9 @@ struct MemoryEstimate {
                                                  std::uint64_t max_input_bytes = kDefaultMaxInputBytes);
 /// The bytes per node, edge and activity value of a whole run at its peak,
 /// measured on generated worlds; the same model projects the memory while
-/// loading (LoadOptions::memory_model) under --max-memory.
-[[nodiscard]] MemoryModel run_memory_model();
+/// loading (LoadOptions::memory_model) under --max-memory. A .hsnap input
+/// (`format` Hsnap) has its own, lower figures: its model is the mapped file.
+[[nodiscard]] MemoryModel run_memory_model(SnapshotFormat format = SnapshotFormat::Ndjson);
 
 /// True for an input that can be read only once: a pipe, FIFO, socket or
 /// character device (not a regular file, not a folder).

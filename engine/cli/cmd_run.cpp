@@ -201,6 +201,7 @@ int run_command(RunArgs args, const Context& ctx) {
     po.reviews = &*reviews;
   }
   po.warm_start = !args.no_warm_start;
+  po.release = true;  // free each stage's inputs once no later stage or file reads them
   fo.previous = args.previous;  // run.json records them when the run is tracked
   fo.reviews = args.reviews;
 

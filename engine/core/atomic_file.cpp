@@ -170,4 +170,20 @@ std::uint64_t peak_rss_bytes() noexcept {
   return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024u;  // Linux: kilobytes
 }
 
+RssSample rss_sample() noexcept {
+  RssSample s;
+  std::FILE* f = std::fopen("/proc/self/status", "re");
+  if (f != nullptr) {
+    char line[256];
+    while (std::fgets(line, sizeof line, f) != nullptr) {
+      unsigned long long kb = 0;
+      if (std::sscanf(line, "VmRSS: %llu kB", &kb) == 1) s.rss_bytes = kb * 1024u;
+      else if (std::sscanf(line, "VmHWM: %llu kB", &kb) == 1) s.peak_rss_bytes = kb * 1024u;
+    }
+    std::fclose(f);
+  }
+  if (s.peak_rss_bytes == 0) s.peak_rss_bytes = peak_rss_bytes();  // no /proc: getrusage's peak
+  return s;
+}
+
 }  // namespace hydrascope

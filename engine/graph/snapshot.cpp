@@ -1,6 +1,9 @@
 // Snapshot accessors, invariants and model equality.
 #include "hydrascope/snapshot.hpp"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -57,6 +60,38 @@ std::size_t Snapshot::mapped_bytes() const noexcept {
          map_bytes(has_activity_) + map_bytes(act_offsets_) + map_bytes(act_bucket_) + map_bytes(act_value_) +
          map_bytes(src_) + map_bytes(dst_) + map_bytes(etype_) + map_bytes(weight_) + map_bytes(first_seen_) +
          map_bytes(last_seen_);
+}
+
+namespace {
+// The whole pages inside a mapped column, out of the resident set.
+template <class T>
+void drop_pages(const Column<T>& c) noexcept {
+  if (!c.is_view() || c.empty()) return;
+  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto from = reinterpret_cast<std::uintptr_t>(c.data());
+  const std::uintptr_t to = from + c.size() * sizeof(T);
+  const std::uintptr_t a = (from + page - 1) / page * page, b = to / page * page;
+  if (b > a) (void)::madvise(reinterpret_cast<void*>(a), b - a, MADV_DONTNEED);
+}
+}  // namespace
+
+void Snapshot::release_mapped_pages() const noexcept {
+  drop_pages(kind_);
+  drop_pages(type_);
+  drop_pages(label_);
+  drop_pages(created_);
+  drop_pages(attr_offsets_);
+  drop_pages(attrs_);
+  drop_pages(has_activity_);
+  drop_pages(act_offsets_);
+  drop_pages(act_bucket_);
+  drop_pages(act_value_);
+  drop_pages(src_);
+  drop_pages(dst_);
+  drop_pages(etype_);
+  drop_pages(weight_);
+  drop_pages(first_seen_);
+  drop_pages(last_seen_);
 }
 
 namespace {

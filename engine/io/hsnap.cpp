@@ -372,6 +372,13 @@ class Reader {
     for (std::int64_t i = 0; i < static_cast<std::int64_t>(pieces.size()); ++i) {
       Piece& p = pieces[static_cast<std::size_t>(i)];
       p.crc = crc_of(base_ + p.from, p.bytes);
+      if (map_->mapped) {
+        // Read once for its crc: out of the resident set again (the page
+        // cache keeps it), so that checking a file never holds all of it.
+        static const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+        const std::uint64_t a = (p.from + page - 1) / page * page, b = (p.from + p.bytes) / page * page;
+        if (b > a) (void)::madvise(const_cast<std::uint8_t*>(base_ + a), b - a, MADV_DONTNEED);
+      }
     }
     std::vector<std::uint8_t> bad(table_.size(), 0);
     for (std::size_t j = 0; j < pieces.size();) {
@@ -846,9 +853,10 @@ Snapshot read_hsnap(const std::string& path, const LoadOptions& options, LoadRep
       const auto size = static_cast<std::uint64_t>(st.st_size);
       too_big(size);
       if (size > 0) {
-        // MAP_POPULATE: the page tables are filled in one call, not one
-        // fault per page (faults are expensive on virtual machines).
-        void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        // No MAP_POPULATE: that would make the whole file resident at once;
+        // pages come in as the checks read them (the kernel maps several
+        // per fault) and leave again after their crc (check_checksums).
+        void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (p == MAP_FAILED) fail_file(path, std::string("cannot map: ") + std::strerror(errno));
         map.data = static_cast<const std::uint8_t*>(p);
         map.size = size;
@@ -874,7 +882,17 @@ Snapshot read_hsnap(const std::string& path, const LoadOptions& options, LoadRep
   }
   std::uint32_t identity = 0;
   const std::uint64_t size = map.size;
+  const bool mapped = map.mapped;
+  const std::uint8_t* const mapped_at = map.data;
   Snapshot s = HsnapCodec::read(path, options, std::move(shared_map), identity);
+  if (mapped) {
+    // Every page was read once (the crc32 of every section and the checks
+    // above): unmap them from this process again. They stay in the page
+    // cache and come back on the next read (a minor fault), so the resident
+    // set holds only the columns the stages read, when they read them, not
+    // the whole file from load to exit.
+    (void)::madvise(const_cast<std::uint8_t*>(mapped_at), size, MADV_DONTNEED);
+  }
   report.gzip = false;
   report.bytes_read = size;
   report.input_bytes = size;

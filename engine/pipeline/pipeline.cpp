@@ -2,6 +2,10 @@
 // reported through PipelineOptions::on_stage.
 #include "hydrascope/pipeline.hpp"
 
+#include "hydrascope/atomic_file.hpp"
+
+#include <malloc.h>
+
 #include <chrono>
 #include <algorithm>
 #include <cstdio>
@@ -40,6 +44,14 @@ PipelineResult run_pipeline(const Snapshot& snapshot, const PipelineOptions& opt
     rep.name = name;
     rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
     rep.summary = std::move(summary);
+    // Hand the stage's freed working memory back to the system: glibc keeps
+    // freed blocks (and, once a large block was freed, serves later large
+    // ones from its heaps), so without this a stage's scratch stays resident
+    // to the end of the run.
+    (void)::malloc_trim(0);
+    const RssSample mem = rss_sample();
+    rep.rss_bytes = mem.rss_bytes;
+    rep.peak_rss_bytes = mem.peak_rss_bytes;
     r.stages.push_back(rep);
     if (options.on_stage) options.on_stage(rep);
     t = std::chrono::steady_clock::now();
@@ -49,11 +61,17 @@ PipelineResult run_pipeline(const Snapshot& snapshot, const PipelineOptions& opt
   };
 
   // --- build ---------------------------------------------------------------------
-  if (options.progress) options.progress("build", 0, 2);
+  // The incidence (refine onwards) is built after the centralities, once the
+  // analysis graph may be freed: detection's working memory and it are never
+  // resident together.
+  if (options.progress) options.progress("build", 0, 1);
   r.graph = build_analysis_graph(snapshot, options.graph, &r.build);
-  if (options.progress) options.progress("build", 1, 2);
-  r.incidence = build_incidence(snapshot);
-  if (options.progress) options.progress("build", 2, 2);
+  r.analysis_edges = r.graph.num_edges();
+  if (options.progress) options.progress("build", 1, 1);
+  const auto release_pages = [&] {
+    if (options.release) snapshot.release_mapped_pages();
+  };
+  release_pages();
   done("build", std::to_string(r.graph.num_edges()) + " analysis edges, " + std::to_string(r.build.excluded_hubs) +
                     " hubs over the degree cap left out of detection");
   check_cancel();
@@ -101,12 +119,18 @@ PipelineResult run_pipeline(const Snapshot& snapshot, const PipelineOptions& opt
   done("centrality", "PageRank (" + std::to_string(r.pagerank.iterations) + " iterations), personalized PageRank from " +
                          std::to_string(r.seeds.size()) + " seeds, k-core (degeneracy " +
                          std::to_string(r.cores.degeneracy) + ")");
+  if (options.release) r.graph = AnalysisGraph();  // no later stage and no file reads it
   check_cancel();
 
   // --- refine ----------------------------------------------------------------------------
   RefineOptions ro = options.refine;
   ro.progress = options.progress;
+  r.incidence = build_incidence(snapshot);
   r.refined = refine_partition(snapshot, r.incidence, r.detected.partition, ro);
+  if (options.release) {
+    r.detected.partition.membership = {};  // num_communities stays (run.json)
+    release_pages();
+  }
   {
     std::string what;
     for (const auto& st : r.refined.steps) {
@@ -132,6 +156,7 @@ PipelineResult run_pipeline(const Snapshot& snapshot, const PipelineOptions& opt
     inputs.ppr_own_restart = (1.0 - pro.damping) / static_cast<double>(r.seeds.size());
   }
   r.features = compute_features(snapshot, r.incidence, r.refined.partition, inputs, fo);
+  release_pages();  // the activity, read by the features only
   done("features", std::to_string(r.features.accounts().size()) + " accounts x " +
                        std::to_string(feature_schema().size()) + " features");
   check_cancel();
@@ -143,6 +168,10 @@ PipelineResult run_pipeline(const Snapshot& snapshot, const PipelineOptions& opt
     so.progress = options.progress;
     so.cancel = options.cancel;
     r.scoring = score_snapshot(snapshot, r.refined.partition, r.features, *options.model, so);
+    if (options.release) {
+      r.features = FeatureTable();  // scoring keeps what the files need
+      release_pages();
+    }
     done("score", std::to_string(r.scoring->details.size()) + " communities scored, " +
                       std::to_string(r.scoring->suspect_communities) + " suspect, " +
                       std::to_string(r.scoring->suspect_accounts) + " suspect accounts" +

@@ -1,5 +1,7 @@
 // run_pipeline() over a file or a shared snapshot: the model, the load and the
 // stages of PipelineOptions, kept together in a RunResult that owns them.
+#include <malloc.h>
+
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -8,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "hydrascope/atomic_file.hpp"
 #include "hydrascope/pipeline.hpp"
 #include "hydrascope/strings.hpp"
 
@@ -57,6 +60,7 @@ void run_stages(RunResult& r, const PipelineOptions& options) {
   auto on_stage = options.on_stage;
   po.on_stage = [&r, on_stage](const StageReport& rep) {
     r.timings.emplace_back(rep.name, rep.seconds);
+    r.memory.push_back({rep.name, rep.rss_bytes, rep.peak_rss_bytes});
     r.warnings.insert(r.warnings.end(), rep.warnings.begin(), rep.warnings.end());
     if (on_stage) on_stage(rep);
   };
@@ -141,7 +145,12 @@ RunResult run_pipeline(const std::string& path, const PipelineOptions& options) 
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
   rep.summary = load_summary(*r.snapshot, r.accounts, r.load.format);
   rep.warnings = input_warnings(r, with_activity, options);
+  (void)::malloc_trim(0);  // the loader's freed buffers (run_pipeline() does this after every stage)
+  const RssSample mem = rss_sample();
+  rep.rss_bytes = mem.rss_bytes;
+  rep.peak_rss_bytes = mem.peak_rss_bytes;
   r.timings.emplace_back(rep.name, rep.seconds);
+  r.memory.push_back({rep.name, rep.rss_bytes, rep.peak_rss_bytes});
   r.warnings = rep.warnings;
   if (options.on_stage) options.on_stage(rep);
   if (options.cancel.cancelled()) throw Cancelled();

@@ -85,7 +85,7 @@ RunReport run_report(const RunResult& result, const RunFolderOptions& options) {
   report.counts = {{"nodes", snapshot.num_nodes()},
                    {"edges", snapshot.num_edges()},
                    {"accounts", result.accounts},
-                   {"analysis_edges", result.stages.graph.num_edges()},
+                   {"analysis_edges", result.stages.analysis_edges},
                    {"excluded_hubs", result.stages.build.excluded_hubs},
                    {"seeds", result.stages.seeds.size()},
                    {"detected_communities", result.stages.detected.partition.num_communities},
@@ -140,24 +140,45 @@ std::vector<RunOption> recorded_options(const RunResult& result, const RunFolder
   return o;
 }
 
+namespace {
+void append_name(std::string& out, const std::string& name) {
+  out += '"';
+  for (const char c : name) {  // stage names are ours, but stay valid JSON whatever they hold
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) >= 0x20) out += c;
+  }
+  out += '"';
+}
+}  // namespace
+
 void write_timings_json(const std::string& path, const std::vector<std::pair<std::string, double>>& timings,
-                        std::uint64_t peak_rss) {
+                        std::uint64_t peak_rss, const std::vector<StageMemory>& memory) {
   std::string out = "{\"format\":\"hydrascope.timings\",\"version\":1,\"timings_seconds\":{";
   bool first = true;
   for (const auto& [name, seconds] : timings) {
     if (!first) out += ',';
     first = false;
-    out += '"';
-    for (const char c : name) {  // stage names are ours, but stay valid JSON whatever they hold
-      if (c == '"' || c == '\\') out += '\\';
-      if (static_cast<unsigned char>(c) >= 0x20) out += c;
-    }
-    out += '"';
+    append_name(out, name);
     char buf[32];
     std::snprintf(buf, sizeof buf, ":%.6f", seconds);
     out += buf;
   }
-  out += "},\"peak_rss_bytes\":" + std::to_string(peak_rss) + "}\n";
+  out += "},\"peak_rss_bytes\":" + std::to_string(peak_rss);
+  if (!memory.empty()) {
+    // Per stage: the resident set at its end and the peak up to its end.
+    for (const bool peak : {false, true}) {
+      out += peak ? ",\"stage_peak_rss_bytes\":{" : ",\"stage_rss_bytes\":{";
+      first = true;
+      for (const StageMemory& m : memory) {
+        if (!first) out += ',';
+        first = false;
+        append_name(out, m.name);
+        out += ':' + std::to_string(peak ? m.peak_rss_bytes : m.rss_bytes);
+      }
+      out += '}';
+    }
+  }
+  out += "}\n";
   write_file_atomic(path, out);
 }
 
@@ -204,6 +225,11 @@ RunFolderReport write_run_folder(const RunResult& result, const std::string& dir
   std::vector<std::pair<std::string, double>> timings = result.timings;
   timings.emplace_back("export", out.seconds);
   timings.emplace_back("total", seconds_since(result.started));
+  std::vector<StageMemory> memory = result.memory;
+  {
+    const RssSample mem = rss_sample();
+    memory.push_back({"export", mem.rss_bytes, mem.peak_rss_bytes});
+  }
 
   RunReport report = run_report(result, options);
   report.counts.emplace_back("account_rows", out.account_rows);
@@ -222,7 +248,7 @@ RunFolderReport write_run_folder(const RunResult& result, const std::string& dir
   report.files = out.files;
   write_run_json(tmp + "/run.json", report);
   out.peak_rss_bytes = peak_rss_bytes();
-  write_timings_json(tmp + "/timings.json", timings, out.peak_rss_bytes);
+  write_timings_json(tmp + "/timings.json", timings, out.peak_rss_bytes, memory);
   if (options.report) (void)write_report(tmp, tmp + "/report.html", options.report_options);
 
   swap_folder_into_place(tmp, dir);

@@ -68,4 +68,12 @@ void swap_folder_into_place(const std::string& tmp, const std::string& dir);
 /// Peak resident set size of this process in bytes (0 if unknown).
 [[nodiscard]] std::uint64_t peak_rss_bytes() noexcept;
 
+/// The process's resident set now and its peak so far, in bytes
+/// (/proc/self/status VmRSS and VmHWM; 0 where unknown).
+struct RssSample {
+  std::uint64_t rss_bytes = 0;
+  std::uint64_t peak_rss_bytes = 0;
+};
+[[nodiscard]] RssSample rss_sample() noexcept;
+
 }  // namespace hydrascope

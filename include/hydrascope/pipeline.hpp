@@ -37,6 +37,17 @@ struct StageReport {
   double seconds = 0.0;
   std::string summary;  ///< one line for people ("47,820 communities (leiden, quality 0.9891)")
   std::vector<std::string> warnings;  ///< what the user should know (the snapshot has no activity, ...)
+  /// The process's resident set at the end of the stage, and its peak so far
+  /// (rss_sample(); timings.json records both per stage).
+  std::uint64_t rss_bytes = 0;
+  std::uint64_t peak_rss_bytes = 0;
+};
+
+/// The process's memory at the end of one stage (timings.json).
+struct StageMemory {
+  std::string name;
+  std::uint64_t rss_bytes = 0;       ///< resident set at the end of the stage
+  std::uint64_t peak_rss_bytes = 0;  ///< peak resident set since the process started
 };
 
 struct PipelineOptions {
@@ -71,6 +82,15 @@ struct PipelineOptions {
   /// With `previous`: community detection (Leiden, Louvain, LPA) starts from
   /// the previous run's communities (warm_start_labels) instead of singletons.
   bool warm_start = true;
+  /// Free what no later stage and no run-folder file reads, as soon as the
+  /// last stage reading it is done: the analysis graph after the
+  /// centralities, detection's membership after refinement (its count
+  /// stays), the feature table after scoring; and drop the pages of a mapped
+  /// binary snapshot out of the resident set after every stage
+  /// (Snapshot::release_mapped_pages). `hydrascope run` sets it; the result
+  /// then has an empty `graph`, `detected.partition.membership` and
+  /// `features` (docs/performance.md, "Memory"). Outputs are the same.
+  bool release = false;
   /// Worker threads of every stage (0 = all cores); overrides the stages' own.
   int threads = 0;
   ProgressFn progress;
@@ -83,7 +103,8 @@ struct PipelineOptions {
 
 /// Everything the pipeline made. The snapshot stays the caller's.
 struct PipelineResult {
-  AnalysisGraph graph;
+  AnalysisGraph graph;             ///< empty after the run with PipelineOptions::release
+  std::uint64_t analysis_edges = 0;  ///< graph.num_edges(), kept when the graph is freed
   GraphBuildReport build;
   Incidence incidence;
   CommunityResult detected;       ///< the partition community detection found
@@ -123,6 +144,7 @@ struct RunResult {
   PipelineResult stages;       ///< stages.scoring is always set
   std::uint64_t accounts = 0;  ///< account nodes of the snapshot
   std::vector<std::pair<std::string, double>> timings;  ///< seconds per stage, load first when loaded
+  std::vector<StageMemory> memory;                      ///< resident memory per stage, as `timings`
   std::chrono::steady_clock::time_point started{};      ///< when run_pipeline() began (for "total")
   /// Every stage's warnings in stage order (StageReport::warnings), and a
   /// model trained with other detection or refinement (model_mismatch()),
@@ -215,8 +237,9 @@ RunFolderReport write_run_folder(const RunResult& result, const std::string& dir
 /// The options run.json records for `result` written with `folder`, in order.
 [[nodiscard]] std::vector<RunOption> recorded_options(const RunResult& result, const RunFolderOptions& folder);
 
-/// timings.json: seconds per stage and the peak resident memory.
+/// timings.json: seconds per stage, the peak resident memory, and the
+/// resident memory at the end of each stage (`memory`; left out when empty).
 void write_timings_json(const std::string& path, const std::vector<std::pair<std::string, double>>& timings,
-                        std::uint64_t peak_rss);
+                        std::uint64_t peak_rss, const std::vector<StageMemory>& memory = {});
 
 }  // namespace hydrascope

@@ -147,6 +147,12 @@ class Snapshot {
   /// (file-backed pages the kernel may drop and read again; 0 for a model
   /// loaded from text).
   [[nodiscard]] std::size_t mapped_bytes() const noexcept;
+  /// Drops the pages of the columns read in place from a mapped binary
+  /// snapshot out of this process's resident set (madvise MADV_DONTNEED;
+  /// the data stay in the page cache and are read back on the next access).
+  /// Nothing changes for a model loaded from text. The pipeline calls it
+  /// between stages with PipelineOptions::release (`hydrascope run`).
+  void release_mapped_pages() const noexcept;
   /// Checks every invariant above; throws std::logic_error naming the first broken one.
   void validate() const;
   /// Same model: same meta, nodes (order, ids, types, labels, times, attrs,
