@@ -19,11 +19,12 @@ namespace hydrascope {
 struct CentralityResult {
   /// One value per node (index = NodeId).
   std::vector<double> values;
-  /// Power iterations run (0 for non-iterative measures).
+  /// Sweeps run (0 for non-iterative measures).
   int iterations = 0;
-  /// L1 change of the last iteration, sum_v |x_k(v) - x_{k-1}(v)| (0 when not iterative).
+  /// L1 change of the last sweep, sum_v |x_k(v) - x_{k-1}(v)| (0 when not iterative).
   double residual = 0.0;
-  /// True when residual <= tolerance (always true for non-iterative measures).
+  /// True when the stopping rule was met: the last change and the error it
+  /// implies are <= tolerance (always true for non-iterative measures).
   bool converged = true;
   /// Threads actually used.
   int threads = 1;
@@ -32,7 +33,7 @@ struct CentralityResult {
   std::string note;
 };
 
-/// Node order of the power iteration's sweep (the result is the same vector up
+/// Node order of the PageRank sweep (the result is the same vector up
 /// to rounding in the last bits; each ordering is deterministic on its own).
 enum class PageRankOrdering : std::uint8_t {
   Auto,              ///< DegreeDescending from 2^18 nodes on, else Natural (default)
