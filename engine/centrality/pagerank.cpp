@@ -68,10 +68,19 @@ struct Csr {
 // Exact on bipartite graphs (accounts and the entities they use); elsewhere
 // some arcs join nodes of one colour, and the sweep treats those as the
 // power iteration does (it reads the colour's values of the previous sweep).
-std::vector<std::uint8_t> bfs_colours(const AnalysisGraph& g) {
+// `inner[c]` tells whether any arc joins two nodes of colour c: every arc is
+// looked at from the node the BFS pops, when both ends have their colour.
+struct Colouring {
+  std::vector<std::uint8_t> colour;
+  bool inner[2] = {false, false};
+};
+
+Colouring bfs_colours(const AnalysisGraph& g) {
   const NodeId n = g.num_nodes();
   constexpr std::uint8_t kUnseen = 2;
-  std::vector<std::uint8_t> colour(n, kUnseen);
+  Colouring out;
+  std::vector<std::uint8_t>& colour = out.colour;
+  colour.assign(n, kUnseen);
   std::vector<NodeId> queue;
   queue.reserve(n);
   for (NodeId s = 0; s < n; ++s) {
@@ -83,13 +92,16 @@ std::vector<std::uint8_t> bfs_colours(const AnalysisGraph& g) {
       const NodeId u = queue[head];
       const auto next = static_cast<std::uint8_t>(colour[u] ^ 1U);
       for (const NodeId w : g.neighbors(u)) {
-        if (colour[w] != kUnseen) continue;
-        colour[w] = next;
-        queue.push_back(w);
+        if (colour[w] == kUnseen) {
+          colour[w] = next;
+          queue.push_back(w);
+        } else if (colour[w] == colour[u]) {
+          out.inner[colour[u]] = true;
+        }
       }
     }
   }
-  return colour;
+  return out;
 }
 
 // Nodes by colour, then by degree, highest first, then by id (counting sort,
@@ -228,7 +240,8 @@ std::vector<CentralityResult> red_black_sweeps(const AnalysisGraph& g,
   }
   const bool reorder = options.ordering == PageRankOrdering::DegreeDescending ||
                        (options.ordering == PageRankOrdering::Auto && n >= kReorderMinNodes);
-  const std::vector<std::uint8_t> colour = bfs_colours(g);
+  const Colouring colouring = bfs_colours(g);
+  const std::vector<std::uint8_t>& colour = colouring.colour;
   Csr csr;
   detail::BigVector<NodeId> order;
   std::array<std::vector<double>, K> p_relabelled;
@@ -254,9 +267,7 @@ std::vector<CentralityResult> red_black_sweeps(const AnalysisGraph& g,
     for (NodeId v = 0; v < n; ++v) phases[colour[v]].nodes.push_back(v);
   }
   for (Phase& ph : phases) ph.blocks = static_cast<std::int64_t>((ph.nodes.size() + kBlock - 1) / kBlock);
-  for (NodeId v = 0; v < n; ++v)
-    for (const NodeId u : g.neighbors(v))
-      if (colour[u] == colour[v]) phases[colour[v]].in_place = false;
+  for (int c = 0; c < 2; ++c) phases[c].in_place = !colouring.inner[c];
   const double alpha = options.damping;
   const double inv_n = 1.0 / static_cast<double>(n);
   const auto strengths = csr.strengths;
