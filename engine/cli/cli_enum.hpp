@@ -102,9 +102,10 @@ inline CLI::Option* add_input_format_option(CLI::App& app, SnapshotFormat& targe
 /// `--csv-guard sheets|all|none` bound to `target` (the commands that write
 /// CSV: run, export, convert, detect, score, baseline).
 inline CLI::Option* add_csv_guard_option(CLI::App& app, CsvGuardMode& target) {
-  return add_enum_option(app, "--csv-guard", target,
-                         {{"sheets", CsvGuardMode::Sheets}, {"all", CsvGuardMode::All}, {"none", CsvGuardMode::None}},
-                         kCsvGuardHelp);
+  std::vector<std::pair<std::string, CsvGuardMode>> names;
+  for (const CsvGuardMode m : {CsvGuardMode::Sheets, CsvGuardMode::All, CsvGuardMode::None})
+    names.emplace_back(std::string(to_string(m)), m);
+  return add_enum_option(app, "--csv-guard", target, names, kCsvGuardHelp);
 }
 
 }  // namespace hydrascope::cli

@@ -254,15 +254,6 @@ CLI::Validator unsigned_integer() {
       "UINT");
 }
 
-CsvGuard csv_guard_of(CsvGuardMode mode) noexcept {
-  switch (mode) {
-    case CsvGuardMode::Sheets: return CsvGuard{true, false};
-    case CsvGuardMode::All: return CsvGuard{true, true};
-    case CsvGuardMode::None: return CsvGuard{false, false};
-  }
-  return CsvGuard{};
-}
-
 std::uint64_t parse_size(const std::string& text) {
   const char* p = text.c_str();
   char* end = nullptr;

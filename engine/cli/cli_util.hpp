@@ -13,6 +13,7 @@
 
 #include "hydrascope/atomic_file.hpp"
 #include "hydrascope/common.hpp"
+#include "hydrascope/export.hpp"
 #include "hydrascope/error.hpp"
 #include "hydrascope/graph.hpp"
 #include "hydrascope/io.hpp"
@@ -200,19 +201,6 @@ class OutLock {
   std::string path_;
 };
 
-/// `--csv-guard sheets|all|none` (docs/reliability.md, "CSV and
-/// spreadsheets"): which CSV outputs get a leading ' before a cell a
-/// spreadsheet would run as a formula. `sheets` (the default): the analyst
-/// tables (accounts.csv, detect's, score's and baseline's CSV), undone by
-/// every hydrascope reader; `all`: the data files too (nodes.csv, edges.csv,
-/// Neo4j CSV, accounts.txt; they then no longer load back exactly); `none`.
-enum class CsvGuardMode { Sheets, All, None };
-struct CsvGuard {
-  bool sheets = true;
-  bool data = false;
-};
-/// What each value of --csv-guard guards.
-[[nodiscard]] CsvGuard csv_guard_of(CsvGuardMode mode) noexcept;
 /// The help text of --csv-guard (add_csv_guard_option in cli_enum.hpp lists the names).
 inline constexpr const char* kCsvGuardHelp =
     "Leading ' before CSV cells a spreadsheet would run as formulas (= + - @): sheets (accounts.csv and other "

@@ -182,6 +182,30 @@ std::string safe_file_stem(std::string_view text, std::size_t max_bytes) {
   return out;
 }
 
+CsvGuard csv_guard_of(CsvGuardMode mode) noexcept {
+  switch (mode) {
+    case CsvGuardMode::Sheets: return CsvGuard{true, false};
+    case CsvGuardMode::All: return CsvGuard{true, true};
+    case CsvGuardMode::None: return CsvGuard{false, false};
+  }
+  return CsvGuard{};
+}
+
+std::string_view to_string(CsvGuardMode mode) noexcept {
+  switch (mode) {
+    case CsvGuardMode::Sheets: return "sheets";
+    case CsvGuardMode::All: return "all";
+    case CsvGuardMode::None: return "none";
+  }
+  return "sheets";
+}
+
+CsvGuardMode parse_csv_guard_mode(std::string_view name) {
+  for (const CsvGuardMode m : {CsvGuardMode::Sheets, CsvGuardMode::All, CsvGuardMode::None})
+    if (name == to_string(m)) return m;
+  throw std::invalid_argument("csv_guard: expected sheets, all or none, got '" + std::string(name) + "'");
+}
+
 ExportFormats parse_export_formats(const std::vector<std::string>& names) {
   ExportFormats f;
   for (const auto& entry : names) {

@@ -517,10 +517,9 @@ PYBIND11_MODULE(_hydrascope, m) {
         fo.suspects.csv = ef.csv;
         fo.suspects.neo4j = ef.neo4j;
         fo.suspects.max_communities = max_suspects;
-        if (csv_guard == "sheets") fo.guard_sheets = true;
-        else if (csv_guard == "all") fo.guard_sheets = fo.suspects.guard_csv = true;
-        else if (csv_guard == "none") fo.guard_sheets = false;
-        else throw std::invalid_argument("csv_guard: expected sheets, all or none, got '" + csv_guard + "'");
+        const CsvGuard guard = csv_guard_of(parse_csv_guard_mode(csv_guard));
+        fo.guard_sheets = guard.sheets;
+        fo.suspects.guard_csv = guard.data;
         fo.replace = replace;
         fo.report = report;
         py::gil_scoped_release release;

@@ -81,6 +81,25 @@ struct ExportFormats {
 /// unknown one, or `gexf` together with `gexf13` (both write <name>.gexf).
 [[nodiscard]] ExportFormats parse_export_formats(const std::vector<std::string>& names);
 
+/// `--csv-guard sheets|all|none` (Python: `csv_guard=`; docs/reliability.md,
+/// "CSV and spreadsheets"): which CSV outputs get a leading ' before a cell a
+/// spreadsheet would run as a formula. `sheets` (the default): the analyst
+/// tables (accounts.csv, detect's, score's and baseline's CSV), undone by
+/// every hydrascope reader; `all`: the data files too (nodes.csv, edges.csv,
+/// Neo4j CSV, accounts.txt; they then no longer load back exactly); `none`.
+enum class CsvGuardMode { Sheets, All, None };
+/// What a mode guards: the analyst tables, the data files.
+struct CsvGuard {
+  bool sheets = true;
+  bool data = false;
+};
+[[nodiscard]] CsvGuard csv_guard_of(CsvGuardMode mode) noexcept;
+/// The mode's name: sheets, all, none.
+[[nodiscard]] std::string_view to_string(CsvGuardMode mode) noexcept;
+/// The mode of a name; throws std::invalid_argument
+/// "csv_guard: expected sheets, all or none, got 'x'" for any other.
+[[nodiscard]] CsvGuardMode parse_csv_guard_mode(std::string_view name);
+
 /// A file name stem made from any string: bytes outside [A-Za-z0-9._-] become
 /// `_`, a leading `.` becomes `_`, at most `max_bytes` bytes are kept, and when
 /// anything was changed a `-` and 16 hex digits of the string's FNV-1a hash

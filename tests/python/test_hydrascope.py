@@ -170,6 +170,24 @@ def test_snapshot_from_lists_and_numpy():
     assert s2.find("card") == 3 and s2.find("nope") is None
 
 
+def test_csv_guard_named_as_the_command_line(tmp):
+    ids = ["=cmd", "a2", "card"]
+    s = hydrascope.Snapshot.from_edges(ids, ["account", "account", "payment_method"], ["=cmd", "a2"], ["card", "card"],
+                                       edge_types=["paid_with"] * 2)
+    r = hydrascope.run(s, seed=1)
+    cells = {}
+    for mode in ("sheets", "all", "none"):
+        d = os.path.join(tmp, "guard-" + mode)
+        r.write(d, csv_guard=mode)
+        with open(os.path.join(d, "accounts.csv")) as f:
+            cells[mode] = [line.split(",")[0] for line in f.read().splitlines()[1:]]
+    assert "'=cmd" in cells["sheets"] and "'=cmd" in cells["all"]
+    assert "=cmd" in cells["none"] and "'=cmd" not in cells["none"]
+    with pytest.raises(ValueError, match="csv_guard: expected sheets, all or none, got 'some'"):
+        r.write(os.path.join(tmp, "guard-bad"), csv_guard="some")
+    assert not os.path.exists(os.path.join(tmp, "guard-bad"))
+
+
 def test_errors_are_located():
     bad = os.path.join(FIXTURES, "bad", "bad_weight.edges")
     with pytest.raises(hydrascope.InputError) as e:
