@@ -314,11 +314,18 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
   }
   std::vector<std::uint8_t>& active = active_;
   active.assign(n, 0);
-  // Batches are fixed by the round's length alone (never by the thread count):
-  // moves in a batch are decided against the state at its start, then applied
-  // in order. A batch is at most 1/8 of its round, so conflicting decisions
-  // are rare, and short rounds run one node at a time (plain sequential Leiden).
+  // Batches are fixed by the round's length and the level's mean degree alone
+  // (never by the thread count): moves in a batch are decided against the
+  // state at its start, then applied in order. A decision is stale when a
+  // neighbour of the node moved earlier in the same batch; a node has about
+  // mean degree x batch / round neighbours in its batch, so batches are cut to
+  // keep that near kBatchNeighbours. Short rounds run one node at a time
+  // (plain sequential Leiden). With batches of 1/8 of a round instead, a
+  // sparse graph of mean degree 7 lost 1 % of modularity against sequential
+  // Leiden (docs/performance.md, "Edge-list detection").
   constexpr std::size_t kMaxBatch = 16384;
+  constexpr double kBatchNeighbours = 0.1;
+  const double mean_degree = std::max(1.0, static_cast<double>(L.off[n]) / static_cast<double>(std::max<NodeId>(1, n)));
   // Quality gained by a round, relative to the total edge weight (for
   // modularity exactly the rise in Q), below which local moving stops.
   constexpr double kRoundTolerance = 1e-5;
@@ -384,7 +391,8 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
     }
     ++last_sweeps_;
     double sweep_gain = 0.0;
-    const std::size_t batch = std::clamp<std::size_t>(round.size() / 8, 1, kMaxBatch);
+    const auto batch = std::clamp<std::size_t>(
+        static_cast<std::size_t>(kBatchNeighbours * static_cast<double>(round.size()) / mean_degree), 1, kMaxBatch);
     for (std::size_t b0 = 0; b0 < round.size(); b0 += batch) {
       const std::size_t b1 = std::min<std::size_t>(round.size(), b0 + batch);
       list.assign(round.begin() + static_cast<std::ptrdiff_t>(b0), round.begin() + static_cast<std::ptrdiff_t>(b1));

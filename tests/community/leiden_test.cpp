@@ -399,18 +399,19 @@ TEST(Golden, FootballConferences) {
 
 TEST(Golden, EmailEuCoreAtLeastIgraph) {
   // igraph's community_leiden reaches 0.417 on most seeds (and 0.4135-0.4156 on
-  // unlucky ones); so must we: the median over seeds >= 0.417, none far below.
+  // unlucky ones); so must we: the median over 20 seeds >= 0.417, none below
+  // igraph's unlucky ones (1 in 20 seeds lands at 0.414 for both).
   const AnalysisGraph g = testing::read_edge_list(kData + "/email-eu-core/email-Eu-core.txt");
   ASSERT_EQ(g.num_nodes(), 1005u);
   std::vector<double> q;
-  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     const CommunityResult r = detect_communities(g, opts(Algorithm::Leiden, 2, seed));
     EXPECT_TRUE(communities_connected(g, r.partition));
     q.push_back(r.quality);
   }
   std::sort(q.begin(), q.end());
-  EXPECT_GE(q[2], 0.417);
-  EXPECT_GE(q[0], 0.415);
+  EXPECT_GE(q[10], 0.417);
+  EXPECT_GE(q[0], 0.4135);
 }
 
 }  // namespace
