@@ -38,9 +38,9 @@ TEST(SnapshotBuilder, BuildsColumnsAndLooksUpIds) {
   EXPECT_EQ(s.kind(0), NodeKind::Account);
   EXPECT_EQ(s.label(0), Label::Banned);
   EXPECT_EQ(s.created_at(0), 42 * kMicrosPerSecond);
-  ASSERT_EQ(s.activity_buckets(0).size(), 2u);  // zeros are not stored
-  EXPECT_EQ(s.activity_buckets(0)[1], 3u);
-  EXPECT_EQ(s.activity_values(0)[1], 12.0f);
+  ASSERT_EQ(s.activity(0).size(), 2u);  // zeros are not stored
+  EXPECT_EQ(s.activity(0).bucket(1), 3u);
+  EXPECT_EQ(s.activity(0).value(1), 12.0f);
   EXPECT_DOUBLE_EQ(s.activity_total(0), 15.0);
   EXPECT_FALSE(s.has_activity(1));
   ASSERT_EQ(s.attrs(0).size(), 2u);
