@@ -51,7 +51,8 @@ groups = [
     ("attrs (offsets + 16-byte entries + pools)", ["attr_offsets", "attrs", "attr_keys.bytes", "attr_keys.offsets",
                                                     "attr_strings.bytes", "attr_strings.offsets"], "node"),
     ("activity offsets", ["activity_offsets"], "node"),
-    ("activity buckets (u32) + values (f32)", ["activity_buckets", "activity_values"], "value"),
+    (f"activity buckets ({rows['activity_buckets'][0]} B) + values ({rows['activity_values'][0]} B)",
+     ["activity_buckets", "activity_values"], "value"),
     ("edges (src, dst, type, weight, first/last seen)", ["src", "dst", "edge_type", "weight", "first_seen", "last_seen"], "edge"),
     ("edge order index", ["edge_order"], "edge"),
 ]

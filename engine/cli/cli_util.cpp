@@ -479,11 +479,13 @@ void append_json_string(std::string& out, std::string_view s) {
 // the model is the mapped file, resident only while a stage reads it.
 // Those worlds hold 168 activity buckets per account: activity up to 168
 // values per node is in the per-node figure; each value past that costs its
-// sparse storage (8 bytes), the loader's dense copy and scoring's
-// per-community profiles (together at most 10 bytes a value).
+// sparse storage (3 to 8 bytes by the snapshot's ActivityLayout), the
+// loader's dense copy and scoring's per-community profiles (together at most
+// 10 bytes a value). Refitted 2026-12-08 after the compact activity layout
+// (1-byte buckets; those worlds keep float values: some counts pass 65535).
 namespace {
-constexpr double kRunBytesPerNodeText = 266.0, kRunBytesPerEdgeText = 266.0;
-constexpr double kRunBytesPerNodeHsnap = 231.0, kRunBytesPerEdgeHsnap = 231.0;
+constexpr double kRunBytesPerNodeText = 238.0, kRunBytesPerEdgeText = 238.0;
+constexpr double kRunBytesPerNodeHsnap = 208.0, kRunBytesPerEdgeHsnap = 208.0;
 constexpr double kRunBaseBytes = 40.0 * 1024 * 1024;  // executable, loader chunks, thread stacks
 constexpr double kRunBytesPerActivityValue = 10.0;
 constexpr double kActivityValuesPerNodeIncluded = 168.0;

@@ -525,12 +525,10 @@ void pivot(const PassContext& ctx, const Community& cm, PassScratch& sc, std::si
   sc.series.assign(buckets, 0.0);
   double total_series = 0.0;
   for (NodeId a : sc.acc) {
-    const auto b = s.activity_buckets(a);
-    const auto x = s.activity_values(a);
-    for (std::size_t i = 0; i < b.size(); ++i) {
-      sc.series[b[i]] += x[i];
-      total_series += x[i];
-    }
+    s.for_each_activity(a, [&](std::uint32_t k, float x) {
+      sc.series[k] += x;
+      total_series += x;
+    });
   }
   if (!(total_series > 0.0 && active >= 2 && buckets >= 4)) return;
   const std::uint32_t best_t = change_point(sc.series, total_series, buckets, B);
@@ -540,13 +538,11 @@ void pivot(const PassContext& ctx, const Community& cm, PassScratch& sc, std::si
   std::size_t stepped = 0;
   for (std::size_t i = 0; i < cm.na; ++i) {
     const NodeId a = sc.acc[i];
-    const auto b = s.activity_buckets(a);
-    const auto x = s.activity_values(a);
     double before = 0.0, tot = 0.0;
-    for (std::size_t j = 0; j < b.size(); ++j) {
-      tot += x[j];
-      if (b[j] < best_t) before += x[j];
-    }
+    s.for_each_activity(a, [&](std::uint32_t k, float x) {
+      tot += x;
+      if (k < best_t) before += x;
+    });
     if (!(tot > 0.0)) continue;
     const double eps = 0.05 * tot / B + 1e-12;
     const double mb = before / best_t + eps;

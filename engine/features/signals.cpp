@@ -18,9 +18,7 @@ ActivityStandardiser::ActivityStandardiser(const Snapshot& s, bool detrend_optio
   if (buckets > 0) {
     for (NodeId v = 0; v < s.num_nodes(); ++v) {
       if (s.kind(v) != NodeKind::Account) continue;
-      const auto b = s.activity_buckets(v);
-      const auto x = s.activity_values(v);
-      for (std::size_t i = 0; i < b.size(); ++i) profile[b[i]] += x[i];
+      s.for_each_activity(v, [&](std::uint32_t k, float x) { profile[k] += x; });
     }
     for (double g : profile) profile_norm2 += g * g;
   }
@@ -46,14 +44,12 @@ ActivityStandardiser::Scratch ActivityStandardiser::scratch() const {
 bool ActivityStandardiser::operator()(const Snapshot& s, NodeId a, Scratch& sc) const {
   auto& dense = sc.dense;
   std::fill(dense.begin(), dense.end(), 0.0);
-  const auto b = s.activity_buckets(a);
-  const auto x = s.activity_values(a);
-  if (b.empty() || buckets < 2) return false;
+  if (s.activity_size(a) == 0 || buckets < 2) return false;
   double dot = 0.0;
-  for (std::size_t i = 0; i < b.size(); ++i) {
-    dense[b[i]] = x[i];
-    dot += x[i] * profile[b[i]];
-  }
+  s.for_each_activity(a, [&](std::uint32_t k, float x) {
+    dense[k] = x;
+    dot += x * profile[k];
+  });
   const double B = static_cast<double>(buckets);
   double* d = dense.data();
   double mean = 0.0;

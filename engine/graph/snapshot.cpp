@@ -29,10 +29,73 @@ NodeId Snapshot::find_node(std::string_view id) const noexcept {
   return i == StringPool::kNotFound ? kInvalidNode : static_cast<NodeId>(i);
 }
 
-double Snapshot::activity_total(NodeId v) const noexcept {
-  double sum = 0.0;
-  for (float x : activity_values(v)) sum += x;
-  return sum;
+double Snapshot::activity_total(NodeId v) const noexcept { return activity(v).total(); }
+
+const void* Snapshot::activity_bucket_data() const noexcept {
+  switch (act_layout_.bucket_bytes) {
+    case 1: return act_bucket8_.data();
+    case 2: return act_bucket16_.data();
+    default: return act_bucket32_.data();
+  }
+}
+
+const void* Snapshot::activity_value_data() const noexcept {
+  return act_layout_.value_bytes == 2 ? static_cast<const void*>(act_value16_.data())
+                                      : static_cast<const void*>(act_value32_.data());
+}
+
+ActivityLayout Snapshot::canonical_activity_layout() const noexcept {
+  ActivityLayout l;
+  l.bucket_bytes = ActivityLayout::bucket_bytes_for(meta_.activity.buckets);
+  l.value_bytes = 2;
+  if (act_layout_.value_bytes == 4) {
+    for (const float x : act_value32_)
+      if (!ActivityLayout::value_fits_u16(x)) {
+        l.value_bytes = 4;
+        break;
+      }
+  }
+  return l;
+}
+
+namespace {
+template <class To, class From>
+Column<To> converted(const Column<From>& from) {
+  std::vector<To> out(from.size());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<To>(from[i]);
+  return Column<To>(std::move(out));
+}
+}  // namespace
+
+void Snapshot::set_activity_layout(ActivityLayout to) {
+  if (to.bucket_bytes != act_layout_.bucket_bytes) {
+    // Through the widest column: at most two copies, only when widths change.
+    Column<std::uint32_t> wide;
+    switch (act_layout_.bucket_bytes) {
+      case 1: wide = converted<std::uint32_t>(act_bucket8_); break;
+      case 2: wide = converted<std::uint32_t>(act_bucket16_); break;
+      default: wide = std::move(act_bucket32_); break;
+    }
+    act_bucket8_ = Column<std::uint8_t>();
+    act_bucket16_ = Column<std::uint16_t>();
+    act_bucket32_ = Column<std::uint32_t>();
+    switch (to.bucket_bytes) {
+      case 1: act_bucket8_ = converted<std::uint8_t>(wide); break;
+      case 2: act_bucket16_ = converted<std::uint16_t>(wide); break;
+      default: act_bucket32_ = std::move(wide); break;
+    }
+    act_layout_.bucket_bytes = to.bucket_bytes;
+  }
+  if (to.value_bytes != act_layout_.value_bytes) {
+    if (to.value_bytes == 2) {
+      act_value16_ = converted<std::uint16_t>(act_value32_);
+      act_value32_ = Column<float>();
+    } else {
+      act_value32_ = converted<float>(act_value16_);
+      act_value16_ = Column<std::uint16_t>();
+    }
+    act_layout_.value_bytes = to.value_bytes;
+  }
 }
 
 template <class T>
@@ -48,7 +111,8 @@ std::size_t Snapshot::memory_bytes() const noexcept {
   return ids_.memory_bytes() + type_names_.memory_bytes() + edge_type_names_.memory_bytes() +
          attr_keys_.memory_bytes() + attr_strings_.memory_bytes() + cap_bytes(kind_) + cap_bytes(type_) +
          cap_bytes(label_) + cap_bytes(created_) + cap_bytes(attr_offsets_) + cap_bytes(attrs_) +
-         cap_bytes(has_activity_) + cap_bytes(act_offsets_) + cap_bytes(act_bucket_) + cap_bytes(act_value_) +
+         cap_bytes(has_activity_) + cap_bytes(act_offsets_) + cap_bytes(act_bucket8_) + cap_bytes(act_bucket16_) +
+         cap_bytes(act_bucket32_) + cap_bytes(act_value16_) + cap_bytes(act_value32_) +
          cap_bytes(src_) + cap_bytes(dst_) + cap_bytes(etype_) + cap_bytes(weight_) + cap_bytes(first_seen_) +
          cap_bytes(last_seen_);
 }
@@ -57,7 +121,8 @@ std::size_t Snapshot::mapped_bytes() const noexcept {
   return ids_.mapped_bytes() + type_names_.mapped_bytes() + edge_type_names_.mapped_bytes() +
          attr_keys_.mapped_bytes() + attr_strings_.mapped_bytes() + map_bytes(kind_) + map_bytes(type_) +
          map_bytes(label_) + map_bytes(created_) + map_bytes(attr_offsets_) + map_bytes(attrs_) +
-         map_bytes(has_activity_) + map_bytes(act_offsets_) + map_bytes(act_bucket_) + map_bytes(act_value_) +
+         map_bytes(has_activity_) + map_bytes(act_offsets_) + map_bytes(act_bucket8_) + map_bytes(act_bucket16_) +
+         map_bytes(act_bucket32_) + map_bytes(act_value16_) + map_bytes(act_value32_) +
          map_bytes(src_) + map_bytes(dst_) + map_bytes(etype_) + map_bytes(weight_) + map_bytes(first_seen_) +
          map_bytes(last_seen_);
 }
@@ -84,8 +149,11 @@ void Snapshot::release_mapped_pages() const noexcept {
   drop_pages(attrs_);
   drop_pages(has_activity_);
   drop_pages(act_offsets_);
-  drop_pages(act_bucket_);
-  drop_pages(act_value_);
+  drop_pages(act_bucket8_);
+  drop_pages(act_bucket16_);
+  drop_pages(act_bucket32_);
+  drop_pages(act_value16_);
+  drop_pages(act_value32_);
   drop_pages(src_);
   drop_pages(dst_);
   drop_pages(etype_);
@@ -105,8 +173,15 @@ void Snapshot::validate() const {
     broken("node column sizes differ");
   if (attr_offsets_.size() != n + 1 || act_offsets_.size() != n + 1) broken("offset column sizes");
   if (attr_offsets_.front() != 0 || attr_offsets_.back() != attrs_.size()) broken("attr offsets ends");
-  if (act_offsets_.front() != 0 || act_offsets_.back() != act_bucket_.size() || act_bucket_.size() != act_value_.size())
+  const std::size_t nb = act_bucket8_.size() + act_bucket16_.size() + act_bucket32_.size();
+  const std::size_t nx = act_value16_.size() + act_value32_.size();
+  const std::size_t in_use_b = act_layout_.bucket_bytes == 1   ? act_bucket8_.size()
+                               : act_layout_.bucket_bytes == 2 ? act_bucket16_.size()
+                                                               : act_bucket32_.size();
+  const std::size_t in_use_x = act_layout_.value_bytes == 2 ? act_value16_.size() : act_value32_.size();
+  if (act_offsets_.front() != 0 || act_offsets_.back() != nb || nb != nx || in_use_b != nb || in_use_x != nx)
     broken("activity offsets ends");
+  if (!(canonical_activity_layout() == act_layout_)) broken("activity layout not canonical");
   for (NodeId v = 0; v < n; ++v) {
     const auto id = ids_.get(v);
     if (id.empty()) broken("empty id at node " + std::to_string(v));
@@ -115,13 +190,12 @@ void Snapshot::validate() const {
     if (kind_[v] != kind_from_type(type_names_.get(type_[v]))) broken("kind does not match type");
     if (label_[v] != Label::Unknown && kind_[v] != NodeKind::Account) broken("label on a non-account");
     if (attr_offsets_[v] > attr_offsets_[v + 1] || act_offsets_[v] > act_offsets_[v + 1]) broken("offsets not monotone");
-    const auto buckets = activity_buckets(v);
-    const auto values = activity_values(v);
-    if (!has_activity(v) && !buckets.empty()) broken("activity row without activity flag");
-    for (std::size_t i = 0; i < buckets.size(); ++i) {
-      if (buckets[i] >= meta_.activity.buckets) broken("activity bucket out of range");
-      if (i > 0 && buckets[i] <= buckets[i - 1]) broken("activity buckets not increasing");
-      if (!(values[i] > 0.0f) || !std::isfinite(values[i])) broken("activity value not finite positive");
+    const ActivityRow row = activity(v);
+    if (!has_activity(v) && !row.empty()) broken("activity row without activity flag");
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (row.bucket(i) >= meta_.activity.buckets) broken("activity bucket out of range");
+      if (i > 0 && row.bucket(i) <= row.bucket(i - 1)) broken("activity buckets not increasing");
+      if (!(row.value(i) > 0.0f) || !std::isfinite(row.value(i))) broken("activity value not finite positive");
     }
     for (const Attr& a : attrs(v)) {
       if (a.key >= attr_keys_.size()) broken("attr key out of range");
@@ -183,11 +257,10 @@ bool operator==(const Snapshot& a, const Snapshot& b) {
     if (a.node_type(v) != b.node_type(v) || a.label(v) != b.label(v) || a.created_at(v) != b.created_at(v))
       return false;
     if (a.has_activity(v) != b.has_activity(v)) return false;
-    const auto ab = a.activity_buckets(v), bb = b.activity_buckets(v);
-    const auto av = a.activity_values(v), bv = b.activity_values(v);
-    if (!std::equal(ab.begin(), ab.end(), bb.begin(), bb.end()) ||
-        !std::equal(av.begin(), av.end(), bv.begin(), bv.end()))
-      return false;
+    const ActivityRow ra = a.activity(v), rb = b.activity(v);
+    if (ra.size() != rb.size()) return false;
+    for (std::size_t i = 0; i < ra.size(); ++i)
+      if (ra.bucket(i) != rb.bucket(i) || ra.value(i) != rb.value(i)) return false;
     if (!attrs_equal(a, v, b, v)) return false;
   }
   for (EdgeId e = 0; e < a.num_edges(); ++e) {

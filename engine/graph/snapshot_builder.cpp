@@ -177,6 +177,44 @@ struct SnapshotBuilder::Impl {
     s.first_seen_.reserve(cap);
     s.last_seen_.reserve(cap);
   }
+  // Non-zero buckets of a dense row, written in place (capacity made first)
+  // into the activity columns of the current layout.
+  template <class B, class X>
+  void append_activity_to(Column<B>& bc, Column<X>& xc, const std::vector<double>& row) {
+    room_per_node(bc, row.size());
+    room_per_node(xc, row.size());
+    const std::size_t base = bc.size();
+    bc.resize(base + row.size());
+    xc.resize(base + row.size());
+    B* out_bucket = bc.data() + base;
+    X* out_value = xc.data() + base;
+    std::size_t kept = 0;
+    std::uint32_t bucket = 0;
+    for (double x : row) {
+      const auto f = static_cast<float>(x);
+      out_bucket[kept] = static_cast<B>(bucket++);
+      out_value[kept] = static_cast<X>(f);  // exact: the layout holds every value of the row
+      kept += f > 0.0f ? 1 : 0;
+    }
+    bc.resize(base + kept);
+    xc.resize(base + kept);
+  }
+  template <class X>
+  void append_activity_values(Column<X>& xc, const std::vector<double>& row) {
+    switch (s.act_layout_.bucket_bytes) {
+      case 1: append_activity_to(s.act_bucket8_, xc, row); break;
+      case 2: append_activity_to(s.act_bucket16_, xc, row); break;
+      default: append_activity_to(s.act_bucket32_, xc, row); break;
+    }
+  }
+  void append_activity(const std::vector<double>& row) {
+    if (s.act_layout_.value_bytes == 2) append_activity_values(s.act_value16_, row);
+    else append_activity_values(s.act_value32_, row);
+  }
+  [[nodiscard]] std::size_t activity_entries() const noexcept {
+    return s.act_bucket8_.size() + s.act_bucket16_.size() + s.act_bucket32_.size();
+  }
+
   // Returns unused capacity when it is more than 1/16 of the column (a
   // projection's margin is kept: shrinking would copy the whole column).
   template <class V>
@@ -315,10 +353,12 @@ NodeId SnapshotBuilder::add_node(const RecordRef& w, std::string_view id, std::s
 
   s.has_activity_.push_back(activity != nullptr ? 1 : 0);
   if (activity != nullptr) {
-    b.room_per_node(s.act_bucket_, activity->size());
-    b.room_per_node(s.act_value_, activity->size());
-    bool all_good = true;
-    for (double x : *activity) all_good &= x >= 0.0 && x <= FLT_MAX;  // false for NaN too
+    bool all_good = true, fits_u16 = true;
+    for (double x : *activity) {
+      all_good &= x >= 0.0 && x <= FLT_MAX;  // false for NaN too
+      const auto f = static_cast<float>(x);
+      fits_u16 &= f == 0.0f || ActivityLayout::value_fits_u16(f);
+    }
     std::uint32_t bucket = 0;
     if (!all_good) {
       for (double x : *activity) {
@@ -331,22 +371,15 @@ NodeId SnapshotBuilder::add_node(const RecordRef& w, std::string_view id, std::s
         ++bucket;
       }
     }
-    // Non-zero buckets, written in place (capacity was made above).
-    const std::size_t base = s.act_bucket_.size();
-    s.act_bucket_.resize(base + activity->size());
-    s.act_value_.resize(base + activity->size());
-    std::uint32_t* out_bucket = s.act_bucket_.data() + base;
-    float* out_value = s.act_value_.data() + base;
-    std::size_t kept = 0;
-    bucket = 0;
-    for (double x : *activity) {
-      const auto f = static_cast<float>(x);
-      out_bucket[kept] = bucket++;
-      out_value[kept] = f;
-      kept += f > 0.0f ? 1 : 0;
-    }
-    s.act_bucket_.resize(base + kept);
-    s.act_value_.resize(base + kept);
+    // The narrowest layout that holds every row so far (ActivityLayout):
+    // widened once when a row needs it, never narrowed back here (finish()
+    // sets the canonical one for the header's bucket count).
+    ActivityLayout layout = s.act_layout_;
+    layout.bucket_bytes = std::max(layout.bucket_bytes, ActivityLayout::bucket_bytes_for(static_cast<std::uint32_t>(
+                                                            std::min<std::size_t>(activity->size(), 0xFFFFFFFFu))));
+    if (!fits_u16) layout.value_bytes = 4;
+    if (!(layout == s.act_layout_)) s.set_activity_layout(layout);
+    b.append_activity(*activity);
     if (b.first_activity_node == kInvalidNode) {
       b.first_activity_node = v;
       b.first_activity_where = w;
@@ -359,7 +392,7 @@ NodeId SnapshotBuilder::add_node(const RecordRef& w, std::string_view id, std::s
       b.pending_activity.push_back({v, activity->size(), w});
     }
   }
-  s.act_offsets_.push_back(s.act_bucket_.size());
+  s.act_offsets_.push_back(b.activity_entries());
   if (b.memory_limit != 0) {
     if (activity != nullptr) b.activity_values += activity->size();
     if (++b.records_since_check >= 1024 || activity != nullptr) b.check_memory(w, "node");
@@ -584,8 +617,13 @@ Snapshot SnapshotBuilder::finish() {
   Impl::trim(s.weight_);
   Impl::trim(s.first_seen_);
   Impl::trim(s.last_seen_);
-  Impl::trim(s.act_bucket_);
-  Impl::trim(s.act_value_);
+  // The canonical layout (ActivityLayout): buckets by the header's count.
+  s.set_activity_layout(s.canonical_activity_layout());
+  Impl::trim(s.act_bucket8_);
+  Impl::trim(s.act_bucket16_);
+  Impl::trim(s.act_bucket32_);
+  Impl::trim(s.act_value16_);
+  Impl::trim(s.act_value32_);
   Impl::trim(s.attrs_);
   s.ids_.shrink_to_fit();
   Snapshot out = std::move(s);

@@ -45,7 +45,12 @@ constexpr char kMagic[8] = {'\x89', 'H', 'S', 'N', 'A', 'P', '\r', '\n'};
 // 2: adds ids.order (the node ids' sorted order, which proves them unique
 // without hashing every id at load). Version 1 files are refused with a
 // located error that says to convert again.
-constexpr std::uint32_t kVersion = 2;
+// 3: activity in the snapshot's ActivityLayout (buckets 1, 2 or 4 bytes,
+// values uint16 or float32, told by the sections' element sizes). Version 2
+// files (4-byte buckets, float32 values) are still read: their activity is
+// narrowed onto the heap into the canonical layout.
+constexpr std::uint32_t kVersion = 3;
+constexpr std::uint32_t kOldestVersion = 2;
 constexpr std::uint64_t kAlign = 64;  // every section starts at a multiple of this
 
 struct FileHeader {             // 64 bytes at offset 0
@@ -221,8 +226,9 @@ void HsnapCodec::write(const Snapshot& s, const std::string& path) {
   sec.push_back({kAttrs, 16, attrs.data(), s.attrs_.size()});
   sec.push_back({kHasActivity, 1, s.has_activity_.data(), n});
   sec.push_back({kActOffsets, 8, s.act_offsets_.data(), s.act_offsets_.size()});
-  sec.push_back({kActBucket, 4, s.act_bucket_.data(), s.act_bucket_.size()});
-  sec.push_back({kActValue, 4, s.act_value_.data(), s.act_value_.size()});
+  const ActivityLayout layout = s.act_layout_;
+  sec.push_back({kActBucket, layout.bucket_bytes, s.activity_bucket_data(), s.act_offsets_.back()});
+  sec.push_back({kActValue, layout.value_bytes, s.activity_value_data(), s.act_offsets_.back()});
   sec.push_back({kSrc, 4, s.src_.data(), m});
   sec.push_back({kDst, 4, s.dst_.data(), m});
   sec.push_back({kEtype, 2, s.etype_.data(), m});
@@ -299,10 +305,10 @@ class Reader {
     std::memcpy(&header_, base_, sizeof header_);
     if (std::memcmp(header_.magic, kMagic, sizeof kMagic) != 0)
       fail(0, "magic", "not a hydrascope binary snapshot (the file must start with \\x89HSNAP\\r\\n)");
-    if (header_.version != kVersion)
+    if (header_.version < kOldestVersion || header_.version > kVersion)
       fail(offsetof(FileHeader, version), "version",
-           "unsupported .hsnap version " + std::to_string(header_.version) + " (this engine reads version " +
-               std::to_string(kVersion) + "; convert the snapshot again)");
+           "unsupported .hsnap version " + std::to_string(header_.version) + " (this engine reads versions " +
+               std::to_string(kOldestVersion) + " and " + std::to_string(kVersion) + "; convert the snapshot again)");
     if (crc_of(&header_, offsetof(FileHeader, header_crc)) != header_.header_crc)
       fail(offsetof(FileHeader, header_crc), "header_crc", "header checksum mismatch: the header is damaged");
     if (header_.header_bytes != sizeof(FileHeader))
@@ -313,7 +319,7 @@ class Reader {
                std::to_string(size_) + (size_ < header_.file_bytes ? " (truncated)" : " (bytes appended)"));
     if (header_.sections != kNumSections)
       fail(offsetof(FileHeader, sections), "sections",
-           "has " + std::to_string(header_.sections) + " sections, version " + std::to_string(kVersion) + " has " +
+           "has " + std::to_string(header_.sections) + " sections, version " + std::to_string(header_.version) + " has " +
                std::to_string(kNumSections));
     if (header_.reserved != 0 || header_.reserved2 != 0) fail(offsetof(FileHeader, reserved), "reserved", "must be 0");
     if (header_.nodes >= kInvalidNode) fail(offsetof(FileHeader, nodes), "nodes", "too many nodes (limit 2^32-2)");
@@ -331,9 +337,17 @@ class Reader {
         fail(at, "id", "section table entry " + std::to_string(i) + " names section " + std::to_string(t.id) + ", expected " +
                            std::to_string(i + 1));
       const SectionInfo& info = kInfo[t.id];
-      if (t.elem_bytes != info.elem && !(t.id == kEdgeOrder && t.elem_bytes == 8))
+      // Activity widths (version 3): buckets 1, 2 or 4 bytes, values 2 (uint16) or 4 (float32).
+      const bool v3 = header_.version >= 3;
+      const bool other_width = (t.id == kEdgeOrder && t.elem_bytes == 8) ||
+                               (v3 && t.id == kActBucket && (t.elem_bytes == 1 || t.elem_bytes == 2)) ||
+                               (v3 && t.id == kActValue && t.elem_bytes == 2);
+      if (t.elem_bytes != info.elem && !other_width)
         fail(at + 4, std::string(info.name) + ".elem_bytes",
-             "element size " + std::to_string(t.elem_bytes) + ", expected " + std::to_string(info.elem));
+             "element size " + std::to_string(t.elem_bytes) + ", expected " +
+                 (v3 && t.id == kActBucket ? std::string("1, 2 or 4")
+                  : v3 && t.id == kActValue ? std::string("2 or 4")
+                                            : std::to_string(info.elem)));
       if (t.reserved != 0) fail(at + 28, std::string(info.name) + ".reserved", "must be 0");
       if (t.offset % kAlign != 0 || t.offset < prev_end)
         fail(at + 8, std::string(info.name) + ".offset",
@@ -425,6 +439,22 @@ class Reader {
     return reinterpret_cast<const T*>(base_ + entry(id).offset);
   }
   std::uint64_t count(Section id) const { return entry(id).count; }
+  [[nodiscard]] std::uint32_t version() const noexcept { return header_.version; }
+  // The pages of these sections out of the resident set once checked (a
+  // private read-only mapping: they stay in the page cache and come back
+  // on the next read), so that the load's peak is about the largest
+  // column's checks, not the file. Whole pages, rounded outward: a page
+  // shared with a neighbour is only read back if it is touched again.
+  void release(std::initializer_list<Section> ids) const noexcept {
+    if (!map_->mapped) return;
+    static const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    for (const Section id : ids) {
+      const SectionEntry& t = entry(id);
+      const std::uint64_t a = t.offset / page * page;
+      const std::uint64_t b = std::min(size_, (t.offset + t.count * t.elem_bytes + page - 1) / page * page);
+      if (b > a) (void)::madvise(const_cast<std::uint8_t*>(base_ + a), b - a, MADV_DONTNEED);
+    }
+  }
   // A section as a model column: a view into the mapping, which it keeps
   // alive (sections are 64-byte aligned in the file and the mapping is
   // page-aligned, so every element is aligned).
@@ -624,7 +654,9 @@ Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, s
   s.edge_type_names_ = r.pool(kEtypeBytes, "edge type", true, true);
   s.attr_keys_ = r.pool(kAttrKeyBytes, "attr key", false, true);
   s.attr_strings_ = r.pool(kAttrStringBytes, "attr string", false, false);
+  r.release({kAttrKeyBytes, kAttrKeyOffsets, kAttrStringBytes, kAttrStringOffsets});
   s.ids_ = r.pool(kIdBytes, "node id", true, true);
+  r.release({kIdBytes, kIdOffsets, kIdOrder});
   s.kind_ = r.column<NodeKind>(kKind);
   s.type_ = r.column<std::uint16_t>(kType);
   s.label_ = r.column<Label>(kLabel);
@@ -632,8 +664,15 @@ Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, s
   s.attr_offsets_ = r.column<std::uint64_t>(kAttrOffsets);
   s.has_activity_ = r.column<std::uint8_t>(kHasActivity);
   s.act_offsets_ = r.column<std::uint64_t>(kActOffsets);
-  s.act_bucket_ = r.column<std::uint32_t>(kActBucket);
-  s.act_value_ = r.column<float>(kActValue);
+  // Activity in the layout the element sizes give (checked below).
+  const std::uint32_t bucket_elem = r.entry(kActBucket).elem_bytes, value_elem = r.entry(kActValue).elem_bytes;
+  s.act_layout_.bucket_bytes = static_cast<std::uint8_t>(bucket_elem);
+  s.act_layout_.value_bytes = static_cast<std::uint8_t>(value_elem);
+  if (bucket_elem == 1) s.act_bucket8_ = r.column<std::uint8_t>(kActBucket);
+  else if (bucket_elem == 2) s.act_bucket16_ = r.column<std::uint16_t>(kActBucket);
+  else s.act_bucket32_ = r.column<std::uint32_t>(kActBucket);
+  if (value_elem == 2) s.act_value16_ = r.column<std::uint16_t>(kActValue);
+  else s.act_value32_ = r.column<float>(kActValue);
   s.src_ = r.column<NodeId>(kSrc);
   s.dst_ = r.column<NodeId>(kDst);
   s.etype_ = r.column<std::uint16_t>(kEtype);
@@ -660,6 +699,7 @@ Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, s
              (type == static_cast<std::uint8_t>(AttrType::Double) && !std::isfinite(d));
     });
     if (bad < num_attrs) r.fail(r.at(kAttrs, bad), "attrs", "attr #" + std::to_string(bad) + " has a bad key, type, padding or value");
+    r.release({kAttrs});
     // The serialized layout is Attr's (static_assert above), with a valid
     // type byte and zero padding: the section is the column.
     s.attrs_ = r.column<Attr>(kAttrs);
@@ -682,7 +722,7 @@ Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, s
   auto node_name = [&](NodeId v) { return std::string(c.ids_.get(v)); };
   // Nodes: type, kind, label, created_at, offsets, activity.
   const std::uint32_t buckets = c.meta_.activity.buckets;
-  const std::uint64_t act_count = c.act_bucket_.size();
+  const std::uint64_t act_count = r.count(kActBucket);
   {
     const std::uint64_t bad = r.first_bad(n, [&](std::uint64_t v) {
       const std::uint16_t t = c.type_[v];
@@ -709,6 +749,7 @@ Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, s
       r.fail(r.at(kActOffsets, v), "activity", "activity on a node without activity", "node", v, id);
     }
   }
+  r.release({kKind, kType, kLabel, kCreated});
   if (attr_off[0] != 0 || attr_off[n] != num_attrs)
     r.fail(r.at(kAttrOffsets, attr_off[0] != 0 ? 0 : n), "attr_offsets", "must run from 0 to the attr count " + std::to_string(num_attrs));
   if (act_off[0] != 0 || act_off[n] != act_count)
@@ -720,13 +761,16 @@ Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, s
       r.fail(r.at(kHasActivity, v), "activity", "snapshot.activity is required when nodes have activity", "node", v,
              node_name(static_cast<NodeId>(v)));
   }
-  {
-    // Buckets strictly increasing within a node and < buckets; values finite and > 0.
+  r.release({kAttrOffsets, kHasActivity});
+  // Buckets strictly increasing within a node and < buckets; values finite
+  // and > 0; in the canonical layout (version 3; a version 2 file is
+  // narrowed into it below).
+  auto check_activity = [&](const auto* bk, const auto* xs) {
     const std::uint64_t bad = r.first_bad(n, [&](std::uint64_t v) {
       for (std::uint64_t i = act_off[v]; i < act_off[v + 1]; ++i) {
-        const float x = c.act_value_[i];
-        if (c.act_bucket_[i] >= buckets || (i > act_off[v] && c.act_bucket_[i] <= c.act_bucket_[i - 1]) || !(x > 0.0f) ||
-            !std::isfinite(x))
+        const auto x = static_cast<float>(xs[i]);
+        const std::uint32_t k = bk[i];
+        if (k >= buckets || (i > act_off[v] && k <= static_cast<std::uint32_t>(bk[i - 1])) || !(x > 0.0f) || !std::isfinite(x))
           return true;
       }
       return false;
@@ -734,13 +778,34 @@ Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, s
     if (bad < n) {
       const auto v = static_cast<NodeId>(bad);
       std::uint64_t i = act_off[v];
-      while (i < act_off[v + 1] && c.act_bucket_[i] < buckets && (i == act_off[v] || c.act_bucket_[i] > c.act_bucket_[i - 1])) ++i;
+      while (i < act_off[v + 1] && bk[i] < buckets && (i == act_off[v] || bk[i] > bk[i - 1])) ++i;
       if (i < act_off[v + 1])
-        r.fail(r.at(kActBucket, i), "activity", "bucket " + std::to_string(c.act_bucket_[i]) + " out of range or not increasing", "node", v,
+        r.fail(r.at(kActBucket, i), "activity",
+               "bucket " + std::to_string(static_cast<std::uint32_t>(bk[i])) + " out of range or not increasing", "node", v,
                node_name(v));
       r.fail(r.at(kActValue, act_off[v]), "activity", "activity values must be finite and > 0", "node", v, node_name(v));
     }
+  };
+  auto check_values = [&](const auto* bk) {
+    if (value_elem == 2) check_activity(bk, c.act_value16_.data());
+    else check_activity(bk, c.act_value32_.data());
+  };
+  if (bucket_elem == 1) check_values(c.act_bucket8_.data());
+  else if (bucket_elem == 2) check_values(c.act_bucket16_.data());
+  else check_values(c.act_bucket32_.data());
+  const ActivityLayout canonical = s.canonical_activity_layout();
+  if (r.version() >= 3) {
+    // One layout per content (ActivityLayout): the writer never picks another.
+    if (bucket_elem != canonical.bucket_bytes)
+      r.fail(sizeof(FileHeader) + (kActBucket - 1) * sizeof(SectionEntry) + 4, "activity_buckets.elem_bytes",
+             "element size " + std::to_string(bucket_elem) + " for " + std::to_string(buckets) + " buckets, expected " +
+                 std::to_string(canonical.bucket_bytes));
+    if (value_elem != canonical.value_bytes)
+      r.fail(sizeof(FileHeader) + (kActValue - 1) * sizeof(SectionEntry) + 4, "activity_values.elem_bytes",
+             "float32 values that are all whole numbers from 1 to 65535: the layout for them is uint16 (element size 2)");
   }
+  r.release({kActOffsets, kActBucket, kActValue});
+  if (!(canonical == s.act_layout_)) s.set_activity_layout(canonical);  // version 2: onto the heap
   // Edges.
   {
     const std::uint32_t etypes = c.edge_type_names_.size();
@@ -768,6 +833,7 @@ Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, s
     for (EdgeId e = 0; e < m; ++e) total += c.weight_[e];
     if (!(total <= kMaxTotalWeight))
       r.fail(r.entry(kWeight).offset, "weight", "the weights of all edges add up to more than 1e100, the limit");
+    r.release({kWeight, kFirstSeen, kLastSeen});
   }
   // No duplicate (src, dst, type): edge_order lists the edges in strictly increasing key order.
   {
@@ -792,6 +858,7 @@ Snapshot HsnapCodec::read(const std::string& path, const LoadOptions& options, s
     };
     if (r.entry(kEdgeOrder).elem_bytes == 8) check(r.ptr<std::uint64_t>(kEdgeOrder));
     else check(r.ptr<std::uint32_t>(kEdgeOrder));
+    r.release({kEdgeOrder, kSrc, kDst, kEtype});
   }
   return s;
 }

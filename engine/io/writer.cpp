@@ -469,17 +469,17 @@ class WriterCore {
 
   void check_node(const NodeRecord& r) const {
     if (r.id.empty()) throw std::invalid_argument("node with an empty id");
-    if (r.activity_buckets.size() != r.activity_values.size())
+    if (r.activity.size() != r.activity.value_count())
       throw std::invalid_argument("node " + std::string(r.id) + ": activity buckets and values differ in length");
     if (r.has_activity && !meta_.activity.present())
       throw std::invalid_argument("node " + std::string(r.id) + " has activity but the header has no activity spec");
     std::uint32_t prev = 0;
-    for (std::size_t i = 0; i < r.activity_buckets.size(); ++i) {
-      const std::uint32_t k = r.activity_buckets[i];
+    for (std::size_t i = 0; i < r.activity.size(); ++i) {
+      const std::uint32_t k = r.activity.bucket(i);
       if (k >= meta_.activity.buckets || (i > 0 && k <= prev))
         throw std::invalid_argument("node " + std::string(r.id) + ": activity buckets must be increasing and < " +
                                     std::to_string(meta_.activity.buckets));
-      if (!std::isfinite(r.activity_values[i]) || r.activity_values[i] < 0)
+      if (!std::isfinite(r.activity.value(i)) || r.activity.value(i) < 0)
         throw std::invalid_argument("node " + std::string(r.id) + ": activity values must be finite and >= 0");
       prev = k;
     }
@@ -546,8 +546,8 @@ class WriterCore {
       std::size_t next = 0;
       for (std::uint32_t k = 0; k < meta_.activity.buckets; ++k) {
         if (k > 0) b.append(comma);
-        if (next < r.activity_buckets.size() && r.activity_buckets[next] == k) {
-          append_float(b, r.activity_values[next]);
+        if (next < r.activity.size() && r.activity.bucket(next) == k) {
+          append_float(b, r.activity.value(next));
           ++next;
         } else {
           b.push_back('0');
@@ -739,11 +739,11 @@ class WriterCore {
       b.append("\r\n");
     };
     bool any = false;
-    for (std::size_t i = 0; i < r.activity_buckets.size(); ++i) {
-      if (r.activity_values[i] == 0.0f) continue;
-      row(r.activity_buckets[i], r.activity_values[i]);
+    r.activity.for_each([&](std::uint32_t k, float x) {
+      if (x == 0.0f) return;
+      row(k, x);
       any = true;
-    }
+    });
     if (!any) row(0, 0.0f);
     act_out_->maybe_flush();
   }

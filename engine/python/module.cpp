@@ -310,6 +310,29 @@ PYBIND11_MODULE(_hydrascope, m) {
         const auto k = s.labels();
         return view(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(k.data()), k.size()), self);
       }, "Node labels (0 unknown, 1 banned, 2 suspect, 3 trusted), uint8, no copy")
+      .def_property_readonly("activity_offsets", [](py::object self) {
+        return view(self.cast<const Snapshot&>().activity_offsets(), self);
+      }, "Node v's activity entries are [activity_offsets[v], activity_offsets[v+1]) of activity_buckets and activity_values; uint64, no copy")
+      .def_property_readonly("activity_buckets", [](py::object self) -> py::object {
+        const auto& s = self.cast<const Snapshot&>();
+        const std::size_t n = s.activity_entries();
+        const void* p = s.activity_bucket_data();
+        switch (s.activity_layout().bucket_bytes) {
+          case 1: return view(std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(p), n), self);
+          case 2: return view(std::span<const std::uint16_t>(static_cast<const std::uint16_t*>(p), n), self);
+          default: return view(std::span<const std::uint32_t>(static_cast<const std::uint32_t*>(p), n), self);
+        }
+      }, "Bucket index of every stored (non-zero) activity entry, increasing within a node; uint8, uint16 or uint32 "
+         "as the snapshot stores them (docs/python.md), no copy")
+      .def_property_readonly("activity_values", [](py::object self) -> py::object {
+        const auto& s = self.cast<const Snapshot&>();
+        const std::size_t n = s.activity_entries();
+        const void* p = s.activity_value_data();
+        if (s.activity_layout().value_bytes == 2)
+          return view(std::span<const std::uint16_t>(static_cast<const std::uint16_t*>(p), n), self);
+        return view(std::span<const float>(static_cast<const float*>(p), n), self);
+      }, "Value of every stored activity entry (> 0); uint16 when every value is a whole number from 1 to 65535, "
+         "else float32, as the snapshot stores them; no copy")
       .def_property_readonly("edge_src", [](py::object self) { return view(self.cast<const Snapshot&>().edge_srcs(), self); })
       .def_property_readonly("edge_dst", [](py::object self) { return view(self.cast<const Snapshot&>().edge_dsts(), self); })
       .def_property_readonly("edge_weight", [](py::object self) { return view(self.cast<const Snapshot&>().edge_weights(), self); })

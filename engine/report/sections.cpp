@@ -182,7 +182,7 @@ void write_heatmap(Html& h, const Snapshot& sub, const std::vector<NodeId>& risk
   h.raw("<figure class=\"heatmap\"><h4>Activity, accounts &times; time</h4>");
   std::vector<NodeId> rows;
   for (NodeId v : riskiest)
-    if (!sub.activity_buckets(v).empty() && rows.size() < o.heatmap_rows) rows.push_back(v);
+    if (sub.activity_size(v) > 0 && rows.size() < o.heatmap_rows) rows.push_back(v);
   if (!spec.present() || rows.empty()) {
     h.raw("<p class=\"none\">No activity data for these accounts.</p></figure>\n");
     return;
@@ -192,9 +192,7 @@ void write_heatmap(Html& h, const Snapshot& sub, const std::vector<NodeId>& risk
   const auto height = static_cast<std::uint32_t>(rows.size());
   std::vector<std::vector<double>> grid(height, std::vector<double>(cols, 0.0));
   for (std::uint32_t y = 0; y < height; ++y) {
-    const auto bs = sub.activity_buckets(rows[y]);
-    const auto vs = sub.activity_values(rows[y]);
-    for (std::size_t i = 0; i < bs.size(); ++i) grid[y][bs[i] / group] += vs[i];
+    sub.for_each_activity(rows[y], [&](std::uint32_t k, float x) { grid[y][k / group] += x; });
   }
   // Order: cosine with the mean of the unit rows.
   std::vector<double> mean(cols, 0.0);

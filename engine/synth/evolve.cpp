@@ -420,20 +420,16 @@ void Evolution::write_day(std::uint32_t day, const std::string& dir, EvolveDay& 
         Rng jr(hash2(o_.seed ^ 0x6a6974746572ULL, g));
         buckets.clear();
         values.clear();
-        const auto tb = s_.activity_buckets(t);
-        const auto tv = s_.activity_values(t);
-        for (std::size_t i = 0; i < tb.size(); ++i) {
-          const float v = static_cast<float>(tv[i] * jr.lognormal(0.0, 0.3));
-          if (tb[i] < first || !(v > 0.0f)) continue;
-          buckets.push_back(tb[i]);
+        s_.for_each_activity(t, [&](std::uint32_t k, float x) {
+          const float v = static_cast<float>(x * jr.lognormal(0.0, 0.3));
+          if (k < first || !(v > 0.0f)) return;
+          buckets.push_back(k);
           values.push_back(v);
-        }
-        r.activity_buckets = buckets;
-        r.activity_values = values;
+        });
+        r.activity = ActivityRow(buckets, values);
       } else if (!a.account) {
         r.has_activity = false;
-        r.activity_buckets = {};
-        r.activity_values = {};
+        r.activity = {};
       }
     }
     w.node(r);

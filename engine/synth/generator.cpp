@@ -562,8 +562,7 @@ void World::put_node(SnapshotWriter& w, NodeRecord& rec) {
     if (!world_.created_at) rec.created_at = kNoTime;
     if (!world_.activity) {
       rec.has_activity = false;
-      rec.activity_buckets = {};
-      rec.activity_values = {};
+      rec.activity = {};
     }
   }
   w.node(rec);
@@ -992,8 +991,7 @@ void World::emit_account(std::uint64_t i, SnapshotWriter& w) {
   rec.created_at = us(created);
   rec.attrs = attrs;
   rec.has_activity = true;
-  rec.activity_buckets = bk;
-  rec.activity_values = vals;
+  rec.activity = ActivityRow(bk, vals);
   put_node(w, rec);
 
   // Personal entities are declared with their account.

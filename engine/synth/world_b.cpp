@@ -1625,8 +1625,7 @@ void WorldB::write(const std::string& snapshot_path, const std::string& truth_pa
     if (data.activity) {
       activity(i, abk, aval);
       rec.has_activity = true;
-      rec.activity_buckets = abk;
-      rec.activity_values = aval;
+      rec.activity = ActivityRow(abk, aval);
     }
     w.node(rec);
     if (a.label == static_cast<std::uint8_t>(Label::Banned)) ++rep.banned;

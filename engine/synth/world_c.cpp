@@ -775,7 +775,7 @@ void WorldC::put_node(SnapshotWriter& w, NodeRecord& rec) {
       (t == names_.key && !data_.key) || (t == names_.workspace && !data_.workspace) || (t == names_.ua && !data_.ua))
     return;
   if (!data_.created_at) rec.created_at = kNoTime;
-  if (!data_.activity) { rec.has_activity = false; rec.activity_buckets = {}; rec.activity_values = {}; }
+  if (!data_.activity) { rec.has_activity = false; rec.activity = {}; }
   if (!data_.entity_attrs && t != "account") rec.attrs = {};
   w.node(rec);
   ++nodes_;
@@ -1284,8 +1284,7 @@ void WorldC::emit_account(std::uint64_t i, SnapshotWriter& w) {
   rec.created_at = us(created);
   rec.attrs = std::span<const AttrInput>(attrs.data(), na);
   rec.has_activity = true;
-  rec.activity_buckets = bk;
-  rec.activity_values = vals;
+  rec.activity = ActivityRow(bk, vals);
   put_node(w, rec);
 
   for (const Own& o : owns) {

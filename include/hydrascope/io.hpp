@@ -110,9 +110,10 @@ struct NodeRecord {
   Label label = Label::Unknown;
   Timestamp created_at = kNoTime;
   std::span<const AttrInput> attrs;
-  bool has_activity = false;                        ///< write an `activity` array
-  std::span<const std::uint32_t> activity_buckets;  ///< non-zero buckets, increasing
-  std::span<const float> activity_values;           ///< their values (dense array written, zeros filled)
+  bool has_activity = false;  ///< write an `activity` array
+  /// Non-zero buckets, increasing, and their values (dense array written,
+  /// zeros filled): a Snapshot's row in any layout, or ActivityRow(buckets, values).
+  ActivityRow activity;
 };
 
 /// An edge as written by SnapshotWriter.
@@ -156,8 +157,7 @@ struct EdgeRecord {
   r.created_at = s.created_at(v);
   r.attrs = attrs;
   r.has_activity = s.has_activity(v);
-  r.activity_buckets = s.activity_buckets(v);
-  r.activity_values = s.activity_values(v);
+  r.activity = s.activity(v);
   return r;
 }
 

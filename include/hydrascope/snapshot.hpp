@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,88 @@ struct ActivitySpec {
   std::uint32_t buckets = 0;
   [[nodiscard]] bool present() const noexcept { return buckets > 0; }
   friend bool operator==(const ActivitySpec&, const ActivitySpec&) = default;
+};
+
+/// How a snapshot stores its activity (chosen per snapshot when it is built,
+/// never lossy): bucket indices in 1, 2 or 4 bytes (1 when
+/// meta().activity.buckets <= 256, 2 when <= 65536, else 4), values as
+/// uint16 when every stored value is a whole number from 1 to 65535, else as
+/// float32. Readers never see the width: Snapshot::activity(v) hands out an
+/// ActivityRow whose values are floats, exactly the ones stored.
+struct ActivityLayout {
+  std::uint8_t bucket_bytes = 1;  ///< 1, 2 or 4
+  std::uint8_t value_bytes = 2;   ///< 2 (uint16, whole numbers) or 4 (float32)
+  /// The bucket width for a spec of `buckets` buckets.
+  [[nodiscard]] static constexpr std::uint8_t bucket_bytes_for(std::uint32_t buckets) noexcept {
+    return buckets <= 0x100u ? 1 : buckets <= 0x10000u ? 2 : 4;
+  }
+  /// Whether a stored (non-zero) value fits the uint16 layout without loss.
+  [[nodiscard]] static constexpr bool value_fits_u16(float x) noexcept {
+    return x >= 1.0f && x <= 65535.0f && static_cast<float>(static_cast<std::uint16_t>(x)) == x;
+  }
+  friend bool operator==(const ActivityLayout&, const ActivityLayout&) = default;
+};
+
+/// One node's non-zero activity entries (bucket indices increasing, values
+/// > 0), whatever their storage width: `bucket(i)` as uint32, `value(i)` as
+/// the float stored (a uint16 value converts to float exactly), and
+/// for_each(f), which calls f(bucket, value) in order with the width
+/// dispatched once per row (the loop inlines f). A view: valid while the
+/// snapshot or the arrays it was made from live.
+class ActivityRow {
+ public:
+  ActivityRow() = default;
+  /// A row over 32-bit buckets and float values (the generators' records).
+  ActivityRow(std::span<const std::uint32_t> buckets, std::span<const float> values) noexcept
+      : b_(buckets.data()), x_(values.data()), n_(buckets.size()), nx_(values.size()), bb_(4), vb_(4) {}
+  ActivityRow(const void* buckets, std::uint8_t bucket_bytes, const void* values, std::uint8_t value_bytes,
+              std::size_t n) noexcept
+      : b_(buckets), x_(values), n_(n), nx_(n), bb_(bucket_bytes), vb_(value_bytes) {}
+
+  [[nodiscard]] std::size_t size() const noexcept { return n_; }
+  [[nodiscard]] bool empty() const noexcept { return n_ == 0; }
+  /// Values given (differs from size() only for a row made from two spans of different lengths).
+  [[nodiscard]] std::size_t value_count() const noexcept { return nx_; }
+  [[nodiscard]] std::uint32_t bucket(std::size_t i) const noexcept {
+    switch (bb_) {
+      case 1: return static_cast<const std::uint8_t*>(b_)[i];
+      case 2: return static_cast<const std::uint16_t*>(b_)[i];
+      default: return static_cast<const std::uint32_t*>(b_)[i];
+    }
+  }
+  [[nodiscard]] float value(std::size_t i) const noexcept {
+    return vb_ == 2 ? static_cast<float>(static_cast<const std::uint16_t*>(x_)[i]) : static_cast<const float*>(x_)[i];
+  }
+  /// f(std::uint32_t bucket, float value) for each entry, in order.
+  template <class F>
+  void for_each(F&& f) const {
+    switch (bb_ * 8 + vb_) {
+      case 1 * 8 + 2: run<std::uint8_t, std::uint16_t>(f); break;
+      case 1 * 8 + 4: run<std::uint8_t, float>(f); break;
+      case 2 * 8 + 2: run<std::uint16_t, std::uint16_t>(f); break;
+      case 2 * 8 + 4: run<std::uint16_t, float>(f); break;
+      case 4 * 8 + 2: run<std::uint32_t, std::uint16_t>(f); break;
+      default: run<std::uint32_t, float>(f); break;
+    }
+  }
+  /// Sum of the values in order, as a double (Snapshot::activity_total).
+  [[nodiscard]] double total() const noexcept {
+    double sum = 0.0;
+    for_each([&](std::uint32_t, float x) { sum += x; });
+    return sum;
+  }
+
+ private:
+  template <class B, class X, class F>
+  void run(F& f) const {
+    const B* b = static_cast<const B*>(b_);
+    const X* x = static_cast<const X*>(x_);
+    for (std::size_t i = 0; i < n_; ++i) f(static_cast<std::uint32_t>(b[i]), static_cast<float>(x[i]));
+  }
+  const void* b_ = nullptr;
+  const void* x_ = nullptr;
+  std::size_t n_ = 0, nx_ = 0;
+  std::uint8_t bb_ = 4, vb_ = 4;
 };
 
 /// The header of a snapshot.
@@ -76,7 +159,8 @@ struct AttrInput {
 ///  - label != Unknown only on accounts;
 ///  - activity: offsets are monotone; buckets strictly increasing within a
 ///    node and < meta().activity.buckets; values are finite and > 0 (zeros are
-///    not stored); has_activity(v) false implies an empty row;
+///    not stored); has_activity(v) false implies an empty row; the storage
+///    layout is canonical_activity_layout() (ActivityLayout);
 ///  - edges: src != dst, both < num_nodes(); weight finite and > 0;
 ///    first_seen <= last_seen when both are given; no two edges share
 ///    (src, dst, type) (duplicates were merged at load).
@@ -108,13 +192,37 @@ class Snapshot {
   }
   /// Whether the node carried an `activity` array (possibly all zeros).
   [[nodiscard]] bool has_activity(NodeId v) const noexcept { return has_activity_[v] != 0; }
-  /// Non-zero activity entries of node v: bucket indices (increasing) and values.
-  [[nodiscard]] std::span<const std::uint32_t> activity_buckets(NodeId v) const noexcept {
-    return {act_bucket_.data() + act_offsets_[v], static_cast<std::size_t>(act_offsets_[v + 1] - act_offsets_[v])};
+  /// Non-zero activity entries of node v (bucket indices increasing, values
+  /// > 0), whatever the storage width (ActivityRow).
+  [[nodiscard]] ActivityRow activity(NodeId v) const noexcept {
+    const std::uint64_t lo = act_offsets_[v];
+    const auto n = static_cast<std::size_t>(act_offsets_[v + 1] - lo);
+    const void* b = act_layout_.bucket_bytes == 1   ? static_cast<const void*>(act_bucket8_.data() + lo)
+                    : act_layout_.bucket_bytes == 2 ? static_cast<const void*>(act_bucket16_.data() + lo)
+                                                    : static_cast<const void*>(act_bucket32_.data() + lo);
+    const void* x = act_layout_.value_bytes == 2 ? static_cast<const void*>(act_value16_.data() + lo)
+                                                 : static_cast<const void*>(act_value32_.data() + lo);
+    return {b, act_layout_.bucket_bytes, x, act_layout_.value_bytes, n};
   }
-  [[nodiscard]] std::span<const float> activity_values(NodeId v) const noexcept {
-    return {act_value_.data() + act_offsets_[v], static_cast<std::size_t>(act_offsets_[v + 1] - act_offsets_[v])};
+  /// Number of non-zero activity entries of node v.
+  [[nodiscard]] std::size_t activity_size(NodeId v) const noexcept {
+    return static_cast<std::size_t>(act_offsets_[v + 1] - act_offsets_[v]);
   }
+  /// f(bucket, value) for node v's non-zero activity entries, in order.
+  template <class F>
+  void for_each_activity(NodeId v, F&& f) const {
+    activity(v).for_each(std::forward<F>(f));
+  }
+  /// The storage widths of this snapshot's activity.
+  [[nodiscard]] ActivityLayout activity_layout() const noexcept { return act_layout_; }
+  /// Stored activity entries of all nodes.
+  [[nodiscard]] std::uint64_t activity_entries() const noexcept { return act_offsets_.back(); }
+  /// The whole activity columns as raw arrays (for zero-copy views, e.g. numpy):
+  /// offsets (n + 1, uint64), buckets (activity_entries() x bucket_bytes) and
+  /// values (activity_entries() x value_bytes), in the layout's widths.
+  [[nodiscard]] std::span<const std::uint64_t> activity_offsets() const noexcept { return act_offsets_; }
+  [[nodiscard]] const void* activity_bucket_data() const noexcept;
+  [[nodiscard]] const void* activity_value_data() const noexcept;
   /// Sum of node v's activity.
   [[nodiscard]] double activity_total(NodeId v) const noexcept;
 
@@ -174,8 +282,21 @@ class Snapshot {
   Column<Attr> attrs_;
   Column<std::uint8_t> has_activity_;
   Column<std::uint64_t> act_offsets_{0};
-  Column<std::uint32_t> act_bucket_;
-  Column<float> act_value_;
+  // Activity: exactly one bucket column and one value column are in use,
+  // as act_layout_ says (the others stay empty).
+  ActivityLayout act_layout_;
+  Column<std::uint8_t> act_bucket8_;
+  Column<std::uint16_t> act_bucket16_;
+  Column<std::uint32_t> act_bucket32_;
+  Column<std::uint16_t> act_value16_;
+  Column<float> act_value32_;
+  /// Converts the activity columns to `to` (owned; exact: callers check
+  /// that every value fits). The layout the builder and reader pick is
+  /// canonical_activity_layout().
+  void set_activity_layout(ActivityLayout to);
+  /// The layout this snapshot's activity should have: by the spec's bucket
+  /// count and whether every stored value fits uint16.
+  [[nodiscard]] ActivityLayout canonical_activity_layout() const noexcept;
   Column<NodeId> src_, dst_;
   Column<std::uint16_t> etype_;
   Column<double> weight_;

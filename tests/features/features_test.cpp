@@ -137,9 +137,7 @@ TEST_F(FeatureWorld, SynchronyIsTheMeanPairwiseCorrelation) {
     for (NodeId v = 0; v < s.num_nodes(); ++v) {
       if (s.kind(v) != NodeKind::Account || world_->partition.membership[v] != c) continue;
       std::vector<double> x(B, 0.0);
-      const auto b = s.activity_buckets(v);
-      const auto y = s.activity_values(v);
-      for (std::size_t i = 0; i < b.size(); ++i) x[b[i]] = y[i];
+      s.for_each_activity(v, [&](std::uint32_t k, float y) { x[k] = y; });
       double mean = 0, var = 0;
       for (double t : x) mean += t;
       mean /= B;
@@ -463,13 +461,12 @@ namespace {
 // of day, then the mean per day (the last day partial), then z-scored.
 bool plain_standardise(const features::ActivityStandardiser& st, const Snapshot& s, NodeId a, std::vector<double>& dense) {
   dense.assign(st.buckets, 0.0);
-  const auto b = s.activity_buckets(a);
-  const auto x = s.activity_values(a);
-  if (b.empty() || st.buckets < 2) return false;
+  const ActivityRow row = s.activity(a);
+  if (row.empty() || st.buckets < 2) return false;
   double dot = 0.0;
-  for (std::size_t i = 0; i < b.size(); ++i) {
-    dense[b[i]] = x[i];
-    dot += x[i] * st.profile[b[i]];
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    dense[row.bucket(i)] = row.value(i);
+    dot += row.value(i) * st.profile[row.bucket(i)];
   }
   if (st.detrend) {
     const double beta = dot / st.profile_norm2;

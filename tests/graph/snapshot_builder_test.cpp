@@ -38,9 +38,9 @@ TEST(SnapshotBuilder, BuildsColumnsAndLooksUpIds) {
   EXPECT_EQ(s.kind(0), NodeKind::Account);
   EXPECT_EQ(s.label(0), Label::Banned);
   EXPECT_EQ(s.created_at(0), 42 * kMicrosPerSecond);
-  ASSERT_EQ(s.activity_buckets(0).size(), 2u);  // zeros are not stored
-  EXPECT_EQ(s.activity_buckets(0)[1], 3u);
-  EXPECT_EQ(s.activity_values(0)[1], 12.0f);
+  ASSERT_EQ(s.activity(0).size(), 2u);  // zeros are not stored
+  EXPECT_EQ(s.activity(0).bucket(1), 3u);
+  EXPECT_EQ(s.activity(0).value(1), 12.0f);
   EXPECT_DOUBLE_EQ(s.activity_total(0), 15.0);
   EXPECT_FALSE(s.has_activity(1));
   ASSERT_EQ(s.attrs(0).size(), 2u);
@@ -159,6 +159,116 @@ TEST(SnapshotBuilder, NegativeActivityAndLabelOnEntityRejected) {
             std::string::npos);
   EXPECT_NE(error_of([&] { b.add_node(at(1, 0), "", "ip", Label::Unknown, kNoTime, {}, nullptr); }).find("\"id\""),
             std::string::npos);
+}
+
+// Activity layout (ActivityLayout): chosen per snapshot, never lossy.
+// Rows: node i has `rows[i]` as its dense activity (nullptr = none).
+Snapshot with_activity(std::uint32_t buckets, const std::vector<std::vector<double>>& rows, bool header_last = false) {
+  SnapshotBuilder b("layout.ndjson");
+  if (!header_last) b.set_meta(meta_with_buckets(buckets));
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    b.add_node(at(i + 2, i), "a:" + std::to_string(i), "account", Label::Unknown, kNoTime, {}, &rows[i]);
+  if (header_last) b.set_meta(meta_with_buckets(buckets));
+  Snapshot s = b.finish();
+  s.validate();
+  return s;
+}
+
+std::vector<double> dense(std::uint32_t buckets, std::initializer_list<std::pair<std::uint32_t, double>> at) {
+  std::vector<double> d(buckets, 0.0);
+  for (const auto& [k, x] : at) d[k] = x;
+  return d;
+}
+
+TEST(ActivityLayout, WholeValuesInRangeAreCompact) {
+  const Snapshot s = with_activity(168, {dense(168, {{0, 1}, {5, 65535}, {167, 300}}), dense(168, {})});
+  EXPECT_EQ(s.activity_layout(), (ActivityLayout{1, 2}));
+  ASSERT_EQ(s.activity(0).size(), 3u);
+  EXPECT_EQ(s.activity(0).bucket(2), 167u);
+  EXPECT_EQ(s.activity(0).value(1), 65535.0f);
+  EXPECT_TRUE(s.activity(1).empty());
+  EXPECT_EQ(s.activity_entries(), 3u);
+}
+
+TEST(ActivityLayout, AFractionalOrLargeValueKeepsFloatsForTheWholeSnapshot) {
+  for (const double odd : {2.5, 65536.0, 1e30, 0.25}) {
+    // The odd value comes after rows that fit: those are widened too.
+    const Snapshot s = with_activity(24, {dense(24, {{1, 7}}), dense(24, {{3, 9}, {4, odd}}), dense(24, {{2, 11}})});
+    EXPECT_EQ(s.activity_layout(), (ActivityLayout{1, 4})) << odd;
+    EXPECT_EQ(s.activity(0).value(0), 7.0f);
+    EXPECT_EQ(s.activity(1).value(1), static_cast<float>(odd)) << odd;
+    EXPECT_EQ(s.activity(2).value(0), 11.0f);
+  }
+}
+
+TEST(ActivityLayout, MoreThan256BucketsWidenTheBuckets) {
+  EXPECT_EQ(with_activity(256, {dense(256, {{255, 1}})}).activity_layout(), (ActivityLayout{1, 2}));
+  const Snapshot s2 = with_activity(257, {dense(257, {{0, 2}, {256, 3}})});
+  EXPECT_EQ(s2.activity_layout(), (ActivityLayout{2, 2}));
+  EXPECT_EQ(s2.activity(0).bucket(1), 256u);
+  const Snapshot s4 = with_activity(70000, {dense(70000, {{69999, 4.5}, {3, 1}})});
+  EXPECT_EQ(s4.activity_layout(), (ActivityLayout{4, 4}));
+  EXPECT_EQ(s4.activity(0).bucket(1), 69999u);
+  EXPECT_EQ(s4.activity(0).value(1), 4.5f);
+  // The header after the nodes: the same layout.
+  EXPECT_EQ(with_activity(257, {dense(257, {{256, 3}})}, true).activity_layout(), (ActivityLayout{2, 2}));
+  // No activity at all: the spec alone sets the bucket width.
+  SnapshotBuilder b("none.ndjson");
+  b.set_meta(meta_with_buckets(1000));
+  b.add_node(at(2, 0), "ip:1", "ip", Label::Unknown, kNoTime, {}, nullptr);
+  const Snapshot none = b.finish();
+  none.validate();
+  EXPECT_EQ(none.activity_layout(), (ActivityLayout{2, 2}));
+}
+
+// The same rows read the same through every accessor in every layout.
+TEST(ActivityLayout, AccessorsAgreeAcrossLayouts) {
+  const std::vector<std::vector<double>> rows = {dense(168, {{0, 1}, {7, 40}, {100, 65535}}), dense(168, {}),
+                                                 dense(168, {{3, 2}, {167, 9}})};
+  const Snapshot compact = with_activity(168, rows);
+  auto wide_rows = rows;
+  wide_rows.push_back(dense(168, {{1, 0.5}}));  // one fractional value: floats for all
+  const Snapshot wide = with_activity(168, wide_rows);
+  ASSERT_EQ(compact.activity_layout(), (ActivityLayout{1, 2}));
+  ASSERT_EQ(wide.activity_layout(), (ActivityLayout{1, 4}));
+  for (NodeId v = 0; v < rows.size(); ++v) {
+    const ActivityRow a = compact.activity(v), b = wide.activity(v);
+    ASSERT_EQ(a.size(), b.size());
+    EXPECT_EQ(compact.activity_size(v), wide.activity_size(v));
+    std::vector<std::pair<std::uint32_t, float>> fa, fb;
+    compact.for_each_activity(v, [&](std::uint32_t k, float x) { fa.emplace_back(k, x); });
+    wide.for_each_activity(v, [&](std::uint32_t k, float x) { fb.emplace_back(k, x); });
+    EXPECT_EQ(fa, fb);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a.bucket(i), b.bucket(i));
+      EXPECT_EQ(a.value(i), b.value(i));
+    }
+    EXPECT_EQ(compact.activity_total(v), wide.activity_total(v));
+  }
+  // A row over 1-, 2- and 4-byte buckets and uint16 / float values.
+  const std::uint8_t b8[] = {1, 5, 200};
+  const std::uint16_t b16[] = {1, 5, 200};
+  const std::uint32_t b32[] = {1, 5, 200};
+  const std::uint16_t x16[] = {3, 1, 65535};
+  const float x32[] = {3, 1, 65535};
+  const ActivityRow ref(b32, x32);
+  for (const void* bk : {static_cast<const void*>(b8), static_cast<const void*>(b16), static_cast<const void*>(b32)}) {
+    const std::uint8_t bb = bk == b8 ? 1 : bk == b16 ? 2 : 4;
+    for (const std::uint8_t vb : {std::uint8_t{2}, std::uint8_t{4}}) {
+      const ActivityRow r(bk, bb, vb == 2 ? static_cast<const void*>(x16) : static_cast<const void*>(x32), vb, 3);
+      double total = 0.0;
+      std::size_t i = 0;
+      r.for_each([&](std::uint32_t k, float x) {
+        EXPECT_EQ(k, ref.bucket(i));
+        EXPECT_EQ(x, ref.value(i));
+        ++i;
+        total += x;
+      });
+      EXPECT_EQ(i, 3u);
+      EXPECT_EQ(r.total(), ref.total());
+      EXPECT_EQ(total, ref.total());
+    }
+  }
 }
 
 TEST(Snapshot, EqualityComparesContent) {

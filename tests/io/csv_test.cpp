@@ -125,13 +125,14 @@ TEST(CsvActivity, HeaderAndActivityByBucket) {
   EXPECT_EQ(s.meta().activity.buckets, 4u);
   const NodeId a1 = s.find_node("a:1"), a2 = s.find_node("a:2"), a3 = s.find_node("a:3"), ip = s.find_node("ip:1");
   // Repeated (node, bucket) rows are summed: 0.5 + 1.5 in bucket 3.
-  EXPECT_EQ(std::vector<std::uint32_t>(s.activity_buckets(a1).begin(), s.activity_buckets(a1).end()),
-            (std::vector<std::uint32_t>{0, 3}));
-  EXPECT_EQ(s.activity_values(a1)[1], 2.0f);
+  ASSERT_EQ(s.activity(a1).size(), 2u);
+  EXPECT_EQ(s.activity(a1).bucket(0), 0u);
+  EXPECT_EQ(s.activity(a1).bucket(1), 3u);
+  EXPECT_EQ(s.activity(a1).value(1), 2.0f);
   EXPECT_DOUBLE_EQ(s.activity_total(a2), 7.0);
   // A row of 0 keeps the node's (all-zero) activity; nodes without rows have none.
   EXPECT_TRUE(s.has_activity(a3));
-  EXPECT_TRUE(s.activity_buckets(a3).empty());
+  EXPECT_TRUE(s.activity(a3).empty());
   EXPECT_FALSE(s.has_activity(ip));
   s.validate();
 }
@@ -142,10 +143,10 @@ TEST(CsvActivity, ByTimeInTheBucketThatHoldsIt) {
                                         "1,2026-02-13T03:00:00Z,a:2\n");
   const Snapshot s = load_snapshot(by_time);
   const NodeId a1 = s.find_node("a:1"), a2 = s.find_node("a:2");
-  ASSERT_EQ(s.activity_buckets(a1).size(), 2u);
-  EXPECT_EQ(s.activity_buckets(a1)[0], 0u);
-  EXPECT_EQ(s.activity_buckets(a1)[1], 1u);  // 1770944400 = 01:00:00
-  EXPECT_EQ(s.activity_buckets(a2)[0], 3u);
+  ASSERT_EQ(s.activity(a1).size(), 2u);
+  EXPECT_EQ(s.activity(a1).bucket(0), 0u);
+  EXPECT_EQ(s.activity(a1).bucket(1), 1u);  // 1770944400 = 01:00:00
+  EXPECT_EQ(s.activity(a2).bucket(0), 3u);
   EXPECT_FALSE(s.has_activity(s.find_node("a:3")));
 }
 

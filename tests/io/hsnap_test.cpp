@@ -136,7 +136,7 @@ TEST(Hsnap, BadMagic) {
 }
 
 TEST(Hsnap, OtherVersion) {
-  for (const std::uint32_t v : {1u, 3u}) {
+  for (const std::uint32_t v : {1u, 4u}) {
     std::string b = full_bytes();
     L::put<std::uint32_t>(b, L::kVersionAt, v);
     L::fix_checksums(b);
@@ -397,7 +397,7 @@ TEST(Hsnap, NonFiniteWeight) {
 TEST(Hsnap, ActivityBucketOutOfRange) {
   std::string b = full_bytes();
   const std::uint64_t at = L::section_offset(b, L::kActBucket);
-  L::put<std::uint32_t>(b, at + 4, 4);  // 4 buckets: 0..3
+  L::put<std::uint8_t>(b, at + 1, 4);  // 4 buckets: 0..3 (one byte each: 4 buckets)
   L::fix_checksums(b);
   const InputError e = load_bad("bucket.hsnap", b);
   EXPECT_EQ(e.where().field, "activity");
@@ -439,6 +439,75 @@ TEST(Hsnap, DuplicateEdgeBehindValidChecksums) {
   L::fix_checksums(b);
   const InputError e = load_bad("dupedge.hsnap", b);
   EXPECT_TRUE(e.where().field == "edge" || e.where().field == "edge_order") << e.what();
+}
+
+// Both activity layouts (ActivityLayout) round trip, each written with its
+// own element sizes; version 2 files (4-byte buckets, float values) still
+// load, narrowed into the compact layout.
+TEST(Hsnap, RoundTripInBothActivityLayouts) {
+  const Snapshot compact = load_snapshot(fixture("good/full.json"));
+  const Snapshot wide = load_snapshot(fixture("good/wide_activity.json"));
+  ASSERT_EQ(compact.activity_layout(), (ActivityLayout{1, 2}));
+  ASSERT_EQ(wide.activity_layout(), (ActivityLayout{2, 4}));
+  for (const Snapshot* s : {&compact, &wide}) {
+    const std::string p = tmp_path("layout.hsnap");
+    write_snapshot(*s, p, hsnap_options());
+    const std::string b = read_all(p);
+    EXPECT_EQ(L::get<std::uint32_t>(b, L::kVersionAt), 3u);
+    EXPECT_EQ(L::get<std::uint32_t>(b, L::entry_at(L::kActBucket) + 4), s->activity_layout().bucket_bytes);
+    EXPECT_EQ(L::get<std::uint32_t>(b, L::entry_at(L::kActValue) + 4), s->activity_layout().value_bytes);
+    const Snapshot back = load_snapshot(p);
+    back.validate();
+    EXPECT_TRUE(back == *s);
+    EXPECT_EQ(back.activity_layout(), s->activity_layout());
+    EXPECT_GT(back.mapped_bytes(), 0u);
+  }
+}
+
+TEST(Hsnap, Version2StillReads) {
+  // The fuzz corpus keeps version 2 files (a mode byte, then the file).
+  const std::string v2 = read_all(fixture("hsnap-corpus/full-0.bin")).substr(1);
+  ASSERT_EQ(L::get<std::uint32_t>(v2, L::kVersionAt), 2u);
+  const Snapshot s = load_snapshot(write_tmp("v2.hsnap", v2));
+  s.validate();
+  EXPECT_TRUE(s == load_snapshot(fixture("good/full.json")));
+  EXPECT_EQ(s.activity_layout(), (ActivityLayout{1, 2}));
+}
+
+TEST(Hsnap, CompactActivityDamageIsLocated) {
+  const std::string& full = full_bytes();
+  {  // cut inside the activity values
+    const std::uint64_t at = L::section_offset(full, L::kActValue);
+    const InputError e = load_bad("cut_act.hsnap", full.substr(0, at + 1));
+    EXPECT_EQ(e.where().field, "file_bytes") << e.what();
+    EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
+  }
+  {  // a damaged uint16 value, checksums repaired: zero is not stored
+    std::string b = full;
+    const std::uint64_t at = L::section_offset(b, L::kActValue);
+    L::put<std::uint16_t>(b, at + 2, 0);
+    L::fix_checksums(b);
+    const InputError e = load_bad("zero_act.hsnap", b);
+    EXPECT_EQ(e.where().field, "activity") << e.what();
+    EXPECT_EQ(e.where().record_id, "a:1001");
+    EXPECT_EQ(e.where().byte_offset, at);
+  }
+  {  // a damaged uint16 value, checksums left: the crc names the section
+    std::string b = full;
+    const std::uint64_t at = L::section_offset(b, L::kActValue);
+    L::put<std::uint16_t>(b, at, 77);
+    const InputError e = load_bad("crc_act.hsnap", b);
+    EXPECT_EQ(e.where().field, "activity_values") << e.what();
+    EXPECT_EQ(e.where().byte_offset, at);
+  }
+  {  // an element size no layout has
+    std::string b = full;
+    L::put<std::uint32_t>(b, L::entry_at(L::kActValue) + 4, 1);
+    L::fix_checksums(b);
+    const InputError e = load_bad("elem_act.hsnap", b);
+    EXPECT_EQ(e.where().field, "activity_values.elem_bytes") << e.what();
+    EXPECT_EQ(e.where().byte_offset, L::entry_at(L::kActValue) + 4);
+  }
 }
 
 // A short deterministic mutation sweep (the fuzz target's regression): flips

@@ -46,9 +46,9 @@ TEST(Ndjson, AllFields) {
   ASSERT_TRUE(parse_rfc3339("2026-02-01T10:22:00Z", t));
   EXPECT_EQ(s.created_at(0), t);
   EXPECT_EQ(s.created_at(1), kNoTime);
-  ASSERT_EQ(s.activity_values(0).size(), 2u);
-  EXPECT_EQ(s.activity_buckets(0)[1], 3u);
-  EXPECT_FLOAT_EQ(s.activity_values(0)[1], 12.5f);
+  ASSERT_EQ(s.activity(0).size(), 2u);
+  EXPECT_EQ(s.activity(0).bucket(1), 3u);
+  EXPECT_FLOAT_EQ(s.activity(0).value(1), 12.5f);
   ASSERT_EQ(s.attrs(0).size(), 4u);  // null attr = absent
   EXPECT_EQ(s.attr_keys().get(s.attrs(0)[0].key), "country");
   EXPECT_EQ(s.attrs(0)[1].type, AttrType::Int);

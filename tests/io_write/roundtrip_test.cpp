@@ -122,7 +122,7 @@ TEST(RoundTripStreaming, InterleavedRecordsReloadEqual) {
         attrs.push_back(in);
       }
       w.node({s.node_id(v), s.node_type(v), s.label(v), s.created_at(v), attrs, s.has_activity(v),
-              s.activity_buckets(v), s.activity_values(v)});
+              s.activity(v)});
     }
     for (EdgeId e = s.num_nodes(); e < s.num_edges(); ++e)
       w.edge({s.node_id(s.edge_src(e)), s.node_id(s.edge_dst(e)), s.edge_type(e), s.edge_weight(e), s.first_seen(e),

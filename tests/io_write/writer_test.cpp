@@ -55,7 +55,7 @@ void write_small(SnapshotWriter& w) {
   const float values[] = {0.1f, 2.0f};
   AttrInput attrs[] = {{"country", AttrType::String, "S\"G"}, {"n", AttrType::Int, {}, 7},
                        {"x", AttrType::Double, {}, 0, 1.0}, {"ok", AttrType::Bool, {}, 0, 0, true}};
-  NodeRecord a{"a:1", "account", Label::Banned, 0, attrs, true, buckets, values};
+  NodeRecord a{"a:1", "account", Label::Banned, 0, attrs, true, ActivityRow(buckets, values)};
   w.node(a);
   AttrInput ip_attrs[] = {{"n", AttrType::Int, {}, -1}};
   NodeRecord ip{"ip:1", "ip", Label::Unknown, kNoTime, ip_attrs};
@@ -293,7 +293,7 @@ TEST(WriteSnapshot, StreamingAndWholeSnapshotGiveTheSameCsv) {
       attrs.push_back(in);
     }
     w.node({s.node_id(v), s.node_type(v), s.label(v), s.created_at(v), attrs, s.has_activity(v),
-            s.activity_buckets(v), s.activity_values(v)});
+            s.activity(v)});
     if (v < s.num_edges()) {  // interleave edges with nodes
       const EdgeId e = v;
       w.edge({s.node_id(s.edge_src(e)), s.node_id(s.edge_dst(e)), s.edge_type(e), s.edge_weight(e), s.first_seen(e),
@@ -382,7 +382,7 @@ TEST(SnapshotWriter, MisuseIsReported) {
     // Activity needs the header's activity spec.
     const std::uint32_t k[] = {0};
     const float x[] = {1.0f};
-    EXPECT_THROW(w.node({"a", "account", Label::Unknown, kNoTime, {}, true, k, x}), std::invalid_argument);
+    EXPECT_THROW(w.node({"a", "account", Label::Unknown, kNoTime, {}, true, ActivityRow(k, x)}), std::invalid_argument);
     EXPECT_THROW(w.node({"", "account"}), std::invalid_argument);
     EXPECT_THROW(w.edge({"a", "b", "t", -1.0}), std::invalid_argument);
     EXPECT_THROW(w.edge({"a", "b", "t", std::numeric_limits<double>::infinity()}), std::invalid_argument);
@@ -397,10 +397,10 @@ TEST(SnapshotWriter, MisuseIsReported) {
     w.header(small_meta());
     const std::uint32_t k[] = {3};  // out of range (3 buckets)
     const float x[] = {1.0f};
-    EXPECT_THROW(w.node({"a", "account", Label::Unknown, kNoTime, {}, true, k, x}), std::invalid_argument);
+    EXPECT_THROW(w.node({"a", "account", Label::Unknown, kNoTime, {}, true, ActivityRow(k, x)}), std::invalid_argument);
     const std::uint32_t k2[] = {1, 1};  // not increasing
     const float x2[] = {1.0f, 2.0f};
-    EXPECT_THROW(w.node({"a", "account", Label::Unknown, kNoTime, {}, true, k2, x2}), std::invalid_argument);
+    EXPECT_THROW(w.node({"a", "account", Label::Unknown, kNoTime, {}, true, ActivityRow(k2, x2)}), std::invalid_argument);
   }
   {
     SnapshotWriter w(dir + "/c", {SnapshotFormat::CsvPair});

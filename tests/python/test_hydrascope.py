@@ -103,6 +103,26 @@ def test_arrays_are_views_of_the_run(sample_run):
     assert np.all(sample_run.risk[kinds != 0] == 0.0)
 
 
+def test_activity_arrays_follow_the_layout(tmp):
+    """Activity as numpy views in the snapshot's own widths (no copy)."""
+    full = hydrascope.load(os.path.join(FIXTURES, "good", "full.json"))
+    wide = hydrascope.load(os.path.join(FIXTURES, "good", "wide_activity.json"))
+    for snap, bucket_dtype, value_dtype in ((full, np.uint8, np.uint16), (wide, np.uint16, np.float32)):
+        off, b, x = snap.activity_offsets, snap.activity_buckets, snap.activity_values
+        assert b.dtype == bucket_dtype and x.dtype == value_dtype
+        for a in (off, b, x):
+            assert not a.flags.owndata and not a.flags.writeable
+        assert off.dtype == np.uint64 and len(off) == snap.num_nodes + 1 and off[-1] == len(b) == len(x)
+    assert full.activity_buckets.tolist() == [2, 3] and full.activity_values.tolist() == [3, 12]
+    assert wide.activity_buckets.tolist() == [1, 3, 4, 299]
+    assert wide.activity_values.tolist() == [2.5, 70000.0, 1.0, 3.0]
+    # The same from a mapped .hsnap (views into the file).
+    path = os.path.join(tmp, "full.hsnap")
+    full.write(path)
+    back = hydrascope.load(path)
+    assert back.activity_buckets.dtype == np.uint8 and back.activity_values.tolist() == [3, 12]
+
+
 def test_array_keeps_the_run_alive():
     a = hydrascope.run(SAMPLE, seed=1).risk
     import gc

@@ -73,9 +73,7 @@ inline Snapshot rename_nodes(const Snapshot& s, const std::map<std::string, std:
     std::vector<double> dense;
     if (s.has_activity(v)) {
       dense.assign(s.meta().activity.buckets, 0.0);
-      const auto bs = s.activity_buckets(v);
-      const auto vs = s.activity_values(v);
-      for (std::size_t i = 0; i < bs.size(); ++i) dense[bs[i]] = vs[i];
+      s.for_each_activity(v, [&](std::uint32_t k, float x) { dense[k] = x; });
     }
     const Label label = name(v) == "a:h6" ? Label::Banned : s.label(v);
     b.add_node(ref, name(v), s.node_type(v), label, s.created_at(v), attrs, s.has_activity(v) ? &dense : nullptr);

@@ -44,9 +44,7 @@ Snapshot relabel(const Snapshot& s, const std::map<std::string, Label>& labels) 
       attrs.push_back(in);
     }
     dense.assign(s.meta().activity.buckets, 0.0);
-    const auto bs = s.activity_buckets(v);
-    const auto vs = s.activity_values(v);
-    for (std::size_t i = 0; i < bs.size(); ++i) dense[bs[i]] = vs[i];
+    s.for_each_activity(v, [&](std::uint32_t k, float x) { dense[k] = x; });
     const auto it = labels.find(std::string(s.node_id(v)));
     b.add_node(ref, s.node_id(v), s.node_type(v), it == labels.end() ? s.label(v) : it->second, s.created_at(v), attrs,
                s.has_activity(v) ? &dense : nullptr);

@@ -300,7 +300,7 @@ TEST(Generator, NoSingleFeatureSeparatesHydraOnTheHardProfile) {
     f[kDegree][i] = degree[v];
     f[kMinIpDegree][i] = min_ip[i] > 1e17 ? 0 : min_ip[i];
     f[kVolume][i] = s.activity_total(v);
-    f[kActiveHours][i] = static_cast<double>(s.activity_buckets(v).size());
+    f[kActiveHours][i] = static_cast<double>(s.activity_size(v));
     f[kCreated][i] = static_cast<double>(s.created_at(v));
     positive[i] = hydra.count(std::string(s.node_id(v))) ? 1 : 0;
   }
