@@ -363,7 +363,7 @@ void add_train(CLI::App& app, const Context& ctx, Action& action) {
   add_enum_option(*sub, "--damping", args->damping, damping_names(), "Hub damping of shared entities' edges (as for run)")
       ->group(r);
   add_enum_option(*sub, "--type-weighting", args->type_weighting, type_weighting_names(),
-                  "Edge-type multipliers: named, uniform or spread (as for run)")
+                  "Edge-type multipliers: named, uniform, spread or balanced (as for run)")
       ->group(r);
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_train(*args, ctx); }; });
 }

@@ -116,8 +116,11 @@ enum class TypeWeighting : std::uint8_t {
   Spread,   ///< every type 1, and each account spreads one unit per edge type: an edge of type t
             ///< at account u is divided by k(u, t), the edges of type t at u in the analysis graph
             ///< (an account-to-account edge by k(u, t) k(v, t)); no type is named (docs/community.md)
+  Balanced, ///< every type t divided by the mean of k(u, t) over the accounts that have a type-t
+            ///< edge (squared for account-to-account types): on average each type gives an
+            ///< account one unit, accounts with more edges of a type keep their surplus
 };
-/// The command-line name of a type weighting: named, uniform or spread.
+/// The command-line name of a type weighting: named, uniform, spread or balanced.
 [[nodiscard]] std::string_view to_string(TypeWeighting t) noexcept;
 /// The type weighting of a command-line name; std::invalid_argument naming
 /// `option` and the valid names otherwise.

@@ -537,7 +537,7 @@ TEST(Cli, EnumOptionsListTheirNamesAndRefuseOthers) {
   EXPECT_NE(train.err.find("--damping: expected none, log, sqrt or degree, got 'bogus'"), std::string::npos) << train.err;
   const CliRun train_tw = run(dir, "train " + s + " --labels --out " + dir + "/m.json --type-weighting Spread");
   EXPECT_EQ(train_tw.code, 2);
-  EXPECT_NE(train_tw.err.find("--type-weighting: expected named, uniform or spread, got 'Spread'"), std::string::npos)
+  EXPECT_NE(train_tw.err.find("--type-weighting: expected named, uniform, spread or balanced, got 'Spread'"), std::string::npos)
       << train_tw.err;
   // detect: --type-weight names a type, so it goes with named only.
   const CliRun detect_tw = run(dir, "detect " + s + " --out " + dir + "/d.csv --type-weighting spread --type-weight friend=2");

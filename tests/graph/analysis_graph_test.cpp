@@ -213,6 +213,27 @@ TEST(BuildAnalysisGraph, SpreadCountsOnlyTheKeptEdges) {
   EXPECT_DOUBLE_EQ(arc_weight(all, s.find_node("a0"), s.find_node("ip:hub")), 1.0 / 10.0);
 }
 
+// balanced: one multiplier per type, 1 / (mean k(u, t) over the accounts with
+// a type-t edge), at each account end: over all accounts, a type gives one
+// unit per account on average, and an account keeps its own edge count.
+TEST(BuildAnalysisGraph, BalancedGivesEachTypeOneUnitPerAccountOnAverage) {
+  const Snapshot s = invented_types_snapshot();
+  GraphOptions o;
+  o.weight_source = WeightSource::Unit;
+  o.type_weighting = TypeWeighting::Balanced;
+  const AnalysisGraph g = build_analysis_graph(s, o);
+  const NodeId a0 = s.find_node("a0"), a1 = s.find_node("a1");
+  // has_phone: k = 3, 1, 1, 1, 1 (a0..a4), mean 1.4; ph:1 has degree 2.
+  EXPECT_DOUBLE_EQ(arc_weight(g, a1, s.find_node("ph:1")), 1.0 / 1.4 / 2.0);
+  EXPECT_DOUBLE_EQ(arc_weight(g, a0, s.find_node("ph:1")), 1.0 / 1.4 / 2.0);  // a0's own 3 does not matter
+  // friend: k = 3, 1, 1, 1, 1, 1 (a0..a5), mean 4/3, at both ends.
+  EXPECT_DOUBLE_EQ(arc_weight(g, a0, a1), 1.0 / (4.0 / 3.0) / (4.0 / 3.0));
+  // email_at: one edge per account, so nothing changes: the domain's damping alone.
+  EXPECT_DOUBLE_EQ(arc_weight(g, a0, s.find_node("dom:1")), 1.0 / 2.0);
+  // between entities: the damping alone.
+  EXPECT_DOUBLE_EQ(arc_weight(g, s.find_node("px:1"), s.find_node("ip:1")), 1.0 / 2.0);
+}
+
 // uniform is the named rule with no names: every type 1.
 TEST(BuildAnalysisGraph, UniformEqualsAllOnesByName) {
   const Snapshot s = hub_snapshot(10);
@@ -230,13 +251,13 @@ TEST(BuildAnalysisGraph, UniformEqualsAllOnesByName) {
 }
 
 TEST(TypeWeighting, NamesRoundTripAndBadNamesAreLocated) {
-  for (const auto t : {TypeWeighting::Named, TypeWeighting::Uniform, TypeWeighting::Spread})
+  for (const auto t : {TypeWeighting::Named, TypeWeighting::Uniform, TypeWeighting::Spread, TypeWeighting::Balanced})
     EXPECT_EQ(type_weighting_from(to_string(t)), t);
   try {
     (void)type_weighting_from("by_name", "--type-weighting");
     FAIL();
   } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(), "--type-weighting: expected named, uniform or spread, got 'by_name'");
+    EXPECT_STREQ(e.what(), "--type-weighting: expected named, uniform, spread or balanced, got 'by_name'");
   }
   EXPECT_EQ(GraphOptions{}.type_weighting, TypeWeighting::Named);
 }
