@@ -447,7 +447,7 @@ TEST(RunCli, WarnsWhenTheModelWasTrainedWithOtherDetection) {
   const CliRun damping = run(dir, "-q run " + s + " --out " + dir + "/log --damping log");
   ASSERT_EQ(damping.code, 0) << damping.err;
   EXPECT_NE(damping.err.find("the model was trained with detection 'resolution 1, damping degree' where this run has "
-                             "'resolution 1, damping log' (--damping, --resolution)"),
+                             "'resolution 1, damping log' (--damping, --resolution, --type-weighting)"),
             std::string::npos)
       << damping.err;
   const CliRun refine = run(dir, "-q run " + s + " --out " + dir + "/none --refine none --resolution 2");
