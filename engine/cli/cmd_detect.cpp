@@ -229,8 +229,9 @@ void add_detect(CLI::App& app, const Context& ctx, Action& action) {
       ->check(unsigned_integer());
   g->add_option("--type-weight", args->type_weights, "Edge type multiplier TYPE=W (repeatable; with --type-weighting named)");
   add_enum_option(*g, "--type-weighting", args->type_weighting, type_weighting_names(),
-                  "Edge-type multipliers: named (by type name; the default for snapshots), uniform (all 1) or spread "
-                  "(each account spreads one unit over its edges of each type) or balanced (each type divided by its mean edges per account)");
+                  "Edge-type multipliers: named (by type name; the default for snapshots), uniform (all 1), spread "
+                  "(each account spreads one unit over its edges of each type) or balanced (each type divided by its "
+                  "mean edges per account)");
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_detect(ctx, *args); }; });
 }
 
