@@ -79,6 +79,14 @@ inline std::vector<std::pair<std::string, HubDamping>> damping_names() {
   return out;
 }
 
+/// The names of `--type-weighting` (run, detect, train), as run.json and a model record them.
+inline std::vector<std::pair<std::string, TypeWeighting>> type_weighting_names() {
+  std::vector<std::pair<std::string, TypeWeighting>> out;
+  for (const TypeWeighting t : {TypeWeighting::Named, TypeWeighting::Uniform, TypeWeighting::Spread, TypeWeighting::Balanced})
+    out.emplace_back(std::string(to_string(t)), t);
+  return out;
+}
+
 /// The names of detect's `--weights`.
 inline std::vector<std::pair<std::string, WeightSource>> weight_source_names() {
   return {{"unit", WeightSource::Unit}, {"log", WeightSource::LogRequests}, {"requests", WeightSource::Requests}};

@@ -34,6 +34,7 @@ struct DetectArgs {
   // GraphOptions (defaults depend on the input: structural for edge lists).
   std::optional<WeightSource> weights;  // --weights, --damping: unset = the input's default
   std::optional<HubDamping> damping;
+  std::optional<TypeWeighting> type_weighting;
   std::int64_t degree_cap = -1;
   std::vector<std::string> type_weights;
   CsvGuardMode csv_guard = CsvGuardMode::Sheets;
@@ -52,6 +53,10 @@ std::string jnum(double x) { return std::isfinite(x) ? fmt(x) : std::string("nul
 GraphOptions graph_options(const DetectArgs& a, GraphOptions base) {
   if (a.weights) base.weight_source = *a.weights;
   if (a.damping) base.damping = *a.damping;
+  if (a.type_weighting) base.type_weighting = *a.type_weighting;
+  if (!a.type_weights.empty() && base.type_weighting != TypeWeighting::Named)
+    throw std::invalid_argument("--type-weight sets a multiplier by type name: it needs --type-weighting named, not '" +
+                                std::string(to_string(base.type_weighting)) + "'");
   if (a.degree_cap >= 0) {
     if (a.degree_cap > 0xffffffffLL) throw std::invalid_argument("--degree-cap too large");
     base.degree_cap = static_cast<std::uint32_t>(a.degree_cap);
@@ -222,7 +227,11 @@ void add_detect(CLI::App& app, const Context& ctx, Action& action) {
                   "Hub damping: none, log (1/ln(e+deg)), sqrt or degree (1/deg, the default for snapshots)");
   g->add_option("--degree-cap", args->degree_cap, "Entities with more neighbours lose their edges (0 = no cap)")
       ->check(unsigned_integer());
-  g->add_option("--type-weight", args->type_weights, "Edge type multiplier TYPE=W (repeatable)");
+  g->add_option("--type-weight", args->type_weights, "Edge type multiplier TYPE=W (repeatable; with --type-weighting named)");
+  add_enum_option(*g, "--type-weighting", args->type_weighting, type_weighting_names(),
+                  "Edge-type multipliers: named (by type name; the default for snapshots), uniform (all 1), spread "
+                  "(each account spreads one unit over its edges of each type) or balanced (each type divided by its "
+                  "mean edges per account)");
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_detect(ctx, *args); }; });
 }
 

@@ -304,6 +304,11 @@ void add_run(CLI::App& app, const Context& ctx, Action& action) {
   add_enum_option(*sub, "--damping", po.graph.damping, damping_names(),
                   "Hub damping of shared entities' edges: none, log (1/ln(e+deg)), sqrt or degree (1/deg)")
       ->group(det);
+  add_enum_option(*sub, "--type-weighting", po.graph.type_weighting, type_weighting_names(),
+                  "Edge-type multipliers: named (by type name, docs/community.md), uniform (all 1), spread "
+                  "(each account spreads one unit over its edges of each type) or balanced (each type divided by its "
+                  "mean edges per account)")
+      ->group(det);
   auto* sc = "Scoring";
   sub->add_option("--model", args->model,
                   "Model file (hydrascope train --out); default: the built-in model (docs/scoring.md)")

@@ -62,6 +62,7 @@ struct TrainArgs {
   std::vector<std::string> refine_off;
   double resolution = CommunityOptions{}.resolution;
   HubDamping damping = GraphOptions{}.damping;
+  TypeWeighting type_weighting = GraphOptions{}.type_weighting;
   std::string rows_cache;
   std::uint64_t seed = 1;
   int threads = 0;
@@ -157,6 +158,7 @@ int run_train(TrainArgs args, const Context& ctx) {
   po.refine = RefineOptions::from_steps(args.refine_on, args.refine_off);
   po.community.resolution = args.resolution;
   po.graph.damping = args.damping;
+  po.graph.type_weighting = args.type_weighting;
   po.validate();
   const std::string detection = detection_text(po);
   TrainingSet set;
@@ -359,6 +361,9 @@ void add_train(CLI::App& app, const Context& ctx, Action& action) {
       ->capture_default_str()
       ->group(r);
   add_enum_option(*sub, "--damping", args->damping, damping_names(), "Hub damping of shared entities' edges (as for run)")
+      ->group(r);
+  add_enum_option(*sub, "--type-weighting", args->type_weighting, type_weighting_names(),
+                  "Edge-type multipliers: named, uniform, spread or balanced (as for run)")
       ->group(r);
   sub->callback([&action, &ctx, args] { action = [&ctx, args] { return run_train(*args, ctx); }; });
 }

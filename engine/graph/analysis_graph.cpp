@@ -33,6 +33,23 @@ HubDamping hub_damping_from(std::string_view name, std::string_view option) {
   throw std::invalid_argument(std::string(option) + ": expected none, log, sqrt or degree, got '" + std::string(name) + "'");
 }
 
+std::string_view to_string(TypeWeighting t) noexcept {
+  switch (t) {
+    case TypeWeighting::Named: return "named";
+    case TypeWeighting::Uniform: return "uniform";
+    case TypeWeighting::Spread: return "spread";
+    case TypeWeighting::Balanced: return "balanced";
+  }
+  return "named";
+}
+
+TypeWeighting type_weighting_from(std::string_view name, std::string_view option) {
+  for (const auto t : {TypeWeighting::Named, TypeWeighting::Uniform, TypeWeighting::Spread, TypeWeighting::Balanced})
+    if (name == to_string(t)) return t;
+  throw std::invalid_argument(std::string(option) + ": expected named, uniform, spread or balanced, got '" +
+                              std::string(name) + "'");
+}
+
 std::size_t AnalysisGraph::memory_bytes() const noexcept {
   return offsets_.capacity() * sizeof(EdgeId) + targets_.capacity() * sizeof(NodeId) +
          weights_.capacity() * sizeof(double) + strength_.capacity() * sizeof(double);
@@ -297,11 +314,71 @@ AnalysisGraph build_analysis_graph(const Snapshot& s, const GraphOptions& opt, G
   };
   // Per-type multipliers resolved once.
   const auto& types = s.edge_type_names();
-  std::vector<double> type_mult(types.size(), opt.default_type_weight);
-  for (std::uint32_t t = 0; t < types.size(); ++t) {
+  const bool named = opt.type_weighting == TypeWeighting::Named;
+  std::vector<double> type_mult(types.size(), named ? opt.default_type_weight : 1.0);
+  for (std::uint32_t t = 0; named && t < types.size(); ++t) {
     auto it = opt.type_weight.find(types.get(t));
     if (it != opt.type_weight.end()) type_mult[t] = it->second;
   }
+  // Spread and balanced: k(u, t) = the analysis edges of type t at account u,
+  // counted per snapshot edge (hub-capped edges left out, so that what an
+  // account spreads over its kept edges of a type sums to one). Edges are bucketed by account
+  // (counting sort), then each account's bucket is counted by type with a
+  // scratch array reset through the list of types it touched: O(n + m) time,
+  // 8 bytes per arc at an account plus 4 per edge end, only for these two.
+  std::vector<std::uint32_t> k_src, k_dst;  // 0: that end is not an account
+  const bool per_account = opt.type_weighting == TypeWeighting::Spread || opt.type_weighting == TypeWeighting::Balanced;
+  std::vector<double> type_ends(types.size(), 0.0), type_accounts(types.size(), 0.0);  // balanced: sum k, accounts
+  if (per_account) {
+    std::vector<EdgeId> start(static_cast<std::size_t>(n) + 1, 0);
+    for (EdgeId e = 0; e < m; ++e) {
+      const NodeId u = s.edge_src(e), v = s.edge_dst(e);
+      if (is_hub(u) || is_hub(v)) continue;
+      if (s.kind(u) == NodeKind::Account) ++start[u + 1];
+      if (s.kind(v) == NodeKind::Account) ++start[v + 1];
+    }
+    for (NodeId v = 0; v < n; ++v) start[v + 1] += start[v];
+    std::vector<EdgeId> arc(start[n]);  // edge ids, bucketed by account end (an edge twice for a self-loop)
+    std::vector<EdgeId> fill(start.begin(), start.end() - 1);
+    for (EdgeId e = 0; e < m; ++e) {
+      const NodeId u = s.edge_src(e), v = s.edge_dst(e);
+      if (is_hub(u) || is_hub(v)) continue;
+      if (s.kind(u) == NodeKind::Account) arc[fill[u]++] = e;
+      if (s.kind(v) == NodeKind::Account) arc[fill[v]++] = e;
+    }
+    std::vector<EdgeId>().swap(fill);
+    k_src.assign(m, 0);
+    k_dst.assign(m, 0);
+    std::vector<std::uint32_t> count(types.size(), 0);
+    for (NodeId v = 0; v < n; ++v) {
+      for (EdgeId i = start[v]; i < start[v + 1]; ++i) {
+        const std::uint32_t t = s.edge_type_index(arc[i]);
+        if (count[t]++ == 0) type_accounts[t] += 1.0;
+        type_ends[t] += 1.0;
+      }
+      for (EdgeId i = start[v]; i < start[v + 1]; ++i) {
+        const EdgeId e = arc[i];
+        const std::uint32_t k = count[s.edge_type_index(e)];
+        if (s.edge_src(e) == v) k_src[e] = k;
+        if (s.edge_dst(e) == v) k_dst[e] = k;
+      }
+      for (EdgeId i = start[v]; i < start[v + 1]; ++i) count[s.edge_type_index(arc[i])] = 0;
+    }
+  }
+  // Balanced: the mean k(u, t) over the accounts with a type-t edge replaces
+  // each account's own k(u, t) (exact integer sums, so deterministic).
+  std::vector<double> mean_k(types.size(), 1.0);
+  for (std::uint32_t t = 0; t < types.size(); ++t)
+    if (type_accounts[t] > 0.0) mean_k[t] = type_ends[t] / type_accounts[t];
+  const bool balanced = opt.type_weighting == TypeWeighting::Balanced;
+  auto spread = [&](EdgeId e) -> double {
+    if (k_src.empty()) return 1.0;
+    const double k_mean = mean_k[s.edge_type_index(e)];
+    const auto end = [&](std::uint32_t k) {
+      return k == 0 ? 1.0 : balanced ? k_mean : static_cast<double>(k);
+    };
+    return 1.0 / (end(k_src[e]) * end(k_dst[e]));
+  };
   std::vector<WeightedEdge> edges;
   edges.reserve(m);
   GraphBuildReport rep;
@@ -317,7 +394,8 @@ AnalysisGraph build_analysis_graph(const Snapshot& s, const GraphOptions& opt, G
       case WeightSource::LogRequests: base = 1.0 + std::log(std::max(1.0, s.edge_weight(e))); break;
       case WeightSource::Requests: base = s.edge_weight(e); break;
     }
-    const double w = base * type_mult[s.edge_type_index(e)] * damp(u) * damp(v);
+    double w = base * type_mult[s.edge_type_index(e)] * damp(u) * damp(v);
+    if (!k_src.empty()) w *= spread(e);
     if (w > 0.0 && std::isfinite(w)) edges.push_back({u, v, w});
   }
   for (NodeId v = 0; v < n; ++v) {

@@ -92,6 +92,10 @@ AccountColumns RunResult::columns() const noexcept {
 std::string detection_text(const PipelineOptions& options) {
   std::ostringstream out;
   out << "resolution " << options.community.resolution << ", damping " << to_string(options.graph.damping);
+  // Named only when not `named`, so that models trained before the option
+  // existed (all on named) still match the runs they were made for.
+  if (options.graph.type_weighting != TypeWeighting::Named)
+    out << ", type weighting " << to_string(options.graph.type_weighting);
   return out.str();
 }
 
@@ -103,7 +107,7 @@ std::string model_mismatch(const Model& model, const PipelineOptions& options) {
     differ += std::string(differ.empty() ? "" : "; ") + key + " '" + it->second + "' where this run has '" + run_value +
               "' (" + option + ")";
   };
-  check("detection", detection_text(options), "--damping, --resolution");
+  check("detection", detection_text(options), "--damping, --resolution, --type-weighting");
   check("refine", options.refine.steps_text(), "--refine");
   if (differ.empty()) return differ;
   return "the model was trained with " + differ + ": its risks are read off communities of another shape; "

@@ -114,6 +114,7 @@ std::vector<RunOption> recorded_options(const RunResult& result, const RunFolder
       opt_num("resolution", po.community.resolution),
       opt_num("degree_cap", po.graph.degree_cap),
       opt_str("damping", std::string(to_string(po.graph.damping))),
+      opt_str("type_weighting", std::string(to_string(po.graph.type_weighting))),
       opt_str("refine", po.refine.steps_text()),
       opt_bool("detrend", po.features.detrend),
       opt_num("threshold", po.scoring.threshold),

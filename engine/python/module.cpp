@@ -85,6 +85,7 @@ PipelineOptions pipeline_options(const py::kwargs& kw) {
     else if (key == "resolution") po.community.resolution = py::cast<double>(v);
     else if (key == "degree_cap") po.graph.degree_cap = py::cast<std::uint32_t>(v);
     else if (key == "damping") po.graph.damping = hub_damping_from(py::cast<std::string>(v));
+    else if (key == "type_weighting") po.graph.type_weighting = type_weighting_from(py::cast<std::string>(v));
     else if (key == "refine") refine_on = py::cast<std::vector<std::string>>(v);
     else if (key == "refine_off") refine_off = py::cast<std::vector<std::string>>(v);
     else if (key == "detrend") po.features.detrend = py::cast<bool>(v);
@@ -569,7 +570,7 @@ PYBIND11_MODULE(_hydrascope, m) {
     return std::make_shared<RunResult>(run_pipeline(path, po));
   }, py::arg("input"),
         "Runs the whole pipeline on a path (loaded as `hydrascope run` loads it) or a Snapshot. Keyword options "
-        "as the command line names them: seed, threads, algorithm, resolution, degree_cap, damping, refine, "
+        "as the command line names them: seed, threads, algorithm, resolution, degree_cap, damping, type_weighting, refine, "
         "refine_off, detrend, threshold, min_accounts, min_flagged, min_flagged_share, calibrate, model (a file), "
         "format, max_input_bytes");
 }

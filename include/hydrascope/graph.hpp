@@ -109,6 +109,23 @@ enum class HubDamping : std::uint8_t {
 /// `option` and the valid names otherwise.
 [[nodiscard]] HubDamping hub_damping_from(std::string_view name, std::string_view option = "damping");
 
+/// Where the per-edge-type multipliers come from.
+enum class TypeWeighting : std::uint8_t {
+  Named,    ///< GraphOptions::type_weight by edge-type name, default_type_weight for the rest (default)
+  Uniform,  ///< every type 1 (type_weight is not read)
+  Spread,   ///< every type 1, and each account spreads one unit per edge type: an edge of type t
+            ///< at account u is divided by k(u, t), the edges of type t at u in the analysis graph
+            ///< (an account-to-account edge by k(u, t) k(v, t)); no type is named (docs/community.md)
+  Balanced, ///< every type t divided by the mean of k(u, t) over the accounts that have a type-t
+            ///< edge (squared for account-to-account types): on average each type gives an
+            ///< account one unit, accounts with more edges of a type keep their surplus
+};
+/// The command-line name of a type weighting: named, uniform, spread or balanced.
+[[nodiscard]] std::string_view to_string(TypeWeighting t) noexcept;
+/// The type weighting of a command-line name; std::invalid_argument naming
+/// `option` and the valid names otherwise.
+[[nodiscard]] TypeWeighting type_weighting_from(std::string_view name, std::string_view option = "type_weighting");
+
 /// How the Snapshot becomes the AnalysisGraph.
 struct GraphOptions {
   WeightSource weight_source = WeightSource::LogRequests;
@@ -117,6 +134,8 @@ struct GraphOptions {
   /// node but lose all analysis edges (left out of community search, kept for
   /// scoring through Incidence). 0 = no cap.
   std::uint32_t degree_cap = 5000;
+  /// Where the edge-type multipliers come from (type_weight below is read only by Named).
+  TypeWeighting type_weighting = TypeWeighting::Named;
   /// Multiplier per edge type name (e.g. {"paid_with", 3.0}); others get default_type_weight.
   std::map<std::string, double, std::less<>> type_weight = default_type_weights();
   double default_type_weight = 1.0;

@@ -173,7 +173,8 @@ struct RunResult {
 /// load.max_memory_bytes, Cancelled when cancelled.
 [[nodiscard]] RunResult run_pipeline(const std::string& path, const PipelineOptions& options);
 /// The community detection a model is trained with, as recorded in the
-/// model (`detection`): "resolution R, damping D".
+/// model (`detection`): "resolution R, damping D", then ", type weighting T"
+/// when T is not `named`.
 [[nodiscard]] std::string detection_text(const PipelineOptions& options);
 /// A warning when `model` records a detection or refinement (`train`) other
 /// than the options': its scores would be read off communities of another

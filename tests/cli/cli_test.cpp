@@ -401,6 +401,8 @@ TEST(RunCli, EveryOptionThatChangesAnOutputIsInRunJson) {
       {"--resolution 0.5", {"\"resolution\":0.5"}},
       {"--degree-cap 7", {"\"degree_cap\":7"}},
       {"--damping sqrt", {"\"damping\":\"sqrt\""}},
+      {"--type-weighting spread", {"\"type_weighting\":\"spread\""}},
+      {"--type-weighting uniform", {"\"type_weighting\":\"uniform\""}},
       {"--refine none", {"\"refine\":\"none\""}},
       {"--refine-off split_separated", {"\"refine\":\"none\""}},
       {"--no-detrend", {"\"detrend\":false"}},
@@ -419,6 +421,7 @@ TEST(RunCli, EveryOptionThatChangesAnOutputIsInRunJson) {
        {"\"report\":true", "\"report_communities\":3", "\"report_seed\":9"}},
   };
   EXPECT_NE(base.find("\"csv_guard\":\"sheets\""), std::string::npos) << base;
+  EXPECT_NE(base.find("\"type_weighting\":\"named\""), std::string::npos) << base;
   int i = 0;
   for (const auto& [options, recorded] : cases) {
     const std::string out = dir + "/o" + std::to_string(i++);
@@ -444,7 +447,7 @@ TEST(RunCli, WarnsWhenTheModelWasTrainedWithOtherDetection) {
   const CliRun damping = run(dir, "-q run " + s + " --out " + dir + "/log --damping log");
   ASSERT_EQ(damping.code, 0) << damping.err;
   EXPECT_NE(damping.err.find("the model was trained with detection 'resolution 1, damping degree' where this run has "
-                             "'resolution 1, damping log' (--damping, --resolution)"),
+                             "'resolution 1, damping log' (--damping, --resolution, --type-weighting)"),
             std::string::npos)
       << damping.err;
   const CliRun refine = run(dir, "-q run " + s + " --out " + dir + "/none --refine none --resolution 2");
@@ -452,6 +455,34 @@ TEST(RunCli, WarnsWhenTheModelWasTrainedWithOtherDetection) {
   EXPECT_NE(refine.err.find("'resolution 2, damping degree'"), std::string::npos) << refine.err;
   EXPECT_NE(refine.err.find("refine 'split_separated' where this run has 'none' (--refine)"), std::string::npos)
       << refine.err;
+  // The built-in model was trained with named type weights; the detection
+  // text names the type weighting only when it is not `named`.
+  const CliRun spread = run(dir, "-q run " + s + " --out " + dir + "/spread --type-weighting spread");
+  ASSERT_EQ(spread.code, 0) << spread.err;
+  EXPECT_NE(spread.err.find("where this run has 'resolution 1, damping degree, type weighting spread' (--damping, "
+                            "--resolution, --type-weighting)"),
+            std::string::npos)
+      << spread.err;
+}
+
+// train --type-weighting records the type weighting in the model's detection
+// text, and a run with the same setting takes the model without a warning.
+TEST(TrainCli, RecordsTheTypeWeighting) {
+  const std::string dir = with_snapshot("train_type_weighting");
+  const std::string s = dir + "/s.ndjson";
+  const CliRun train = run(dir, "-q train " + s + " --labels --rounds 3 --type-weighting spread --out " + dir + "/m.json");
+  ASSERT_EQ(train.code, 0) << train.err;
+  EXPECT_NE(read_all(dir + "/m.json").find("\"detection\":\"resolution 1, damping degree, type weighting spread\""),
+            std::string::npos);
+  const CliRun same = run(dir, "-q run " + s + " --out " + dir + "/same --model " + dir + "/m.json --type-weighting spread");
+  ASSERT_EQ(same.code, 0) << same.err;
+  EXPECT_EQ(same.err.find("the model was trained with"), std::string::npos) << same.err;
+  const CliRun named = run(dir, "-q run " + s + " --out " + dir + "/named --model " + dir + "/m.json");
+  ASSERT_EQ(named.code, 0) << named.err;
+  EXPECT_NE(named.err.find("'resolution 1, damping degree, type weighting spread' where this run has 'resolution 1, "
+                           "damping degree'"),
+            std::string::npos)
+      << named.err;
 }
 
 // train --labels learns banned (1) against trusted (0) accounts of the
@@ -494,7 +525,7 @@ TEST(Cli, EnumOptionsListTheirNamesAndRefuseOthers) {
   const CliRun help = run(dir, "run --help");
   EXPECT_NE(help.out.find("{leiden,louvain,lpa,components}"), std::string::npos) << help.out;
   EXPECT_NE(help.out.find("{none,log,sqrt,degree}"), std::string::npos) << help.out;
-  for (const char* option : {"--algo 0", "--algo Leiden", "--damping 1"}) {
+  for (const char* option : {"--algo 0", "--algo Leiden", "--damping 1", "--type-weighting by_name"}) {
     const std::string bad = option;
     const CliRun r = run(dir, "run " + s + " --out " + dir + "/o " + bad);
     EXPECT_EQ(r.code, 2) << bad;
@@ -504,6 +535,17 @@ TEST(Cli, EnumOptionsListTheirNamesAndRefuseOthers) {
   const CliRun train = run(dir, "train " + s + " --labels --out " + dir + "/m.json --damping bogus");
   EXPECT_EQ(train.code, 2);
   EXPECT_NE(train.err.find("--damping: expected none, log, sqrt or degree, got 'bogus'"), std::string::npos) << train.err;
+  const CliRun train_tw = run(dir, "train " + s + " --labels --out " + dir + "/m.json --type-weighting Spread");
+  EXPECT_EQ(train_tw.code, 2);
+  EXPECT_NE(train_tw.err.find("--type-weighting: expected named, uniform, spread or balanced, got 'Spread'"), std::string::npos)
+      << train_tw.err;
+  // detect: --type-weight names a type, so it goes with named only.
+  const CliRun detect_tw = run(dir, "detect " + s + " --out " + dir + "/d.csv --type-weighting spread --type-weight friend=2");
+  EXPECT_EQ(detect_tw.code, 2) << detect_tw.err;
+  EXPECT_NE(detect_tw.err.find("--type-weight sets a multiplier by type name: it needs --type-weighting named, not 'spread'"),
+            std::string::npos)
+      << detect_tw.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/d.csv"));
   CliRun r = run(dir, "detect " + s + " --out " + dir + "/d.csv --quality potts");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--quality: expected modularity or cpm, got 'potts'"), std::string::npos) << r.err;

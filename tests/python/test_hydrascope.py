@@ -187,6 +187,8 @@ def test_snapshot_from_lists_and_numpy():
     # trained with other detection (there is no load stage to carry it)
     other = hydrascope.run(s2, seed=1, damping="log")
     assert "the model was trained with detection" in other.warnings[1], other.warnings
+    spread = hydrascope.run(s2, seed=1, type_weighting="spread")
+    assert "type weighting spread" in spread.warnings[1], spread.warnings
     assert s2.find("card") == 3 and s2.find("nope") is None
 
 
@@ -219,6 +221,8 @@ def test_errors_are_located():
         hydrascope.run(SAMPLE, refine=["nope"])
     with pytest.raises(ValueError, match="damping"):
         hydrascope.run(SAMPLE, damping="cubic")
+    with pytest.raises(ValueError, match="type_weighting: expected named, uniform, spread or balanced, got 'names'"):
+        hydrascope.run(SAMPLE, type_weighting="names")
     with pytest.raises(ValueError, match="not an index"):
         hydrascope.Snapshot.from_edges(["a"], ["account"], [0], [7])
     with pytest.raises(hydrascope.InputError, match="self-loop|itself"):
