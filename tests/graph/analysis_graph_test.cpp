@@ -178,8 +178,9 @@ TEST(BuildAnalysisGraph, SpreadGivesEveryAccountOneUnitPerType) {
     const auto share = [&](NodeId x) { return s.kind(x) == NodeKind::Account ? 1.0 / k[{x, t}] : 1.0 / deg[x]; };
     if (s.kind(u) == NodeKind::Account) total[{u, t}] += w / share(v);
     if (s.kind(v) == NodeKind::Account) total[{v, t}] += w / share(u);
-    if (s.kind(u) != NodeKind::Account && s.kind(v) != NodeKind::Account)
+    if (s.kind(u) != NodeKind::Account && s.kind(v) != NodeKind::Account) {
       EXPECT_DOUBLE_EQ(w, share(u) * share(v));  // between entities: the damping alone
+    }
   }
   ASSERT_EQ(total.size(), k.size());
   for (const auto& [key, sum] : total) EXPECT_NEAR(sum, 1.0, 1e-12) << s.node_id(key.first);
