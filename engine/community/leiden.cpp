@@ -324,7 +324,7 @@ std::uint64_t Search::local_move(const LevelGraph& L, std::vector<CommunityId>& 
   // sparse graph of mean degree 7 lost 1 % of modularity against sequential
   // Leiden (docs/performance.md, "Edge-list detection").
   constexpr std::size_t kMaxBatch = 16384;
-  constexpr double kBatchNeighbours = 0.1;
+  constexpr double kBatchNeighbours = 0.2;
   const double mean_degree = std::max(1.0, static_cast<double>(L.off[n]) / static_cast<double>(std::max<NodeId>(1, n)));
   // Quality gained by a round, relative to the total edge weight (for
   // modularity exactly the rise in Q), below which local moving stops.
