@@ -287,6 +287,80 @@ void GraphOptions::validate() const {
   }
 }
 
+namespace {
+
+// k(u, t) = the analysis edges of type t at account u, counted per snapshot
+// edge (hub-capped edges left out, so that what an account spreads over its
+// kept edges of a type sums to one), kept per edge end (0: that end is not an
+// account). Edges are bucketed by account (counting sort), then each
+// account's bucket is counted by type with a scratch array reset through the
+// edges it touched: O(n + m) time, 8 bytes per arc at an account plus 4 per
+// edge end. With `balanced`, the mean k(u, t) over the accounts with a type-t
+// edge replaces each account's own k(u, t) (exact integer sums, so
+// deterministic).
+struct AccountTypeShares {
+  std::vector<std::uint32_t> k_src, k_dst;
+  std::vector<double> mean_k;  // per type; empty unless balanced
+  /// The multiplier of edge e: 1 / (share at src x share at dst).
+  [[nodiscard]] double factor(const Snapshot& s, EdgeId e) const {
+    const auto end = [&](std::uint32_t k) {
+      return k == 0 ? 1.0 : !mean_k.empty() ? mean_k[s.edge_type_index(e)] : static_cast<double>(k);
+    };
+    return 1.0 / (end(k_src[e]) * end(k_dst[e]));
+  }
+};
+
+template <class IsHub>
+AccountTypeShares account_type_shares(const Snapshot& s, const IsHub& is_hub, std::size_t num_types, bool balanced) {
+  const NodeId n = s.num_nodes();
+  const EdgeId m = s.num_edges();
+  AccountTypeShares out;
+  std::vector<EdgeId> start(static_cast<std::size_t>(n) + 1, 0);
+  for (EdgeId e = 0; e < m; ++e) {
+    const NodeId u = s.edge_src(e), v = s.edge_dst(e);
+    if (is_hub(u) || is_hub(v)) continue;
+    if (s.kind(u) == NodeKind::Account) ++start[u + 1];
+    if (s.kind(v) == NodeKind::Account) ++start[v + 1];
+  }
+  for (NodeId v = 0; v < n; ++v) start[v + 1] += start[v];
+  std::vector<EdgeId> arc(start[n]);  // edge ids, bucketed by account end (an edge twice for a self-loop)
+  {
+    std::vector<EdgeId> fill(start.begin(), start.end() - 1);
+    for (EdgeId e = 0; e < m; ++e) {
+      const NodeId u = s.edge_src(e), v = s.edge_dst(e);
+      if (is_hub(u) || is_hub(v)) continue;
+      if (s.kind(u) == NodeKind::Account) arc[fill[u]++] = e;
+      if (s.kind(v) == NodeKind::Account) arc[fill[v]++] = e;
+    }
+  }
+  out.k_src.assign(m, 0);
+  out.k_dst.assign(m, 0);
+  std::vector<double> type_ends(num_types, 0.0), type_accounts(num_types, 0.0);
+  std::vector<std::uint32_t> count(num_types, 0);
+  for (NodeId v = 0; v < n; ++v) {
+    for (EdgeId i = start[v]; i < start[v + 1]; ++i) {
+      const std::uint32_t t = s.edge_type_index(arc[i]);
+      if (count[t]++ == 0) type_accounts[t] += 1.0;
+      type_ends[t] += 1.0;
+    }
+    for (EdgeId i = start[v]; i < start[v + 1]; ++i) {
+      const EdgeId e = arc[i];
+      const std::uint32_t k = count[s.edge_type_index(e)];
+      if (s.edge_src(e) == v) out.k_src[e] = k;
+      if (s.edge_dst(e) == v) out.k_dst[e] = k;
+    }
+    for (EdgeId i = start[v]; i < start[v + 1]; ++i) count[s.edge_type_index(arc[i])] = 0;
+  }
+  if (balanced) {
+    out.mean_k.assign(num_types, 1.0);
+    for (std::size_t t = 0; t < num_types; ++t)
+      if (type_accounts[t] > 0.0) out.mean_k[t] = type_ends[t] / type_accounts[t];
+  }
+  return out;
+}
+
+}  // namespace
+
 AnalysisGraph build_analysis_graph(const Snapshot& s, const GraphOptions& opt, GraphBuildReport* report) {
   opt.validate();
   const auto t0 = std::chrono::steady_clock::now();
@@ -320,65 +394,11 @@ AnalysisGraph build_analysis_graph(const Snapshot& s, const GraphOptions& opt, G
     auto it = opt.type_weight.find(types.get(t));
     if (it != opt.type_weight.end()) type_mult[t] = it->second;
   }
-  // Spread and balanced: k(u, t) = the analysis edges of type t at account u,
-  // counted per snapshot edge (hub-capped edges left out, so that what an
-  // account spreads over its kept edges of a type sums to one). Edges are bucketed by account
-  // (counting sort), then each account's bucket is counted by type with a
-  // scratch array reset through the list of types it touched: O(n + m) time,
-  // 8 bytes per arc at an account plus 4 per edge end, only for these two.
-  std::vector<std::uint32_t> k_src, k_dst;  // 0: that end is not an account
-  const bool per_account = opt.type_weighting == TypeWeighting::Spread || opt.type_weighting == TypeWeighting::Balanced;
-  std::vector<double> type_ends(types.size(), 0.0), type_accounts(types.size(), 0.0);  // balanced: sum k, accounts
-  if (per_account) {
-    std::vector<EdgeId> start(static_cast<std::size_t>(n) + 1, 0);
-    for (EdgeId e = 0; e < m; ++e) {
-      const NodeId u = s.edge_src(e), v = s.edge_dst(e);
-      if (is_hub(u) || is_hub(v)) continue;
-      if (s.kind(u) == NodeKind::Account) ++start[u + 1];
-      if (s.kind(v) == NodeKind::Account) ++start[v + 1];
-    }
-    for (NodeId v = 0; v < n; ++v) start[v + 1] += start[v];
-    std::vector<EdgeId> arc(start[n]);  // edge ids, bucketed by account end (an edge twice for a self-loop)
-    std::vector<EdgeId> fill(start.begin(), start.end() - 1);
-    for (EdgeId e = 0; e < m; ++e) {
-      const NodeId u = s.edge_src(e), v = s.edge_dst(e);
-      if (is_hub(u) || is_hub(v)) continue;
-      if (s.kind(u) == NodeKind::Account) arc[fill[u]++] = e;
-      if (s.kind(v) == NodeKind::Account) arc[fill[v]++] = e;
-    }
-    std::vector<EdgeId>().swap(fill);
-    k_src.assign(m, 0);
-    k_dst.assign(m, 0);
-    std::vector<std::uint32_t> count(types.size(), 0);
-    for (NodeId v = 0; v < n; ++v) {
-      for (EdgeId i = start[v]; i < start[v + 1]; ++i) {
-        const std::uint32_t t = s.edge_type_index(arc[i]);
-        if (count[t]++ == 0) type_accounts[t] += 1.0;
-        type_ends[t] += 1.0;
-      }
-      for (EdgeId i = start[v]; i < start[v + 1]; ++i) {
-        const EdgeId e = arc[i];
-        const std::uint32_t k = count[s.edge_type_index(e)];
-        if (s.edge_src(e) == v) k_src[e] = k;
-        if (s.edge_dst(e) == v) k_dst[e] = k;
-      }
-      for (EdgeId i = start[v]; i < start[v + 1]; ++i) count[s.edge_type_index(arc[i])] = 0;
-    }
-  }
-  // Balanced: the mean k(u, t) over the accounts with a type-t edge replaces
-  // each account's own k(u, t) (exact integer sums, so deterministic).
-  std::vector<double> mean_k(types.size(), 1.0);
-  for (std::uint32_t t = 0; t < types.size(); ++t)
-    if (type_accounts[t] > 0.0) mean_k[t] = type_ends[t] / type_accounts[t];
-  const bool balanced = opt.type_weighting == TypeWeighting::Balanced;
-  auto spread = [&](EdgeId e) -> double {
-    if (k_src.empty()) return 1.0;
-    const double k_mean = mean_k[s.edge_type_index(e)];
-    const auto end = [&](std::uint32_t k) {
-      return k == 0 ? 1.0 : balanced ? k_mean : static_cast<double>(k);
-    };
-    return 1.0 / (end(k_src[e]) * end(k_dst[e]));
-  };
+  // Spread and balanced: each edge's share at its account ends.
+  const AccountTypeShares shares =
+      opt.type_weighting == TypeWeighting::Spread || opt.type_weighting == TypeWeighting::Balanced
+          ? account_type_shares(s, is_hub, types.size(), opt.type_weighting == TypeWeighting::Balanced)
+          : AccountTypeShares{};
   std::vector<WeightedEdge> edges;
   edges.reserve(m);
   GraphBuildReport rep;
@@ -395,7 +415,7 @@ AnalysisGraph build_analysis_graph(const Snapshot& s, const GraphOptions& opt, G
       case WeightSource::Requests: base = s.edge_weight(e); break;
     }
     double w = base * type_mult[s.edge_type_index(e)] * damp(u) * damp(v);
-    if (!k_src.empty()) w *= spread(e);
+    if (!shares.k_src.empty()) w *= shares.factor(s, e);
     if (w > 0.0 && std::isfinite(w)) edges.push_back({u, v, w});
   }
   for (NodeId v = 0; v < n; ++v) {
